@@ -1,0 +1,104 @@
+/** The Worker's HTTP surface: middleware, every router, the OpenAPI document and its docs UI. */
+import { Scalar } from "@scalar/hono-api-reference";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { openDatabase } from "../db/client";
+import { accountSettings } from "./accounts/account";
+import { accountAuditLogs } from "./accounts/audit-logs";
+import { profile } from "./accounts/profile";
+import { agencyAccounts } from "./agency/accounts";
+import { agencyAuditLogs } from "./agency/audit-logs";
+import { agencyUsers } from "./agency/users";
+import { accountMember, authenticate } from "./auth";
+import { type AppEnv, createRouter } from "./context";
+import { ApiError, errorBody, handleError } from "./errors";
+import { platformAgencies } from "./platform/agencies";
+import { platformAuditLogs } from "./platform/audit-logs";
+
+const DEFAULT_MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+const withDatabase: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("db", openDatabase(c.env.DB));
+  await next();
+};
+
+/** Bodies over MAX_JSON_BODY_BYTES answer 413 before anything reads them. */
+const limitBodySize: MiddlewareHandler<AppEnv> = (c, next) =>
+  bodyLimit({
+    maxSize: Number(c.env.MAX_JSON_BODY_BYTES) || DEFAULT_MAX_JSON_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", "The request body is larger than the limit.", {
+        max_bytes: Number(c.env.MAX_JSON_BODY_BYTES) || DEFAULT_MAX_JSON_BODY_BYTES,
+      });
+    },
+  })(c, next);
+
+/** A request that carries a body must say it is JSON, so nothing is silently ignored. */
+const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const length = c.req.header("content-length");
+  const hasBody = length === undefined ? c.req.raw.body !== null : Number(length) > 0;
+  const type = c.req.header("content-type") ?? "";
+  if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "Send the request body as application/json.");
+  }
+  await next();
+};
+
+export function createApp() {
+  const app = createRouter();
+
+  app.onError(handleError);
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+
+  app.use("*", withDatabase);
+  for (const prefix of ["/api/*", "/platform/*"]) app.use(prefix, limitBodySize, requireJsonBody);
+
+  app.use("/platform/api/v1/*", authenticate("platform"));
+  app.use("/api/v1/agency/*", authenticate("agency"));
+  app.use("/api/v1/profile", authenticate("user"));
+  app.use("/api/v1/accounts/:account_id", authenticate("user"), accountMember);
+  app.use("/api/v1/accounts/:account_id/*", authenticate("user"), accountMember);
+
+  app.route("/platform/api/v1", platformAgencies);
+  app.route("/platform/api/v1", platformAuditLogs);
+  app.route("/api/v1/agency", agencyAccounts);
+  app.route("/api/v1/agency", agencyUsers);
+  app.route("/api/v1/agency", agencyAuditLogs);
+  app.route("/api/v1", profile);
+  app.route("/api/v1/accounts", accountSettings);
+  app.route("/api/v1/accounts", accountAuditLogs);
+
+  app.get("/health", async (c) => {
+    await c.env.DB.prepare("select 1").first();
+    return c.json({ status: "ok" });
+  });
+
+  registerSecuritySchemes(app);
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Parley API",
+      version: "1.0.0",
+      description:
+        "Edge-native customer messaging. Platform API (operator), Agency API (agencies and their sub-accounts) " +
+        "and the Chatwoot-compatible Application API. Errors always look like " +
+        '`{"error": {"code", "message", "details"}}`; JSON bodies are limited to MAX_JSON_BODY_BYTES (1 MiB by default).',
+    },
+  });
+  app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Parley API" }));
+
+  return app;
+}
+
+function registerSecuritySchemes(app: ReturnType<typeof createRouter>) {
+  const bearer = (description: string) => ({ type: "http" as const, scheme: "bearer", description });
+  app.openAPIRegistry.registerComponent("securitySchemes", "platformToken", bearer("The PLATFORM_TOKEN secret"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "agencyToken", bearer("An agency access token"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "userToken", bearer("A user access token"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiAccessToken", {
+    type: "apiKey",
+    in: "header",
+    name: "api_access_token",
+    description: "A user access token in Chatwoot's header",
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Access and pubsub tokens. Access tokens are `<kind>_<lookup id>_<secret>`: the lookup id finds the
+ * row, the secret is kept only as a SHA-256 hash and compared in constant time. Pubsub tokens are
+ * derived (HMAC of the owner and its current access token id), so they are never stored at all and
+ * change whenever the access token is rotated.
+ */
+
+export type TokenKind = "agency" | "user";
+
+const PREFIX: Record<TokenKind, string> = { agency: "pag", user: "pus" };
+const TOKEN_PATTERN = /^(pag|pus)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export type IssuedToken = { token: string; tokenId: string; tokenHash: string };
+export type ParsedToken = { kind: TokenKind; tokenId: string; secret: string };
+
+const encoder = new TextEncoder();
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function fromHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** Constant-time equality of two byte strings (length is not secret). */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** A fresh token for `kind`; store `tokenId` and `tokenHash`, hand `token` to the caller once. */
+export async function issueAccessToken(kind: TokenKind): Promise<IssuedToken> {
+  const tokenId = toHex(crypto.getRandomValues(new Uint8Array(8)));
+  const secret = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  return { token: `${PREFIX[kind]}_${tokenId}_${secret}`, tokenId, tokenHash: toHex(await sha256(secret)) };
+}
+
+export function parseAccessToken(token: string): ParsedToken | null {
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) return null;
+  const [, prefix, tokenId, secret] = match;
+  if (!prefix || !tokenId || !secret) return null;
+  return { kind: prefix === "pag" ? "agency" : "user", tokenId, secret };
+}
+
+/** Whether `secret` hashes to `storedHash`, compared in constant time. */
+export async function secretMatches(secret: string, storedHash: string): Promise<boolean> {
+  return timingSafeEqual(await sha256(secret), fromHex(storedHash));
+}
+
+/** Compares two secrets of arbitrary length in constant time by comparing their hashes. */
+export async function secretsEqual(given: string, expected: string): Promise<boolean> {
+  return timingSafeEqual(await sha256(given), await sha256(expected));
+}
+
+async function hmac(key: string, message: string): Promise<Uint8Array> {
+  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)));
+}
+
+/**
+ * The pubsub token a user subscribes to /cable with: `u<userId>_<mac>`. The user id makes it
+ * routable; the MAC binds it to the user's current access token id.
+ */
+export async function userPubsubToken(signingSecret: string, userId: number, accessTokenId: string): Promise<string> {
+  const mac = await hmac(signingSecret, `pubsub:user:${userId}:${accessTokenId}`);
+  return `u${userId}_${toBase64Url(mac.slice(0, 24))}`;
+}
+
+/** The user id a pubsub token claims, before it is verified against the user's current token id. */
+export function pubsubTokenUserId(token: string): number | null {
+  const match = /^u(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+export async function verifyUserPubsubToken(
+  signingSecret: string,
+  token: string,
+  userId: number,
+  accessTokenId: string,
+): Promise<boolean> {
+  const expected = await userPubsubToken(signingSecret, userId, accessTokenId);
+  return timingSafeEqual(encoder.encode(token), encoder.encode(expected));
+}

@@ -1,0 +1,15 @@
+/** Parley's Worker: HTTP (Hono), the jobs queue consumers, cron sweeps, and the Durable Object classes. */
+import { createApp } from "./api/app";
+import { handleScheduled } from "./jobs/cron";
+import { handleQueueBatch } from "./jobs/queue";
+
+export { Account } from "./durable/account";
+export { Conversation } from "./durable/conversation";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueueBatch,
+  scheduled: handleScheduled,
+} satisfies ExportedHandler<Env>;

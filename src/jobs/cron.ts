@@ -1,0 +1,43 @@
+/** Cron Trigger handler: sweeps that catch work a queue message or alarm did not finish. */
+import { and, inArray, isNull, lt, or } from "drizzle-orm";
+import { openDatabase } from "../db/client";
+import { accountPurges } from "../db/schema";
+import { enqueueJobs } from "./messages";
+
+/** How long a purge may sit unfinished before the sweep sends it again. */
+const PURGE_RETRY_AFTER_SECONDS = 10 * 60;
+
+/** Re-enqueues account purges that were never enqueued or have not finished in time. */
+export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
+  const db = openDatabase(env.DB);
+  const stale = new Date(now.getTime() - PURGE_RETRY_AFTER_SECONDS * 1000);
+  const due = await db
+    .select({ accountId: accountPurges.accountId })
+    .from(accountPurges)
+    .where(
+      and(
+        lt(accountPurges.requestedAt, new Date(now.getTime() - 60_000)),
+        or(isNull(accountPurges.enqueuedAt), lt(accountPurges.enqueuedAt, stale)),
+      ),
+    )
+    .limit(500);
+  if (due.length === 0) return 0;
+  await enqueueJobs(
+    env.JOBS,
+    due.map((row) => ({ type: "account.purge", account_id: row.accountId })),
+  );
+  await db
+    .update(accountPurges)
+    .set({ enqueuedAt: now })
+    .where(
+      inArray(
+        accountPurges.accountId,
+        due.map((row) => row.accountId),
+      ),
+    );
+  return due.length;
+}
+
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  await sweepAccountPurges(env, new Date(controller.scheduledTime));
+}

@@ -1,0 +1,14 @@
+/** The `jobs` queue's one message union. Every consumer parses with this schema and is idempotent. */
+import { z } from "zod";
+
+export const JobMessage = z.discriminatedUnion("type", [
+  /** Remove a deleted sub-account's media (R2) and live state (Durable Objects). */
+  z.object({ type: z.literal("account.purge"), account_id: z.number().int().positive() }),
+]);
+export type JobMessage = z.infer<typeof JobMessage>;
+
+export async function enqueueJobs(queue: Queue, messages: JobMessage[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 100) {
+    await queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+  }
+}

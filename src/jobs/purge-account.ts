@@ -1,0 +1,22 @@
+/**
+ * Removes what a deleted sub-account left outside D1: its R2 objects under `accounts/<id>/` and
+ * its Account object's storage. Safe to run any number of times; the account_purges row goes last.
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { accountPurges } from "../db/schema";
+import { accountObject } from "../durable/account";
+
+export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;
+
+export async function purgeAccount(env: Env, db: Database, accountId: number): Promise<void> {
+  const prefix = accountMediaPrefix(accountId);
+  let cursor: string | undefined;
+  do {
+    const page = await env.MEDIA.list({ prefix, cursor, limit: 1000 });
+    if (page.objects.length > 0) await env.MEDIA.delete(page.objects.map((object) => object.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  await accountObject(env, accountId).purge();
+  await db.delete(accountPurges).where(eq(accountPurges.accountId, accountId));
+}

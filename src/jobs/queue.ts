@@ -1,0 +1,54 @@
+/**
+ * The queue consumers. `jobs` messages are parsed with the JobMessage union and dispatched to one
+ * handler per kind; a failure retries that message alone (with backoff) until the dead letter
+ * queue takes it. Messages on the dead letter queue are recorded in D1 for operators.
+ */
+import { openDatabase } from "../db/client";
+import { deadJobs } from "../db/schema";
+import { JobMessage } from "./messages";
+import { purgeAccount } from "./purge-account";
+
+export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
+
+async function runJob(env: Env, job: JobMessage): Promise<void> {
+  const db = openDatabase(env.DB);
+  switch (job.type) {
+    case "account.purge":
+      return purgeAccount(env, db, job.account_id);
+  }
+}
+
+export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadJobs(batch, env);
+  for (const message of batch.messages) {
+    const parsed = JobMessage.safeParse(message.body);
+    if (!parsed.success) {
+      // A message no handler understands will never succeed: keep it for inspection instead of retrying.
+      console.error("unknown job message", message.id, parsed.error.message);
+      await recordDeadJob(env, message);
+      message.ack();
+      continue;
+    }
+    try {
+      await runJob(env, parsed.data);
+      message.ack();
+    } catch (error) {
+      console.error("job failed", parsed.data.type, message.id, error);
+      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+    }
+  }
+}
+
+async function recordDeadJob(env: Env, message: Message<unknown>): Promise<void> {
+  await openDatabase(env.DB)
+    .insert(deadJobs)
+    .values({ messageId: message.id, body: message.body, attempts: message.attempts })
+    .onConflictDoNothing();
+}
+
+async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    await recordDeadJob(env, message);
+    message.ack();
+  }
+}

@@ -1,0 +1,100 @@
+// Test helpers: call the Worker through its fetch handler, and build tenants through the real APIs.
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const PLATFORM_TOKEN = env.PLATFORM_TOKEN;
+
+export type Reply<T = any> = { status: number; body: T; headers: Headers };
+
+type CallOptions = {
+  token?: string;
+  /** Send the token in Chatwoot's `api_access_token` header instead of Authorization. */
+  tokenHeader?: "authorization" | "api_access_token";
+  body?: unknown;
+  /** Sent verbatim (for malformed bodies); wins over `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+  const headers = new Headers(options.headers);
+  if (options.token) {
+    if (options.tokenHeader === "api_access_token") headers.set("api_access_token", options.token);
+    else headers.set("authorization", `Bearer ${options.token}`);
+  }
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const res = await exports.default.fetch(
+    new Request(`http://parley.test${path}`, { method, headers, body }),
+  );
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** Asserts the status, showing the body when it differs. */
+export function expectStatus(reply: Reply, status: number) {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+}
+
+let sequence = 0;
+export const unique = (label: string) => `${label}-${Date.now().toString(36)}-${++sequence}`;
+
+export async function createAgency(name = unique("agency")) {
+  const reply = await call("POST", "/platform/api/v1/agencies", { token: PLATFORM_TOKEN, body: { name } });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; name: string; access_token: string };
+}
+
+export async function createAccount(agencyToken: string, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", "/api/v1/agency/accounts", {
+    token: agencyToken,
+    body: { name: unique("account"), ...input },
+  });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; name: string; agency_id: number };
+}
+
+export async function inviteUser(
+  agencyToken: string,
+  accountId: number,
+  role: "administrator" | "agent",
+  email = `${unique(role)}@example.test`,
+) {
+  const reply = await call("POST", `/api/v1/agency/accounts/${accountId}/users`, {
+    token: agencyToken,
+    body: { name: `${role} ${email}`, email, role },
+  });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; email: string; role: string; access_token: string; pubsub_token: string };
+}
+
+/** An agency with one account that has an administrator and an agent. */
+export async function tenant() {
+  const agency = await createAgency();
+  const account = await createAccount(agency.access_token);
+  const admin = await inviteUser(agency.access_token, account.id, "administrator");
+  const agent = await inviteUser(agency.access_token, account.id, "agent");
+  return { agency, account, admin, agent };
+}
+
+/** Polls `check` until it stops throwing (queue consumers run asynchronously). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 10_000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// Two projects: `workers` runs in the Workers runtime (workerd) with real D1, Durable Objects,
+// Queues and R2 from wrangler.toml; `node` holds checks that need Node (drizzle-kit, browsers).
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export const TEST_SECRETS = {
+  PLATFORM_TOKEN: "test-platform-token",
+  TOKEN_SIGNING_SECRET: "test-token-signing-secret-0123456789abcdef",
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          setupFiles: ["./test/workers/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
