@@ -19,7 +19,10 @@ const AgencyWithToken = AgencySchema.extend({
   access_token: z.string().openapi({ description: "The agency's token for the Agency API. Shown only now." }),
 }).openapi("AgencyWithToken");
 
-const AgencyInput = z.object({ name: Name.openapi({ example: "Northwind Digital" }) }).openapi("AgencyInput");
+const AgencyInput = z
+  .object({ name: Name.openapi({ example: "Northwind Digital" }) })
+  .strict()
+  .openapi("AgencyInput");
 const agencyParams = idParams("agency_id");
 
 type AgencyRow = typeof agencies.$inferSelect;

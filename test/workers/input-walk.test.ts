@@ -1,0 +1,84 @@
+// Sends bad input to every documented route with a valid token: never a 500, always the error shape.
+import { beforeAll, describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { call, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
+import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
+
+let operations: Operation[];
+let tokens: Record<Operation["surface"], string>;
+let targets: Record<string, number>;
+
+beforeAll(async () => {
+  operations = await documentedOperations();
+  const t = await tenant();
+  tokens = { platform: PLATFORM_TOKEN, agency: t.agency.access_token, user: t.admin.access_token, public: "" };
+  targets = { agency_id: t.agency.id, account_id: t.account.id, user_id: t.agent.id };
+});
+
+function expectErrorShape(reply: Reply, status: number, op: Operation, what: string) {
+  expect(reply.status, `${operationKey(op)} ${what}: ${JSON.stringify(reply.body)}`).toBe(status);
+  expect(Object.keys(reply.body.error).sort(), `${operationKey(op)} ${what}`).toEqual(["code", "details", "message"]);
+  expect(reply.body.error.code).toBeTypeOf("string");
+  expect(reply.body.error.message).toBeTypeOf("string");
+}
+
+describe("bad input on every documented route", () => {
+  it("answers malformed JSON with 400", async () => {
+    for (const op of operations.filter((o) => o.hasBody)) {
+      const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody: "{oops" });
+      expectErrorShape(reply, 400, op, "with malformed JSON");
+    }
+  });
+
+  it("answers bodies of the wrong shape with 422", async () => {
+    for (const op of operations.filter((o) => o.hasBody)) {
+      const valid = VALID_BODIES[operationKey(op)];
+      expect(valid, `add a valid body for ${operationKey(op)}`).toBeDefined();
+      for (const rawBody of ["[]", "123", JSON.stringify({ ...(valid as object), unexpected_field: true })]) {
+        const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody });
+        expectErrorShape(reply, 422, op, `with ${rawBody.slice(0, 40)}`);
+      }
+      for (const key of Object.keys(valid as object)) {
+        const rawBody = JSON.stringify({ ...(valid as object), [key]: { nested: [1] } });
+        const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody });
+        expectErrorShape(reply, 422, op, `with a wrong type for ${key}`);
+      }
+    }
+  });
+
+  it("answers bodies over the limit with 413", async () => {
+    const huge = JSON.stringify({ name: "x".repeat(Number(env.MAX_JSON_BODY_BYTES)) });
+    for (const op of operations.filter((o) => o.hasBody)) {
+      const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody: huge });
+      expectErrorShape(reply, 413, op, "with a huge body");
+    }
+  });
+
+  it("answers ids that are not ids with 400 or 404, never 500", async () => {
+    for (const op of operations.filter((o) => o.pathParams.length > 0)) {
+      for (const bad of ["abc", "0", "-5", "1.5", "99999999999999999999"]) {
+        const values = Object.fromEntries(op.pathParams.map((name) => [name, bad]));
+        const reply = await call(op.method, fillPath(op.path, values), {
+          token: tokens[op.surface],
+          body: VALID_BODIES[operationKey(op)],
+        });
+        expect([400, 404], `${operationKey(op)} with id ${bad}: ${JSON.stringify(reply.body)}`).toContain(reply.status);
+        expect(reply.body.error.code).toBeTypeOf("string");
+      }
+    }
+  });
+
+  it("answers bad paging with 400 on every list", async () => {
+    for (const op of operations.filter((o) => o.method === "GET" && !o.path.endsWith("}"))) {
+      if (op.path.endsWith("/profile")) continue;
+      for (const query of ["page=0", "per_page=0", "per_page=101", "page=abc"]) {
+        const reply = await call("GET", `${fillPath(op.path, targets)}?${query}`, { token: tokens[op.surface] });
+        expectErrorShape(reply, 400, op, `with ?${query}`);
+      }
+    }
+  });
+
+  it("still works for valid input afterwards", async () => {
+    expectStatus(await call("GET", "/api/v1/profile", { token: tokens.user }), 200);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/api/app";
+import { call, expectStatus } from "./helpers";
+import { documentedOperations, operationKey } from "./routes";
+
+const UNDOCUMENTED = new Set(["GET /api/openapi.json", "GET /api/docs", "GET /health"]);
+
+describe("API documentation", () => {
+  it("serves an OpenAPI 3.1 document", async () => {
+    const reply = await call("GET", "/api/openapi.json");
+    expectStatus(reply, 200);
+    expect(reply.body.openapi).toBe("3.1.0");
+    expect(Object.keys(reply.body.components.securitySchemes).sort()).toEqual([
+      "agencyToken",
+      "apiAccessToken",
+      "platformToken",
+      "userToken",
+    ]);
+  });
+
+  it("documents every route the Worker serves, and nothing it does not", async () => {
+    const served = new Set(
+      createApp()
+        .routes.filter((route) => route.method !== "ALL")
+        .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`)
+        .filter((key) => !UNDOCUMENTED.has(key)),
+    );
+    const documented = new Set((await documentedOperations()).map(operationKey));
+    expect(documented).toEqual(served);
+  });
+
+  it("documents the error answers of every route", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).body;
+    for (const [path, methods] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        expect(op.responses["401"], `${method} ${path}`).toBeDefined();
+      }
+    }
+  });
+
+  it("serves a browsable reference at /api/docs", async () => {
+    const reply = await call("GET", "/api/docs");
+    expectStatus(reply, 200);
+    expect(reply.headers.get("content-type")).toContain("text/html");
+    expect(reply.body).toContain("/api/openapi.json");
+  });
+});

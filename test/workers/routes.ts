@@ -1,0 +1,72 @@
+// The routes of the OpenAPI document, so walking tests cover every route, including ones added later.
+import { call } from "./helpers";
+
+export type Surface = "platform" | "agency" | "user" | "public";
+
+export type Operation = {
+  method: string;
+  /** OpenAPI path template, e.g. /api/v1/agency/accounts/{account_id}. */
+  path: string;
+  surface: Surface;
+  pathParams: string[];
+  hasBody: boolean;
+  /** The route documents a 403: only some roles may call it. */
+  roleRestricted: boolean;
+};
+
+type OpenApiOperation = {
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+};
+
+export async function documentedOperations(): Promise<Operation[]> {
+  const doc = (await call("GET", "/api/openapi.json")).body as {
+    paths: Record<string, Record<string, OpenApiOperation>>;
+  };
+  const operations: Operation[] = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
+      const surface: Surface = schemes.includes("platformToken")
+        ? "platform"
+        : schemes.includes("agencyToken")
+          ? "agency"
+          : schemes.includes("userToken")
+            ? "user"
+            : "public";
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        surface,
+        pathParams: (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
+        hasBody: op.requestBody !== undefined,
+        roleRestricted: op.responses?.["403"] !== undefined,
+      });
+    }
+  }
+  return operations;
+}
+
+export const fillPath = (path: string, values: Record<string, string | number>) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for path parameter ${name} in ${path}`);
+    return String(value);
+  });
+
+export const operationKey = (op: Pick<Operation, "method" | "path">) => `${op.method} ${op.path}`;
+
+/**
+ * A valid body for every route that takes one. A route added without an entry here fails the walk
+ * tests, which is the reminder to add it.
+ */
+export const VALID_BODIES: Record<string, unknown> = {
+  "POST /platform/api/v1/agencies": { name: "Walker agency" },
+  "POST /api/v1/agency/accounts": { name: "Walker account" },
+  "PATCH /api/v1/agency/accounts/{account_id}": { locale: "fr" },
+  "POST /api/v1/agency/accounts/{account_id}/users": { name: "Walker", email: "walker@example.test", role: "agent" },
+  "PATCH /api/v1/agency/accounts/{account_id}/users/{user_id}": { role: "administrator" },
+  "PATCH /api/v1/accounts/{account_id}": { locale: "fr" },
+};
