@@ -28,7 +28,7 @@ describe("jobs queue and cron", () => {
       { id: "purge-2", timestamp: new Date(), attempts: 2, body: { type: "account.purge", account_id: account.id } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["purge-1", "purge-2"]);
     expect((await env.MEDIA.list({ prefix: `accounts/${account.id}/` })).objects).toEqual([]);
@@ -40,7 +40,7 @@ describe("jobs queue and cron", () => {
       { id: "unknown-1", timestamp: new Date(), attempts: 1, body: { type: "no.such.job" } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["unknown-1"]);
     expect(result.retryMessages).toEqual([]);
@@ -53,7 +53,7 @@ describe("jobs queue and cron", () => {
         { id: "dead-1", timestamp: new Date(), attempts: 6, body: { type: "account.purge", account_id: 1 } },
       ]);
       const ctx = createExecutionContext();
-      await worker.queue(batch, env, ctx);
+      await worker.queue(batch, env);
       expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dead-1"]);
     }
     const rows = await env.DB.prepare("select count(*) as n from dead_jobs where message_id = 'dead-1'").first<{ n: number }>();
@@ -72,7 +72,6 @@ describe("jobs queue and cron", () => {
     await worker.scheduled(
       createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }),
       env,
-      createExecutionContext(),
     );
 
     await eventually(async () => {

@@ -1,0 +1,12 @@
+// `npm run bench`: runs every benchmark in bench/ (each file `*.bench.mjs`) one after another.
+import { readdirSync } from "node:fs";
+
+const only = process.argv[2];
+const files = readdirSync(new URL(".", import.meta.url))
+  .filter((name) => name.endsWith(".bench.mjs") && (!only || name.startsWith(only)))
+  .sort();
+for (const file of files) {
+  console.log(`\n# ${file}`);
+  const bench = await import(new URL(file, import.meta.url));
+  await bench.default();
+}

@@ -1,0 +1,56 @@
+// `npm run dev`: the whole platform on this machine (PORT, default 8787), with an idempotent demo
+// seeded through the public APIs and its URLs and tokens printed.
+import { join } from "node:path";
+import { root, startPlatform } from "./platform.mjs";
+import { seedDemo } from "./seed-demo.mjs";
+
+const port = Number(process.env.PORT ?? 8787);
+
+let platform;
+try {
+  platform = await startPlatform({ port });
+} catch (error) {
+  console.error(`\n${error.message}`);
+  process.exit(1);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => platform.child.kill(signal));
+platform.exited.then(({ code, signal }) => process.exit(code ?? (signal ? 0 : 1)));
+
+try {
+  const demo = await seedDemo({
+    baseUrl: platform.baseUrl,
+    platformToken: platform.vars.PLATFORM_TOKEN,
+    stateDir: join(root, ".wrangler/state"),
+  });
+  printBanner(platform.baseUrl, platform.vars.PLATFORM_TOKEN, demo);
+} catch (error) {
+  console.error("\nThe platform started, but seeding the demo failed:", error);
+}
+
+function printBanner(url, platformToken, demo) {
+  console.log(
+    [
+      "",
+      "Parley is running.",
+      "",
+      `  Home            ${url}/`,
+      `  API reference   ${url}/api/docs`,
+      `  OpenAPI         ${url}/api/openapi.json`,
+      `  Health          ${url}/health`,
+      "",
+      `  Platform token  ${platformToken}`,
+      `  Agency          ${demo.agency.name} (id ${demo.agency.id})`,
+      `    token         ${demo.agency.token}`,
+      `  Sub-account     ${demo.account.name} (id ${demo.account.id})`,
+      `  Administrator   ${demo.admin.email}`,
+      `    token         ${demo.admin.token}`,
+      `  Agent           ${demo.agent.email}`,
+      `    token         ${demo.agent.token}`,
+      "",
+      "  Try it:",
+      `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/profile`,
+      `    curl -H 'Authorization: Bearer ${demo.agency.token}' ${url}/api/v1/agency/accounts`,
+      "",
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,73 @@
+// Starts the whole platform locally under `wrangler dev`: used by `npm run dev`, the benchmarks and
+// the browser tests. Applies D1 migrations to the chosen local state directory, builds the widget,
+// then waits until /health answers.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const root = new URL("..", import.meta.url).pathname;
+const bin = (name) => join(root, "node_modules/.bin", name);
+
+function run(command, args, quiet) {
+  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", env: process.env });
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(result.stdout ?? "", result.stderr ?? "");
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
+  }
+}
+
+/** Creates .dev.vars from .dev.vars.example when missing; returns its values. */
+export function ensureDevVars() {
+  const devVars = join(root, ".dev.vars");
+  if (!existsSync(devVars)) {
+    copyFileSync(join(root, ".dev.vars.example"), devVars);
+    console.log("Created .dev.vars from .dev.vars.example (local development secrets).");
+  }
+  return Object.fromEntries(
+    readFileSync(devVars, "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#") && line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1).replace(/^"|"$/g, "")]),
+  );
+}
+
+/**
+ * @param {{ port: number, persistTo?: string, quiet?: boolean }} options
+ *   persistTo: local state directory (default .wrangler/state, the one `npm run dev` keeps).
+ */
+export async function startPlatform({ port, persistTo, quiet = false }) {
+  const vars = ensureDevVars();
+  const persist = persistTo ? ["--persist-to", persistTo] : [];
+  run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
+  run(process.execPath, [join(root, "scripts/build-widget.mjs")], quiet);
+
+  const child = spawn(
+    bin("wrangler"),
+    ["dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist],
+    { cwd: root, stdio: quiet ? "ignore" : "inherit", env: process.env, detached: false },
+  );
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const baseUrl = `http://localhost:${port}`;
+  await Promise.race([
+    waitUntilHealthy(baseUrl),
+    exited.then(({ code }) => {
+      throw new Error(`wrangler dev exited (code ${code}) before it was healthy`);
+    }),
+  ]);
+  return { baseUrl, vars, child, exited, stop: () => child.kill("SIGTERM") };
+}
+
+async function waitUntilHealthy(url, timeoutMs = 120_000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`${url}/health did not answer within ${timeoutMs / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,85 @@
+// Seeds the local demo through the public APIs, as a new user would, and only once: the demo's
+// tokens are kept in .wrangler/state/parley-demo.json (local state, like the D1 data beside it).
+// When that file is missing or stale but the demo objects exist, they are found by name and their
+// tokens rotated, so nothing is ever created twice.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const DEMO = {
+  agency: "Parley Demo Agency",
+  account: {
+    name: "Demo Dental",
+    locale: "en",
+    country: "US",
+    timezone: "America/New_York",
+    business_name: "Demo Dental Clinics LLC",
+    business_address: "1 Main Street, Springfield",
+    business_phone: "+1 555 0100",
+    support_email: "support@demo-dental.test",
+  },
+  admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator" },
+  agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent" },
+};
+
+export async function seedDemo({ baseUrl, platformToken, stateDir }) {
+  const api = async (method, path, token, body) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = res.status === 204 ? null : await res.json();
+    return { status: res.status, body: json };
+  };
+  const expectOk = (reply, what) => {
+    if (reply.status >= 300) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+
+  const stateFile = join(stateDir, "parley-demo.json");
+  if (existsSync(stateFile)) {
+    const saved = JSON.parse(readFileSync(stateFile, "utf8"));
+    const [agencyOk, adminOk, agentOk] = await Promise.all([
+      api("GET", `/api/v1/agency/accounts/${saved.account.id}`, saved.agency.token),
+      api("GET", "/api/v1/profile", saved.admin.token),
+      api("GET", "/api/v1/profile", saved.agent.token),
+    ]);
+    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200) return saved;
+  }
+
+  // Find or create the agency; a token we no longer know is rotated.
+  const agencies = expectOk(await api("GET", "/platform/api/v1/agencies?per_page=100", platformToken), "list agencies");
+  let agency = agencies.payload.find((a) => a.name === DEMO.agency);
+  agency = agency
+    ? expectOk(await api("POST", `/platform/api/v1/agencies/${agency.id}/rotate_token`, platformToken), "rotate agency token")
+    : expectOk(await api("POST", "/platform/api/v1/agencies", platformToken, { name: DEMO.agency }), "create agency");
+  const agencyToken = agency.access_token;
+
+  const accounts = expectOk(await api("GET", "/api/v1/agency/accounts?per_page=100", agencyToken), "list accounts");
+  const account =
+    accounts.payload.find((a) => a.name === DEMO.account.name) ??
+    expectOk(await api("POST", "/api/v1/agency/accounts", agencyToken, DEMO.account), "create account");
+
+  const members = expectOk(
+    await api("GET", `/api/v1/agency/accounts/${account.id}/users?per_page=100`, agencyToken),
+    "list users",
+  );
+  const userToken = async (person) => {
+    const existing = members.payload.find((u) => u.email === person.email);
+    const reply = existing
+      ? await api("POST", `/api/v1/agency/accounts/${account.id}/users/${existing.id}/rotate_token`, agencyToken)
+      : await api("POST", `/api/v1/agency/accounts/${account.id}/users`, agencyToken, person);
+    const user = expectOk(reply, `seed ${person.email}`);
+    return { id: user.id, email: user.email, token: user.access_token };
+  };
+
+  const demo = {
+    agency: { id: agency.id, name: agency.name, token: agencyToken },
+    account: { id: account.id, name: account.name },
+    admin: await userToken(DEMO.admin),
+    agent: await userToken(DEMO.agent),
+  };
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
+  return demo;
+}
