@@ -31,7 +31,8 @@ const Country = z
   .toUpperCase()
   .regex(/^[A-Z]{2}$/, "Expected an ISO 3166-1 alpha-2 country code such as US.")
   .openapi({ example: "US" });
-const TimeZone = z
+/** An IANA time zone, as the runtime's Intl knows them. */
+export const TimeZone = z
   .string()
   .trim()
   .refine(isTimeZone, "Expected an IANA time zone such as Europe/Amsterdam.")

@@ -5,7 +5,11 @@ import { bodyLimit } from "hono/body-limit";
 import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
+import { accountInboxMembers } from "./accounts/inbox-members";
+import { accountInboxes } from "./accounts/inboxes";
 import { profile } from "./accounts/profile";
+import { accountTeamMembers } from "./accounts/team-members";
+import { accountTeams } from "./accounts/teams";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyUsers } from "./agency/users";
@@ -14,31 +18,37 @@ import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
+import { publicContacts } from "./public/contacts";
+import { publicConversations } from "./public/conversations";
 
 const DEFAULT_MAX_JSON_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_UPLOAD_BYTES = 40 * 1024 * 1024;
+const isMultipart = (type: string | undefined) => /^multipart\/form-data/i.test(type ?? "");
 
 const withDatabase: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("db", openDatabase(c.env.DB));
   await next();
 };
 
-/** Bodies over MAX_JSON_BODY_BYTES answer 413 before anything reads them. */
-const limitBodySize: MiddlewareHandler<AppEnv> = (c, next) =>
-  bodyLimit({
-    maxSize: Number(c.env.MAX_JSON_BODY_BYTES) || DEFAULT_MAX_JSON_BODY_BYTES,
+/** JSON bodies over MAX_JSON_BODY_BYTES, uploads over MAX_UPLOAD_BYTES, answer 413 before anything reads them. */
+const limitBodySize: MiddlewareHandler<AppEnv> = (c, next) => {
+  const maxBytes = isMultipart(c.req.header("content-type"))
+    ? Number(c.env.MAX_UPLOAD_BYTES) || DEFAULT_MAX_UPLOAD_BYTES
+    : Number(c.env.MAX_JSON_BODY_BYTES) || DEFAULT_MAX_JSON_BODY_BYTES;
+  return bodyLimit({
+    maxSize: maxBytes,
     onError: () => {
-      throw new ApiError(413, "payload_too_large", "The request body is larger than the limit.", {
-        max_bytes: Number(c.env.MAX_JSON_BODY_BYTES) || DEFAULT_MAX_JSON_BODY_BYTES,
-      });
+      throw new ApiError(413, "payload_too_large", "The request body is larger than the limit.", { max_bytes: maxBytes });
     },
   })(c, next);
+};
 
-/** A request that carries a body must say it is JSON, so nothing is silently ignored. */
+/** A request that carries a body must say it is JSON (or multipart, for uploads), so nothing is silently ignored. */
 const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const length = c.req.header("content-length");
   const hasBody = length === undefined ? c.req.raw.body !== null : Number(length) > 0;
   const type = c.req.header("content-type") ?? "";
-  if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
+  if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type) && !isMultipart(type)) {
     throw new ApiError(415, "unsupported_media_type", "Send the request body as application/json.");
   }
   await next();
@@ -51,7 +61,7 @@ export function createApp() {
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
   app.use("*", withDatabase);
-  for (const prefix of ["/api/*", "/platform/*"]) app.use(prefix, limitBodySize, requireJsonBody);
+  for (const prefix of ["/api/*", "/platform/*", "/public/*"]) app.use(prefix, limitBodySize, requireJsonBody);
 
   app.use("/platform/api/v1/*", authenticate("platform"));
   app.use("/api/v1/agency/*", authenticate("agency"));
@@ -67,6 +77,12 @@ export function createApp() {
   app.route("/api/v1", profile);
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAuditLogs);
+  app.route("/api/v1/accounts", accountInboxes);
+  app.route("/api/v1/accounts", accountInboxMembers);
+  app.route("/api/v1/accounts", accountTeams);
+  app.route("/api/v1/accounts", accountTeamMembers);
+  app.route("/public/api/v1", publicContacts);
+  app.route("/public/api/v1", publicConversations);
 
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();

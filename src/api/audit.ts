@@ -15,7 +15,7 @@ export type Actor = { type: ActorType; id: number | null; name: string | null; e
 export type AuditChange = {
   /** e.g. "create", "update", "destroy", "rotate_token". */
   action: string;
-  /** The kind of object changed, Chatwoot-style: "Account", "User", "AccountUser", "Agency". */
+  /** The kind of object changed, Chatwoot-style: "Account", "User", "AccountUser", "Agency", "Inbox", "Team". */
   auditableType: string;
   /** Its id; an SQL expression when it is only known inside the batch (e.g. `last_insert_rowid()`). */
   auditableId: number | SQL | null;
@@ -60,6 +60,10 @@ export function auditEntry(c: Context<AppEnv>, change: AuditChange) {
   return auditInsert(c.var.db, actorOf(c.var.principal), remoteAddress, change);
 }
 
+/** Equal values; JSON values (e.g. working hours) compare by content, not identity. */
+const sameValue = (a: unknown, b: unknown) =>
+  a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+
 /** `{field: [before, after]}` for the fields of `patch` whose value differs from `before`. */
 export function changedFields<T extends Record<string, unknown>>(
   before: T,
@@ -67,7 +71,7 @@ export function changedFields<T extends Record<string, unknown>>(
 ): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (value !== undefined && before[key] !== value) changes[key] = [before[key] ?? null, value];
+    if (value !== undefined && !sameValue(before[key], value)) changes[key] = [before[key] ?? null, value];
   }
   return changes;
 }

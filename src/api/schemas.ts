@@ -4,6 +4,9 @@ import { z } from "@hono/zod-openapi";
 /** A numeric id in a path: positive integer, parsed from the string. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** An id inside a JSON body: a positive integer, not coerced from strings. */
+export const BodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
 export const idParams = <K extends string>(...names: K[]) =>
   z.object(Object.fromEntries(names.map((name) => [name, Id.openapi({ param: { name, in: "path" } })])) as {
     [P in K]: typeof Id;

@@ -142,3 +142,106 @@ export const deadJobs = sqliteTable("dead_jobs", {
   attempts: integer("attempts").notNull(),
   createdAt: createdAt(),
 });
+
+export const CHANNEL_TYPES = ["web_widget", "api"] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** One day of an inbox's working hours, in Chatwoot's shape (day_of_week 0 = Sunday). */
+export type WorkingHoursDay = {
+  day_of_week: number;
+  closed_all_day: boolean;
+  open_all_day: boolean;
+  open_hour: number | null;
+  open_minutes: number | null;
+  close_hour: number | null;
+  close_minutes: number | null;
+};
+
+/**
+ * An inbox: where conversations arrive. Website inboxes are reached by `website_token`, API
+ * inboxes by `inbox_identifier`; both are public identifiers, not secrets. `hmac_token` is the key
+ * a website uses to sign visitor identities, so it is stored as is (it must be used, not compared).
+ */
+export const inboxes = sqliteTable(
+  "inboxes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    channelType: text("channel_type", { enum: CHANNEL_TYPES }).notNull(),
+    /** Public identifier for the Client API: the website_token of website inboxes, a random id for API inboxes. */
+    inboxIdentifier: text("inbox_identifier").notNull(),
+    websiteToken: text("website_token"),
+    websiteUrl: text("website_url"),
+    widgetColor: text("widget_color"),
+    welcomeTitle: text("welcome_title"),
+    welcomeTagline: text("welcome_tagline"),
+    webhookUrl: text("webhook_url"),
+    hmacToken: text("hmac_token").notNull(),
+    hmacMandatory: integer("hmac_mandatory", { mode: "boolean" }).notNull().default(false),
+    greetingEnabled: integer("greeting_enabled", { mode: "boolean" }).notNull().default(false),
+    greetingMessage: text("greeting_message"),
+    enableEmailCollect: integer("enable_email_collect", { mode: "boolean" }).notNull().default(true),
+    allowMessagesAfterResolved: integer("allow_messages_after_resolved", { mode: "boolean" }).notNull().default(true),
+    lockToSingleConversation: integer("lock_to_single_conversation", { mode: "boolean" }).notNull().default(false),
+    workingHoursEnabled: integer("working_hours_enabled", { mode: "boolean" }).notNull().default(false),
+    timezone: text("timezone").notNull().default("UTC"),
+    outOfOfficeMessage: text("out_of_office_message"),
+    workingHours: text("working_hours", { mode: "json" }).$type<WorkingHoursDay[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("inboxes_account_id_idx").on(t.accountId),
+    uniqueIndex("inboxes_inbox_identifier_unique").on(t.inboxIdentifier),
+    uniqueIndex("inboxes_website_token_unique").on(t.websiteToken),
+    check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api')`),
+  ],
+);
+
+/** Which agents see an inbox's conversations. Administrators see every inbox of their account. */
+export const inboxMembers = sqliteTable(
+  "inbox_members",
+  {
+    inboxId: integer("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.userId] }), index("inbox_members_user_id_idx").on(t.userId)],
+);
+
+export const teams = sqliteTable(
+  "teams",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    allowAutoAssign: integer("allow_auto_assign", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("teams_account_name_unique").on(t.accountId, t.name)],
+);
+
+export const teamMembers = sqliteTable(
+  "team_members",
+  {
+    teamId: integer("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_members_user_id_idx").on(t.userId)],
+);

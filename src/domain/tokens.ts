@@ -82,18 +82,44 @@ export async function userPubsubToken(signingSecret: string, userId: number, acc
   return `u${userId}_${toBase64Url(mac.slice(0, 24))}`;
 }
 
-/** The user id a pubsub token claims, before it is verified against the user's current token id. */
-export function pubsubTokenUserId(token: string): number | null {
-  const match = /^u(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
-  return match?.[1] ? Number(match[1]) : null;
-}
-
 export async function verifyUserPubsubToken(
   signingSecret: string,
   token: string,
   userId: number,
   accessTokenId: string,
 ): Promise<boolean> {
-  const expected = await userPubsubToken(signingSecret, userId, accessTokenId);
-  return timingSafeEqual(encoder.encode(token), encoder.encode(expected));
+  return sameToken(token, await userPubsubToken(signingSecret, userId, accessTokenId));
+}
+
+/**
+ * The pubsub token of a contact's session in one inbox (Chatwoot's contact_inbox pubsub token):
+ * `c<accountId>_<contactInboxId>_<mac>`. The ids make it routable to the account's live state.
+ */
+export async function contactPubsubToken(
+  signingSecret: string,
+  accountId: number,
+  contactInboxId: number,
+  sourceId: string,
+): Promise<string> {
+  const mac = await hmac(signingSecret, `pubsub:contact:${accountId}:${contactInboxId}:${sourceId}`);
+  return `c${accountId}_${contactInboxId}_${toBase64Url(mac.slice(0, 24))}`;
+}
+
+export type PubsubClaim =
+  | { kind: "user"; userId: number }
+  | { kind: "contact"; accountId: number; contactInboxId: number };
+
+/** What a pubsub token claims to be, before it is verified. */
+export function parsePubsubToken(token: string): PubsubClaim | null {
+  const user = /^u(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
+  if (user?.[1]) return { kind: "user", userId: Number(user[1]) };
+  const contact = /^c(\d{1,15})_(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
+  if (contact?.[1] && contact[2]) {
+    return { kind: "contact", accountId: Number(contact[1]), contactInboxId: Number(contact[2]) };
+  }
+  return null;
+}
+
+export function sameToken(a: string, b: string): boolean {
+  return timingSafeEqual(encoder.encode(a), encoder.encode(b));
 }

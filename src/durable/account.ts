@@ -1,18 +1,711 @@
 /**
- * Account Durable Object: one per sub-account, addressed by `idFromName(String(accountId))`.
- * It will hold the account's live index (conversation summaries, counts, contacts, display ids,
- * presence) and the agents' sockets; today it owns the clean-up of that state.
+ * Account Durable Object: one per sub-account, addressed by its id (`getByName(String(accountId))`).
+ * It holds the account's live index (conversation summaries and counts, contacts and their inbox
+ * sessions, display ids, presence) and the /cable subscriptions of its agents and contacts, and fans
+ * every conversation event out to the subscribers allowed to see it.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  type Availability,
+  type ChannelName,
+  type ContactInboxRecord,
+  type ContactRecord,
+  contactPayload,
+  conversationPayload,
+  type ConversationPayload,
+  type MessageContext,
+  type MessagePayload,
+  messagePayload,
+  publicConversationPayload,
+  type TeamSummary,
+  type UserSummary,
+  userPayload,
+} from "../domain/chatwoot-payloads";
+import type { ConversationState, MessageRecord } from "../domain/conversation";
+import { type ConversationEvent, contactMayReceive } from "../domain/events";
+import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, type ContactSort } from "./account/contacts";
+import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
+import { type Access, conversationObject } from "./conversation";
+import { remote } from "./remote";
+import { migrateSqlite, nowSeconds } from "./sqlite";
 
-export class Account extends DurableObject<Env> {
-  /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
-  async purge(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+/** Who a /cable subscription belongs to; kept in the socket's attachment across hibernation. */
+export type Subscriber =
+  | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null; identifier: string; presenceAt: number }
+  | { kind: "contact"; contactId: number; contactInboxId: number; identifier: string; presenceAt: number };
+
+/** What the cable gateway asks for when it opens a subscription socket. */
+export type SubscriptionRequest =
+  | { kind: "user"; userId: number; role: "administrator" | "agent"; identifier: string }
+  | { kind: "contact"; contactInboxId: number; identifier: string };
+
+/** Who is looking: decides which conversations, messages and fields they see. */
+export type Viewer =
+  | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null }
+  | { kind: "contact"; contactInboxId: number };
+
+export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
+
+/** Uniqueness conflicts come back as values: errors thrown across RPC lose their type. */
+export type Conflict = { conflict: ContactConflict["field"] };
+function catchConflict<T>(write: () => T): T | Conflict {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof ContactConflict) return { conflict: error.field };
+    throw error;
   }
 }
 
+/** A subscriber counts as online while its socket is open and it has shown life within this window. */
+const PRESENCE_WINDOW_SECONDS = 90;
+const CACHE_SECONDS = 30;
+
+export const SUBSCRIBER_HEADER = "x-parley-subscriber";
+
+type Cached<T> = { value: T; at: number };
+
+export class Account extends DurableObject<Env> {
+  private readonly contacts: ContactStore;
+  private readonly index: ConversationIndex;
+  private readonly userCache = new Map<number, Cached<UserSummary | null>>();
+  private readonly teamCache = new Map<number, Cached<TeamSummary | null>>();
+  private channelCache: Cached<Map<number, ChannelName>> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrateSqlite(ctx.storage.sql, [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS]);
+    this.contacts = new ContactStore(ctx.storage.sql);
+    this.index = new ConversationIndex(ctx.storage.sql);
+  }
+
+  private get accountId(): number {
+    const id = Number(this.ctx.id.name);
+    if (!Number.isInteger(id)) throw new Error("Account object must be addressed by its account id");
+    return id;
+  }
+
+  // ---- /cable subscriptions -------------------------------------------------------------------
+
+  /** The cable gateway opens one socket here per verified RoomChannel subscription. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 426 });
+    const wanted = JSON.parse(request.headers.get(SUBSCRIBER_HEADER) ?? "null") as SubscriptionRequest | null;
+    const subscriber = wanted ? await this.admit(wanted) : null;
+    if (!subscriber) return new Response("subscription refused", { status: 403 });
+
+    const wasOnline = this.onlineSnapshot();
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1], [subscriber.kind === "user" ? `user:${subscriber.userId}` : `contact:${subscriber.contactInboxId}`]);
+    pair[1].serializeAttachment(subscriber);
+    this.sendPresence(pair[1], subscriber);
+    this.broadcastPresenceIfChanged(wasOnline);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  private async admit(wanted: SubscriptionRequest): Promise<Subscriber | null> {
+    const presenceAt = nowSeconds();
+    if (wanted.kind === "contact") {
+      const contactInbox = this.contacts.contactInbox(wanted.contactInboxId);
+      if (!contactInbox) return null;
+      return { kind: "contact", contactId: contactInbox.contactId, contactInboxId: contactInbox.id, identifier: wanted.identifier, presenceAt };
+    }
+    const inboxIds = wanted.role === "administrator" ? null : await this.inboxIdsOfAgent(wanted.userId);
+    return { kind: "user", userId: wanted.userId, role: wanted.role, inboxIds, identifier: wanted.identifier, presenceAt };
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const subscriber = ws.deserializeAttachment() as Subscriber | null;
+    if (!subscriber || typeof message !== "string") return;
+    let action: unknown;
+    try {
+      action = (JSON.parse(message) as { action?: unknown }).action;
+    } catch {
+      return;
+    }
+    if (action === "update_presence") {
+      const wasOnline = this.onlineSnapshot();
+      const refreshed = { ...subscriber, presenceAt: nowSeconds() };
+      ws.serializeAttachment(refreshed);
+      this.sendPresence(ws, refreshed);
+      this.broadcastPresenceIfChanged(wasOnline);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    const wasOnline = this.onlineSnapshot();
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // already closed
+    }
+    this.broadcastPresenceIfChanged(wasOnline, ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws, 1011);
+  }
+
+  /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
+  async invalidateInboxAccess(): Promise<void> {
+    this.channelCache = null;
+    for (const ws of this.ctx.getWebSockets()) {
+      const subscriber = ws.deserializeAttachment() as Subscriber | null;
+      if (subscriber?.kind === "user" && subscriber.role === "agent") {
+        ws.serializeAttachment({ ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
+      }
+    }
+  }
+
+  private subscribers(except?: WebSocket): { ws: WebSocket; subscriber: Subscriber }[] {
+    const open: { ws: WebSocket; subscriber: Subscriber }[] = [];
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
+      const subscriber = ws.deserializeAttachment() as Subscriber | null;
+      if (subscriber) open.push({ ws, subscriber });
+    }
+    return open;
+  }
+
+  private onlineSnapshot(except?: WebSocket) {
+    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
+    const users: Record<string, Availability> = {};
+    const contacts: Record<string, Availability> = {};
+    for (const { subscriber } of this.subscribers(except)) {
+      if (subscriber.presenceAt < since) continue;
+      if (subscriber.kind === "user") users[String(subscriber.userId)] = "online";
+      else contacts[String(subscriber.contactId)] = "online";
+    }
+    return { users, contacts };
+  }
+
+  private presenceData(subscriber: Subscriber, online = this.onlineSnapshot()) {
+    return subscriber.kind === "user"
+      ? { account_id: this.accountId, users: online.users, contacts: online.contacts }
+      : { account_id: this.accountId, users: online.users };
+  }
+
+  private sendPresence(ws: WebSocket, subscriber: Subscriber) {
+    send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber));
+  }
+
+  private broadcastPresenceIfChanged(before: ReturnType<Account["onlineSnapshot"]>, closing?: WebSocket) {
+    const after = this.onlineSnapshot(closing);
+    if (JSON.stringify(after) === JSON.stringify(before)) return;
+    for (const { ws, subscriber } of this.subscribers(closing)) send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber, after));
+  }
+
+  private availability(userId: number): Availability {
+    return this.onlineSnapshot().users[String(userId)] ?? "offline";
+  }
+
+  // ---- D1 lookups (cached briefly) ------------------------------------------------------------
+
+  private async inboxIdsOfAgent(userId: number): Promise<number[]> {
+    const rows = await this.env.DB.prepare(
+      `select m.inbox_id as id from inbox_members m join inboxes i on i.id = m.inbox_id
+       where m.user_id = ? and i.account_id = ?`,
+    )
+      .bind(userId, this.accountId)
+      .all<{ id: number }>();
+    return rows.results.map((row) => row.id);
+  }
+
+  private async usersById(ids: number[]): Promise<Map<number, UserSummary>> {
+    const now = nowSeconds();
+    const missing = [...new Set(ids)].filter((id) => {
+      const hit = this.userCache.get(id);
+      return !hit || now - hit.at > CACHE_SECONDS;
+    });
+    if (missing.length > 0) {
+      const rows = await this.env.DB.prepare(
+        `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
+         where au.account_id = ? and u.id in (${missing.map(() => "?").join(",")})`,
+      )
+        .bind(this.accountId, ...missing)
+        .all<{ id: number; name: string; email: string }>();
+      for (const id of missing) this.userCache.set(id, { value: null, at: now });
+      for (const row of rows.results) {
+        this.userCache.set(row.id, { value: { ...row, availability: "offline" }, at: now });
+      }
+    }
+    const found = new Map<number, UserSummary>();
+    for (const id of ids) {
+      const user = this.userCache.get(id)?.value;
+      if (user) found.set(id, { ...user, availability: this.availability(id) });
+    }
+    return found;
+  }
+
+  private async teamsById(ids: number[]): Promise<Map<number, TeamSummary>> {
+    const now = nowSeconds();
+    const missing = [...new Set(ids)].filter((id) => {
+      const hit = this.teamCache.get(id);
+      return !hit || now - hit.at > CACHE_SECONDS;
+    });
+    if (missing.length > 0) {
+      const rows = await this.env.DB.prepare(
+        `select id, name from teams where account_id = ? and id in (${missing.map(() => "?").join(",")})`,
+      )
+        .bind(this.accountId, ...missing)
+        .all<TeamSummary>();
+      for (const id of missing) this.teamCache.set(id, { value: null, at: now });
+      for (const row of rows.results) this.teamCache.set(row.id, { value: row, at: now });
+    }
+    const found = new Map<number, TeamSummary>();
+    for (const id of ids) {
+      const team = this.teamCache.get(id)?.value;
+      if (team) found.set(id, team);
+    }
+    return found;
+  }
+
+  private async channels(): Promise<Map<number, ChannelName>> {
+    const now = nowSeconds();
+    if (this.channelCache && now - this.channelCache.at <= CACHE_SECONDS) return this.channelCache.value;
+    const rows = await this.env.DB.prepare("select id, channel_type from inboxes where account_id = ?")
+      .bind(this.accountId)
+      .all<{ id: number; channel_type: string }>();
+    const value = new Map(
+      rows.results.map((row) => [row.id, row.channel_type === "api" ? "Channel::Api" : "Channel::WebWidget"] as const),
+    );
+    this.channelCache = { value, at: now };
+    return value;
+  }
+
+  // ---- payloads -------------------------------------------------------------------------------
+
+  private async messagePayloads(state: ConversationState, messages: MessageRecord[]): Promise<MessagePayload[]> {
+    const userIds = messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : []));
+    const contactIds = messages.flatMap((m) => (m.sender?.type === "contact" ? [m.sender.id] : []));
+    const [users, contacts] = [await this.usersById(userIds), this.contacts.getMany(contactIds)];
+    return messages.map((message) => {
+      let sender: MessageContext["sender"] = null;
+      if (message.sender?.type === "user") {
+        const user = users.get(message.sender.id);
+        sender = user ? userPayload(user) : null;
+      } else if (message.sender?.type === "contact") {
+        const contact = contacts.get(message.sender.id);
+        sender = contact ? contactPayload(contact) : null;
+      }
+      return messagePayload(message, {
+        accountId: state.accountId,
+        inboxId: state.inboxId,
+        conversationDisplayId: state.displayId,
+        sender,
+      });
+    });
+  }
+
+  private async conversationPayloads(
+    rows: { state: ConversationState; contactId: number; lastMessage: MessageRecord | null; unreadCount: number }[],
+  ): Promise<ConversationPayload[]> {
+    const contacts = this.contacts.getMany(rows.map((row) => row.contactId));
+    const users = await this.usersById(rows.flatMap((row) => (row.state.assigneeId === null ? [] : [row.state.assigneeId])));
+    const teams = await this.teamsById(rows.flatMap((row) => (row.state.teamId === null ? [] : [row.state.teamId])));
+    const channels = await this.channels();
+    const payloads: ConversationPayload[] = [];
+    for (const row of rows) {
+      const contact = contacts.get(row.contactId);
+      const contactInbox = this.contacts.contactInbox(row.state.contactInboxId);
+      if (!contact || !contactInbox) continue;
+      payloads.push(
+        conversationPayload(row.state, {
+          channel: channels.get(row.state.inboxId) ?? "Channel::WebWidget",
+          contact,
+          contactInbox,
+          assignee: row.state.assigneeId === null ? null : (users.get(row.state.assigneeId) ?? null),
+          team: row.state.teamId === null ? null : (teams.get(row.state.teamId) ?? null),
+          messages: row.lastMessage ? await this.messagePayloads(row.state, [row.lastMessage]) : [],
+          unreadCount: row.unreadCount,
+        }),
+      );
+    }
+    return payloads;
+  }
+
+  // ---- fan-out --------------------------------------------------------------------------------
+
+  private canSee(subscriber: Subscriber, state: ConversationState): boolean {
+    if (subscriber.kind === "contact") return subscriber.contactInboxId === state.contactInboxId;
+    return subscriber.inboxIds === null || subscriber.inboxIds.includes(state.inboxId);
+  }
+
+  /** Sends a conversation-scoped event to every subscriber allowed to see it. */
+  private fanOut(
+    state: ConversationState,
+    eventName: string,
+    forUsers: unknown,
+    forContact: unknown | null,
+  ) {
+    const userFrame = JSON.stringify({ event: eventName, data: forUsers });
+    const contactFrame = forContact === null ? null : JSON.stringify({ event: eventName, data: forContact });
+    for (const { ws, subscriber } of this.subscribers()) {
+      if (!this.canSee(subscriber, state)) continue;
+      const frame = subscriber.kind === "user" ? userFrame : contactFrame;
+      if (frame !== null) sendRaw(ws, subscriber.identifier, frame);
+    }
+  }
+
+  private fanOutToUsers(eventName: string, data: unknown) {
+    const frame = JSON.stringify({ event: eventName, data });
+    for (const { ws, subscriber } of this.subscribers()) {
+      if (subscriber.kind === "user") sendRaw(ws, subscriber.identifier, frame);
+    }
+  }
+
+  /**
+   * Applies events published by a Conversation object, in order, to the index and fans them out.
+   * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
+   * payload built for each event, for the caller's HTTP answer.
+   */
+  async applyConversationEvents(events: ConversationEvent[]): Promise<{ seq: number; data: MessagePayload | ConversationPayload | null }[]> {
+    const results: { seq: number; data: MessagePayload | ConversationPayload | null }[] = [];
+    for (const event of events) {
+      const fresh = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
+      const row = this.index.get(event.state.displayId);
+      if (!row) {
+        results.push({ seq: event.seq, data: null });
+        continue;
+      }
+      if (event.message) {
+        const [payload] = await this.messagePayloads(event.state, [event.message]);
+        if (!payload) continue;
+        const withConversation = {
+          ...payload,
+          conversation: {
+            id: event.state.displayId,
+            assignee_id: event.state.assigneeId,
+            unread_count: event.unreadCount,
+            last_activity_at: event.state.lastActivityAt,
+            contact_inbox: { source_id: event.state.sourceId },
+          },
+        };
+        if (fresh) {
+          this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, event.message) ? withConversation : null);
+          if (event.message.sender?.type === "contact") this.contacts.touch(event.message.sender.id, event.message.createdAt);
+        }
+        results.push({ seq: event.seq, data: payload });
+        continue;
+      }
+      const [payload] = await this.conversationPayloads([row]);
+      if (!payload) continue;
+      if (fresh) this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null);
+      results.push({ seq: event.seq, data: payload });
+    }
+    return results;
+  }
+
+  /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
+  async typing(displayId: number, actor: { type: "user"; userId: number } | { type: "contact" }, on: boolean, isPrivate: boolean): Promise<boolean> {
+    const row = this.index.get(displayId);
+    if (!row) return false;
+    const [conversation] = await this.conversationPayloads([row]);
+    if (!conversation) return false;
+    let user: unknown;
+    if (actor.type === "user") {
+      const found = (await this.usersById([actor.userId])).get(actor.userId);
+      if (!found) return false;
+      user = userPayload(found);
+    } else {
+      const contact = this.contacts.get(row.contactId);
+      user = contact ? contactPayload(contact) : null;
+    }
+    const eventName = on ? "conversation.typing_on" : "conversation.typing_off";
+    const data = { conversation, user, is_private: isPrivate, account_id: this.accountId };
+    const forContact = actor.type === "user" && contactMayReceive(eventName, undefined, isPrivate)
+      ? { conversation: contactView(conversation), user, is_private: false, account_id: this.accountId }
+      : null;
+    this.fanOut(row.state, eventName, data, forContact);
+    return true;
+  }
+
+  // ---- contacts -------------------------------------------------------------------------------
+
+  getContact(id: number): ContactRecord | null {
+    return this.contacts.get(id);
+  }
+
+  contactInboxesOf(contactId: number): ContactInboxRecord[] {
+    return this.contacts.contactInboxesOf(contactId);
+  }
+
+  listContacts(options: { q: string | null; page: number; perPage: number; sort: ContactSort; descending: boolean }) {
+    return this.contacts.page(options);
+  }
+
+  createContact(fields: ContactFields, inbox?: { inboxId: number; sourceId: string }): ContactSession | { contact: ContactRecord; contactInbox: null } | Conflict {
+    return catchConflict(() =>
+      this.ctx.storage.transactionSync(() => {
+        const contact = this.contacts.create(fields);
+        const contactInbox = inbox ? this.contacts.createContactInbox(contact.id, inbox.inboxId, inbox.sourceId, false) : null;
+        this.fanOutToUsers("contact.created", contactPayload(contact));
+        return { contact, contactInbox };
+      }),
+    );
+  }
+
+  updateContact(id: number, fields: ContactFields): ContactRecord | null | Conflict {
+    return catchConflict(() => {
+      const contact = this.contacts.update(id, fields);
+      if (contact) this.fanOutToUsers("contact.updated", contactPayload(contact));
+      return contact;
+    });
+  }
+
+  deleteContactCustomAttributes(id: number, keys: string[]): ContactRecord | null {
+    const contact = this.contacts.deleteCustomAttributes(id, keys);
+    if (contact) this.fanOutToUsers("contact.updated", contactPayload(contact));
+    return contact;
+  }
+
+  /** Deletes a contact that has no conversations; returns false when it has some. */
+  deleteContact(id: number): "deleted" | "not_found" | "has_conversations" {
+    if (!this.contacts.get(id)) return "not_found";
+    if (this.index.displayIdsOfContact(id).length > 0) return "has_conversations";
+    this.contacts.delete(id);
+    return "deleted";
+  }
+
+  /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */
+  createContactInbox(contactId: number, inboxId: number, sourceId: string): ContactInboxRecord | null | Conflict {
+    if (!this.contacts.get(contactId)) return null;
+    return catchConflict(() => this.contacts.createContactInbox(contactId, inboxId, sourceId, false));
+  }
+
+  /**
+   * Merges the mergee into the base contact: its inbox sessions and conversations move to the base,
+   * missing fields are filled from it, and each moved conversation emits conversation.contact_changed.
+   */
+  async mergeContacts(baseId: number, mergeeId: number): Promise<ContactRecord | null> {
+    const base = this.contacts.get(baseId);
+    const mergee = this.contacts.get(mergeeId);
+    if (!base || !mergee || baseId === mergeeId) return null;
+    const moved = this.ctx.storage.transactionSync(() => {
+      this.contacts.merge(baseId, mergeeId);
+      const ids = this.index.moveToContact(mergeeId, baseId);
+      this.contacts.update(baseId, {
+        email: base.email ?? mergee.email,
+        phone_number: base.phoneNumber ?? mergee.phoneNumber,
+        identifier: base.identifier ?? mergee.identifier,
+        custom_attributes: { ...mergee.customAttributes, ...base.customAttributes },
+        additional_attributes: { ...mergee.additionalAttributes, ...base.additionalAttributes },
+      });
+      return ids;
+    });
+    const rows = moved.flatMap((id) => this.index.get(id) ?? []);
+    const payloads = await this.conversationPayloads(rows);
+    for (const [i, payload] of payloads.entries()) {
+      const row = rows[i];
+      if (row) this.fanOut(row.state, "conversation.contact_changed", payload, null);
+    }
+    const merged = this.contacts.get(baseId);
+    if (merged) this.fanOutToUsers("contact.updated", contactPayload(merged));
+    return merged;
+  }
+
+  // ---- contact sessions (Client API) ----------------------------------------------------------
+
+  /**
+   * Starts a contact's session in an inbox, finding the contact the way Chatwoot does: by verified
+   * identifier, then email, then phone number; otherwise a new contact. An existing contact found
+   * without a verified identifier only gets its empty fields filled, never overwritten.
+   */
+  startContactSession(input: {
+    inboxId: number;
+    sourceId: string;
+    fields: ContactFields;
+    identifierVerified: boolean;
+  }): ContactSession | Conflict {
+    return catchConflict(() => this.ctx.storage.transactionSync(() => {
+      const { fields } = input;
+      let contact =
+        (fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null) ??
+        (fields.email ? this.contacts.findBy("email", fields.email) : null);
+      let created = false;
+      if (contact) {
+        const fill: ContactFields = input.identifierVerified
+          ? fields
+          : {
+              name: contact.name ? undefined : fields.name,
+              email: contact.email ? undefined : fields.email,
+              phone_number: contact.phoneNumber ? undefined : fields.phone_number,
+              identifier: contact.identifier ? undefined : fields.identifier,
+              custom_attributes: { ...fields.custom_attributes, ...contact.customAttributes },
+            };
+        contact = this.contacts.update(contact.id, fill) ?? contact;
+      } else {
+        contact = this.contacts.create(fields);
+        created = true;
+      }
+      const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
+      this.fanOutToUsers(created ? "contact.created" : "contact.updated", contactPayload(contact));
+      return { contact, contactInbox };
+    }));
+  }
+
+  contactSession(inboxId: number, sourceId: string): ContactSession | null {
+    const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
+    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
+    return contactInbox && contact ? { contact, contactInbox } : null;
+  }
+
+  updateContactSession(inboxId: number, sourceId: string, fields: ContactFields, identifierVerified: boolean): ContactSession | null | Conflict {
+    const session = this.contactSession(inboxId, sourceId);
+    if (!session) return null;
+    const contact = this.updateContact(session.contact.id, fields);
+    if (contact === null || "conflict" in contact) return contact;
+    if (identifierVerified && !session.contactInbox.hmacVerified) this.contacts.markHmacVerified(session.contactInbox.id);
+    return { contact, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
+  }
+
+  // ---- conversations --------------------------------------------------------------------------
+
+  /** Reserves a display id and the index row for a conversation its Conversation object will start. */
+  reserveConversation(input: {
+    contactInboxId: number;
+    customAttributes: Record<string, unknown>;
+    additionalAttributes: Record<string, unknown>;
+    status: "open" | "pending";
+  }): ConversationState | null {
+    const contactInbox = this.contacts.contactInbox(input.contactInboxId);
+    if (!contactInbox) return null;
+    const now = nowSeconds();
+    return this.index.reserve(
+      {
+        accountId: this.accountId,
+        uuid: crypto.randomUUID(),
+        inboxId: contactInbox.inboxId,
+        contactInboxId: contactInbox.id,
+        sourceId: contactInbox.sourceId,
+        status: input.status,
+        priority: null,
+        assigneeId: null,
+        teamId: null,
+        labels: [],
+        customAttributes: input.customAttributes,
+        additionalAttributes: input.additionalAttributes,
+        snoozedUntil: null,
+        createdAt: now,
+        lastActivityAt: now,
+        agentLastSeenAt: 0,
+        contactLastSeenAt: 0,
+        assigneeLastSeenAt: 0,
+        firstReplyCreatedAt: null,
+        waitingSince: null,
+      },
+      contactInbox.contactId,
+    );
+  }
+
+  /** The conversation's state as indexed, if it exists and `viewer` may see it. */
+  conversationState(displayId: number, viewer: Viewer): ConversationState | null {
+    const row = this.index.get(displayId);
+    if (!row) return null;
+    if (viewer.kind === "contact") return row.state.contactInboxId === viewer.contactInboxId ? row.state : null;
+    return viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId) ? row.state : null;
+  }
+
+  async conversation(displayId: number, viewer: Viewer, withMessages = false): Promise<ConversationPayload | null> {
+    const state = this.conversationState(displayId, viewer);
+    const row = state ? this.index.get(displayId) : null;
+    if (!row) return null;
+    const [payload] = await this.conversationPayloads([row]);
+    if (!payload) return null;
+    if (!withMessages) return payload;
+    const page = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), { before: null, after: null });
+    return { ...payload, messages: await this.messagePayloads(row.state, page ?? []) };
+  }
+
+  async listConversations(filter: ConversationFilter) {
+    const { counts, conversations } = this.index.list(filter);
+    return { counts, payload: await this.conversationPayloads(conversations) };
+  }
+
+  async conversationsOfContact(contactId: number, viewer: Viewer & { kind: "user" }) {
+    const rows = this.index
+      .ofContact(contactId)
+      .filter((row) => viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId));
+    return this.conversationPayloads(rows);
+  }
+
+  /** The contact session's conversations, as the Client API shows them. */
+  async sessionConversations(contactInboxId: number) {
+    const contactInbox = this.contacts.contactInbox(contactInboxId);
+    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
+    if (!contact) return [];
+    const rows = this.index.ofContactInbox(contactInboxId);
+    const results = [];
+    for (const row of rows) {
+      const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row.state, [row.lastMessage]) : [];
+      results.push(publicConversationPayload(row.state, contact, last));
+    }
+    return results;
+  }
+
+  async sessionConversation(contactInboxId: number, displayId: number) {
+    const row = this.index.get(displayId);
+    const contactInbox = this.contacts.contactInbox(contactInboxId);
+    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
+    if (!row || !contact || row.state.contactInboxId !== contactInboxId) return null;
+    const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ contactInboxId }, { before: null, after: null });
+    return publicConversationPayload(row.state, contact, await this.messagePayloads(row.state, messages ?? []));
+  }
+
+  /** A page of messages with their senders, for an agent (private notes included) or the contact. */
+  async messages(displayId: number, viewer: Viewer, page: { before: number | null; after: number | null }) {
+    const state = this.conversationState(displayId, viewer);
+    if (!state) return null;
+    const records = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), page);
+    return records ? this.messagePayloads(state, records) : null;
+  }
+
+  /** Every display id ever reserved, so a purge can reach each Conversation object. */
+  allConversationIds(): number[] {
+    return this.ctx.storage.sql
+      .exec<{ display_id: number }>("select display_id from conversations order by display_id")
+      .toArray()
+      .map((row) => row.display_id);
+  }
+
+  /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
+  async purge(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    // This instance may live on: leave it as a fresh, empty one.
+    migrateSqlite(this.ctx.storage.sql, [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS]);
+  }
+}
+
+/** The Conversation object's access check for a viewer. */
+export function accessOf(viewer: Viewer): Access {
+  return viewer.kind === "contact" ? { contactInboxId: viewer.contactInboxId } : { inboxIds: viewer.inboxIds };
+}
+
+/** What a contact sees of a conversation: no internal labels, team or priority. */
+function contactView(payload: ConversationPayload) {
+  const { labels: _labels, priority: _priority, team_id: _teamId, ...rest } = payload;
+  return { ...rest, meta: { ...rest.meta, team: null } };
+}
+
+function sendRaw(ws: WebSocket, identifier: string, messageJson: string) {
+  try {
+    ws.send(`{"identifier":${JSON.stringify(identifier)},"message":${messageJson}}`);
+  } catch {
+    // the socket closed while we were sending; webSocketClose cleans up
+  }
+}
+
+function send(ws: WebSocket, identifier: string, event: string, data: unknown) {
+  sendRaw(ws, identifier, JSON.stringify({ event, data }));
+}
+
 export function accountObject(env: Env, accountId: number) {
-  return env.ACCOUNT.get(env.ACCOUNT.idFromName(String(accountId)));
+  return remote<Account>(env.ACCOUNT.getByName(String(accountId)));
+}
+
+/** The raw stub, for opening subscription sockets with fetch(). */
+export function accountStub(env: Env, accountId: number) {
+  return env.ACCOUNT.getByName(String(accountId));
 }

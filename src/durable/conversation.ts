@@ -1,13 +1,491 @@
 /**
- * Conversation Durable Object: one per conversation, the source of truth for its messages and
- * state, and the fan-out point for the people looking at it.
+ * Conversation Durable Object: one per conversation, addressed as `<accountId>:<displayId>`. It is
+ * the source of truth for the conversation's messages (SQLite in the object) and state. Every change
+ * is written together with an outbox entry; the outbox is published, in order, to the Account
+ * object (index and fan-out) right away and again by alarm until it has been applied, so a change
+ * that was stored is never lost to subscribers either.
  */
 import { DurableObject } from "cloudflare:workers";
+import { assigneeActivity, labelActivity, priorityActivity, statusActivity, teamActivity } from "../domain/activity";
+import type { ConversationPayload, MessagePayload } from "../domain/chatwoot-payloads";
+import {
+  type Attachment,
+  type ContentType,
+  type ConversationState,
+  type ConversationStatus,
+  type MessageRecord,
+  MessageType,
+  type MessageTypeCode,
+  type Priority,
+  type SenderRef,
+  statusAfterIncomingMessage,
+  waitingSinceAfter,
+} from "../domain/conversation";
+import type { ConversationEvent, ConversationEventName } from "../domain/events";
+import { accountObject } from "./account";
+import { remote } from "./remote";
+import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
+
+const MIGRATIONS = [
+  `create table messages (
+     id integer primary key autoincrement,
+     content text,
+     message_type integer not null,
+     content_type text not null,
+     content_attributes text not null default '{}',
+     private integer not null default 0,
+     sender_type text,
+     sender_id integer,
+     source_id text,
+     echo_id text,
+     attachments text not null default '[]',
+     created_at integer not null,
+     updated_at integer not null
+   );
+   create unique index messages_echo_id on messages(echo_id) where echo_id is not null;
+   create table outbox (
+     seq integer primary key autoincrement,
+     event text not null
+   );
+   create table state (
+     id integer primary key check (id = 1),
+     value text not null
+   );`,
+];
+
+type MessageRow = {
+  id: number;
+  content: string | null;
+  message_type: number;
+  content_type: string;
+  content_attributes: string;
+  private: number;
+  sender_type: string | null;
+  sender_id: number | null;
+  source_id: string | null;
+  echo_id: string | null;
+  attachments: string;
+  created_at: number;
+  updated_at: number;
+};
+
+const toMessage = (row: MessageRow): MessageRecord => ({
+  id: row.id,
+  content: row.content,
+  messageType: row.message_type as MessageTypeCode,
+  contentType: row.content_type as ContentType,
+  contentAttributes: parseJson(row.content_attributes, {}),
+  private: row.private === 1,
+  sender:
+    row.sender_type === "user" && row.sender_id !== null
+      ? { type: "user", id: row.sender_id }
+      : row.sender_type === "contact" && row.sender_id !== null
+        ? { type: "contact", id: row.sender_id }
+        : null,
+  sourceId: row.source_id,
+  echoId: row.echo_id,
+  attachments: parseJson<Attachment[]>(row.attachments, []),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Who made a change: an agent (with the name activity messages show), the contact, or Parley itself. */
+export type Actor = { type: "user"; id: number; name: string } | { type: "contact"; id: number } | { type: "system"; name: string };
+
+export type NewMessage = {
+  messageType: MessageTypeCode;
+  content: string | null;
+  contentType: ContentType;
+  contentAttributes: Record<string, unknown>;
+  private: boolean;
+  echoId: string | null;
+  sourceId: string | null;
+  attachments: Attachment[];
+};
+
+export type MessagePage = { before: number | null; after: number | null };
+
+/**
+ * Who may touch this conversation: the contact session that owns it, or agents limited to some
+ * inboxes (null: every inbox). Every method checks it and answers null when it does not fit.
+ */
+export type Access = { contactInboxId: number } | { inboxIds: number[] | null };
+
+const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards"]);
+const PAGE_SIZE = 20;
+const AFTER_PAGE_SIZE = 100;
+const OUTBOX_RETRY_MS = 1_000;
 
 export class Conversation extends DurableObject<Env> {
+  private flushing: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrateSqlite(ctx.storage.sql, MIGRATIONS);
+  }
+
+  private get sql() {
+    return this.ctx.storage.sql;
+  }
+
+  private readState(): ConversationState | null {
+    const row = this.sql.exec<{ value: string }>("select value from state where id = 1").toArray()[0];
+    return row ? parseJson<ConversationState | null>(row.value, null) : null;
+  }
+
+  /** The state, when the conversation exists and `access` reaches it. */
+  private stateFor(access: Access): ConversationState | null {
+    const state = this.readState();
+    if (!state) return null;
+    if ("contactInboxId" in access) return state.contactInboxId === access.contactInboxId ? state : null;
+    return access.inboxIds === null || access.inboxIds.includes(state.inboxId) ? state : null;
+  }
+
+  private writeState(state: ConversationState) {
+    this.sql.exec("insert into state (id, value) values (1, ?) on conflict (id) do update set value = excluded.value", JSON.stringify(state));
+  }
+
+  private unreadCount(state: ConversationState): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "select count(*) as n from messages where message_type = ? and created_at > ?",
+        MessageType.incoming,
+        state.agentLastSeenAt,
+      )
+      .one().n;
+  }
+
+  private lastVisibleMessage(): MessageRecord | null {
+    const row = this.sql
+      .exec<MessageRow>("select * from messages where message_type != ? order by id desc limit 1", MessageType.activity)
+      .toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  /** Records an event in the outbox, in the same storage transaction as the change it describes. */
+  private record(name: ConversationEventName, state: ConversationState, message?: MessageRecord): number {
+    const event: Omit<ConversationEvent, "seq"> = {
+      name,
+      state,
+      unreadCount: this.unreadCount(state),
+      lastMessage: message && message.messageType !== MessageType.activity ? message : null,
+      ...(message ? { message } : {}),
+    };
+    return this.sql
+      .exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(event))
+      .one().seq;
+  }
+
+  /**
+   * Publishes pending outbox entries to the Account object in order, one flush at a time. Returns
+   * the payloads the Account object built, by seq. On failure the alarm retries.
+   */
+  private flush(): Promise<Map<number, MessagePayload | ConversationPayload | null>> {
+    const run = this.flushing.then(async () => {
+      const rows = this.sql.exec<{ seq: number; event: string }>("select seq, event from outbox order by seq").toArray();
+      const published = new Map<number, MessagePayload | ConversationPayload | null>();
+      if (rows.length === 0) return published;
+      const events = rows.map((row) => ({ ...(JSON.parse(row.event) as Omit<ConversationEvent, "seq">), seq: row.seq }));
+      const state = events[0]?.state;
+      if (!state) return published;
+      try {
+        const results = await accountObject(this.env, state.accountId).applyConversationEvents(events);
+        for (const result of results) published.set(result.seq, result.data);
+        const last = rows[rows.length - 1]?.seq ?? 0;
+        this.sql.exec("delete from outbox where seq <= ?", last);
+      } catch (error) {
+        console.error("publishing conversation events failed; retrying by alarm", error);
+        await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
+      }
+      return published;
+    });
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One alarm serves both snooze wake-ups and outbox retries: the earliest due wins. */
+  private async scheduleAlarm(at: number) {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private async scheduleSnoozeWake(state: ConversationState) {
+    if (state.status === "snoozed" && state.snoozedUntil) await this.scheduleAlarm(state.snoozedUntil * 1000);
+  }
+
+  override async alarm(): Promise<void> {
+    const state = this.readState();
+    if (!state) return;
+    if (state.status === "snoozed" && state.snoozedUntil !== null && state.snoozedUntil * 1000 <= Date.now()) {
+      this.ctx.storage.transactionSync(() => {
+        const reopened = { ...state, status: "open" as const, snoozedUntil: null };
+        this.writeState(reopened);
+        this.record("conversation.status_changed", reopened);
+        this.addActivity(reopened, statusActivity("open", null, null));
+      });
+    } else {
+      await this.scheduleSnoozeWake(state);
+    }
+    await this.flush();
+    if (this.sql.exec<{ n: number }>("select count(*) as n from outbox").one().n > 0) {
+      await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Starts the conversation with the state its Account object reserved; starting twice is harmless. */
+  async start(seed: ConversationState): Promise<ConversationPayload | null> {
+    const existing = this.readState();
+    if (existing) return null;
+    const seq = this.ctx.storage.transactionSync(() => {
+      this.writeState(seed);
+      return this.record("conversation.created", seed);
+    });
+    const published = await this.flush();
+    return (published.get(seq) as ConversationPayload | undefined) ?? null;
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  private insertMessage(message: NewMessage, sender: SenderRef, at: number): MessageRecord {
+    const row = this.sql
+      .exec<MessageRow>(
+        `insert into messages (content, message_type, content_type, content_attributes, private, sender_type, sender_id,
+           source_id, echo_id, attachments, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+        message.content,
+        message.messageType,
+        message.contentType,
+        JSON.stringify(message.contentAttributes),
+        message.private ? 1 : 0,
+        sender?.type ?? null,
+        sender?.id ?? null,
+        message.sourceId,
+        message.echoId,
+        JSON.stringify(message.attachments),
+        at,
+        at,
+      )
+      .one();
+    return toMessage(row);
+  }
+
+  private addActivity(state: ConversationState, content: string) {
+    const message = this.insertMessage(
+      {
+        messageType: MessageType.activity,
+        content,
+        contentType: "text",
+        contentAttributes: {},
+        private: false,
+        echoId: null,
+        sourceId: null,
+        attachments: [],
+      },
+      null,
+      nowSeconds(),
+    );
+    this.record("message.created", state, message);
+  }
+
+  /**
+   * Adds a message. A retried send with the same echo_id returns the first message and changes
+   * nothing. An incoming message reopens a resolved or snoozed conversation.
+   */
+  async addMessage(
+    access: Access,
+    input: NewMessage,
+    sender: SenderRef,
+  ): Promise<{ message: MessageRecord; payload: MessagePayload | null; created: boolean } | null> {
+    const state = this.stateFor(access);
+    if (!state) return null;
+    if (input.echoId) {
+      const existing = this.sql.exec<MessageRow>("select * from messages where echo_id = ?", input.echoId).toArray()[0];
+      if (existing) return { message: toMessage(existing), payload: null, created: false };
+    }
+    const { message, seq } = this.ctx.storage.transactionSync(() => {
+      const at = nowSeconds();
+      const message = this.insertMessage(input, sender, at);
+      const isAgentReply = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user";
+      const status = input.messageType === MessageType.incoming ? statusAfterIncomingMessage(state.status) : state.status;
+      const next: ConversationState = {
+        ...state,
+        status,
+        snoozedUntil: status === "snoozed" ? state.snoozedUntil : null,
+        lastActivityAt: at,
+        waitingSince: waitingSinceAfter(message, state.waitingSince),
+        firstReplyCreatedAt: state.firstReplyCreatedAt ?? (isAgentReply ? at : null),
+        contactLastSeenAt: sender?.type === "contact" ? at : state.contactLastSeenAt,
+      };
+      this.writeState(next);
+      const seq = this.record("message.created", next, message);
+      if (status !== state.status) this.record("conversation.status_changed", next);
+      return { message, seq };
+    });
+    const published = await this.flush();
+    return { message, payload: (published.get(seq) as MessagePayload | undefined) ?? null, created: true };
+  }
+
+  /** Stores a contact's answer to an interactive message (Chatwoot's submitted_values) and emits message.updated. */
+  async submitValues(
+    access: Access,
+    messageId: number,
+    submittedValues: Record<string, unknown>[],
+  ): Promise<MessagePayload | null | "not_found" | "not_interactive"> {
+    const state = this.stateFor(access);
+    const current = this.sql.exec<MessageRow>("select * from messages where id = ?", messageId).toArray()[0];
+    if (!state || !current || current.private === 1) return "not_found";
+    if (!INTERACTIVE.has(current.content_type) || current.message_type === MessageType.incoming) return "not_interactive";
+    const seq = this.ctx.storage.transactionSync(() => {
+      const attributes = { ...parseJson<Record<string, unknown>>(current.content_attributes, {}), submitted_values: submittedValues };
+      const row = this.sql
+        .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), messageId)
+        .one();
+      return this.record("message.updated", state, toMessage(row));
+    });
+    const published = await this.flush();
+    return (published.get(seq) as MessagePayload | undefined) ?? null;
+  }
+
+  /** Up to 20 messages before `before` (or the latest), or up to 100 after `after`, oldest first; contacts never see private notes. */
+  listMessages(access: Access, page: MessagePage): MessageRecord[] | null {
+    if (!this.stateFor(access)) return null;
+    const privacy = "contactInboxId" in access ? "and private = 0" : "";
+    if (page.after !== null) {
+      return this.sql
+        .exec<MessageRow>(`select * from messages where id > ? ${privacy} order by id asc limit ?`, page.after, AFTER_PAGE_SIZE)
+        .toArray()
+        .map(toMessage);
+    }
+    return this.sql
+      .exec<MessageRow>(
+        `select * from messages where id < ? ${privacy} order by id desc limit ?`,
+        page.before ?? Number.MAX_SAFE_INTEGER,
+        PAGE_SIZE,
+      )
+      .toArray()
+      .map(toMessage)
+      .reverse();
+  }
+
+  // ---- state changes --------------------------------------------------------------------------
+
+  /**
+   * Applies `update` (null: nothing to change) with its activity messages and publishes it. Answers
+   * the resulting state and the payload the Account object built, or null when `access` fails.
+   */
+  private async change(
+    access: Access,
+    name: ConversationEventName,
+    update: (state: ConversationState) => ConversationState | null,
+    activities: (before: ConversationState, after: ConversationState) => string[] = () => [],
+  ): Promise<{ state: ConversationState; payload: ConversationPayload | null } | null> {
+    const state = this.stateFor(access);
+    if (!state) return null;
+    const changed = this.ctx.storage.transactionSync(() => {
+      const next = update(state);
+      if (!next) return null;
+      this.writeState(next);
+      const seq = this.record(name, next);
+      for (const content of activities(state, next)) this.addActivity(next, content);
+      return { seq, next };
+    });
+    if (changed === null) return { state, payload: null };
+    await this.scheduleSnoozeWake(changed.next);
+    const published = await this.flush();
+    return { state: changed.next, payload: (published.get(changed.seq) as ConversationPayload | undefined) ?? null };
+  }
+
+  toggleStatus(access: Access, status: ConversationStatus, snoozedUntil: number | null, actor: Actor) {
+    return this.change(
+      access,
+      "conversation.status_changed",
+      (state) =>
+        state.status === status && state.snoozedUntil === snoozedUntil
+          ? null
+          : { ...state, status, snoozedUntil: status === "snoozed" ? snoozedUntil : null, waitingSince: status === "resolved" ? null : state.waitingSince },
+      (_, next) => [statusActivity(next.status, actorName(actor), next.snoozedUntil)],
+    );
+  }
+
+  togglePriority(access: Access, priority: Priority | null, actor: Actor) {
+    return this.change(
+      access,
+      "conversation.updated",
+      (state) => (state.priority === priority ? null : { ...state, priority }),
+      () => [priorityActivity(priority, actorName(actor))],
+    );
+  }
+
+  assignAgent(access: Access, assignee: { id: number; name: string } | null, actor: Actor) {
+    return this.change(
+      access,
+      "assignee.changed",
+      (state) => ((state.assigneeId ?? null) === (assignee?.id ?? null) ? null : { ...state, assigneeId: assignee?.id ?? null }),
+      () => [assigneeActivity(assignee?.name ?? null, actorName(actor))],
+    );
+  }
+
+  assignTeam(access: Access, team: { id: number; name: string } | null, previousTeamName: string | null, actor: Actor) {
+    return this.change(
+      access,
+      "team.changed",
+      (state) => ((state.teamId ?? null) === (team?.id ?? null) ? null : { ...state, teamId: team?.id ?? null }),
+      () => [teamActivity(team?.name ?? null, previousTeamName, actorName(actor))],
+    );
+  }
+
+  /** Replaces the labels (Chatwoot's POST .../labels) and returns the new list. */
+  async setLabels(access: Access, labels: string[], actor: Actor): Promise<string[] | null> {
+    const wanted = [...new Set(labels)];
+    const result = await this.change(
+      access,
+      "conversation.updated",
+      (state) => (sameSet(state.labels, wanted) ? null : { ...state, labels: wanted }),
+      (before, after) =>
+        labelActivity(
+          after.labels.filter((label) => !before.labels.includes(label)),
+          before.labels.filter((label) => !after.labels.includes(label)),
+          actorName(actor),
+        ),
+    );
+    return result?.state.labels ?? null;
+  }
+
+  async setCustomAttributes(access: Access, attributes: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    const result = await this.change(access, "conversation.updated", (state) => ({ ...state, customAttributes: attributes }));
+    return result?.state.customAttributes ?? null;
+  }
+
+  /** Marks the conversation seen by the agents or by the contact (which tells agents: conversation.read). */
+  updateLastSeen(access: Access, who: "agent" | "assignee" | "contact") {
+    const at = nowSeconds();
+    if (who === "contact") return this.change(access, "conversation.read", (state) => ({ ...state, contactLastSeenAt: at }));
+    return this.change(access, "conversation.updated", (state) => ({
+      ...state,
+      agentLastSeenAt: at,
+      assigneeLastSeenAt: who === "assignee" ? at : state.assigneeLastSeenAt,
+    }));
+  }
+
+  currentState(access: Access): ConversationState | null {
+    return this.stateFor(access);
+  }
+
   /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // This instance may live on: leave it as a fresh, empty one.
+    migrateSqlite(this.ctx.storage.sql, MIGRATIONS);
   }
+}
+
+const actorName = (actor: Actor) => (actor.type === "contact" ? null : actor.name);
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.includes(item));
+
+export function conversationObject(env: Env, accountId: number, displayId: number) {
+  return remote<Conversation>(env.CONVERSATION.getByName(`${accountId}:${displayId}`));
 }

@@ -1,11 +1,13 @@
 /**
- * Removes what a deleted sub-account left outside D1: its R2 objects under `accounts/<id>/` and
- * its Account object's storage. Safe to run any number of times; the account_purges row goes last.
+ * Removes what a deleted sub-account left outside D1: its R2 objects under `accounts/<id>/`, its
+ * Conversation objects' and its Account object's storage. Safe to run any number of times: the
+ * Account object (which lists the conversations) goes after them, the account_purges row last.
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accountPurges } from "../db/schema";
 import { accountObject } from "../durable/account";
+import { conversationObject } from "../durable/conversation";
 
 export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;
 
@@ -17,6 +19,10 @@ export async function purgeAccount(env: Env, db: Database, accountId: number): P
     if (page.objects.length > 0) await env.MEDIA.delete(page.objects.map((object) => object.key));
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
-  await accountObject(env, accountId).purge();
+  const account = accountObject(env, accountId);
+  for (const displayId of await account.allConversationIds()) {
+    await conversationObject(env, accountId, displayId).purge();
+  }
+  await account.purge();
   await db.delete(accountPurges).where(eq(accountPurges.accountId, accountId));
 }

@@ -76,6 +76,25 @@ export async function inviteUser(
   return reply.body as { id: number; email: string; role: string; access_token: string; pubsub_token: string };
 }
 
+/** A website inbox created by an administrator; `input` overrides the defaults. */
+export async function createInbox(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", `/api/v1/accounts/${accountId}/inboxes`, {
+    token: adminToken,
+    body: { name: unique("inbox"), channel: { type: "web_widget", website_url: "https://acme.example.test" }, ...input },
+  });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; name: string; website_token: string | null; hmac_token: string; [field: string]: unknown };
+}
+
+export async function createTeam(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", `/api/v1/accounts/${accountId}/teams`, {
+    token: adminToken,
+    body: { name: unique("team"), ...input },
+  });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; name: string; description: string | null; allow_auto_assign: boolean; is_member: boolean };
+}
+
 /** An agency with one account that has an administrator and an agent. */
 export async function tenant() {
   const agency = await createAgency();
@@ -97,4 +116,20 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 10_000)
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** An API inbox in the tenant's account, a contact session in it and one conversation. */
+export async function clientSession(t: Awaited<ReturnType<typeof tenant>>, channel: Record<string, unknown> = { type: "api" }) {
+  const inbox = await createInbox(t.admin.access_token, t.account.id, { channel });
+  const identifier = inbox.inbox_identifier as string;
+  const contactReply = await call("POST", `/public/api/v1/inboxes/${identifier}/contacts`, {
+    body: { name: "Vera Visitor", email: `${unique("vera")}@example.test` },
+  });
+  expectStatus(contactReply, 200);
+  const contact = contactReply.body as { id: number; source_id: string; pubsub_token: string };
+  const base = `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}`;
+  const conversationReply = await call("POST", `${base}/conversations`, { body: {} });
+  expectStatus(conversationReply, 200);
+  const conversation = conversationReply.body as { id: number };
+  return { inbox, identifier, contact, base, conversation, conversationPath: `${base}/conversations/${conversation.id}` };
 }

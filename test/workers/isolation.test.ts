@@ -1,7 +1,18 @@
 // Walks every documented route with tokens from another agency, another account and the weaker
 // role, and checks that none of them reads or changes what it must not.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createAccount, createAgency, expectStatus, inviteUser, PLATFORM_TOKEN, type Reply } from "./helpers";
+import {
+  call,
+  createAccount,
+  createAgency,
+  createInbox,
+  createTeam,
+  expectStatus,
+  inviteUser,
+  PLATFORM_TOKEN,
+  type Reply,
+  clientSession,
+} from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 
 const MARKER = "tenant-a-secret-marker";
@@ -17,16 +28,47 @@ async function setUp() {
   const admin = await inviteUser(agency.access_token, account.id, "administrator");
   const agent = await inviteUser(agency.access_token, account.id, "agent");
   const siblingAdmin = await inviteUser(agency.access_token, sibling.id, "administrator");
-  return { agency, account, sibling, admin, agent, siblingAdmin };
+  const inbox = await createInbox(admin.access_token, account.id, { name: `${MARKER} inbox` });
+  const team = await createTeam(admin.access_token, account.id, { name: `${MARKER} team` });
+  const session = await clientSession({ agency, account, admin, agent }, { type: "api" });
+  const message = await call("POST", `${session.conversationPath}/messages`, { body: { content: `${MARKER} message` } });
+  const stranger = await call("POST", `/public/api/v1/inboxes/${session.identifier}/contacts`, { body: { name: "Stranger" } });
+  const otherInbox = await createInbox(admin.access_token, account.id, { channel: { type: "api" } });
+  const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
+  return {
+    agency,
+    account,
+    sibling,
+    admin,
+    agent,
+    siblingAdmin,
+    inbox,
+    team,
+    session,
+    otherInbox,
+    auditEntries,
+    messageId: message.body.id as number,
+    strangerSourceId: stranger.body.source_id as string,
+  };
 }
 
 /** Path values that all point at tenant A's objects. */
-const targetsOfA = () => ({ agency_id: a.agency.id, account_id: a.account.id, user_id: a.agent.id });
+const targetsOfA = () => ({
+  agency_id: a.agency.id,
+  account_id: a.account.id,
+  user_id: a.agent.id,
+  inbox_id: a.inbox.id,
+  team_id: a.team.id,
+  inbox_identifier: a.session.identifier,
+  contact_identifier: a.session.contact.source_id,
+  conversation_id: a.session.conversation.id,
+  message_id: a.messageId,
+});
 
-async function send(op: Operation, token: string): Promise<Reply> {
+async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
   const body = op.hasBody ? VALID_BODIES[operationKey(op)] : undefined;
   if (op.hasBody && body === undefined) throw new Error(`add a valid body for ${operationKey(op)} to VALID_BODIES`);
-  return call(op.method, fillPath(op.path, targetsOfA()), { token, body });
+  return call(op.method, fillPath(op.path, { ...targetsOfA(), ...overrides }), { token, body });
 }
 
 function expectNoLeak(reply: Reply, op: Operation) {
@@ -46,7 +88,7 @@ beforeAll(async () => {
 describe("tenant isolation, walked over every documented route", () => {
   it("documents the routes this walk expects to find", () => {
     const surfaces = new Set(operations.map((op) => op.surface));
-    expect(surfaces).toEqual(new Set(["platform", "agency", "user"]));
+    expect(surfaces).toEqual(new Set(["platform", "agency", "user", "public"]));
     expect(operations.length).toBeGreaterThanOrEqual(18);
   });
 
@@ -83,6 +125,23 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
+  it("answers 404 to another contact session for every Client API route that names A's conversation", async () => {
+    const routes = operations.filter((o) => o.surface === "public" && o.pathParams.includes("conversation_id"));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const op of routes) {
+      const reply = await send(op, "", { contact_identifier: a.strangerSourceId });
+      expect(reply.status, `${operationKey(op)} from another session`).toBe(404);
+      expectNoLeak(reply, op);
+    }
+  });
+
+  it("answers 404 for a contact session named under another inbox", async () => {
+    for (const op of operations.filter((o) => o.surface === "public" && o.pathParams.includes("contact_identifier"))) {
+      const reply = await send(op, "", { inbox_identifier: a.otherInbox.inbox_identifier as string });
+      expect(reply.status, `${operationKey(op)} under another inbox`).toBe(404);
+    }
+  });
+
   it("answers 403 to an agent on every administrator-only route", async () => {
     const restricted = operations.filter((o) => o.surface === "user" && o.roleRestricted);
     expect(restricted.length).toBeGreaterThan(0);
@@ -102,7 +161,17 @@ describe("tenant isolation, walked over every documented route", () => {
       [a.agent.id, "agent"],
     ]);
     expectStatus(await call("GET", "/api/v1/profile", { token: a.agent.access_token }), 200);
-    const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, { token: a.admin.access_token });
-    expect(log.body.total_entries).toBe(3);
+    const admin = { token: a.admin.access_token };
+    const inbox = await call("GET", `/api/v1/accounts/${a.account.id}/inboxes/${a.inbox.id}`, admin);
+    expect(inbox.body).toEqual(a.inbox);
+    const inboxMembers = await call("GET", `/api/v1/accounts/${a.account.id}/inbox_members/${a.inbox.id}`, admin);
+    expect(inboxMembers.body).toEqual({ payload: [] });
+    const teams = await call("GET", `/api/v1/accounts/${a.account.id}/teams`, admin);
+    expect(teams.body).toEqual([a.team]);
+    const teamMembers = await call("GET", `/api/v1/accounts/${a.account.id}/teams/${a.team.id}/team_members`, admin);
+    expect(teamMembers.body).toEqual([]);
+    const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
+    // account created, administrator and agent invited, inbox and team created
+    expect(log.body.total_entries).toBe(a.auditEntries);
   });
 });

@@ -9,6 +9,7 @@ export type Operation = {
   path: string;
   surface: Surface;
   pathParams: string[];
+  queryParams: string[];
   hasBody: boolean;
   /** The route documents a 403: only some roles may call it. */
   roleRestricted: boolean;
@@ -41,6 +42,7 @@ export async function documentedOperations(): Promise<Operation[]> {
         path,
         surface,
         pathParams: (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name),
+        queryParams: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
         hasBody: op.requestBody !== undefined,
         roleRestricted: op.responses?.["403"] !== undefined,
       });
@@ -69,4 +71,29 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/agency/accounts/{account_id}/users": { name: "Walker", email: "walker@example.test", role: "agent" },
   "PATCH /api/v1/agency/accounts/{account_id}/users/{user_id}": { role: "administrator" },
   "PATCH /api/v1/accounts/{account_id}": { locale: "fr" },
+  "POST /api/v1/accounts/{account_id}/inboxes": {
+    name: "Walker inbox",
+    channel: { type: "web_widget", website_url: "https://walker.example.test" },
+  },
+  "PATCH /api/v1/accounts/{account_id}/inboxes/{inbox_id}": { greeting_enabled: true },
+  "POST /api/v1/accounts/{account_id}/inbox_members": { inbox_id: 1, user_ids: [1] },
+  "PATCH /api/v1/accounts/{account_id}/inbox_members": { inbox_id: 1, user_ids: [1] },
+  "DELETE /api/v1/accounts/{account_id}/inbox_members": { inbox_id: 1, user_ids: [1] },
+  "POST /api/v1/accounts/{account_id}/teams": { name: "Walker team" },
+  "PATCH /api/v1/accounts/{account_id}/teams/{team_id}": { description: "Walks every route" },
+  "POST /api/v1/accounts/{account_id}/teams/{team_id}/team_members": { user_ids: [1] },
+  "PATCH /api/v1/accounts/{account_id}/teams/{team_id}/team_members": { user_ids: [1] },
+  "DELETE /api/v1/accounts/{account_id}/teams/{team_id}/team_members": { user_ids: [1] },
+  "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
+  "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
+  "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations": { custom_attributes: { walk: "yes" } },
+  "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_typing": {
+    typing_status: "on",
+  },
+  "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages": {
+    content: "Walking",
+  },
+  "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}": {
+    submitted_values: [{ name: "email", value: "walker@example.test" }],
+  },
 };

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   issueAccessToken,
   parseAccessToken,
-  pubsubTokenUserId,
+  parsePubsubToken,
+  contactPubsubToken,
   secretMatches,
   userPubsubToken,
   verifyUserPubsubToken,
@@ -29,10 +30,25 @@ describe("access tokens", () => {
 describe("pubsub tokens", () => {
   it("are derived from the user and their current access token", async () => {
     const token = await userPubsubToken("secret-a", 42, "token-1");
-    expect(pubsubTokenUserId(token)).toBe(42);
+    expect(parsePubsubToken(token)).toEqual({ kind: "user", userId: 42 });
     expect(await verifyUserPubsubToken("secret-a", token, 42, "token-1")).toBe(true);
     expect(await verifyUserPubsubToken("secret-a", token, 42, "token-2")).toBe(false);
     expect(await verifyUserPubsubToken("secret-b", token, 42, "token-1")).toBe(false);
     expect(await verifyUserPubsubToken("secret-a", token, 43, "token-1")).toBe(false);
+  });
+});
+
+describe("contact pubsub tokens", () => {
+  it("name their account and contact inbox, and change with the source id", async () => {
+    const token = await contactPubsubToken("secret-a", 7, 99, "source-1");
+    expect(parsePubsubToken(token)).toEqual({ kind: "contact", accountId: 7, contactInboxId: 99 });
+    expect(await contactPubsubToken("secret-a", 7, 99, "source-2")).not.toBe(token);
+    expect(await contactPubsubToken("secret-a", 7, 99, "source-1")).toBe(token);
+  });
+
+  it("are not mistaken for anything else", () => {
+    for (const bad of ["", "c1_2", "u1_short", "c1_2_" + "x".repeat(31), "x1_" + "a".repeat(32)]) {
+      expect(parsePubsubToken(bad)).toBeNull();
+    }
   });
 });

@@ -1,9 +1,10 @@
 /** Agency API: the people of a sub-account, their roles and their access tokens. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accountUsers, ROLES, users } from "../../db/schema";
+import { accountUsers, inboxes, inboxMembers, ROLES, teamMembers, teams, users } from "../../db/schema";
 import { issueAccessToken, userPubsubToken } from "../../domain/tokens";
+import { accountObject } from "../../durable/account";
 import { auditEntry } from "../audit";
 import { type AppEnv, createRouter } from "../context";
 import { conflict, errorResponses, notFound } from "../errors";
@@ -266,6 +267,8 @@ agencyUsers.openapi(
         changes: { email: member.email, role: [member.role, role] },
       }),
     ]);
+    // Administrators see every inbox, agents only their own: the role decides inbox access too.
+    await accountObject(c.env, account.id).invalidateInboxAccess();
     return c.json(serializeMember(account.id, { ...member, role }), 200);
   },
 );
@@ -286,8 +289,12 @@ agencyUsers.openapi(
     const account = await agencyAccount(c, account_id);
     const member = await findMember(c, account.id, user_id);
     const db = c.var.db;
+    const accountInboxIds = db.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.accountId, account.id));
+    const accountTeamIds = db.select({ id: teams.id }).from(teams).where(eq(teams.accountId, account.id));
     await db.batch([
       db.delete(accountUsers).where(and(eq(accountUsers.accountId, account.id), eq(accountUsers.userId, member.id))),
+      db.delete(inboxMembers).where(and(eq(inboxMembers.userId, member.id), inArray(inboxMembers.inboxId, accountInboxIds))),
+      db.delete(teamMembers).where(and(eq(teamMembers.userId, member.id), inArray(teamMembers.teamId, accountTeamIds))),
       deleteUsersWithoutAccounts(c, account.agencyId),
       auditEntry(c, {
         action: "destroy",
@@ -298,6 +305,7 @@ agencyUsers.openapi(
         changes: { email: member.email, name: member.name, role: member.role },
       }),
     ]);
+    await accountObject(c.env, account.id).invalidateInboxAccess();
     return c.body(null, 204);
   },
 );

@@ -1,0 +1,525 @@
+/**
+ * Application API: the account's inboxes (Chatwoot's /api/v1/accounts/:account_id/inboxes), website
+ * and API channels. Administrators configure them; agents see the inboxes they are members of.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, type WorkingHoursDay } from "../../db/schema";
+import { accountObject } from "../../durable/account";
+import { TimeZone } from "../account-settings";
+import { auditEntry, changedFields } from "../audit";
+import { requireRole, userOf } from "../auth";
+import { type AppEnv, createRouter } from "../context";
+import { ApiError, errorResponses, type FieldIssue, notFound } from "../errors";
+import { idParams, iso, Name, optionalText, Timestamp } from "../schemas";
+import { userSecurity } from "./profile";
+
+const tags = ["Application: inboxes"];
+const accountParams = idParams("account_id");
+const inboxParams = idParams("account_id", "inbox_id");
+
+const DEFAULT_WIDGET_COLOR = "#1f93ff";
+
+// Monday to Friday 09:00–17:00, the weekend closed: Chatwoot's default schedule.
+const DEFAULT_WORKING_HOURS: WorkingHoursDay[] = [0, 1, 2, 3, 4, 5, 6].map((day) => {
+  const weekend = day === 0 || day === 6;
+  return {
+    day_of_week: day,
+    closed_all_day: weekend,
+    open_all_day: false,
+    open_hour: weekend ? null : 9,
+    open_minutes: weekend ? null : 0,
+    close_hour: weekend ? null : 17,
+    close_minutes: weekend ? null : 0,
+  };
+});
+
+const HexColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, "Expected a color such as #1f93ff.")
+  .toLowerCase()
+  .openapi({ example: DEFAULT_WIDGET_COLOR });
+const HttpUrl = z.url({ protocol: /^https?$/, error: "Expected an http(s) URL." }).max(2048);
+const Hour = z.number().int().min(0).max(23);
+const Minute = z.number().int().min(0).max(59);
+
+const WorkingHoursDayInput = z
+  .object({
+    day_of_week: z.number().int().min(0).max(6).openapi({ description: "0 = Sunday" }),
+    closed_all_day: z.boolean().default(false),
+    open_all_day: z.boolean().default(false),
+    open_hour: Hour.nullable().optional(),
+    open_minutes: Minute.nullable().optional(),
+    close_hour: Hour.nullable().optional(),
+    close_minutes: Minute.nullable().optional(),
+  })
+  .strict()
+  .superRefine((day, ctx) => {
+    if (day.closed_all_day && day.open_all_day) {
+      ctx.addIssue({ code: "custom", path: ["open_all_day"], message: "A day cannot be both closed and open all day." });
+    }
+    if (day.closed_all_day || day.open_all_day) return;
+    const { open_hour, open_minutes, close_hour, close_minutes } = day;
+    if (open_hour == null || open_minutes == null || close_hour == null || close_minutes == null) {
+      for (const field of ["open_hour", "open_minutes", "close_hour", "close_minutes"] as const) {
+        if (day[field] == null) {
+          ctx.addIssue({ code: "custom", path: [field], message: "Required unless the day is closed or open all day." });
+        }
+      }
+      return;
+    }
+    if (close_hour * 60 + close_minutes <= open_hour * 60 + open_minutes) {
+      ctx.addIssue({ code: "custom", path: ["close_hour"], message: "The closing time must be after the opening time." });
+    }
+  })
+  .transform(
+    (day): WorkingHoursDay => ({
+      day_of_week: day.day_of_week,
+      closed_all_day: day.closed_all_day,
+      open_all_day: day.open_all_day,
+      // Chatwoot's convention: open all day is 00:00–23:59, closed all day has no hours.
+      open_hour: day.closed_all_day ? null : day.open_all_day ? 0 : (day.open_hour ?? null),
+      open_minutes: day.closed_all_day ? null : day.open_all_day ? 0 : (day.open_minutes ?? null),
+      close_hour: day.closed_all_day ? null : day.open_all_day ? 23 : (day.close_hour ?? null),
+      close_minutes: day.closed_all_day ? null : day.open_all_day ? 59 : (day.close_minutes ?? null),
+    }),
+  );
+
+const WorkingHoursInput = z
+  .array(WorkingHoursDayInput)
+  .length(7, "Expected one entry for each of the 7 days of the week.")
+  .superRefine((days, ctx) => {
+    const seen = new Set<number>();
+    days.forEach((day, index) => {
+      if (seen.has(day.day_of_week)) {
+        ctx.addIssue({ code: "custom", path: [index, "day_of_week"], message: `Day ${day.day_of_week} appears twice.` });
+      }
+      seen.add(day.day_of_week);
+    });
+  })
+  .transform((days) => [...days].sort((a, b) => a.day_of_week - b.day_of_week))
+  .openapi({ description: "Exactly one entry for each day of the week, 0 (Sunday) to 6" });
+
+const settingsFields = {
+  greeting_enabled: z.boolean().optional(),
+  greeting_message: optionalText(10_000),
+  enable_email_collect: z.boolean().optional(),
+  allow_messages_after_resolved: z.boolean().optional(),
+  lock_to_single_conversation: z.boolean().optional(),
+  working_hours_enabled: z.boolean().optional(),
+  out_of_office_message: optionalText(10_000),
+  timezone: TimeZone.optional().openapi({ description: "Defaults to the account's time zone" }),
+  working_hours: WorkingHoursInput.optional(),
+};
+
+const WebWidgetChannelInput = z
+  .object({
+    type: z.literal("web_widget"),
+    website_url: HttpUrl.openapi({ example: "https://acme.test" }),
+    widget_color: HexColor.optional(),
+    welcome_title: optionalText(255),
+    welcome_tagline: optionalText(255),
+    hmac_mandatory: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("WebWidgetChannelInput");
+const ApiChannelInput = z
+  .object({
+    type: z.literal("api"),
+    webhook_url: HttpUrl.nullable().optional(),
+    hmac_mandatory: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("ApiChannelInput");
+
+const InboxCreateInput = z
+  .object({
+    name: Name.openapi({ example: "Website" }),
+    ...settingsFields,
+    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput]),
+  })
+  .strict()
+  .openapi("InboxCreateInput");
+
+const ChannelUpdateInput = z
+  .object({
+    website_url: HttpUrl.optional(),
+    widget_color: HexColor.optional(),
+    welcome_title: optionalText(255),
+    welcome_tagline: optionalText(255),
+    webhook_url: HttpUrl.nullable().optional(),
+    hmac_mandatory: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("ChannelUpdateInput", {
+    description:
+      "The channel's own fields: website_url, widget_color and the welcome texts for website inboxes, " +
+      "webhook_url for API inboxes, hmac_mandatory for both. The channel type cannot change.",
+  });
+
+const InboxUpdateInput = z
+  .object({ name: Name.optional(), ...settingsFields, channel: ChannelUpdateInput.optional() })
+  .strict()
+  .openapi("InboxUpdateInput");
+type InboxUpdateInput = z.infer<typeof InboxUpdateInput>;
+
+const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> = {
+  web_widget: ["website_url", "widget_color", "welcome_title", "welcome_tagline", "hmac_mandatory"],
+  api: ["webhook_url", "hmac_mandatory"],
+};
+
+const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api" } as const;
+
+const WorkingHoursDaySchema = z
+  .object({
+    day_of_week: z.number().int(),
+    closed_all_day: z.boolean(),
+    open_all_day: z.boolean(),
+    open_hour: z.number().int().nullable(),
+    open_minutes: z.number().int().nullable(),
+    close_hour: z.number().int().nullable(),
+    close_minutes: z.number().int().nullable(),
+  })
+  .openapi("WorkingHoursDay");
+
+const InboxSchema = z
+  .object({
+    id: z.number().int(),
+    account_id: z.number().int(),
+    name: z.string(),
+    channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api]),
+    channel_id: z.number().int(),
+    avatar_url: z.null(),
+    greeting_enabled: z.boolean(),
+    greeting_message: z.string().nullable(),
+    enable_email_collect: z.boolean(),
+    allow_messages_after_resolved: z.boolean(),
+    lock_to_single_conversation: z.boolean(),
+    working_hours_enabled: z.boolean(),
+    out_of_office_message: z.string().nullable(),
+    timezone: z.string(),
+    working_hours: z.array(WorkingHoursDaySchema),
+    website_url: z.string().nullable(),
+    widget_color: z.string().nullable(),
+    welcome_title: z.string().nullable(),
+    welcome_tagline: z.string().nullable(),
+    website_token: z.string().nullable(),
+    web_widget_script: z.string().nullable().openapi({ description: "The snippet that puts the widget on a website" }),
+    inbox_identifier: z.string().openapi({ description: "The inbox's id in the Client API" }),
+    webhook_url: z.string().nullable(),
+    hmac_mandatory: z.boolean(),
+    hmac_token: z.string().optional().openapi({ description: "Signs visitor identities; shown to administrators only" }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Inbox");
+type Inbox = z.infer<typeof InboxSchema>;
+
+type InboxRow = typeof inboxes.$inferSelect;
+/** An inbox before the database gives it an id and timestamps. */
+type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt">;
+
+/** The inbox's configuration under its API names: what the audit log records. Never the hmac_token. */
+function configurationOf(inbox: InboxValues) {
+  return {
+    name: inbox.name,
+    channel_type: CHANNEL_CLASSES[inbox.channelType],
+    greeting_enabled: inbox.greetingEnabled,
+    greeting_message: inbox.greetingMessage,
+    enable_email_collect: inbox.enableEmailCollect,
+    allow_messages_after_resolved: inbox.allowMessagesAfterResolved,
+    lock_to_single_conversation: inbox.lockToSingleConversation,
+    working_hours_enabled: inbox.workingHoursEnabled,
+    out_of_office_message: inbox.outOfOfficeMessage,
+    timezone: inbox.timezone,
+    working_hours: inbox.workingHours,
+    website_url: inbox.websiteUrl,
+    widget_color: inbox.widgetColor,
+    welcome_title: inbox.welcomeTitle,
+    welcome_tagline: inbox.welcomeTagline,
+    website_token: inbox.websiteToken,
+    inbox_identifier: inbox.inboxIdentifier,
+    webhook_url: inbox.webhookUrl,
+    hmac_mandatory: inbox.hmacMandatory,
+  };
+}
+
+/** The snippet a website pastes to load the widget from this deployment. */
+const widgetScript = (origin: string, websiteToken: string) =>
+  `<script src="${origin}/widget.js" data-website-token="${websiteToken}" defer></script>`;
+
+/** The inbox as the caller may see it: the hmac_token only for administrators. */
+function serializeInbox(c: Context<AppEnv>, inbox: InboxRow): Inbox {
+  const origin = new URL(c.req.url).origin;
+  return {
+    id: inbox.id,
+    account_id: inbox.accountId,
+    channel_id: inbox.id,
+    avatar_url: null,
+    ...configurationOf(inbox),
+    web_widget_script: inbox.websiteToken === null ? null : widgetScript(origin, inbox.websiteToken),
+    ...(c.var.membership.role === "administrator" ? { hmac_token: inbox.hmacToken } : {}),
+    created_at: iso(inbox.createdAt),
+    updated_at: iso(inbox.updatedAt),
+  };
+}
+
+/** API field names to row field names, for updates. */
+function inboxColumns(patch: Partial<ReturnType<typeof configurationOf>>) {
+  return {
+    name: patch.name,
+    greetingEnabled: patch.greeting_enabled,
+    greetingMessage: patch.greeting_message,
+    enableEmailCollect: patch.enable_email_collect,
+    allowMessagesAfterResolved: patch.allow_messages_after_resolved,
+    lockToSingleConversation: patch.lock_to_single_conversation,
+    workingHoursEnabled: patch.working_hours_enabled,
+    outOfOfficeMessage: patch.out_of_office_message,
+    timezone: patch.timezone,
+    workingHours: patch.working_hours,
+    websiteUrl: patch.website_url,
+    widgetColor: patch.widget_color,
+    welcomeTitle: patch.welcome_title,
+    welcomeTagline: patch.welcome_tagline,
+    webhookUrl: patch.webhook_url,
+    hmacMandatory: patch.hmac_mandatory,
+  };
+}
+
+const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** `length` random URL-safe characters (64 symbols, so `byte & 63` keeps them uniform). */
+const randomUrlSafe = (length: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => URL_SAFE[byte & 63]).join("");
+
+/** One of the account's inboxes, or 404 for any other id. */
+export async function accountInbox(c: Context<AppEnv>, inboxId: number): Promise<InboxRow> {
+  const inbox = await c.var.db.query.inboxes.findFirst({
+    where: and(eq(inboxes.id, inboxId), eq(inboxes.accountId, c.var.membership.accountId)),
+  });
+  if (!inbox) throw notFound("Inbox");
+  return inbox;
+}
+
+/** Administrators see every inbox of the account; agents those they are members of. */
+const visibleToCaller = (c: Context<AppEnv>) =>
+  c.var.membership.role === "administrator"
+    ? eq(inboxes.accountId, c.var.membership.accountId)
+    : and(
+        eq(inboxes.accountId, c.var.membership.accountId),
+        inArray(
+          inboxes.id,
+          c.var.db.select({ id: inboxMembers.inboxId }).from(inboxMembers).where(eq(inboxMembers.userId, userOf(c).id)),
+        ),
+      );
+
+export const accountInboxes = createRouter();
+
+accountInboxes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/inboxes",
+    tags,
+    security: userSecurity,
+    summary: "List the inboxes the caller can see",
+    description: "Administrators see every inbox of the account, agents the inboxes they are members of.",
+    request: { params: accountParams },
+    responses: {
+      200: {
+        description: "The inboxes",
+        content: { "application/json": { schema: z.object({ payload: z.array(InboxSchema) }) } },
+      },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const rows = await c.var.db.select().from(inboxes).where(visibleToCaller(c)).orderBy(asc(inboxes.id));
+    return c.json({ payload: rows.map((row) => serializeInbox(c, row)) }, 200);
+  },
+);
+
+accountInboxes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/inboxes/{inbox_id}",
+    tags,
+    security: userSecurity,
+    summary: "Show an inbox",
+    description: "Agents see only inboxes they are members of; others answer 404.",
+    request: { params: inboxParams },
+    responses: {
+      200: { description: "The inbox", content: { "application/json": { schema: InboxSchema } } },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { inbox_id } = c.req.valid("param");
+    const [inbox] = await c.var.db
+      .select()
+      .from(inboxes)
+      .where(and(eq(inboxes.id, inbox_id), visibleToCaller(c)));
+    if (!inbox) throw notFound("Inbox");
+    return c.json(serializeInbox(c, inbox), 200);
+  },
+);
+
+accountInboxes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/inboxes",
+    tags,
+    security: userSecurity,
+    summary: "Create an inbox (administrators)",
+    description:
+      "A website inbox (`channel.type` web_widget) gets a `website_token` for its widget; an API inbox gets an " +
+      "`inbox_identifier` for the Client API. Both get an `hmac_token` for verifying visitor identities.",
+    middleware: [requireRole("administrator")] as const,
+    request: {
+      params: accountParams,
+      body: { required: true, content: { "application/json": { schema: InboxCreateInput } } },
+    },
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: InboxSchema } } },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const { accountId } = c.var.membership;
+    const db = c.var.db;
+    const account = await db.query.accounts.findFirst({ where: eq(accounts.id, accountId) });
+    if (!account) throw notFound("Account");
+    const { channel } = input;
+    const website = channel.type === "web_widget" ? channel : null;
+    const websiteToken = website ? randomUrlSafe(24) : null;
+    const values: InboxValues = {
+      accountId,
+      name: input.name,
+      channelType: channel.type,
+      inboxIdentifier: websiteToken ?? randomUrlSafe(24),
+      websiteToken,
+      websiteUrl: website?.website_url ?? null,
+      widgetColor: website ? (website.widget_color ?? DEFAULT_WIDGET_COLOR) : null,
+      welcomeTitle: website?.welcome_title ?? null,
+      welcomeTagline: website?.welcome_tagline ?? null,
+      webhookUrl: channel.type === "api" ? (channel.webhook_url ?? null) : null,
+      hmacToken: randomUrlSafe(32),
+      hmacMandatory: channel.hmac_mandatory ?? false,
+      greetingEnabled: input.greeting_enabled ?? false,
+      greetingMessage: input.greeting_message ?? null,
+      enableEmailCollect: input.enable_email_collect ?? true,
+      allowMessagesAfterResolved: input.allow_messages_after_resolved ?? true,
+      lockToSingleConversation: input.lock_to_single_conversation ?? false,
+      workingHoursEnabled: input.working_hours_enabled ?? false,
+      outOfOfficeMessage: input.out_of_office_message ?? null,
+      timezone: input.timezone ?? account.timezone,
+      workingHours: input.working_hours ?? DEFAULT_WORKING_HOURS,
+    };
+    const [[inbox]] = await db.batch([
+      db.insert(inboxes).values(values).returning(),
+      auditEntry(c, {
+        action: "create",
+        auditableType: "Inbox",
+        auditableId: sql`last_insert_rowid()`,
+        agencyId: c.var.membership.agencyId,
+        accountId,
+        changes: configurationOf(values),
+      }),
+    ]);
+    if (!inbox) throw new Error("inbox insert returned no row");
+    return c.json(serializeInbox(c, inbox), 201);
+  },
+);
+
+/** The update's fields under their API names, flattened; 422 for channel fields of another channel type. */
+function flatPatch(inbox: InboxRow, input: InboxUpdateInput): Partial<ReturnType<typeof configurationOf>> {
+  const { channel = {}, ...settings } = input;
+  const allowed = CHANNEL_FIELDS[inbox.channelType];
+  const issues: FieldIssue[] = Object.keys(channel)
+    .filter((field) => !allowed.includes(field))
+    .map((field) => ({
+      field: `channel.${field}`,
+      message: `${CHANNEL_CLASSES[inbox.channelType]} inboxes have no ${field}.`,
+      code: "not_for_channel_type",
+    }));
+  if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
+  return { ...settings, ...channel };
+}
+
+accountInboxes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{account_id}/inboxes/{inbox_id}",
+    tags,
+    security: userSecurity,
+    summary: "Update an inbox (administrators)",
+    middleware: [requireRole("administrator")] as const,
+    request: {
+      params: inboxParams,
+      body: { required: true, content: { "application/json": { schema: InboxUpdateInput } } },
+    },
+    responses: {
+      200: { description: "The updated inbox", content: { "application/json": { schema: InboxSchema } } },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { inbox_id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const inbox = await accountInbox(c, inbox_id);
+    const patch = flatPatch(inbox, input);
+    const changes = changedFields(configurationOf(inbox), patch);
+    if (Object.keys(changes).length === 0) return c.json(serializeInbox(c, inbox), 200);
+    const db = c.var.db;
+    const [[updated]] = await db.batch([
+      db
+        .update(inboxes)
+        .set({ ...inboxColumns(patch), updatedAt: new Date() })
+        .where(eq(inboxes.id, inbox.id))
+        .returning(),
+      auditEntry(c, {
+        action: "update",
+        auditableType: "Inbox",
+        auditableId: inbox.id,
+        agencyId: c.var.membership.agencyId,
+        accountId: inbox.accountId,
+        changes,
+      }),
+    ]);
+    return c.json(serializeInbox(c, updated ?? inbox), 200);
+  },
+);
+
+accountInboxes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{account_id}/inboxes/{inbox_id}",
+    tags,
+    security: userSecurity,
+    summary: "Delete an inbox (administrators)",
+    description: "Its member list goes with it.",
+    middleware: [requireRole("administrator")] as const,
+    request: { params: inboxParams },
+    responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { inbox_id } = c.req.valid("param");
+    const inbox = await accountInbox(c, inbox_id);
+    const db = c.var.db;
+    await db.batch([
+      db.delete(inboxes).where(eq(inboxes.id, inbox.id)),
+      auditEntry(c, {
+        action: "destroy",
+        auditableType: "Inbox",
+        auditableId: inbox.id,
+        agencyId: c.var.membership.agencyId,
+        accountId: inbox.accountId,
+        changes: configurationOf(inbox),
+      }),
+    ]);
+    await accountObject(c.env, inbox.accountId).invalidateInboxAccess();
+    return c.body(null, 204);
+  },
+);

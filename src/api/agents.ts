@@ -1,0 +1,105 @@
+/**
+ * The people of an account as Chatwoot's agent JSON, and the member-list edits (add, replace,
+ * remove) that inbox members and team members share.
+ */
+import { z } from "@hono/zod-openapi";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Context } from "hono";
+import { accountUsers, ROLES, type Role, users } from "../db/schema";
+import type { AppEnv } from "./context";
+import { ApiError, type FieldIssue } from "./errors";
+import { BodyId } from "./schemas";
+
+export const AgentSchema = z
+  .object({
+    id: z.number().int(),
+    account_id: z.number().int(),
+    name: z.string(),
+    available_name: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    availability_status: z.enum(["online", "busy", "offline"]),
+    auto_offline: z.boolean(),
+    confirmed: z.boolean(),
+    thumbnail: z.string().openapi({ description: "Avatar URL; empty while avatars are not supported" }),
+  })
+  .openapi("Agent");
+export type Agent = z.infer<typeof AgentSchema>;
+
+export type AgentRow = { id: number; name: string; email: string; role: Role };
+
+/** Select these, joined through `account_users` of one account, to serialize agents. */
+export const agentColumns = { id: users.id, name: users.name, email: users.email, role: accountUsers.role };
+
+export const serializeAgent = (accountId: number, row: AgentRow): Agent => ({
+  id: row.id,
+  account_id: accountId,
+  name: row.name,
+  available_name: row.name,
+  email: row.email,
+  role: row.role,
+  // Presence arrives with the realtime work; until then every agent reads as offline.
+  availability_status: "offline",
+  auto_offline: true,
+  confirmed: true,
+  thumbnail: "",
+});
+
+export const UserIds = z
+  .array(BodyId)
+  .max(1000)
+  .transform((ids) => [...new Set(ids)])
+  .openapi({ description: "Users of this account", example: [1, 2] });
+
+/** The account's members among `userIds`; 422 naming every id that is not one. */
+export async function accountAgents(c: Context<AppEnv>, userIds: number[]): Promise<AgentRow[]> {
+  if (userIds.length === 0) return [];
+  const rows = await c.var.db
+    .select(agentColumns)
+    .from(accountUsers)
+    .innerJoin(users, eq(users.id, accountUsers.userId))
+    .where(and(eq(accountUsers.accountId, c.var.membership.accountId), inArray(accountUsers.userId, userIds)))
+    .orderBy(asc(users.id));
+  const found = new Set(rows.map((row) => row.id));
+  const issues: FieldIssue[] = userIds.flatMap((id, index) =>
+    found.has(id)
+      ? []
+      : [{ field: `user_ids.${index}`, message: `User ${id} is not a member of this account.`, code: "not_account_member" }],
+  );
+  if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
+  return rows;
+}
+
+/** add: the users join; replace: the users become the whole list; remove: the users leave. */
+export type MemberEdit = "add" | "replace" | "remove";
+
+export type MemberChanges = { added: AgentRow[]; removed: AgentRow[] };
+
+/** Who an edit adds and removes, given the current members and the (validated) requested users. */
+export function planMemberEdit(edit: MemberEdit, current: AgentRow[], requested: AgentRow[]): MemberChanges {
+  const currentIds = new Set(current.map((agent) => agent.id));
+  const requestedIds = new Set(requested.map((agent) => agent.id));
+  return {
+    added: edit === "remove" ? [] : requested.filter((agent) => !currentIds.has(agent.id)),
+    removed:
+      edit === "add"
+        ? []
+        : edit === "replace"
+          ? current.filter((agent) => !requestedIds.has(agent.id))
+          : current.filter((agent) => requestedIds.has(agent.id)),
+  };
+}
+
+const person = (agent: AgentRow) => ({ id: agent.id, name: agent.name, email: agent.email });
+
+/** The audited changes of a member edit: `{added: [{id, name, email}], removed: [...]}`. */
+export const memberAuditChanges = (changes: MemberChanges) => ({
+  added: changes.added.map(person),
+  removed: changes.removed.map(person),
+});
+
+export const memberEditDescriptions: Record<MemberEdit, string> = {
+  add: "Adds the users; users already members stay.",
+  replace: "Makes the users the whole member list: others are removed.",
+  remove: "Removes the users; users who are not members are ignored.",
+};

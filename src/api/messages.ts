@@ -1,0 +1,147 @@
+/**
+ * Message input shared by the Client API and the Application API: the zod schemas of the
+ * interactive content types (as in Chatwoot's "How to create interactive messages?") and the
+ * parsing of a JSON or multipart body, whose files are stored in R2 under the account's prefix.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { type Attachment, fileTypeOf } from "../domain/conversation";
+import type { AppEnv } from "./context";
+import { ApiError, validationError } from "./errors";
+
+const Text = z.string().trim().min(1).max(1000);
+const Url = z.string().trim().min(1).max(2048);
+
+const SelectItems = z.object({ items: z.array(z.object({ title: Text, value: Text }).strict()).min(1).max(50) }).passthrough();
+
+const FormItem = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    type: z.enum(["text", "text_area", "email", "number", "select", "date", "tel", "url", "checkbox"]),
+    label: Text.optional(),
+    placeholder: z.string().max(1000).optional(),
+    default: z.string().max(10_000).optional(),
+    required: z.boolean().optional(),
+    options: z.array(z.object({ label: Text, value: Text }).strict()).max(100).optional(),
+  })
+  .strict()
+  .refine((item) => item.type !== "select" || (item.options?.length ?? 0) > 0, {
+    message: "A select field needs options.",
+    path: ["options"],
+  });
+const FormItems = z.object({ items: z.array(FormItem).min(1).max(50) }).passthrough();
+
+const CardAction = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("link"), text: Text, uri: Url }).strict(),
+  z.object({ type: z.literal("postback"), text: Text, payload: z.string().max(1000) }).strict(),
+]);
+const CardItems = z
+  .object({
+    items: z
+      .array(
+        z
+          .object({ media_url: Url.optional(), title: Text, description: z.string().max(2000).optional(), actions: z.array(CardAction).max(10).default([]) })
+          .strict(),
+      )
+      .min(1)
+      .max(20),
+  })
+  .passthrough();
+
+const ArticleItems = z
+  .object({ items: z.array(z.object({ title: Text, description: z.string().max(2000).optional(), link: Url }).strict()).min(1).max(50) })
+  .passthrough();
+
+/** content_attributes allowed for each content type. */
+export const CONTENT_ATTRIBUTE_SCHEMAS = {
+  text: z.record(z.string(), z.unknown()),
+  input_select: SelectItems,
+  form: FormItems,
+  cards: CardItems,
+  article: ArticleItems,
+} as const;
+
+export const ContentTypeSchema = z.enum(["text", "input_select", "form", "cards", "article"]);
+
+export const MAX_ATTACHMENTS = 10;
+
+/** Stores uploaded files under `accounts/<id>/attachments/` and describes them for the message. */
+export async function storeAttachments(c: Context<AppEnv>, accountId: number, files: File[]): Promise<Attachment[]> {
+  const origin = new URL(c.req.url).origin;
+  const stored: Attachment[] = [];
+  for (const [index, file] of files.entries()) {
+    const safeName = file.name.replace(/[^\w.\-]+/g, "_").slice(-120) || "file";
+    const key = `accounts/${accountId}/attachments/${crypto.randomUUID()}/${safeName}`;
+    const contentType = file.type || "application/octet-stream";
+    await c.env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
+    stored.push({
+      id: index + 1,
+      file_type: fileTypeOf(contentType),
+      key,
+      dataUrl: `${origin}/media/${key}`,
+      file_name: file.name || safeName,
+      content_type: contentType,
+      file_size: file.size,
+    });
+  }
+  return stored;
+}
+
+/**
+ * Reads a message body sent as JSON or as multipart/form-data (Chatwoot's `attachments[]`), parses
+ * the fields with `schema`, and returns them with the uploaded files.
+ */
+export async function readMessageBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<{ input: z.infer<T>; files: File[] }> {
+  const type = c.req.header("content-type") ?? "";
+  let raw: unknown;
+  let files: File[] = [];
+  if (/^multipart\/form-data/i.test(type)) {
+    const form = await c.req.formData().catch(() => {
+      throw new ApiError(400, "bad_request", "The multipart body could not be read.");
+    });
+    files = [...form.getAll("attachments[]"), ...form.getAll("attachments")].filter((value): value is File => value instanceof File);
+    if (files.length > MAX_ATTACHMENTS) {
+      throw new ApiError(422, "validation_failed", "Too many attachments.", [
+        { field: "attachments", message: `At most ${MAX_ATTACHMENTS} files.`, code: "too_big" },
+      ]);
+    }
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of form.entries()) {
+      if (typeof value !== "string") continue;
+      fields[key] = key === "content_attributes" ? safeJson(value) : key === "private" ? value === "true" : value;
+    }
+    raw = fields;
+  } else {
+    const text = await c.req.text();
+    if (text.trim() === "") raw = {};
+    else {
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
+      }
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error, "json");
+  return { input: parsed.data, files };
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Checks content_attributes against the schema of the message's content type. */
+export function checkContentAttributes(contentType: z.infer<typeof ContentTypeSchema>, attributes: unknown): Record<string, unknown> {
+  const parsed = CONTENT_ATTRIBUTE_SCHEMAS[contentType].safeParse(attributes ?? {});
+  if (!parsed.success) {
+    const error = validationError(parsed.error, "json");
+    const details = (error.details as { field: string }[]).map((d) => ({ ...d, field: `content_attributes.${d.field}` }));
+    throw new ApiError(422, "validation_failed", `content_attributes do not fit content_type ${contentType}.`, details);
+  }
+  return parsed.data as Record<string, unknown>;
+}

@@ -1,0 +1,310 @@
+/** Client API: the contact session's conversations and their messages (Chatwoot's public conversations and messages). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { MessageType } from "../../domain/conversation";
+import { accountObject } from "../../durable/account";
+import { conversationObject } from "../../durable/conversation";
+import { createRouter } from "../context";
+import { ApiError, errorResponses, notFound } from "../errors";
+import { readMessageBody, storeAttachments } from "../messages";
+import { Id } from "../schemas";
+import { Attributes } from "../contact-input";
+import { contactSessionOf, conversationParams, sessionParams, tags } from "./session";
+
+const Json = z.record(z.string(), z.unknown());
+const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
+const MessageSchema = Json.openapi("Message", { description: "Chatwoot's message object" });
+
+const ConversationInput = z
+  .object({ custom_attributes: Attributes.optional() })
+  .strict()
+  .openapi("PublicConversationInput");
+
+const MessageInput = z
+  .object({
+    content: z.string().max(150_000).optional(),
+    echo_id: z.string().trim().min(1).max(128).optional().openapi({ description: "Client id: a retried send with the same echo_id creates one message" }),
+  })
+  .strict()
+  .refine((input) => input.content === undefined || input.content.trim() !== "", { message: "content must not be blank", path: ["content"] })
+  .openapi("PublicMessageInput");
+
+const SubmittedValue = z
+  .object({
+    name: z.string().max(100).optional(),
+    title: z.string().max(1000).optional(),
+    value: z.union([z.string().max(10_000), z.number(), z.boolean()]),
+  })
+  .strict();
+const MessageUpdateInput = z
+  .object({ submitted_values: z.array(SubmittedValue).min(1).max(100) })
+  .strict()
+  .openapi("PublicMessageUpdateInput");
+
+const PageQuery = z.object({
+  before: Id.optional().openapi({ description: "Messages older than this message id" }),
+  after: Id.optional().openapi({ description: "Messages newer than this message id (catch-up after a reconnect)" }),
+});
+
+const messageParams = conversationParams.extend({ message_id: Id.openapi({ param: { name: "message_id", in: "path" } }) });
+
+export const publicConversations = createRouter();
+
+publicConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
+    tags,
+    summary: "List the session's conversations",
+    request: { params: sessionParams },
+    responses: {
+      200: { description: "Conversations, newest first, each with its latest message", content: { "application/json": { schema: z.array(ConversationSchema) } } },
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier } = c.req.valid("param");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    return c.json(await accountObject(c.env, inbox.accountId).sessionConversations(session.contactInbox.id), 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
+    tags,
+    summary: "Start a conversation",
+    request: {
+      params: sessionParams,
+      body: { required: false, content: { "application/json": { schema: ConversationInput } } },
+    },
+    responses: {
+      200: { description: "The new conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier } = c.req.valid("param");
+    const input = c.req.valid("json") ?? {};
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const account = accountObject(c.env, inbox.accountId);
+    const seed = await account.reserveConversation({
+      contactInboxId: session.contactInbox.id,
+      customAttributes: input.custom_attributes ?? {},
+      additionalAttributes: {},
+      status: "open",
+    });
+    if (!seed) throw notFound("Contact");
+    await conversationObject(c.env, inbox.accountId, seed.displayId).start(seed);
+    const conversation = await account.sessionConversation(session.contactInbox.id, seed.displayId);
+    if (!conversation) throw new Error("conversation was not indexed after starting");
+    return c.json(conversation, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}",
+    tags,
+    summary: "Show a conversation with its latest messages",
+    request: { params: conversationParams },
+    responses: {
+      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const conversation = await accountObject(c.env, inbox.accountId).sessionConversation(session.contactInbox.id, conversation_id);
+    if (!conversation) throw notFound("Conversation");
+    return c.json(conversation, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_status",
+    tags,
+    summary: "Resolve the conversation, or reopen it when resolved",
+    request: { params: conversationParams },
+    responses: {
+      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const access = { contactInboxId: session.contactInbox.id };
+    const conversation = conversationObject(c.env, inbox.accountId, conversation_id);
+    const state = await conversation.currentState(access);
+    if (!state) throw notFound("Conversation");
+    await conversation.toggleStatus(access, state.status === "resolved" ? "open" : "resolved", null, {
+      type: "system",
+      name: session.contact.name || "the contact",
+    });
+    const payload = await accountObject(c.env, inbox.accountId).sessionConversation(session.contactInbox.id, conversation_id);
+    return c.json(payload ?? {}, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_typing",
+    tags,
+    summary: "Tell the agents the contact is typing",
+    request: {
+      params: conversationParams,
+      body: { required: true, content: { "application/json": { schema: z.object({ typing_status: z.enum(["on", "off"]) }).strict() } } },
+    },
+    responses: { 200: { description: "Sent" }, ...errorResponses(400, 404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { typing_status } = c.req.valid("json");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const account = accountObject(c.env, inbox.accountId);
+    const state = await account.conversationState(conversation_id, { kind: "contact", contactInboxId: session.contactInbox.id });
+    if (!state) throw notFound("Conversation");
+    await account.typing(conversation_id, { type: "contact" }, typing_status === "on", false);
+    return c.json({}, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/update_last_seen",
+    tags,
+    summary: "Mark the conversation read by the contact",
+    request: { params: conversationParams },
+    responses: { 200: { description: "Marked" }, ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, inbox.accountId, conversation_id).updateLastSeen(
+      { contactInboxId: session.contactInbox.id },
+      "contact",
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json({}, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
+    tags,
+    summary: "List messages",
+    description: "The latest 20 (or 20 before `before`), or up to 100 after `after`, oldest first. Private notes are never included.",
+    request: { params: conversationParams, query: PageQuery },
+    responses: {
+      200: { description: "Messages", content: { "application/json": { schema: z.array(MessageSchema) } } },
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { before, after } = c.req.valid("query");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const messages = await accountObject(c.env, inbox.accountId).messages(
+      conversation_id,
+      { kind: "contact", contactInboxId: session.contactInbox.id },
+      { before: before ?? null, after: after ?? null },
+    );
+    if (!messages) throw notFound("Conversation");
+    return c.json(messages, 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
+    tags,
+    summary: "Send a message as the contact",
+    description: "JSON, or multipart/form-data with `content`, `echo_id` and files in `attachments[]`.",
+    request: { params: conversationParams, body: { required: false, content: { "application/json": { schema: MessageInput } } } },
+    responses: {
+      200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
+      ...errorResponses(400, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
+    const { input, files } = await readMessageBody(c, MessageInput);
+    if (!input.content && files.length === 0) {
+      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [
+        { field: "content", message: "can't be blank", code: "blank" },
+      ]);
+    }
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, inbox.accountId, conversation_id).addMessage(
+      { contactInboxId: session.contactInbox.id },
+      {
+        messageType: MessageType.incoming,
+        content: input.content ?? null,
+        contentType: "text",
+        contentAttributes: {},
+        private: false,
+        echoId: input.echo_id ?? null,
+        sourceId: null,
+        attachments: files.length > 0 ? await storeAttachments(c, inbox.accountId, files) : [],
+      },
+      { type: "contact", id: session.contact.id },
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json(await messagePayloadOf(c, inbox.accountId, conversation_id, session.contactInbox.id, result), 200);
+  },
+);
+
+publicConversations.openapi(
+  createRoute({
+    method: "patch",
+    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}",
+    tags,
+    summary: "Answer an interactive message",
+    description: "Stores the contact's `submitted_values` on an input_select, form or cards message and emits message.updated.",
+    request: { params: messageParams, body: { required: true, content: { "application/json": { schema: MessageUpdateInput } } } },
+    responses: {
+      200: { description: "The updated message", content: { "application/json": { schema: MessageSchema } } },
+      ...errorResponses(400, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { inbox_identifier, contact_identifier, conversation_id, message_id } = c.req.valid("param");
+    const { submitted_values } = c.req.valid("json");
+    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, inbox.accountId, conversation_id).submitValues(
+      { contactInboxId: session.contactInbox.id },
+      message_id,
+      submitted_values,
+    );
+    if (result === "not_found") throw notFound("Message");
+    if (result === "not_interactive") {
+      throw new ApiError(422, "validation_failed", "Only input_select, form and cards messages take submitted_values.", [
+        { field: "submitted_values", message: "not an interactive message", code: "not_interactive" },
+      ]);
+    }
+    return c.json(result ?? {}, 200);
+  },
+);
+
+/** The payload /cable subscribers got; for a redelivered echo_id, the stored message as it is now. */
+async function messagePayloadOf(
+  c: Parameters<typeof contactSessionOf>[0],
+  accountId: number,
+  displayId: number,
+  contactInboxId: number,
+  result: { message: { id: number }; payload: Record<string, unknown> | null },
+) {
+  if (result.payload) return result.payload;
+  const messages = await accountObject(c.env, accountId).messages(displayId, { kind: "contact", contactInboxId }, { before: result.message.id + 1, after: null });
+  return messages?.find((message) => message.id === result.message.id) ?? { id: result.message.id };
+}

@@ -1,0 +1,91 @@
+/** What a conversation and its messages are, and the rules that change their state. */
+
+export const CONVERSATION_STATUSES = ["open", "resolved", "pending", "snoozed"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const PRIORITIES = ["urgent", "high", "medium", "low"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Chatwoot's integer message types. */
+export const MessageType = { incoming: 0, outgoing: 1, activity: 2, template: 3 } as const;
+export type MessageTypeName = keyof typeof MessageType;
+export type MessageTypeCode = (typeof MessageType)[MessageTypeName];
+
+export const CONTENT_TYPES = ["text", "input_select", "form", "cards", "article"] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export type SenderRef = { type: "contact"; id: number } | { type: "user"; id: number } | null;
+
+/** A conversation's state, owned by its Conversation object and mirrored into the Account object's index. */
+export type ConversationState = {
+  accountId: number;
+  /** Account-scoped display id: Chatwoot's `conversation_id`. */
+  displayId: number;
+  uuid: string;
+  inboxId: number;
+  contactInboxId: number;
+  sourceId: string;
+  status: ConversationStatus;
+  priority: Priority | null;
+  assigneeId: number | null;
+  teamId: number | null;
+  labels: string[];
+  customAttributes: Record<string, unknown>;
+  additionalAttributes: Record<string, unknown>;
+  snoozedUntil: number | null;
+  /** Unix seconds. */
+  createdAt: number;
+  lastActivityAt: number;
+  agentLastSeenAt: number;
+  contactLastSeenAt: number;
+  assigneeLastSeenAt: number;
+  firstReplyCreatedAt: number | null;
+  waitingSince: number | null;
+};
+
+export type Attachment = {
+  id: number;
+  file_type: "image" | "audio" | "video" | "file";
+  /** R2 key under the account's media prefix. */
+  key: string;
+  /** Absolute URL the attachment is served from, fixed when it is uploaded. */
+  dataUrl: string;
+  file_name: string;
+  content_type: string;
+  file_size: number;
+};
+
+export type MessageRecord = {
+  id: number;
+  content: string | null;
+  messageType: MessageTypeCode;
+  contentType: ContentType;
+  contentAttributes: Record<string, unknown>;
+  private: boolean;
+  sender: SenderRef;
+  sourceId: string | null;
+  echoId: string | null;
+  attachments: Attachment[];
+  /** Unix seconds. */
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** An incoming message wakes a resolved or snoozed conversation, as in Chatwoot. */
+export function statusAfterIncomingMessage(status: ConversationStatus): ConversationStatus {
+  return status === "resolved" || status === "snoozed" ? "open" : status;
+}
+
+/** Chatwoot counts a conversation as waiting from the first unanswered incoming message. */
+export function waitingSinceAfter(message: Pick<MessageRecord, "messageType" | "private" | "createdAt">, waitingSince: number | null) {
+  if (message.messageType === MessageType.incoming) return waitingSince ?? message.createdAt;
+  if (message.messageType === MessageType.outgoing && !message.private) return null;
+  return waitingSince;
+}
+
+export function fileTypeOf(contentType: string): Attachment["file_type"] {
+  if (contentType.startsWith("image/")) return "image";
+  if (contentType.startsWith("audio/")) return "audio";
+  if (contentType.startsWith("video/")) return "video";
+  return "file";
+}

@@ -1,0 +1,258 @@
+/** The Account object's contacts and contact inboxes (SQLite in the object). */
+import type { ContactInboxRecord, ContactRecord } from "../../domain/chatwoot-payloads";
+import { nowSeconds, parseJson } from "../sqlite";
+
+export const CONTACT_MIGRATIONS = [
+  `create table contacts (
+     id integer primary key autoincrement,
+     name text not null default '',
+     email text,
+     phone_number text,
+     identifier text,
+     avatar_url text,
+     custom_attributes text not null default '{}',
+     additional_attributes text not null default '{}',
+     created_at integer not null,
+     updated_at integer not null,
+     last_activity_at integer
+   );
+   create unique index contacts_identifier on contacts(identifier) where identifier is not null;
+   create unique index contacts_email on contacts(email) where email is not null;
+   create index contacts_phone on contacts(phone_number);
+   create table contact_inboxes (
+     id integer primary key autoincrement,
+     contact_id integer not null,
+     inbox_id integer not null,
+     source_id text not null,
+     hmac_verified integer not null default 0,
+     created_at integer not null,
+     updated_at integer not null
+   );
+   create unique index contact_inboxes_source on contact_inboxes(inbox_id, source_id);
+   create index contact_inboxes_contact on contact_inboxes(contact_id);`,
+];
+
+type ContactRow = {
+  id: number;
+  name: string;
+  email: string | null;
+  phone_number: string | null;
+  identifier: string | null;
+  avatar_url: string | null;
+  custom_attributes: string;
+  additional_attributes: string;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number | null;
+};
+
+type ContactInboxRow = {
+  id: number;
+  contact_id: number;
+  inbox_id: number;
+  source_id: string;
+  hmac_verified: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export type ContactFields = {
+  name?: string | null;
+  email?: string | null;
+  phone_number?: string | null;
+  identifier?: string | null;
+  avatar_url?: string | null;
+  custom_attributes?: Record<string, unknown>;
+  additional_attributes?: Record<string, unknown>;
+};
+
+export const CONTACT_SORTS = ["name", "email", "phone_number", "created_at", "last_activity_at"] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+/** A write that would break a uniqueness rule; the API answers 422 with `field`. */
+export class ContactConflict extends Error {
+  constructor(readonly field: "email" | "identifier" | "phone_number" | "source_id") {
+    super(`${field} has already been taken`);
+  }
+}
+
+const toContact = (row: ContactRow): ContactRecord => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  phoneNumber: row.phone_number,
+  identifier: row.identifier,
+  avatarUrl: row.avatar_url,
+  customAttributes: parseJson(row.custom_attributes, {}),
+  additionalAttributes: parseJson(row.additional_attributes, {}),
+  createdAt: row.created_at,
+  lastActivityAt: row.last_activity_at,
+});
+
+const toContactInbox = (row: ContactInboxRow): ContactInboxRecord => ({
+  id: row.id,
+  contactId: row.contact_id,
+  inboxId: row.inbox_id,
+  sourceId: row.source_id,
+  hmacVerified: row.hmac_verified === 1,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export class ContactStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  get(id: number): ContactRecord | null {
+    const row = this.sql.exec<ContactRow>("select * from contacts where id = ?", id).toArray()[0];
+    return row ? toContact(row) : null;
+  }
+
+  getMany(ids: number[]): Map<number, ContactRecord> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = this.sql
+      .exec<ContactRow>(`select * from contacts where id in (${unique.map(() => "?").join(",")})`, ...unique)
+      .toArray();
+    return new Map(rows.map((row) => [row.id, toContact(row)]));
+  }
+
+  findBy(field: "email" | "identifier", value: string): ContactRecord | null {
+    const row = this.sql.exec<ContactRow>(`select * from contacts where ${field} = ?`, value).toArray()[0];
+    return row ? toContact(row) : null;
+  }
+
+  private assertUnique(fields: ContactFields, exceptId: number | null) {
+    for (const field of ["email", "identifier"] as const) {
+      const value = fields[field];
+      if (!value) continue;
+      const other = this.findBy(field, value);
+      if (other && other.id !== exceptId) throw new ContactConflict(field);
+    }
+  }
+
+  create(fields: ContactFields): ContactRecord {
+    this.assertUnique(fields, null);
+    const now = nowSeconds();
+    const row = this.sql
+      .exec<ContactRow>(
+        `insert into contacts (name, email, phone_number, identifier, avatar_url, custom_attributes, additional_attributes, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+        fields.name ?? "",
+        fields.email ?? null,
+        fields.phone_number ?? null,
+        fields.identifier ?? null,
+        fields.avatar_url ?? null,
+        JSON.stringify(fields.custom_attributes ?? {}),
+        JSON.stringify(fields.additional_attributes ?? {}),
+        now,
+        now,
+      )
+      .one();
+    return toContact(row);
+  }
+
+  /** Applies the given fields; custom and additional attributes are merged key by key, as in Chatwoot. */
+  update(id: number, fields: ContactFields): ContactRecord | null {
+    const current = this.get(id);
+    if (!current) return null;
+    this.assertUnique(fields, id);
+    const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
+    const row = this.sql
+      .exec<ContactRow>(
+        `update contacts set name = ?, email = ?, phone_number = ?, identifier = ?, avatar_url = ?,
+           custom_attributes = ?, additional_attributes = ?, updated_at = ? where id = ? returning *`,
+        pick(fields.name, current.name) ?? "",
+        pick(fields.email, current.email),
+        pick(fields.phone_number, current.phoneNumber),
+        pick(fields.identifier, current.identifier),
+        pick(fields.avatar_url, current.avatarUrl),
+        JSON.stringify({ ...current.customAttributes, ...(fields.custom_attributes ?? {}) }),
+        JSON.stringify({ ...current.additionalAttributes, ...(fields.additional_attributes ?? {}) }),
+        nowSeconds(),
+        id,
+      )
+      .one();
+    return toContact(row);
+  }
+
+  /** Removes custom attribute keys (Chatwoot's destroy_custom_attributes). */
+  deleteCustomAttributes(id: number, keys: string[]): ContactRecord | null {
+    const current = this.get(id);
+    if (!current) return null;
+    const remaining = Object.fromEntries(Object.entries(current.customAttributes).filter(([key]) => !keys.includes(key)));
+    this.sql.exec("update contacts set custom_attributes = ?, updated_at = ? where id = ?", JSON.stringify(remaining), nowSeconds(), id);
+    return this.get(id);
+  }
+
+  touch(id: number, at: number) {
+    this.sql.exec("update contacts set last_activity_at = ? where id = ?", at, id);
+  }
+
+  delete(id: number) {
+    this.sql.exec("delete from contact_inboxes where contact_id = ?", id);
+    this.sql.exec("delete from contacts where id = ?", id);
+  }
+
+  page(options: { q: string | null; page: number; perPage: number; sort: ContactSort; descending: boolean }) {
+    const searched = ["name", "email", "phone_number", "identifier"];
+    const filter = options.q ? `where ${searched.map((column) => `${column} like ? escape '\\'`).join(" or ")}` : "";
+    const args = options.q ? searched.map(() => `%${options.q?.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`) : [];
+    const count = this.sql.exec<{ n: number }>(`select count(*) as n from contacts ${filter}`, ...args).one().n;
+    const rows = this.sql
+      .exec<ContactRow>(
+        `select * from contacts ${filter} order by ${options.sort} ${options.descending ? "desc" : "asc"}, id desc limit ? offset ?`,
+        ...args,
+        options.perPage,
+        (options.page - 1) * options.perPage,
+      )
+      .toArray();
+    return { count, contacts: rows.map(toContact) };
+  }
+
+  contactInbox(id: number): ContactInboxRecord | null {
+    const row = this.sql.exec<ContactInboxRow>("select * from contact_inboxes where id = ?", id).toArray()[0];
+    return row ? toContactInbox(row) : null;
+  }
+
+  contactInboxBySource(inboxId: number, sourceId: string): ContactInboxRecord | null {
+    const row = this.sql
+      .exec<ContactInboxRow>("select * from contact_inboxes where inbox_id = ? and source_id = ?", inboxId, sourceId)
+      .toArray()[0];
+    return row ? toContactInbox(row) : null;
+  }
+
+  contactInboxesOf(contactId: number): ContactInboxRecord[] {
+    return this.sql
+      .exec<ContactInboxRow>("select * from contact_inboxes where contact_id = ? order by id", contactId)
+      .toArray()
+      .map(toContactInbox);
+  }
+
+  createContactInbox(contactId: number, inboxId: number, sourceId: string, hmacVerified: boolean): ContactInboxRecord {
+    if (this.contactInboxBySource(inboxId, sourceId)) throw new ContactConflict("source_id");
+    const now = nowSeconds();
+    const row = this.sql
+      .exec<ContactInboxRow>(
+        `insert into contact_inboxes (contact_id, inbox_id, source_id, hmac_verified, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?) returning *`,
+        contactId,
+        inboxId,
+        sourceId,
+        hmacVerified ? 1 : 0,
+        now,
+        now,
+      )
+      .one();
+    return toContactInbox(row);
+  }
+
+  markHmacVerified(contactInboxId: number) {
+    this.sql.exec("update contact_inboxes set hmac_verified = 1, updated_at = ? where id = ?", nowSeconds(), contactInboxId);
+  }
+
+  /** Moves the mergee's contact inboxes to the base contact, then deletes the mergee. */
+  merge(baseId: number, mergeeId: number) {
+    this.sql.exec("update contact_inboxes set contact_id = ?, updated_at = ? where contact_id = ?", baseId, nowSeconds(), mergeeId);
+    this.sql.exec("delete from contacts where id = ?", mergeeId);
+  }
+}
