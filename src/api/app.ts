@@ -14,6 +14,7 @@ import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
+import { openCable } from "./cable";
 import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
@@ -83,6 +84,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);
+
+  app.get("/cable", openCable);
 
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();

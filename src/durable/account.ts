@@ -23,6 +23,7 @@ import {
 } from "../domain/chatwoot-payloads";
 import type { ConversationState, MessageRecord } from "../domain/conversation";
 import { type ConversationEvent, contactMayReceive } from "../domain/events";
+import { contactPubsubToken, sameToken } from "../domain/tokens";
 import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, type ContactSort } from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
 import { type Access, conversationObject } from "./conversation";
@@ -37,7 +38,7 @@ export type Subscriber =
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
   | { kind: "user"; userId: number; role: "administrator" | "agent"; identifier: string }
-  | { kind: "contact"; contactInboxId: number; identifier: string };
+  | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
 
 /** Who is looking: decides which conversations, messages and fields they see. */
 export type Viewer =
@@ -108,6 +109,8 @@ export class Account extends DurableObject<Env> {
     if (wanted.kind === "contact") {
       const contactInbox = this.contacts.contactInbox(wanted.contactInboxId);
       if (!contactInbox) return null;
+      const expected = await contactPubsubToken(this.env.TOKEN_SIGNING_SECRET, this.accountId, contactInbox.id, contactInbox.sourceId);
+      if (!sameToken(wanted.pubsubToken, expected)) return null;
       return { kind: "contact", contactId: contactInbox.contactId, contactInboxId: contactInbox.id, identifier: wanted.identifier, presenceAt };
     }
     const inboxIds = wanted.role === "administrator" ? null : await this.inboxIdsOfAgent(wanted.userId);
