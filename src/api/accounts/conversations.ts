@@ -1,0 +1,591 @@
+/**
+ * Application API: agents list, read and work conversations (Chatwoot's conversations, messages,
+ * toggles, assignments, labels and custom attributes). Reads come from the Account object's index;
+ * changes go to the conversation's own object, which publishes them to every subscriber.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { inboxMembers, teams } from "../../db/schema";
+import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
+import { findUndefinedVariables, renderTemplate, type TemplateContext } from "../../domain/template-variables";
+import { accountObject } from "../../durable/account";
+import { type Actor, conversationObject } from "../../durable/conversation";
+import { AgentSchema, accountAgents, serializeAgent } from "../agents";
+import { userOf } from "../auth";
+import { Attributes } from "../contact-input";
+import { type AppEnv, createRouter } from "../context";
+import { ApiError, errorResponses, notFound } from "../errors";
+import { checkContentAttributes, ContentTypeSchema, readMessageBody, storeAttachments } from "../messages";
+import { BodyId, Id, idParams } from "../schemas";
+import { userSecurity } from "./profile";
+import { viewerOf } from "./viewer";
+
+const tags = ["Application: conversations"];
+const security = userSecurity;
+const conversationParams = idParams("account_id", "conversation_id");
+
+const Json = z.record(z.string(), z.unknown());
+const ConversationSchema = Json.openapi("Conversation", { description: "Chatwoot's conversation object" });
+const MessageSchema = Json.openapi("Message");
+const Counts = z.object({
+  mine_count: z.number().int(),
+  unassigned_count: z.number().int(),
+  assigned_count: z.number().int(),
+  all_count: z.number().int(),
+});
+
+const labelsParam = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : (Array.isArray(value) ? value : value.split(",")).map((l) => l.trim()).filter(Boolean)));
+
+const ListQuery = z.object({
+  status: z.enum([...CONVERSATION_STATUSES, "all"]).default("open"),
+  assignee_type: z.enum(["me", "unassigned", "assigned", "all"]).default("all"),
+  inbox_id: Id.optional(),
+  team_id: Id.optional(),
+  "labels[]": labelsParam,
+  labels: labelsParam,
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+
+const Label = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{N}_-]+$/u, "Labels are letters, digits, _ and -.");
+
+const MessageInput = z
+  .object({
+    content: z.string().max(150_000).optional(),
+    message_type: z.enum(["outgoing", "incoming"]).default("outgoing"),
+    private: z.boolean().default(false),
+    content_type: ContentTypeSchema.default("text"),
+    content_attributes: z.record(z.string(), z.unknown()).optional(),
+    echo_id: z.string().trim().min(1).max(128).optional(),
+  })
+  .strict()
+  .openapi("MessageInput");
+
+const PER_PAGE = 25;
+
+async function actorOf(c: Context<AppEnv>): Promise<Actor> {
+  const user = userOf(c);
+  return { type: "user", id: user.id, name: user.name };
+}
+
+/** The conversation as the caller may see it, or 404. */
+async function visibleConversation(c: Context<AppEnv>, displayId: number) {
+  const viewer = await viewerOf(c);
+  const payload = await accountObject(c.env, c.var.membership.accountId).conversation(displayId, viewer);
+  if (!payload) throw notFound("Conversation");
+  return { viewer, payload };
+}
+
+export const accountConversations = createRouter();
+
+accountConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/conversations",
+    tags,
+    security,
+    summary: "List conversations",
+    description: "25 per page, most recent activity first; `meta` counts the same filters per assignee type.",
+    request: { params: idParams("account_id"), query: ListQuery },
+    responses: {
+      200: {
+        description: "A page of conversations",
+        content: { "application/json": { schema: z.object({ data: z.object({ meta: Counts, payload: z.array(ConversationSchema) }) }) } },
+      },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const viewer = await viewerOf(c);
+    const result = await accountObject(c.env, c.var.membership.accountId).listConversations({
+      status: query.status,
+      assigneeType: query.assignee_type,
+      inboxId: query.inbox_id ?? null,
+      teamId: query.team_id ?? null,
+      labels: [...query["labels[]"], ...query.labels],
+      q: query.q || null,
+      visibleInboxIds: viewer.inboxIds,
+      viewerId: viewer.userId,
+      page: query.page,
+      perPage: PER_PAGE,
+    });
+    return c.json({ data: { meta: result.counts, payload: result.payload } }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/conversations/{conversation_id}",
+    tags,
+    security,
+    summary: "Show a conversation",
+    request: { params: conversationParams },
+    responses: {
+      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    return c.json((await visibleConversation(c, conversation_id)).payload, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/conversations/{conversation_id}/messages",
+    tags,
+    security,
+    summary: "List messages, private notes included",
+    description: "The latest 20 (or 20 before `before`), or up to 100 after `after`, oldest first.",
+    request: {
+      params: conversationParams,
+      query: z.object({ before: Id.optional(), after: Id.optional() }),
+    },
+    responses: {
+      200: {
+        description: "Messages",
+        content: { "application/json": { schema: z.object({ meta: Json, payload: z.array(MessageSchema) }) } },
+      },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { before, after } = c.req.valid("query");
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const messages = await accountObject(c.env, c.var.membership.accountId).messages(conversation_id, viewer, {
+      before: before ?? null,
+      after: after ?? null,
+    });
+    const meta = {
+      labels: payload.labels,
+      additional_attributes: payload.additional_attributes,
+      contact: payload.meta.sender,
+      assignee: payload.meta.assignee,
+      agent_last_seen_at: payload.agent_last_seen_at,
+      assignee_last_seen_at: payload.assignee_last_seen_at,
+    };
+    return c.json({ meta, payload: messages ?? [] }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/messages",
+    tags,
+    security,
+    summary: "Send a message or a private note",
+    description:
+      "JSON, or multipart/form-data with files in `attachments[]`. `content_type` input_select, form, cards and " +
+      "article take `content_attributes.items` as in Chatwoot. Template variables such as " +
+      "`{{ contact.first_name || 'there' }}` in outgoing messages are filled in. A retried send with the same " +
+      "`echo_id` creates one message.",
+    request: { params: conversationParams, body: { required: false, content: { "application/json": { schema: MessageInput } } } },
+    responses: {
+      200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { input, files } = await readMessageBody(c, MessageInput);
+    const content = input.content?.trim() ? input.content : null;
+    if (content === null && files.length === 0 && input.content_type === "text") {
+      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [
+        { field: "content", message: "can't be blank", code: "blank" },
+      ]);
+    }
+    const contentAttributes = checkContentAttributes(input.content_type, input.content_attributes);
+    const accountId = c.var.membership.accountId;
+    const user = userOf(c);
+    const outgoing = input.message_type === "outgoing";
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const rendered = outgoing && content?.includes("{{") ? renderTemplate(content, templateContext(payload, user)).text : content;
+    const result = await conversationObject(c.env, accountId, conversation_id).addMessage(
+      { inboxIds: viewer.inboxIds },
+      {
+        messageType: outgoing ? MessageType.outgoing : MessageType.incoming,
+        content: rendered,
+        contentType: input.content_type,
+        contentAttributes,
+        private: outgoing && input.private,
+        echoId: input.echo_id ?? null,
+        sourceId: null,
+        attachments: files.length > 0 ? await storeAttachments(c, accountId, files) : [],
+      },
+      outgoing ? { type: "user", id: user.id } : { type: "contact", id: payload.meta.sender.id },
+    );
+    if (!result) throw notFound("Conversation");
+    if (result.payload) return c.json(result.payload, 200);
+    const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: result.message.id + 1, after: null });
+    return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/template_preview",
+    tags,
+    security,
+    summary: "Fill the template variables of a draft and list the undefined ones",
+    description: "What an outgoing message would read, and the variables that would render empty (Chatwoot's warning).",
+    request: {
+      params: conversationParams,
+      body: { required: true, content: { "application/json": { schema: z.object({ content: z.string().max(150_000) }).strict() } } },
+    },
+    responses: {
+      200: {
+        description: "The rendered draft",
+        content: {
+          "application/json": {
+            schema: z.object({
+              content: z.string(),
+              undefined_variables: z.array(z.object({ variable: z.string(), reason: z.enum(["missing", "unknown"]) })),
+            }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { content } = c.req.valid("json");
+    const { payload } = await visibleConversation(c, conversation_id);
+    const context = templateContext(payload, userOf(c));
+    return c.json({ content: renderTemplate(content, context).text, undefined_variables: findUndefinedVariables(content, context) }, 200);
+  },
+);
+
+function templateContext(
+  payload: Awaited<ReturnType<typeof visibleConversation>>["payload"],
+  user: { id: number; name: string; email: string },
+): TemplateContext {
+  const sender = payload.meta.sender;
+  return {
+    conversation: { id: payload.id, custom_attributes: payload.custom_attributes },
+    contact: {
+      id: sender.id,
+      name: sender.name,
+      email: sender.email,
+      phone_number: sender.phone_number,
+      custom_attributes: sender.custom_attributes,
+    },
+    agent: { id: user.id, name: user.name, email: user.email },
+  };
+}
+
+const ToggleStatusInput = z
+  .object({
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    snoozed_until: z.number().int().positive().nullable().optional().openapi({ description: "Unix seconds; with status snoozed" }),
+  })
+  .strict()
+  .refine((input) => input.status === "snoozed" || input.snoozed_until == null, {
+    message: "snoozed_until goes with status snoozed",
+    path: ["snoozed_until"],
+  });
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/toggle_status",
+    tags,
+    security,
+    summary: "Change the status (open, resolved, pending, snoozed)",
+    description: "Without `status`, resolves an open conversation and reopens any other. A snoozed conversation reopens at `snoozed_until`.",
+    request: { params: conversationParams, body: { required: false, content: { "application/json": { schema: ToggleStatusInput } } } },
+    responses: {
+      200: {
+        description: "The new status",
+        content: {
+          "application/json": {
+            schema: z.object({ meta: Json, payload: z.object({ success: z.boolean(), current_status: z.string(), conversation_id: z.number() }) }),
+          },
+        },
+      },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const input = c.req.valid("json") ?? {};
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const status = input.status ?? (payload.status === "open" ? "resolved" : "open");
+    if (status === "snoozed" && input.snoozed_until != null && input.snoozed_until * 1000 <= Date.now()) {
+      throw new ApiError(422, "validation_failed", "snoozed_until must be in the future.", [
+        { field: "snoozed_until", message: "must be in the future", code: "too_small" },
+      ]);
+    }
+    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).toggleStatus(
+      { inboxIds: viewer.inboxIds },
+      status,
+      status === "snoozed" ? (input.snoozed_until ?? null) : null,
+      await actorOf(c),
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json({ meta: {}, payload: { success: true, current_status: result.state.status, conversation_id } }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/toggle_priority",
+    tags,
+    security,
+    summary: "Set or clear the priority",
+    request: {
+      params: conversationParams,
+      body: { required: true, content: { "application/json": { schema: z.object({ priority: z.enum(PRIORITIES).nullable() }).strict() } } },
+    },
+    responses: {
+      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { priority } = c.req.valid("json");
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).togglePriority(
+      { inboxIds: viewer.inboxIds },
+      priority,
+      await actorOf(c),
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json(result.payload ?? payload, 200);
+  },
+);
+
+const AssignmentInput = z
+  .object({
+    assignee_id: BodyId.nullable().optional(),
+    team_id: BodyId.nullable().optional(),
+  })
+  .strict()
+  .refine((input) => (input.assignee_id !== undefined) !== (input.team_id !== undefined), {
+    message: "Send either assignee_id or team_id (null to unassign).",
+    path: ["assignee_id"],
+  });
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/assignments",
+    tags,
+    security,
+    summary: "Assign an agent or a team",
+    description:
+      "`{assignee_id}` assigns an agent (an administrator or a member of the conversation's inbox); `{team_id}` a team of " +
+      "the account; null unassigns. Answers the assignee, the team, or null.",
+    request: { params: conversationParams, body: { required: true, content: { "application/json": { schema: AssignmentInput } } } },
+    responses: {
+      200: {
+        description: "The assignee or team",
+        content: { "application/json": { schema: z.union([AgentSchema, z.object({ id: z.number(), name: z.string() }), z.null()]) } },
+      },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const accountId = c.var.membership.accountId;
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const conversation = conversationObject(c.env, accountId, conversation_id);
+    const access = { inboxIds: viewer.inboxIds };
+    if (input.assignee_id !== undefined) {
+      const assignee = input.assignee_id === null ? null : await assignableAgent(c, input.assignee_id, payload.inbox_id);
+      const result = await conversation.assignAgent(access, assignee ? { id: assignee.id, name: assignee.name } : null, await actorOf(c));
+      if (!result) throw notFound("Conversation");
+      return c.json(assignee ? serializeAgent(accountId, assignee) : null, 200);
+    }
+    const team = input.team_id == null ? null : await accountTeam(c, input.team_id);
+    const result = await conversation.assignTeam(access, team, payload.meta.team?.name ?? null, await actorOf(c));
+    if (!result) throw notFound("Conversation");
+    return c.json(team, 200);
+  },
+);
+
+/** An agent who may take the conversation: an administrator, or a member of its inbox. */
+async function assignableAgent(c: Context<AppEnv>, userId: number, inboxId: number) {
+  const [agent] = await accountAgents(c, [userId]).catch(() => {
+    throw assigneeError(userId);
+  });
+  if (!agent) throw assigneeError(userId);
+  if (agent.role === "administrator") return agent;
+  const [member] = await c.var.db
+    .select({ userId: inboxMembers.userId })
+    .from(inboxMembers)
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId)));
+  if (!member) throw assigneeError(userId);
+  return agent;
+}
+
+const assigneeError = (userId: number) =>
+  new ApiError(422, "validation_failed", "The assignee must be an administrator or a member of the conversation's inbox.", [
+    { field: "assignee_id", message: `User ${userId} cannot be assigned this conversation.`, code: "not_assignable" },
+  ]);
+
+async function accountTeam(c: Context<AppEnv>, teamId: number) {
+  const [team] = await c.var.db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(and(eq(teams.id, teamId), eq(teams.accountId, c.var.membership.accountId)));
+  if (!team) {
+    throw new ApiError(422, "validation_failed", "The team does not exist in this account.", [
+      { field: "team_id", message: `Team ${teamId} is not a team of this account.`, code: "not_found" },
+    ]);
+  }
+  return team;
+}
+
+accountConversations.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/conversations/{conversation_id}/labels",
+    tags,
+    security,
+    summary: "The conversation's labels",
+    request: { params: conversationParams },
+    responses: {
+      200: { description: "Labels", content: { "application/json": { schema: z.object({ payload: z.array(z.string()) }) } } },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    return c.json({ payload: (await visibleConversation(c, conversation_id)).payload.labels }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/labels",
+    tags,
+    security,
+    summary: "Replace the conversation's labels",
+    request: {
+      params: conversationParams,
+      body: { required: true, content: { "application/json": { schema: z.object({ labels: z.array(Label).max(100) }).strict() } } },
+    },
+    responses: {
+      200: { description: "Labels", content: { "application/json": { schema: z.object({ payload: z.array(z.string()) }) } } },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { labels } = c.req.valid("json");
+    const { viewer } = await visibleConversation(c, conversation_id);
+    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).setLabels(
+      { inboxIds: viewer.inboxIds },
+      labels,
+      await actorOf(c),
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json({ payload: result }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/custom_attributes",
+    tags,
+    security,
+    summary: "Replace the conversation's custom attributes",
+    request: {
+      params: conversationParams,
+      body: { required: true, content: { "application/json": { schema: z.object({ custom_attributes: Attributes }).strict() } } },
+    },
+    responses: {
+      200: { description: "The custom attributes", content: { "application/json": { schema: z.object({ custom_attributes: Json }) } } },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { custom_attributes } = c.req.valid("json");
+    const { viewer } = await visibleConversation(c, conversation_id);
+    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).setCustomAttributes(
+      { inboxIds: viewer.inboxIds },
+      custom_attributes,
+    );
+    if (!result) throw notFound("Conversation");
+    return c.json({ custom_attributes: result }, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/toggle_typing_status",
+    tags,
+    security,
+    summary: "Tell the others the agent is typing",
+    description: "`is_private: true` (typing a private note) reaches only agents.",
+    request: {
+      params: conversationParams,
+      body: {
+        required: true,
+        content: {
+          "application/json": { schema: z.object({ typing_status: z.enum(["on", "off"]), is_private: z.boolean().default(false) }).strict() },
+        },
+      },
+    },
+    responses: { 200: { description: "Sent" }, ...errorResponses(400, 401, 404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { typing_status, is_private } = c.req.valid("json");
+    await visibleConversation(c, conversation_id);
+    await accountObject(c.env, c.var.membership.accountId).typing(
+      conversation_id,
+      { type: "user", userId: userOf(c).id },
+      typing_status === "on",
+      is_private,
+    );
+    return c.json({}, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/conversations/{conversation_id}/update_last_seen",
+    tags,
+    security,
+    summary: "Mark the conversation seen by the agent",
+    request: { params: conversationParams },
+    responses: { 200: { description: "Marked" }, ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { conversation_id } = c.req.valid("param");
+    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    await conversationObject(c.env, c.var.membership.accountId, conversation_id).updateLastSeen(
+      { inboxIds: viewer.inboxIds },
+      payload.assignee_id === viewer.userId ? "assignee" : "agent",
+    );
+    return c.json({}, 200);
+  },
+);
+
