@@ -78,6 +78,10 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof ZodError) {
     return c.json(errorBody("validation_failed", "The request is not valid.", fieldIssues(err)), 422);
   }
+  if (isUniqueViolation(err)) {
+    // Two requests raced past a uniqueness check; the database kept one, the other conflicts.
+    return c.json(errorBody("conflict", "This conflicts with something that was just created.", null), 409);
+  }
   console.error("unhandled error", err);
   return c.json(errorBody("internal_error", "Something went wrong on our side."), 500);
 }
@@ -124,3 +128,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: "Body is not application/json",
   422: "Body failed validation",
 };
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (/UNIQUE constraint failed/i.test(current.message)) return true;
+  }
+  return false;
+}

@@ -145,3 +145,16 @@ export function checkContentAttributes(contentType: z.infer<typeof ContentTypeSc
   }
   return parsed.data as Record<string, unknown>;
 }
+
+/** The multipart/form-data form of a message body, documented only: readMessageBody parses it. */
+export const multipartMessage = (fields: Record<string, { type: string; description?: string }>) => ({
+  "multipart/form-data": {
+    schema: {
+      type: "object" as const,
+      properties: {
+        ...fields,
+        "attachments[]": { type: "array" as const, items: { type: "string" as const, format: "binary" }, description: `Up to ${MAX_ATTACHMENTS} files` },
+      },
+    },
+  },
+});

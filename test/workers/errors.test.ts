@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createAgency, expectStatus, PLATFORM_TOKEN } from "./helpers";
+import { call, createAgency, expectStatus, PLATFORM_TOKEN, tenant } from "./helpers";
 
 const countAgencies = async () =>
   (await env.DB.prepare("select count(*) as n from agencies").first<{ n: number }>())?.n ?? 0;
@@ -68,5 +68,17 @@ describe("errors and input", () => {
     const reply = await call("GET", "/api/v1/nothing-here", { token: PLATFORM_TOKEN });
     expectStatus(reply, 404);
     expect(reply.body.error).toEqual({ code: "not_found", message: expect.any(String), details: null });
+  });
+});
+
+describe("races", () => {
+  it("answers 409, not 500, when two creates race past a uniqueness check", async () => {
+    const t = await tenant();
+    const name = "Same name";
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => call("POST", `/api/v1/accounts/${t.account.id}/teams`, { token: t.admin.access_token, body: { name } })),
+    );
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409]);
   });
 });

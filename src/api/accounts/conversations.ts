@@ -16,7 +16,7 @@ import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { checkContentAttributes, ContentTypeSchema, readMessageBody, storeAttachments } from "../messages";
+import { checkContentAttributes, ContentTypeSchema, multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { BodyId, Id, idParams } from "../schemas";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
@@ -195,7 +195,21 @@ accountConversations.openapi(
       "article take `content_attributes.items` as in Chatwoot. Template variables such as " +
       "`{{ contact.first_name || 'there' }}` in outgoing messages are filled in. A retried send with the same " +
       "`echo_id` creates one message.",
-    request: { params: conversationParams, body: { required: false, content: { "application/json": { schema: MessageInput } } } },
+    request: {
+      params: conversationParams,
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: MessageInput },
+          ...multipartMessage({
+            content: { type: "string" },
+            message_type: { type: "string" },
+            private: { type: "boolean" },
+            echo_id: { type: "string" },
+          }),
+        },
+      },
+    },
     responses: {
       200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
       ...errorResponses(400, 401, 404, 413, 415, 422),

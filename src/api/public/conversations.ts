@@ -5,7 +5,7 @@ import { accountObject } from "../../durable/account";
 import { conversationObject } from "../../durable/conversation";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { readMessageBody, storeAttachments } from "../messages";
+import { multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { Id } from "../schemas";
 import { Attributes } from "../contact-input";
 import { contactSessionOf, conversationParams, sessionParams, tags } from "./session";
@@ -230,7 +230,16 @@ publicConversations.openapi(
     tags,
     summary: "Send a message as the contact",
     description: "JSON, or multipart/form-data with `content`, `echo_id` and files in `attachments[]`.",
-    request: { params: conversationParams, body: { required: false, content: { "application/json": { schema: MessageInput } } } },
+    request: {
+      params: conversationParams,
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: MessageInput },
+          ...multipartMessage({ content: { type: "string" }, echo_id: { type: "string" } }),
+        },
+      },
+    },
     responses: {
       200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
       ...errorResponses(400, 404, 413, 415, 422),
