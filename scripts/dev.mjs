@@ -42,6 +42,7 @@ function printBanner(url, platformToken, demo) {
       `  Agency          ${demo.agency.name} (id ${demo.agency.id})`,
       `    token         ${demo.agency.token}`,
       `  Sub-account     ${demo.account.name} (id ${demo.account.id})`,
+      `  Website inbox   ${demo.inbox.name} (id ${demo.inbox.id}), website_token ${demo.inbox.website_token}`,
       `  Administrator   ${demo.admin.email}`,
       `    token         ${demo.admin.token}`,
       `  Agent           ${demo.agent.email}`,
@@ -50,6 +51,8 @@ function printBanner(url, platformToken, demo) {
       "  Try it:",
       `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/profile`,
       `    curl -H 'Authorization: Bearer ${demo.agency.token}' ${url}/api/v1/agency/accounts`,
+      `    curl -X POST -H 'content-type: application/json' -d '{"name":"Vera"}' ${url}/public/api/v1/inboxes/${demo.inbox.website_token}/contacts`,
+      `    realtime: ${url.replace(/^http/, "ws")}/cable (ActionCable, RoomChannel; see README)`,
       "",
     ].join("\n"),
   );

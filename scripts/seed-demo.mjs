@@ -17,6 +17,15 @@ const DEMO = {
     business_phone: "+1 555 0100",
     support_email: "support@demo-dental.test",
   },
+  inbox: {
+    name: "Demo Dental website",
+    channel: {
+      type: "web_widget",
+      website_url: "http://localhost",
+      welcome_title: "Hi there!",
+      welcome_tagline: "We usually reply in a few minutes.",
+    },
+  },
   admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator" },
   agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent" },
 };
@@ -44,7 +53,7 @@ export async function seedDemo({ baseUrl, platformToken, stateDir }) {
       api("GET", "/api/v1/profile", saved.admin.token),
       api("GET", "/api/v1/profile", saved.agent.token),
     ]);
-    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200) return saved;
+    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox) return saved;
   }
 
   // Find or create the agency; a token we no longer know is rotated.
@@ -73,11 +82,23 @@ export async function seedDemo({ baseUrl, platformToken, stateDir }) {
     return { id: user.id, email: user.email, token: user.access_token };
   };
 
+  const admin = await userToken(DEMO.admin);
+  const agent = await userToken(DEMO.agent);
+  const inboxes = expectOk(await api("GET", `/api/v1/accounts/${account.id}/inboxes`, admin.token), "list inboxes");
+  const inbox =
+    inboxes.payload.find((i) => i.name === DEMO.inbox.name) ??
+    expectOk(await api("POST", `/api/v1/accounts/${account.id}/inboxes`, admin.token, DEMO.inbox), "create inbox");
+  expectOk(
+    await api("POST", `/api/v1/accounts/${account.id}/inbox_members`, admin.token, { inbox_id: inbox.id, user_ids: [agent.id] }),
+    "add the agent to the inbox",
+  );
+
   const demo = {
     agency: { id: agency.id, name: agency.name, token: agencyToken },
     account: { id: account.id, name: account.name },
-    admin: await userToken(DEMO.admin),
-    agent: await userToken(DEMO.agent),
+    inbox: { id: inbox.id, name: inbox.name, website_token: inbox.website_token },
+    admin,
+    agent,
   };
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);

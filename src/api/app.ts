@@ -5,6 +5,8 @@ import { bodyLimit } from "hono/body-limit";
 import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
+import { accountConversations } from "./accounts/conversations";
+import { accountContacts } from "./accounts/contacts";
 import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
 import { profile } from "./accounts/profile";
@@ -15,6 +17,7 @@ import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
 import { openCable } from "./cable";
+import { serveMedia } from "./media";
 import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
@@ -82,10 +85,13 @@ export function createApp() {
   app.route("/api/v1/accounts", accountInboxMembers);
   app.route("/api/v1/accounts", accountTeams);
   app.route("/api/v1/accounts", accountTeamMembers);
+  app.route("/api/v1/accounts", accountContacts);
+  app.route("/api/v1/accounts", accountConversations);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);
 
   app.get("/cable", openCable);
+  app.get("/media/*", serveMedia);
 
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();

@@ -41,6 +41,13 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
+const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** `length` random URL-safe characters, for public identifiers such as website tokens (64 symbols: `byte & 63` is uniform). */
+export function randomIdentifier(length: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => URL_SAFE[byte & 63]).join("");
+}
+
 /** A fresh token for `kind`; store `tokenId` and `tokenHash`, hand `token` to the caller once. */
 export async function issueAccessToken(kind: TokenKind): Promise<IssuedToken> {
   const tokenId = toHex(crypto.getRandomValues(new Uint8Array(8)));

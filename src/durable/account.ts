@@ -465,7 +465,7 @@ export class Account extends DurableObject<Env> {
   /** Deletes a contact that has no conversations; returns false when it has some. */
   deleteContact(id: number): "deleted" | "not_found" | "has_conversations" {
     if (!this.contacts.get(id)) return "not_found";
-    if (this.index.displayIdsOfContact(id).length > 0) return "has_conversations";
+    if (this.index.hasConversations(id)) return "has_conversations";
     this.contacts.delete(id);
     return "deleted";
   }
@@ -510,9 +510,11 @@ export class Account extends DurableObject<Env> {
   // ---- contact sessions (Client API) ----------------------------------------------------------
 
   /**
-   * Starts a contact's session in an inbox, finding the contact the way Chatwoot does: by verified
-   * identifier, then email, then phone number; otherwise a new contact. An existing contact found
-   * without a verified identifier only gets its empty fields filled, never overwritten.
+   * Starts a contact's session in an inbox. A verified identifier reuses (and updates) the contact
+   * that has it, as in Chatwoot. Anything else creates a new contact: an unverified visitor is never
+   * attached to someone else's contact, which would show them its details and let them change it.
+   * Claimed values another contact already holds (email, phone, identifier) are kept in
+   * `additional_attributes.claimed_<field>` for agents to merge.
    */
   startContactSession(input: {
     inboxId: number;
@@ -520,31 +522,30 @@ export class Account extends DurableObject<Env> {
     fields: ContactFields;
     identifierVerified: boolean;
   }): ContactSession | Conflict {
-    return catchConflict(() => this.ctx.storage.transactionSync(() => {
-      const { fields } = input;
-      let contact =
-        (fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null) ??
-        (fields.email ? this.contacts.findBy("email", fields.email) : null);
-      let created = false;
-      if (contact) {
-        const fill: ContactFields = input.identifierVerified
-          ? fields
-          : {
-              name: contact.name ? undefined : fields.name,
-              email: contact.email ? undefined : fields.email,
-              phone_number: contact.phoneNumber ? undefined : fields.phone_number,
-              identifier: contact.identifier ? undefined : fields.identifier,
-              custom_attributes: { ...fields.custom_attributes, ...contact.customAttributes },
-            };
-        contact = this.contacts.update(contact.id, fill) ?? contact;
-      } else {
-        contact = this.contacts.create(fields);
-        created = true;
-      }
-      const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
-      this.fanOutToUsers(created ? "contact.created" : "contact.updated", contactPayload(contact));
-      return { contact, contactInbox };
-    }));
+    return catchConflict(() =>
+      this.ctx.storage.transactionSync(() => {
+        const { fields } = input;
+        const known = input.identifierVerified && fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null;
+        let contact: ContactRecord;
+        if (known) {
+          contact = this.contacts.update(known.id, fields) ?? known;
+        } else {
+          const claimed: Record<string, unknown> = {};
+          const own: ContactFields = { ...fields };
+          for (const field of ["email", "phone_number", "identifier"] as const) {
+            const value = fields[field];
+            if (value && this.contacts.findBy(field, value)) {
+              claimed[`claimed_${field}`] = value;
+              own[field] = null;
+            }
+          }
+          contact = this.contacts.create({ ...own, additional_attributes: { ...fields.additional_attributes, ...claimed } });
+        }
+        const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
+        this.fanOutToUsers(known ? "contact.updated" : "contact.created", contactPayload(contact));
+        return { contact, contactInbox };
+      }),
+    );
   }
 
   contactSession(inboxId: number, sourceId: string): ContactSession | null {

@@ -78,6 +78,29 @@ describe("Client API: contacts", () => {
     expect(second.body.name).toBe("Renamed");
   });
 
+  it("never attaches an unverified visitor to another contact, keeping the claimed email for agents", async () => {
+    const t = await tenant();
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    const path = `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`;
+    const owner = await call("POST", path, { body: { name: "Owner", email: "owner@example.test", custom_attributes: { secret: "s3" } } });
+    const claimant = await call("POST", path, { body: { name: "Claimant", email: "owner@example.test" } });
+    expectStatus(claimant, 200);
+    expect(claimant.body.id).not.toBe(owner.body.id);
+    expect(claimant.body).toMatchObject({ name: "Claimant", email: null, custom_attributes: {} });
+    const asAgent = await call("GET", `/api/v1/accounts/${t.account.id}/contacts/${claimant.body.id}`, { token: t.admin.access_token });
+    expect(asAgent.body.payload.additional_attributes).toEqual({ claimed_email: "owner@example.test" });
+  });
+
+  it("keeps phone numbers unique within the account", async () => {
+    const t = await tenant();
+    const first = await clientSession(t);
+    const second = await clientSession(t);
+    await call("PATCH", first.base, { body: { phone_number: "+14155550111" } });
+    const reply = await call("PATCH", second.base, { body: { phone_number: "+14155550111" } });
+    expectStatus(reply, 422);
+    expect(reply.body.error.details[0]).toMatchObject({ field: "phone_number", code: "taken" });
+  });
+
   it("updates the session's contact, merging custom attributes", async () => {
     const t = await tenant();
     const { base } = await clientSession(t);

@@ -61,6 +61,7 @@ const targetsOfA = () => ({
   team_id: a.team.id,
   inbox_identifier: a.session.identifier,
   contact_identifier: a.session.contact.source_id,
+  contact_id: a.session.contact.id,
   conversation_id: a.session.conversation.id,
   message_id: a.messageId,
 });

@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, type WorkingHoursDay } from "../../db/schema";
+import { randomIdentifier } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
 import { TimeZone } from "../account-settings";
 import { auditEntry, changedFields } from "../audit";
@@ -170,7 +171,7 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
   api: ["webhook_url", "hmac_mandatory"],
 };
 
-const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api" } as const;
+export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api" } as const;
 
 const WorkingHoursDaySchema = z
   .object({
@@ -288,12 +289,6 @@ function inboxColumns(patch: Partial<ReturnType<typeof configurationOf>>) {
   };
 }
 
-const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/** `length` random URL-safe characters (64 symbols, so `byte & 63` keeps them uniform). */
-const randomUrlSafe = (length: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => URL_SAFE[byte & 63]).join("");
-
 /** One of the account's inboxes, or 404 for any other id. */
 export async function accountInbox(c: Context<AppEnv>, inboxId: number): Promise<InboxRow> {
   const inbox = await c.var.db.query.inboxes.findFirst({
@@ -304,7 +299,7 @@ export async function accountInbox(c: Context<AppEnv>, inboxId: number): Promise
 }
 
 /** Administrators see every inbox of the account; agents those they are members of. */
-const visibleToCaller = (c: Context<AppEnv>) =>
+export const visibleToCaller = (c: Context<AppEnv>) =>
   c.var.membership.role === "administrator"
     ? eq(inboxes.accountId, c.var.membership.accountId)
     : and(
@@ -393,19 +388,19 @@ accountInboxes.openapi(
     if (!account) throw notFound("Account");
     const { channel } = input;
     const website = channel.type === "web_widget" ? channel : null;
-    const websiteToken = website ? randomUrlSafe(24) : null;
+    const websiteToken = website ? randomIdentifier(24) : null;
     const values: InboxValues = {
       accountId,
       name: input.name,
       channelType: channel.type,
-      inboxIdentifier: websiteToken ?? randomUrlSafe(24),
+      inboxIdentifier: websiteToken ?? randomIdentifier(24),
       websiteToken,
       websiteUrl: website?.website_url ?? null,
       widgetColor: website ? (website.widget_color ?? DEFAULT_WIDGET_COLOR) : null,
       welcomeTitle: website?.welcome_title ?? null,
       welcomeTagline: website?.welcome_tagline ?? null,
       webhookUrl: channel.type === "api" ? (channel.webhook_url ?? null) : null,
-      hmacToken: randomUrlSafe(32),
+      hmacToken: randomIdentifier(32),
       hmacMandatory: channel.hmac_mandatory ?? false,
       greetingEnabled: input.greeting_enabled ?? false,
       greetingMessage: input.greeting_message ?? null,

@@ -30,6 +30,9 @@ export const CONTACT_MIGRATIONS = [
    );
    create unique index contact_inboxes_source on contact_inboxes(inbox_id, source_id);
    create index contact_inboxes_contact on contact_inboxes(contact_id);`,
+  // Phone numbers are unique per account, as in Chatwoot.
+  `drop index contacts_phone;
+   create unique index contacts_phone on contacts(phone_number) where phone_number is not null;`,
 ];
 
 type ContactRow = {
@@ -116,13 +119,13 @@ export class ContactStore {
     return new Map(rows.map((row) => [row.id, toContact(row)]));
   }
 
-  findBy(field: "email" | "identifier", value: string): ContactRecord | null {
+  findBy(field: "email" | "identifier" | "phone_number", value: string): ContactRecord | null {
     const row = this.sql.exec<ContactRow>(`select * from contacts where ${field} = ?`, value).toArray()[0];
     return row ? toContact(row) : null;
   }
 
   private assertUnique(fields: ContactFields, exceptId: number | null) {
-    for (const field of ["email", "identifier"] as const) {
+    for (const field of ["email", "identifier", "phone_number"] as const) {
       const value = fields[field];
       if (!value) continue;
       const other = this.findBy(field, value);

@@ -144,6 +144,11 @@ export class ConversationIndex {
       .map((row) => row.display_id);
   }
 
+  /** Whether the contact has any conversation, including one still being started. */
+  hasConversations(contactId: number): boolean {
+    return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_id = ?", contactId).one().n > 0;
+  }
+
   ofContactInbox(contactInboxId: number): IndexedConversation[] {
     return this.sql
       .exec<IndexRow>("select * from conversations where contact_inbox_id = ? and ready = 1 order by display_id desc", contactInboxId)
