@@ -664,6 +664,22 @@ export class Account extends DurableObject<Env> {
     return records ? this.messagePayloads(state, records) : null;
   }
 
+  conversationIdsOfInbox(inboxId: number): number[] {
+    return this.index.displayIdsOfInbox(inboxId);
+  }
+
+  /** Forgets a deleted inbox: its conversations leave the index, its contact sessions end. */
+  removeInbox(inboxId: number): void {
+    const sessions = new Set(this.contacts.contactInboxIdsOfInbox(inboxId));
+    this.ctx.storage.transactionSync(() => {
+      this.index.removeInbox(inboxId);
+      this.contacts.deleteContactInboxesOfInbox(inboxId);
+    });
+    for (const { ws, subscriber } of this.subscribers()) {
+      if (subscriber.kind === "contact" && sessions.has(subscriber.contactInboxId)) ws.close(1000, "inbox deleted");
+    }
+  }
+
   /** Every display id ever reserved, so a purge can reach each Conversation object. */
   allConversationIds(): number[] {
     return this.ctx.storage.sql

@@ -26,3 +26,15 @@ export async function purgeAccount(env: Env, db: Database, accountId: number): P
   await account.purge();
   await db.delete(accountPurges).where(eq(accountPurges.accountId, accountId));
 }
+
+/**
+ * Removes a deleted inbox's conversations (their objects first) and contact sessions from the
+ * account's live state. Repeatable: the index rows that list the conversations go last.
+ */
+export async function purgeInbox(env: Env, accountId: number, inboxId: number): Promise<void> {
+  const account = accountObject(env, accountId);
+  for (const displayId of await account.conversationIdsOfInbox(inboxId)) {
+    await conversationObject(env, accountId, displayId).purge();
+  }
+  await account.removeInbox(inboxId);
+}

@@ -6,7 +6,7 @@
 import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { JobMessage } from "./messages";
-import { purgeAccount } from "./purge-account";
+import { purgeAccount, purgeInbox } from "./purge-account";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 
@@ -15,6 +15,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
   switch (job.type) {
     case "account.purge":
       return purgeAccount(env, db, job.account_id);
+    case "inbox.purge":
+      return purgeInbox(env, job.account_id, job.inbox_id);
   }
 }
 

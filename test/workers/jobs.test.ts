@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
-import { call, eventually, expectStatus, tenant } from "./helpers";
+import { call, clientSession, eventually, expectStatus, tenant } from "./helpers";
 
 const deadJob = (messageId: string) =>
   env.DB.prepare("select * from dead_jobs where message_id = ?").bind(messageId).first<{ body: string; attempts: number }>();
@@ -81,5 +81,22 @@ describe("jobs queue and cron", () => {
         .first<{ n: number }>();
       expect(left?.n).toBe(0);
     });
+  });
+});
+
+describe("inbox deletion", () => {
+  it("removes the inbox's conversations and contact sessions from the live state", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    await call("POST", `${session.conversationPath}/messages`, { body: { content: "soon gone" } });
+    const asAdmin = { token: t.admin.access_token };
+    expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/inboxes/${session.inbox.id}`, asAdmin), 204);
+    await eventually(async () => {
+      const list = await call("GET", `/api/v1/accounts/${t.account.id}/conversations?status=all`, asAdmin);
+      expect(list.body.data.payload).toEqual([]);
+    });
+    expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}`, asAdmin), 404);
+    const contact = await call("GET", `/api/v1/accounts/${t.account.id}/contacts/${session.contact.id}`, asAdmin);
+    expect(contact.body.payload.contact_inboxes).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, type WorkingHoursDay } from "../../db/schema";
 import { randomIdentifier } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
+import { enqueueJobs } from "../../jobs/messages";
 import { TimeZone } from "../account-settings";
 import { auditEntry, changedFields } from "../audit";
 import { requireRole, userOf } from "../auth";
@@ -494,7 +495,8 @@ accountInboxes.openapi(
     tags,
     security: userSecurity,
     summary: "Delete an inbox (administrators)",
-    description: "Its member list goes with it.",
+    description:
+      "Its member list goes with it at once; its contact sessions and conversations are removed in the background.",
     middleware: [requireRole("administrator")] as const,
     request: { params: inboxParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
@@ -515,6 +517,7 @@ accountInboxes.openapi(
       }),
     ]);
     await accountObject(c.env, inbox.accountId).invalidateInboxAccess();
+    await enqueueJobs(c.env.JOBS, [{ type: "inbox.purge", account_id: inbox.accountId, inbox_id: inbox.id }]);
     return c.body(null, 204);
   },
 );

@@ -249,6 +249,17 @@ export class ContactStore {
     return toContactInbox(row);
   }
 
+  contactInboxIdsOfInbox(inboxId: number): number[] {
+    return this.sql
+      .exec<{ id: number }>("select id from contact_inboxes where inbox_id = ?", inboxId)
+      .toArray()
+      .map((row) => row.id);
+  }
+
+  deleteContactInboxesOfInbox(inboxId: number) {
+    this.sql.exec("delete from contact_inboxes where inbox_id = ?", inboxId);
+  }
+
   markHmacVerified(contactInboxId: number) {
     this.sql.exec("update contact_inboxes set hmac_verified = 1, updated_at = ? where id = ?", nowSeconds(), contactInboxId);
   }

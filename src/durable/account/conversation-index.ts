@@ -144,6 +144,18 @@ export class ConversationIndex {
       .map((row) => row.display_id);
   }
 
+  displayIdsOfInbox(inboxId: number): number[] {
+    return this.sql
+      .exec<{ display_id: number }>("select display_id from conversations where inbox_id = ? order by display_id", inboxId)
+      .toArray()
+      .map((row) => row.display_id);
+  }
+
+  removeInbox(inboxId: number) {
+    this.sql.exec("delete from conversation_labels where display_id in (select display_id from conversations where inbox_id = ?)", inboxId);
+    this.sql.exec("delete from conversations where inbox_id = ?", inboxId);
+  }
+
   /** Whether the contact has any conversation, including one still being started. */
   hasConversations(contactId: number): boolean {
     return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_id = ?", contactId).one().n > 0;
