@@ -5,6 +5,8 @@
  * every conversation event out to the subscribers allowed to see it.
  */
 import { DurableObject } from "cloudflare:workers";
+import { openDatabase } from "../db/client";
+import { agentInboxIds } from "../db/queries";
 import {
   type Availability,
   type ChannelName,
@@ -204,14 +206,8 @@ export class Account extends DurableObject<Env> {
 
   // ---- D1 lookups (cached briefly) ------------------------------------------------------------
 
-  private async inboxIdsOfAgent(userId: number): Promise<number[]> {
-    const rows = await this.env.DB.prepare(
-      `select m.inbox_id as id from inbox_members m join inboxes i on i.id = m.inbox_id
-       where m.user_id = ? and i.account_id = ?`,
-    )
-      .bind(userId, this.accountId)
-      .all<{ id: number }>();
-    return rows.results.map((row) => row.id);
+  private inboxIdsOfAgent(userId: number): Promise<number[]> {
+    return agentInboxIds(openDatabase(this.env.DB), this.accountId, userId);
   }
 
   private async usersById(ids: number[]): Promise<Map<number, UserSummary>> {

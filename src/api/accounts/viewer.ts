@@ -1,16 +1,14 @@
 /** The caller of an Application API request as the Account object's `Viewer`: which inboxes' conversations they see. */
 import type { Context } from "hono";
-import { inboxes } from "../../db/schema";
+import { agentInboxIds } from "../../db/queries";
 import type { Viewer } from "../../durable/account";
 import { userOf } from "../auth";
 import type { AppEnv } from "../context";
-import { visibleToCaller } from "./inboxes";
 
 /** Administrators see every inbox (`inboxIds` null); agents the account's inboxes they are members of. */
 export async function viewerOf(c: Context<AppEnv>): Promise<Viewer & { kind: "user" }> {
   const { role } = c.var.membership;
   const userId = userOf(c).id;
   if (role === "administrator") return { kind: "user", userId, role, inboxIds: null };
-  const rows = await c.var.db.select({ id: inboxes.id }).from(inboxes).where(visibleToCaller(c));
-  return { kind: "user", userId, role, inboxIds: rows.map((row) => row.id) };
+  return { kind: "user", userId, role, inboxIds: await agentInboxIds(c.var.db, c.var.membership.accountId, userId) };
 }

@@ -1,0 +1,18 @@
+/** Typed queries that several surfaces share, so each rule lives in one place. */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "./client";
+import { inboxes, inboxMembers } from "./schema";
+
+/** The account's inboxes an agent belongs to (administrators see every inbox and need no list). */
+export async function agentInboxIds(db: Database, accountId: number, userId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: inboxes.id })
+    .from(inboxes)
+    .where(
+      and(
+        eq(inboxes.accountId, accountId),
+        inArray(inboxes.id, db.select({ id: inboxMembers.inboxId }).from(inboxMembers).where(eq(inboxMembers.userId, userId))),
+      ),
+    );
+  return rows.map((row) => row.id);
+}
