@@ -1,9 +1,10 @@
 // Shared benchmark helpers: a private platform instance and latency/throughput measurement.
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPlatform } from "../scripts/platform.mjs";
+import { pathToFileURL } from "node:url";
+import { root } from "../scripts/platform.mjs";
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -16,20 +17,35 @@ export async function freePort() {
   });
 }
 
-/** Runs `fn` against a fresh platform with its own local state, removed afterwards. */
+/** Top-level entries of the working tree a snapshot leaves out (node_modules is linked instead). */
+const NOT_SNAPSHOTTED = new Set([".git", ".wrangler", "node_modules", "dist", "test-results"]);
+
+/**
+ * Runs `fn` against a fresh platform with its own local state, removed afterwards. The platform
+ * runs from a snapshot of the working tree, because `wrangler dev` reloads the Worker (dropping
+ * every WebSocket and failing requests in flight) whenever a source file changes during a run.
+ */
 export async function withPlatform(fn) {
-  const persistTo = mkdtempSync(join(tmpdir(), "parley-bench-"));
-  const platform = await startPlatform({ port: await freePort(), persistTo, quiet: true });
+  const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
+  const snapshot = join(scratch, "tree");
+  const persistTo = join(scratch, "state");
   try {
-    return await fn(platform);
+    cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
+    symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
+    const { startPlatform } = await import(pathToFileURL(join(snapshot, "scripts/platform.mjs")).href);
+    const platform = await startPlatform({ port: await freePort(), persistTo, quiet: true });
+    try {
+      return await fn(platform);
+    } finally {
+      platform.stop();
+      await platform.exited;
+    }
   } finally {
-    platform.stop();
-    await platform.exited;
-    rmSync(persistTo, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Sends `total` requests made by `request()` with `concurrency` in flight; returns figures in ms. */
 export async function measure(request, { total = 1000, concurrency = 10, warmup = 100 } = {}) {
