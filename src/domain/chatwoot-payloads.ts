@@ -114,7 +114,7 @@ export function messagePayload(message: MessageRecord, context: MessageContext) 
     source_id: message.sourceId,
     echo_id: message.echoId,
     sender_type: message.sender === null ? null : message.sender.type === "contact" ? "Contact" : "User",
-    sender_id: message.sender?.id ?? null,
+    sender_id: context.sender?.id ?? (message.sender?.type === "user" ? message.sender.id : null),
     external_source_ids: {},
     attachments: message.attachments.map((attachment) => attachmentPayload(attachment, message.id, context.accountId)),
     ...(context.sender ? { sender: context.sender } : {}),

@@ -14,7 +14,8 @@ export type MessageTypeCode = (typeof MessageType)[MessageTypeName];
 export const CONTENT_TYPES = ["text", "input_select", "form", "cards", "article"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-export type SenderRef = { type: "contact"; id: number } | { type: "user"; id: number } | null;
+/** Who sent a message: the conversation's contact (whoever that is now, after merges), an agent, or nobody (activity). */
+export type SenderRef = { type: "contact" } | { type: "user"; id: number } | null;
 
 /** A conversation's state, owned by its Conversation object and mirrored into the Account object's index. */
 export type ConversationState = {

@@ -45,7 +45,7 @@ export type SubscriptionRequest =
 /** Who is looking: decides which conversations, messages and fields they see. */
 export type Viewer =
   | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null }
-  | { kind: "contact"; contactInboxId: number };
+  | { kind: "contact"; inboxId: number; sourceId: string };
 
 export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
 
@@ -100,7 +100,7 @@ export class Account extends DurableObject<Env> {
     const wasOnline = this.onlineSnapshot();
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [subscriber.kind === "user" ? `user:${subscriber.userId}` : `contact:${subscriber.contactInboxId}`]);
-    pair[1].serializeAttachment(subscriber);
+    this.remember(pair[1], subscriber);
     this.sendPresence(pair[1], subscriber);
     this.broadcastPresenceIfChanged(wasOnline);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -120,7 +120,7 @@ export class Account extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const subscriber = ws.deserializeAttachment() as Subscriber | null;
+    const subscriber = this.subscriberOf(ws);
     if (!subscriber || typeof message !== "string") return;
     let action: unknown;
     try {
@@ -131,7 +131,7 @@ export class Account extends DurableObject<Env> {
     if (action === "update_presence") {
       const wasOnline = this.onlineSnapshot();
       const refreshed = { ...subscriber, presenceAt: nowSeconds() };
-      ws.serializeAttachment(refreshed);
+      this.remember(ws, refreshed);
       this.sendPresence(ws, refreshed);
       this.broadcastPresenceIfChanged(wasOnline);
     }
@@ -145,6 +145,7 @@ export class Account extends DurableObject<Env> {
       // already closed
     }
     this.broadcastPresenceIfChanged(wasOnline, ws);
+    this.known?.delete(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -154,20 +155,47 @@ export class Account extends DurableObject<Env> {
   /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
   async invalidateInboxAccess(): Promise<void> {
     this.channelCache = null;
-    for (const ws of this.ctx.getWebSockets()) {
-      const subscriber = ws.deserializeAttachment() as Subscriber | null;
-      if (subscriber?.kind === "user" && subscriber.role === "agent") {
-        ws.serializeAttachment({ ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
+    for (const { ws, subscriber } of this.subscribers()) {
+      if (subscriber.kind === "user" && subscriber.role === "agent") {
+        this.remember(ws, { ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
       }
     }
   }
 
+  /**
+   * Subscribers by socket. The attachment is the durable copy (it survives hibernation); this map
+   * spares a deserialization per socket per event and is rebuilt from the attachments after a wake.
+   */
+  private known: Map<WebSocket, Subscriber> | null = null;
+
+  private remember(ws: WebSocket, subscriber: Subscriber) {
+    ws.serializeAttachment(subscriber);
+    this.knownSubscribers().set(ws, subscriber);
+  }
+
+  private knownSubscribers(): Map<WebSocket, Subscriber> {
+    if (!this.known) {
+      this.known = new Map();
+      for (const ws of this.ctx.getWebSockets()) {
+        const subscriber = ws.deserializeAttachment() as Subscriber | null;
+        if (subscriber) this.known.set(ws, subscriber);
+      }
+    }
+    return this.known;
+  }
+
+  private subscriberOf(ws: WebSocket): Subscriber | null {
+    return this.knownSubscribers().get(ws) ?? null;
+  }
+
   private subscribers(except?: WebSocket): { ws: WebSocket; subscriber: Subscriber }[] {
     const open: { ws: WebSocket; subscriber: Subscriber }[] = [];
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
-      const subscriber = ws.deserializeAttachment() as Subscriber | null;
-      if (subscriber) open.push({ ws, subscriber });
+    for (const [ws, subscriber] of this.knownSubscribers()) {
+      if (ws.readyState !== WebSocket.OPEN) {
+        if (ws.readyState === WebSocket.CLOSED) this.known?.delete(ws);
+        continue;
+      }
+      if (ws !== except) open.push({ ws, subscriber });
     }
     return open;
   }
@@ -194,10 +222,19 @@ export class Account extends DurableObject<Env> {
     send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber));
   }
 
+  /**
+   * Tells subscribers when who is online changed: users whenever anyone came or went, contacts only
+   * when an agent did (they never see other contacts). Keeps a visitor's arrival O(agents).
+   */
   private broadcastPresenceIfChanged(before: ReturnType<Account["onlineSnapshot"]>, closing?: WebSocket) {
     const after = this.onlineSnapshot(closing);
-    if (JSON.stringify(after) === JSON.stringify(before)) return;
-    for (const { ws, subscriber } of this.subscribers(closing)) send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber, after));
+    const usersChanged = JSON.stringify(after.users) !== JSON.stringify(before.users);
+    const contactsChanged = JSON.stringify(after.contacts) !== JSON.stringify(before.contacts);
+    if (!usersChanged && !contactsChanged) return;
+    for (const { ws, subscriber } of this.subscribers(closing)) {
+      if (subscriber.kind === "contact" && !usersChanged) continue;
+      send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber, after));
+    }
   }
 
   private availability(userId: number): Availability {
@@ -274,17 +311,17 @@ export class Account extends DurableObject<Env> {
 
   // ---- payloads -------------------------------------------------------------------------------
 
-  private async messagePayloads(state: ConversationState, messages: MessageRecord[]): Promise<MessagePayload[]> {
-    const userIds = messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : []));
-    const contactIds = messages.flatMap((m) => (m.sender?.type === "contact" ? [m.sender.id] : []));
-    const [users, contacts] = [await this.usersById(userIds), this.contacts.getMany(contactIds)];
+  /** Message payloads with their senders; a contact's messages show the conversation's contact as it is now. */
+  private async messagePayloads(row: { state: ConversationState; contactId: number }, messages: MessageRecord[]): Promise<MessagePayload[]> {
+    const { state } = row;
+    const users = await this.usersById(messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : [])));
+    const contact = messages.some((m) => m.sender?.type === "contact") ? this.contacts.get(row.contactId) : null;
     return messages.map((message) => {
       let sender: MessageContext["sender"] = null;
       if (message.sender?.type === "user") {
         const user = users.get(message.sender.id);
         sender = user ? userPayload(user) : null;
       } else if (message.sender?.type === "contact") {
-        const contact = contacts.get(message.sender.id);
         sender = contact ? contactPayload(contact) : null;
       }
       return messagePayload(message, {
@@ -315,7 +352,7 @@ export class Account extends DurableObject<Env> {
           contactInbox,
           assignee: row.state.assigneeId === null ? null : (users.get(row.state.assigneeId) ?? null),
           team: row.state.teamId === null ? null : (teams.get(row.state.teamId) ?? null),
-          messages: row.lastMessage ? await this.messagePayloads(row.state, [row.lastMessage]) : [],
+          messages: row.lastMessage ? await this.messagePayloads(row, [row.lastMessage]) : [],
           unreadCount: row.unreadCount,
         }),
       );
@@ -368,7 +405,7 @@ export class Account extends DurableObject<Env> {
         continue;
       }
       if (event.message) {
-        const [payload] = await this.messagePayloads(event.state, [event.message]);
+        const [payload] = await this.messagePayloads({ state: event.state, contactId: row.contactId }, [event.message]);
         if (!payload) continue;
         const withConversation = {
           ...payload,
@@ -382,7 +419,7 @@ export class Account extends DurableObject<Env> {
         };
         if (fresh) {
           this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, event.message) ? withConversation : null);
-          if (event.message.sender?.type === "contact") this.contacts.touch(event.message.sender.id, event.message.createdAt);
+          if (event.message.sender?.type === "contact") this.contacts.touch(row.contactId, event.message.createdAt);
         }
         results.push({ seq: event.seq, data: payload });
         continue;
@@ -396,7 +433,13 @@ export class Account extends DurableObject<Env> {
   }
 
   /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
-  async typing(displayId: number, actor: { type: "user"; userId: number } | { type: "contact" }, on: boolean, isPrivate: boolean): Promise<boolean> {
+  async typing(
+    displayId: number,
+    actor: { type: "user"; userId: number; viewer: Viewer } | { type: "contact"; viewer: Viewer },
+    on: boolean,
+    isPrivate: boolean,
+  ): Promise<boolean> {
+    if (!this.conversationState(displayId, actor.viewer)) return false;
     const row = this.index.get(displayId);
     if (!row) return false;
     const [conversation] = await this.conversationPayloads([row]);
@@ -563,12 +606,13 @@ export class Account extends DurableObject<Env> {
 
   /** Reserves a display id and the index row for a conversation its Conversation object will start. */
   reserveConversation(input: {
-    contactInboxId: number;
+    inboxId: number;
+    sourceId: string;
     customAttributes: Record<string, unknown>;
     additionalAttributes: Record<string, unknown>;
     status: "open" | "pending";
   }): ConversationState | null {
-    const contactInbox = this.contacts.contactInbox(input.contactInboxId);
+    const contactInbox = this.contacts.contactInboxBySource(input.inboxId, input.sourceId);
     if (!contactInbox) return null;
     const now = nowSeconds();
     return this.index.reserve(
@@ -602,7 +646,9 @@ export class Account extends DurableObject<Env> {
   conversationState(displayId: number, viewer: Viewer): ConversationState | null {
     const row = this.index.get(displayId);
     if (!row) return null;
-    if (viewer.kind === "contact") return row.state.contactInboxId === viewer.contactInboxId ? row.state : null;
+    if (viewer.kind === "contact") {
+      return row.state.inboxId === viewer.inboxId && row.state.sourceId === viewer.sourceId ? row.state : null;
+    }
     return viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId) ? row.state : null;
   }
 
@@ -614,7 +660,7 @@ export class Account extends DurableObject<Env> {
     if (!payload) return null;
     if (!withMessages) return payload;
     const page = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), { before: null, after: null });
-    return { ...payload, messages: await this.messagePayloads(row.state, page ?? []) };
+    return { ...payload, messages: await this.messagePayloads(row, page ?? []) };
   }
 
   async listConversations(filter: ConversationFilter) {
@@ -630,34 +676,33 @@ export class Account extends DurableObject<Env> {
   }
 
   /** The contact session's conversations, as the Client API shows them. */
-  async sessionConversations(contactInboxId: number) {
-    const contactInbox = this.contacts.contactInbox(contactInboxId);
+  async sessionConversations(inboxId: number, sourceId: string) {
+    const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
     const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
-    if (!contact) return [];
-    const rows = this.index.ofContactInbox(contactInboxId);
+    if (!contactInbox || !contact) return null;
     const results = [];
-    for (const row of rows) {
-      const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row.state, [row.lastMessage]) : [];
+    for (const row of this.index.ofContactInbox(contactInbox.id)) {
+      const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row, [row.lastMessage]) : [];
       results.push(publicConversationPayload(row.state, contact, last));
     }
     return results;
   }
 
-  async sessionConversation(contactInboxId: number, displayId: number) {
+  async sessionConversation(inboxId: number, sourceId: string, displayId: number) {
+    if (!this.conversationState(displayId, { kind: "contact", inboxId, sourceId })) return null;
     const row = this.index.get(displayId);
-    const contactInbox = this.contacts.contactInbox(contactInboxId);
-    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
-    if (!row || !contact || row.state.contactInboxId !== contactInboxId) return null;
-    const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ contactInboxId }, { before: null, after: null });
-    return publicConversationPayload(row.state, contact, await this.messagePayloads(row.state, messages ?? []));
+    const contact = row ? this.contacts.get(row.contactId) : null;
+    if (!row || !contact) return null;
+    const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ inboxId, sourceId }, { before: null, after: null });
+    return publicConversationPayload(row.state, contact, await this.messagePayloads(row, messages ?? []));
   }
 
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */
   async messages(displayId: number, viewer: Viewer, page: { before: number | null; after: number | null }) {
-    const state = this.conversationState(displayId, viewer);
-    if (!state) return null;
+    const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
+    if (!row) return null;
     const records = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), page);
-    return records ? this.messagePayloads(state, records) : null;
+    return records ? this.messagePayloads(row, records) : null;
   }
 
   conversationIdsOfInbox(inboxId: number): number[] {
@@ -687,6 +732,7 @@ export class Account extends DurableObject<Env> {
   /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
   async purge(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
+    this.known = null;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.
@@ -696,7 +742,7 @@ export class Account extends DurableObject<Env> {
 
 /** The Conversation object's access check for a viewer. */
 export function accessOf(viewer: Viewer): Access {
-  return viewer.kind === "contact" ? { contactInboxId: viewer.contactInboxId } : { inboxIds: viewer.inboxIds };
+  return viewer.kind === "contact" ? { inboxId: viewer.inboxId, sourceId: viewer.sourceId } : { inboxIds: viewer.inboxIds };
 }
 
 /** What a contact sees of a conversation: no internal labels, team or priority. */

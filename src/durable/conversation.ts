@@ -79,8 +79,8 @@ const toMessage = (row: MessageRow): MessageRecord => ({
   sender:
     row.sender_type === "user" && row.sender_id !== null
       ? { type: "user", id: row.sender_id }
-      : row.sender_type === "contact" && row.sender_id !== null
-        ? { type: "contact", id: row.sender_id }
+      : row.sender_type === "contact"
+        ? { type: "contact" }
         : null,
   sourceId: row.source_id,
   echoId: row.echo_id,
@@ -90,7 +90,7 @@ const toMessage = (row: MessageRow): MessageRecord => ({
 });
 
 /** Who made a change: an agent (with the name activity messages show), the contact, or Parley itself. */
-export type Actor = { type: "user"; id: number; name: string } | { type: "contact"; id: number } | { type: "system"; name: string };
+export type Actor = { type: "user"; id: number; name: string } | { type: "system"; name: string };
 
 export type NewMessage = {
   messageType: MessageTypeCode;
@@ -106,10 +106,10 @@ export type NewMessage = {
 export type MessagePage = { before: number | null; after: number | null };
 
 /**
- * Who may touch this conversation: the contact session that owns it, or agents limited to some
+ * Who may touch this conversation: the contact session that owns it (its inbox and source id), or agents limited to some
  * inboxes (null: every inbox). Every method checks it and answers null when it does not fit.
  */
-export type Access = { contactInboxId: number } | { inboxIds: number[] | null };
+export type Access = { inboxId: number; sourceId: string } | { inboxIds: number[] | null };
 
 const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards"]);
 const PAGE_SIZE = 20;
@@ -137,7 +137,7 @@ export class Conversation extends DurableObject<Env> {
   private stateFor(access: Access): ConversationState | null {
     const state = this.readState();
     if (!state) return null;
-    if ("contactInboxId" in access) return state.contactInboxId === access.contactInboxId ? state : null;
+    if ("sourceId" in access) return state.inboxId === access.inboxId && state.sourceId === access.sourceId ? state : null;
     return access.inboxIds === null || access.inboxIds.includes(state.inboxId) ? state : null;
   }
 
@@ -260,7 +260,7 @@ export class Conversation extends DurableObject<Env> {
         JSON.stringify(message.contentAttributes),
         message.private ? 1 : 0,
         sender?.type ?? null,
-        sender?.id ?? null,
+        sender?.type === "user" ? sender.id : null,
         message.sourceId,
         message.echoId,
         JSON.stringify(message.attachments),
@@ -351,7 +351,7 @@ export class Conversation extends DurableObject<Env> {
   /** Up to 20 messages before `before` (or the latest), or up to 100 after `after`, oldest first; contacts never see private notes. */
   listMessages(access: Access, page: MessagePage): MessageRecord[] | null {
     if (!this.stateFor(access)) return null;
-    const privacy = "contactInboxId" in access ? "and private = 0" : "";
+    const privacy = "sourceId" in access ? "and private = 0" : "";
     if (page.after !== null) {
       return this.sql
         .exec<MessageRow>(`select * from messages where id > ? ${privacy} order by id asc limit ?`, page.after, AFTER_PAGE_SIZE)
@@ -482,7 +482,7 @@ export class Conversation extends DurableObject<Env> {
   }
 }
 
-const actorName = (actor: Actor) => (actor.type === "contact" ? null : actor.name);
+const actorName = (actor: Actor) => actor.name;
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.includes(item));
 

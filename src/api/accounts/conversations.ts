@@ -228,8 +228,12 @@ accountConversations.openapi(
     const accountId = c.var.membership.accountId;
     const user = userOf(c);
     const outgoing = input.message_type === "outgoing";
-    const { viewer, payload } = await visibleConversation(c, conversation_id);
-    const rendered = outgoing && content?.includes("{{") ? renderTemplate(content, templateContext(payload, user)).text : content;
+    const viewer = await viewerOf(c);
+    // The conversation's payload is needed only to fill template variables.
+    const rendered =
+      outgoing && content?.includes("{{")
+        ? renderTemplate(content, templateContext((await visibleConversation(c, conversation_id)).payload, user)).text
+        : content;
     const result = await conversationObject(c.env, accountId, conversation_id).addMessage(
       { inboxIds: viewer.inboxIds },
       {
@@ -242,7 +246,7 @@ accountConversations.openapi(
         sourceId: null,
         attachments: files.length > 0 ? await storeAttachments(c, accountId, files) : [],
       },
-      outgoing ? { type: "user", id: user.id } : { type: "contact", id: payload.meta.sender.id },
+      outgoing ? { type: "user", id: user.id } : { type: "contact" },
     );
     if (!result) throw notFound("Conversation");
     if (result.payload) return c.json(result.payload, 200);
@@ -574,7 +578,7 @@ accountConversations.openapi(
     await visibleConversation(c, conversation_id);
     await accountObject(c.env, c.var.membership.accountId).typing(
       conversation_id,
-      { type: "user", userId: userOf(c).id },
+      { type: "user", userId: userOf(c).id, viewer: await viewerOf(c) },
       typing_status === "on",
       is_private,
     );

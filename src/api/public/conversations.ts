@@ -8,7 +8,7 @@ import { ApiError, errorResponses, notFound } from "../errors";
 import { multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { Id } from "../schemas";
 import { Attributes } from "../contact-input";
-import { contactSessionOf, conversationParams, sessionParams, tags } from "./session";
+import { contactSessionOf, contactViewer, conversationParams, sessionParams, sessionRef, tags } from "./session";
 
 const Json = z.record(z.string(), z.unknown());
 const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
@@ -63,8 +63,10 @@ publicConversations.openapi(
   }),
   async (c) => {
     const { inbox_identifier, contact_identifier } = c.req.valid("param");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    return c.json(await accountObject(c.env, inbox.accountId).sessionConversations(session.contactInbox.id), 200);
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const conversations = await accountObject(c.env, ref.accountId).sessionConversations(ref.access.inboxId, ref.access.sourceId);
+    if (!conversations) throw notFound("Contact");
+    return c.json(conversations, 200);
   },
 );
 
@@ -86,17 +88,17 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier } = c.req.valid("param");
     const input = c.req.valid("json") ?? {};
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const account = accountObject(c.env, inbox.accountId);
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const account = accountObject(c.env, ref.accountId);
     const seed = await account.reserveConversation({
-      contactInboxId: session.contactInbox.id,
+      ...ref.access,
       customAttributes: input.custom_attributes ?? {},
       additionalAttributes: {},
       status: "open",
     });
     if (!seed) throw notFound("Contact");
-    await conversationObject(c.env, inbox.accountId, seed.displayId).start(seed);
-    const conversation = await account.sessionConversation(session.contactInbox.id, seed.displayId);
+    await conversationObject(c.env, ref.accountId, seed.displayId).start(seed);
+    const conversation = await account.sessionConversation(ref.access.inboxId, ref.access.sourceId, seed.displayId);
     if (!conversation) throw new Error("conversation was not indexed after starting");
     return c.json(conversation, 200);
   },
@@ -116,8 +118,8 @@ publicConversations.openapi(
   }),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const conversation = await accountObject(c.env, inbox.accountId).sessionConversation(session.contactInbox.id, conversation_id);
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const conversation = await accountObject(c.env, ref.accountId).sessionConversation(ref.access.inboxId, ref.access.sourceId, conversation_id);
     if (!conversation) throw notFound("Conversation");
     return c.json(conversation, 200);
   },
@@ -138,7 +140,7 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const access = { contactInboxId: session.contactInbox.id };
+    const access = { inboxId: inbox.id, sourceId: session.contactInbox.sourceId };
     const conversation = conversationObject(c.env, inbox.accountId, conversation_id);
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
@@ -146,7 +148,7 @@ publicConversations.openapi(
       type: "system",
       name: session.contact.name || "the contact",
     });
-    const payload = await accountObject(c.env, inbox.accountId).sessionConversation(session.contactInbox.id, conversation_id);
+    const payload = await accountObject(c.env, inbox.accountId).sessionConversation(inbox.id, session.contactInbox.sourceId, conversation_id);
     return c.json(payload ?? {}, 200);
   },
 );
@@ -166,11 +168,14 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { typing_status } = c.req.valid("json");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const account = accountObject(c.env, inbox.accountId);
-    const state = await account.conversationState(conversation_id, { kind: "contact", contactInboxId: session.contactInbox.id });
-    if (!state) throw notFound("Conversation");
-    await account.typing(conversation_id, { type: "contact" }, typing_status === "on", false);
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const sent = await accountObject(c.env, ref.accountId).typing(
+      conversation_id,
+      { type: "contact", viewer: contactViewer(ref) },
+      typing_status === "on",
+      false,
+    );
+    if (!sent) throw notFound("Conversation");
     return c.json({}, 200);
   },
 );
@@ -186,11 +191,8 @@ publicConversations.openapi(
   }),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const result = await conversationObject(c.env, inbox.accountId, conversation_id).updateLastSeen(
-      { contactInboxId: session.contactInbox.id },
-      "contact",
-    );
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, ref.accountId, conversation_id).updateLastSeen(ref.access, "contact");
     if (!result) throw notFound("Conversation");
     return c.json({}, 200);
   },
@@ -212,12 +214,11 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { before, after } = c.req.valid("query");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const messages = await accountObject(c.env, inbox.accountId).messages(
-      conversation_id,
-      { kind: "contact", contactInboxId: session.contactInbox.id },
-      { before: before ?? null, after: after ?? null },
-    );
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const messages = await accountObject(c.env, ref.accountId).messages(conversation_id, contactViewer(ref), {
+      before: before ?? null,
+      after: after ?? null,
+    });
     if (!messages) throw notFound("Conversation");
     return c.json(messages, 200);
   },
@@ -253,9 +254,9 @@ publicConversations.openapi(
         { field: "content", message: "can't be blank", code: "blank" },
       ]);
     }
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const result = await conversationObject(c.env, inbox.accountId, conversation_id).addMessage(
-      { contactInboxId: session.contactInbox.id },
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, ref.accountId, conversation_id).addMessage(
+      ref.access,
       {
         messageType: MessageType.incoming,
         content: input.content ?? null,
@@ -264,12 +265,17 @@ publicConversations.openapi(
         private: false,
         echoId: input.echo_id ?? null,
         sourceId: null,
-        attachments: files.length > 0 ? await storeAttachments(c, inbox.accountId, files) : [],
+        attachments: files.length > 0 ? await storeAttachments(c, ref.accountId, files) : [],
       },
-      { type: "contact", id: session.contact.id },
+      { type: "contact" },
     );
     if (!result) throw notFound("Conversation");
-    return c.json(await messagePayloadOf(c, inbox.accountId, conversation_id, session.contactInbox.id, result), 200);
+    if (result.payload) return c.json(result.payload, 200);
+    const stored = await accountObject(c.env, ref.accountId).messages(conversation_id, contactViewer(ref), {
+      before: result.message.id + 1,
+      after: null,
+    });
+    return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
   },
 );
 
@@ -289,9 +295,9 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id, message_id } = c.req.valid("param");
     const { submitted_values } = c.req.valid("json");
-    const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
-    const result = await conversationObject(c.env, inbox.accountId, conversation_id).submitValues(
-      { contactInboxId: session.contactInbox.id },
+    const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const result = await conversationObject(c.env, ref.accountId, conversation_id).submitValues(
+      ref.access,
       message_id,
       submitted_values,
     );
@@ -304,16 +310,3 @@ publicConversations.openapi(
     return c.json(result ?? {}, 200);
   },
 );
-
-/** The payload /cable subscribers got; for a redelivered echo_id, the stored message as it is now. */
-async function messagePayloadOf(
-  c: Parameters<typeof contactSessionOf>[0],
-  accountId: number,
-  displayId: number,
-  contactInboxId: number,
-  result: { message: { id: number }; payload: Record<string, unknown> | null },
-) {
-  if (result.payload) return result.payload;
-  const messages = await accountObject(c.env, accountId).messages(displayId, { kind: "contact", contactInboxId }, { before: result.message.id + 1, after: null });
-  return messages?.find((message) => message.id === result.message.id) ?? { id: result.message.id };
-}

@@ -32,6 +32,31 @@ export async function inboxByIdentifier(c: Context<AppEnv>, identifier: string) 
   return inbox;
 }
 
+/** Where a Client API conversation route points: the inbox's account and the session's access to its conversations. */
+export type SessionRef = { accountId: number; access: { inboxId: number; sourceId: string } };
+
+const INBOX_REF_TTL_MS = 10_000;
+const inboxRefs = new Map<string, { accountId: number; inboxId: number; at: number }>();
+
+/**
+ * The inbox's ids for the hot message path, remembered by this isolate for a few seconds so a
+ * visitor's messages skip the D1 lookup. Only ids are cached: anything that checks an inbox's
+ * settings (identity, HMAC) reads them fresh.
+ */
+export async function sessionRef(c: Context<AppEnv>, inboxIdentifier: string, sourceId: string): Promise<SessionRef> {
+  const now = Date.now();
+  let cached = inboxRefs.get(inboxIdentifier);
+  if (!cached || now - cached.at > INBOX_REF_TTL_MS) {
+    const inbox = await inboxByIdentifier(c, inboxIdentifier);
+    cached = { accountId: inbox.accountId, inboxId: inbox.id, at: now };
+    if (inboxRefs.size >= 10_000) inboxRefs.clear();
+    inboxRefs.set(inboxIdentifier, cached);
+  }
+  return { accountId: cached.accountId, access: { inboxId: cached.inboxId, sourceId } };
+}
+
+export const contactViewer = (ref: SessionRef) => ({ kind: "contact" as const, ...ref.access });
+
 export async function contactSessionOf(c: Context<AppEnv>, inboxIdentifier: string, sourceId: string) {
   const inbox = await inboxByIdentifier(c, inboxIdentifier);
   const session = await accountObject(c.env, inbox.accountId).contactSession(inbox.id, sourceId);
