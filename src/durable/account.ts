@@ -398,14 +398,14 @@ export class Account extends DurableObject<Env> {
   async applyConversationEvents(events: ConversationEvent[]): Promise<{ seq: number; data: MessagePayload | ConversationPayload | null }[]> {
     const results: { seq: number; data: MessagePayload | ConversationPayload | null }[] = [];
     for (const event of events) {
-      const fresh = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
-      const row = this.index.get(event.state.displayId);
-      if (!row) {
+      const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
+      if (!applied) {
         results.push({ seq: event.seq, data: null });
         continue;
       }
+      const { fresh, contactId } = applied;
       if (event.message) {
-        const [payload] = await this.messagePayloads({ state: event.state, contactId: row.contactId }, [event.message]);
+        const [payload] = await this.messagePayloads({ state: event.state, contactId }, [event.message]);
         if (!payload) continue;
         const withConversation = {
           ...payload,
@@ -419,12 +419,13 @@ export class Account extends DurableObject<Env> {
         };
         if (fresh) {
           this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, event.message) ? withConversation : null);
-          if (event.message.sender?.type === "contact") this.contacts.touch(row.contactId, event.message.createdAt);
+          if (event.message.sender?.type === "contact") this.contacts.touch(contactId, event.message.createdAt);
         }
         results.push({ seq: event.seq, data: payload });
         continue;
       }
-      const [payload] = await this.conversationPayloads([row]);
+      const row = this.index.get(event.state.displayId);
+      const [payload] = row ? await this.conversationPayloads([row]) : [];
       if (!payload) continue;
       if (fresh) this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null);
       results.push({ seq: event.seq, data: payload });

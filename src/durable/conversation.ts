@@ -51,6 +51,8 @@ const MIGRATIONS = [
      id integer primary key check (id = 1),
      value text not null
    );`,
+  // Unread counts are taken on every event: count incoming messages after a time by index.
+  `create index messages_type_created on messages(message_type, created_at);`,
 ];
 
 type MessageRow = {

@@ -102,12 +102,22 @@ const toContactInbox = (row: ContactInboxRow): ContactInboxRecord => ({
   updatedAt: row.updated_at,
 });
 
+/** Contacts are read on every message event; writes go through this store, which keeps a read cache. */
 export class ContactStore {
+  private readonly cache = new Map<number, ContactRecord>();
+  private readonly touchedAt = new Map<number, number>();
+
   constructor(private readonly sql: SqlStorage) {}
 
   get(id: number): ContactRecord | null {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
     const row = this.sql.exec<ContactRow>("select * from contacts where id = ?", id).toArray()[0];
-    return row ? toContact(row) : null;
+    if (!row) return null;
+    const contact = toContact(row);
+    if (this.cache.size >= 5_000) this.cache.clear();
+    this.cache.set(id, contact);
+    return contact;
   }
 
   getMany(ids: number[]): Map<number, ContactRecord> {
@@ -151,6 +161,7 @@ export class ContactStore {
         now,
       )
       .one();
+    this.cache.delete(row.id);
     return toContact(row);
   }
 
@@ -175,6 +186,7 @@ export class ContactStore {
         id,
       )
       .one();
+    this.cache.delete(id);
     return toContact(row);
   }
 
@@ -184,16 +196,22 @@ export class ContactStore {
     if (!current) return null;
     const remaining = Object.fromEntries(Object.entries(current.customAttributes).filter(([key]) => !keys.includes(key)));
     this.sql.exec("update contacts set custom_attributes = ?, updated_at = ? where id = ?", JSON.stringify(remaining), nowSeconds(), id);
+    this.cache.delete(id);
     return this.get(id);
   }
 
+  /** Records activity; at most once a minute per contact, since it is called for every message. */
   touch(id: number, at: number) {
+    if (at - (this.touchedAt.get(id) ?? 0) < 60) return;
+    this.touchedAt.set(id, at);
     this.sql.exec("update contacts set last_activity_at = ? where id = ?", at, id);
+    this.cache.delete(id);
   }
 
   delete(id: number) {
     this.sql.exec("delete from contact_inboxes where contact_id = ?", id);
     this.sql.exec("delete from contacts where id = ?", id);
+    this.cache.delete(id);
   }
 
   page(options: { q: string | null; page: number; perPage: number; sort: ContactSort; descending: boolean }) {
@@ -268,5 +286,6 @@ export class ContactStore {
   merge(baseId: number, mergeeId: number) {
     this.sql.exec("update contact_inboxes set contact_id = ?, updated_at = ? where contact_id = ?", baseId, nowSeconds(), mergeeId);
     this.sql.exec("delete from contacts where id = ?", mergeeId);
+    this.cache.delete(mergeeId);
   }
 }

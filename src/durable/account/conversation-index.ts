@@ -107,14 +107,20 @@ export class ConversationIndex {
   }
 
   /**
-   * Applies a published state if it is newer than what the index holds; returns false for a
-   * redelivered (already applied) one.
+   * Applies a published state if it is newer than what the index holds (`fresh: false` for a
+   * redelivered one); null when the conversation is not in the index.
    */
-  apply(seq: number, state: ConversationState, lastMessage: MessageRecord | null, unreadCount: number): boolean {
+  apply(
+    seq: number,
+    state: ConversationState,
+    lastMessage: MessageRecord | null,
+    unreadCount: number,
+  ): { fresh: boolean; contactId: number } | null {
     const current = this.sql
-      .exec<{ applied_seq: number }>("select applied_seq from conversations where display_id = ?", state.displayId)
+      .exec<{ applied_seq: number; contact_id: number }>("select applied_seq, contact_id from conversations where display_id = ?", state.displayId)
       .toArray()[0];
-    if (!current || current.applied_seq >= seq) return false;
+    if (!current) return null;
+    if (current.applied_seq >= seq) return { fresh: false, contactId: current.contact_id };
     this.sql.exec(
       `update conversations set status = ?, assignee_id = ?, team_id = ?, priority = ?, last_activity_at = ?,
          ready = 1, state = ?, last_message = coalesce(?, last_message), unread_count = ?, applied_seq = ?
@@ -134,7 +140,7 @@ export class ConversationIndex {
     for (const label of state.labels) {
       this.sql.exec("insert or ignore into conversation_labels (display_id, label) values (?, ?)", state.displayId, label);
     }
-    return true;
+    return { fresh: true, contactId: current.contact_id };
   }
 
   displayIdsOfContact(contactId: number): number[] {
