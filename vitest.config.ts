@@ -1,5 +1,6 @@
-// Two projects: `workers` runs in the Workers runtime (workerd) with real D1, Durable Objects,
-// Queues and R2 from wrangler.toml; `node` holds checks that need Node (drizzle-kit, browsers).
+// Three projects: `workers` runs in the Workers runtime (workerd) with real D1, Durable Objects,
+// Queues and R2 from wrangler.toml; `node` holds checks that need Node (drizzle-kit); `e2e` drives
+// headless Chromium against the whole platform running under `wrangler dev`.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -31,6 +32,17 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          // One platform under `wrangler dev` and a Chromium for the whole project; see test/e2e/global-setup.ts.
+          globalSetup: ["./test/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -11,7 +11,10 @@ const bin = (name) => join(root, "node_modules/.bin", name);
 function run(command, args, quiet) {
   const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", env: process.env });
   if (result.status !== 0) {
-    if (quiet) process.stderr.write(result.stdout ?? "", result.stderr ?? "");
+    if (quiet) {
+      process.stderr.write(result.stdout ?? "");
+      process.stderr.write(result.stderr ?? "");
+    }
     throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
   }
 }
@@ -49,12 +52,17 @@ export async function startPlatform({ port, persistTo, quiet = false }) {
   );
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   const baseUrl = `http://localhost:${port}`;
-  await Promise.race([
-    waitUntilHealthy(baseUrl),
-    exited.then(({ code }) => {
-      throw new Error(`wrangler dev exited (code ${code}) before it was healthy`);
-    }),
-  ]);
+  try {
+    await Promise.race([
+      waitUntilHealthy(baseUrl),
+      exited.then(({ code }) => {
+        throw new Error(`wrangler dev exited (code ${code}) before it was healthy`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
+  }
   return { baseUrl, vars, child, exited, stop: () => child.kill("SIGTERM") };
 }
 

@@ -1,0 +1,45 @@
+// Once for the whole e2e project: one platform under `wrangler dev` with throw-away state (bench's
+// `withPlatform`: it runs a snapshot of the working tree, so edits made during a run cannot reload
+// the Worker under the tests), and a Chromium ready to launch. Tests read both through `inject`.
+import type { TestProject } from "vitest/node";
+import { withPlatform } from "../../bench/lib.mjs";
+import { type ChromiumInstall, findChromium } from "./browser";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    platformUrl: string;
+    platformToken: string;
+    chromium: ChromiumInstall;
+  }
+}
+
+type Platform = { baseUrl: string; vars: Record<string, string> };
+
+export default async function setup(project: TestProject) {
+  project.provide("chromium", await findChromium());
+
+  let finish = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let running: Promise<void> = Promise.resolve();
+  // withPlatform stops the platform and removes its state when its callback returns: at teardown.
+  const platform = await new Promise<Platform>((resolve, reject) => {
+    running = withPlatform(async (started: Platform) => {
+      resolve(started);
+      await finished;
+    });
+    running.then(() => reject(new Error("the platform stopped before it started")), reject);
+  });
+  const platformToken = platform.vars.PLATFORM_TOKEN;
+  if (!platformToken) {
+    finish();
+    await running;
+    throw new Error("PLATFORM_TOKEN is missing from .dev.vars");
+  }
+  project.provide("platformUrl", platform.baseUrl);
+  project.provide("platformToken", platformToken);
+
+  return async () => {
+    finish();
+    await running;
+  };
+}
