@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connectCable } from "./cable-client";
-import { call, clientSession, createAgency, createAccount, expectStatus, inviteUser, tenant } from "./helpers";
+import { call, clientSession, createAccount, createAgency, createInbox, expectStatus, inviteUser, tenant } from "./helpers";
 
 describe("/cable (ActionCable, Chatwoot's RoomChannel)", () => {
   it("welcomes a bare connection and agrees on the actioncable protocol", async () => {
@@ -160,5 +160,51 @@ describe("/cable (ActionCable, Chatwoot's RoomChannel)", () => {
     const cable = await connectCable();
     expect((await cable.subscribe(cable.identifierFor(stranger.pubsub_token, t.account.id))).type).toBe("reject_subscription");
     cable.close();
+  });
+});
+
+describe("/cable: contact and read events", () => {
+  it("sends conversation.contact_changed for each conversation a merge moves", async () => {
+    const t = await tenant();
+    const base = await clientSession(t);
+    const mergee = await clientSession(t);
+    const agent = await connectCable();
+    await agent.subscribe(agent.identifierFor(t.admin.pubsub_token, t.account.id));
+    const merged = await call("POST", `/api/v1/accounts/${t.account.id}/actions/contact_merge`, {
+      token: t.admin.access_token,
+      body: { base_contact_id: base.contact.id, mergee_contact_id: mergee.contact.id },
+    });
+    expectStatus(merged, 200);
+    const changed = await agent.waitForEvent("conversation.contact_changed", (d) => d.id === mergee.conversation.id);
+    expect(changed.message?.data.meta.sender.id).toBe(base.contact.id);
+    await agent.waitForEvent("contact.updated", (d) => d.id === base.contact.id);
+    agent.close();
+  });
+
+  it("tells agents with conversation.read when the contact has read the conversation", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    const agent = await connectCable();
+    await agent.subscribe(agent.identifierFor(t.admin.pubsub_token, t.account.id));
+    await call("POST", `${session.conversationPath}/update_last_seen`);
+    const read = await agent.waitForEvent("conversation.read");
+    expect(read.message?.data).toMatchObject({ id: session.conversation.id, contact_last_seen_at: expect.any(Number) });
+    agent.close();
+  });
+
+  it("sends conversation.created to the agents and the contact's own session", async () => {
+    const t = await tenant();
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    const contact = await call("POST", `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`, { body: { name: "Early" } });
+    const agent = await connectCable();
+    await agent.subscribe(agent.identifierFor(t.admin.pubsub_token, t.account.id));
+    const visitor = await connectCable();
+    await visitor.subscribe(visitor.identifierFor(contact.body.pubsub_token));
+    const started = await call("POST", `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts/${contact.body.source_id}/conversations`, { body: {} });
+    await agent.waitForEvent("conversation.created", (d) => d.id === started.body.id);
+    const seen = await visitor.waitForEvent("conversation.created", (d) => d.id === started.body.id);
+    expect(seen.message?.data).not.toHaveProperty("labels");
+    agent.close();
+    visitor.close();
   });
 });
