@@ -3,13 +3,18 @@
 // then waits until /health answers.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 export const root = new URL("..", import.meta.url).pathname;
-const bin = (name) => join(root, "node_modules/.bin", name);
+/** wrangler run by this very Node (the project's Node 22), whatever `node` is first on PATH. */
+const WRANGLER = [process.execPath, join(root, "node_modules/wrangler/bin/wrangler.js")];
+const childEnv = () => ({
+  ...process.env,
+  PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH ?? ""].join(delimiter),
+});
 
 function run(command, args, quiet) {
-  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", env: process.env });
+  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", env: childEnv() });
   if (result.status !== 0) {
     if (quiet) {
       process.stderr.write(result.stdout ?? "");
@@ -42,21 +47,26 @@ export function ensureDevVars() {
 export async function startPlatform({ port, persistTo, quiet = false }) {
   const vars = ensureDevVars();
   const persist = persistTo ? ["--persist-to", persistTo] : [];
-  run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
+  run(WRANGLER[0], [WRANGLER[1], "d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
   run(process.execPath, [join(root, "scripts/build-widget.mjs")], quiet);
 
   const child = spawn(
-    bin("wrangler"),
-    ["dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist],
-    { cwd: root, stdio: quiet ? "ignore" : "inherit", env: process.env, detached: false },
+    WRANGLER[0],
+    [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist],
+    { cwd: root, stdio: quiet ? ["ignore", "ignore", "pipe"] : "inherit", env: childEnv() },
   );
+  // Quiet runs keep wrangler's errors, to show them if it fails to start.
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   const baseUrl = `http://localhost:${port}`;
   try {
     await Promise.race([
       waitUntilHealthy(baseUrl),
       exited.then(({ code }) => {
-        throw new Error(`wrangler dev exited (code ${code}) before it was healthy`);
+        throw new Error(`wrangler dev exited (code ${code}) before it was healthy${stderr ? `:\n${stderr}` : ""}`);
       }),
     ]);
   } catch (error) {
