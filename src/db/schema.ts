@@ -245,3 +245,171 @@ export const teamMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_members_user_id_idx").on(t.userId)],
 );
+
+// ---- Integrations: the account-specific dependencies chat widgets point at ---------------------
+
+export const INTEGRATION_STATUSES = ["connected", "disconnected"] as const;
+
+export const whatsappNumbers = sqliteTable(
+  "whatsapp_numbers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** E.164, e.g. +14155550100. */
+    phoneNumber: text("phone_number").notNull(),
+    displayName: text("display_name"),
+    status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("whatsapp_numbers_account_phone_unique").on(t.accountId, t.phoneNumber)],
+);
+
+export const facebookPages = sqliteTable(
+  "facebook_pages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    pageId: text("page_id").notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("facebook_pages_account_page_unique").on(t.accountId, t.pageId)],
+);
+
+export const instagramAccounts = sqliteTable(
+  "instagram_accounts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    instagramId: text("instagram_id").notNull(),
+    username: text("username").notNull(),
+    status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("instagram_accounts_account_ig_unique").on(t.accountId, t.instagramId)],
+);
+
+export const VOICE_AI_STATUSES = ["active", "inactive"] as const;
+
+export const voiceAiAgents = sqliteTable(
+  "voice_ai_agents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    status: text("status", { enum: VOICE_AI_STATUSES }).notNull().default("active"),
+    /** How a visitor reaches the agent: an E.164 number to call, or null for in-browser calls only. */
+    phoneNumber: text("phone_number"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("voice_ai_agents_account_idx").on(t.accountId)],
+);
+
+// ---- Custom attributes (Chatwoot's custom_attribute_definitions) ------------------------------
+
+export const ATTRIBUTE_MODELS = ["contact_attribute", "conversation_attribute"] as const;
+export const ATTRIBUTE_DISPLAY_TYPES = ["text", "number", "currency", "percent", "link", "date", "list", "checkbox"] as const;
+
+export const customAttributeDefinitions = sqliteTable(
+  "custom_attribute_definitions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    attributeDisplayName: text("attribute_display_name").notNull(),
+    attributeKey: text("attribute_key").notNull(),
+    attributeDisplayType: text("attribute_display_type", { enum: ATTRIBUTE_DISPLAY_TYPES }).notNull(),
+    attributeModel: text("attribute_model", { enum: ATTRIBUTE_MODELS }).notNull(),
+    attributeDescription: text("attribute_description"),
+    attributeValues: text("attribute_values", { mode: "json" }).$type<string[]>().notNull(),
+    regexPattern: text("regex_pattern"),
+    regexCue: text("regex_cue"),
+    defaultValue: text("default_value"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("custom_attribute_definitions_unique").on(t.accountId, t.attributeModel, t.attributeKey)],
+);
+
+// ---- Chat widgets --------------------------------------------------------------------------------
+
+export const CHAT_WIDGET_TYPES = ["live_chat", "email_sms", "whatsapp", "facebook", "instagram", "voice_ai", "all_in_one"] as const;
+export type ChatWidgetType = (typeof CHAT_WIDGET_TYPES)[number];
+
+/**
+ * A chat widget a website embeds. Settings, layout and the pre-chat form are JSON documents
+ * validated by the API's zod schemas; dependencies are foreign keys that become null when the
+ * integration goes away, which leaves the widget incomplete rather than broken.
+ */
+export const chatWidgets = sqliteTable(
+  "chat_widgets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: CHAT_WIDGET_TYPES }).notNull(),
+    /** Public identifier the embed snippet carries. */
+    widgetToken: text("widget_token").notNull(),
+    inboxId: integer("inbox_id").references(() => inboxes.id, { onDelete: "set null" }),
+    whatsappNumberId: integer("whatsapp_number_id").references(() => whatsappNumbers.id, { onDelete: "set null" }),
+    facebookPageId: integer("facebook_page_id").references(() => facebookPages.id, { onDelete: "set null" }),
+    instagramAccountId: integer("instagram_account_id").references(() => instagramAccounts.id, { onDelete: "set null" }),
+    voiceAiAgentId: integer("voice_ai_agent_id").references(() => voiceAiAgents.id, { onDelete: "set null" }),
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    preChatForm: text("pre_chat_form", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Where a snapshot load created this widget from: `<snapshot id>:<source widget id>`, so a reload updates it. */
+    snapshotSource: text("snapshot_source"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("chat_widgets_account_idx").on(t.accountId),
+    uniqueIndex("chat_widgets_token_unique").on(t.widgetToken),
+    uniqueIndex("chat_widgets_snapshot_source_unique").on(t.accountId, t.snapshotSource),
+  ],
+);
+
+// ---- Campaigns (Chatwoot's): ongoing ones on websites; one-off SMS ones arrive with the workflow engine ----
+
+export const CAMPAIGN_TYPES = ["ongoing", "one_off"] as const;
+
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    message: text("message").notNull(),
+    inboxId: integer("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    /** The agent who sends it; null: sent by a bot. */
+    senderId: integer("sender_id").references(() => users.id, { onDelete: "set null" }),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    triggerOnlyDuringBusinessHours: integer("trigger_only_during_business_hours", { mode: "boolean" }).notNull().default(false),
+    triggerRules: text("trigger_rules", { mode: "json" }).$type<{ url: string; time_on_page: number }>().notNull(),
+    campaignType: text("campaign_type", { enum: CAMPAIGN_TYPES }).notNull().default("ongoing"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("campaigns_account_idx").on(t.accountId), index("campaigns_inbox_idx").on(t.inboxId)],
+);
