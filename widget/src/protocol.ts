@@ -1,0 +1,17 @@
+/** The postMessage protocol between the loader (on the website) and the chat app (in the iframe). */
+
+export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error";
+
+/** Loader → app. */
+export type ToApp =
+  | { type: "parley:command"; name: string; args: unknown[] }
+  | { type: "parley:focus" }
+  | { type: "parley:visibility"; open: boolean };
+
+/** App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside the iframe). */
+export type FromApp = { type: "parley:app-ready" } | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown };
+
+export function iframeUrl(origin: string, token: string, parentOrigin: string, embedded: boolean): string {
+  const params = new URLSearchParams({ token, parent: parentOrigin, embedded: embedded ? "1" : "0" });
+  return `${origin}/widget/app.html#${params.toString()}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * The Parley loader (`/widget.js`): a few KB, no dependencies. It reads its widget token from the
+ * embed snippet, draws the launcher, exposes `window.parley` (replaying calls queued before it
+ * loaded), and opens the chat app in an iframe on first use. Page and iframe talk by postMessage,
+ * each checking the other's origin.
+ */
+import { iframeUrl, type FromApp, type ToApp, type WidgetEvent } from "./protocol";
+
+type Settings = { embedded?: boolean; container?: string; position?: "left" | "right"; hideLauncher?: boolean; nonce?: string };
+type Launcher = { colors: { primary: string; text: string }; position: "left" | "right"; launcher: { text: string | null }; name: string };
+type QueuedCall = [string, unknown[]];
+type Parley = Record<string, unknown> & { q?: QueuedCall[]; api?: Record<string, unknown> };
+
+declare global {
+  interface Window {
+    parley?: Parley;
+    parleySettings?: Settings;
+  }
+}
+
+(() => {
+  const script = document.querySelector<HTMLScriptElement>("script[data-parley-widget]");
+  const token = script?.getAttribute("data-parley-widget");
+  const origin = script?.getAttribute("data-parley-origin") ?? (script ? new URL(script.src).origin : "");
+  if (!token || !origin) return;
+  const settings: Settings = window.parleySettings ?? {};
+  const stub: Parley = window.parley ?? { q: [], api: {} };
+  const queued = stub.q ?? [];
+
+  let opened = false;
+  let frame: HTMLIFrameElement | null = null;
+  let appReady = false;
+  const pending: ToApp[] = [];
+  let host: HTMLElement | null = null;
+  let launcher: HTMLButtonElement | null = null;
+  let badge: HTMLElement | null = null;
+
+  const emit = (event: WidgetEvent, detail?: unknown) => window.dispatchEvent(new CustomEvent(`parley:${event}`, { detail }));
+  const toApp = (message: ToApp) => {
+    if (frame?.contentWindow && appReady) frame.contentWindow.postMessage(message, origin);
+    else pending.push(message);
+  };
+
+  function createFrame(parent: HTMLElement) {
+    frame = document.createElement("iframe");
+    frame.src = iframeUrl(origin, token as string, location.origin, !!settings.embedded);
+    frame.title = "Chat";
+    frame.allow = "clipboard-write";
+    frame.style.cssText = "border:0;width:100%;height:100%;display:block;background:transparent";
+    parent.appendChild(frame);
+  }
+
+  function panelStyle(side: "left" | "right") {
+    return `position:fixed;${side}:20px;bottom:90px;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 8px 30px rgba(0,0,0,.2);border-radius:12px;overflow:hidden;display:none;background:#fff`;
+  }
+
+  function setOpened(next: boolean) {
+    if (settings.embedded || next === opened || !host) return;
+    opened = next;
+    if (opened && !frame) createFrame(host);
+    host.style.display = opened ? "block" : "none";
+    launcher?.setAttribute("aria-expanded", String(opened));
+    if (opened) {
+      frame?.focus();
+      toApp({ type: "parley:focus" });
+      emit("opened");
+    } else {
+      toApp({ type: "parley:visibility", open: false });
+      launcher?.focus();
+      emit("closed");
+    }
+  }
+
+  function drawLauncher(config: Launcher) {
+    const side = settings.position ?? config.position;
+    host = document.createElement("div");
+    host.setAttribute("role", "dialog");
+    host.setAttribute("aria-label", config.name || "Chat");
+    host.style.cssText = panelStyle(side);
+    document.body.appendChild(host);
+    if (settings.hideLauncher) return;
+    launcher = document.createElement("button");
+    launcher.type = "button";
+    launcher.setAttribute("aria-label", config.launcher.text || "Open chat");
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.style.cssText = `position:fixed;${side}:20px;bottom:20px;z-index:2147483000;height:56px;min-width:56px;padding:0 18px;border:0;border-radius:28px;cursor:pointer;font:600 15px system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);background:${config.colors.primary};color:${config.colors.text}`;
+    launcher.textContent = config.launcher.text || "💬";
+    badge = document.createElement("span");
+    badge.style.cssText = "position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#e02424;color:#fff;font:600 12px/20px system-ui;display:none";
+    launcher.appendChild(badge);
+    launcher.addEventListener("click", () => setOpened(!opened));
+    document.body.appendChild(launcher);
+  }
+
+  function onAppMessage(event: MessageEvent) {
+    if (event.origin !== origin || event.source !== frame?.contentWindow) return;
+    const message = event.data as FromApp;
+    if (message?.type === "parley:app-ready") {
+      appReady = true;
+      for (const waiting of pending.splice(0)) frame?.contentWindow?.postMessage(waiting, origin);
+    } else if (message?.type === "parley:event") {
+      if (message.event === "unread-count" && badge) {
+        const count = Number(message.detail) || 0;
+        badge.textContent = String(count);
+        badge.style.display = count > 0 && !opened ? "block" : "none";
+      }
+      if (message.event === "close") return setOpened(false);
+      emit(message.event as WidgetEvent, message.detail);
+    }
+  }
+
+  const api: Record<string, (...args: unknown[]) => unknown> = {
+    open: () => setOpened(true),
+    close: () => setOpened(false),
+    toggle: () => setOpened(!opened),
+  };
+  for (const name of ["setPredefinedMessage", "setUser", "setCustomAttributes", "deleteCustomAttribute", "setConversationCustomAttributes", "setLabel", "removeLabel", "setLocale", "reset"]) {
+    api[name] = (...args: unknown[]) => toApp({ type: "parley:command", name, args });
+  }
+  const parley: Parley = {
+    ...api,
+    isOpened: () => opened,
+    api: {
+      showFakeAgentMessage: (...args: unknown[]) => toApp({ type: "parley:command", name: "api.showFakeAgentMessage", args }),
+      sendClientMessage: (...args: unknown[]) => toApp({ type: "parley:command", name: "api.sendClientMessage", args }),
+    },
+  };
+
+  function replay(call: QueuedCall) {
+    const [name, args] = call;
+    const target = name.startsWith("api.") ? (parley.api as Record<string, unknown>)[name.slice(4)] : parley[name];
+    if (typeof target === "function") (target as (...a: unknown[]) => unknown)(...args);
+  }
+
+  async function start() {
+    window.addEventListener("message", onAppMessage);
+    window.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && opened) setOpened(false);
+    });
+    let config: Launcher;
+    try {
+      const res = await fetch(`${origin}/api/v1/widget/config?widget_token=${encodeURIComponent(token as string)}`);
+      if (!res.ok) throw new Error(`widget config: ${res.status}`);
+      config = ((await res.json()) as { widget: Launcher }).widget;
+    } catch (error) {
+      emit("error", { message: String(error) });
+      return;
+    }
+    if (settings.embedded) {
+      const container = settings.container ? document.querySelector<HTMLElement>(settings.container) : null;
+      if (container) createFrame(container);
+    } else {
+      drawLauncher(config);
+    }
+    window.parley = parley;
+    for (const call of queued) replay(call);
+    emit("ready");
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => void start());
+  else void start();
+})();
