@@ -23,6 +23,7 @@ import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
+import { widgetSessions } from "./widget/sessions";
 import { publicConversations } from "./public/conversations";
 
 const DEFAULT_MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -87,6 +88,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountConversations);
+  app.route("/api/v1/widget", widgetSessions);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);
 

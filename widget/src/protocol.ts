@@ -11,7 +11,7 @@ export type ToApp =
 /** App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside the iframe). */
 export type FromApp = { type: "parley:app-ready" } | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown };
 
-export function iframeUrl(origin: string, token: string, parentOrigin: string, embedded: boolean): string {
-  const params = new URLSearchParams({ token, parent: parentOrigin, embedded: embedded ? "1" : "0" });
+export function iframeUrl(origin: string, token: string, page: string, embedded: boolean): string {
+  const params = new URLSearchParams({ token, parent: new URL(page).origin, page, embedded: embedded ? "1" : "0" });
   return `${origin}/widget/app.html#${params.toString()}`;
 }

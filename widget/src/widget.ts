@@ -43,7 +43,7 @@ declare global {
 
   function createFrame(parent: HTMLElement) {
     frame = document.createElement("iframe");
-    frame.src = iframeUrl(origin, token as string, location.origin, !!settings.embedded);
+    frame.src = iframeUrl(origin, token as string, location.href, !!settings.embedded);
     frame.title = "Chat";
     frame.allow = "clipboard-write";
     frame.style.cssText = "border:0;width:100%;height:100%;display:block;background:transparent";

@@ -13,6 +13,7 @@ const params = new URLSearchParams(location.hash.slice(1));
 const token = params.get("token") ?? "";
 const parentOrigin = params.get("parent") ?? "";
 const embedded = params.get("embedded") === "1";
+const page = params.get("page") ?? "";
 
 let config: WidgetConfig;
 let session: Session | null = loadSession(token);
@@ -200,7 +201,8 @@ function receive(message: Message) {
 const websiteToken = () => config.channels.live_chat?.website_token ?? config.channels.email_sms?.website_token ?? "";
 
 async function startSession(values: Record<string, unknown>, message?: string): Promise<Session> {
-  const started = await request<StartedSession>("POST", "/api/v1/widget/sessions", { widget_token: token, values, message });
+  const referer = /^https?:\/\//.test(page) ? page : undefined;
+  const started = await request<StartedSession>("POST", "/api/v1/widget/sessions", { widget_token: token, values, message, referer });
   session = { sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.contact.id, conversationId: started.conversation_id };
   saveSession(token, session);
   listen();
@@ -285,15 +287,13 @@ async function runCommand(name: string, args: unknown[]) {
     case "setCustomAttributes":
       return updateContact({ custom_attributes: first });
     case "deleteCustomAttribute":
-      return widgetAction("contact/custom_attributes/delete", { keys: [first] });
+      return session ? widgetAction("contact/custom_attributes/delete", { keys: [first] }) : undefined;
     case "setConversationCustomAttributes":
-      await ensureConversation();
-      return widgetAction("conversation/custom_attributes", { custom_attributes: first });
+      return conversationAction("conversation/custom_attributes", { custom_attributes: first });
     case "setLabel":
-      await ensureConversation();
-      return widgetAction("conversation/labels/add", { label: first });
+      return conversationAction("conversation/labels/add", { label: first });
     case "removeLabel":
-      return widgetAction("conversation/labels/remove", { label: first });
+      return session?.conversationId ? conversationAction("conversation/labels/remove", { label: first }) : undefined;
     case "setLocale":
       setLocale(String(first ?? "en"));
       return build();
@@ -324,7 +324,12 @@ async function identify(identifier: string, user: Record<string, unknown>) {
 
 async function widgetAction(path: string, body: Record<string, unknown>) {
   if (!session) return;
-  await request("POST", `/api/v1/widget/${path}`, { widget_token: token, source_id: session.sourceId, conversation_id: session.conversationId, ...body });
+  await request("POST", `/api/v1/widget/${path}`, { widget_token: token, source_id: session.sourceId, ...body });
+}
+
+async function conversationAction(path: string, body: Record<string, unknown>) {
+  const active = await ensureConversation();
+  await widgetAction(path, { conversation_id: active.conversationId, ...body });
 }
 
 async function command(text: string) {

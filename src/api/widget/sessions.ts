@@ -1,0 +1,235 @@
+/**
+ * Widget API for the chat app in the iframe: start a visitor's session (validating the widget's
+ * pre-chat form, or the email/SMS form, on the server too) and the `window.parley` calls the Client
+ * API has no route for (conversation attributes and labels, deleting contact attributes).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { chatWidgets, inboxes } from "../../db/schema";
+import { MessageType } from "../../domain/conversation";
+import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../domain/pre-chat";
+import { contactPubsubToken } from "../../domain/tokens";
+import { accountObject } from "../../durable/account";
+import { conversationObject } from "../../durable/conversation";
+import { Attributes, contactConflict } from "../contact-input";
+import { type AppEnv, createRouter } from "../context";
+import { ApiError, errorResponses, notFound } from "../errors";
+import { BodyId } from "../schemas";
+
+const tags = ["Widget API"];
+const WidgetToken = z.string().min(1).max(64);
+const SourceId = z.string().min(1).max(128);
+
+/** The widget and the website inbox it routes to; a widget without one cannot take chats. */
+async function widgetWithInbox(c: Context<AppEnv>, widgetToken: string) {
+  const [row] = await c.var.db
+    .select({ widget: chatWidgets, inbox: inboxes })
+    .from(chatWidgets)
+    .leftJoin(inboxes, and(eq(inboxes.id, chatWidgets.inboxId), eq(inboxes.channelType, "web_widget")))
+    .where(eq(chatWidgets.widgetToken, widgetToken));
+  if (!row) throw notFound("Widget");
+  if (!row.inbox) throw new ApiError(409, "setup_incomplete", "This widget is not connected to a website inbox yet.");
+  return { widget: row.widget, inbox: row.inbox };
+}
+
+const preChatRules = (preChatForm: Record<string, unknown>): PreChatFieldRule[] => {
+  const form = preChatForm as { enabled?: boolean; fields?: PreChatFieldRule[] };
+  return form.enabled ? (form.fields ?? []) : [];
+};
+
+const SessionInput = z
+  .object({
+    widget_token: WidgetToken,
+    values: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).default({}),
+    message: z.string().trim().min(1).max(10_000).optional(),
+    referer: z.url().max(2048).optional().openapi({ description: "The page the visitor is on" }),
+  })
+  .strict()
+  .openapi("WidgetSessionInput");
+
+const SessionSchema = z
+  .object({
+    source_id: z.string(),
+    pubsub_token: z.string(),
+    contact: z.object({ id: z.number(), name: z.string(), email: z.string().nullable(), phone_number: z.string().nullable() }),
+    conversation_id: z.number().nullable(),
+  })
+  .openapi("WidgetSession");
+
+export const widgetSessions = createRouter();
+
+widgetSessions.openapi(
+  createRoute({
+    method: "post",
+    path: "/sessions",
+    tags,
+    summary: "Start a visitor's session from a widget",
+    description:
+      "Checks `values` against the widget's pre-chat form (email/SMS widgets: name plus email or phone, and `message`), " +
+      "creates the contact session and a conversation carrying the attribute answers, and posts `message` when given. " +
+      "Per-field problems answer 422 with `details[].field` = `values.<name>`.",
+    request: { body: { required: true, content: { "application/json": { schema: SessionInput } } } },
+    responses: {
+      201: { description: "The session", content: { "application/json": { schema: SessionSchema } } },
+      ...errorResponses(400, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const { widget, inbox } = await widgetWithInbox(c, input.widget_token);
+    const isEmailSms = widget.type === "email_sms";
+    const rules = isEmailSms ? EMAIL_SMS_FIELDS : preChatRules(widget.preChatForm);
+    const { answers, issues } = checkPreChat(rules, input.values);
+    if (isEmailSms && !answers.contact.email && !answers.contact.phone_number) {
+      issues.push({ field: "values.email", message: "Leave an email address or a phone number to answer on", code: "required" });
+    }
+    if (isEmailSms && !input.message) issues.push({ field: "message", message: "Write a message", code: "required" });
+    if (issues.length > 0) throw new ApiError(422, "validation_failed", "Some answers need another look.", issues);
+
+    const account = accountObject(c.env, inbox.accountId);
+    const sourceId = crypto.randomUUID();
+    const session = await account.startContactSession({
+      inboxId: inbox.id,
+      sourceId,
+      fields: { ...answers.contact, custom_attributes: answers.contactAttributes },
+      identifierVerified: false,
+    });
+    if ("conflict" in session) throw contactConflict(session.conflict);
+
+    const seed = await account.reserveConversation({
+      inboxId: inbox.id,
+      sourceId,
+      customAttributes: answers.conversationAttributes,
+      additionalAttributes: {
+        widget_id: widget.id,
+        widget_type: widget.type,
+        referer: input.referer ?? null,
+        browser_language: c.req.header("accept-language")?.split(",")[0]?.trim() ?? null,
+        initiated_at: { timestamp: new Date().toISOString() },
+      },
+      status: "open",
+    });
+    if (!seed) throw notFound("Contact");
+    const conversation = conversationObject(c.env, inbox.accountId, seed.displayId);
+    await conversation.start(seed);
+    if (input.message) {
+      await conversation.addMessage(
+        { inboxId: inbox.id, sourceId },
+        {
+          messageType: MessageType.incoming,
+          content: input.message,
+          contentType: "text",
+          contentAttributes: {},
+          private: false,
+          echoId: null,
+          sourceId: null,
+          attachments: [],
+        },
+        { type: "contact" },
+      );
+    }
+    return c.json(
+      {
+        source_id: sourceId,
+        pubsub_token: await contactPubsubToken(c.env.TOKEN_SIGNING_SECRET, inbox.accountId, session.contactInbox.id, sourceId),
+        contact: {
+          id: session.contact.id,
+          name: session.contact.name,
+          email: session.contact.email,
+          phone_number: session.contact.phoneNumber,
+        },
+        conversation_id: seed.displayId,
+      },
+      201,
+    );
+  },
+);
+
+const SessionRef = { widget_token: WidgetToken, source_id: SourceId };
+const ConversationRef = { ...SessionRef, conversation_id: BodyId };
+
+/** The session's conversation access, after checking the session exists. */
+async function sessionAccess(c: Context<AppEnv>, widgetToken: string, sourceId: string) {
+  const { inbox } = await widgetWithInbox(c, widgetToken);
+  const session = await accountObject(c.env, inbox.accountId).contactSession(inbox.id, sourceId);
+  if (!session) throw notFound("Contact");
+  return { accountId: inbox.accountId, access: { inboxId: inbox.id, sourceId }, session };
+}
+
+const ok = { 200: { description: "Done", content: { "application/json": { schema: z.object({}).passthrough() } } } };
+
+widgetSessions.openapi(
+  createRoute({
+    method: "post",
+    path: "/contact/custom_attributes/delete",
+    tags,
+    summary: "Delete custom attributes of the visitor's contact (deleteCustomAttribute)",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.object({ ...SessionRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
+      },
+    },
+    responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const { accountId, session } = await sessionAccess(c, input.widget_token, input.source_id);
+    const contact = await accountObject(c.env, accountId).deleteContactCustomAttributes(session.contact.id, input.keys);
+    return c.json({ custom_attributes: contact?.customAttributes ?? {} }, 200);
+  },
+);
+
+widgetSessions.openapi(
+  createRoute({
+    method: "post",
+    path: "/conversation/custom_attributes",
+    tags,
+    summary: "Set custom attributes of the visitor's conversation (setConversationCustomAttributes)",
+    description: "Merged key by key into the conversation's custom attributes.",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: z.object({ ...ConversationRef, custom_attributes: Attributes }).strict() } },
+      },
+    },
+    responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
+    const conversation = conversationObject(c.env, accountId, input.conversation_id);
+    const state = await conversation.currentState(access);
+    if (!state) throw notFound("Conversation");
+    const attributes = await conversation.setCustomAttributes(access, { ...state.customAttributes, ...input.custom_attributes });
+    return c.json({ custom_attributes: attributes ?? {} }, 200);
+  },
+);
+
+const LabelInput = z
+  .object({ ...ConversationRef, label: z.string().trim().toLowerCase().min(1).max(100).regex(/^[\p{L}\p{N}_-]+$/u) })
+  .strict();
+
+for (const change of ["add", "remove"] as const) {
+  widgetSessions.openapi(
+    createRoute({
+      method: "post",
+      path: `/conversation/labels/${change}`,
+      tags,
+      summary: change === "add" ? "Label the visitor's conversation (setLabel)" : "Remove a label (removeLabel)",
+      request: { body: { required: true, content: { "application/json": { schema: LabelInput } } } },
+      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const input = c.req.valid("json");
+      const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
+      const conversation = conversationObject(c.env, accountId, input.conversation_id);
+      const state = await conversation.currentState(access);
+      if (!state) throw notFound("Conversation");
+      const labels = change === "add" ? [...state.labels, input.label] : state.labels.filter((label) => label !== input.label);
+      const result = await conversation.setLabels(access, labels, { type: "system", name: session.contact.name || "the visitor" });
+      return c.json({ labels: result ?? [] }, 200);
+    },
+  );
+}
