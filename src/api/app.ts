@@ -9,6 +9,7 @@ import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
 import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
+import { accountIntegrations } from "./accounts/integrations/registry";
 import { profile } from "./accounts/profile";
 import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
@@ -88,6 +89,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountConversations);
+  for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);

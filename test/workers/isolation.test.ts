@@ -14,6 +14,7 @@ import {
   clientSession,
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
+import { addIntegrations, integrationsPath } from "./widget-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
 
@@ -34,6 +35,7 @@ async function setUp() {
   const message = await call("POST", `${session.conversationPath}/messages`, { body: { content: `${MARKER} message` } });
   const stranger = await call("POST", `/public/api/v1/inboxes/${session.identifier}/contacts`, { body: { name: "Stranger" } });
   const otherInbox = await createInbox(admin.access_token, account.id, { channel: { type: "api" } });
+  const integrations = await addIntegrations(admin.access_token, account.id);
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -46,6 +48,7 @@ async function setUp() {
     team,
     session,
     otherInbox,
+    integrations,
     auditEntries,
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
@@ -64,6 +67,10 @@ const targetsOfA = () => ({
   contact_id: a.session.contact.id,
   conversation_id: a.session.conversation.id,
   message_id: a.messageId,
+  whatsapp_number_id: a.integrations.whatsappNumber.id,
+  facebook_page_id: a.integrations.facebookPage.id,
+  instagram_account_id: a.integrations.instagramAccount.id,
+  voice_ai_agent_id: a.integrations.voiceAiAgent.id,
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -171,6 +178,14 @@ describe("tenant isolation, walked over every documented route", () => {
     expect(teams.body).toEqual([a.team]);
     const teamMembers = await call("GET", `/api/v1/accounts/${a.account.id}/teams/${a.team.id}/team_members`, admin);
     expect(teamMembers.body).toEqual([]);
+    for (const [resource, integration] of [
+      ["whatsapp_numbers", a.integrations.whatsappNumber],
+      ["facebook_pages", a.integrations.facebookPage],
+      ["instagram_accounts", a.integrations.instagramAccount],
+      ["voice_ai_agents", a.integrations.voiceAiAgent],
+    ] as const) {
+      expect((await call("GET", integrationsPath(a.account.id, resource), admin)).body).toEqual({ payload: [integration] });
+    }
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
     // account created, administrator and agent invited, inbox and team created
     expect(log.body.total_entries).toBe(a.auditEntries);

@@ -1,0 +1,43 @@
+// Builds chat widgets and what they depend on (integrations, custom attributes) through the real APIs.
+import { call, expectStatus, unique } from "./helpers";
+
+export const integrationsPath = (accountId: number, resource: string) => `/api/v1/accounts/${accountId}/integrations/${resource}`;
+
+type Integration = { id: number; status: string; [field: string]: unknown };
+
+async function addIntegration(adminToken: string, accountId: number, resource: string, body: Record<string, unknown>) {
+  const reply = await call("POST", integrationsPath(accountId, resource), { token: adminToken, body });
+  expectStatus(reply, 201);
+  return reply.body as Integration;
+}
+
+let numbers = 0;
+/** A WhatsApp number with a number no other test uses; `input` overrides it. */
+export const addWhatsappNumber = (adminToken: string, accountId: number, input: Record<string, unknown> = {}) =>
+  addIntegration(adminToken, accountId, "whatsapp_numbers", {
+    phone_number: `+1415${String(5_550_000 + (++numbers % 10_000)).padStart(7, "0")}`,
+    display_name: "Front desk",
+    ...input,
+  });
+
+let ids = 0;
+const newNumericId = () => `${Date.now()}${++ids}`;
+
+export const addFacebookPage = (adminToken: string, accountId: number, input: Record<string, unknown> = {}) =>
+  addIntegration(adminToken, accountId, "facebook_pages", { page_id: newNumericId(), name: "Acme Dental", ...input });
+
+export const addInstagramAccount = (adminToken: string, accountId: number, input: Record<string, unknown> = {}) =>
+  addIntegration(adminToken, accountId, "instagram_accounts", { instagram_id: newNumericId(), username: "acme.dental", ...input });
+
+export const addVoiceAiAgent = (adminToken: string, accountId: number, input: Record<string, unknown> = {}) =>
+  addIntegration(adminToken, accountId, "voice_ai_agents", { name: unique("ava"), phone_number: "+14155550199", ...input });
+
+/** One of each integration, connected or active. */
+export async function addIntegrations(adminToken: string, accountId: number) {
+  return {
+    whatsappNumber: await addWhatsappNumber(adminToken, accountId),
+    facebookPage: await addFacebookPage(adminToken, accountId),
+    instagramAccount: await addInstagramAccount(adminToken, accountId),
+    voiceAiAgent: await addVoiceAiAgent(adminToken, accountId),
+  };
+}
