@@ -7,6 +7,7 @@ import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
+import { accountCustomAttributeDefinitions } from "./accounts/custom-attribute-definitions";
 import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
 import { accountIntegrations } from "./accounts/integrations/registry";
@@ -90,6 +91,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountConversations);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
+  app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);

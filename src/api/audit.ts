@@ -60,6 +60,18 @@ export function auditEntry(c: Context<AppEnv>, change: AuditChange) {
   return auditInsert(c.var.db, actorOf(c.var.principal), remoteAddress, change);
 }
 
+/** The audit insert for a change the caller made to one of their account's objects (Application API). */
+export function accountAuditEntry(
+  c: Context<AppEnv>,
+  action: string,
+  auditableType: string,
+  auditableId: AuditChange["auditableId"],
+  changes: Record<string, unknown>,
+) {
+  const { agencyId, accountId } = c.var.membership;
+  return auditEntry(c, { action, auditableType, auditableId, agencyId, accountId, changes });
+}
+
 /** Equal values; JSON values (e.g. working hours) compare by content, not identity. */
 const sameValue = (a: unknown, b: unknown) =>
   a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));

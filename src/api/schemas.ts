@@ -43,3 +43,23 @@ export const optionalText = (max: number) =>
     .optional();
 
 export const Name = z.string().trim().min(1).max(255);
+
+const compiles = (pattern: string) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A regular expression that browsers run on visitors' input (custom attributes, pre-chat fields). It
+ * must compile; long patterns are refused, a cheap guard against catastrophic backtracking.
+ */
+export const RegexPattern = z
+  .string()
+  .min(1)
+  .max(500, "At most 500 characters.")
+  .refine(compiles, "Expected a regular expression that compiles.")
+  .openapi({ example: "^[A-Z]{2}-\\d{4}$" });

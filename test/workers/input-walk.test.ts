@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, clientSession, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
-import { addIntegrations } from "./widget-fixtures";
+import { addAttributeDefinition, addIntegrations } from "./widget-fixtures";
 
 let operations: Operation[];
 let tokens: Record<Operation["surface"], string>;
@@ -18,6 +18,7 @@ beforeAll(async () => {
   const session = await clientSession(t);
   const message = await call("POST", `${session.conversationPath}/messages`, { body: { content: "to answer" } });
   const integrations = await addIntegrations(t.admin.access_token, t.account.id);
+  const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
   targets = {
     agency_id: t.agency.id,
     account_id: t.account.id,
@@ -33,6 +34,7 @@ beforeAll(async () => {
     facebook_page_id: integrations.facebookPage.id,
     instagram_account_id: integrations.instagramAccount.id,
     voice_ai_agent_id: integrations.voiceAiAgent.id,
+    custom_attribute_definition_id: definition.id,
   };
 });
 

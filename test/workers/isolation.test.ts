@@ -14,7 +14,7 @@ import {
   clientSession,
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
-import { addIntegrations, integrationsPath } from "./widget-fixtures";
+import { addAttributeDefinition, addIntegrations, definitionsPath, integrationsPath } from "./widget-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
 
@@ -36,6 +36,7 @@ async function setUp() {
   const stranger = await call("POST", `/public/api/v1/inboxes/${session.identifier}/contacts`, { body: { name: "Stranger" } });
   const otherInbox = await createInbox(admin.access_token, account.id, { channel: { type: "api" } });
   const integrations = await addIntegrations(admin.access_token, account.id);
+  const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -49,6 +50,7 @@ async function setUp() {
     session,
     otherInbox,
     integrations,
+    definition,
     auditEntries,
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
@@ -71,6 +73,7 @@ const targetsOfA = () => ({
   facebook_page_id: a.integrations.facebookPage.id,
   instagram_account_id: a.integrations.instagramAccount.id,
   voice_ai_agent_id: a.integrations.voiceAiAgent.id,
+  custom_attribute_definition_id: a.definition.id,
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -186,6 +189,7 @@ describe("tenant isolation, walked over every documented route", () => {
     ] as const) {
       expect((await call("GET", integrationsPath(a.account.id, resource), admin)).body).toEqual({ payload: [integration] });
     }
+    expect((await call("GET", definitionsPath(a.account.id), admin)).body).toEqual([a.definition]);
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
     // account created, administrator and agent invited, inbox and team created
     expect(log.body.total_entries).toBe(a.auditEntries);

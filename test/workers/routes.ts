@@ -106,6 +106,13 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/integrations/instagram_accounts/{instagram_account_id}": { username: "walker" },
   "POST /api/v1/accounts/{account_id}/integrations/voice_ai_agents": { name: "Walker agent" },
   "PATCH /api/v1/accounts/{account_id}/integrations/voice_ai_agents/{voice_ai_agent_id}": { status: "inactive" },
+  "POST /api/v1/accounts/{account_id}/custom_attribute_definitions": {
+    attribute_display_name: "Walker",
+    attribute_key: "walker",
+    attribute_display_type: "text",
+    attribute_model: "contact_attribute",
+  },
+  "PATCH /api/v1/accounts/{account_id}/custom_attribute_definitions/{custom_attribute_definition_id}": { attribute_display_name: "Walker" },
   "POST /api/v1/widget/sessions": { widget_token: "walker-widget", values: {} },
   "POST /api/v1/widget/contact/custom_attributes/delete": { widget_token: "walker-widget", source_id: "walker", keys: ["plan"] },
   "POST /api/v1/widget/conversation/custom_attributes": {

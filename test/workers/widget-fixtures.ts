@@ -41,3 +41,21 @@ export async function addIntegrations(adminToken: string, accountId: number) {
     voiceAiAgent: await addVoiceAiAgent(adminToken, accountId),
   };
 }
+
+export const definitionsPath = (accountId: number) => `/api/v1/accounts/${accountId}/custom_attribute_definitions`;
+
+/** A text contact attribute unless `input` says otherwise. */
+export async function addAttributeDefinition(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", definitionsPath(accountId), {
+    token: adminToken,
+    body: {
+      attribute_display_name: "Plan",
+      attribute_key: unique("plan").replace(/-/g, "_"),
+      attribute_display_type: "text",
+      attribute_model: "contact_attribute",
+      ...input,
+    },
+  });
+  expectStatus(reply, 200);
+  return reply.body as { id: number; attribute_key: string; attribute_model: string; [field: string]: unknown };
+}

@@ -8,7 +8,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import type { facebookPages, instagramAccounts, voiceAiAgents, whatsappNumbers } from "../../../db/schema";
-import { auditEntry, changedFields } from "../../audit";
+import { accountAuditEntry, changedFields } from "../../audit";
 import { requireRole } from "../../auth";
 import { type AppEnv, createRouter } from "../../context";
 import { ApiError, errorResponses, notFound } from "../../errors";
@@ -115,16 +115,6 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
     }
   }
 
-  const audit = (c: Context<AppEnv>, action: string, id: number | ReturnType<typeof sql>, changes: Record<string, unknown>) =>
-    auditEntry(c, {
-      action,
-      auditableType: typeName,
-      auditableId: id,
-      agencyId: c.var.membership.agencyId,
-      accountId: c.var.membership.accountId,
-      changes,
-    });
-
   const router = createRouter();
 
   router.openapi(
@@ -197,7 +187,7 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
           .insert(table as IntegrationTable)
           .values(values)
           .returning(),
-        audit(c, "create", sql`last_insert_rowid()`, withDefaults),
+        accountAuditEntry(c, "create", typeName, sql`last_insert_rowid()`, withDefaults),
       ]);
       if (!row) throw new Error(`${resource} insert returned no row`);
       return c.json(serialize(row), 201);
@@ -237,7 +227,7 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
           .set({ ...columnsOf(changed), updatedAt: new Date() })
           .where(eq(columns.id, row.id))
           .returning(),
-        audit(c, "update", row.id, changes),
+        accountAuditEntry(c, "update", typeName, row.id, changes),
       ]);
       return c.json(serialize(updated ?? row), 200);
     },
@@ -259,7 +249,7 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
       const params: Record<string, number> = c.req.valid("param");
       const row = await find(c, params[idParam] ?? 0);
       const db = c.var.db;
-      await db.batch([db.delete(table as IntegrationTable).where(eq(columns.id, row.id)), audit(c, "destroy", row.id, configurationOf(row))]);
+      await db.batch([db.delete(table as IntegrationTable).where(eq(columns.id, row.id)), accountAuditEntry(c, "destroy", typeName, row.id, configurationOf(row))]);
       return c.body(null, 204);
     },
   );
