@@ -413,3 +413,54 @@ export const campaigns = sqliteTable(
   },
   (t) => [index("campaigns_account_idx").on(t.accountId), index("campaigns_inbox_idx").on(t.inboxId)],
 );
+
+// ---- Snapshots: an agency copies chat-widget setups from one sub-account into others ---------------
+
+export const SNAPSHOT_LOAD_STATUSES = ["queued", "running", "completed", "completed_with_warnings", "failed"] as const;
+export type SnapshotLoadStatus = (typeof SNAPSHOT_LOAD_STATUSES)[number];
+
+/**
+ * What a snapshot captured, frozen at creation: the widgets with their settings, pre-chat forms,
+ * inbox settings and dependency identities, the included custom attribute definitions, and media
+ * copied into snapshot-owned R2 keys (`snapshots/<id>/...`). Nothing here changes afterwards.
+ */
+export const snapshots = sqliteTable(
+  "snapshots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    agencyId: integer("agency_id")
+      .notNull()
+      .references(() => agencies.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The sub-account it was taken from; kept as a plain id so deleting that account breaks nothing. */
+    sourceAccountId: integer("source_account_id").notNull(),
+    assets: text("assets", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    contents: text("contents", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("snapshots_agency_idx").on(t.agencyId)],
+);
+
+/** One load of a snapshot into one target sub-account, run by the jobs queue. */
+export const snapshotLoads = sqliteTable(
+  "snapshot_loads",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    snapshotId: integer("snapshot_id")
+      .notNull()
+      .references(() => snapshots.id, { onDelete: "cascade" }),
+    agencyId: integer("agency_id").notNull(),
+    accountId: integer("account_id").notNull(),
+    status: text("status", { enum: SNAPSHOT_LOAD_STATUSES }).notNull().default("queued"),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
+    onConflict: text("on_conflict", { enum: ["override", "skip"] }).notNull().default("override"),
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total").notNull().default(0),
+    report: text("report", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    error: text("error"),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp" }),
+    finishedAt: integer("finished_at", { mode: "timestamp" }),
+  },
+  (t) => [index("snapshot_loads_snapshot_idx").on(t.snapshotId), index("snapshot_loads_account_idx").on(t.accountId)],
+);

@@ -133,3 +133,19 @@ export async function clientSession(t: Awaited<ReturnType<typeof tenant>>, chann
   const conversation = conversationReply.body as { id: number };
   return { inbox, identifier, contact, base, conversation, conversationPath: `${base}/conversations/${conversation.id}` };
 }
+
+/** An ongoing campaign on a website inbox, created by an administrator; `input` overrides the defaults. */
+export async function createCampaign(adminToken: string, accountId: number, inboxId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", `/api/v1/accounts/${accountId}/campaigns`, {
+    token: adminToken,
+    body: {
+      title: unique("campaign"),
+      message: "Questions about our plans? Ask away.",
+      inbox_id: inboxId,
+      trigger_rules: { url: "https://acme.example.test/*", time_on_page: 10 },
+      ...input,
+    },
+  });
+  expectStatus(reply, 201);
+  return reply.body as { id: number; title: string; message: string; enabled: boolean; [field: string]: unknown };
+}
