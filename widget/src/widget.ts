@@ -6,7 +6,7 @@
  */
 import { iframeUrl, type FromApp, type ToApp, type WidgetEvent } from "./protocol";
 
-type Settings = { embedded?: boolean; container?: string; position?: "left" | "right"; hideLauncher?: boolean; nonce?: string };
+type Settings = { embedded?: boolean; container?: string; position?: "left" | "right"; hideLauncher?: boolean };
 type Launcher = { colors: { primary: string; text: string }; position: "left" | "right"; launcher: { text: string | null }; name: string };
 type QueuedCall = [string, unknown[]];
 type Parley = Record<string, unknown> & { q?: QueuedCall[]; api?: Record<string, unknown> };
