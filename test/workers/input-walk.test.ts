@@ -1,7 +1,7 @@
 // Sends bad input to every documented route with a valid token: never a 500, always the error shape.
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { call, clientSession, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
+import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations } from "./widget-fixtures";
 
@@ -17,6 +17,7 @@ beforeAll(async () => {
   const team = await createTeam(t.admin.access_token, t.account.id);
   const session = await clientSession(t);
   const message = await call("POST", `${session.conversationPath}/messages`, { body: { content: "to answer" } });
+  const campaign = await createCampaign(t.admin.access_token, t.account.id, inbox.id);
   const integrations = await addIntegrations(t.admin.access_token, t.account.id);
   const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
   targets = {
@@ -30,6 +31,7 @@ beforeAll(async () => {
     contact_id: session.contact.id,
     conversation_id: session.conversation.id,
     message_id: message.body.id,
+    campaign_id: campaign.id,
     whatsapp_number_id: integrations.whatsappNumber.id,
     facebook_page_id: integrations.facebookPage.id,
     instagram_account_id: integrations.instagramAccount.id,

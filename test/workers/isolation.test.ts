@@ -12,6 +12,7 @@ import {
   PLATFORM_TOKEN,
   type Reply,
   clientSession,
+  createCampaign,
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, definitionsPath, integrationsPath } from "./widget-fixtures";
@@ -35,6 +36,7 @@ async function setUp() {
   const message = await call("POST", `${session.conversationPath}/messages`, { body: { content: `${MARKER} message` } });
   const stranger = await call("POST", `/public/api/v1/inboxes/${session.identifier}/contacts`, { body: { name: "Stranger" } });
   const otherInbox = await createInbox(admin.access_token, account.id, { channel: { type: "api" } });
+  const campaign = await createCampaign(admin.access_token, account.id, inbox.id, { title: `${MARKER} campaign`, sender_id: admin.id });
   const integrations = await addIntegrations(admin.access_token, account.id);
   const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
@@ -49,6 +51,7 @@ async function setUp() {
     team,
     session,
     otherInbox,
+    campaign,
     integrations,
     definition,
     auditEntries,
@@ -69,6 +72,7 @@ const targetsOfA = () => ({
   contact_id: a.session.contact.id,
   conversation_id: a.session.conversation.id,
   message_id: a.messageId,
+  campaign_id: a.campaign.id,
   whatsapp_number_id: a.integrations.whatsappNumber.id,
   facebook_page_id: a.integrations.facebookPage.id,
   instagram_account_id: a.integrations.instagramAccount.id,
@@ -190,8 +194,10 @@ describe("tenant isolation, walked over every documented route", () => {
       expect((await call("GET", integrationsPath(a.account.id, resource), admin)).body).toEqual({ payload: [integration] });
     }
     expect((await call("GET", definitionsPath(a.account.id), admin)).body).toEqual([a.definition]);
+    const campaign = await call("GET", `/api/v1/accounts/${a.account.id}/campaigns/${a.campaign.id}`, admin);
+    expect(campaign.body).toEqual(a.campaign);
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
-    // account created, administrator and agent invited, inbox and team created
+    // account created, administrator and agent invited, inboxes, team and campaign created
     expect(log.body.total_entries).toBe(a.auditEntries);
   });
 });

@@ -98,6 +98,13 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/labels": { labels: ["walk"] },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/custom_attributes": { custom_attributes: { walk: "yes" } },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_typing_status": { typing_status: "on" },
+  "POST /api/v1/accounts/{account_id}/campaigns": {
+    title: "Walker campaign",
+    message: "Hello, walker",
+    inbox_id: 1,
+    trigger_rules: { url: "https://walker.example.test/*", time_on_page: 5 },
+  },
+  "PATCH /api/v1/accounts/{account_id}/campaigns/{campaign_id}": { title: "Walker campaign" },
   "POST /api/v1/accounts/{account_id}/integrations/whatsapp_numbers": { phone_number: "+14155550123" },
   "PATCH /api/v1/accounts/{account_id}/integrations/whatsapp_numbers/{whatsapp_number_id}": { display_name: "Walker" },
   "POST /api/v1/accounts/{account_id}/integrations/facebook_pages": { page_id: "1045", name: "Walker page" },
