@@ -350,6 +350,15 @@ export class Conversation extends DurableObject<Env> {
     return (published.get(seq) as MessagePayload | undefined) ?? null;
   }
 
+  /** Records an activity message (what a command or an integration changed) and publishes it. */
+  async recordActivity(access: Access, content: string): Promise<boolean> {
+    const state = this.stateFor(access);
+    if (!state) return false;
+    this.ctx.storage.transactionSync(() => this.addActivity(state, content));
+    await this.flush();
+    return true;
+  }
+
   /** Up to 20 messages before `before` (or the latest), or up to 100 after `after`, oldest first; contacts never see private notes. */
   listMessages(access: Access, page: MessagePage): MessageRecord[] | null {
     if (!this.stateFor(access)) return null;
