@@ -433,6 +433,48 @@ export class Account extends DurableObject<Env> {
     return results;
   }
 
+  /**
+   * Sends notification.created about a conversation to the account's users who can see it: one
+   * user, the agents of one inbox (and the administrators), or everyone. Returns how many sockets
+   * it reached.
+   */
+  async notify(input: {
+    displayId: number;
+    notificationType: "conversation_notify" | "conversation_mention";
+    title: string;
+    to: { userId: number } | { inboxId: number } | "everyone";
+  }): Promise<number> {
+    const row = this.index.get(input.displayId);
+    const [conversation] = row ? await this.conversationPayloads([row]) : [];
+    if (!row || !conversation) return 0;
+    const data = {
+      id: Date.now(),
+      notification_type: input.notificationType,
+      primary_actor_type: "Conversation",
+      primary_actor_id: input.displayId,
+      primary_actor: conversation,
+      read_at: null,
+      secondary_actor: null,
+      created_at: nowSeconds(),
+      account_id: this.accountId,
+      push_message_title: input.title,
+    };
+    const frame = JSON.stringify({ event: "notification.created", data });
+    let reached = 0;
+    for (const { ws, subscriber } of this.subscribers()) {
+      if (subscriber.kind !== "user") continue;
+      const to = input.to;
+      const wanted =
+        to === "everyone" ||
+        ("userId" in to && subscriber.userId === to.userId) ||
+        ("inboxId" in to && (subscriber.inboxIds === null || subscriber.inboxIds.includes(to.inboxId)));
+      if (!wanted || !this.canSee(subscriber, row.state)) continue;
+      sendRaw(ws, subscriber.identifier, frame);
+      reached++;
+    }
+    return reached;
+  }
+
   /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
   async typing(
     displayId: number,
