@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
+import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
@@ -27,6 +28,7 @@ import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
 import { widgetCampaigns } from "./widget/campaigns";
+import { widgetCommands } from "./widget/commands";
 import { widgetSessions } from "./widget/sessions";
 import { publicConversations } from "./public/conversations";
 
@@ -94,8 +96,10 @@ export function createApp() {
   app.route("/api/v1/accounts", accountConversations);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
+  app.route("/api/v1/accounts", accountChatWidgets);
   app.route("/api/v1/accounts", accountCampaigns);
   app.route("/api/v1/widget", widgetSessions);
+  app.route("/api/v1/widget", widgetCommands);
   app.route("/api/v1/widget", widgetCampaigns);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);

@@ -120,7 +120,12 @@ export const VALID_BODIES: Record<string, unknown> = {
     attribute_model: "contact_attribute",
   },
   "PATCH /api/v1/accounts/{account_id}/custom_attribute_definitions/{custom_attribute_definition_id}": { attribute_display_name: "Walker" },
+  "POST /api/v1/accounts/{account_id}/chat_widgets": { name: "Walker widget", type: "live_chat", inbox_id: 1 },
+  "PATCH /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}": { name: "Walker widget" },
+  // Takes multipart/form-data only: every JSON body is refused, which is what the walks check.
+  "POST /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}/media/{slot}": {},
   "POST /api/v1/widget/sessions": { widget_token: "walker-widget", values: {} },
+  "POST /api/v1/widget/commands": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, command: ">cs /notify" },
   "POST /api/v1/widget/contact/custom_attributes/delete": { widget_token: "walker-widget", source_id: "walker", keys: ["plan"] },
   "POST /api/v1/widget/conversation/custom_attributes": {
     widget_token: "walker-widget",

@@ -150,7 +150,7 @@ const SessionRef = { widget_token: WidgetToken, source_id: SourceId };
 const ConversationRef = { ...SessionRef, conversation_id: BodyId };
 
 /** The session's conversation access, after checking the session exists. */
-async function sessionAccess(c: Context<AppEnv>, widgetToken: string, sourceId: string) {
+export async function sessionAccess(c: Context<AppEnv>, widgetToken: string, sourceId: string) {
   const { inbox } = await widgetWithInbox(c, widgetToken);
   const session = await accountObject(c.env, inbox.accountId).contactSession(inbox.id, sourceId);
   if (!session) throw notFound("Contact");
