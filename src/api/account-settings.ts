@@ -20,7 +20,7 @@ const isTimeZone = (value: string) => {
   }
 };
 
-const Locale = z
+export const Locale = z
   .string()
   .trim()
   .regex(/^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/, "Expected a locale such as en, pt_BR or zh-Hant.")
@@ -37,7 +37,7 @@ export const TimeZone = z
   .trim()
   .refine(isTimeZone, "Expected an IANA time zone such as Europe/Amsterdam.")
   .openapi({ example: "America/New_York" });
-const Phone = z
+export const Phone = z
   .string()
   .trim()
   .regex(/^\+?[0-9 ()./-]{3,32}$/, "Expected a phone number such as +1 555 0100.");

@@ -1,12 +1,21 @@
 /**
- * Serves media from R2: `/media/accounts/<account_id>/attachments/<uuid>/<file>`. Keys carry a
- * random UUID, so a URL is a capability, as with Chatwoot's attachment links; nothing is listed.
+ * Media in R2: keys are `accounts/<account_id>/<kind>/<uuid>/<file>` (kind: attachments, widgets),
+ * served from `/media/<key>`. Keys carry a random UUID, so a URL is a capability, as with Chatwoot's
+ * attachment links; nothing is listed.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";
 
 const MEDIA_KEY = /^accounts\/\d+\/[\w-]+\/[0-9a-f-]{36}\/[^/]+$/;
+
+/** A fresh key for an uploaded file of the account, its name reduced to safe characters. */
+export function newMediaKey(accountId: number, kind: "attachments" | "widgets", fileName: string): string {
+  const safeName = fileName.replace(/[^\w.\-]+/g, "_").slice(-120) || "file";
+  return `accounts/${accountId}/${kind}/${crypto.randomUUID()}/${safeName}`;
+}
+
+export const mediaUrl = (origin: string, key: string) => `${origin}/media/${key}`;
 
 export async function serveMedia(c: Context<AppEnv>): Promise<Response> {
   const key = decodeURIComponent(c.req.path.slice("/media/".length));

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { type Attachment, fileTypeOf } from "../domain/conversation";
 import type { AppEnv } from "./context";
 import { ApiError, validationError } from "./errors";
+import { mediaUrl, newMediaKey } from "./media";
 
 const Text = z.string().trim().min(1).max(1000);
 const Url = z.string().trim().min(1).max(2048);
@@ -70,21 +71,37 @@ export async function storeAttachments(c: Context<AppEnv>, accountId: number, fi
   const origin = new URL(c.req.url).origin;
   const stored: Attachment[] = [];
   for (const [index, file] of files.entries()) {
-    const safeName = file.name.replace(/[^\w.\-]+/g, "_").slice(-120) || "file";
-    const key = `accounts/${accountId}/attachments/${crypto.randomUUID()}/${safeName}`;
+    const key = newMediaKey(accountId, "attachments", file.name);
     const contentType = file.type || "application/octet-stream";
     await c.env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
     stored.push({
       id: index + 1,
       file_type: fileTypeOf(contentType),
       key,
-      dataUrl: `${origin}/media/${key}`,
-      file_name: file.name || safeName,
+      dataUrl: mediaUrl(origin, key),
+      file_name: file.name || key.slice(key.lastIndexOf("/") + 1),
       content_type: contentType,
       file_size: file.size,
     });
   }
   return stored;
+}
+
+/** The multipart/form-data body; 400 when it cannot be read. */
+export const readForm = (c: Context<AppEnv>): Promise<FormData> =>
+  c.req.formData().catch(() => {
+    throw new ApiError(400, "bad_request", "The multipart body could not be read.");
+  });
+
+/** The JSON body, `{}` when empty; 400 when it is not JSON. */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
+  }
 }
 
 /**
@@ -96,9 +113,7 @@ export async function readMessageBody<T extends z.ZodType>(c: Context<AppEnv>, s
   let raw: unknown;
   let files: File[] = [];
   if (/^multipart\/form-data/i.test(type)) {
-    const form = await c.req.formData().catch(() => {
-      throw new ApiError(400, "bad_request", "The multipart body could not be read.");
-    });
+    const form = await readForm(c);
     files = [...form.getAll("attachments[]"), ...form.getAll("attachments")].filter((value): value is File => value instanceof File);
     if (files.length > MAX_ATTACHMENTS) {
       throw new ApiError(422, "validation_failed", "Too many attachments.", [
@@ -112,15 +127,7 @@ export async function readMessageBody<T extends z.ZodType>(c: Context<AppEnv>, s
     }
     raw = fields;
   } else {
-    const text = await c.req.text();
-    if (text.trim() === "") raw = {};
-    else {
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
-      }
-    }
+    raw = await readJson(c);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error, "json");

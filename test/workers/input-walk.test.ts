@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
-import { addAttributeDefinition, addIntegrations } from "./widget-fixtures";
+import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
 
 let operations: Operation[];
 let tokens: Record<Operation["surface"], string>;
@@ -20,6 +20,7 @@ beforeAll(async () => {
   const campaign = await createCampaign(t.admin.access_token, t.account.id, inbox.id);
   const integrations = await addIntegrations(t.admin.access_token, t.account.id);
   const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
+  const widget = await createChatWidget(t.admin.access_token, t.account.id, { inbox_id: inbox.id });
   targets = {
     agency_id: t.agency.id,
     account_id: t.account.id,
@@ -37,6 +38,8 @@ beforeAll(async () => {
     instagram_account_id: integrations.instagramAccount.id,
     voice_ai_agent_id: integrations.voiceAiAgent.id,
     custom_attribute_definition_id: definition.id,
+    chat_widget_id: widget.id,
+    slot: "avatar",
   };
 });
 

@@ -15,7 +15,7 @@ import {
   createCampaign,
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
-import { addAttributeDefinition, addIntegrations, definitionsPath, integrationsPath } from "./widget-fixtures";
+import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
 
@@ -39,6 +39,7 @@ async function setUp() {
   const campaign = await createCampaign(admin.access_token, account.id, inbox.id, { title: `${MARKER} campaign`, sender_id: admin.id });
   const integrations = await addIntegrations(admin.access_token, account.id);
   const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
+  const widget = await createChatWidget(admin.access_token, account.id, { name: `${MARKER} widget`, inbox_id: inbox.id });
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -54,6 +55,7 @@ async function setUp() {
     campaign,
     integrations,
     definition,
+    widget,
     auditEntries,
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
@@ -78,6 +80,8 @@ const targetsOfA = () => ({
   instagram_account_id: a.integrations.instagramAccount.id,
   voice_ai_agent_id: a.integrations.voiceAiAgent.id,
   custom_attribute_definition_id: a.definition.id,
+  chat_widget_id: a.widget.id,
+  slot: "avatar",
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -194,6 +198,7 @@ describe("tenant isolation, walked over every documented route", () => {
       expect((await call("GET", integrationsPath(a.account.id, resource), admin)).body).toEqual({ payload: [integration] });
     }
     expect((await call("GET", definitionsPath(a.account.id), admin)).body).toEqual([a.definition]);
+    expect((await call("GET", widgetsPath(a.account.id), admin)).body).toEqual({ payload: [a.widget] });
     const campaign = await call("GET", `/api/v1/accounts/${a.account.id}/campaigns/${a.campaign.id}`, admin);
     expect(campaign.body).toEqual(a.campaign);
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);

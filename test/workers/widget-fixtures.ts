@@ -1,5 +1,5 @@
 // Builds chat widgets and what they depend on (integrations, custom attributes) through the real APIs.
-import { call, expectStatus, unique } from "./helpers";
+import { call, createInbox, expectStatus, unique } from "./helpers";
 
 export const integrationsPath = (accountId: number, resource: string) => `/api/v1/accounts/${accountId}/integrations/${resource}`;
 
@@ -58,4 +58,24 @@ export async function addAttributeDefinition(adminToken: string, accountId: numb
   });
   expectStatus(reply, 200);
   return reply.body as { id: number; attribute_key: string; attribute_model: string; [field: string]: unknown };
+}
+
+export const widgetsPath = (accountId: number) => `/api/v1/accounts/${accountId}/chat_widgets`;
+
+export type ChatWidget = {
+  id: number;
+  type: string;
+  widget_token: string;
+  setup_status: "complete" | "incomplete";
+  settings: Record<string, any>;
+  [field: string]: any;
+};
+
+/** A complete live chat widget on a new website inbox unless `input` says otherwise. */
+export async function createChatWidget(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const body: Record<string, unknown> = { name: unique("widget"), type: "live_chat", ...input };
+  if (body.type === "live_chat" && !("inbox_id" in body)) body.inbox_id = (await createInbox(adminToken, accountId)).id;
+  const reply = await call("POST", widgetsPath(accountId), { token: adminToken, body });
+  expectStatus(reply, 201);
+  return reply.body as ChatWidget;
 }

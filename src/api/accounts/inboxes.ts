@@ -21,10 +21,10 @@ const tags = ["Application: inboxes"];
 const accountParams = idParams("account_id");
 const inboxParams = idParams("account_id", "inbox_id");
 
-const DEFAULT_WIDGET_COLOR = "#1f93ff";
+export const DEFAULT_WIDGET_COLOR = "#1f93ff";
 
 // Monday to Friday 09:00–17:00, the weekend closed: Chatwoot's default schedule.
-const DEFAULT_WORKING_HOURS: WorkingHoursDay[] = [0, 1, 2, 3, 4, 5, 6].map((day) => {
+export const DEFAULT_WORKING_HOURS: WorkingHoursDay[] = [0, 1, 2, 3, 4, 5, 6].map((day) => {
   const weekend = day === 0 || day === 6;
   return {
     day_of_week: day,
@@ -37,7 +37,7 @@ const DEFAULT_WORKING_HOURS: WorkingHoursDay[] = [0, 1, 2, 3, 4, 5, 6].map((day)
   };
 });
 
-const HexColor = z
+export const HexColor = z
   .string()
   .trim()
   .regex(/^#[0-9a-fA-F]{6}$/, "Expected a color such as #1f93ff.")
@@ -89,7 +89,8 @@ const WorkingHoursDayInput = z
     }),
   );
 
-const WorkingHoursInput = z
+/** Chatwoot's seven-day working hours; chat widgets reuse it for their business hours. */
+export const WorkingHoursInput = z
   .array(WorkingHoursDayInput)
   .length(7, "Expected one entry for each of the 7 days of the week.")
   .superRefine((days, ctx) => {
@@ -174,7 +175,7 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
 
 export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api" } as const;
 
-const WorkingHoursDaySchema = z
+export const WorkingHoursDaySchema = z
   .object({
     day_of_week: z.number().int(),
     closed_all_day: z.boolean(),
