@@ -29,6 +29,7 @@ import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
+import { widgetConfig } from "./widget/config";
 import { widgetSessions } from "./widget/sessions";
 import { publicConversations } from "./public/conversations";
 
@@ -98,6 +99,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
   app.route("/api/v1/accounts", accountChatWidgets);
   app.route("/api/v1/accounts", accountCampaigns);
+  app.route("/api/v1/widget", widgetConfig);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/api/v1/widget", widgetCommands);
   app.route("/api/v1/widget", widgetCampaigns);
