@@ -21,6 +21,7 @@ try {
     baseUrl: platform.baseUrl,
     platformToken: platform.vars.PLATFORM_TOKEN,
     stateDir: join(root, ".wrangler/state"),
+    assetsDir: join(root, "dist/assets"),
   });
   printBanner(platform.baseUrl, platform.vars.PLATFORM_TOKEN, demo);
 } catch (error) {
@@ -43,6 +44,8 @@ function printBanner(url, platformToken, demo) {
       `    token         ${demo.agency.token}`,
       `  Sub-account     ${demo.account.name} (id ${demo.account.id})`,
       `  Website inbox   ${demo.inbox.name} (id ${demo.inbox.id}), website_token ${demo.inbox.website_token}`,
+      `  Chat widget     ${demo.widget.name} (id ${demo.widget.id}), widget_token ${demo.widget.token}`,
+      `  Demo page       ${url}/demo/`,
       `  Administrator   ${demo.admin.email}`,
       `    token         ${demo.admin.token}`,
       `  Agent           ${demo.agent.email}`,

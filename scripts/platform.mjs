@@ -10,6 +10,8 @@ export const root = new URL("..", import.meta.url).pathname;
 const WRANGLER = [process.execPath, join(root, "node_modules/wrangler/bin/wrangler.js")];
 const childEnv = () => ({
   ...process.env,
+  // Local runs need no Cloudflare account; don't let wrangler reach out for metrics.
+  WRANGLER_SEND_METRICS: "false",
   PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH ?? ""].join(delimiter),
 });
 

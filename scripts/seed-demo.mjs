@@ -3,7 +3,7 @@
 // When that file is missing or stale but the demo objects exist, they are found by name and their
 // tokens rotated, so nothing is ever created twice.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const DEMO = {
   agency: "Parley Demo Agency",
@@ -26,11 +26,34 @@ const DEMO = {
       welcome_tagline: "We usually reply in a few minutes.",
     },
   },
+  widget: {
+    name: "Demo Dental chat",
+    type: "live_chat",
+    settings: {
+      colors: { primary: "#0f766e", text: "#ffffff" },
+      launcher: { text: "Chat with us", icon: "chat" },
+      greeting: { title: "Demo Dental", tagline: "Questions about an appointment? Ask us." },
+      business: { show: true, name: null, address: null, phone: null, email: null },
+    },
+  },
   admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator" },
   agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent" },
 };
 
-export async function seedDemo({ baseUrl, platformToken, stateDir }) {
+/**
+ * Writes the demo page into the built assets (dist/assets/demo/index.html, served at /demo) with the
+ * seeded widget's Get Code snippet, so it embeds exactly what a website would.
+ */
+async function writeDemoPage(api, demo, assetsDir) {
+  const reply = await api("GET", `/api/v1/accounts/${demo.account.id}/chat_widgets/${demo.widget.id}/embed_code`, demo.admin.token);
+  if (reply.status !== 200) throw new Error(`embed code: ${reply.status} ${JSON.stringify(reply.body)}`);
+  const template = readFileSync(new URL("../widget/demo.html", import.meta.url), "utf8");
+  const page = join(assetsDir, "demo/index.html");
+  mkdirSync(dirname(page), { recursive: true });
+  writeFileSync(page, template.replace("<!-- PARLEY_EMBED_CODE -->", reply.body.html));
+}
+
+export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) {
   const api = async (method, path, token, body) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -53,7 +76,10 @@ export async function seedDemo({ baseUrl, platformToken, stateDir }) {
       api("GET", "/api/v1/profile", saved.admin.token),
       api("GET", "/api/v1/profile", saved.agent.token),
     ]);
-    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox) return saved;
+    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox && saved.widget) {
+      await writeDemoPage(api, saved, assetsDir);
+      return saved;
+    }
   }
 
   // Find or create the agency; a token we no longer know is rotated.
@@ -93,13 +119,23 @@ export async function seedDemo({ baseUrl, platformToken, stateDir }) {
     "add the agent to the inbox",
   );
 
+  const widgets = expectOk(await api("GET", `/api/v1/accounts/${account.id}/chat_widgets`, admin.token), "list chat widgets");
+  const widget =
+    widgets.payload.find((w) => w.name === DEMO.widget.name) ??
+    expectOk(
+      await api("POST", `/api/v1/accounts/${account.id}/chat_widgets`, admin.token, { ...DEMO.widget, inbox_id: inbox.id }),
+      "create chat widget",
+    );
+
   const demo = {
     agency: { id: agency.id, name: agency.name, token: agencyToken },
     account: { id: account.id, name: account.name },
     inbox: { id: inbox.id, name: inbox.name, website_token: inbox.website_token },
+    widget: { id: widget.id, name: widget.name, token: widget.widget_token },
     admin,
     agent,
   };
+  await writeDemoPage(api, demo, assetsDir);
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
   return demo;

@@ -59,7 +59,8 @@ const typing = el("p", { class: "typing", "aria-live": "polite" });
 const composer = el("form", { class: "composer" });
 const input = el("textarea", { rows: "1", "aria-label": "Message" }) as HTMLTextAreaElement;
 const sendButton = el("button", { type: "submit" });
-const fileInput = el("input", { type: "file", class: "file", "aria-label": "Attach a file" }) as HTMLInputElement;
+const fileInput = el("input", { type: "file", id: "attachment", class: "visually-hidden" }) as HTMLInputElement;
+const attachButton = el("label", { for: "attachment", class: "attach", title: "Attach a file" }, "📎");
 
 function renderHeader() {
   header.replaceChildren();
@@ -428,7 +429,8 @@ function chatView() {
   body.append(log, typing, composer);
   input.placeholder = t("placeholder");
   sendButton.textContent = t("send");
-  composer.replaceChildren(input, fileInput, sendButton);
+  attachButton.setAttribute("aria-label", t("attach"));
+  composer.replaceChildren(input, fileInput, attachButton, sendButton);
   if (session) {
     listen();
     void catchUp().catch(reportError);
