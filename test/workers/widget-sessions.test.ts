@@ -103,3 +103,35 @@ describe("Widget API: sessions", () => {
     expect(reply.body.error.code).toBe("setup_incomplete");
   });
 });
+
+describe("Widget API: answering a campaign", () => {
+  it("starts a conversation that begins with the campaign's message", async () => {
+    const { t, inbox, token } = await widgetFor("live_chat");
+    const campaign = await call("POST", `/api/v1/accounts/${t.account.id}/campaigns`, {
+      token: t.admin.access_token,
+      body: { title: "Pricing help", message: "Questions about pricing?", inbox_id: inbox.id, sender_id: t.admin.id, trigger_rules: { url: "https://shop.example.test/pricing", time_on_page: 5 } },
+    });
+    expectStatus(campaign, 201);
+    const session = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: token, campaign_id: campaign.body.id, message: "Yes, is there a discount?" },
+    });
+    expectStatus(session, 201);
+    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.body.conversation_id}/messages`, { token: t.admin.access_token });
+    expect(messages.body.payload.map((m: { message_type: number; content: string; sender?: { id: number } }) => [m.message_type, m.content, m.sender?.id])).toEqual([
+      [1, "Questions about pricing?", t.admin.id],
+      [0, "Yes, is there a discount?", expect.any(Number)],
+    ]);
+  });
+
+  it("refuses a campaign of another inbox", async () => {
+    const { t, token } = await widgetFor("live_chat");
+    const otherInbox = await createInbox(t.admin.access_token, t.account.id);
+    const campaign = await call("POST", `/api/v1/accounts/${t.account.id}/campaigns`, {
+      token: t.admin.access_token,
+      body: { title: "Elsewhere", message: "Hi", inbox_id: otherInbox.id, trigger_rules: { url: "https://example.test/*", time_on_page: 0 } },
+    });
+    const reply = await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, campaign_id: campaign.body.id } });
+    expectStatus(reply, 422);
+    expect(reply.body.error.details[0].field).toBe("campaign_id");
+  });
+});

@@ -7,7 +7,17 @@
 import { iframeUrl, type FromApp, type ToApp, type WidgetEvent } from "./protocol";
 
 type Settings = { embedded?: boolean; container?: string; position?: "left" | "right"; hideLauncher?: boolean };
-type Launcher = { colors: { primary: string; text: string }; position: "left" | "right"; launcher: { text: string | null }; name: string };
+type Launcher = {
+  colors: { primary: string; text: string };
+  position: "left" | "right";
+  launcher: { text: string | null };
+  name: string;
+  channels: { live_chat?: { website_token: string } };
+};
+type Campaign = { id: number; message: string; trigger_rules: { time_on_page: number }; sender: { name: string } | null };
+
+/** A campaign shown once is not shown again for a day. */
+const CAMPAIGN_QUIET_MS = 24 * 60 * 60 * 1000;
 type QueuedCall = [string, unknown[]];
 type Parley = Record<string, unknown> & { q?: QueuedCall[]; api?: Record<string, unknown> };
 
@@ -58,6 +68,7 @@ declare global {
     if (settings.embedded || next === opened || !host) return;
     opened = next;
     if (opened && !frame) createFrame(host);
+    if (opened) bubble?.remove();
     host.style.display = opened ? "block" : "none";
     launcher?.setAttribute("aria-expanded", String(opened));
     if (opened) {
@@ -90,6 +101,48 @@ declare global {
     launcher.appendChild(badge);
     launcher.addEventListener("click", () => setOpened(!opened));
     document.body.appendChild(launcher);
+  }
+
+  // ---- ongoing campaigns: checked on load and on single-page navigation, shown after time on page
+  let campaignTimer: ReturnType<typeof setTimeout> | undefined;
+  let bubble: HTMLButtonElement | null = null;
+  const shownKey = (id: number) => `parley:campaign:${token}:${id}`;
+  const recentlyShown = (id: number) => Date.now() - Number(localStorage.getItem(shownKey(id)) ?? 0) < CAMPAIGN_QUIET_MS;
+
+  async function checkCampaigns(websiteToken: string) {
+    clearTimeout(campaignTimer);
+    const res = await fetch(`${origin}/api/v1/widget/campaigns?website_token=${encodeURIComponent(websiteToken)}&url=${encodeURIComponent(location.href)}`);
+    const campaign = res.ok ? ((await res.json()) as Campaign[]).find((c) => !recentlyShown(c.id)) : undefined;
+    if (campaign) campaignTimer = setTimeout(() => showCampaign(campaign), campaign.trigger_rules.time_on_page * 1000);
+  }
+
+  function showCampaign(campaign: Campaign) {
+    if (opened || !host) return;
+    localStorage.setItem(shownKey(campaign.id), String(Date.now()));
+    bubble?.remove();
+    bubble = document.createElement("button");
+    bubble.type = "button";
+    bubble.setAttribute("aria-label", `${campaign.sender?.name ?? "Message"}: ${campaign.message}`);
+    const side = settings.position ?? (host.style.left ? "left" : "right");
+    bubble.style.cssText = `position:fixed;${side}:20px;bottom:90px;z-index:2147483000;max-width:300px;padding:12px 14px;border:0;border-radius:12px;background:#fff;color:#1f2933;text-align:left;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 20px rgba(0,0,0,.2);cursor:pointer`;
+    bubble.textContent = campaign.message;
+    bubble.addEventListener("click", () => {
+      bubble?.remove();
+      setOpened(true);
+      toApp({ type: "parley:command", name: "campaign", args: [campaign] });
+    });
+    document.body.appendChild(bubble);
+  }
+
+  function watchNavigation(websiteToken: string) {
+    for (const method of ["pushState", "replaceState"] as const) {
+      const original = history[method].bind(history);
+      history[method] = (...args: Parameters<History["pushState"]>) => {
+        original(...args);
+        void checkCampaigns(websiteToken);
+      };
+    }
+    window.addEventListener("popstate", () => void checkCampaigns(websiteToken));
   }
 
   function onAppMessage(event: MessageEvent) {
@@ -155,6 +208,11 @@ declare global {
     window.parley = parley;
     for (const call of queued) replay(call);
     emit("ready");
+    const websiteToken = config.channels.live_chat?.website_token;
+    if (websiteToken && !settings.embedded) {
+      watchNavigation(websiteToken);
+      void checkCampaigns(websiteToken).catch(() => undefined);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => void start());

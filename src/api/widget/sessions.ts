@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { chatWidgets, inboxes } from "../../db/schema";
+import { accountUsers, campaigns, chatWidgets, inboxes } from "../../db/schema";
 import { MessageType } from "../../domain/conversation";
 import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../domain/pre-chat";
 import { contactPubsubToken } from "../../domain/tokens";
@@ -44,9 +44,25 @@ const SessionInput = z
     values: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).default({}),
     message: z.string().trim().min(1).max(10_000).optional(),
     referer: z.url().max(2048).optional().openapi({ description: "The page the visitor is on" }),
+    campaign_id: BodyId.optional().openapi({ description: "The campaign the visitor answers: the conversation begins with its message" }),
   })
   .strict()
   .openapi("WidgetSessionInput");
+
+/** The campaign a visitor answers: an enabled ongoing campaign of the widget's inbox, with its sender if still an agent. */
+async function answeredCampaign(c: Context<AppEnv>, campaignId: number, inboxId: number) {
+  const [row] = await c.var.db
+    .select({ campaign: campaigns, senderMember: accountUsers.userId })
+    .from(campaigns)
+    .leftJoin(accountUsers, and(eq(accountUsers.accountId, campaigns.accountId), eq(accountUsers.userId, campaigns.senderId)))
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.inboxId, inboxId), eq(campaigns.enabled, true), eq(campaigns.campaignType, "ongoing")));
+  if (!row) {
+    throw new ApiError(422, "validation_failed", "The campaign is not running on this widget.", [
+      { field: "campaign_id", message: "not an enabled campaign of this widget's inbox", code: "not_found" },
+    ]);
+  }
+  return { message: row.campaign.message, senderId: row.senderMember ?? null };
+}
 
 const SessionSchema = z
   .object({
@@ -86,6 +102,7 @@ widgetSessions.openapi(
     }
     if (isEmailSms && !input.message) issues.push({ field: "message", message: "Write a message", code: "required" });
     if (issues.length > 0) throw new ApiError(422, "validation_failed", "Some answers need another look.", issues);
+    const campaign = input.campaign_id === undefined ? null : await answeredCampaign(c, input.campaign_id, inbox.id);
 
     const account = accountObject(c.env, inbox.accountId);
     const sourceId = crypto.randomUUID();
@@ -104,6 +121,7 @@ widgetSessions.openapi(
       additionalAttributes: {
         widget_id: widget.id,
         widget_type: widget.type,
+        ...(input.campaign_id === undefined ? {} : { campaign_id: input.campaign_id }),
         referer: input.referer ?? null,
         browser_language: c.req.header("accept-language")?.split(",")[0]?.trim() ?? null,
         initiated_at: { timestamp: new Date().toISOString() },
@@ -113,6 +131,22 @@ widgetSessions.openapi(
     if (!seed) throw notFound("Contact");
     const conversation = conversationObject(c.env, inbox.accountId, seed.displayId);
     await conversation.start(seed);
+    if (campaign) {
+      await conversation.addMessage(
+        { inboxId: inbox.id, sourceId },
+        {
+          messageType: MessageType.outgoing,
+          content: campaign.message,
+          contentType: "text",
+          contentAttributes: { campaign_id: input.campaign_id },
+          private: false,
+          echoId: null,
+          sourceId: null,
+          attachments: [],
+        },
+        campaign.senderId === null ? null : { type: "user", id: campaign.senderId },
+      );
+    }
     if (input.message) {
       await conversation.addMessage(
         { inboxId: inbox.id, sourceId },

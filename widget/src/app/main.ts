@@ -21,6 +21,8 @@ let open = embedded;
 let unread = 0;
 let lastMessageId = 0;
 let disconnect: (() => void) | null = null;
+/** The campaign whose message the visitor saw; their reply starts a conversation that begins with it. */
+let campaignId: number | null = null;
 const shown = new Map<number, HTMLElement>();
 
 const root = document.getElementById("app") as HTMLElement;
@@ -203,7 +205,14 @@ const websiteToken = () => config.channels.live_chat?.website_token ?? config.ch
 
 async function startSession(values: Record<string, unknown>, message?: string): Promise<Session> {
   const referer = /^https?:\/\//.test(page) ? page : undefined;
-  const started = await request<StartedSession>("POST", "/api/v1/widget/sessions", { widget_token: token, values, message, referer });
+  const started = await request<StartedSession>("POST", "/api/v1/widget/sessions", {
+    widget_token: token,
+    values,
+    message,
+    referer,
+    ...(campaignId === null ? {} : { campaign_id: campaignId }),
+  });
+  campaignId = null;
   session = { sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.contact.id, conversationId: started.conversation_id };
   saveSession(token, session);
   listen();
@@ -275,6 +284,12 @@ function reportError(error: unknown) {
 async function runCommand(name: string, args: unknown[]) {
   const [first, second] = args;
   switch (name) {
+    case "campaign": {
+      const campaign = first as { id: number; message: string; sender: { name: string } | null };
+      if (!session?.conversationId) campaignId = campaign.id;
+      render({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
+      return;
+    }
     case "setPredefinedMessage":
       input.value = String(first ?? "");
       return;
