@@ -333,7 +333,7 @@ async function planWidget(c: Context<AppEnv>, current: LoadedChatWidget | null, 
     issues.push({ field: "settings.channels", message: "Only all-in-one widgets choose channels.", code: "not_for_widget_type" });
   }
   const settings = mergeWidgetSettings(current?.settings ?? defaultWidgetSettings(type), input.settings ?? {});
-  if (settings.channels && !Object.values(settings.channels).some(Boolean)) {
+  if (type === "all_in_one" && !Object.values(settings.channels ?? {}).some(Boolean)) {
     issues.push({ field: "settings.channels", message: "Turn on at least one channel.", code: "required" });
   }
   const preChatForm = mergePreChatForm(current?.preChatForm ?? DEFAULT_PRE_CHAT_FORM, input.pre_chat_form ?? {});
