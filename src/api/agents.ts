@@ -4,8 +4,10 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import { accountUsers, ROLES, type Role, users } from "../db/schema";
+import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { ApiError, type FieldIssue } from "./errors";
 import { BodyId } from "./schemas";
@@ -93,10 +95,37 @@ export function planMemberEdit(edit: MemberEdit, current: AgentRow[], requested:
 const person = (agent: AgentRow) => ({ id: agent.id, name: agent.name, email: agent.email });
 
 /** The audited changes of a member edit: `{added: [{id, name, email}], removed: [...]}`. */
-export const memberAuditChanges = (changes: MemberChanges) => ({
+const memberAuditChanges = (changes: MemberChanges) => ({
   added: changes.added.map(person),
   removed: changes.removed.map(person),
 });
+
+/**
+ * Writes a planned member edit of an inbox or a team with its audit entry (an `update` of the owner)
+ * in one batch. `remove` and `add` build the statements for the user ids. False when nothing changes.
+ */
+export async function writeMemberEdit(
+  c: Context<AppEnv>,
+  owner: { auditableType: "Inbox" | "Team"; id: number; accountId: number },
+  changes: MemberChanges,
+  statements: { remove: (userIds: number[]) => BatchItem<"sqlite">; add: (userIds: number[]) => BatchItem<"sqlite"> },
+): Promise<boolean> {
+  if (changes.added.length === 0 && changes.removed.length === 0) return false;
+  const batch: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
+    auditEntry(c, {
+      action: "update",
+      auditableType: owner.auditableType,
+      auditableId: owner.id,
+      agencyId: c.var.membership.agencyId,
+      accountId: owner.accountId,
+      changes: memberAuditChanges(changes),
+    }),
+  ];
+  if (changes.removed.length > 0) batch.push(statements.remove(changes.removed.map((agent) => agent.id)));
+  if (changes.added.length > 0) batch.push(statements.add(changes.added.map((agent) => agent.id)));
+  await c.var.db.batch(batch);
+  return true;
+}
 
 export const memberEditDescriptions: Record<MemberEdit, string> = {
   add: "Adds the users; users already members stay.",

@@ -7,6 +7,20 @@ import { call, createInbox, expectStatus, tenant, unique } from "./helpers";
 async function widgetFor(type: string, preChatForm: Record<string, unknown> = { enabled: false, fields: [] }) {
   const t = await tenant();
   const inbox = await createInbox(t.admin.access_token, t.account.id);
+  for (const field of (preChatForm.fields as { field_type: string; name: string; type: string; values?: string[] }[] | undefined) ?? []) {
+    if (field.field_type === "standard") continue;
+    const definition = await call("POST", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions`, {
+      token: t.admin.access_token,
+      body: {
+        attribute_display_name: field.name,
+        attribute_key: field.name,
+        attribute_display_type: field.type,
+        attribute_model: field.field_type,
+        ...(field.values ? { attribute_values: field.values } : {}),
+      },
+    });
+    expect(definition.status, JSON.stringify(definition.body)).toBeLessThan(300);
+  }
   const token = unique("wt");
   await env.DB.prepare(
     "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, ?, ?, ?, ?, '{}', ?)",
@@ -28,6 +42,15 @@ const preChat = {
 };
 
 describe("Widget API: sessions", () => {
+  it("does not ask for attribute fields whose definition was deleted", async () => {
+    const { t, token } = await widgetFor("live_chat", preChat);
+    const definitions = await call("GET", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions?attribute_model=conversation_attribute`, { token: t.admin.access_token });
+    const order = definitions.body.find((d: { attribute_key: string }) => d.attribute_key === "order");
+    expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions/${order.id}`, { token: t.admin.access_token }), 204);
+    const reply = await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, values: { full_name: "V", email: "v@example.test", order: "nonsense" } } });
+    expectStatus(reply, 201);
+  });
+
   it("answers the widget's pre-chat form with per-field errors", async () => {
     const { token } = await widgetFor("live_chat", preChat);
     const reply = await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, values: { email: "nope", order: "B-7" } } });

@@ -13,11 +13,11 @@ import {
   accountAgents,
   agentColumns,
   type MemberEdit,
-  memberAuditChanges,
   memberEditDescriptions,
   planMemberEdit,
   serializeAgent,
   UserIds,
+  writeMemberEdit,
 } from "../agents";
 import { auditEntry } from "../audit";
 import { requireRole } from "../auth";
@@ -102,29 +102,12 @@ async function editInboxMembers(c: Context<AppEnv>, edit: MemberEdit, input: z.i
   const requested = await accountAgents(c, input.user_ids);
   const current = await membersOf(c, inbox.id);
   const changes = planMemberEdit(edit, current, requested);
-  if (changes.added.length === 0 && changes.removed.length === 0) return payloadOf(c, current);
   const db = c.var.db;
-  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
-    auditEntry(c, {
-      action: "update",
-      auditableType: "Inbox",
-      auditableId: inbox.id,
-      agencyId: c.var.membership.agencyId,
-      accountId: inbox.accountId,
-      changes: memberAuditChanges(changes),
-    }),
-  ];
-  if (changes.removed.length > 0) {
-    const removedIds = changes.removed.map((agent) => agent.id);
-    statements.push(
-      db.delete(inboxMembers).where(and(eq(inboxMembers.inboxId, inbox.id), inArray(inboxMembers.userId, removedIds))),
-    );
-  }
-  if (changes.added.length > 0) {
-    const rows = changes.added.map((agent) => ({ inboxId: inbox.id, userId: agent.id }));
-    statements.push(db.insert(inboxMembers).values(rows).onConflictDoNothing());
-  }
-  await db.batch(statements);
+  const changed = await writeMemberEdit(c, { auditableType: "Inbox", id: inbox.id, accountId: inbox.accountId }, changes, {
+    remove: (userIds) => db.delete(inboxMembers).where(and(eq(inboxMembers.inboxId, inbox.id), inArray(inboxMembers.userId, userIds))),
+    add: (userIds) => db.insert(inboxMembers).values(userIds.map((userId) => ({ inboxId: inbox.id, userId }))).onConflictDoNothing(),
+  });
+  if (!changed) return payloadOf(c, current);
   await accountObject(c.env, inbox.accountId).invalidateInboxAccess();
   return payloadOf(c, await membersOf(c, inbox.id));
 }

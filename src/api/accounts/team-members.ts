@@ -9,11 +9,11 @@ import {
   accountAgents,
   agentColumns,
   type MemberEdit,
-  memberAuditChanges,
   memberEditDescriptions,
   planMemberEdit,
   serializeAgent,
   UserIds,
+  writeMemberEdit,
 } from "../agents";
 import { auditEntry } from "../audit";
 import { requireRole } from "../auth";
@@ -92,29 +92,12 @@ async function editTeamMembers(c: Context<AppEnv>, edit: MemberEdit, teamId: num
   const requested = await accountAgents(c, userIds);
   const current = await membersOf(c, team.id);
   const changes = planMemberEdit(edit, current, requested);
-  if (changes.added.length === 0 && changes.removed.length === 0) return agentsOf(c, current);
   const db = c.var.db;
-  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
-    auditEntry(c, {
-      action: "update",
-      auditableType: "Team",
-      auditableId: team.id,
-      agencyId: c.var.membership.agencyId,
-      accountId: team.accountId,
-      changes: memberAuditChanges(changes),
-    }),
-  ];
-  if (changes.removed.length > 0) {
-    const removedIds = changes.removed.map((agent) => agent.id);
-    statements.push(
-      db.delete(teamMembers).where(and(eq(teamMembers.teamId, team.id), inArray(teamMembers.userId, removedIds))),
-    );
-  }
-  if (changes.added.length > 0) {
-    const rows = changes.added.map((agent) => ({ teamId: team.id, userId: agent.id }));
-    statements.push(db.insert(teamMembers).values(rows).onConflictDoNothing());
-  }
-  await db.batch(statements);
+  const changed = await writeMemberEdit(c, { auditableType: "Team", id: team.id, accountId: team.accountId }, changes, {
+    remove: (userIds) => db.delete(teamMembers).where(and(eq(teamMembers.teamId, team.id), inArray(teamMembers.userId, userIds))),
+    add: (userIds) => db.insert(teamMembers).values(userIds.map((userId) => ({ teamId: team.id, userId }))).onConflictDoNothing(),
+  });
+  if (!changed) return agentsOf(c, current);
   return agentsOf(c, await membersOf(c, team.id));
 }
 

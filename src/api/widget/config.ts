@@ -89,7 +89,8 @@ async function widgetForOrigin(c: Context<AppEnv>, token: string): Promise<Loade
 }
 
 /** The enabled pre-chat fields; attribute fields whose definition was deleted since are left out. */
-async function visibleFields(c: Context<AppEnv>, accountId: number, fields: PreChatField[]) {
+/** The enabled pre-chat fields visitors are asked: attribute fields whose definition was deleted are left out. */
+export async function visiblePreChatFields(c: Context<AppEnv>, accountId: number, fields: PreChatField[]) {
   const enabled = fields.filter((field) => field.enabled);
   const attributeKeys = enabled.filter((field) => field.field_type !== "standard").map((field) => field.name);
   const definitions =
@@ -178,7 +179,7 @@ widgetConfig.openapi(
           pre_chat_form: {
             enabled: preChatForm.enabled,
             message: preChatForm.message,
-            fields: await visibleFields(c, widget.accountId, preChatForm.fields),
+            fields: await visiblePreChatFields(c, widget.accountId, preChatForm.fields),
           },
           setup_status: setup.setup_status,
           unavailable: unavailableChannels(widget.type, settings.channels, dependencies),

@@ -12,10 +12,12 @@ import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../dom
 import { contactPubsubToken } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
 import { conversationObject } from "../../durable/conversation";
+import { storedPreChatForm } from "../chat-widget-settings";
 import { Attributes, contactConflict } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId } from "../schemas";
+import { visiblePreChatFields } from "./config";
 
 const tags = ["Widget API"];
 const WidgetToken = z.string().min(1).max(64);
@@ -33,10 +35,11 @@ async function widgetWithInbox(c: Context<AppEnv>, widgetToken: string) {
   return { widget: row.widget, inbox: row.inbox };
 }
 
-const preChatRules = (preChatForm: Record<string, unknown>): PreChatFieldRule[] => {
-  const form = preChatForm as { enabled?: boolean; fields?: PreChatFieldRule[] };
-  return form.enabled ? (form.fields ?? []) : [];
-};
+/** The rules the server checks: exactly the fields the widget shows (see the public config). */
+async function preChatRules(c: Context<AppEnv>, accountId: number, stored: unknown): Promise<PreChatFieldRule[]> {
+  const form = storedPreChatForm(stored);
+  return form.enabled ? visiblePreChatFields(c, accountId, form.fields) : [];
+}
 
 const SessionInput = z
   .object({
@@ -95,7 +98,7 @@ widgetSessions.openapi(
     const input = c.req.valid("json");
     const { widget, inbox } = await widgetWithInbox(c, input.widget_token);
     const isEmailSms = widget.type === "email_sms";
-    const rules = isEmailSms ? EMAIL_SMS_FIELDS : preChatRules(widget.preChatForm);
+    const rules = isEmailSms ? EMAIL_SMS_FIELDS : await preChatRules(c, widget.accountId, widget.preChatForm);
     const { answers, issues } = checkPreChat(rules, input.values);
     if (isEmailSms && !answers.contact.email && !answers.contact.phone_number) {
       issues.push({ field: "values.email", message: "Leave an email address or a phone number to answer on", code: "required" });
