@@ -464,3 +464,43 @@ export const snapshotLoads = sqliteTable(
   },
   (t) => [index("snapshot_loads_snapshot_idx").on(t.snapshotId), index("snapshot_loads_account_idx").on(t.accountId)],
 );
+
+// ---- The account's workflow: canned responses and automation rules ------------------------------
+
+/** Chatwoot's canned responses: a short code and the text it expands to (with template variables). */
+export const cannedResponses = sqliteTable(
+  "canned_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    shortCode: text("short_code").notNull(),
+    content: text("content").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("canned_responses_account_code_unique").on(t.accountId, t.shortCode)],
+);
+
+export const AUTOMATION_EVENTS = ["conversation_created", "conversation_updated", "message_created", "conversation_opened"] as const;
+
+/** Chatwoot's automation rules: an event, conditions joined by AND/OR, and ordered actions. */
+export const automationRules = sqliteTable(
+  "automation_rules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    eventName: text("event_name", { enum: AUTOMATION_EVENTS }).notNull(),
+    conditions: text("conditions", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    actions: text("actions", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("automation_rules_account_event_idx").on(t.accountId, t.eventName)],
+);
