@@ -61,3 +61,40 @@ export async function visitorConversation() {
     agentPath: `/api/v1/accounts/${account.id}/conversations/${conversation.id}`,
   };
 }
+
+export type Tenant = {
+  account: { id: number };
+  admin: { id: number; access_token: string; pubsub_token: string };
+  agent: { id: number; access_token: string; pubsub_token: string };
+  /** Calls the Application API of the account as `who`, with Chatwoot's api_access_token header. */
+  as: (who: "admin" | "agent") => <T = any>(status: number, method: string, path: string, body?: unknown) => Promise<T>;
+};
+
+/** A new agency with one sub-account, an administrator and an agent; `as(...)` calls its Application API. */
+export async function newTenant(name: string): Promise<Tenant> {
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const agency = await callExpecting<{ access_token: string }>(201, "POST", "/platform/api/v1/agencies", {
+    token: inject("platformToken"),
+    body: { name: `${name} agency ${run}` },
+  });
+  const account = await callExpecting<{ id: number }>(201, "POST", "/api/v1/agency/accounts", {
+    token: agency.access_token,
+    body: { name: `${name} ${run}` },
+  });
+  const invite = (person: string, role: "administrator" | "agent") =>
+    callExpecting<Tenant["admin"]>(201, "POST", `/api/v1/agency/accounts/${account.id}/users`, {
+      token: agency.access_token,
+      body: { name: person, email: `${person.toLowerCase().replace(/\W+/g, ".")}-${run}@example.test`, role },
+    });
+  const [admin, agent] = await Promise.all([invite("Ada Admin", "administrator"), invite("Alex Agent", "agent")]);
+  const tokens = { admin: admin.access_token, agent: agent.access_token };
+  return {
+    account,
+    admin,
+    agent,
+    as:
+      (who) =>
+      <T = any>(status: number, method: string, path: string, body?: unknown) =>
+        callExpecting<T>(status, method, `/api/v1/accounts/${account.id}${path}`, { token: tokens[who], header: "api_access_token", body }),
+  };
+}

@@ -109,11 +109,14 @@ declare global {
   const shownKey = (id: number) => `parley:campaign:${token}:${id}`;
   const recentlyShown = (id: number) => Date.now() - Number(localStorage.getItem(shownKey(id)) ?? 0) < CAMPAIGN_QUIET_MS;
 
+  let campaignCheck = 0;
   async function checkCampaigns(websiteToken: string) {
     clearTimeout(campaignTimer);
+    // Only the latest check counts: an answer for a page the visitor has since left starts nothing.
+    const check = ++campaignCheck;
     const res = await fetch(`${origin}/api/v1/widget/campaigns?website_token=${encodeURIComponent(websiteToken)}&url=${encodeURIComponent(location.href)}`);
     const campaign = res.ok ? ((await res.json()) as Campaign[]).find((c) => !recentlyShown(c.id)) : undefined;
-    if (campaign) campaignTimer = setTimeout(() => showCampaign(campaign), campaign.trigger_rules.time_on_page * 1000);
+    if (campaign && check === campaignCheck) campaignTimer = setTimeout(() => showCampaign(campaign), campaign.trigger_rules.time_on_page * 1000);
   }
 
   function showCampaign(campaign: Campaign) {

@@ -1,8 +1,12 @@
-/** A small ActionCable client for the contact's RoomChannel subscription, reconnecting with back-off. */
+/**
+ * A small ActionCable client for the contact's RoomChannel subscription, reconnecting with back-off.
+ * `onSubscribed` runs after every confirmation, the first one included: events sent before it (or
+ * while disconnected) never reach the socket, so the caller fetches what it missed.
+ */
 
 type Handler = (event: string, data: unknown) => void;
 
-export function connectCable(pubsubToken: string, onEvent: Handler, onReconnect: () => void): () => void {
+export function connectCable(pubsubToken: string, onEvent: Handler, onSubscribed: () => void): () => void {
   const identifier = JSON.stringify({ channel: "RoomChannel", pubsub_token: pubsubToken });
   let socket: WebSocket | null = null;
   let closed = false;
@@ -18,8 +22,8 @@ export function connectCable(pubsubToken: string, onEvent: Handler, onReconnect:
       const frame = JSON.parse(String(event.data)) as { type?: string; message?: { event: string; data: unknown } };
       if (frame.type === "welcome") socket?.send(JSON.stringify({ command: "subscribe", identifier }));
       else if (frame.type === "confirm_subscription") {
-        if (attempt > 0) onReconnect();
         attempt = 0;
+        onSubscribed();
         presence();
       } else if (frame.message) onEvent(frame.message.event, frame.message.data);
     };

@@ -88,9 +88,12 @@ function senderName(message: Message) {
   return message.sender?.available_name ?? message.sender?.name ?? config.name;
 }
 
-function render(message: Message) {
+/** A campaign's message shown from its bubble, under the campaign's negative id, until the real one arrives. */
+const placeholderId = (message: Message) => -(Number(message.content_attributes?.campaign_id) || 0);
+
+function render(message: Message): HTMLElement | undefined {
   if (message.private) return;
-  const existing = shown.get(message.id);
+  const existing = shown.get(message.id) ?? shown.get(placeholderId(message));
   const bubble = el("div", { class: `message m${message.message_type}` });
   if (message.message_type === 1 || message.message_type === 3) bubble.append(el("span", { class: "sender" }, senderName(message)));
   if (message.content && message.content_type !== "form") bubble.append(el("p", {}, message.content));
@@ -103,10 +106,12 @@ function render(message: Message) {
   if (existing) existing.replaceWith(bubble);
   else log.append(bubble);
   if (message.id > 0) {
+    shown.delete(placeholderId(message));
     shown.set(message.id, bubble);
     lastMessageId = Math.max(lastMessageId, message.id);
   }
   log.scrollTop = log.scrollHeight;
+  return bubble;
 }
 
 function submitted(message: Message, values: Item[]) {
@@ -143,6 +148,8 @@ function interactive(message: Message): HTMLElement[] {
         } else if (item.type === "text_area") field = el("textarea", { id, name: String(item.name) }) as HTMLTextAreaElement;
         else field = el("input", { id, name: String(item.name), type: String(item.type ?? "text") }) as HTMLInputElement;
         field.value = value;
+        if (field instanceof HTMLInputElement && item.type === "checkbox") field.checked = value === "true";
+        if (item.required) field.required = true;
         if (item.placeholder) field.setAttribute("placeholder", String(item.placeholder));
         if (done) field.setAttribute("disabled", "");
         form.append(field);
@@ -150,7 +157,10 @@ function interactive(message: Message): HTMLElement[] {
       if (!done) form.append(el("button", { type: "submit" }, t("submit")));
       form.addEventListener("submit", (event) => {
         event.preventDefault();
-        const values = items.map((item) => ({ name: item.name, value: (form.elements.namedItem(String(item.name)) as HTMLInputElement | null)?.value ?? "" }));
+        const values = items.map((item) => {
+          const field = form.elements.namedItem(String(item.name)) as HTMLInputElement | null;
+          return { name: item.name, value: item.type === "checkbox" ? !!field?.checked : (field?.value ?? "") };
+        });
         submitted(message, values);
       });
       return [form];
@@ -191,7 +201,7 @@ function interactive(message: Message): HTMLElement[] {
 }
 
 function receive(message: Message) {
-  const isNew = !shown.has(message.id);
+  const isNew = !shown.has(message.id) && !shown.has(placeholderId(message));
   render(message);
   if (!isNew || message.message_type === 0 || message.message_type === 2) return;
   emit("on-message", message);
@@ -229,9 +239,12 @@ async function ensureConversation(): Promise<Session> {
   return session;
 }
 
+/** Loading the conversation's earlier messages; catching up after a subscription waits for it. */
+let historyLoaded: Promise<void> = Promise.resolve();
+
 function listen() {
   if (!session || disconnect) return;
-  disconnect = connectCable(session.pubsubToken, onEvent, () => void catchUp());
+  disconnect = connectCable(session.pubsubToken, onEvent, () => void historyLoaded.then(() => catchUp(true)).catch(reportError));
 }
 
 function onEvent(event: string, data: unknown) {
@@ -242,11 +255,12 @@ function onEvent(event: string, data: unknown) {
   if (event === "conversation.typing_off") typing.textContent = "";
 }
 
-async function catchUp() {
+/** Messages after the last one shown: missed ones notify like new ones, the history shown on load does not. */
+async function catchUp(missed: boolean) {
   if (!session?.conversationId) return;
   const { messages } = clientPaths(websiteToken(), session);
-  const missed = await request<Message[]>("GET", `${messages}${lastMessageId ? `?after=${lastMessageId}` : ""}`);
-  for (const message of missed) receive(message);
+  const found = await request<Message[]>("GET", `${messages}${lastMessageId ? `?after=${lastMessageId}` : ""}`);
+  for (const message of found) (missed ? receive : render)(message);
 }
 
 function markRead() {
@@ -287,7 +301,8 @@ async function runCommand(name: string, args: unknown[]) {
     case "campaign": {
       const campaign = first as { id: number; message: string; sender: { name: string } | null };
       if (!session?.conversationId) campaignId = campaign.id;
-      render({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
+      const bubble = render({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
+      if (bubble) shown.set(-campaign.id, bubble);
       return;
     }
     case "setPredefinedMessage":
@@ -319,7 +334,10 @@ async function runCommand(name: string, args: unknown[]) {
       session = null;
       saveSession(token, null);
       shown.clear();
+      log.replaceChildren();
       lastMessageId = 0;
+      campaignId = null;
+      setUnread(0);
       return build();
   }
 }
@@ -447,8 +465,8 @@ function chatView() {
   attachButton.setAttribute("aria-label", t("attach"));
   composer.replaceChildren(input, fileInput, attachButton, sendButton);
   if (session) {
+    historyLoaded = catchUp(false).catch(reportError);
     listen();
-    void catchUp().catch(reportError);
   }
 }
 
@@ -552,7 +570,7 @@ window.addEventListener("message", (event: MessageEvent) => {
   const message = event.data as ToApp;
   if (message?.type === "parley:focus") {
     open = true;
-    (document.querySelector<HTMLElement>("textarea, input, button") ?? document.body).focus();
+    (input.isConnected ? input : (body.querySelector<HTMLElement>("input, select, textarea, button, a[href]") ?? header.querySelector("button") ?? document.body)).focus();
     markRead();
   } else if (message?.type === "parley:visibility") {
     open = message.open;
