@@ -273,14 +273,14 @@ export class Conversation extends DurableObject<Env> {
     return toMessage(row);
   }
 
-  private addActivity(state: ConversationState, content: string) {
+  private addActivity(state: ConversationState, content: string, agentsOnly = false) {
     const message = this.insertMessage(
       {
         messageType: MessageType.activity,
         content,
         contentType: "text",
         contentAttributes: {},
-        private: false,
+        private: agentsOnly,
         echoId: null,
         sourceId: null,
         attachments: [],
@@ -350,11 +350,14 @@ export class Conversation extends DurableObject<Env> {
     return (published.get(seq) as MessagePayload | undefined) ?? null;
   }
 
-  /** Records an activity message (what a command or an integration changed) and publishes it. */
-  async recordActivity(access: Access, content: string): Promise<boolean> {
+  /**
+   * Records an activity message (what a command or an integration changed) and publishes it.
+   * `agentsOnly` keeps it from the contact, as private notes are.
+   */
+  async recordActivity(access: Access, content: string, agentsOnly = false): Promise<boolean> {
     const state = this.stateFor(access);
     if (!state) return false;
-    this.ctx.storage.transactionSync(() => this.addActivity(state, content));
+    this.ctx.storage.transactionSync(() => this.addActivity(state, content, agentsOnly));
     await this.flush();
     return true;
   }

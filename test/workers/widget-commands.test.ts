@@ -88,7 +88,8 @@ describe(">cs commands from the widget", () => {
     const contactView = (await call("GET", `/public/api/v1/inboxes/${inbox.website_token}/contacts/${session.source_id}/conversations/${session.conversation_id}/messages`))
       .body as { content: string; message_type: number }[];
     for (const view of [agentView, contactView]) expect(view.some((m) => m.content.includes(">cs"))).toBe(false);
-    expect(contactView.every((m) => m.message_type === 2)).toBe(true);
+    expect(agentView.map((m) => m.content)).toEqual(["Website set the category to Used Car"]);
+    expect(contactView).toEqual([]);
   });
 
   it("answers a bad command with 422 and the reason, changing nothing", async () => {

@@ -1,7 +1,7 @@
 /**
  * `>cs` commands sent with `parley.api.sendClientMessage` (src/domain/cs-commands.ts): they change
- * the contact or the conversation, are never shown as chat text, and leave an activity message for
- * the agents saying what changed. A command that cannot run answers 422 with the reason.
+ * the contact or the conversation, are never shown as chat text, and leave an activity message only
+ * agents see, saying what changed. A command that cannot run answers 422 with the reason.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
@@ -158,7 +158,8 @@ widgetCommands.openapi(
     if (!(await conversationObject(c.env, accountId, input.conversation_id).currentState(access))) throw notFound("Conversation");
     const ctx: Context_ = { c, accountId, inboxId: access.inboxId, access, session, displayId: input.conversation_id };
     const activity = await run(ctx, parsed.command);
-    if (activity) await conversationObject(c.env, accountId, input.conversation_id).recordActivity(access, activity);
+    // What the page's script changed is for the agents: the visitor never sees it.
+    if (activity) await conversationObject(c.env, accountId, input.conversation_id).recordActivity(access, activity, true);
     return c.json({ command: parsed.command.kind }, 200);
   },
 );
