@@ -18,6 +18,7 @@ import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
+import { agencySnapshots } from "./agency/snapshots";
 import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
 import { openCable } from "./cable";
@@ -86,6 +87,7 @@ export function createApp() {
   app.route("/api/v1/agency", agencyAccounts);
   app.route("/api/v1/agency", agencyUsers);
   app.route("/api/v1/agency", agencyAuditLogs);
+  app.route("/api/v1/agency", agencySnapshots);
   app.route("/api/v1", profile);
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAuditLogs);

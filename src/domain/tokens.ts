@@ -81,6 +81,15 @@ async function hmac(key: string, message: string): Promise<Uint8Array> {
 }
 
 /**
+ * A UUID-shaped identifier derived from `seed` with the signing secret: the same seed gives the same
+ * id (so a repeated copy lands on the same key), and nobody without the secret can predict it.
+ */
+export async function derivedUuid(signingSecret: string, seed: string): Promise<string> {
+  const hex = toHex((await hmac(signingSecret, `uuid:${seed}`)).slice(0, 16));
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
  * The pubsub token a user subscribes to /cable with: `u<userId>_<mac>`. The user id makes it
  * routable; the MAC binds it to the user's current access token id.
  */

@@ -6,6 +6,8 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("account.purge"), account_id: z.number().int().positive() }),
   /** Remove a deleted inbox's contact sessions and conversations from the account's live state. */
   z.object({ type: z.literal("inbox.purge"), account_id: z.number().int().positive(), inbox_id: z.number().int().positive() }),
+  /** Load a snapshot into one target sub-account: the snapshot_loads row says which and how. */
+  z.object({ type: z.literal("snapshot.load"), load_id: z.number().int().positive() }),
 ]);
 export type JobMessage = z.infer<typeof JobMessage>;
 

@@ -11,14 +11,18 @@ import { conversationObject } from "../durable/conversation";
 
 export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;
 
-export async function purgeAccount(env: Env, db: Database, accountId: number): Promise<void> {
-  const prefix = accountMediaPrefix(accountId);
+/** Deletes every R2 object under `prefix`, a page at a time. */
+export async function deleteMediaUnder(bucket: R2Bucket, prefix: string): Promise<void> {
   let cursor: string | undefined;
   do {
-    const page = await env.MEDIA.list({ prefix, cursor, limit: 1000 });
-    if (page.objects.length > 0) await env.MEDIA.delete(page.objects.map((object) => object.key));
+    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    if (page.objects.length > 0) await bucket.delete(page.objects.map((object) => object.key));
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
+}
+
+export async function purgeAccount(env: Env, db: Database, accountId: number): Promise<void> {
+  await deleteMediaUnder(env.MEDIA, accountMediaPrefix(accountId));
   const account = accountObject(env, accountId);
   for (const displayId of await account.allConversationIds()) {
     await conversationObject(env, accountId, displayId).purge();

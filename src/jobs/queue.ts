@@ -6,6 +6,7 @@
 import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { JobMessage } from "./messages";
+import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { purgeAccount, purgeInbox } from "./purge-account";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
@@ -17,6 +18,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return purgeAccount(env, db, job.account_id);
     case "inbox.purge":
       return purgeInbox(env, job.account_id, job.inbox_id);
+    case "snapshot.load":
+      return loadSnapshotIntoAccount(env, job.load_id);
   }
 }
 

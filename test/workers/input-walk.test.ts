@@ -21,6 +21,16 @@ beforeAll(async () => {
   const integrations = await addIntegrations(t.admin.access_token, t.account.id);
   const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
   const widget = await createChatWidget(t.admin.access_token, t.account.id, { inbox_id: inbox.id });
+  const snapshot = await call("POST", "/api/v1/agency/snapshots", {
+    token: t.agency.access_token,
+    body: { name: "Walked snapshot", account_id: t.account.id, assets: { chat_widgets: "all" } },
+  });
+  expectStatus(snapshot, 201);
+  const load = await call("POST", `/api/v1/agency/snapshots/${snapshot.body.id}/loads`, {
+    token: t.agency.access_token,
+    body: { account_ids: [t.account.id], dry_run: true },
+  });
+  expectStatus(load, 202);
   targets = {
     agency_id: t.agency.id,
     account_id: t.account.id,
@@ -40,6 +50,8 @@ beforeAll(async () => {
     custom_attribute_definition_id: definition.id,
     chat_widget_id: widget.id,
     slot: "avatar",
+    snapshot_id: snapshot.body.id,
+    load_id: load.body.loads[0].id,
   };
 });
 

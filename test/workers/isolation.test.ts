@@ -40,6 +40,17 @@ async function setUp() {
   const integrations = await addIntegrations(admin.access_token, account.id);
   const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
   const widget = await createChatWidget(admin.access_token, account.id, { name: `${MARKER} widget`, inbox_id: inbox.id });
+  const snapshot = await call("POST", "/api/v1/agency/snapshots", {
+    token: agency.access_token,
+    body: { name: `${MARKER} snapshot`, account_id: account.id, assets: { chat_widgets: "all" } },
+  });
+  expectStatus(snapshot, 201);
+  // A dry run into the sibling: the walk needs a load of A's, and it must leave A as it was.
+  const load = await call("POST", `/api/v1/agency/snapshots/${snapshot.body.id}/loads`, {
+    token: agency.access_token,
+    body: { account_ids: [sibling.id], dry_run: true },
+  });
+  expectStatus(load, 202);
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -56,6 +67,8 @@ async function setUp() {
     integrations,
     definition,
     widget,
+    snapshotId: snapshot.body.id as number,
+    loadId: load.body.loads[0].id as number,
     auditEntries,
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
@@ -82,6 +95,8 @@ const targetsOfA = () => ({
   custom_attribute_definition_id: a.definition.id,
   chat_widget_id: a.widget.id,
   slot: "avatar",
+  snapshot_id: a.snapshotId,
+  load_id: a.loadId,
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -201,6 +216,10 @@ describe("tenant isolation, walked over every documented route", () => {
     expect((await call("GET", widgetsPath(a.account.id), admin)).body).toEqual({ payload: [a.widget] });
     const campaign = await call("GET", `/api/v1/accounts/${a.account.id}/campaigns/${a.campaign.id}`, admin);
     expect(campaign.body).toEqual(a.campaign);
+    const agency = { token: a.agency.access_token };
+    expectStatus(await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}`, agency), 200);
+    const loads = await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}/loads`, agency);
+    expect(loads.body.payload.map((load: { id: number }) => load.id)).toEqual([a.loadId]);
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
     // account created, administrator and agent invited, inboxes, team and campaign created
     expect(log.body.total_entries).toBe(a.auditEntries);

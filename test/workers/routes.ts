@@ -70,6 +70,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/agency/accounts/{account_id}": { locale: "fr" },
   "POST /api/v1/agency/accounts/{account_id}/users": { name: "Walker", email: "walker@example.test", role: "agent" },
   "PATCH /api/v1/agency/accounts/{account_id}/users/{user_id}": { role: "administrator" },
+  "POST /api/v1/agency/snapshots": { name: "Walker snapshot", account_id: 1, assets: { chat_widgets: "all" } },
+  "POST /api/v1/agency/snapshots/{snapshot_id}/loads": { account_ids: [1], dry_run: true },
   "PATCH /api/v1/accounts/{account_id}": { locale: "fr" },
   "POST /api/v1/accounts/{account_id}/inboxes": {
     name: "Walker inbox",

@@ -222,10 +222,10 @@ type Inbox = z.infer<typeof InboxSchema>;
 
 type InboxRow = typeof inboxes.$inferSelect;
 /** An inbox before the database gives it an id and timestamps. */
-type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt">;
+export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt">;
 
 /** The inbox's configuration under its API names: what the audit log records. Never the hmac_token. */
-function configurationOf(inbox: InboxValues) {
+export function configurationOf(inbox: InboxValues) {
   return {
     name: inbox.name,
     channel_type: CHANNEL_CLASSES[inbox.channelType],
