@@ -13,6 +13,7 @@
 // Environment: BENCH_N (100), BENCH_K (10), BENCH_M (20), BENCH_GRACE_MS (15000), BENCH_WARM=0
 // skips the small warm-up run of each system.
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { io as socketIo } from "socket.io-client";
 import { percentile, withPlatform } from "./lib.mjs";
@@ -71,6 +72,7 @@ export default async function realtimeBench() {
  * system: {
  *   conversations(n, tag) → [{ key, id, send(body) → Promise<{ ok, status }>, connectVisitor(onFrame) → Promise<client> }]
  *   connectAgent(index, conversations, onFrame) → Promise<client>    client: { close(), closedEarly() }
+ *   cpu() → CPU seconds used so far by the server's processes, by process ({ "workerd 123": 4.2, ... }), or null
  * }
  * onFrame(event, data) is called for every event frame a client receives.
  */
@@ -145,6 +147,8 @@ async function runScenario(system, { n, k, m, graceMs, tag }) {
     const postLatencies = [];
     const failureStatuses = {};
     let accepted = 0;
+    const cpuBefore = system.cpu();
+    const clientCpuBefore = process.cpuUsage();
     const loadStarted = performance.now();
     await Promise.all(
       conversations.map(async (conversation) => {
@@ -170,6 +174,8 @@ async function runScenario(system, { n, k, m, graceMs, tag }) {
     const expected = accepted * (k + 1);
     while (received < expected && performance.now() - sendsDone < graceMs) await sleep(20);
     const waitedMs = performance.now() - sendsDone;
+    const serverCpu = cpuSpent(cpuBefore, system.cpu());
+    const clientCpu = process.cpuUsage(clientCpuBefore);
 
     let lost = 0;
     let deliveredUnaccepted = 0;
@@ -217,6 +223,8 @@ async function runScenario(system, { n, k, m, graceMs, tag }) {
       echo: stats(echoLatencies),
       all: stats(all),
       post: stats(postLatencies),
+      serverCpu,
+      clientCpuSeconds: (clientCpu.user + clientCpu.system) / 1e6,
     };
   } finally {
     for (const client of clients) client.close();
@@ -233,6 +241,65 @@ function describeDrops(clients, loadStarted) {
   return `${JSON.stringify(hows)}, between ${at[0].toFixed(1)} s and ${at[at.length - 1].toFixed(1)} s after the load started`;
 }
 
+/**
+ * CPU seconds (user + system) used so far by `rootPid` and its descendants, by process; null where
+ * /proc is missing. Server CPU per message does not depend on how busy the shared machine is, unlike latency.
+ */
+function processTreeCpu(rootPid) {
+  if (!rootPid) return null;
+  try {
+    const processes = new Map();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let text;
+      try {
+        text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      const nameEnd = text.lastIndexOf(")");
+      const fields = text.slice(nameEnd + 2).split(" "); // from field 3 (state) on
+      processes.set(Number(entry), {
+        name: text.slice(text.indexOf("(") + 1, nameEnd),
+        ppid: Number(fields[1]),
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100, // utime + stime, in USER_HZ (100 on Linux)
+      });
+    }
+    const tree = new Set([rootPid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, info] of processes) {
+        if (!tree.has(pid) && tree.has(info.ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const byProcess = {};
+    for (const pid of tree) {
+      const info = processes.get(pid);
+      if (info) byProcess[`${info.name} ${pid}`] = info.seconds;
+    }
+    return byProcess;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds each process used between two processTreeCpu() readings, and their total. */
+function cpuSpent(before, after) {
+  if (!before || !after) return null;
+  const byProcess = {};
+  let total = 0;
+  for (const [name, seconds] of Object.entries(after)) {
+    const spent = seconds - (before[name] ?? 0);
+    if (spent <= 0) continue;
+    byProcess[name] = spent;
+    total += spent;
+  }
+  return { total, byProcess };
+}
+
 function stats(values) {
   const sorted = Float64Array.from(values).sort();
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
@@ -247,7 +314,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---- Parley: Client API + /cable (ActionCable) ------------------------------------------------
 
 async function withParley(fn, k) {
-  await withPlatform(async ({ baseUrl, vars }) => {
+  await withPlatform(async ({ baseUrl, vars, child }) => {
     const call = async (path, body, token) => {
       const res = await fetch(`${baseUrl}${path}`, {
         method: "POST",
@@ -276,6 +343,7 @@ async function withParley(fn, k) {
     const cableUrl = `${baseUrl.replace(/^http/, "ws")}/cable`;
 
     await fn({
+      cpu: () => processTreeCpu(child.pid),
       async conversations(n, tag) {
         const list = [];
         await inBatches(
@@ -377,6 +445,7 @@ async function withSocketIoServer(fn) {
     const baseUrl = `http://127.0.0.1:${port}`;
     let nextId = 1;
     await fn({
+      cpu: () => processTreeCpu(child.pid),
       async conversations(n, tag) {
         return Array.from({ length: n }, (_, i) => {
           const id = nextId++;
@@ -434,7 +503,8 @@ async function socketIoClient(baseUrl, conversationIds, onFrame) {
 
 // ---- output -----------------------------------------------------------------------------------
 
-const ms = (value) => (value === undefined ? "-" : value.toFixed(1));
+const ms = (value) => (value === undefined || !Number.isFinite(value) ? "-" : value.toFixed(1));
+const ms2 = (value) => (value === undefined || !Number.isFinite(value) ? "-" : value.toFixed(2));
 
 function summaryLine(r) {
   return (
@@ -472,6 +542,8 @@ function printComparison(base, parley, { n, k, m }) {
     ["all deliveries max ms", (r) => r.all.max, ms, true],
     ["POST p50 ms", (r) => r.post.p50, ms, true],
     ["POST p99 ms", (r) => r.post.p99, ms, true],
+    ["server CPU ms per message", (r) => (r.serverCpu ? (1000 * r.serverCpu.total) / r.accepted : NaN), ms2, true],
+    ["bench client CPU ms per message", (r) => (1000 * r.clientCpuSeconds) / r.accepted, ms2, true],
     ["drain after last POST ms", (r) => r.drainMs, ms, false],
     ["LOST", (r) => r.lost, int, false],
     ["REORDERED", (r) => r.reordered, int, false],
@@ -495,6 +567,12 @@ function printComparison(base, parley, { n, k, m }) {
     if (r.lostExamples.length) console.log(`${name} lost, e.g.: ${r.lostExamples.join("; ")}`);
     if (r.reorderExamples.length) console.log(`${name} reordered, e.g.: ${r.reorderExamples.join("; ")}`);
     if (r.drops) console.log(`${name} connections dropped: ${r.drops}`);
+    if (r.serverCpu) {
+      const parts = Object.entries(r.serverCpu.byProcess)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
+      console.log(`${name} server CPU s during the load, by process: ${parts.join(", ")}`);
+    }
     if (r.deliveredUnaccepted) console.log(`${name}: ${r.deliveredUnaccepted} deliveries of messages whose POST failed`);
     const others = Object.entries(r.otherEvents).map(([event, count]) => `${event} ${count}`);
     if (others.length) console.log(`${name} other event frames (all clients): ${others.join(", ")}`);
