@@ -1,6 +1,7 @@
 /** Cron Trigger handler: sweeps that catch work a queue message or alarm did not finish. */
-import { and, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, isNull, lt, or } from "drizzle-orm";
 import { openDatabase } from "../db/client";
+import { inJsonList } from "../db/queries";
 import { accountPurges } from "../db/schema";
 import { enqueueJobs } from "./messages";
 
@@ -29,12 +30,7 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
   await db
     .update(accountPurges)
     .set({ enqueuedAt: now })
-    .where(
-      inArray(
-        accountPurges.accountId,
-        due.map((row) => row.accountId),
-      ),
-    );
+    .where(inJsonList(accountPurges.accountId, due.map((row) => row.accountId)));
   return due.length;
 }
 

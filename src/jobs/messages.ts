@@ -4,6 +4,8 @@ import { z } from "zod";
 export const JobMessage = z.discriminatedUnion("type", [
   /** Remove a deleted sub-account's media (R2) and live state (Durable Objects). */
   z.object({ type: z.literal("account.purge"), account_id: z.number().int().positive() }),
+  /** Remove a deleted snapshot's media copies (`snapshots/<id>/`), e.g. when its agency is deleted. */
+  z.object({ type: z.literal("snapshot.purge"), snapshot_id: z.number().int().positive() }),
   /** Remove a deleted inbox's contact sessions and conversations from the account's live state. */
   z.object({ type: z.literal("inbox.purge"), account_id: z.number().int().positive(), inbox_id: z.number().int().positive() }),
   /** Load a snapshot into one target sub-account: the snapshot_loads row says which and how. */

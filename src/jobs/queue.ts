@@ -7,7 +7,8 @@ import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { JobMessage } from "./messages";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
-import { purgeAccount, purgeInbox } from "./purge-account";
+import { snapshotMediaPrefix } from "../domain/snapshot-contents";
+import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 
@@ -18,6 +19,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return purgeAccount(env, db, job.account_id);
     case "inbox.purge":
       return purgeInbox(env, job.account_id, job.inbox_id);
+    case "snapshot.purge":
+      return deleteMediaUnder(env.MEDIA, snapshotMediaPrefix(job.snapshot_id));
     case "snapshot.load":
       return loadSnapshotIntoAccount(env, job.load_id);
   }

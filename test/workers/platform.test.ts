@@ -76,6 +76,19 @@ describe("Platform API: agencies", () => {
     });
   });
 
+  it("removes the media of the agency's snapshots when the agency is deleted", async () => {
+    const agency = await createAgency();
+    const snapshot = await env.DB.prepare(
+      "insert into snapshots (agency_id, name, source_account_id, assets, contents) values (?, 'Old setup', 1, '{}', '{}') returning id",
+    )
+      .bind(agency.id)
+      .first<{ id: number }>();
+    const key = `snapshots/${snapshot?.id}/widgets/1/logo/logo.png`;
+    await env.MEDIA.put(key, "logo");
+    expectStatus(await call("DELETE", `/platform/api/v1/agencies/${agency.id}`, { token: PLATFORM_TOKEN }), 204);
+    await eventually(async () => expect(await env.MEDIA.head(key)).toBeNull());
+  });
+
   it("records agency creation and deletion in the platform audit log", async () => {
     const agency = await createAgency();
     expectStatus(await call("DELETE", `/platform/api/v1/agencies/${agency.id}`, { token: PLATFORM_TOKEN }), 204);

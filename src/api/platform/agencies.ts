@@ -1,7 +1,7 @@
 /** Platform API: the installation's operator creates, lists and deletes agencies. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { count, desc, eq, sql } from "drizzle-orm";
-import { accountPurges, accounts, agencies } from "../../db/schema";
+import { accountPurges, accounts, agencies, snapshots } from "../../db/schema";
 import { issueAccessToken } from "../../domain/tokens";
 import { enqueueJobs } from "../../jobs/messages";
 import { auditEntry } from "../audit";
@@ -177,7 +177,7 @@ platformAgencies.openapi(
     security,
     summary: "Delete an agency with its sub-accounts and users",
     description:
-      "Configuration is deleted at once; each sub-account's media and live state are removed in the background.",
+      "Configuration is deleted at once; each sub-account's media and live state, and the agency's snapshot media, are removed in the background.",
     request: { params: agencyParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 404) },
   }),
@@ -189,6 +189,9 @@ platformAgencies.openapi(
     const accountIds = (
       await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.agencyId, agency_id))
     ).map((row) => row.id);
+    const snapshotIds = (await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.agencyId, agency_id))).map(
+      (row) => row.id,
+    );
     await db.batch([
       db
         .insert(accountPurges)
@@ -215,7 +218,10 @@ platformAgencies.openapi(
     ]);
     await enqueueJobs(
       c.env.JOBS,
-      accountIds.map((account_id) => ({ type: "account.purge", account_id })),
+      [
+        ...accountIds.map((account_id) => ({ type: "account.purge" as const, account_id })),
+        ...snapshotIds.map((snapshot_id) => ({ type: "snapshot.purge" as const, snapshot_id })),
+      ],
     );
     return c.body(null, 204);
   },
