@@ -118,8 +118,29 @@ const PAGE_SIZE = 20;
 const AFTER_PAGE_SIZE = 100;
 const OUTBOX_RETRY_MS = 1_000;
 
+/** An outbox entry as stored: lastMessage is left out when it is the event's own message (or none, for an activity). */
+type StoredEvent = Omit<ConversationEvent, "seq" | "lastMessage"> & { lastMessage?: MessageRecord | null };
+
+const lastMessageOf = (message: MessageRecord | undefined) =>
+  message && message.messageType !== MessageType.activity ? message : null;
+
 export class Conversation extends DurableObject<Env> {
   private flushing: Promise<unknown> = Promise.resolve();
+  /**
+   * In-memory mirrors of what storage holds, so the message path neither re-reads nor re-parses it:
+   * the state (undefined: not read yet), the unread count for an agents' last-seen time, and the
+   * outbox entries not yet published (null: not read yet). A failed transaction forgets them all.
+   */
+  private state: ConversationState | null | undefined;
+  private unread: { since: number; count: number } | null = null;
+  private pending: ConversationEvent[] | null = null;
+  /**
+   * Outbox entries up to `publishedThrough` were applied by the Account object. They leave the
+   * table with the next write transaction rather than in a commit of their own; should this
+   * instance go away first, they are published again, which changes nothing there.
+   */
+  private publishedThrough = 0;
+  private deletedThrough = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -130,9 +151,41 @@ export class Conversation extends DurableObject<Env> {
     return this.ctx.storage.sql;
   }
 
+  private forgetCaches() {
+    this.state = undefined;
+    this.unread = null;
+    this.pending = null;
+    this.deletedThrough = 0;
+  }
+
+  /**
+   * One storage transaction, which also drops the published outbox entries; if it fails, the
+   * in-memory mirrors are dropped and read again from storage.
+   */
+  private transact<T>(write: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(() => {
+        this.dropPublished();
+        return write();
+      });
+    } catch (error) {
+      this.forgetCaches();
+      throw error;
+    }
+  }
+
+  private dropPublished() {
+    if (this.publishedThrough <= this.deletedThrough) return;
+    this.sql.exec("delete from outbox where seq <= ?", this.publishedThrough);
+    this.deletedThrough = this.publishedThrough;
+  }
+
   private readState(): ConversationState | null {
-    const row = this.sql.exec<{ value: string }>("select value from state where id = 1").toArray()[0];
-    return row ? parseJson<ConversationState | null>(row.value, null) : null;
+    if (this.state === undefined) {
+      const row = this.sql.exec<{ value: string }>("select value from state where id = 1").toArray()[0];
+      this.state = row ? parseJson<ConversationState | null>(row.value, null) : null;
+    }
+    return this.state;
   }
 
   /** The state, when the conversation exists and `access` reaches it. */
@@ -145,16 +198,22 @@ export class Conversation extends DurableObject<Env> {
 
   private writeState(state: ConversationState) {
     this.sql.exec("insert into state (id, value) values (1, ?) on conflict (id) do update set value = excluded.value", JSON.stringify(state));
+    this.state = state;
   }
 
+  /** Incoming messages after the agents' last-seen time: counted once, then kept up to date as messages arrive. */
   private unreadCount(state: ConversationState): number {
-    return this.sql
-      .exec<{ n: number }>(
-        "select count(*) as n from messages where message_type = ? and created_at > ?",
-        MessageType.incoming,
-        state.agentLastSeenAt,
-      )
-      .one().n;
+    if (this.unread?.since !== state.agentLastSeenAt) {
+      const count = this.sql
+        .exec<{ n: number }>(
+          "select count(*) as n from messages where message_type = ? and created_at > ?",
+          MessageType.incoming,
+          state.agentLastSeenAt,
+        )
+        .one().n;
+      this.unread = { since: state.agentLastSeenAt, count };
+    }
+    return this.unread.count;
   }
 
   private lastVisibleMessage(): MessageRecord | null {
@@ -166,16 +225,24 @@ export class Conversation extends DurableObject<Env> {
 
   /** Records an event in the outbox, in the same storage transaction as the change it describes. */
   private record(name: ConversationEventName, state: ConversationState, message?: MessageRecord): number {
-    const event: Omit<ConversationEvent, "seq"> = {
-      name,
-      state,
-      unreadCount: this.unreadCount(state),
-      lastMessage: message && message.messageType !== MessageType.activity ? message : null,
-      ...(message ? { message } : {}),
-    };
-    return this.sql
-      .exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(event))
-      .one().seq;
+    const stored: StoredEvent = { name, state, unreadCount: this.unreadCount(state), ...(message ? { message } : {}) };
+    const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;
+    this.pending?.push({ ...stored, lastMessage: lastMessageOf(message), seq });
+    return seq;
+  }
+
+  /** The outbox entries not yet published, oldest first. */
+  private pendingEvents(): ConversationEvent[] {
+    if (this.pending === null) {
+      this.pending = this.sql
+        .exec<{ seq: number; event: string }>("select seq, event from outbox where seq > ? order by seq", this.publishedThrough)
+        .toArray()
+        .map((row) => {
+          const stored = JSON.parse(row.event) as StoredEvent;
+          return { ...stored, lastMessage: stored.lastMessage !== undefined ? stored.lastMessage : lastMessageOf(stored.message), seq: row.seq };
+        });
+    }
+    return this.pending;
   }
 
   /**
@@ -184,17 +251,16 @@ export class Conversation extends DurableObject<Env> {
    */
   private flush(): Promise<Map<number, MessagePayload | ConversationPayload | null>> {
     const run = this.flushing.then(async () => {
-      const rows = this.sql.exec<{ seq: number; event: string }>("select seq, event from outbox order by seq").toArray();
       const published = new Map<number, MessagePayload | ConversationPayload | null>();
-      if (rows.length === 0) return published;
-      const events = rows.map((row) => ({ ...(JSON.parse(row.event) as Omit<ConversationEvent, "seq">), seq: row.seq }));
+      const events = [...this.pendingEvents()];
       const state = events[0]?.state;
       if (!state) return published;
       try {
         const results = await accountObject(this.env, state.accountId).applyConversationEvents(events);
         for (const result of results) published.set(result.seq, result.data);
-        const last = rows[rows.length - 1]?.seq ?? 0;
-        this.sql.exec("delete from outbox where seq <= ?", last);
+        const last = events[events.length - 1]?.seq ?? 0;
+        this.publishedThrough = Math.max(this.publishedThrough, last);
+        if (this.pending) this.pending = this.pending.filter((event) => event.seq > last);
       } catch (error) {
         console.error("publishing conversation events failed; retrying by alarm", error);
         await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
@@ -219,7 +285,7 @@ export class Conversation extends DurableObject<Env> {
     const state = this.readState();
     if (!state) return;
     if (state.status === "snoozed" && state.snoozedUntil !== null && state.snoozedUntil * 1000 <= Date.now()) {
-      this.ctx.storage.transactionSync(() => {
+      this.transact(() => {
         const reopened = { ...state, status: "open" as const, snoozedUntil: null };
         this.writeState(reopened);
         this.record("conversation.status_changed", reopened);
@@ -229,9 +295,8 @@ export class Conversation extends DurableObject<Env> {
       await this.scheduleSnoozeWake(state);
     }
     await this.flush();
-    if (this.sql.exec<{ n: number }>("select count(*) as n from outbox").one().n > 0) {
-      await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
-    }
+    if (this.pendingEvents().length > 0) await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
+    else this.dropPublished();
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -240,7 +305,7 @@ export class Conversation extends DurableObject<Env> {
   async start(seed: ConversationState): Promise<ConversationPayload | null> {
     const existing = this.readState();
     if (existing) return null;
-    const seq = this.ctx.storage.transactionSync(() => {
+    const seq = this.transact(() => {
       this.writeState(seed);
       return this.record("conversation.created", seed);
     });
@@ -251,11 +316,11 @@ export class Conversation extends DurableObject<Env> {
   // ---- messages -------------------------------------------------------------------------------
 
   private insertMessage(message: NewMessage, sender: SenderRef, at: number): MessageRecord {
-    const row = this.sql
-      .exec<MessageRow>(
+    const { id } = this.sql
+      .exec<{ id: number }>(
         `insert into messages (content, message_type, content_type, content_attributes, private, sender_type, sender_id,
            source_id, echo_id, attachments, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
         message.content,
         message.messageType,
         message.contentType,
@@ -270,7 +335,22 @@ export class Conversation extends DurableObject<Env> {
         at,
       )
       .one();
-    return toMessage(row);
+    if (message.messageType === MessageType.incoming && this.unread && at > this.unread.since) this.unread.count++;
+    // What a read of the row would give back (toMessage), without the read.
+    return {
+      id,
+      content: message.content,
+      messageType: message.messageType,
+      contentType: message.contentType,
+      contentAttributes: message.contentAttributes,
+      private: message.private,
+      sender: sender?.type === "user" ? { type: "user", id: sender.id } : sender?.type === "contact" ? { type: "contact" } : null,
+      sourceId: message.sourceId,
+      echoId: message.echoId,
+      attachments: message.attachments,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
   private addActivity(state: ConversationState, content: string, agentsOnly = false) {
@@ -306,7 +386,7 @@ export class Conversation extends DurableObject<Env> {
       const existing = this.sql.exec<MessageRow>("select * from messages where echo_id = ?", input.echoId).toArray()[0];
       if (existing) return { message: toMessage(existing), payload: null, created: false };
     }
-    const { message, seq } = this.ctx.storage.transactionSync(() => {
+    const { message, seq } = this.transact(() => {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
       const isAgentReply = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user";
@@ -339,7 +419,7 @@ export class Conversation extends DurableObject<Env> {
     const current = this.sql.exec<MessageRow>("select * from messages where id = ?", messageId).toArray()[0];
     if (!state || !current || current.private === 1) return "not_found";
     if (!INTERACTIVE.has(current.content_type) || current.message_type === MessageType.incoming) return "not_interactive";
-    const seq = this.ctx.storage.transactionSync(() => {
+    const seq = this.transact(() => {
       const attributes = { ...parseJson<Record<string, unknown>>(current.content_attributes, {}), submitted_values: submittedValues };
       const row = this.sql
         .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), messageId)
@@ -357,7 +437,7 @@ export class Conversation extends DurableObject<Env> {
   async recordActivity(access: Access, content: string, agentsOnly = false): Promise<boolean> {
     const state = this.stateFor(access);
     if (!state) return false;
-    this.ctx.storage.transactionSync(() => this.addActivity(state, content, agentsOnly));
+    this.transact(() => this.addActivity(state, content, agentsOnly));
     await this.flush();
     return true;
   }
@@ -397,7 +477,7 @@ export class Conversation extends DurableObject<Env> {
   ): Promise<{ state: ConversationState; payload: ConversationPayload | null } | null> {
     const state = this.stateFor(access);
     if (!state) return null;
-    const changed = this.ctx.storage.transactionSync(() => {
+    const changed = this.transact(() => {
       const next = update(state);
       if (!next) return null;
       this.writeState(next);
@@ -491,6 +571,8 @@ export class Conversation extends DurableObject<Env> {
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.forgetCaches();
+    this.publishedThrough = 0;
     // This instance may live on: leave it as a fresh, empty one.
     migrateSqlite(this.ctx.storage.sql, MIGRATIONS);
   }
