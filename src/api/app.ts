@@ -5,6 +5,8 @@ import { bodyLimit } from "hono/body-limit";
 import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
+import { accountAutomationRules } from "./accounts/automation-rules";
+import { accountCannedResponses } from "./accounts/canned-responses";
 import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversations } from "./accounts/conversations";
@@ -101,6 +103,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
   app.route("/api/v1/accounts", accountChatWidgets);
   app.route("/api/v1/accounts", accountCampaigns);
+  app.route("/api/v1/accounts", accountCannedResponses);
+  app.route("/api/v1/accounts", accountAutomationRules);
   app.route("/api/v1/widget", widgetConfig);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/api/v1/widget", widgetCommands);

@@ -1,4 +1,5 @@
 /** Renders Chatwoot-style template variables (`{{ contact.first_name || 'there' }}`) in outgoing message text. */
+import type { ContactPayload, ConversationPayload } from "./chatwoot-payloads";
 
 export type TemplateContext = {
   conversation?: { id: number; custom_attributes?: Record<string, unknown> };
@@ -11,6 +12,30 @@ export type TemplateContext = {
   };
   agent?: { id?: number; name?: string | null; email?: string | null; phone_number?: string | null };
 };
+
+/**
+ * The variables' values for a message an agent writes in a conversation: the conversation and its
+ * contact from Chatwoot's conversation payload, the agent from their user.
+ */
+export function templateContextFor(
+  conversation: Pick<ConversationPayload, "id" | "custom_attributes"> & {
+    meta: { sender: Pick<ContactPayload, "id" | "name" | "email" | "phone_number" | "custom_attributes"> };
+  },
+  agent: { id: number; name: string; email: string },
+): TemplateContext {
+  const contact = conversation.meta.sender;
+  return {
+    conversation: { id: conversation.id, custom_attributes: conversation.custom_attributes },
+    contact: {
+      id: contact.id,
+      name: contact.name,
+      email: contact.email,
+      phone_number: contact.phone_number,
+      custom_attributes: contact.custom_attributes,
+    },
+    agent: { id: agent.id, name: agent.name, email: agent.email },
+  };
+}
 
 export type UndefinedVariable = { variable: string; reason: "missing" | "unknown" };
 export type RenderResult = { text: string; undefinedVariables: UndefinedVariable[] };

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
+import { createAutomationRule, createCannedResponse } from "./workflow-fixtures";
 
 let operations: Operation[];
 let tokens: Record<Operation["surface"], string>;
@@ -21,6 +22,8 @@ beforeAll(async () => {
   const integrations = await addIntegrations(t.admin.access_token, t.account.id);
   const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
   const widget = await createChatWidget(t.admin.access_token, t.account.id, { inbox_id: inbox.id });
+  const cannedResponse = await createCannedResponse(t.admin.access_token, t.account.id);
+  const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: t.agency.access_token,
     body: { name: "Walked snapshot", account_id: t.account.id, assets: { chat_widgets: "all" } },
@@ -49,6 +52,8 @@ beforeAll(async () => {
     voice_ai_agent_id: integrations.voiceAiAgent.id,
     custom_attribute_definition_id: definition.id,
     chat_widget_id: widget.id,
+    canned_response_id: cannedResponse.id,
+    automation_rule_id: automationRule.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,
     load_id: load.body.loads[0].id,

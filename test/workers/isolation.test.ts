@@ -16,6 +16,7 @@ import {
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
+import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse } from "./workflow-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
 
@@ -40,6 +41,8 @@ async function setUp() {
   const integrations = await addIntegrations(admin.access_token, account.id);
   const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
   const widget = await createChatWidget(admin.access_token, account.id, { name: `${MARKER} widget`, inbox_id: inbox.id });
+  const cannedResponse = await createCannedResponse(admin.access_token, account.id, { content: `${MARKER} canned response` });
+  const automationRule = await createAutomationRule(admin.access_token, account.id, { name: `${MARKER} rule` });
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: agency.access_token,
     body: { name: `${MARKER} snapshot`, account_id: account.id, assets: { chat_widgets: "all" } },
@@ -67,6 +70,8 @@ async function setUp() {
     integrations,
     definition,
     widget,
+    cannedResponse,
+    automationRule,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
     auditEntries,
@@ -94,6 +99,8 @@ const targetsOfA = () => ({
   voice_ai_agent_id: a.integrations.voiceAiAgent.id,
   custom_attribute_definition_id: a.definition.id,
   chat_widget_id: a.widget.id,
+  canned_response_id: a.cannedResponse.id,
+  automation_rule_id: a.automationRule.id,
   slot: "avatar",
   snapshot_id: a.snapshotId,
   load_id: a.loadId,
@@ -216,6 +223,8 @@ describe("tenant isolation, walked over every documented route", () => {
     expect((await call("GET", widgetsPath(a.account.id), admin)).body).toEqual({ payload: [a.widget] });
     const campaign = await call("GET", `/api/v1/accounts/${a.account.id}/campaigns/${a.campaign.id}`, admin);
     expect(campaign.body).toEqual(a.campaign);
+    expect((await call("GET", cannedResponsesPath(a.account.id), admin)).body).toEqual([a.cannedResponse]);
+    expect((await call("GET", automationRulesPath(a.account.id), admin)).body).toEqual({ payload: [a.automationRule] });
     const agency = { token: a.agency.access_token };
     expectStatus(await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}`, agency), 200);
     const loads = await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}/loads`, agency);

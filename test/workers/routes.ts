@@ -122,6 +122,16 @@ export const VALID_BODIES: Record<string, unknown> = {
     attribute_model: "contact_attribute",
   },
   "PATCH /api/v1/accounts/{account_id}/custom_attribute_definitions/{custom_attribute_definition_id}": { attribute_display_name: "Walker" },
+  "POST /api/v1/accounts/{account_id}/canned_responses": { short_code: "walker", content: "Hello, walker" },
+  "PATCH /api/v1/accounts/{account_id}/canned_responses/{canned_response_id}": { content: "Hello again, walker" },
+  "POST /api/v1/accounts/{account_id}/canned_responses/{canned_response_id}/render": { conversation_id: 1 },
+  "POST /api/v1/accounts/{account_id}/automation_rules": {
+    name: "Walker rule",
+    event_name: "conversation_created",
+    conditions: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }],
+    actions: [{ action_name: "add_label", action_params: ["walk"] }],
+  },
+  "PATCH /api/v1/accounts/{account_id}/automation_rules/{automation_rule_id}": { active: false },
   "POST /api/v1/accounts/{account_id}/chat_widgets": { name: "Walker widget", type: "live_chat", inbox_id: 1 },
   "PATCH /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}": { name: "Walker widget" },
   // Takes multipart/form-data only: every JSON body is refused, which is what the walks check.

@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { inboxMembers, teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
-import { findUndefinedVariables, renderTemplate, type TemplateContext } from "../../domain/template-variables";
+import { renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
 import { type Actor, conversationObject } from "../../durable/conversation";
 import { AgentSchema, accountAgents, serializeAgent } from "../agents";
@@ -51,7 +51,7 @@ const ListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
-const Label = z
+export const Label = z
   .string()
   .trim()
   .toLowerCase()
@@ -84,6 +84,24 @@ async function visibleConversation(c: Context<AppEnv>, displayId: number) {
   const payload = await accountObject(c.env, c.var.membership.accountId).conversation(displayId, viewer);
   if (!payload) throw notFound("Conversation");
   return { viewer, payload };
+}
+
+export const TemplatePreviewSchema = z
+  .object({
+    content: z.string(),
+    undefined_variables: z.array(z.object({ variable: z.string(), reason: z.enum(["missing", "unknown"]) })),
+  })
+  .openapi("TemplatePreview");
+
+/**
+ * `content` as it would read if the caller sent it in the conversation (template variables filled
+ * from its contact, the caller and the conversation), and the variables left empty; 404 for a
+ * conversation the caller does not see.
+ */
+export async function previewTemplate(c: Context<AppEnv>, displayId: number, content: string): Promise<z.infer<typeof TemplatePreviewSchema>> {
+  const { payload } = await visibleConversation(c, displayId);
+  const { text, undefinedVariables } = renderTemplate(content, templateContextFor(payload, userOf(c)));
+  return { content: text, undefined_variables: undefinedVariables };
 }
 
 export const accountConversations = createRouter();
@@ -232,7 +250,7 @@ accountConversations.openapi(
     // The conversation's payload is needed only to fill template variables.
     const rendered =
       outgoing && content?.includes("{{")
-        ? renderTemplate(content, templateContext((await visibleConversation(c, conversation_id)).payload, user)).text
+        ? renderTemplate(content, templateContextFor((await visibleConversation(c, conversation_id)).payload, user)).text
         : content;
     const result = await conversationObject(c.env, accountId, conversation_id).addMessage(
       { inboxIds: viewer.inboxIds },
@@ -268,46 +286,16 @@ accountConversations.openapi(
       body: { required: true, content: { "application/json": { schema: z.object({ content: z.string().max(150_000) }).strict() } } },
     },
     responses: {
-      200: {
-        description: "The rendered draft",
-        content: {
-          "application/json": {
-            schema: z.object({
-              content: z.string(),
-              undefined_variables: z.array(z.object({ variable: z.string(), reason: z.enum(["missing", "unknown"]) })),
-            }),
-          },
-        },
-      },
+      200: { description: "The rendered draft", content: { "application/json": { schema: TemplatePreviewSchema } } },
       ...errorResponses(400, 401, 404, 413, 415, 422),
     },
   }),
   async (c) => {
     const { conversation_id } = c.req.valid("param");
     const { content } = c.req.valid("json");
-    const { payload } = await visibleConversation(c, conversation_id);
-    const context = templateContext(payload, userOf(c));
-    return c.json({ content: renderTemplate(content, context).text, undefined_variables: findUndefinedVariables(content, context) }, 200);
+    return c.json(await previewTemplate(c, conversation_id, content), 200);
   },
 );
-
-function templateContext(
-  payload: Awaited<ReturnType<typeof visibleConversation>>["payload"],
-  user: { id: number; name: string; email: string },
-): TemplateContext {
-  const sender = payload.meta.sender;
-  return {
-    conversation: { id: payload.id, custom_attributes: payload.custom_attributes },
-    contact: {
-      id: sender.id,
-      name: sender.name,
-      email: sender.email,
-      phone_number: sender.phone_number,
-      custom_attributes: sender.custom_attributes,
-    },
-    agent: { id: user.id, name: user.name, email: user.email },
-  };
-}
 
 const ToggleStatusInput = z
   .object({

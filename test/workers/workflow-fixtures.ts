@@ -1,0 +1,45 @@
+// Builds canned responses and automation rules through the real APIs.
+import { call, expectStatus, unique } from "./helpers";
+
+export const cannedResponsesPath = (accountId: number) => `/api/v1/accounts/${accountId}/canned_responses`;
+export const automationRulesPath = (accountId: number) => `/api/v1/accounts/${accountId}/automation_rules`;
+
+export type CannedResponse = { id: number; account_id: number; short_code: string; content: string; created_at: string; updated_at: string };
+
+/** A canned response with a short code no other test uses unless `input` says otherwise. */
+export async function createCannedResponse(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", cannedResponsesPath(accountId), {
+    token: adminToken,
+    body: { short_code: unique("reply"), content: "Hi {{ contact.first_name || 'there' }}, thanks for writing.", ...input },
+  });
+  expectStatus(reply, 200);
+  return reply.body as CannedResponse;
+}
+
+export type AutomationRule = {
+  id: number;
+  account_id: number;
+  name: string;
+  description: string | null;
+  event_name: string;
+  conditions: Record<string, unknown>[];
+  actions: { action_name: string; action_params: unknown[] }[];
+  active: boolean;
+  created_on: number;
+};
+
+/** A rule that labels new open conversations unless `input` says otherwise. */
+export async function createAutomationRule(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", automationRulesPath(accountId), {
+    token: adminToken,
+    body: {
+      name: unique("rule"),
+      event_name: "conversation_created",
+      conditions: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }],
+      actions: [{ action_name: "add_label", action_params: ["new"] }],
+      ...input,
+    },
+  });
+  expectStatus(reply, 200);
+  return reply.body as AutomationRule;
+}
