@@ -30,12 +30,10 @@ import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, 
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
 import { type Access, conversationObject } from "./conversation";
 import { remote } from "./remote";
+import { type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
-/** Who a /cable subscription belongs to; kept in the socket's attachment across hibernation. */
-export type Subscriber =
-  | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null; identifier: string; presenceAt: number }
-  | { kind: "contact"; contactId: number; contactInboxId: number; identifier: string; presenceAt: number };
+export type { Subscriber } from "./account/subscribers";
 
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
@@ -163,19 +161,20 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * Subscribers by socket. The attachment is the durable copy (it survives hibernation); this map
-   * spares a deserialization per socket per event and is rebuilt from the attachments after a wake.
+   * Subscribers by socket. The attachment is the durable copy (it survives hibernation); this
+   * registry spares a deserialization per socket per event, indexes sockets by who may receive a
+   * conversation's events, and is rebuilt from the attachments after a wake.
    */
-  private known: Map<WebSocket, Subscriber> | null = null;
+  private known: SubscriberRegistry | null = null;
 
   private remember(ws: WebSocket, subscriber: Subscriber) {
     ws.serializeAttachment(subscriber);
     this.knownSubscribers().set(ws, subscriber);
   }
 
-  private knownSubscribers(): Map<WebSocket, Subscriber> {
+  private knownSubscribers(): SubscriberRegistry {
     if (!this.known) {
-      this.known = new Map();
+      this.known = new SubscriberRegistry();
       for (const ws of this.ctx.getWebSockets()) {
         const subscriber = ws.deserializeAttachment() as Subscriber | null;
         if (subscriber) this.known.set(ws, subscriber);
@@ -185,19 +184,11 @@ export class Account extends DurableObject<Env> {
   }
 
   private subscriberOf(ws: WebSocket): Subscriber | null {
-    return this.knownSubscribers().get(ws) ?? null;
+    return this.knownSubscribers().get(ws);
   }
 
-  private subscribers(except?: WebSocket): { ws: WebSocket; subscriber: Subscriber }[] {
-    const open: { ws: WebSocket; subscriber: Subscriber }[] = [];
-    for (const [ws, subscriber] of this.knownSubscribers()) {
-      if (ws.readyState !== WebSocket.OPEN) {
-        if (ws.readyState === WebSocket.CLOSED) this.known?.delete(ws);
-        continue;
-      }
-      if (ws !== except) open.push({ ws, subscriber });
-    }
-    return open;
+  private subscribers(except?: WebSocket): Subscription[] {
+    return this.knownSubscribers().open(except);
   }
 
   private onlineSnapshot(except?: WebSocket) {
@@ -238,7 +229,11 @@ export class Account extends DurableObject<Env> {
   }
 
   private availability(userId: number): Availability {
-    return this.onlineSnapshot().users[String(userId)] ?? "offline";
+    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
+    const online = this.knownSubscribers()
+      .openUsers()
+      .some(({ subscriber }) => subscriber.userId === userId && subscriber.presenceAt >= since);
+    return online ? "online" : "offline";
   }
 
   // ---- D1 lookups (cached briefly) ------------------------------------------------------------
@@ -367,36 +362,48 @@ export class Account extends DurableObject<Env> {
     return subscriber.inboxIds === null || subscriber.inboxIds.includes(state.inboxId);
   }
 
-  /** Sends a conversation-scoped event to every subscriber allowed to see it. */
+  /**
+   * Sends a conversation-scoped event to every subscriber allowed to see it: the users whose inboxes
+   * include it, and the sockets of its own contact session (when `forContact` is not null). Each
+   * audience's frame is serialized once.
+   */
   private fanOut(
     state: ConversationState,
     eventName: string,
     forUsers: unknown,
     forContact: unknown | null,
   ) {
+    const registry = this.knownSubscribers();
     const userFrame = JSON.stringify({ event: eventName, data: forUsers });
-    const contactFrame = forContact === null ? null : JSON.stringify({ event: eventName, data: forContact });
-    for (const { ws, subscriber } of this.subscribers()) {
-      if (!this.canSee(subscriber, state)) continue;
-      const frame = subscriber.kind === "user" ? userFrame : contactFrame;
-      if (frame !== null) sendRaw(ws, subscriber.identifier, frame);
+    for (const { ws, subscriber } of registry.openUsers()) {
+      if (this.canSee(subscriber, state)) sendRaw(ws, subscriber.identifier, userFrame);
+    }
+    if (forContact === null) return;
+    const contactSockets = registry.openContactSession(state.contactInboxId);
+    if (contactSockets.length === 0) return;
+    const contactFrame = forContact === forUsers ? userFrame : JSON.stringify({ event: eventName, data: forContact });
+    for (const { ws, subscriber } of contactSockets) {
+      if (this.canSee(subscriber, state)) sendRaw(ws, subscriber.identifier, contactFrame);
     }
   }
 
   private fanOutToUsers(eventName: string, data: unknown) {
     const frame = JSON.stringify({ event: eventName, data });
-    for (const { ws, subscriber } of this.subscribers()) {
-      if (subscriber.kind === "user") sendRaw(ws, subscriber.identifier, frame);
-    }
+    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) sendRaw(ws, subscriber.identifier, frame);
   }
 
   /**
    * Applies events published by a Conversation object, in order, to the index and fans them out.
    * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
    * payload built for each event, for the caller's HTTP answer.
+   *
+   * The frames go out once the index writes are durable (`storage.sync()`), in the events' order.
+   * Sent during the write they would wait at the output gate anyway, one by one, which costs
+   * several times more per socket than sending after the commit.
    */
   async applyConversationEvents(events: ConversationEvent[]): Promise<{ seq: number; data: MessagePayload | ConversationPayload | null }[]> {
     const results: { seq: number; data: MessagePayload | ConversationPayload | null }[] = [];
+    const fanOuts: (() => void)[] = [];
     for (const event of events) {
       const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
       if (!applied) {
@@ -404,8 +411,9 @@ export class Account extends DurableObject<Env> {
         continue;
       }
       const { fresh, contactId } = applied;
-      if (event.message) {
-        const [payload] = await this.messagePayloads({ state: event.state, contactId }, [event.message]);
+      const { message } = event;
+      if (message) {
+        const [payload] = await this.messagePayloads({ state: event.state, contactId }, [message]);
         if (!payload) continue;
         const withConversation = {
           ...payload,
@@ -418,8 +426,10 @@ export class Account extends DurableObject<Env> {
           },
         };
         if (fresh) {
-          this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, event.message) ? withConversation : null);
-          if (event.message.sender?.type === "contact") this.contacts.touch(contactId, event.message.createdAt);
+          fanOuts.push(() =>
+            this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? withConversation : null),
+          );
+          if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
         }
         results.push({ seq: event.seq, data: payload });
         continue;
@@ -427,8 +437,16 @@ export class Account extends DurableObject<Env> {
       const row = this.index.get(event.state.displayId);
       const [payload] = row ? await this.conversationPayloads([row]) : [];
       if (!payload) continue;
-      if (fresh) this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null);
+      if (fresh) {
+        fanOuts.push(() =>
+          this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
+        );
+      }
       results.push({ seq: event.seq, data: payload });
+    }
+    if (fanOuts.length > 0) {
+      await this.ctx.storage.sync();
+      for (const fanOut of fanOuts) fanOut();
     }
     return results;
   }
@@ -461,8 +479,7 @@ export class Account extends DurableObject<Env> {
     };
     const frame = JSON.stringify({ event: "notification.created", data });
     let reached = 0;
-    for (const { ws, subscriber } of this.subscribers()) {
-      if (subscriber.kind !== "user") continue;
+    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
       const to = input.to;
       const wanted =
         to === "everyone" ||
@@ -776,6 +793,7 @@ export class Account extends DurableObject<Env> {
   async purge(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
     this.known = null;
+    this.index.forget();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.

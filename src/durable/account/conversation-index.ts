@@ -75,6 +75,12 @@ export type ConversationFilter = {
 };
 
 export class ConversationIndex {
+  /**
+   * The labels last written to conversation_labels, by display id, so that applying an event whose
+   * labels did not change writes nothing there. Only this class writes that table.
+   */
+  private readonly writtenLabels = new Map<number, string>();
+
   constructor(private readonly sql: SqlStorage) {}
 
   /** Reserves the next display id for a conversation that its Conversation object will start. */
@@ -116,31 +122,44 @@ export class ConversationIndex {
     lastMessage: MessageRecord | null,
     unreadCount: number,
   ): { fresh: boolean; contactId: number } | null {
-    const current = this.sql
-      .exec<{ applied_seq: number; contact_id: number }>("select applied_seq, contact_id from conversations where display_id = ?", state.displayId)
+    const updated = this.sql
+      .exec<{ contact_id: number }>(
+        `update conversations set status = ?, assignee_id = ?, team_id = ?, priority = ?, last_activity_at = ?,
+           ready = 1, state = ?, last_message = coalesce(?, last_message), unread_count = ?, applied_seq = ?
+         where display_id = ? and applied_seq < ? returning contact_id`,
+        state.status,
+        state.assigneeId,
+        state.teamId,
+        state.priority,
+        state.lastActivityAt,
+        JSON.stringify(state),
+        lastMessage ? JSON.stringify(lastMessage) : null,
+        unreadCount,
+        seq,
+        state.displayId,
+        seq,
+      )
       .toArray()[0];
-    if (!current) return null;
-    if (current.applied_seq >= seq) return { fresh: false, contactId: current.contact_id };
-    this.sql.exec(
-      `update conversations set status = ?, assignee_id = ?, team_id = ?, priority = ?, last_activity_at = ?,
-         ready = 1, state = ?, last_message = coalesce(?, last_message), unread_count = ?, applied_seq = ?
-       where display_id = ?`,
-      state.status,
-      state.assigneeId,
-      state.teamId,
-      state.priority,
-      state.lastActivityAt,
-      JSON.stringify(state),
-      lastMessage ? JSON.stringify(lastMessage) : null,
-      unreadCount,
-      seq,
-      state.displayId,
-    );
-    this.sql.exec("delete from conversation_labels where display_id = ?", state.displayId);
-    for (const label of state.labels) {
-      this.sql.exec("insert or ignore into conversation_labels (display_id, label) values (?, ?)", state.displayId, label);
+    if (!updated) {
+      // Already applied (a redelivery), or not in the index.
+      const current = this.sql.exec<{ contact_id: number }>("select contact_id from conversations where display_id = ?", state.displayId).toArray()[0];
+      return current ? { fresh: false, contactId: current.contact_id } : null;
     }
-    return { fresh: true, contactId: current.contact_id };
+    const labels = JSON.stringify(state.labels);
+    if (this.writtenLabels.get(state.displayId) !== labels) {
+      this.sql.exec("delete from conversation_labels where display_id = ?", state.displayId);
+      for (const label of state.labels) {
+        this.sql.exec("insert or ignore into conversation_labels (display_id, label) values (?, ?)", state.displayId, label);
+      }
+      if (this.writtenLabels.size >= 10_000) this.writtenLabels.clear();
+      this.writtenLabels.set(state.displayId, labels);
+    }
+    return { fresh: true, contactId: updated.contact_id };
+  }
+
+  /** Drops what this instance remembers about the stored rows (after a purge). */
+  forget() {
+    this.writtenLabels.clear();
   }
 
   displayIdsOfContact(contactId: number): number[] {
@@ -158,6 +177,7 @@ export class ConversationIndex {
   }
 
   removeInbox(inboxId: number) {
+    this.writtenLabels.clear();
     this.sql.exec("delete from conversation_labels where display_id in (select display_id from conversations where inbox_id = ?)", inboxId);
     this.sql.exec("delete from conversations where inbox_id = ?", inboxId);
   }
