@@ -299,13 +299,18 @@ describe("the chat widget on a customer's website", () => {
     await expect
       .poll(async () => (await admin(200, "GET", `/conversations/${conversationId}`)).custom_attributes, WAIT)
       .toMatchObject({ category: "Used Car" });
-    // The agents' activity message is written before the widget's new socket is subscribed: the app
-    // catches up once it is. By then any chat text the command made would have arrived too.
-    await visitor.log.getByText("Website set the category to Used Car").waitFor();
+    // What the command changed is for the agents only. An agent reply sent afterwards is the marker:
+    // once it shows in the widget, anything the command made visible would have arrived before it.
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Marker reply" });
+    await visitor.log.getByText("Marker reply").waitFor();
     expect(await visitor.log.textContent()).not.toContain(">cs");
+    expect(await visitor.log.textContent()).not.toContain("Website set the category");
     expect(await visitor.log.locator(".message.m0").count()).toBe(0);
     const messages = await admin<{ payload: any[] }>(200, "GET", `/conversations/${conversationId}/messages`);
-    expect(messages.payload.map((m) => [m.message_type, m.content])).toEqual([[2, "Website set the category to Used Car"]]);
+    expect(messages.payload.map((m) => [m.message_type, m.private, m.content])).toEqual([
+      [2, true, "Website set the category to Used Car"],
+      [1, false, "Marker reply"],
+    ]);
   });
 
   it("shows an agent's reply, firing parley:on-message, and counts unread replies while closed", async () => {
