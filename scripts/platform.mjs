@@ -10,8 +10,10 @@ export const root = new URL("..", import.meta.url).pathname;
 const WRANGLER = [process.execPath, join(root, "node_modules/wrangler/bin/wrangler.js")];
 const childEnv = () => ({
   ...process.env,
-  // Local runs need no Cloudflare account; don't let wrangler reach out for metrics.
+  // Local runs need no Cloudflare account and no network: no metrics, and the placeholder
+  // `request.cf` instead of fetching the real one from workers.cloudflare.com.
   WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
   PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH ?? ""].join(delimiter),
 });
 
