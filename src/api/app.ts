@@ -16,6 +16,7 @@ import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
 import { accountIntegrations } from "./accounts/integrations/registry";
 import { profile } from "./accounts/profile";
+import { accountSlaPolicies } from "./accounts/sla-policies";
 import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
 import { agencyAccounts } from "./agency/accounts";
@@ -104,6 +105,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountChatWidgets);
   app.route("/api/v1/accounts", accountCampaigns);
   app.route("/api/v1/accounts", accountCannedResponses);
+  app.route("/api/v1/accounts", accountSlaPolicies);
   app.route("/api/v1/accounts", accountAutomationRules);
   app.route("/api/v1/widget", widgetConfig);
   app.route("/api/v1/widget", widgetSessions);

@@ -110,7 +110,7 @@ function codeForStatus(status: number): string {
 }
 
 /** Reusable OpenAPI response entries, so every route documents its error answers. */
-export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422)[]) =>
+export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422)[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -123,6 +123,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: "Missing or invalid access token",
   403: "The token's role may not do this",
   404: "Not found in the caller's scope",
+  405: "Not allowed for this resource",
   409: "Conflicts with the current state",
   413: "Body larger than the documented limit",
   415: "Body is not application/json",

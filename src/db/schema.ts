@@ -504,3 +504,23 @@ export const automationRules = sqliteTable(
   },
   (t) => [index("automation_rules_account_event_idx").on(t.accountId, t.eventName)],
 );
+
+/** Chatwoot's SLA policies: thresholds in seconds; once created, never changed (only deleted). */
+export const slaPolicies = sqliteTable(
+  "sla_policies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    firstResponseTimeThreshold: integer("first_response_time_threshold"),
+    nextResponseTimeThreshold: integer("next_response_time_threshold"),
+    resolutionTimeThreshold: integer("resolution_time_threshold"),
+    onlyDuringBusinessHours: integer("only_during_business_hours", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("sla_policies_account_name_unique").on(t.accountId, t.name)],
+);

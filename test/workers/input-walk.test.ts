@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
-import { createAutomationRule, createCannedResponse } from "./workflow-fixtures";
+import { createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 let operations: Operation[];
 let tokens: Record<Operation["surface"], string>;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   const definition = await addAttributeDefinition(t.admin.access_token, t.account.id);
   const widget = await createChatWidget(t.admin.access_token, t.account.id, { inbox_id: inbox.id });
   const cannedResponse = await createCannedResponse(t.admin.access_token, t.account.id);
+  const slaPolicy = await createSlaPolicy(t.admin.access_token, t.account.id);
   const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: t.agency.access_token,
@@ -53,6 +54,7 @@ beforeAll(async () => {
     custom_attribute_definition_id: definition.id,
     chat_widget_id: widget.id,
     canned_response_id: cannedResponse.id,
+    sla_policy_id: slaPolicy.id,
     automation_rule_id: automationRule.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,

@@ -16,7 +16,7 @@ import {
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
-import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse } from "./workflow-fixtures";
+import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
 
@@ -42,6 +42,7 @@ async function setUp() {
   const definition = await addAttributeDefinition(admin.access_token, account.id, { attribute_display_name: `${MARKER} attribute` });
   const widget = await createChatWidget(admin.access_token, account.id, { name: `${MARKER} widget`, inbox_id: inbox.id });
   const cannedResponse = await createCannedResponse(admin.access_token, account.id, { content: `${MARKER} canned response` });
+  const slaPolicy = await createSlaPolicy(admin.access_token, account.id, { name: `${MARKER} SLA` });
   const automationRule = await createAutomationRule(admin.access_token, account.id, { name: `${MARKER} rule` });
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: agency.access_token,
@@ -71,6 +72,7 @@ async function setUp() {
     definition,
     widget,
     cannedResponse,
+    slaPolicy,
     automationRule,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
@@ -100,6 +102,7 @@ const targetsOfA = () => ({
   custom_attribute_definition_id: a.definition.id,
   chat_widget_id: a.widget.id,
   canned_response_id: a.cannedResponse.id,
+  sla_policy_id: a.slaPolicy.id,
   automation_rule_id: a.automationRule.id,
   slot: "avatar",
   snapshot_id: a.snapshotId,

@@ -1,4 +1,4 @@
-// Builds canned responses and automation rules through the real APIs.
+// Builds canned responses, automation rules and SLA policies through the real APIs.
 import { call, expectStatus, unique } from "./helpers";
 
 export const cannedResponsesPath = (accountId: number) => `/api/v1/accounts/${accountId}/canned_responses`;
@@ -42,4 +42,13 @@ export async function createAutomationRule(adminToken: string, accountId: number
   });
   expectStatus(reply, 200);
   return reply.body as AutomationRule;
+}
+
+export async function createSlaPolicy(adminToken: string, accountId: number, input: Record<string, unknown> = {}) {
+  const reply = await call("POST", `/api/v1/accounts/${accountId}/sla_policies`, {
+    token: adminToken,
+    body: { name: unique("sla"), first_response_time_threshold: 3600, ...input },
+  });
+  expectStatus(reply, 201);
+  return reply.body.payload as { id: number; name: string };
 }
