@@ -3,6 +3,7 @@
 // headless Chromium against the whole platform running under `wrangler dev`.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { outboundSink } from "./test/support/outbound-sink";
 
 export const TEST_SECRETS = {
   PLATFORM_TOKEN: "test-platform-token",
@@ -18,6 +19,8 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              // The network, as the tests see it: recording hosts under *.sink.test, nothing else.
+              outboundService: outboundSink,
             },
           })),
         ],
