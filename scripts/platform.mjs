@@ -45,6 +45,13 @@ export function ensureDevVars() {
 }
 
 /**
+ * What makes a local installation local (see [vars] in wrangler.toml): webhooks and SMS may reach
+ * loopback and private addresses, the built-in sinks under /dev/sinks record what would be sent, and
+ * email goes to the outbox instead of Cloudflare's email binding.
+ */
+const LOCAL_DEV_VARS = ["ALLOW_PRIVATE_DESTINATIONS:true", "LOCAL_SINKS:true", "EMAIL_DELIVERY:outbox"].flatMap((pair) => ["--var", pair]);
+
+/**
  * @param {{ port: number, persistTo?: string, quiet?: boolean }} options
  *   persistTo: local state directory (default .wrangler/state, the one `npm run dev` keeps).
  */
@@ -56,7 +63,7 @@ export async function startPlatform({ port, persistTo, quiet = false }) {
 
   const child = spawn(
     WRANGLER[0],
-    [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist],
+    [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_DEV_VARS],
     { cwd: root, stdio: quiet ? ["ignore", "ignore", "pipe"] : "inherit", env: childEnv() },
   );
   // Quiet runs keep wrangler's errors, to show them if it fails to start.
