@@ -1,6 +1,7 @@
 /** D1 schema: the platform's configuration. Live conversation state lives in Durable Objects, not here. */
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { AUTOMATION_TRIGGERS } from "../domain/events";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp" })
@@ -483,7 +484,7 @@ export const cannedResponses = sqliteTable(
   (t) => [uniqueIndex("canned_responses_account_code_unique").on(t.accountId, t.shortCode)],
 );
 
-export const AUTOMATION_EVENTS = ["conversation_created", "conversation_updated", "message_created", "conversation_opened"] as const;
+export const AUTOMATION_EVENTS = AUTOMATION_TRIGGERS;
 
 /** Chatwoot's automation rules: an event, conditions joined by AND/OR, and ordered actions. */
 export const automationRules = sqliteTable(

@@ -156,7 +156,7 @@ export function conversationPayload(state: ConversationState, context: Conversat
     labels: state.labels,
     custom_attributes: state.customAttributes,
     additional_attributes: state.additionalAttributes,
-    muted: false,
+    muted: state.muted ?? false,
     snoozed_until: state.snoozedUntil,
     unread_count: context.unreadCount,
     agent_last_seen_at: state.agentLastSeenAt,

@@ -42,6 +42,8 @@ export type ConversationState = {
   assigneeLastSeenAt: number;
   firstReplyCreatedAt: number | null;
   waitingSince: number | null;
+  /** Muted (Chatwoot's mute): resolved, and the contact's new messages do not reopen it. Absent: not muted. */
+  muted?: boolean;
 };
 
 export type Attachment = {
@@ -72,8 +74,9 @@ export type MessageRecord = {
   updatedAt: number;
 };
 
-/** An incoming message wakes a resolved or snoozed conversation, as in Chatwoot. */
-export function statusAfterIncomingMessage(status: ConversationStatus): ConversationStatus {
+/** An incoming message wakes a resolved or snoozed conversation, as in Chatwoot, unless it is muted. */
+export function statusAfterIncomingMessage(status: ConversationStatus, muted = false): ConversationStatus {
+  if (muted) return status;
   return status === "resolved" || status === "snoozed" ? "open" : status;
 }
 

@@ -1,5 +1,7 @@
 /** The events a Conversation object publishes and /cable delivers, with who may receive each. */
-import type { ConversationState, MessageRecord } from "./conversation";
+import { type ConversationState, type MessageRecord, MessageType } from "./conversation";
+
+const MESSAGE_TYPE_ACTIVITY = MessageType.activity;
 
 export const CONVERSATION_EVENTS = [
   "conversation.created",
@@ -39,4 +41,97 @@ export function contactMayReceive(eventName: string, message: MessageRecord | un
   if (!CONTACT_EVENTS.has(eventName)) return false;
   if (message?.private || isPrivate) return false;
   return true;
+}
+
+// ---- The workflow side: what automation and webhooks hear of each event ------------------------
+
+/**
+ * Who caused a change. Automation's own changes carry their rule, so the rule runner leaves them
+ * alone; a macro acts as the user who runs it, as in Chatwoot.
+ */
+export type EventOrigin =
+  | { type: "contact" }
+  | { type: "user"; userId: number }
+  | { type: "automation"; ruleId: number }
+  | { type: "system" };
+
+/**
+ * The conversation attributes whose change is a `conversation_updated` (Chatwoot's list: team,
+ * assignee, status, snooze, custom attributes, labels, waiting since, first reply, priority).
+ * Last-seen times are not among them: reading a conversation changes nothing anyone listens for.
+ */
+const TRACKED_ATTRIBUTES = {
+  teamId: "team_id",
+  assigneeId: "assignee_id",
+  status: "status",
+  snoozedUntil: "snoozed_until",
+  customAttributes: "custom_attributes",
+  labels: "label_list",
+  waitingSince: "waiting_since",
+  firstReplyCreatedAt: "first_reply_created_at",
+  priority: "priority",
+} as const satisfies Partial<Record<keyof ConversationState, string>>;
+
+export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[keyof typeof TRACKED_ATTRIBUTES];
+export const TRACKED_ATTRIBUTE_NAMES = Object.values(TRACKED_ATTRIBUTES) as [TrackedAttribute, ...TrackedAttribute[]];
+
+/** The tracked attributes (Chatwoot's names) that differ between two states of a conversation. */
+export function changedAttributes(before: ConversationState, after: ConversationState): TrackedAttribute[] {
+  const changed: TrackedAttribute[] = [];
+  for (const [key, name] of Object.entries(TRACKED_ATTRIBUTES) as [keyof typeof TRACKED_ATTRIBUTES, TrackedAttribute][]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.push(name);
+  }
+  return changed;
+}
+
+/** Chatwoot's webhook event names (a webhook's `subscriptions`). */
+export const WEBHOOK_EVENTS = [
+  "conversation_created",
+  "conversation_status_changed",
+  "conversation_updated",
+  "message_created",
+  "message_updated",
+  "webwidget_triggered",
+  "contact_created",
+  "contact_updated",
+  "conversation_typing_on",
+  "conversation_typing_off",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const AUTOMATION_TRIGGERS = ["conversation_created", "conversation_updated", "message_created", "conversation_opened"] as const;
+export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
+
+/**
+ * What one stored conversation event means to automation and webhooks, as Chatwoot dispatches it:
+ * a new conversation; a message (activity messages are nobody's business); a status change, which
+ * is also `conversation_opened` when it opens; and any tracked attribute change, which is
+ * `conversation_updated`.
+ */
+export function workflowEventsOf(
+  name: ConversationEventName,
+  changed: readonly TrackedAttribute[],
+  status: ConversationState["status"],
+  message: Pick<MessageRecord, "messageType"> | null,
+): { automation: AutomationTrigger[]; webhooks: WebhookEvent[] } {
+  const automation: AutomationTrigger[] = [];
+  const webhooks: WebhookEvent[] = [];
+  if (name === "conversation.created") {
+    automation.push("conversation_created");
+    webhooks.push("conversation_created");
+  }
+  if (name === "message.created" && message && message.messageType !== MESSAGE_TYPE_ACTIVITY) {
+    automation.push("message_created");
+    webhooks.push("message_created");
+  }
+  if (name === "message.updated" && message && message.messageType !== MESSAGE_TYPE_ACTIVITY) webhooks.push("message_updated");
+  if (name !== "conversation.created" && changed.includes("status")) {
+    webhooks.push("conversation_status_changed");
+    if (status === "open") automation.push("conversation_opened");
+  }
+  if (name !== "conversation.created" && changed.length > 0) {
+    automation.push("conversation_updated");
+    webhooks.push("conversation_updated");
+  }
+  return { automation, webhooks };
 }

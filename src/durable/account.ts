@@ -723,6 +723,21 @@ export class Account extends DurableObject<Env> {
     return { ...payload, messages: await this.messagePayloads(row, page ?? []) };
   }
 
+  /**
+   * What the workflow engine needs of a conversation event: the conversation as agents see it now,
+   * and the event's message with its sender (read from the Conversation object by id).
+   */
+  async eventPayloads(displayId: number, messageId: number | null): Promise<{ conversation: ConversationPayload; message: MessagePayload | null } | null> {
+    const row = this.index.get(displayId);
+    if (!row) return null;
+    const [conversation] = await this.conversationPayloads([row]);
+    if (!conversation) return null;
+    if (messageId === null) return { conversation, message: null };
+    const stored = await conversationObject(this.env, this.accountId, displayId).message(messageId);
+    const [message] = stored ? await this.messagePayloads(row, [stored]) : [];
+    return { conversation, message: message ?? null };
+  }
+
   async listConversations(filter: ConversationFilter) {
     const { counts, conversations } = this.index.list(filter);
     return { counts, payload: await this.conversationPayloads(conversations) };

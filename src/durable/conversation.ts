@@ -2,8 +2,9 @@
  * Conversation Durable Object: one per conversation, addressed as `<accountId>:<displayId>`. It is
  * the source of truth for the conversation's messages (SQLite in the object) and state. Every change
  * is written together with an outbox entry; the outbox is published, in order, to the Account
- * object (index and fan-out) right away and again by alarm until it has been applied, so a change
- * that was stored is never lost to subscribers either.
+ * object (index and fan-out) and, for the events automation and webhooks hear of, to the `jobs`
+ * queue, right away and again by alarm until both took it, so a change that was stored is never
+ * lost to subscribers or to the workflow engine either.
  */
 import { DurableObject } from "cloudflare:workers";
 import { assigneeActivity, labelActivity, priorityActivity, statusActivity, teamActivity } from "../domain/activity";
@@ -21,7 +22,15 @@ import {
   statusAfterIncomingMessage,
   waitingSinceAfter,
 } from "../domain/conversation";
-import type { ConversationEvent, ConversationEventName } from "../domain/events";
+import {
+  changedAttributes,
+  type ConversationEvent,
+  type ConversationEventName,
+  type EventOrigin,
+  type TrackedAttribute,
+  workflowEventsOf,
+} from "../domain/events";
+import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
 import { accountObject } from "./account";
 import { remote } from "./remote";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
@@ -91,8 +100,20 @@ const toMessage = (row: MessageRow): MessageRecord => ({
   updatedAt: row.updated_at,
 });
 
-/** Who made a change: an agent (with the name activity messages show), the contact, or Parley itself. */
-export type Actor = { type: "user"; id: number; name: string } | { type: "system"; name: string };
+/** Who made a change: an agent (with the name activity messages show), an automation rule, or Parley itself. */
+export type Actor =
+  | { type: "user"; id: number; name: string }
+  | { type: "automation"; ruleId: number; name: string }
+  | { type: "system"; name: string };
+
+export function originOf(actor: Actor): EventOrigin {
+  if (actor.type === "user") return { type: "user", userId: actor.id };
+  if (actor.type === "automation") return { type: "automation", ruleId: actor.ruleId };
+  return { type: "system" };
+}
+
+const originOfSender = (sender: SenderRef): EventOrigin =>
+  sender?.type === "user" ? { type: "user", userId: sender.id } : sender?.type === "contact" ? { type: "contact" } : { type: "system" };
 
 export type NewMessage = {
   messageType: MessageTypeCode;
@@ -118,11 +139,47 @@ const PAGE_SIZE = 20;
 const AFTER_PAGE_SIZE = 100;
 const OUTBOX_RETRY_MS = 1_000;
 
-/** An outbox entry as stored: lastMessage is left out when it is the event's own message (or none, for an activity). */
-type StoredEvent = Omit<ConversationEvent, "seq" | "lastMessage"> & { lastMessage?: MessageRecord | null };
+/**
+ * An outbox entry as stored: lastMessage is left out when it is the event's own message (or none,
+ * for an activity). `origin` and `changed` say who caused it and which tracked attributes it changed,
+ * for automation and webhooks; entries written before they existed count as system changes of nothing.
+ */
+type StoredEvent = Omit<ConversationEvent, "seq" | "lastMessage"> & {
+  lastMessage?: MessageRecord | null;
+  origin?: EventOrigin;
+  changed?: TrackedAttribute[];
+};
+
+/** What the workflow engine is told about an event: a `conversation.event` job, or nothing when nobody listens for it. */
+function workflowJob(event: StoredEvent, seq: number): ConversationEventJob | null {
+  const message = event.message ?? null;
+  const { automation, webhooks } = workflowEventsOf(event.name, event.changed ?? [], event.state.status, message);
+  if (automation.length === 0 && webhooks.length === 0) return null;
+  return {
+    type: "conversation.event",
+    account_id: event.state.accountId,
+    display_id: event.state.displayId,
+    seq,
+    origin: event.origin ?? { type: "system" },
+    changed: event.changed ?? [],
+    message_id: message?.id ?? null,
+    automation,
+    webhooks,
+  };
+}
+
+/** An outbox entry waiting to be published: the event for the Account object and the job, if any, for the queue. */
+type PendingEvent = ConversationEvent & { job: ConversationEventJob | null };
 
 const lastMessageOf = (message: MessageRecord | undefined) =>
   message && message.messageType !== MessageType.activity ? message : null;
+
+function toPending(stored: StoredEvent, seq: number): PendingEvent {
+  const { origin: _origin, changed: _changed, lastMessage, ...event } = stored;
+  return { ...event, lastMessage: lastMessage !== undefined ? lastMessage : lastMessageOf(stored.message), seq, job: workflowJob(stored, seq) };
+}
+
+const SYSTEM: EventOrigin = { type: "system" };
 
 export class Conversation extends DurableObject<Env> {
   private flushing: Promise<unknown> = Promise.resolve();
@@ -133,7 +190,7 @@ export class Conversation extends DurableObject<Env> {
    */
   private state: ConversationState | null | undefined;
   private unread: { since: number; count: number } | null = null;
-  private pending: ConversationEvent[] | null = null;
+  private pending: PendingEvent[] | null = null;
   /**
    * Outbox entries up to `publishedThrough` were applied by the Account object. They leave the
    * table with the next write transaction rather than in a commit of their own; should this
@@ -223,31 +280,46 @@ export class Conversation extends DurableObject<Env> {
     return row ? toMessage(row) : null;
   }
 
-  /** Records an event in the outbox, in the same storage transaction as the change it describes. */
-  private record(name: ConversationEventName, state: ConversationState, message?: MessageRecord): number {
-    const stored: StoredEvent = { name, state, unreadCount: this.unreadCount(state), ...(message ? { message } : {}) };
+  /**
+   * Records an event in the outbox, in the same storage transaction as the change it describes:
+   * who caused it, and which tracked attributes it changed (`before` → `state`).
+   */
+  private record(
+    name: ConversationEventName,
+    state: ConversationState,
+    cause: { origin: EventOrigin; before?: ConversationState },
+    message?: MessageRecord,
+  ): number {
+    const changed = cause.before ? changedAttributes(cause.before, state) : [];
+    const stored: StoredEvent = {
+      name,
+      state,
+      unreadCount: this.unreadCount(state),
+      origin: cause.origin,
+      changed,
+      ...(message ? { message } : {}),
+    };
     const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;
-    this.pending?.push({ ...stored, lastMessage: lastMessageOf(message), seq });
+    this.pending?.push(toPending(stored, seq));
     return seq;
   }
 
   /** The outbox entries not yet published, oldest first. */
-  private pendingEvents(): ConversationEvent[] {
+  private pendingEvents(): PendingEvent[] {
     if (this.pending === null) {
       this.pending = this.sql
         .exec<{ seq: number; event: string }>("select seq, event from outbox where seq > ? order by seq", this.publishedThrough)
         .toArray()
-        .map((row) => {
-          const stored = JSON.parse(row.event) as StoredEvent;
-          return { ...stored, lastMessage: stored.lastMessage !== undefined ? stored.lastMessage : lastMessageOf(stored.message), seq: row.seq };
-        });
+        .map((row) => toPending(JSON.parse(row.event) as StoredEvent, row.seq));
     }
     return this.pending;
   }
 
   /**
-   * Publishes pending outbox entries to the Account object in order, one flush at a time. Returns
-   * the payloads the Account object built, by seq. On failure the alarm retries.
+   * Publishes pending outbox entries, one flush at a time: to the Account object in order and, at
+   * the same time, their workflow jobs to the queue. Returns the payloads the Account object built,
+   * by seq. On failure of either the alarm retries both: the Account object skips what it applied,
+   * and the workflow consumers skip what they handled.
    */
   private flush(): Promise<Map<number, MessagePayload | ConversationPayload | null>> {
     const run = this.flushing.then(async () => {
@@ -256,7 +328,11 @@ export class Conversation extends DurableObject<Env> {
       const state = events[0]?.state;
       if (!state) return published;
       try {
-        const results = await accountObject(this.env, state.accountId).applyConversationEvents(events);
+        const jobs = events.flatMap((event) => (event.job ? [event.job] : []));
+        const [results] = await Promise.all([
+          accountObject(this.env, state.accountId).applyConversationEvents(events.map(({ job: _job, ...event }) => event)),
+          jobs.length > 0 ? enqueueJobs(this.env.JOBS, jobs) : undefined,
+        ]);
         for (const result of results) published.set(result.seq, result.data);
         const last = events[events.length - 1]?.seq ?? 0;
         this.publishedThrough = Math.max(this.publishedThrough, last);
@@ -288,7 +364,7 @@ export class Conversation extends DurableObject<Env> {
       this.transact(() => {
         const reopened = { ...state, status: "open" as const, snoozedUntil: null };
         this.writeState(reopened);
-        this.record("conversation.status_changed", reopened);
+        this.record("conversation.status_changed", reopened, { origin: SYSTEM, before: state });
         this.addActivity(reopened, statusActivity("open", null, null));
       });
     } else {
@@ -302,12 +378,12 @@ export class Conversation extends DurableObject<Env> {
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /** Starts the conversation with the state its Account object reserved; starting twice is harmless. */
-  async start(seed: ConversationState): Promise<ConversationPayload | null> {
+  async start(seed: ConversationState, origin: EventOrigin): Promise<ConversationPayload | null> {
     const existing = this.readState();
     if (existing) return null;
     const seq = this.transact(() => {
       this.writeState(seed);
-      return this.record("conversation.created", seed);
+      return this.record("conversation.created", seed, { origin });
     });
     const published = await this.flush();
     return (published.get(seq) as ConversationPayload | undefined) ?? null;
@@ -368,17 +444,19 @@ export class Conversation extends DurableObject<Env> {
       null,
       nowSeconds(),
     );
-    this.record("message.created", state, message);
+    this.record("message.created", state, { origin: SYSTEM }, message);
   }
 
   /**
    * Adds a message. A retried send with the same echo_id returns the first message and changes
-   * nothing. An incoming message reopens a resolved or snoozed conversation.
+   * nothing. An incoming message reopens a resolved or snoozed conversation. `origin` is who caused
+   * it when that is not the sender (automation sends as nobody).
    */
   async addMessage(
     access: Access,
     input: NewMessage,
     sender: SenderRef,
+    origin: EventOrigin = originOfSender(sender),
   ): Promise<{ message: MessageRecord; payload: MessagePayload | null; created: boolean } | null> {
     const state = this.stateFor(access);
     if (!state) return null;
@@ -390,7 +468,7 @@ export class Conversation extends DurableObject<Env> {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
       const isAgentReply = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user";
-      const status = input.messageType === MessageType.incoming ? statusAfterIncomingMessage(state.status) : state.status;
+      const status = input.messageType === MessageType.incoming ? statusAfterIncomingMessage(state.status, state.muted) : state.status;
       const next: ConversationState = {
         ...state,
         status,
@@ -401,8 +479,10 @@ export class Conversation extends DurableObject<Env> {
         contactLastSeenAt: sender?.type === "contact" ? at : state.contactLastSeenAt,
       };
       this.writeState(next);
-      const seq = this.record("message.created", next, message);
-      if (status !== state.status) this.record("conversation.status_changed", next);
+      // The attribute changes (waiting since, first reply, status) count once: with the status change when there is one.
+      const statusChanged = status !== state.status;
+      const seq = this.record("message.created", next, statusChanged ? { origin } : { origin, before: state }, message);
+      if (statusChanged) this.record("conversation.status_changed", next, { origin, before: state });
       return { message, seq };
     });
     const published = await this.flush();
@@ -424,7 +504,7 @@ export class Conversation extends DurableObject<Env> {
       const row = this.sql
         .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), messageId)
         .one();
-      return this.record("message.updated", state, toMessage(row));
+      return this.record("message.updated", state, { origin: "sourceId" in access ? { type: "contact" } : SYSTEM }, toMessage(row));
     });
     const published = await this.flush();
     return (published.get(seq) as MessagePayload | undefined) ?? null;
@@ -440,6 +520,12 @@ export class Conversation extends DurableObject<Env> {
     this.transact(() => this.addActivity(state, content, agentsOnly));
     await this.flush();
     return true;
+  }
+
+  /** One message by id, for the workflow engine (which acts for the whole account). */
+  message(id: number): MessageRecord | null {
+    const row = this.sql.exec<MessageRow>("select * from messages where id = ?", id).toArray()[0];
+    return row ? toMessage(row) : null;
   }
 
   /** Up to 20 messages before `before` (or the latest), or up to 100 after `after`, oldest first; contacts never see private notes. */
@@ -472,6 +558,7 @@ export class Conversation extends DurableObject<Env> {
   private async change(
     access: Access,
     name: ConversationEventName,
+    origin: EventOrigin,
     update: (state: ConversationState) => ConversationState | null,
     activities: (before: ConversationState, after: ConversationState) => string[] = () => [],
   ): Promise<{ state: ConversationState; payload: ConversationPayload | null } | null> {
@@ -481,7 +568,7 @@ export class Conversation extends DurableObject<Env> {
       const next = update(state);
       if (!next) return null;
       this.writeState(next);
-      const seq = this.record(name, next);
+      const seq = this.record(name, next, { origin, before: state });
       for (const content of activities(state, next)) this.addActivity(next, content);
       return { seq, next };
     });
@@ -495,6 +582,7 @@ export class Conversation extends DurableObject<Env> {
     return this.change(
       access,
       "conversation.status_changed",
+      originOf(actor),
       (state) =>
         state.status === status && state.snoozedUntil === snoozedUntil
           ? null
@@ -503,10 +591,25 @@ export class Conversation extends DurableObject<Env> {
     );
   }
 
+  /** Chatwoot's mute: resolves the conversation and keeps the contact's messages from reopening it; unmuting changes only that. */
+  setMuted(access: Access, muted: boolean, actor: Actor) {
+    return this.change(
+      access,
+      muted ? "conversation.status_changed" : "conversation.updated",
+      originOf(actor),
+      (state) =>
+        (state.muted ?? false) === muted && (!muted || state.status === "resolved")
+          ? null
+          : { ...state, muted, ...(muted ? { status: "resolved" as const, snoozedUntil: null, waitingSince: null } : {}) },
+      (before, after) => (after.status !== before.status ? [statusActivity(after.status, actorName(actor), null)] : []),
+    );
+  }
+
   togglePriority(access: Access, priority: Priority | null, actor: Actor) {
     return this.change(
       access,
       "conversation.updated",
+      originOf(actor),
       (state) => (state.priority === priority ? null : { ...state, priority }),
       () => [priorityActivity(priority, actorName(actor))],
     );
@@ -516,6 +619,7 @@ export class Conversation extends DurableObject<Env> {
     return this.change(
       access,
       "assignee.changed",
+      originOf(actor),
       (state) => ((state.assigneeId ?? null) === (assignee?.id ?? null) ? null : { ...state, assigneeId: assignee?.id ?? null }),
       () => [assigneeActivity(assignee?.name ?? null, actorName(actor))],
     );
@@ -525,6 +629,7 @@ export class Conversation extends DurableObject<Env> {
     return this.change(
       access,
       "team.changed",
+      originOf(actor),
       (state) => ((state.teamId ?? null) === (team?.id ?? null) ? null : { ...state, teamId: team?.id ?? null }),
       () => [teamActivity(team?.name ?? null, previousTeamName, actorName(actor))],
     );
@@ -536,6 +641,7 @@ export class Conversation extends DurableObject<Env> {
     const result = await this.change(
       access,
       "conversation.updated",
+      originOf(actor),
       (state) => (sameSet(state.labels, wanted) ? null : { ...state, labels: wanted }),
       (before, after) =>
         labelActivity(
@@ -547,16 +653,18 @@ export class Conversation extends DurableObject<Env> {
     return result?.state.labels ?? null;
   }
 
-  async setCustomAttributes(access: Access, attributes: Record<string, unknown>): Promise<Record<string, unknown> | null> {
-    const result = await this.change(access, "conversation.updated", (state) => ({ ...state, customAttributes: attributes }));
+  /** Replaces the custom attributes; `origin` is the contact (widget, `>cs /set`), an agent or automation. */
+  async setCustomAttributes(access: Access, attributes: Record<string, unknown>, origin: EventOrigin): Promise<Record<string, unknown> | null> {
+    const result = await this.change(access, "conversation.updated", origin, (state) => ({ ...state, customAttributes: attributes }));
     return result?.state.customAttributes ?? null;
   }
 
   /** Marks the conversation seen by the agents or by the contact (which tells agents: conversation.read). */
   updateLastSeen(access: Access, who: "agent" | "assignee" | "contact") {
     const at = nowSeconds();
-    if (who === "contact") return this.change(access, "conversation.read", (state) => ({ ...state, contactLastSeenAt: at }));
-    return this.change(access, "conversation.updated", (state) => ({
+    if (who === "contact") return this.change(access, "conversation.read", { type: "contact" }, (state) => ({ ...state, contactLastSeenAt: at }));
+    // Agents reading change no tracked attribute: the event only updates their lists.
+    return this.change(access, "conversation.updated", SYSTEM, (state) => ({
       ...state,
       agentLastSeenAt: at,
       assigneeLastSeenAt: who === "assignee" ? at : state.assigneeLastSeenAt,

@@ -1,5 +1,27 @@
 /** The `jobs` queue's one message union. Every consumer parses with this schema and is idempotent. */
 import { z } from "zod";
+import { AUTOMATION_TRIGGERS, TRACKED_ATTRIBUTE_NAMES, WEBHOOK_EVENTS } from "../domain/events";
+
+const Id = z.number().int().positive();
+
+export const ConversationEventJob = z.object({
+  type: z.literal("conversation.event"),
+  account_id: Id,
+  display_id: Id,
+  seq: Id,
+  origin: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("contact") }),
+    z.object({ type: z.literal("user"), userId: Id }),
+    z.object({ type: z.literal("automation"), ruleId: Id }),
+    z.object({ type: z.literal("system") }),
+  ]),
+  /** Chatwoot's names of the tracked attributes the event changed. */
+  changed: z.array(z.enum(TRACKED_ATTRIBUTE_NAMES)),
+  message_id: Id.nullable(),
+  automation: z.array(z.enum(AUTOMATION_TRIGGERS)),
+  webhooks: z.array(z.enum(WEBHOOK_EVENTS)),
+});
+export type ConversationEventJob = z.infer<typeof ConversationEventJob>;
 
 export const JobMessage = z.discriminatedUnion("type", [
   /** Remove a deleted sub-account's media (R2) and live state (Durable Objects). */
@@ -10,6 +32,11 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("inbox.purge"), account_id: z.number().int().positive(), inbox_id: z.number().int().positive() }),
   /** Load a snapshot into one target sub-account: the snapshot_loads row says which and how. */
   z.object({ type: z.literal("snapshot.load"), load_id: z.number().int().positive() }),
+  /**
+   * A conversation event for the workflow engine (automation rules, webhooks, notifications), sent
+   * by its Conversation object once it is stored; `seq` makes it unique within the conversation.
+   */
+  ConversationEventJob,
 ]);
 export type JobMessage = z.infer<typeof JobMessage>;
 

@@ -535,6 +535,7 @@ accountConversations.openapi(
     const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).setCustomAttributes(
       { inboxIds: viewer.inboxIds },
       custom_attributes,
+      { type: "user", userId: userOf(c).id },
     );
     if (!result) throw notFound("Conversation");
     return c.json({ custom_attributes: result }, 200);

@@ -97,7 +97,7 @@ publicConversations.openapi(
       status: "open",
     });
     if (!seed) throw notFound("Contact");
-    await conversationObject(c.env, ref.accountId, seed.displayId).start(seed);
+    await conversationObject(c.env, ref.accountId, seed.displayId).start(seed, { type: "contact" });
     const conversation = await account.sessionConversation(ref.access.inboxId, ref.access.sourceId, seed.displayId);
     if (!conversation) throw new Error("conversation was not indexed after starting");
     return c.json(conversation, 200);

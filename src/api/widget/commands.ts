@@ -70,7 +70,7 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
   const setConversationAttribute = async (key: string, value: string) => {
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
-    await conversation.setCustomAttributes(access, { ...state.customAttributes, [key]: value });
+    await conversation.setCustomAttributes(access, { ...state.customAttributes, [key]: value }, { type: "contact" });
   };
   switch (command.kind) {
     case "field": {

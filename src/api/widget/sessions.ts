@@ -133,7 +133,7 @@ widgetSessions.openapi(
     });
     if (!seed) throw notFound("Contact");
     const conversation = conversationObject(c.env, inbox.accountId, seed.displayId);
-    await conversation.start(seed);
+    await conversation.start(seed, { type: "contact" });
     if (campaign) {
       await conversation.addMessage(
         { inboxId: inbox.id, sourceId },
@@ -239,7 +239,7 @@ widgetSessions.openapi(
     const conversation = conversationObject(c.env, accountId, input.conversation_id);
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
-    const attributes = await conversation.setCustomAttributes(access, { ...state.customAttributes, ...input.custom_attributes });
+    const attributes = await conversation.setCustomAttributes(access, { ...state.customAttributes, ...input.custom_attributes }, { type: "contact" });
     return c.json({ custom_attributes: attributes ?? {} }, 200);
   },
 );
