@@ -28,6 +28,19 @@ describe("Application API: SLA policies", () => {
     expect(reply.body.error.details[0].message).toBe("Set at least one threshold.");
   });
 
+  it("accepts thresholds from one second to a year, and nothing shorter, longer or fractional", async () => {
+    const t = await tenant();
+    const short = await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: "Two seconds", first_response_time_threshold: 2 } });
+    expectStatus(short, 201);
+    expect(short.body.payload.first_response_time_threshold).toBe(2);
+    expectStatus(await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: "A year", resolution_time_threshold: 366 * 24 * 3600 } }), 201);
+    for (const threshold of [0, -1, 1.5, 366 * 24 * 3600 + 1]) {
+      const reply = await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: `Bad ${threshold}`, next_response_time_threshold: threshold } });
+      expectStatus(reply, 422);
+      expect(reply.body.error.details[0].field).toBe("next_response_time_threshold");
+    }
+  });
+
   it("refuses a second policy with the same name", async () => {
     const t = await tenant();
     await createSlaPolicy(t.admin.access_token, t.account.id, { name: "Gold" });
