@@ -25,9 +25,11 @@ import {
 } from "../domain/chatwoot-payloads";
 import type { ConversationState, MessageRecord } from "../domain/conversation";
 import { type ConversationEvent, contactMayReceive } from "../domain/events";
+import { type Candidate, type NotificationRecipients, type NotificationType, notificationRecipients } from "../domain/notifications";
 import { contactPubsubToken, sameToken } from "../domain/tokens";
 import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, type ContactSort } from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
+import { NOTIFICATION_MIGRATIONS, type NotificationRecord, NotificationStore } from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
 import { remote } from "./remote";
 import { type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
@@ -66,18 +68,23 @@ export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 
 type Cached<T> = { value: T; at: number };
 
+/** The object's SQLite schema: each store's migrations, in the order they were added (append only). */
+const ACCOUNT_MIGRATIONS = [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS, ...NOTIFICATION_MIGRATIONS];
+
 export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
   private readonly index: ConversationIndex;
+  private readonly notifications: NotificationStore;
   private readonly userCache = new Map<number, Cached<UserSummary | null>>();
   private readonly teamCache = new Map<number, Cached<TeamSummary | null>>();
   private channelCache: Cached<Map<number, ChannelName>> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrateSqlite(ctx.storage.sql, [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS]);
+    migrateSqlite(ctx.storage.sql, ACCOUNT_MIGRATIONS);
     this.contacts = new ContactStore(ctx.storage.sql);
     this.index = new ConversationIndex(ctx.storage.sql);
+    this.notifications = new NotificationStore(ctx.storage.sql);
   }
 
   private get accountId(): number {
@@ -451,45 +458,116 @@ export class Account extends DurableObject<Env> {
     return results;
   }
 
+  // ---- notifications --------------------------------------------------------------------------
+
   /**
-   * Sends notification.created about a conversation to the account's users who can see it: one
-   * user, the agents of one inbox (and the administrators), or everyone. Returns how many sockets
-   * it reached.
+   * Stores a notification about a conversation for each user `to` names who can see it (one user,
+   * several, the agents of one inbox and the administrators, or everyone), then sends each of them
+   * notification.created. A repeated `key` stores and sends nothing for users who already have it.
+   * Returns how many notifications were stored.
    */
   async notify(input: {
+    key?: string;
     displayId: number;
-    notificationType: "conversation_notify" | "conversation_mention";
+    notificationType: NotificationType;
     title: string;
-    to: { userId: number } | { inboxId: number } | "everyone";
+    to: NotificationRecipients;
   }): Promise<number> {
     const row = this.index.get(input.displayId);
-    const [conversation] = row ? await this.conversationPayloads([row]) : [];
-    if (!row || !conversation) return 0;
-    const data = {
-      id: Date.now(),
-      notification_type: input.notificationType,
-      primary_actor_type: "Conversation",
-      primary_actor_id: input.displayId,
-      primary_actor: conversation,
-      read_at: null,
-      secondary_actor: null,
-      created_at: nowSeconds(),
-      account_id: this.accountId,
-      push_message_title: input.title,
-    };
-    const frame = JSON.stringify({ event: "notification.created", data });
-    let reached = 0;
+    if (!row) return 0;
+    const userIds = notificationRecipients(input.to, await this.notificationCandidates(row.state.inboxId, input.to));
+    if (userIds.length === 0) return 0;
+    const created = this.ctx.storage.transactionSync(() =>
+      this.notifications.create(userIds, {
+        key: input.key ?? null,
+        notificationType: input.notificationType,
+        displayId: input.displayId,
+        title: input.title,
+        createdAt: nowSeconds(),
+      }),
+    );
+    if (created.length === 0) return 0;
+    const [conversation] = await this.conversationPayloads([row]);
+    const frames = new Map(
+      created.map((record) => [record.userId, JSON.stringify({ event: "notification.created", data: this.notificationPayload(record, conversation ?? null) })]),
+    );
+    await this.ctx.storage.sync();
     for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
-      const to = input.to;
-      const wanted =
-        to === "everyone" ||
-        ("userId" in to && subscriber.userId === to.userId) ||
-        ("inboxId" in to && (subscriber.inboxIds === null || subscriber.inboxIds.includes(to.inboxId)));
-      if (!wanted || !this.canSee(subscriber, row.state)) continue;
-      sendRaw(ws, subscriber.identifier, frame);
-      reached++;
+      const frame = frames.get(subscriber.userId);
+      if (frame) sendRaw(ws, subscriber.identifier, frame);
     }
-    return reached;
+    return created.length;
+  }
+
+  /** The account's users who might receive a notification, with what decides whether they see the conversation. */
+  private async notificationCandidates(conversationInboxId: number, to: NotificationRecipients): Promise<Candidate[]> {
+    const named = to === "everyone" || "inboxId" in to ? null : JSON.stringify("userId" in to ? [to.userId] : to.userIds);
+    const targetInboxId = typeof to === "object" && "inboxId" in to ? to.inboxId : null;
+    const rows = await this.env.DB.prepare(
+      `select au.user_id, au.role,
+         exists(select 1 from inbox_members im where im.inbox_id = ? and im.user_id = au.user_id) as sees,
+         exists(select 1 from inbox_members im where im.inbox_id = ? and im.user_id = au.user_id) as in_target
+       from account_users au
+       where au.account_id = ? and (? is null or au.user_id in (select value from json_each(?)))`,
+    )
+      .bind(conversationInboxId, targetInboxId, this.accountId, named, named)
+      .all<{ user_id: number; role: "administrator" | "agent"; sees: number; in_target: number }>();
+    return rows.results.map((r) => ({ userId: r.user_id, role: r.role, seesConversation: r.sees === 1, inTargetInbox: r.in_target === 1 }));
+  }
+
+  /** Chatwoot's notification payload (`push_event_data`); `conversation` is null when the viewer no longer sees it. */
+  private notificationPayload(record: NotificationRecord, conversation: ConversationPayload | null) {
+    return {
+      id: record.id,
+      notification_type: record.notificationType,
+      push_message_title: record.title,
+      primary_actor_type: "Conversation" as const,
+      primary_actor_id: record.displayId,
+      primary_actor: conversation,
+      read_at: record.readAt === null ? null : new Date(record.readAt * 1000).toISOString(),
+      secondary_actor: null,
+      user_id: record.userId,
+      created_at: record.createdAt,
+      last_activity_at: record.createdAt,
+      snoozed_until: null,
+      account_id: this.accountId,
+    };
+  }
+
+  private async notificationPayloads(records: NotificationRecord[], viewer: Viewer & { kind: "user" }) {
+    const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) =>
+      this.conversationState(displayId, viewer) ? (this.index.get(displayId) ?? []) : [],
+    );
+    const payloads = await this.conversationPayloads(rows);
+    const byDisplayId = new Map(payloads.map((payload) => [payload.id, payload]));
+    return records.map((record) => this.notificationPayload(record, byDisplayId.get(record.displayId) ?? null));
+  }
+
+  /** A page of the viewer's notifications, newest first, with Chatwoot's counts. */
+  async listNotifications(viewer: Viewer & { kind: "user" }, page: number, perPage: number) {
+    const { records, count, unreadCount } = this.notifications.page(viewer.userId, page, perPage);
+    return { count, unreadCount, payload: await this.notificationPayloads(records, viewer) };
+  }
+
+  unreadNotificationCount(userId: number): number {
+    return this.notifications.unreadCount(userId);
+  }
+
+  /** Marks the user's notifications read: all of them, or those about one conversation. */
+  readAllNotifications(userId: number, displayId: number | null): number {
+    return this.notifications.markAllRead(userId, displayId, nowSeconds());
+  }
+
+  /** Marks one of the viewer's notifications read or unread; null when it is not theirs. */
+  async markNotification(viewer: Viewer & { kind: "user" }, id: number, read: boolean) {
+    const record = this.notifications.setReadAt(viewer.userId, id, read ? nowSeconds() : null);
+    if (!record) return null;
+    const [payload] = await this.notificationPayloads([record], viewer);
+    return payload ?? null;
+  }
+
+  deleteNotification(userId: number, id: number): boolean {
+    return this.notifications.delete(userId, id);
   }
 
   /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
@@ -812,7 +890,7 @@ export class Account extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.
-    migrateSqlite(this.ctx.storage.sql, [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS]);
+    migrateSqlite(this.ctx.storage.sql, ACCOUNT_MIGRATIONS);
   }
 }
 

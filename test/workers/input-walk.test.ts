@@ -1,10 +1,17 @@
 // Sends bad input to every documented route with a valid token: never a 500, always the error shape.
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
+import { accountObject } from "../../src/durable/account";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
 import { createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
+
+/** A notification of the user's about the conversation, so `notification_id` names a real one. */
+async function notificationOf(accountId: number, user: { id: number; access_token: string }, displayId: number): Promise<number> {
+  await accountObject(env, accountId).notify({ displayId, notificationType: "conversation_notify", title: "Walk", to: { userId: user.id } });
+  return (await call("GET", `/api/v1/accounts/${accountId}/notifications`, { token: user.access_token })).body.data.payload[0].id;
+}
 
 let operations: Operation[];
 let tokens: Record<Operation["surface"], string>;
@@ -59,6 +66,7 @@ beforeAll(async () => {
     slot: "avatar",
     snapshot_id: snapshot.body.id,
     load_id: load.body.loads[0].id,
+    notification_id: await notificationOf(t.account.id, t.admin, session.conversation.id),
   };
 });
 

@@ -1,6 +1,8 @@
 // Walks every documented route with tokens from another agency, another account and the weaker
 // role, and checks that none of them reads or changes what it must not.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { accountObject } from "../../src/durable/account";
 import {
   call,
   createAccount,
@@ -55,6 +57,13 @@ async function setUp() {
     body: { account_ids: [sibling.id], dry_run: true },
   });
   expectStatus(load, 202);
+  await accountObject(env, account.id).notify({
+    displayId: session.conversation.id,
+    notificationType: "conversation_notify",
+    title: `${MARKER} notification`,
+    to: { userId: admin.id },
+  });
+  const notifications = (await call("GET", `/api/v1/accounts/${account.id}/notifications`, { token: admin.access_token })).body.data;
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -79,6 +88,7 @@ async function setUp() {
     auditEntries,
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
+    notifications,
   };
 }
 
@@ -107,6 +117,7 @@ const targetsOfA = () => ({
   slot: "avatar",
   snapshot_id: a.snapshotId,
   load_id: a.loadId,
+  notification_id: a.notifications.payload[0].id,
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -232,6 +243,7 @@ describe("tenant isolation, walked over every documented route", () => {
     expectStatus(await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}`, agency), 200);
     const loads = await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}/loads`, agency);
     expect(loads.body.payload.map((load: { id: number }) => load.id)).toEqual([a.loadId]);
+    expect((await call("GET", `/api/v1/accounts/${a.account.id}/notifications`, admin)).body.data).toEqual(a.notifications);
     const log = await call("GET", `/api/v1/accounts/${a.account.id}/audit_logs`, admin);
     // account created, administrator and agent invited, inboxes, team and campaign created
     expect(log.body.total_entries).toBe(a.auditEntries);

@@ -16,6 +16,7 @@ import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
+import { notifyMentions } from "../mentions";
 import { checkContentAttributes, ContentTypeSchema, multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { BodyId, Id, idParams } from "../schemas";
 import { userSecurity } from "./profile";
@@ -267,6 +268,12 @@ accountConversations.openapi(
       outgoing ? { type: "user", id: user.id } : { type: "contact" },
     );
     if (!result) throw notFound("Conversation");
+    if (outgoing && input.private && rendered) {
+      // The note is stored whatever happens to its notifications.
+      await notifyMentions(c.env, { accountId, displayId: conversation_id, messageId: result.message.id, content: rendered, author: user }).catch(
+        (error: unknown) => console.error("mention notifications failed", error),
+      );
+    }
     if (result.payload) return c.json(result.payload, 200);
     const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: result.message.id + 1, after: null });
     return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
@@ -595,4 +602,3 @@ accountConversations.openapi(
     return c.json({}, 200);
   },
 );
-

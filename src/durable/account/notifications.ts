@@ -1,0 +1,145 @@
+/** The Account object's notifications for its users (SQLite in the object): a bounded history per user. */
+import type { NotificationType } from "../../domain/notifications";
+
+export const NOTIFICATION_MIGRATIONS = [
+  `create table notifications (
+     id integer primary key autoincrement,
+     user_id integer not null,
+     notification_type text not null,
+     display_id integer not null,
+     title text not null,
+     key text,
+     read_at integer,
+     created_at integer not null
+   );
+   create unique index notifications_user_key on notifications(user_id, key) where key is not null;
+   create index notifications_user on notifications(user_id, id);
+   create index notifications_user_unread on notifications(user_id, read_at);`,
+];
+
+/** How many notifications each user keeps; older ones are deleted as new ones arrive. */
+export const NOTIFICATIONS_KEPT_PER_USER = 1000;
+
+type NotificationRow = {
+  id: number;
+  user_id: number;
+  notification_type: string;
+  display_id: number;
+  title: string;
+  key: string | null;
+  read_at: number | null;
+  created_at: number;
+};
+
+export type NotificationRecord = {
+  id: number;
+  userId: number;
+  notificationType: NotificationType;
+  displayId: number;
+  title: string;
+  /** Unix seconds, or null while unread. */
+  readAt: number | null;
+  createdAt: number;
+};
+
+const toRecord = (row: NotificationRow): NotificationRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  notificationType: row.notification_type as NotificationType,
+  displayId: row.display_id,
+  title: row.title,
+  readAt: row.read_at,
+  createdAt: row.created_at,
+});
+
+export class NotificationStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /**
+   * Stores one notification per user; a user who already has one with this `key` gets nothing new.
+   * Returns the notifications created. Each user's history is then cut to the newest ones kept.
+   */
+  create(
+    userIds: number[],
+    input: { key: string | null; notificationType: NotificationType; displayId: number; title: string; createdAt: number },
+  ): NotificationRecord[] {
+    const created: NotificationRecord[] = [];
+    for (const userId of userIds) {
+      const row = this.sql
+        .exec<NotificationRow>(
+          `insert or ignore into notifications (user_id, notification_type, display_id, title, key, created_at)
+           values (?, ?, ?, ?, ?, ?) returning *`,
+          userId,
+          input.notificationType,
+          input.displayId,
+          input.title,
+          input.key,
+          input.createdAt,
+        )
+        .toArray()[0];
+      if (!row) continue;
+      created.push(toRecord(row));
+      this.sql.exec(
+        `delete from notifications where user_id = ? and id <= coalesce(
+           (select id from notifications where user_id = ? order by id desc limit 1 offset ?), 0)`,
+        userId,
+        userId,
+        NOTIFICATIONS_KEPT_PER_USER,
+      );
+    }
+    return created;
+  }
+
+  /** A page of the user's notifications, newest first, with the totals Chatwoot's list shows. */
+  page(userId: number, page: number, perPage: number) {
+    const records = this.sql
+      .exec<NotificationRow>(
+        "select * from notifications where user_id = ? order by id desc limit ? offset ?",
+        userId,
+        perPage,
+        (page - 1) * perPage,
+      )
+      .toArray()
+      .map(toRecord);
+    const { count, unread } = this.sql
+      .exec<{ count: number; unread: number }>(
+        "select count(*) as count, coalesce(sum(read_at is null), 0) as unread from notifications where user_id = ?",
+        userId,
+      )
+      .one();
+    return { records, count, unreadCount: unread };
+  }
+
+  unreadCount(userId: number): number {
+    return this.sql
+      .exec<{ unread: number }>("select count(*) as unread from notifications where user_id = ? and read_at is null", userId)
+      .one().unread;
+  }
+
+  /** Marks every unread notification of the user read (only those about one conversation when `displayId` is set). */
+  markAllRead(userId: number, displayId: number | null, at: number): number {
+    return this.sql.exec(
+      `update notifications set read_at = ? where user_id = ? and read_at is null ${displayId === null ? "" : "and display_id = ?"}`,
+      ...(displayId === null ? [at, userId] : [at, userId, displayId]),
+    ).rowsWritten;
+  }
+
+  /** Marks one of the user's notifications read (`at`) or unread (null); null when the user has no such notification. */
+  setReadAt(userId: number, id: number, at: number | null): NotificationRecord | null {
+    const row = this.sql
+      .exec<NotificationRow>(
+        // Marking read again keeps the first read time.
+        "update notifications set read_at = case when ? is null then null else coalesce(read_at, ?) end where id = ? and user_id = ? returning *",
+        at,
+        at,
+        id,
+        userId,
+      )
+      .toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
+  delete(userId: number, id: number): boolean {
+    return this.sql.exec("delete from notifications where id = ? and user_id = ?", id, userId).rowsWritten > 0;
+  }
+}
