@@ -1,7 +1,7 @@
 /** Typed queries that several surfaces share, so each rule lives in one place. */
 import { and, type Column, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { inboxes, inboxMembers } from "./schema";
+import { accountUsers, inboxes, inboxMembers, type Role, users } from "./schema";
 
 /** The account's inboxes an agent belongs to (administrators see every inbox and need no list). */
 export async function agentInboxIds(db: Database, accountId: number, userId: number): Promise<number[]> {
@@ -23,3 +23,27 @@ export async function agentInboxIds(db: Database, accountId: number, userId: num
  */
 export const inJsonList = (column: Column, values: readonly (number | string)[]): SQL =>
   sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
+
+/**
+ * A member of the account who may be given a conversation of `inboxId`: an administrator, or an
+ * agent of that inbox (Chatwoot's rule for assignments by hand, by automation and by macros).
+ */
+export async function assignableAgent(
+  db: Database,
+  accountId: number,
+  userId: number,
+  inboxId: number,
+): Promise<{ id: number; name: string; email: string; role: Role } | null> {
+  const [agent] = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: accountUsers.role })
+    .from(accountUsers)
+    .innerJoin(users, eq(users.id, accountUsers.userId))
+    .where(and(eq(accountUsers.accountId, accountId), eq(accountUsers.userId, userId)));
+  if (!agent) return null;
+  if (agent.role === "administrator") return agent;
+  const [member] = await db
+    .select({ userId: inboxMembers.userId })
+    .from(inboxMembers)
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId)));
+  return member ? agent : null;
+}

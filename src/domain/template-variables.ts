@@ -21,7 +21,7 @@ export function templateContextFor(
   conversation: Pick<ConversationPayload, "id" | "custom_attributes"> & {
     meta: { sender: Pick<ContactPayload, "id" | "name" | "email" | "phone_number" | "custom_attributes"> };
   },
-  agent: { id: number; name: string; email: string },
+  agent: { id: number; name: string; email: string } | null,
 ): TemplateContext {
   const contact = conversation.meta.sender;
   return {
@@ -33,7 +33,7 @@ export function templateContextFor(
       phone_number: contact.phone_number,
       custom_attributes: contact.custom_attributes,
     },
-    agent: { id: agent.id, name: agent.name, email: agent.email },
+    ...(agent ? { agent: { id: agent.id, name: agent.name, email: agent.email } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, createTeam, expectStatus, tenant } from "./helpers";
 import { addAttributeDefinition, definitionsPath } from "./widget-fixtures";
-import { automationRulesPath, createAutomationRule } from "./workflow-fixtures";
+import { automationRulesPath, createAutomationRule, createSlaPolicy } from "./workflow-fixtures";
 
 type AuditEntry = { action: string; auditable_type: string; auditable_id: number; audited_changes: Record<string, unknown> };
 type Issue = { field: string; message: string; code: string };
@@ -339,17 +339,19 @@ describe("automation rule actions", () => {
     ]);
   });
 
-  it("refuses attachments and SLAs, which Parley cannot hold yet", async () => {
+  it("refuses attachments, which rules cannot hold yet, and SLA policies of other accounts", async () => {
     const t = await tenant();
+    const other = await tenant();
+    const policy = await createSlaPolicy(other.admin.access_token, other.account.id);
     const issues = await createIssues(t, {
       actions: [
         { action_name: "send_attachment", action_params: [1] },
-        { action_name: "add_sla", action_params: [1] },
+        { action_name: "add_sla", action_params: [policy.id] },
       ],
     });
     expect(issues.map((issue) => [issue.field, issue.code])).toEqual([
       ["actions.0.action_name", "not_available"],
-      ["actions.1.action_name", "not_available"],
+      ["actions.1.action_params", "not_found"],
     ]);
   });
 });

@@ -1,21 +1,20 @@
 /**
  * Application API: the account's automation rules (Chatwoot's /api/v1/accounts/:account_id/automation_rules):
  * an event, conditions joined by AND/OR, and the actions to take. Administrators only. Which
- * attributes each event may test and how lives in `src/domain/automation-conditions.ts`; running
- * the rules is not part of this router.
+ * attributes each event may test and how lives in `src/domain/automation-conditions.ts`, the actions
+ * in `../conversation-actions.ts`; the rules run in `src/jobs/automation.ts`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { ATTRIBUTE_MODELS, AUTOMATION_EVENTS, accountUsers, automationRules, customAttributeDefinitions, teams } from "../../db/schema";
+import { ATTRIBUTE_MODELS, AUTOMATION_EVENTS, AUTOMATION_RUN_STATUSES, automationRules, automationRuns, customAttributeDefinitions } from "../../db/schema";
 import { type AutomationCondition, checkConditions, FILTER_OPERATORS, QUERY_OPERATORS } from "../../domain/automation-conditions";
-import { PRIORITIES } from "../../domain/conversation";
 import { accountAuditEntry, changedFields } from "../audit";
+import { type AutomationAction, AutomationActionInput, checkActions, invalidBody } from "../conversation-actions";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, type FieldIssue, notFound } from "../errors";
-import { BodyId, idParams, Name, optionalText } from "../schemas";
-import { Label } from "./conversations";
+import { idParams, iso, Name, offsetOf, optionalText, PageQuery, pageOf, Timestamp } from "../schemas";
 import { userSecurity } from "./profile";
 
 const tags = ["Application: automation rules"];
@@ -48,48 +47,13 @@ const ConditionInput = z
   .strict()
   .openapi("AutomationConditionInput");
 
-const noParams = z.tuple([]).default([]);
-const action = <N extends string, P extends z.ZodType>(name: N, params: P) =>
-  z.object({ action_name: z.literal(name), action_params: params }).strict();
-
-const EmailList = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  .refine((list) => list.split(",").every((email) => /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email.trim())), "Expected email addresses separated by commas.");
-
-const ActionInput = z
-  .discriminatedUnion("action_name", [
-    action("assign_agent", z.tuple([z.union([BodyId, z.literal("nil")])]).openapi({ description: "[user_id], or [\"nil\"] to unassign" })),
-    action("assign_team", z.tuple([BodyId]).openapi({ description: "[team_id]" })),
-    action("add_label", z.array(Label).min(1).max(100)),
-    action("remove_label", z.array(Label).min(1).max(100)),
-    action(
-      "send_email_to_team",
-      z.tuple([z.object({ team_ids: z.array(BodyId).min(1).max(100), message: z.string().trim().min(1).max(10_000) }).strict()]),
-    ),
-    action("send_email_transcript", z.tuple([EmailList]).openapi({ description: "[\"a@example.com, b@example.com\"]" })),
-    action("mute_conversation", noParams),
-    action("snooze_conversation", noParams),
-    action("resolve_conversation", noParams),
-    action("open_conversation", noParams),
-    action("change_priority", z.tuple([z.enum(PRIORITIES).nullable()])),
-    action("send_webhook_event", z.tuple([z.url({ protocol: /^https?$/ }).max(2048)])),
-    action("send_attachment", z.array(BodyId).min(1).max(15).openapi({ description: "Not available yet: answers 422" })),
-    action("send_message", z.tuple([z.string().trim().min(1).max(150_000)]).openapi({ description: "[text]; may use template variables" })),
-    action("add_sla", z.tuple([BodyId]).openapi({ description: "Not available yet: answers 422" })),
-  ])
-  .openapi("AutomationActionInput");
-type AutomationAction = z.infer<typeof ActionInput>;
-
 const RuleInput = z
   .object({
     name: Name.openapi({ example: "Refund requests to billing" }),
     description: optionalText(1000),
     event_name: z.enum(AUTOMATION_EVENTS),
     conditions: z.array(ConditionInput).min(1).max(50),
-    actions: z.array(ActionInput).min(1).max(50),
+    actions: z.array(AutomationActionInput).min(1).max(50),
     active: z.boolean().optional().openapi({ description: "false pauses the rule" }),
   })
   .strict()
@@ -155,7 +119,7 @@ async function accountRule(c: Context<AppEnv>, id: number): Promise<RuleRow> {
 
 // ---- Checks across fields and against the account -------------------------------------------------
 
-const invalid = (issues: FieldIssue[]) => new ApiError(422, "validation_failed", "The request body is not valid.", issues);
+const invalid = invalidBody;
 
 /** The conditions as stored, or 422 naming each condition (by index) that the event or the account's attributes rule out. */
 async function checkedConditions(c: Context<AppEnv>, event: RuleRow["eventName"], conditions: AutomationCondition[]) {
@@ -172,52 +136,6 @@ async function checkedConditions(c: Context<AppEnv>, event: RuleRow["eventName"]
     throw invalid(checked.issues.map((issue) => ({ field: `conditions.${issue.index}.${issue.field}`, message: issue.message, code: issue.code })));
   }
   return checked.conditions;
-}
-
-/** 422 naming each action (by index) that Parley cannot take yet or that names a user or team outside the account. */
-async function checkActions(c: Context<AppEnv>, actions: AutomationAction[]) {
-  const accountId = c.var.membership.accountId;
-  const userIds = new Set<number>();
-  const teamIds = new Set<number>();
-  for (const entry of actions) {
-    if (entry.action_name === "assign_agent" && entry.action_params[0] !== "nil") userIds.add(entry.action_params[0]);
-    if (entry.action_name === "assign_team") teamIds.add(entry.action_params[0]);
-    if (entry.action_name === "send_email_to_team") for (const id of entry.action_params[0].team_ids) teamIds.add(id);
-  }
-  const db = c.var.db;
-  const [members, accountTeams] = await Promise.all([
-    userIds.size === 0
-      ? []
-      : db.select({ id: accountUsers.userId }).from(accountUsers).where(and(eq(accountUsers.accountId, accountId), inArray(accountUsers.userId, [...userIds]))),
-    teamIds.size === 0 ? [] : db.select({ id: teams.id }).from(teams).where(and(eq(teams.accountId, accountId), inArray(teams.id, [...teamIds]))),
-  ]);
-  const knownUsers = new Set(members.map((member) => member.id));
-  const knownTeams = new Set(accountTeams.map((team) => team.id));
-  const issues: FieldIssue[] = [];
-  for (const [index, entry] of actions.entries()) {
-    const issue = (field: string, message: string, code: string) => issues.push({ field: `actions.${index}.${field}`, message, code });
-    switch (entry.action_name) {
-      case "send_attachment":
-        issue("action_name", "Automation rules cannot hold files yet.", "not_available");
-        break;
-      case "add_sla":
-        issue("action_name", "There are no SLA policies yet.", "not_available");
-        break;
-      case "assign_agent": {
-        const [userId] = entry.action_params;
-        if (userId !== "nil" && !knownUsers.has(userId)) issue("action_params", `User ${userId} is not a member of this account.`, "not_found");
-        break;
-      }
-      case "assign_team":
-      case "send_email_to_team": {
-        const ids = entry.action_name === "assign_team" ? entry.action_params : entry.action_params[0].team_ids;
-        const unknown = ids.filter((id) => !knownTeams.has(id));
-        if (unknown.length > 0) issue("action_params", `Not teams of this account: ${unknown.join(", ")}.`, "not_found");
-        break;
-      }
-    }
-  }
-  if (issues.length > 0) throw invalid(issues);
 }
 
 /** "<name> (copy)", kept within the 255 characters a name may have. */
@@ -426,5 +344,67 @@ accountAutomationRules.openapi(
     ]);
     if (!copy) throw new Error("automation rule insert returned no row");
     return c.json({ payload: serializeRule(copy) }, 200);
+  },
+);
+
+const RunSchema = z
+  .object({
+    id: z.number().int(),
+    conversation_id: z.number().int(),
+    event_name: z.enum(AUTOMATION_EVENTS),
+    status: z.enum(AUTOMATION_RUN_STATUSES).openapi({ description: "running: under way, or interrupted and to be run again" }),
+    results: z.array(z.object({ action_name: z.string(), status: z.string(), message: z.string().optional() })),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("AutomationRun");
+
+accountAutomationRules.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/automation_rules/{automation_rule_id}/runs",
+    tags,
+    security: userSecurity,
+    summary: "What a rule did (administrators)",
+    description:
+      "The rule's runs, newest first: the conversation and event it ran for, and each action's result (`done`, " +
+      "`unchanged` when it was already so, or `failed` with a message; a failed action does not stop the others).",
+    middleware: [requireRole("administrator")] as const,
+    request: { params: ruleParams, query: PageQuery },
+    responses: {
+      200: { description: "The runs", content: { "application/json": { schema: pageOf(RunSchema) } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { automation_rule_id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const rule = await accountRule(c, automation_rule_id);
+    const db = c.var.db;
+    const [rows, [total]] = await Promise.all([
+      db
+        .select()
+        .from(automationRuns)
+        .where(eq(automationRuns.ruleId, rule.id))
+        .orderBy(desc(automationRuns.id))
+        .limit(query.per_page)
+        .offset(offsetOf(query)),
+      db.select({ count: sql<number>`count(*)` }).from(automationRuns).where(eq(automationRuns.ruleId, rule.id)),
+    ]);
+    return c.json(
+      {
+        meta: { count: total?.count ?? 0, current_page: query.page, per_page: query.per_page },
+        payload: rows.map((row) => ({
+          id: row.id,
+          conversation_id: row.conversationId,
+          event_name: row.eventName,
+          status: row.status,
+          results: row.results,
+          created_at: iso(row.createdAt),
+          updated_at: iso(row.updatedAt),
+        })),
+      },
+      200,
+    );
   },
 );

@@ -6,12 +6,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { inboxMembers, teams } from "../../db/schema";
+import { assignableAgent } from "../../db/queries";
+import { teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
 import { renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
 import { type Actor, conversationObject } from "../../durable/conversation";
-import { AgentSchema, accountAgents, serializeAgent } from "../agents";
+import { AgentSchema, serializeAgent } from "../agents";
 import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
@@ -74,13 +75,14 @@ const MessageInput = z
 
 const PER_PAGE = 25;
 
-async function actorOf(c: Context<AppEnv>): Promise<Actor> {
+/** The calling agent as the actor of a change. */
+export async function actorOf(c: Context<AppEnv>): Promise<Actor> {
   const user = userOf(c);
   return { type: "user", id: user.id, name: user.name };
 }
 
 /** The conversation as the caller may see it, or 404. */
-async function visibleConversation(c: Context<AppEnv>, displayId: number) {
+export async function visibleConversation(c: Context<AppEnv>, displayId: number) {
   const viewer = await viewerOf(c);
   const payload = await accountObject(c.env, c.var.membership.accountId).conversation(displayId, viewer);
   if (!payload) throw notFound("Conversation");
@@ -425,7 +427,7 @@ accountConversations.openapi(
     const conversation = conversationObject(c.env, accountId, conversation_id);
     const access = { inboxIds: viewer.inboxIds };
     if (input.assignee_id !== undefined) {
-      const assignee = input.assignee_id === null ? null : await assignableAgent(c, input.assignee_id, payload.inbox_id);
+      const assignee = input.assignee_id === null ? null : await assignableAgentOf(c, input.assignee_id, payload.inbox_id);
       const result = await conversation.assignAgent(access, assignee ? { id: assignee.id, name: assignee.name } : null, await actorOf(c));
       if (!result) throw notFound("Conversation");
       return c.json(assignee ? serializeAgent(accountId, assignee) : null, 200);
@@ -438,17 +440,9 @@ accountConversations.openapi(
 );
 
 /** An agent who may take the conversation: an administrator, or a member of its inbox. */
-async function assignableAgent(c: Context<AppEnv>, userId: number, inboxId: number) {
-  const [agent] = await accountAgents(c, [userId]).catch(() => {
-    throw assigneeError(userId);
-  });
+async function assignableAgentOf(c: Context<AppEnv>, userId: number, inboxId: number) {
+  const agent = await assignableAgent(c.var.db, c.var.membership.accountId, userId, inboxId);
   if (!agent) throw assigneeError(userId);
-  if (agent.role === "administrator") return agent;
-  const [member] = await c.var.db
-    .select({ userId: inboxMembers.userId })
-    .from(inboxMembers)
-    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId)));
-  if (!member) throw assigneeError(userId);
   return agent;
 }
 
@@ -602,3 +596,4 @@ accountConversations.openapi(
     return c.json({}, 200);
   },
 );
+

@@ -1,0 +1,62 @@
+/**
+ * The `conversation.event` consumer: what the workflow engine does with one stored conversation
+ * event. It sends the Chatwoot-shaped webhook events, notifies a newly assigned agent, and runs the
+ * automation rules, unless automation caused the event. Each part is idempotent by the event's key.
+ */
+import { eq } from "drizzle-orm";
+import { openDatabase } from "../db/client";
+import { accounts, inboxes } from "../db/schema";
+import { conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
+import { accountObject } from "../durable/account";
+import { runAutomationRules } from "./automation";
+import type { ConversationEventJob } from "./messages";
+import { enqueueWebhookEvent } from "./webhooks";
+
+export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
+  const db = openDatabase(env.DB);
+  const eventKey = `${job.account_id}:${job.display_id}:${job.seq}`;
+  const payloads = await accountObject(env, job.account_id).eventPayloads(job.display_id, job.message_id);
+  // The conversation is gone (its inbox or account was deleted): nobody is left to tell.
+  if (!payloads) return;
+  const { conversation, message } = payloads;
+
+  if (job.webhooks.length > 0) {
+    const [account, inbox] = await Promise.all([
+      db.query.accounts.findFirst({ where: eq(accounts.id, job.account_id), columns: { id: true, name: true } }),
+      db.query.inboxes.findFirst({ where: eq(inboxes.id, conversation.inbox_id), columns: { id: true, name: true } }),
+    ]);
+    if (!account || !inbox) return;
+    for (const event of job.webhooks) {
+      const isMessageEvent = event === "message_created" || event === "message_updated";
+      if (isMessageEvent && !message) continue;
+      const payload =
+        isMessageEvent && message
+          ? messageWebhookBody(message, conversation, account, inbox)
+          : conversationWebhookBody(conversation, event === "conversation_updated" ? job.changed : []);
+      await enqueueWebhookEvent(env, { accountId: job.account_id, inboxId: conversation.inbox_id, event, payload, key: eventKey });
+    }
+  }
+
+  const assignee = conversation.meta.assignee;
+  const assignedBySomeoneElse = !(job.origin.type === "user" && job.origin.userId === assignee?.id);
+  if (job.changed.includes("assignee_id") && assignee && assignedBySomeoneElse) {
+    await accountObject(env, job.account_id).notify({
+      key: `${eventKey}:assignment`,
+      displayId: job.display_id,
+      notificationType: "conversation_assignment",
+      title: `Conversation #${job.display_id} has been assigned to you`,
+      to: { userId: assignee.id },
+    });
+  }
+
+  if (job.origin.type !== "automation") {
+    await runAutomationRules(env, db, {
+      accountId: job.account_id,
+      displayId: job.display_id,
+      eventKey,
+      triggers: job.automation,
+      conversation,
+      message,
+    });
+  }
+}
