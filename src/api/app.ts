@@ -2,6 +2,7 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { mount } from "hono/mount";
 import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
@@ -20,6 +21,7 @@ import { profile } from "./accounts/profile";
 import { accountSlaPolicies } from "./accounts/sla-policies";
 import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
+import { accountWebhooks } from "./accounts/webhooks";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencySnapshots } from "./agency/snapshots";
@@ -32,6 +34,7 @@ import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
+import { webhookSink } from "./dev/webhook-sink";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
@@ -109,6 +112,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountCannedResponses);
   app.route("/api/v1/accounts", accountSlaPolicies);
   app.route("/api/v1/accounts", accountAutomationRules);
+  app.route("/api/v1/accounts", accountWebhooks);
   app.route("/api/v1/widget", widgetConfig);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/api/v1/widget", widgetCommands);
@@ -118,6 +122,8 @@ export function createApp() {
 
   app.get("/cable", openCable);
   app.get("/media/*", serveMedia);
+  // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
+  app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
 
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();

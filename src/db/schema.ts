@@ -525,3 +525,84 @@ export const slaPolicies = sqliteTable(
   },
   (t) => [uniqueIndex("sla_policies_account_name_unique").on(t.accountId, t.name)],
 );
+
+/**
+ * Chatwoot's account webhooks: a URL, the events it subscribes to (Chatwoot's names) and
+ * optionally one inbox whose events alone it gets. `secret` signs every delivery; it is shown when
+ * created or rotated and never listed.
+ */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    inboxId: integer("inbox_id").references(() => inboxes.id, { onDelete: "cascade" }),
+    name: text("name"),
+    url: text("url").notNull(),
+    subscriptions: text("subscriptions", { mode: "json" }).$type<string[]>().notNull(),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("webhooks_account_url_unique").on(t.accountId, t.url)],
+);
+
+export const WEBHOOK_DELIVERY_STATUSES = ["queued", "delivered", "failed", "dead"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/**
+ * One event on its way to one URL, and the outcome of its last attempt. `key` (with the event)
+ * makes an event recorded twice one delivery: per webhook, or per URL for automation's
+ * send_webhook_event to a URL that is no webhook of the account (`webhook_id` null).
+ * `failed` means the last attempt failed and the queue will try again; `dead` that it gave up.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    webhookId: integer("webhook_id").references(() => webhooks.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    event: text("event").notNull(),
+    key: text("key").notNull(),
+    /** The exact JSON sent (and signed). */
+    body: text("body").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: integer("delivered_at", { mode: "timestamp" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_webhook_event_key_unique").on(t.webhookId, t.event, t.key),
+    uniqueIndex("webhook_deliveries_url_event_key_unique")
+      .on(t.accountId, t.url, t.event, t.key)
+      .where(sql`${t.webhookId} is null`),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.id),
+    index("webhook_deliveries_status_idx").on(t.status, t.updatedAt),
+    check("webhook_deliveries_status_check", sql`${t.status} in ('queued', 'delivered', 'failed', 'dead')`),
+  ],
+);
+
+/**
+ * What the local webhook sink (`/dev/sinks/webhooks/:name`, served only when LOCAL_SINKS is
+ * "true") received: the newest requests per sink name, for someone trying webhooks locally.
+ */
+export const webhookSinkRequests = sqliteTable(
+  "webhook_sink_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sinkName: text("sink_name").notNull(),
+    method: text("method").notNull(),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_sink_requests_sink_idx").on(t.sinkName, t.id)],
+);

@@ -32,6 +32,8 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("inbox.purge"), account_id: z.number().int().positive(), inbox_id: z.number().int().positive() }),
   /** Load a snapshot into one target sub-account: the snapshot_loads row says which and how. */
   z.object({ type: z.literal("snapshot.load"), load_id: z.number().int().positive() }),
+  /** One attempt at a webhook delivery: the webhook_deliveries row holds the URL and the exact body. */
+  z.object({ type: z.literal("webhook.deliver"), delivery_id: z.number().int().positive() }),
   /**
    * A conversation event for the workflow engine (automation rules, webhooks, notifications), sent
    * by its Conversation object once it is stored; `seq` makes it unique within the conversation.

@@ -9,6 +9,7 @@ import { JobMessage } from "./messages";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { snapshotMediaPrefix } from "../domain/snapshot-contents";
 import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
+import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 
@@ -23,6 +24,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return deleteMediaUnder(env.MEDIA, snapshotMediaPrefix(job.snapshot_id));
     case "snapshot.load":
       return loadSnapshotIntoAccount(env, job.load_id);
+    case "webhook.deliver":
+      return deliverWebhook(env, job.delivery_id);
   }
 }
 
@@ -57,6 +60,8 @@ async function recordDeadJob(env: Env, message: Message<unknown>): Promise<void>
 async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     await recordDeadJob(env, message);
+    const job = JobMessage.safeParse(message.body);
+    if (job.success && job.data.type === "webhook.deliver") await markWebhookDeliveryDead(env, job.data.delivery_id);
     message.ack();
   }
 }

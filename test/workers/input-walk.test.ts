@@ -5,6 +5,7 @@ import { accountObject } from "../../src/durable/account";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
+import { createWebhook } from "./webhook-fixtures";
 import { createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 /** A notification of the user's about the conversation, so `notification_id` names a real one. */
@@ -32,6 +33,7 @@ beforeAll(async () => {
   const cannedResponse = await createCannedResponse(t.admin.access_token, t.account.id);
   const slaPolicy = await createSlaPolicy(t.admin.access_token, t.account.id);
   const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
+  const webhook = await createWebhook(t.admin.access_token, t.account.id, "https://walked.example.test/hook");
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: t.agency.access_token,
     body: { name: "Walked snapshot", account_id: t.account.id, assets: { chat_widgets: "all" } },
@@ -63,6 +65,7 @@ beforeAll(async () => {
     canned_response_id: cannedResponse.id,
     sla_policy_id: slaPolicy.id,
     automation_rule_id: automationRule.id,
+    webhook_id: webhook.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,
     load_id: load.body.loads[0].id,

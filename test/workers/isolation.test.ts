@@ -18,6 +18,7 @@ import {
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
+import { createWebhook, webhooksPath } from "./webhook-fixtures";
 import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
@@ -46,6 +47,9 @@ async function setUp() {
   const cannedResponse = await createCannedResponse(admin.access_token, account.id, { content: `${MARKER} canned response` });
   const slaPolicy = await createSlaPolicy(admin.access_token, account.id, { name: `${MARKER} SLA` });
   const automationRule = await createAutomationRule(admin.access_token, account.id, { name: `${MARKER} rule` });
+  const { secret: _webhookSecret, ...webhook } = await createWebhook(admin.access_token, account.id, "https://tenant-a.example.test/hook", {
+    name: `${MARKER} webhook`,
+  });
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: agency.access_token,
     body: { name: `${MARKER} snapshot`, account_id: account.id, assets: { chat_widgets: "all" } },
@@ -83,6 +87,7 @@ async function setUp() {
     cannedResponse,
     slaPolicy,
     automationRule,
+    webhook,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
     auditEntries,
@@ -114,6 +119,7 @@ const targetsOfA = () => ({
   canned_response_id: a.cannedResponse.id,
   sla_policy_id: a.slaPolicy.id,
   automation_rule_id: a.automationRule.id,
+  webhook_id: a.webhook.id,
   slot: "avatar",
   snapshot_id: a.snapshotId,
   load_id: a.loadId,
@@ -239,6 +245,8 @@ describe("tenant isolation, walked over every documented route", () => {
     expect(campaign.body).toEqual(a.campaign);
     expect((await call("GET", cannedResponsesPath(a.account.id), admin)).body).toEqual([a.cannedResponse]);
     expect((await call("GET", automationRulesPath(a.account.id), admin)).body).toEqual({ payload: [a.automationRule] });
+    expect((await call("GET", webhooksPath(a.account.id), admin)).body).toEqual({ payload: { webhooks: [a.webhook] } });
+    expect((await call("GET", `${webhooksPath(a.account.id)}/${a.webhook.id}/deliveries`, admin)).body.payload).toEqual([]);
     const agency = { token: a.agency.access_token };
     expectStatus(await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}`, agency), 200);
     const loads = await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}/loads`, agency);

@@ -148,6 +148,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/widget/conversation/labels/add": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, label: "walk" },
   "POST /api/v1/widget/conversation/labels/remove": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, label: "walk" },
   "POST /api/v1/accounts/{account_id}/sla_policies": { name: "Walker SLA", first_response_time_threshold: 3600 },
+  "POST /api/v1/accounts/{account_id}/webhooks": { url: "https://walker.example.test/hook", subscriptions: ["message_created"] },
+  "PATCH /api/v1/accounts/{account_id}/webhooks/{webhook_id}": { name: "Walker webhook" },
   "POST /api/v1/accounts/{account_id}/notifications/read_all": { primary_actor_type: "Conversation", primary_actor_id: 1 },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
   "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
