@@ -15,6 +15,7 @@ import { accountContacts } from "./accounts/contacts";
 import { accountCustomAttributeDefinitions } from "./accounts/custom-attribute-definitions";
 import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
+import { accountEmails } from "./accounts/emails";
 import { accountNotifications } from "./accounts/notifications";
 import { accountIntegrations } from "./accounts/integrations/registry";
 import { profile } from "./accounts/profile";
@@ -105,6 +106,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountConversations);
   app.route("/api/v1/accounts", accountNotifications);
+  app.route("/api/v1/accounts", accountEmails);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
   app.route("/api/v1/accounts", accountChatWidgets);

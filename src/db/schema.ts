@@ -606,3 +606,46 @@ export const webhookSinkRequests = sqliteTable(
   },
   (t) => [index("webhook_sink_requests_sink_idx").on(t.sinkName, t.id)],
 );
+// ---- Email ----------------------------------------------------------------------------------------
+
+export const EMAIL_KINDS = ["team_notification", "transcript"] as const;
+export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/**
+ * Every email Parley sends for an account (automation's send_email_to_team and
+ * send_email_transcript): the record of what went out and, when EMAIL_DELIVERY is "outbox"
+ * (local development), the outbox itself, since nothing leaves. `key` makes an email requested
+ * twice one email. `sending` means an attempt holds it; `failed` that the queue will try again;
+ * `dead` that it gave up. `delivery` says how it was sent: the email binding or the local outbox.
+ */
+export const emails = sqliteTable(
+  "emails",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    kind: text("kind", { enum: EMAIL_KINDS }).notNull(),
+    /** The conversation the email is about. */
+    displayId: integer("display_id"),
+    to: text("to", { mode: "json" }).$type<string[]>().notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    status: text("status", { enum: EMAIL_STATUSES }).notNull().default("queued"),
+    delivery: text("delivery", { enum: ["binding", "outbox"] }),
+    messageId: text("message_id"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    sentAt: integer("sent_at", { mode: "timestamp" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("emails_account_key_unique").on(t.accountId, t.key),
+    index("emails_account_idx").on(t.accountId, t.id),
+    check("emails_status_check", sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'dead')`),
+  ],
+);

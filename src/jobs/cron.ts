@@ -5,6 +5,7 @@ import { inJsonList } from "../db/queries";
 import { accountPurges } from "../db/schema";
 import { enqueueJobs } from "./messages";
 import { sweepWebhookDeliveries } from "./webhooks";
+import { sweepEmails } from "./send-email";
 
 /** How long a purge may sit unfinished before the sweep sends it again. */
 const PURGE_RETRY_AFTER_SECONDS = 10 * 60;
@@ -38,4 +39,5 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   await sweepAccountPurges(env, new Date(controller.scheduledTime));
   await sweepWebhookDeliveries(env, new Date(controller.scheduledTime));
+  await sweepEmails(env, new Date(controller.scheduledTime));
 }

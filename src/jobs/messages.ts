@@ -34,6 +34,8 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot.load"), load_id: z.number().int().positive() }),
   /** One attempt at a webhook delivery: the webhook_deliveries row holds the URL and the exact body. */
   z.object({ type: z.literal("webhook.deliver"), delivery_id: z.number().int().positive() }),
+  /** Send one recorded email (the emails row holds recipients and content), or leave it in the local outbox. */
+  z.object({ type: z.literal("email.send"), email_id: z.number().int().positive() }),
   /**
    * A conversation event for the workflow engine (automation rules, webhooks, notifications), sent
    * by its Conversation object once it is stored; `seq` makes it unique within the conversation.

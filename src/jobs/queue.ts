@@ -9,6 +9,7 @@ import { JobMessage } from "./messages";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { snapshotMediaPrefix } from "../domain/snapshot-contents";
 import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
+import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
@@ -26,6 +27,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return loadSnapshotIntoAccount(env, job.load_id);
     case "webhook.deliver":
       return deliverWebhook(env, job.delivery_id);
+    case "email.send":
+      return sendEmail(env, job.email_id);
   }
 }
 

@@ -1,0 +1,83 @@
+/** What Parley's emails say: automation's note to a team's members and a conversation's transcript (text and simple HTML). */
+
+export type EmailContent = { subject: string; text: string; html: string };
+
+/** The conversation an email is about, as its reader needs to recognise it. */
+export type ConversationSummary = { displayId: number; inboxName: string; contactName: string };
+
+/** One message of a transcript: who wrote it, when (Unix seconds), what, and its files. */
+export type TranscriptMessage = { author: string; createdAt: number; content: string; attachments: { fileName: string; url: string }[] };
+
+/** Transcripts longer than this keep their newest messages; email services refuse very large messages. */
+export const TRANSCRIPT_MAX_CHARACTERS = 200_000;
+
+const ADDRESS = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
+
+/**
+ * The addresses of a list that look like email addresses, trimmed, lower-cased and each once, in
+ * order. Chatwoot's send_email_transcript takes them comma-separated in one string; both forms work.
+ */
+export function emailAddresses(list: string[]): string[] {
+  const found: string[] = [];
+  for (const address of list.flatMap((entry) => entry.split(","))) {
+    const normalized = address.trim().toLowerCase();
+    if (ADDRESS.test(normalized) && normalized.length <= 254 && !found.includes(normalized)) found.push(normalized);
+  }
+  return found;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+const about = (conversation: ConversationSummary) => `conversation #${conversation.displayId} in ${conversation.inboxName} with ${conversation.contactName}`;
+
+const page = (body: string) =>
+  `<!doctype html><html><body style="font-family: sans-serif; font-size: 14px; line-height: 1.5; color: #1f2937">${body}</body></html>`;
+
+/** Automation's send_email_to_team: the rule's message to one member of the team. */
+export function teamEmail(input: { recipientName: string; message: string; conversation: ConversationSummary }): EmailContent {
+  const { conversation } = input;
+  const subject = `${input.recipientName}, this email has been sent via automation rule actions [#${conversation.displayId}]`;
+  const text = `${input.message}\n\n-- \nSent by an automation rule about ${about(conversation)}.\n`;
+  const html = page(
+    `<p>${escapeHtml(input.message).replace(/\n/g, "<br>")}</p>` +
+      `<p style="color: #6b7280">Sent by an automation rule about ${escapeHtml(about(conversation))}.</p>`,
+  );
+  return { subject, text, html };
+}
+
+const when = (seconds: number) => new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
+/** Chatwoot's send_email_transcript: the conversation's public messages, oldest first. */
+export function transcriptEmail(input: { conversation: ConversationSummary; messages: TranscriptMessage[] }): EmailContent {
+  const { conversation } = input;
+  const subject = `[#${conversation.displayId}] Conversation Transcript`;
+  const header = `Transcript of ${about(conversation)}`;
+  const textOf = (m: TranscriptMessage) =>
+    `[${when(m.createdAt)}] ${m.author}:\n${m.content}${m.attachments.map((a) => `\n[attachment: ${a.fileName} ${a.url}]`).join("")}\n`;
+  const htmlOf = (m: TranscriptMessage) =>
+    `<div style="margin: 0 0 16px"><div style="color: #6b7280; font-size: 12px">${escapeHtml(when(m.createdAt))} · <strong>${escapeHtml(m.author)}</strong></div>` +
+    `<div>${escapeHtml(m.content).replace(/\n/g, "<br>")}</div>` +
+    m.attachments.map((a) => `<div><a href="${escapeHtml(a.url)}">${escapeHtml(a.fileName)}</a></div>`).join("") +
+    "</div>";
+
+  // Newest messages first while measuring, so a long conversation keeps its end.
+  const kept: TranscriptMessage[] = [];
+  let size = 0;
+  for (const message of [...input.messages].reverse()) {
+    size += textOf(message).length + htmlOf(message).length;
+    if (size > TRANSCRIPT_MAX_CHARACTERS) break;
+    kept.unshift(message);
+  }
+  const omitted = input.messages.length - kept.length;
+  const note = omitted > 0 ? `(${omitted} earlier messages are not included.)\n\n` : "";
+  const body = kept.length > 0 ? kept.map(textOf).join("\n") : "No messages.\n";
+  const text = `${header}\n\n${note}${body}`;
+  const html = page(
+    `<h2 style="font-size: 16px">${escapeHtml(header)}</h2>` +
+      (note ? `<p style="color: #6b7280">${escapeHtml(note.trim())}</p>` : "") +
+      (kept.length > 0 ? kept.map(htmlOf).join("") : "<p>No messages.</p>"),
+  );
+  return { subject, text, html };
+}
