@@ -4,7 +4,7 @@
  * conversation_updated); a message event carries the message with its sender, conversation, inbox
  * and account, and `message_type` as a name, as Chatwoot's message `webhook_data` does.
  */
-import type { ConversationPayload, MessagePayload } from "./chatwoot-payloads";
+import type { ContactPayload, ConversationPayload, MessagePayload } from "./chatwoot-payloads";
 import { MessageType, type MessageTypeName } from "./conversation";
 import type { TrackedAttribute } from "./events";
 
@@ -44,4 +44,9 @@ export function messageWebhookBody(message: MessagePayload, conversation: Conver
     inbox: { id: inbox.id, name: inbox.name },
     account: { id: account.id, name: account.name },
   };
+}
+
+/** A contact as Chatwoot's contact `webhook_data`: its fields, `type: "contact"` and the account. */
+export function contactWebhookBody(contact: ContactPayload, account: Named): Record<string, unknown> {
+  return { ...contact, avatar: contact.avatar_url, account: { id: account.id, name: account.name } };
 }

@@ -31,6 +31,7 @@ import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, 
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
 import { NOTIFICATION_MIGRATIONS, type NotificationRecord, NotificationStore } from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
+import { enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
 import { type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { migrateSqlite, nowSeconds } from "./sqlite";
@@ -63,6 +64,8 @@ function catchConflict<T>(write: () => T): T | Conflict {
 /** A subscriber counts as online while its socket is open and it has shown life within this window. */
 const PRESENCE_WINDOW_SECONDS = 90;
 const CACHE_SECONDS = 30;
+/** Queue messages hold at most 128 KB: a larger contact travels by id. */
+const CONTACT_IN_JOB_MAX_CHARS = 64_000;
 
 export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 
@@ -394,6 +397,25 @@ export class Account extends DurableObject<Env> {
     }
   }
 
+  /**
+   * contact.created / contact.updated: to the agents' sockets now, and to the workflow engine
+   * (webhooks) through the queue. The enqueue runs beside the answer; should it fail, the webhook
+   * misses this change of the contact (logged), never the conversation's events.
+   */
+  private publishContact(eventName: "contact.created" | "contact.updated", contact: ContactRecord) {
+    const payload = contactPayload(contact);
+    this.fanOutToUsers(eventName, payload);
+    const job = {
+      ...(JSON.stringify(payload).length <= CONTACT_IN_JOB_MAX_CHARS ? { contact: payload } : {}),
+      type: "contact.event" as const,
+      account_id: this.accountId,
+      contact_id: contact.id,
+      event: eventName === "contact.created" ? ("contact_created" as const) : ("contact_updated" as const),
+      key: crypto.randomUUID(),
+    };
+    this.ctx.waitUntil(enqueueJobs(this.env.JOBS, [job]).catch((error: unknown) => console.error("enqueueing a contact event failed", error)));
+  }
+
   private fanOutToUsers(eventName: string, data: unknown) {
     const frame = JSON.stringify({ event: eventName, data });
     for (const { ws, subscriber } of this.knownSubscribers().openUsers()) sendRaw(ws, subscriber.identifier, frame);
@@ -619,7 +641,7 @@ export class Account extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         const contact = this.contacts.create(fields);
         const contactInbox = inbox ? this.contacts.createContactInbox(contact.id, inbox.inboxId, inbox.sourceId, false) : null;
-        this.fanOutToUsers("contact.created", contactPayload(contact));
+        this.publishContact("contact.created", contact);
         return { contact, contactInbox };
       }),
     );
@@ -628,14 +650,14 @@ export class Account extends DurableObject<Env> {
   updateContact(id: number, fields: ContactFields): ContactRecord | null | Conflict {
     return catchConflict(() => {
       const contact = this.contacts.update(id, fields);
-      if (contact) this.fanOutToUsers("contact.updated", contactPayload(contact));
+      if (contact) this.publishContact("contact.updated", contact);
       return contact;
     });
   }
 
   deleteContactCustomAttributes(id: number, keys: string[]): ContactRecord | null {
     const contact = this.contacts.deleteCustomAttributes(id, keys);
-    if (contact) this.fanOutToUsers("contact.updated", contactPayload(contact));
+    if (contact) this.publishContact("contact.updated", contact);
     return contact;
   }
 
@@ -680,7 +702,7 @@ export class Account extends DurableObject<Env> {
       if (row) this.fanOut(row.state, "conversation.contact_changed", payload, null);
     }
     const merged = this.contacts.get(baseId);
-    if (merged) this.fanOutToUsers("contact.updated", contactPayload(merged));
+    if (merged) this.publishContact("contact.updated", merged);
     return merged;
   }
 
@@ -719,7 +741,7 @@ export class Account extends DurableObject<Env> {
           contact = this.contacts.create({ ...own, additional_attributes: { ...fields.additional_attributes, ...claimed } });
         }
         const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
-        this.fanOutToUsers(known ? "contact.updated" : "contact.created", contactPayload(contact));
+        this.publishContact(known ? "contact.updated" : "contact.created", contact);
         return { contact, contactInbox };
       }),
     );

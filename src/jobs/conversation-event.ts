@@ -2,14 +2,16 @@
  * The `conversation.event` consumer: what the workflow engine does with one stored conversation
  * event. It sends the Chatwoot-shaped webhook events, notifies a newly assigned agent, and runs the
  * automation rules, unless automation caused the event. Each part is idempotent by the event's key.
+ * Contact events (`contact.event`) only reach webhooks.
  */
 import { eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { accounts, inboxes } from "../db/schema";
-import { conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
+import { type ContactPayload, contactPayload } from "../domain/chatwoot-payloads";
+import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
 import { accountObject } from "../durable/account";
 import { runAutomationRules } from "./automation";
-import type { ConversationEventJob } from "./messages";
+import type { ConversationEventJob, JobMessage } from "./messages";
 import { enqueueWebhookEvent } from "./webhooks";
 
 export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
@@ -59,4 +61,20 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
       message,
     });
   }
+}
+
+/** The `contact.event` consumer: Chatwoot's contact_created / contact_updated webhook events, with the contact as it is now. */
+export async function handleContactEvent(env: Env, job: Extract<JobMessage, { type: "contact.event" }>): Promise<void> {
+  const stored = job.contact ? null : await accountObject(env, job.account_id).getContact(job.contact_id);
+  const contact = job.contact ?? (stored ? contactPayload(stored) : null);
+  if (!contact) return;
+  const account = await openDatabase(env.DB).query.accounts.findFirst({ where: eq(accounts.id, job.account_id), columns: { id: true, name: true } });
+  if (!account) return;
+  await enqueueWebhookEvent(env, {
+    accountId: job.account_id,
+    inboxId: null,
+    event: job.event,
+    payload: contactWebhookBody(contact as ContactPayload, account),
+    key: job.key,
+  });
 }

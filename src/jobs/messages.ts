@@ -41,6 +41,16 @@ export const JobMessage = z.discriminatedUnion("type", [
    * by its Conversation object once it is stored; `seq` makes it unique within the conversation.
    */
   ConversationEventJob,
+  /** A contact was created or changed: webhooks subscribed to contact_created / contact_updated hear of it. `key` makes it unique. */
+  z.object({
+    type: z.literal("contact.event"),
+    account_id: Id,
+    contact_id: Id,
+    event: z.enum(["contact_created", "contact_updated"]),
+    key: z.string().min(1).max(100),
+    /** The contact as it was (Chatwoot's contact payload), unless too large for a queue message: then the consumer reads it. */
+    contact: z.record(z.string(), z.unknown()).optional(),
+  }),
 ]);
 export type JobMessage = z.infer<typeof JobMessage>;
 

@@ -5,6 +5,7 @@
  */
 import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
+import { handleContactEvent, handleConversationEvent } from "./conversation-event";
 import { JobMessage } from "./messages";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { snapshotMediaPrefix } from "../domain/snapshot-contents";
@@ -25,6 +26,12 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return deleteMediaUnder(env.MEDIA, snapshotMediaPrefix(job.snapshot_id));
     case "snapshot.load":
       return loadSnapshotIntoAccount(env, job.load_id);
+    case "conversation.event":
+      return handleConversationEvent(env, job);
+    case "contact.event":
+      return handleContactEvent(env, job);
+    case "campaign.send":
+      return sendCampaignBatch(env, job);
     case "webhook.deliver":
       return deliverWebhook(env, job.delivery_id);
     case "email.send":

@@ -309,6 +309,36 @@ describe("webhooks hear conversation events", { timeout: 20_000 }, () => {
     }
   });
 
+  it("sends contact_created and contact_updated to webhooks without an inbox", async () => {
+    const t = await tenant();
+    const host = sinkHost("contacts");
+    await createWebhook(t, `https://${host}/in`, ["contact_created", "contact_updated"]);
+    const created = await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, {
+      token: t.admin.access_token,
+      body: { name: "Carla Contact", email: "carla@example.test" },
+    });
+    expectStatus(created, 201);
+    const contactId = created.body.payload.contact.id as number;
+    const update = await call("PUT", `/api/v1/accounts/${t.account.id}/contacts/${contactId}`, {
+      token: t.admin.access_token,
+      body: { name: "Carla C." },
+    });
+    expect([200, 201]).toContain(update.status);
+    await eventually(async () => {
+      const bodies = (await sinkRequests(host)).map((request) => JSON.parse(request.body) as Record<string, any>);
+      expect(bodies.map((body) => [body.event, body.id]).sort()).toEqual([
+        ["contact_created", contactId],
+        ["contact_updated", contactId],
+      ]);
+      expect(bodies.find((body) => body.event === "contact_created")).toMatchObject({
+        name: "Carla Contact",
+        email: "carla@example.test",
+        type: "contact",
+        account: { id: t.account.id },
+      });
+    });
+  });
+
   it("sends conversation_updated with the changed attributes", async () => {
     const t = await tenant();
     const host = sinkHost("updates");
