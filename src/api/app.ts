@@ -10,6 +10,7 @@ import { accountAutomationRules } from "./accounts/automation-rules";
 import { accountCannedResponses } from "./accounts/canned-responses";
 import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
+import { accountConversationSla } from "./accounts/conversation-sla";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
 import { accountCustomAttributeDefinitions } from "./accounts/custom-attribute-definitions";
@@ -105,6 +106,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountConversations);
+  app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);
   app.route("/api/v1/accounts", accountEmails);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { AUTOMATION_TRIGGERS } from "../domain/events";
+import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp" })
@@ -524,6 +525,68 @@ export const slaPolicies = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("sla_policies_account_name_unique").on(t.accountId, t.name)],
+);
+
+/**
+ * The SLA applied to each conversation (one at most), as its Conversation object last reported it:
+ * for reports, and for the cron sweep, which asks the object to look again once `next_deadline_at`
+ * (the earliest deadline still open, Unix seconds) has passed without a report. The conversation's
+ * state is the source of truth; the policy may have been deleted since (no foreign key to it).
+ */
+export const appliedSlas = sqliteTable(
+  "applied_slas",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** The conversation's display id. */
+    displayId: integer("display_id").notNull(),
+    inboxId: integer("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    slaPolicyId: integer("sla_policy_id").notNull(),
+    status: text("sla_status", { enum: SLA_STATUSES }).notNull(),
+    frtDueAt: integer("frt_due_at"),
+    nrtDueAt: integer("nrt_due_at"),
+    rtDueAt: integer("rt_due_at"),
+    nextDeadlineAt: integer("next_deadline_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.displayId] }),
+    index("applied_slas_next_deadline_idx").on(t.nextDeadlineAt),
+    check("applied_slas_status_check", sql`${t.status} in ('active', 'active_with_misses', 'hit', 'missed')`),
+  ],
+);
+
+/**
+ * Chatwoot's SLA events: one row per missed deadline, written once (unique per conversation, type
+ * and period: the waiting follow-up's `waiting_since` for nrt, 0 for frt and rt).
+ */
+export const slaEvents = sqliteTable(
+  "sla_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    displayId: integer("display_id").notNull(),
+    inboxId: integer("inbox_id")
+      .notNull()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    slaPolicyId: integer("sla_policy_id").notNull(),
+    eventType: text("event_type", { enum: SLA_EVENT_TYPES }).notNull(),
+    period: integer("period").notNull().default(0),
+    meta: text("meta", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** When the miss was recorded. */
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("sla_events_miss_unique").on(t.accountId, t.displayId, t.eventType, t.period),
+    index("sla_events_account_created_idx").on(t.accountId, t.createdAt),
+    check("sla_events_event_type_check", sql`${t.eventType} in ('frt', 'nrt', 'rt')`),
+  ],
 );
 
 /**

@@ -3,6 +3,7 @@
  * REST answers, /cable events and webhooks share one shape. Timestamps are Unix seconds as in Chatwoot.
  */
 import type { Attachment, ConversationState, MessageRecord } from "./conversation";
+import { appliedSlaPayload, slaEventsPayload } from "./sla";
 
 export type ContactRecord = {
   id: number;
@@ -169,6 +170,9 @@ export function conversationPayload(state: ConversationState, context: Conversat
     created_at: state.createdAt,
     assignee_id: state.assigneeId,
     team_id: state.teamId,
+    sla_policy_id: state.appliedSla?.policy.id ?? null,
+    applied_sla: state.appliedSla ? appliedSlaPayload(state.appliedSla, state.displayId) : null,
+    sla_events: state.appliedSla ? slaEventsPayload(state.appliedSla) : [],
   };
 }
 export type ConversationPayload = ReturnType<typeof conversationPayload>;

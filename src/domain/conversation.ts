@@ -1,4 +1,5 @@
 /** What a conversation and its messages are, and the rules that change their state. */
+import type { AppliedSla } from "./sla";
 
 export const CONVERSATION_STATUSES = ["open", "resolved", "pending", "snoozed"] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -44,6 +45,8 @@ export type ConversationState = {
   waitingSince: number | null;
   /** Muted (Chatwoot's mute): resolved, and the contact's new messages do not reopen it. Absent: not muted. */
   muted?: boolean;
+  /** The SLA applied to it, with its deadlines and misses (src/domain/sla.ts); once applied, never removed or changed. Absent: none. */
+  appliedSla?: AppliedSla | null;
 };
 
 export type Attachment = {

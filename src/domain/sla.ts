@@ -163,6 +163,17 @@ export function advanceSla(sla: AppliedSla, before: SlaConversation, after: SlaC
   return { sla: next, newMisses, changed: next !== sla };
 }
 
+/** A conversation state that may carry an applied SLA (ConversationState is one). */
+type WithSla = SlaConversation & { appliedSla?: AppliedSla | null };
+
+/** `after` with its applied SLA advanced from `before` at `now` (see advanceSla); `after` itself when there is none or nothing changed. */
+export function advanceConversationSla<T extends WithSla>(before: T, after: T, now: number): T {
+  const sla = after.appliedSla;
+  if (!sla) return after;
+  const advanced = advanceSla(sla, before, after, now);
+  return advanced.changed ? { ...after, appliedSla: advanced.sla } : after;
+}
+
 /** A newly applied SLA with its deadlines, and what is already due: deadlines that passed before it was applied count. */
 export function startSla(policy: AppliedSlaPolicy, schedule: WorkingSchedule | null, conversation: SlaConversation, now: number): SlaAdvance {
   const started: AppliedSla = {

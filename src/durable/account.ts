@@ -923,7 +923,8 @@ export function accessOf(viewer: Viewer): Access {
 
 /** What a contact sees of a conversation: no internal labels, team or priority. */
 function contactView(payload: ConversationPayload) {
-  const { labels: _labels, priority: _priority, team_id: _teamId, ...rest } = payload;
+  // Labels, priority, team and the SLA are the agents' business.
+  const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, ...rest } = payload;
   return { ...rest, meta: { ...rest.meta, team: null } };
 }
 

@@ -30,8 +30,10 @@ import {
   type TrackedAttribute,
   workflowEventsOf,
 } from "../domain/events";
+import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
 import { accountObject } from "./account";
+import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
 import { remote } from "./remote";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
 
@@ -138,6 +140,7 @@ const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards
 const PAGE_SIZE = 20;
 const AFTER_PAGE_SIZE = 100;
 const OUTBOX_RETRY_MS = 1_000;
+const SLA_REPORT_RETRY_MS = 10_000;
 
 /**
  * An outbox entry as stored: lastMessage is left out when it is the event's own message (or none,
@@ -347,7 +350,7 @@ export class Conversation extends DurableObject<Env> {
     return run;
   }
 
-  /** One alarm serves both snooze wake-ups and outbox retries: the earliest due wins. */
+  /** One alarm serves snooze wake-ups, outbox retries and SLA deadlines and reports: the earliest due wins. */
   private async scheduleAlarm(at: number) {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
@@ -373,6 +376,7 @@ export class Conversation extends DurableObject<Env> {
     await this.flush();
     if (this.pendingEvents().length > 0) await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
     else this.dropPublished();
+    await this.keepSlaClock();
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -469,15 +473,19 @@ export class Conversation extends DurableObject<Env> {
       const message = this.insertMessage(input, sender, at);
       const isAgentReply = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user";
       const status = input.messageType === MessageType.incoming ? statusAfterIncomingMessage(state.status, state.muted) : state.status;
-      const next: ConversationState = {
-        ...state,
-        status,
-        snoozedUntil: status === "snoozed" ? state.snoozedUntil : null,
-        lastActivityAt: at,
-        waitingSince: waitingSinceAfter(message, state.waitingSince),
-        firstReplyCreatedAt: state.firstReplyCreatedAt ?? (isAgentReply ? at : null),
-        contactLastSeenAt: sender?.type === "contact" ? at : state.contactLastSeenAt,
-      };
+      const next: ConversationState = advanceConversationSla(
+        state,
+        {
+          ...state,
+          status,
+          snoozedUntil: status === "snoozed" ? state.snoozedUntil : null,
+          lastActivityAt: at,
+          waitingSince: waitingSinceAfter(message, state.waitingSince),
+          firstReplyCreatedAt: state.firstReplyCreatedAt ?? (isAgentReply ? at : null),
+          contactLastSeenAt: sender?.type === "contact" ? at : state.contactLastSeenAt,
+        },
+        at,
+      );
       this.writeState(next);
       // The attribute changes (waiting since, first reply, status) count once: with the status change when there is one.
       const statusChanged = status !== state.status;
@@ -486,6 +494,7 @@ export class Conversation extends DurableObject<Env> {
       return { message, seq };
     });
     const published = await this.flush();
+    await this.keepSlaClock();
     return { message, payload: (published.get(seq) as MessagePayload | undefined) ?? null, created: true };
   }
 
@@ -565,8 +574,9 @@ export class Conversation extends DurableObject<Env> {
     const state = this.stateFor(access);
     if (!state) return null;
     const changed = this.transact(() => {
-      const next = update(state);
-      if (!next) return null;
+      const updated = update(state);
+      if (!updated) return null;
+      const next = advanceConversationSla(state, updated, nowSeconds());
       this.writeState(next);
       const seq = this.record(name, next, { origin, before: state });
       for (const content of activities(state, next)) this.addActivity(next, content);
@@ -575,6 +585,7 @@ export class Conversation extends DurableObject<Env> {
     if (changed === null) return { state, payload: null };
     await this.scheduleSnoozeWake(changed.next);
     const published = await this.flush();
+    await this.keepSlaClock();
     return { state: changed.next, payload: (published.get(changed.seq) as ConversationPayload | undefined) ?? null };
   }
 
@@ -669,6 +680,69 @@ export class Conversation extends DurableObject<Env> {
       agentLastSeenAt: at,
       assigneeLastSeenAt: who === "assignee" ? at : state.assigneeLastSeenAt,
     }));
+  }
+
+  // ---- SLA --------------------------------------------------------------------------------------
+
+  /**
+   * Applies an SLA policy (a snapshot of it: deleting the policy later changes nothing here), with
+   * the inbox's working hours when it counts only those. Once applied it is neither removed nor
+   * changed: a second one answers "already_applied".
+   */
+  async applySla(
+    access: Access,
+    policy: AppliedSlaPolicy,
+    actor: Actor,
+  ): Promise<{ state: ConversationState; payload: ConversationPayload | null } | "already_applied" | null> {
+    const state = this.stateFor(access);
+    if (!state) return null;
+    if (state.appliedSla) return "already_applied";
+    const snapshot = policySnapshot(policy);
+    const schedule = await workingScheduleFor(this.env, state.inboxId, snapshot);
+    let alreadyApplied = false;
+    const result = await this.change(access, "conversation.updated", originOf(actor), (current) => {
+      // Another call may have applied one while D1 answered.
+      alreadyApplied = Boolean(current.appliedSla);
+      return alreadyApplied ? null : { ...current, appliedSla: startSla(snapshot, schedule, current, nowSeconds()).sla };
+    });
+    return alreadyApplied ? "already_applied" : result;
+  }
+
+  /** For the cron sweep: looks at the SLA clock now, as its alarm would have. False when there is no SLA here (any more). */
+  async checkSla(): Promise<boolean> {
+    if (!this.readState()?.appliedSla) return false;
+    await this.keepSlaClock(true);
+    return true;
+  }
+
+  /**
+   * Keeps the SLA clock (src/durable/conversation/sla.ts): records the misses due now with a
+   * conversation.updated, sets the alarm for the next deadline, and reports to D1 and the people
+   * notified what they have not heard yet (`exact`: also a deadline that moved later, for the
+   * sweep). A report that fails is retried by alarm.
+   */
+  private async keepSlaClock(exact = false): Promise<void> {
+    const state = this.readState();
+    if (!state?.appliedSla) return;
+    const next = advanceConversationSla(state, state, nowSeconds());
+    if (next !== state) {
+      this.transact(() => {
+        this.writeState(next);
+        this.record("conversation.updated", next, { origin: SYSTEM, before: state });
+      });
+      await this.flush();
+    }
+    const deadline = next.appliedSla ? nextSlaDeadline(next.appliedSla, next) : null;
+    if (deadline !== null) await this.scheduleAlarm(deadline * 1000);
+    if (!slaReportDue(next, exact)) return;
+    try {
+      const report = await reportSla(this.env, next);
+      const current = this.readState();
+      if (report && current) this.transact(() => this.writeState(withSlaReported(current, report, nowSeconds())));
+    } catch (error) {
+      console.error("reporting the SLA clock failed; retrying by alarm", error);
+      await this.scheduleAlarm(Date.now() + SLA_REPORT_RETRY_MS);
+    }
   }
 
   currentState(access: Access): ConversationState | null {

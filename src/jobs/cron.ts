@@ -6,6 +6,7 @@ import { accountPurges } from "../db/schema";
 import { enqueueJobs } from "./messages";
 import { sweepWebhookDeliveries } from "./webhooks";
 import { sweepEmails } from "./send-email";
+import { sweepSlaDeadlines } from "./sla-sweep";
 
 /** How long a purge may sit unfinished before the sweep sends it again. */
 const PURGE_RETRY_AFTER_SECONDS = 10 * 60;
@@ -40,4 +41,5 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   await sweepAccountPurges(env, new Date(controller.scheduledTime));
   await sweepWebhookDeliveries(env, new Date(controller.scheduledTime));
   await sweepEmails(env, new Date(controller.scheduledTime));
+  await sweepSlaDeadlines(env, new Date(controller.scheduledTime));
 }

@@ -100,6 +100,7 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/labels": { labels: ["walk"] },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/custom_attributes": { custom_attributes: { walk: "yes" } },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_typing_status": { typing_status: "on" },
+  "PATCH /api/v1/accounts/{account_id}/conversations/{conversation_id}": { priority: "high", sla_policy_id: 1 },
   "POST /api/v1/accounts/{account_id}/campaigns": {
     title: "Walker campaign",
     message: "Hello, walker",
