@@ -5,6 +5,7 @@
  */
 import { desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { openDatabase } from "../../db/client";
 import { webhookSinkRequests } from "../../db/schema";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../../domain/webhook-signature";
@@ -48,9 +49,7 @@ webhookSink.post("/:name", async (c) => {
           select id from ${webhookSinkRequests} where sink_name = ${sinkName} order by id desc limit ${KEEP_PER_SINK})`,
       ),
   ]);
-  const status = Number(c.req.query("status") ?? 200);
-  const answer = Number.isInteger(status) && status >= 200 && status <= 599 ? status : 200;
-  return c.json({ ok: answer < 300, id: row?.id ?? null }, answer as 200);
+  return c.json({ recorded: true, id: row?.id ?? null }, requestedStatus(c.req.query("status")));
 });
 
 webhookSink.get("/:name", async (c) => {
@@ -93,6 +92,13 @@ webhookSink.delete("/:name", async (c) => {
   await openDatabase(c.env.DB).delete(webhookSinkRequests).where(eq(webhookSinkRequests.sinkName, c.req.param("name")));
   return c.body(null, 204);
 });
+
+/** `?status=` when it is a status an answer with a body may have (200–599 but 204, 205, 304), else 200. */
+function requestedStatus(query: string | undefined): ContentfulStatusCode {
+  const status = Number(query ?? 200);
+  const answerable = Number.isInteger(status) && status >= 200 && status <= 599 && ![204, 205, 304].includes(status);
+  return (answerable ? status : 200) as ContentfulStatusCode;
+}
 
 function parseJson(text: string): unknown {
   try {
