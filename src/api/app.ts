@@ -7,6 +7,7 @@ import { openDatabase } from "../db/client";
 import { accountSettings } from "./accounts/account";
 import { accountAuditLogs } from "./accounts/audit-logs";
 import { accountAutomationRules } from "./accounts/automation-rules";
+import { accountMacros } from "./accounts/macros";
 import { accountCannedResponses } from "./accounts/canned-responses";
 import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
@@ -16,6 +17,8 @@ import { accountContacts } from "./accounts/contacts";
 import { accountCustomAttributeDefinitions } from "./accounts/custom-attribute-definitions";
 import { accountInboxMembers } from "./accounts/inbox-members";
 import { accountInboxes } from "./accounts/inboxes";
+import { accountLabels } from "./accounts/labels";
+import { accountContactLabels } from "./accounts/contact-labels";
 import { accountEmails } from "./accounts/emails";
 import { accountNotifications } from "./accounts/notifications";
 import { accountIntegrations } from "./accounts/integrations/registry";
@@ -37,6 +40,7 @@ import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
 import { webhookSink } from "./dev/webhook-sink";
+import { smsSink } from "./dev/sms-sink";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
@@ -105,6 +109,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeams);
   app.route("/api/v1/accounts", accountTeamMembers);
   app.route("/api/v1/accounts", accountContacts);
+  app.route("/api/v1/accounts", accountContactLabels);
+  app.route("/api/v1/accounts", accountLabels);
   app.route("/api/v1/accounts", accountConversations);
   app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);
@@ -116,6 +122,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountCannedResponses);
   app.route("/api/v1/accounts", accountSlaPolicies);
   app.route("/api/v1/accounts", accountAutomationRules);
+  app.route("/api/v1/accounts", accountMacros);
   app.route("/api/v1/accounts", accountWebhooks);
   app.route("/api/v1/widget", widgetConfig);
   app.route("/api/v1/widget", widgetSessions);
@@ -128,6 +135,7 @@ export function createApp() {
   app.get("/media/*", serveMedia);
   // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
   app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
+  app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
 
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();

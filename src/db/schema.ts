@@ -1,6 +1,7 @@
 /** D1 schema: the platform's configuration. Live conversation state lives in Durable Objects, not here. */
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Attachment } from "../domain/conversation";
 import { AUTOMATION_TRIGGERS } from "../domain/events";
 import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
 
@@ -145,8 +146,16 @@ export const deadJobs = sqliteTable("dead_jobs", {
   createdAt: createdAt(),
 });
 
-export const CHANNEL_TYPES = ["web_widget", "api"] as const;
+export const CHANNEL_TYPES = ["web_widget", "api", "sms"] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export const SMS_PROVIDERS = ["twilio"] as const;
+
+/**
+ * How an SMS inbox reaches its provider (Twilio's Messages API or one that speaks it). The auth
+ * token must be sent, not compared, so it is stored as is; the API never returns it.
+ */
+export type SmsProviderConfig = { account_sid: string; auth_token: string; api_base_url: string | null };
 
 /** One day of an inbox's working hours, in Chatwoot's shape (day_of_week 0 = Sunday). */
 export type WorkingHoursDay = {
@@ -192,14 +201,19 @@ export const inboxes = sqliteTable(
     timezone: text("timezone").notNull().default("UTC"),
     outOfOfficeMessage: text("out_of_office_message"),
     workingHours: text("working_hours", { mode: "json" }).$type<WorkingHoursDay[]>().notNull(),
+    /** SMS inboxes: the E.164 number messages are sent from, the provider and its credentials. */
+    phoneNumber: text("phone_number"),
+    smsProvider: text("sms_provider", { enum: SMS_PROVIDERS }),
+    providerConfig: text("provider_config", { mode: "json" }).$type<SmsProviderConfig>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("inboxes_account_id_idx").on(t.accountId),
+    uniqueIndex("inboxes_account_phone_unique").on(t.accountId, t.phoneNumber),
     uniqueIndex("inboxes_inbox_identifier_unique").on(t.inboxIdentifier),
     uniqueIndex("inboxes_website_token_unique").on(t.websiteToken),
-    check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api')`),
+    check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api', 'sms')`),
   ],
 );
 
@@ -387,9 +401,32 @@ export const chatWidgets = sqliteTable(
   ],
 );
 
-// ---- Campaigns (Chatwoot's): ongoing ones on websites; one-off SMS ones arrive with the workflow engine ----
+// ---- Labels (Chatwoot's account labels): what contacts and campaign audiences are tagged with ----
+
+export const labels = sqliteTable(
+  "labels",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** Lower case letters, digits, _ and -, unique within the account (Chatwoot's rules). */
+    title: text("title").notNull(),
+    description: text("description"),
+    color: text("color").notNull().default("#1f93ff"),
+    showOnSidebar: integer("show_on_sidebar", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("labels_account_title_unique").on(t.accountId, t.title)],
+);
+
+// ---- Campaigns (Chatwoot's): ongoing ones on websites, one-off ones by SMS ----------------------
 
 export const CAMPAIGN_TYPES = ["ongoing", "one_off"] as const;
+/** A one-off campaign's progress; Chatwoot's `campaign_status` (active/completed) is derived from it. */
+export const ONE_OFF_STATUSES = ["scheduled", "running", "completed"] as const;
+export type CampaignAudience = { type: "Label"; id: number };
 
 export const campaigns = sqliteTable(
   "campaigns",
@@ -408,13 +445,73 @@ export const campaigns = sqliteTable(
     senderId: integer("sender_id").references(() => users.id, { onDelete: "set null" }),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     triggerOnlyDuringBusinessHours: integer("trigger_only_during_business_hours", { mode: "boolean" }).notNull().default(false),
-    triggerRules: text("trigger_rules", { mode: "json" }).$type<{ url: string; time_on_page: number }>().notNull(),
+    /** Ongoing campaigns: the page and delay; one-off campaigns: `{}`. */
+    triggerRules: text("trigger_rules", { mode: "json" }).$type<{ url: string; time_on_page: number } | Record<string, never>>().notNull(),
     campaignType: text("campaign_type", { enum: CAMPAIGN_TYPES }).notNull().default("ongoing"),
+    // One-off campaigns only (null for ongoing ones):
+    audience: text("audience", { mode: "json" }).$type<CampaignAudience[]>(),
+    scheduledAt: integer("scheduled_at", { mode: "timestamp" }),
+    status: text("status", { enum: ONE_OFF_STATUSES }),
+    startedAt: integer("started_at", { mode: "timestamp" }),
+    /** When the audience was resolved into campaign_recipients rows (a start may stop before that). */
+    audienceRecordedAt: integer("audience_recorded_at", { mode: "timestamp" }),
+    /** When its pending recipients were last sent to the queue; the sweep sends them again after a while. */
+    enqueuedAt: integer("enqueued_at", { mode: "timestamp" }),
+    completedAt: integer("completed_at", { mode: "timestamp" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("campaigns_account_idx").on(t.accountId), index("campaigns_inbox_idx").on(t.inboxId)],
+  (t) => [
+    index("campaigns_account_idx").on(t.accountId),
+    index("campaigns_inbox_idx").on(t.inboxId),
+    index("campaigns_status_idx").on(t.status, t.scheduledAt),
+  ],
 );
+
+export const RECIPIENT_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+/**
+ * One contact of a one-off campaign's audience and what became of its message. A row is claimed
+ * (pending -> sending) before the provider is called, so a redelivered job never sends twice.
+ */
+export const campaignRecipients = sqliteTable(
+  "campaign_recipients",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    campaignId: integer("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    /** The contact's id in the account (contacts live in the Account object, hence no foreign key). */
+    contactId: integer("contact_id").notNull(),
+    phoneNumber: text("phone_number").notNull(),
+    /** The message rendered for this contact. */
+    body: text("body").notNull(),
+    status: text("status", { enum: RECIPIENT_STATUSES }).notNull().default("pending"),
+    providerSid: text("provider_sid"),
+    providerStatus: text("provider_status"),
+    error: text("error"),
+    claimedAt: integer("claimed_at", { mode: "timestamp" }),
+    finishedAt: integer("finished_at", { mode: "timestamp" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("campaign_recipients_contact_unique").on(t.campaignId, t.contactId),
+    index("campaign_recipients_status_idx").on(t.campaignId, t.status),
+    check("campaign_recipients_status_check", sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+  ],
+);
+
+/** Local development only: what the built-in SMS sink (/dev/sinks/sms) received instead of a provider. */
+export const smsSinkMessages = sqliteTable("sms_sink_messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  sid: text("sid").notNull().unique(),
+  accountSid: text("account_sid").notNull(),
+  fromNumber: text("from_number").notNull(),
+  toNumber: text("to_number").notNull(),
+  body: text("body").notNull(),
+  createdAt: createdAt(),
+});
 
 // ---- Snapshots: an agency copies chat-widget setups from one sub-account into others ---------------
 
@@ -505,6 +602,73 @@ export const automationRules = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("automation_rules_account_event_idx").on(t.accountId, t.eventName)],
+);
+
+export const AUTOMATION_RUN_STATUSES = ["running", "completed"] as const;
+
+/**
+ * One rule run for one conversation event: which actions did what (`results`). `event_key` (the
+ * conversation event's `<account>:<conversation>:<seq>`) makes a redelivered event run a rule once;
+ * a run left `running` by a failure runs again, and its actions are safe to repeat.
+ */
+export const automationRuns = sqliteTable(
+  "automation_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    ruleId: integer("rule_id")
+      .notNull()
+      .references(() => automationRules.id, { onDelete: "cascade" }),
+    eventKey: text("event_key").notNull(),
+    eventName: text("event_name", { enum: AUTOMATION_EVENTS }).notNull(),
+    conversationId: integer("conversation_id").notNull(),
+    status: text("status", { enum: AUTOMATION_RUN_STATUSES }).notNull().default("running"),
+    results: text("results", { mode: "json" }).$type<{ action_name: string; status: string; message?: string }[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("automation_runs_rule_event_unique").on(t.ruleId, t.eventKey), index("automation_runs_rule_idx").on(t.ruleId, t.id)],
+);
+
+export const MACRO_VISIBILITIES = ["personal", "global"] as const;
+
+/** Chatwoot's macros: ordered actions an agent runs on conversations; personal ones only their creator sees. */
+export const macros = sqliteTable(
+  "macros",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    visibility: text("visibility", { enum: MACRO_VISIBILITIES }).notNull().default("personal"),
+    actions: text("actions", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    updatedById: integer("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("macros_account_idx").on(t.accountId), check("macros_visibility_check", sql`${t.visibility} in ('personal', 'global')`)],
+);
+
+/** A file automation rules and macros send (`send_attachment`), uploaded first as Chatwoot's attach_file: stored in R2 like a message attachment. */
+export type WorkflowFile = Omit<Attachment, "id">;
+
+export const workflowFiles = sqliteTable(
+  "workflow_files",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** The attachment a message gets, without its per-message id. */
+    attachment: text("attachment", { mode: "json" }).$type<WorkflowFile>().notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("workflow_files_account_idx").on(t.accountId)],
 );
 
 /** Chatwoot's SLA policies: thresholds in seconds; once created, never changed (only deleted). */
@@ -669,6 +833,7 @@ export const webhookSinkRequests = sqliteTable(
   },
   (t) => [index("webhook_sink_requests_sink_idx").on(t.sinkName, t.id)],
 );
+
 // ---- Email ----------------------------------------------------------------------------------------
 
 export const EMAIL_KINDS = ["team_notification", "transcript"] as const;

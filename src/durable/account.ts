@@ -27,7 +27,15 @@ import type { ConversationState, MessageRecord } from "../domain/conversation";
 import { type ConversationEvent, contactMayReceive } from "../domain/events";
 import { type Candidate, type NotificationRecipients, type NotificationType, notificationRecipients } from "../domain/notifications";
 import { contactPubsubToken, sameToken } from "../domain/tokens";
-import { CONTACT_MIGRATIONS, ContactConflict, type ContactFields, ContactStore, type ContactSort } from "./account/contacts";
+import {
+  type CampaignContact,
+  CONTACT_LABEL_MIGRATIONS,
+  CONTACT_MIGRATIONS,
+  ContactConflict,
+  type ContactFields,
+  ContactStore,
+  type ContactSort,
+} from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
 import { NOTIFICATION_MIGRATIONS, type NotificationRecord, NotificationStore } from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
@@ -72,7 +80,7 @@ export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 type Cached<T> = { value: T; at: number };
 
 /** The object's SQLite schema: each store's migrations, in the order they were added (append only). */
-const ACCOUNT_MIGRATIONS = [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS, ...NOTIFICATION_MIGRATIONS];
+const ACCOUNT_MIGRATIONS = [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...CONTACT_LABEL_MIGRATIONS];
 
 export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
@@ -667,6 +675,30 @@ export class Account extends DurableObject<Env> {
     if (this.index.hasConversations(id)) return "has_conversations";
     this.contacts.delete(id);
     return "deleted";
+  }
+
+  /** The contact's labels (titles), or null when there is no such contact. */
+  contactLabels(contactId: number): string[] | null {
+    return this.contacts.get(contactId) ? this.contacts.labelsOf(contactId) : null;
+  }
+
+  /** Replaces the contact's labels; null when there is no such contact. */
+  setContactLabels(contactId: number, labels: string[]): string[] | null {
+    if (!this.contacts.get(contactId)) return null;
+    return this.ctx.storage.transactionSync(() => this.contacts.setLabels(contactId, labels));
+  }
+
+  /** An account label was renamed: contacts carry the new title. */
+  renameContactLabel(from: string, to: string): void {
+    this.ctx.storage.transactionSync(() => this.contacts.renameLabel(from, to));
+  }
+
+  /**
+   * One page of a one-off SMS campaign's audience: contacts with any of `labels` and a phone number
+   * (the number messages go to), after `afterContactId` in id order.
+   */
+  campaignAudience(labels: string[], afterContactId: number, limit: number): CampaignContact[] {
+    return this.contacts.withAnyLabel(labels, afterContactId, limit);
   }
 
   /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */

@@ -5,6 +5,7 @@ import { inJsonList } from "../db/queries";
 import { accountPurges } from "../db/schema";
 import { enqueueJobs } from "./messages";
 import { sweepWebhookDeliveries } from "./webhooks";
+import { resumeStalledCampaigns, startDueCampaigns } from "./campaigns";
 import { sweepEmails } from "./send-email";
 import { sweepSlaDeadlines } from "./sla-sweep";
 
@@ -40,6 +41,8 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   await sweepAccountPurges(env, new Date(controller.scheduledTime));
   await sweepWebhookDeliveries(env, new Date(controller.scheduledTime));
+  await startDueCampaigns(env, new Date(controller.scheduledTime));
+  await resumeStalledCampaigns(env, new Date(controller.scheduledTime));
   await sweepEmails(env, new Date(controller.scheduledTime));
   await sweepSlaDeadlines(env, new Date(controller.scheduledTime));
 }

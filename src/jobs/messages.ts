@@ -36,6 +36,12 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("webhook.deliver"), delivery_id: z.number().int().positive() }),
   /** Send one recorded email (the emails row holds recipients and content), or leave it in the local outbox. */
   z.object({ type: z.literal("email.send"), email_id: z.number().int().positive() }),
+  /** Send a one-off campaign's message to these contacts (each pending recipient row once). */
+  z.object({
+    type: z.literal("campaign.send"),
+    campaign_id: z.number().int().positive(),
+    contact_ids: z.array(z.number().int().positive()).min(1).max(100),
+  }),
   /**
    * A conversation event for the workflow engine (automation rules, webhooks, notifications), sent
    * by its Conversation object once it is stored; `seq` makes it unique within the conversation.

@@ -12,6 +12,7 @@ import { snapshotMediaPrefix } from "../domain/snapshot-contents";
 import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
+import { sendCampaignBatch } from "./campaigns";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 

@@ -68,6 +68,7 @@ describe("Application API: campaigns", () => {
       sender: { id: t.admin.id, name: expect.stringContaining("administrator"), avatar_url: "", thumbnail: "" },
       trigger_rules: { url: "https://acme.example.test/pricing", time_on_page: 10 },
       trigger_only_during_business_hours: true,
+      campaign_status: "active",
       account_id: t.account.id,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -186,11 +187,28 @@ describe("Application API: campaigns", () => {
     }
   });
 
-  it("answers 422 without a title, a message or trigger rules", async () => {
+  it("answers 422 without a title or a message", async () => {
     const t = await withWebsiteInbox();
     const reply = await call("POST", campaignsPath(t.account.id), { token: t.admin.access_token, body: { inbox_id: t.inbox.id } });
     expectStatus(reply, 422);
-    expect(reply.body.error.details.map((issue: { field: string }) => issue.field).sort()).toEqual(["message", "title", "trigger_rules"]);
+    expect(reply.body.error.details.map((issue: { field: string }) => issue.field).sort()).toEqual(["message", "title"]);
+  });
+
+  it("answers 422 for an ongoing campaign without trigger rules", async () => {
+    const t = await withWebsiteInbox();
+    const { trigger_rules: _rules, ...body } = validBody(t.inbox.id);
+    const reply = await call("POST", campaignsPath(t.account.id), { token: t.admin.access_token, body });
+    expectStatus(reply, 422);
+    expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "trigger_rules", code: "required" })]);
+  });
+
+  it("answers 422 for one-off fields on an ongoing campaign", async () => {
+    const t = await withWebsiteInbox();
+    const issues = await createIssues(t, { audience: [{ type: "Label", id: 1 }], scheduled_at: Math.floor(Date.now() / 1000) + 60 });
+    expect(issues.map((issue) => [issue.field, issue.code])).toEqual([
+      ["audience", "not_for_campaign_type"],
+      ["scheduled_at", "not_for_campaign_type"],
+    ]);
   });
 
   it("answers 422 for trigger rules with fields it does not know", async () => {
@@ -337,7 +355,7 @@ describe("Application API: campaigns", () => {
     expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "sender_id", code: "not_inbox_agent" })]);
   });
 
-  it("answers 422 for changing a campaign into a one-off campaign", async () => {
+  it("answers 422 for changing a campaign's type", async () => {
     const t = await withWebsiteInbox();
     const campaign = await createCampaign(t.admin.access_token, t.account.id, t.inbox.id);
     const reply = await call("PATCH", campaignPath(t.account.id, campaign.id), {
@@ -345,7 +363,7 @@ describe("Application API: campaigns", () => {
       body: { campaign_type: "one_off" },
     });
     expectStatus(reply, 422);
-    expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "campaign_type", code: "sms_inbox_required" })]);
+    expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "campaign_type", code: "cannot_change" })]);
   });
 
   it("answers 422 for an update with an invalid URL pattern", async () => {

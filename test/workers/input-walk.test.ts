@@ -6,6 +6,7 @@ import { call, clientSession, createCampaign, createInbox, createTeam, expectSta
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
 import { createWebhook } from "./webhook-fixtures";
+import { createLabel } from "./sms-fixtures";
 import { createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 /** A notification of the user's about the conversation, so `notification_id` names a real one. */
@@ -33,7 +34,13 @@ beforeAll(async () => {
   const cannedResponse = await createCannedResponse(t.admin.access_token, t.account.id);
   const slaPolicy = await createSlaPolicy(t.admin.access_token, t.account.id);
   const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
+  const label = await createLabel(t.admin.access_token, t.account.id);
   const webhook = await createWebhook(t.admin.access_token, t.account.id, "https://walked.example.test/hook");
+  const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
+    token: t.admin.access_token,
+    body: { name: "Walked macro", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
+  });
+  expectStatus(macro, 200);
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: t.agency.access_token,
     body: { name: "Walked snapshot", account_id: t.account.id, assets: { chat_widgets: "all" } },
@@ -65,7 +72,9 @@ beforeAll(async () => {
     canned_response_id: cannedResponse.id,
     sla_policy_id: slaPolicy.id,
     automation_rule_id: automationRule.id,
+    label_id: label.id,
     webhook_id: webhook.id,
+    macro_id: macro.body.payload.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,
     load_id: load.body.loads[0].id,

@@ -19,6 +19,7 @@ import {
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
 import { createWebhook, webhooksPath } from "./webhook-fixtures";
+import { createLabel, labelsPath } from "./sms-fixtures";
 import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
 const MARKER = "tenant-a-secret-marker";
@@ -47,9 +48,20 @@ async function setUp() {
   const cannedResponse = await createCannedResponse(admin.access_token, account.id, { content: `${MARKER} canned response` });
   const slaPolicy = await createSlaPolicy(admin.access_token, account.id, { name: `${MARKER} SLA` });
   const automationRule = await createAutomationRule(admin.access_token, account.id, { name: `${MARKER} rule` });
+  const label = await createLabel(admin.access_token, account.id, { title: MARKER });
+  const labelled = await call("POST", `/api/v1/accounts/${account.id}/contacts/${session.contact.id}/labels`, {
+    token: admin.access_token,
+    body: { labels: [label.title] },
+  });
+  expectStatus(labelled, 200);
   const { secret: _webhookSecret, ...webhook } = await createWebhook(admin.access_token, account.id, "https://tenant-a.example.test/hook", {
     name: `${MARKER} webhook`,
   });
+  const macro = await call("POST", `/api/v1/accounts/${account.id}/macros`, {
+    token: admin.access_token,
+    body: { name: `${MARKER} macro`, visibility: "global", actions: [{ action_name: "add_label", action_params: ["marked"] }] },
+  });
+  expectStatus(macro, 200);
   const snapshot = await call("POST", "/api/v1/agency/snapshots", {
     token: agency.access_token,
     body: { name: `${MARKER} snapshot`, account_id: account.id, assets: { chat_widgets: "all" } },
@@ -87,7 +99,9 @@ async function setUp() {
     cannedResponse,
     slaPolicy,
     automationRule,
+    label,
     webhook,
+    macroId: macro.body.payload.id as number,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
     auditEntries,
@@ -119,7 +133,9 @@ const targetsOfA = () => ({
   canned_response_id: a.cannedResponse.id,
   sla_policy_id: a.slaPolicy.id,
   automation_rule_id: a.automationRule.id,
+  label_id: a.label.id,
   webhook_id: a.webhook.id,
+  macro_id: a.macroId,
   slot: "avatar",
   snapshot_id: a.snapshotId,
   load_id: a.loadId,
@@ -245,6 +261,9 @@ describe("tenant isolation, walked over every documented route", () => {
     expect(campaign.body).toEqual(a.campaign);
     expect((await call("GET", cannedResponsesPath(a.account.id), admin)).body).toEqual([a.cannedResponse]);
     expect((await call("GET", automationRulesPath(a.account.id), admin)).body).toEqual({ payload: [a.automationRule] });
+    expect((await call("GET", labelsPath(a.account.id), admin)).body).toEqual({ payload: [a.label] });
+    const contactLabels = await call("GET", `/api/v1/accounts/${a.account.id}/contacts/${a.session.contact.id}/labels`, admin);
+    expect(contactLabels.body).toEqual({ payload: [MARKER] });
     expect((await call("GET", webhooksPath(a.account.id), admin)).body).toEqual({ payload: { webhooks: [a.webhook] } });
     expect((await call("GET", `${webhooksPath(a.account.id)}/${a.webhook.id}/deliveries`, admin)).body.payload).toEqual([]);
     const agency = { token: a.agency.access_token };

@@ -91,6 +91,9 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/contacts/{contact_id}": { name: "Walker contact" },
   "POST /api/v1/accounts/{account_id}/contacts/{contact_id}/destroy_custom_attributes": { custom_attributes: ["walk"] },
   "POST /api/v1/accounts/{account_id}/contacts/{contact_id}/contact_inboxes": { inbox_id: 1, source_id: "walker" },
+  "POST /api/v1/accounts/{account_id}/contacts/{contact_id}/labels": { labels: ["walker"] },
+  "POST /api/v1/accounts/{account_id}/labels": { title: "walker", description: "Walks every route" },
+  "PATCH /api/v1/accounts/{account_id}/labels/{label_id}": { description: "Walks every route again" },
   "POST /api/v1/accounts/{account_id}/actions/contact_merge": { base_contact_id: 1, mergee_contact_id: 2 },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages": { content: "Walking", private: true },
   "POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/template_preview": { content: "Hi {{ contact.name }}" },
@@ -133,6 +136,12 @@ export const VALID_BODIES: Record<string, unknown> = {
     actions: [{ action_name: "add_label", action_params: ["walk"] }],
   },
   "PATCH /api/v1/accounts/{account_id}/automation_rules/{automation_rule_id}": { active: false },
+  // Take multipart/form-data only: every JSON body is refused, which is what the walks check.
+  "POST /api/v1/accounts/{account_id}/automation_rules/attach_file": {},
+  "POST /api/v1/accounts/{account_id}/macros/attach_file": {},
+  "POST /api/v1/accounts/{account_id}/macros": { name: "Walker macro", visibility: "global", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
+  "PATCH /api/v1/accounts/{account_id}/macros/{macro_id}": { name: "Walker macro renamed" },
+  "POST /api/v1/accounts/{account_id}/macros/{macro_id}/execute": { conversation_ids: [1] },
   "POST /api/v1/accounts/{account_id}/chat_widgets": { name: "Walker widget", type: "live_chat", inbox_id: 1 },
   "PATCH /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}": { name: "Walker widget" },
   // Takes multipart/form-data only: every JSON body is refused, which is what the walks check.

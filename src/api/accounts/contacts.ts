@@ -79,7 +79,7 @@ const ContactMergeInput = z
   .openapi("ContactMergeInput");
 
 const InboxSummarySchema = z
-  .object({ id: z.number().int(), name: z.string(), channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api]) })
+  .object({ id: z.number().int(), name: z.string(), channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api, CHANNEL_CLASSES.sms]) })
   .openapi("InboxSummary");
 type InboxSummary = z.infer<typeof InboxSummarySchema>;
 

@@ -1,11 +1,13 @@
 /**
- * Application API: the account's inboxes (Chatwoot's /api/v1/accounts/:account_id/inboxes), website
- * and API channels. Administrators configure them; agents see the inboxes they are members of.
+ * Application API: the account's inboxes (Chatwoot's /api/v1/accounts/:account_id/inboxes), website,
+ * API and SMS channels. Administrators configure them; agents see the inboxes they are members of.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, type WorkingHoursDay } from "../../db/schema";
+import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, SMS_PROVIDERS, type SmsProviderConfig, type WorkingHoursDay } from "../../db/schema";
+import { checkDestination, privateDestinationsAllowed } from "../../domain/destination-guard";
+import { DEFAULT_TWILIO_BASE_URL } from "../../domain/sms-provider";
 import { randomIdentifier } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
 import { enqueueJobs } from "../../jobs/messages";
@@ -137,11 +139,46 @@ const ApiChannelInput = z
   .strict()
   .openapi("ApiChannelInput");
 
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{1,14}$/, "Expected an E.164 phone number such as +14155550100.")
+  .openapi({ example: "+14155550100" });
+
+/** The provider's base URL: where `/2010-04-01/Accounts/{sid}/Messages.json` is appended. */
+const ProviderBaseUrl = HttpUrl.refine((url) => {
+  const parsed = new URL(url);
+  return parsed.search === "" && parsed.hash === "" && parsed.username === "" && parsed.password === "";
+}, "Expected a base URL without credentials, query or fragment.").openapi({
+  description: `Where the provider's Messages API lives; null or absent: ${DEFAULT_TWILIO_BASE_URL}`,
+  example: "http://localhost:8787/dev/sinks/sms",
+});
+
+const providerConfigFields = {
+  account_sid: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "Expected an account SID: letters, digits, _ and -.")
+    .openapi({ example: "AC00000000000000000000000000000000" }),
+  auth_token: z.string().trim().min(1).max(256).openapi({ description: "Stored to authenticate to the provider; never returned" }),
+  api_base_url: ProviderBaseUrl.nullable().optional(),
+};
+
+const SmsChannelInput = z
+  .object({
+    type: z.literal("sms"),
+    phone_number: PhoneNumber.openapi({ description: "The number messages are sent from (E.164), unique within the account" }),
+    provider: z.enum(SMS_PROVIDERS).optional().openapi({ description: "Defaults to twilio: Twilio's Messages API, or any provider that speaks it" }),
+    provider_config: z.object(providerConfigFields).strict().openapi("SmsProviderConfigInput"),
+  })
+  .strict()
+  .openapi("SmsChannelInput");
+
 const InboxCreateInput = z
   .object({
     name: Name.openapi({ example: "Website" }),
     ...settingsFields,
-    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput]),
+    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput, SmsChannelInput]),
   })
   .strict()
   .openapi("InboxCreateInput");
@@ -154,12 +191,17 @@ const ChannelUpdateInput = z
     welcome_tagline: optionalText(255),
     webhook_url: HttpUrl.nullable().optional(),
     hmac_mandatory: z.boolean().optional(),
+    phone_number: PhoneNumber.optional(),
+    provider_config: z.object(providerConfigFields).partial().strict().optional().openapi({
+      description: "Fields given replace the stored ones; the others (the auth token, say) are kept",
+    }),
   })
   .strict()
   .openapi("ChannelUpdateInput", {
     description:
       "The channel's own fields: website_url, widget_color and the welcome texts for website inboxes, " +
-      "webhook_url for API inboxes, hmac_mandatory for both. The channel type cannot change.",
+      "webhook_url for API inboxes, hmac_mandatory for both, phone_number and provider_config for SMS inboxes. " +
+      "The channel type cannot change.",
   });
 
 const InboxUpdateInput = z
@@ -171,9 +213,10 @@ type InboxUpdateInput = z.infer<typeof InboxUpdateInput>;
 const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> = {
   web_widget: ["website_url", "widget_color", "welcome_title", "welcome_tagline", "hmac_mandatory"],
   api: ["webhook_url", "hmac_mandatory"],
+  sms: ["phone_number", "provider_config"],
 };
 
-export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api" } as const;
+export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api", sms: "Channel::Sms" } as const;
 
 export const WorkingHoursDaySchema = z
   .object({
@@ -192,7 +235,7 @@ const InboxSchema = z
     id: z.number().int(),
     account_id: z.number().int(),
     name: z.string(),
-    channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api]),
+    channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api, CHANNEL_CLASSES.sms]),
     channel_id: z.number().int(),
     avatar_url: z.null(),
     greeting_enabled: z.boolean(),
@@ -213,6 +256,13 @@ const InboxSchema = z
     inbox_identifier: z.string().openapi({ description: "The inbox's id in the Client API" }),
     webhook_url: z.string().nullable(),
     hmac_mandatory: z.boolean(),
+    phone_number: z.string().nullable().openapi({ description: "SMS inboxes: the number messages are sent from" }),
+    provider: z.enum(SMS_PROVIDERS).nullable().openapi({ description: "SMS inboxes: the provider" }),
+    provider_config: z
+      .object({ account_sid: z.string(), api_base_url: z.string().nullable() })
+      .nullable()
+      .optional()
+      .openapi({ description: `SMS inboxes, shown to administrators only; never the auth token. api_base_url null: ${DEFAULT_TWILIO_BASE_URL}` }),
     hmac_token: z.string().optional().openapi({ description: "Signs visitor identities; shown to administrators only" }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -221,10 +271,15 @@ const InboxSchema = z
 type Inbox = z.infer<typeof InboxSchema>;
 
 type InboxRow = typeof inboxes.$inferSelect;
-/** An inbox before the database gives it an id and timestamps. */
-export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt">;
+type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig";
+/** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
+export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns> & Partial<Pick<InboxRow, SmsColumns>>;
 
-/** The inbox's configuration under its API names: what the audit log records. Never the hmac_token. */
+/** An SMS inbox's provider settings as they may be shown: never the auth token. */
+const visibleProviderConfig = (config: SmsProviderConfig | null | undefined) =>
+  config ? { account_sid: config.account_sid, api_base_url: config.api_base_url } : null;
+
+/** The inbox's configuration under its API names: what the audit log records. Never the hmac_token or the auth token. */
 export function configurationOf(inbox: InboxValues) {
   return {
     name: inbox.name,
@@ -246,6 +301,9 @@ export function configurationOf(inbox: InboxValues) {
     inbox_identifier: inbox.inboxIdentifier,
     webhook_url: inbox.webhookUrl,
     hmac_mandatory: inbox.hmacMandatory,
+    phone_number: inbox.phoneNumber ?? null,
+    provider: inbox.smsProvider ?? null,
+    provider_config: visibleProviderConfig(inbox.providerConfig),
   };
 }
 
@@ -253,17 +311,19 @@ export function configurationOf(inbox: InboxValues) {
 const widgetScript = (origin: string, websiteToken: string) =>
   `<script src="${origin}/widget.js" data-website-token="${websiteToken}" defer></script>`;
 
-/** The inbox as the caller may see it: the hmac_token only for administrators. */
+/** The inbox as the caller may see it: the hmac_token and an SMS provider's settings only for administrators. */
 function serializeInbox(c: Context<AppEnv>, inbox: InboxRow): Inbox {
   const origin = new URL(c.req.url).origin;
+  const { provider_config, ...configuration } = configurationOf(inbox);
+  const administrator = c.var.membership.role === "administrator";
   return {
     id: inbox.id,
     account_id: inbox.accountId,
     channel_id: inbox.id,
     avatar_url: null,
-    ...configurationOf(inbox),
+    ...configuration,
     web_widget_script: inbox.websiteToken === null ? null : widgetScript(origin, inbox.websiteToken),
-    ...(c.var.membership.role === "administrator" ? { hmac_token: inbox.hmacToken } : {}),
+    ...(administrator ? { hmac_token: inbox.hmacToken, provider_config } : {}),
     created_at: iso(inbox.createdAt),
     updated_at: iso(inbox.updatedAt),
   };
@@ -288,7 +348,28 @@ function inboxColumns(patch: Partial<ReturnType<typeof configurationOf>>) {
     welcomeTagline: patch.welcome_tagline,
     webhookUrl: patch.webhook_url,
     hmacMandatory: patch.hmac_mandatory,
+    phoneNumber: patch.phone_number ?? undefined,
   };
+}
+
+/**
+ * 422 unless an SMS provider's base URL is a destination this installation may call; plain http
+ * only where private destinations are allowed (local development), since the auth token goes along.
+ */
+function ensureProviderDestination(c: Context<AppEnv>, url: string | null | undefined) {
+  if (url === null || url === undefined) return;
+  const allowPrivate = privateDestinationsAllowed(c.env.ALLOW_PRIVATE_DESTINATIONS);
+  const check = checkDestination(url, { allowPrivate });
+  const refusal = !check.ok
+    ? { code: check.reason, message: check.message }
+    : !allowPrivate && check.url.protocol !== "https:"
+      ? { code: "insecure_scheme", message: "The provider's base URL must use https: the auth token is sent with every message." }
+      : null;
+  if (refusal) {
+    throw new ApiError(422, "destination_not_allowed", refusal.message, [
+      { field: "channel.provider_config.api_base_url", message: refusal.message, code: refusal.code },
+    ]);
+  }
 }
 
 /** One of the account's inboxes, or 404 for any other id. */
@@ -390,6 +471,8 @@ accountInboxes.openapi(
     if (!account) throw notFound("Account");
     const { channel } = input;
     const website = channel.type === "web_widget" ? channel : null;
+    const sms = channel.type === "sms" ? channel : null;
+    ensureProviderDestination(c, sms?.provider_config.api_base_url);
     const websiteToken = website ? randomIdentifier(24) : null;
     const values: InboxValues = {
       accountId,
@@ -403,7 +486,7 @@ accountInboxes.openapi(
       welcomeTagline: website?.welcome_tagline ?? null,
       webhookUrl: channel.type === "api" ? (channel.webhook_url ?? null) : null,
       hmacToken: randomIdentifier(32),
-      hmacMandatory: channel.hmac_mandatory ?? false,
+      hmacMandatory: channel.type === "sms" ? false : (channel.hmac_mandatory ?? false),
       greetingEnabled: input.greeting_enabled ?? false,
       greetingMessage: input.greeting_message ?? null,
       enableEmailCollect: input.enable_email_collect ?? true,
@@ -413,7 +496,17 @@ accountInboxes.openapi(
       outOfOfficeMessage: input.out_of_office_message ?? null,
       timezone: input.timezone ?? account.timezone,
       workingHours: input.working_hours ?? DEFAULT_WORKING_HOURS,
+      phoneNumber: sms?.phone_number ?? null,
+      smsProvider: sms ? (sms.provider ?? "twilio") : null,
+      providerConfig: sms
+        ? {
+            account_sid: sms.provider_config.account_sid,
+            auth_token: sms.provider_config.auth_token,
+            api_base_url: sms.provider_config.api_base_url ?? null,
+          }
+        : null,
     };
+    if (values.phoneNumber) await ensurePhoneNumberFree(c, values.phoneNumber);
     const [[inbox]] = await db.batch([
       db.insert(inboxes).values(values).returning(),
       auditEntry(c, {
@@ -431,7 +524,7 @@ accountInboxes.openapi(
 );
 
 /** The update's fields under their API names, flattened; 422 for channel fields of another channel type. */
-function flatPatch(inbox: InboxRow, input: InboxUpdateInput): Partial<ReturnType<typeof configurationOf>> {
+function flatPatch(inbox: InboxRow, input: InboxUpdateInput): Partial<Omit<ReturnType<typeof configurationOf>, "provider_config">> {
   const { channel = {}, ...settings } = input;
   const allowed = CHANNEL_FIELDS[inbox.channelType];
   const issues: FieldIssue[] = Object.keys(channel)
@@ -442,7 +535,31 @@ function flatPatch(inbox: InboxRow, input: InboxUpdateInput): Partial<ReturnType
       code: "not_for_channel_type",
     }));
   if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
-  return { ...settings, ...channel };
+  const { provider_config: _providerConfig, ...channelFields } = channel;
+  return { ...settings, ...channelFields };
+}
+
+/** An SMS inbox's provider settings after an update: the fields given replace the stored ones. */
+function updatedProviderConfig(inbox: InboxRow, patch: InboxUpdateInput["channel"]): SmsProviderConfig | null {
+  const given = patch?.provider_config;
+  if (!inbox.providerConfig || !given) return inbox.providerConfig;
+  return {
+    account_sid: given.account_sid ?? inbox.providerConfig.account_sid,
+    auth_token: given.auth_token ?? inbox.providerConfig.auth_token,
+    api_base_url: given.api_base_url === undefined ? inbox.providerConfig.api_base_url : given.api_base_url,
+  };
+}
+
+/** SMS numbers are unique within an account (422 `taken`). */
+async function ensurePhoneNumberFree(c: Context<AppEnv>, phoneNumber: string) {
+  const taken = await c.var.db.query.inboxes.findFirst({
+    where: and(eq(inboxes.accountId, c.var.membership.accountId), eq(inboxes.phoneNumber, phoneNumber)),
+  });
+  if (taken) {
+    throw new ApiError(422, "validation_failed", "The request body is not valid.", [
+      { field: "channel.phone_number", message: "has already been taken", code: "taken" },
+    ]);
+  }
 }
 
 accountInboxes.openapi(
@@ -467,13 +584,19 @@ accountInboxes.openapi(
     const input = c.req.valid("json");
     const inbox = await accountInbox(c, inbox_id);
     const patch = flatPatch(inbox, input);
-    const changes = changedFields(configurationOf(inbox), patch);
+    const providerConfig = updatedProviderConfig(inbox, input.channel);
+    const changes = changedFields(configurationOf(inbox), { ...patch, provider_config: visibleProviderConfig(providerConfig) });
+    const tokenChanged = providerConfig?.auth_token !== inbox.providerConfig?.auth_token;
+    // The audit log says the token changed, never what it was or became.
+    if (tokenChanged) changes.auth_token = ["[FILTERED]", "[FILTERED]"];
     if (Object.keys(changes).length === 0) return c.json(serializeInbox(c, inbox), 200);
+    if ("provider_config" in changes) ensureProviderDestination(c, providerConfig?.api_base_url);
+    if ("phone_number" in changes && patch.phone_number) await ensurePhoneNumberFree(c, patch.phone_number);
     const db = c.var.db;
     const [[updated]] = await db.batch([
       db
         .update(inboxes)
-        .set({ ...inboxColumns(patch), updatedAt: new Date() })
+        .set({ ...inboxColumns(patch), providerConfig: providerConfig ?? undefined, updatedAt: new Date() })
         .where(eq(inboxes.id, inbox.id))
         .returning(),
       auditEntry(c, {

@@ -28,7 +28,8 @@ export const conversationParams = sessionParams.extend({
 
 export async function inboxByIdentifier(c: Context<AppEnv>, identifier: string) {
   const inbox = await c.var.db.query.inboxes.findFirst({ where: eq(inboxes.inboxIdentifier, identifier) });
-  if (!inbox) throw notFound("Inbox");
+  // SMS inboxes reach contacts through their provider, not through the Client API.
+  if (!inbox || inbox.channelType === "sms") throw notFound("Inbox");
   return inbox;
 }
 

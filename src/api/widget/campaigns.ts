@@ -77,7 +77,8 @@ widgetCampaigns.openapi(
       running.map(({ campaign, senderName }) => ({
         id: campaign.id,
         message: campaign.message,
-        trigger_rules: campaign.triggerRules,
+        // Ongoing campaigns always have both; only one-off ones (never listed here) store {}.
+        trigger_rules: { url: campaign.triggerRules.url, time_on_page: campaign.triggerRules.time_on_page },
         sender: senderName === null ? null : { name: senderName, avatar_url: "" },
         trigger_only_during_business_hours: campaign.triggerOnlyDuringBusinessHours,
       })),

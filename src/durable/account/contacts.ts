@@ -35,6 +35,23 @@ export const CONTACT_MIGRATIONS = [
    create unique index contacts_phone on contacts(phone_number) where phone_number is not null;`,
 ];
 
+/**
+ * Contact labels (Chatwoot's contact tags, by title). The Account object runs these after the
+ * conversation index's migrations: versions count across all its lists, so a list may only grow at
+ * the end of the sequence.
+ */
+export const CONTACT_LABEL_MIGRATIONS = [
+  `create table if not exists contact_labels (
+     contact_id integer not null,
+     label text not null,
+     primary key (contact_id, label)
+   );
+   create index if not exists contact_labels_label on contact_labels(label);`,
+];
+
+/** What a one-off campaign needs of a contact in its audience: the number and the template variables' values. */
+export type CampaignContact = Pick<ContactRecord, "id" | "name" | "email" | "phoneNumber" | "customAttributes">;
+
 type ContactRow = {
   id: number;
   name: string;
@@ -209,6 +226,7 @@ export class ContactStore {
   }
 
   delete(id: number) {
+    this.sql.exec("delete from contact_labels where contact_id = ?", id);
     this.sql.exec("delete from contact_inboxes where contact_id = ?", id);
     this.sql.exec("delete from contacts where id = ?", id);
     this.cache.delete(id);
@@ -282,10 +300,53 @@ export class ContactStore {
     this.sql.exec("update contact_inboxes set hmac_verified = 1, updated_at = ? where id = ?", nowSeconds(), contactInboxId);
   }
 
-  /** Moves the mergee's contact inboxes to the base contact, then deletes the mergee. */
+  /** Moves the mergee's contact inboxes and labels to the base contact, then deletes the mergee. */
   merge(baseId: number, mergeeId: number) {
     this.sql.exec("update contact_inboxes set contact_id = ?, updated_at = ? where contact_id = ?", baseId, nowSeconds(), mergeeId);
+    this.sql.exec("insert or ignore into contact_labels (contact_id, label) select ?, label from contact_labels where contact_id = ?", baseId, mergeeId);
+    this.sql.exec("delete from contact_labels where contact_id = ?", mergeeId);
     this.sql.exec("delete from contacts where id = ?", mergeeId);
     this.cache.delete(mergeeId);
+  }
+
+  // ---- labels ----------------------------------------------------------------------------------
+
+  labelsOf(contactId: number): string[] {
+    return this.sql
+      .exec<{ label: string }>("select label from contact_labels where contact_id = ? order by label", contactId)
+      .toArray()
+      .map((row) => row.label);
+  }
+
+  /** Replaces the contact's labels with `labels` (Chatwoot's update_labels). */
+  setLabels(contactId: number, labels: readonly string[]): string[] {
+    this.sql.exec("delete from contact_labels where contact_id = ?", contactId);
+    for (const label of new Set(labels)) this.sql.exec("insert into contact_labels (contact_id, label) values (?, ?)", contactId, label);
+    return this.labelsOf(contactId);
+  }
+
+  /** Gives every contact labelled `from` the label `to` instead. */
+  renameLabel(from: string, to: string) {
+    this.sql.exec("update or ignore contact_labels set label = ? where label = ?", to, from);
+    this.sql.exec("delete from contact_labels where label = ?", from);
+  }
+
+  /** Contacts with any of `labels` and a phone number, after `afterId` in id order, at most `limit`. */
+  withAnyLabel(labels: readonly string[], afterId: number, limit: number): CampaignContact[] {
+    if (labels.length === 0) return [];
+    return this.sql
+      .exec<ContactRow>(
+        `select * from contacts where id > ? and phone_number is not null
+           and id in (select contact_id from contact_labels where label in (select value from json_each(?)))
+         order by id limit ?`,
+        afterId,
+        JSON.stringify(labels),
+        limit,
+      )
+      .toArray()
+      .map((row) => {
+        const { id, name, email, phoneNumber, customAttributes } = toContact(row);
+        return { id, name, email, phoneNumber, customAttributes };
+      });
   }
 }
