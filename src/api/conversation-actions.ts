@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
-import { accountUsers, slaPolicies, teams } from "../db/schema";
+import { accountUsers, slaPolicies, teams, workflowFiles } from "../db/schema";
 import { PRIORITIES } from "../domain/conversation";
 import { Label } from "./accounts/conversations";
 import type { AppEnv } from "./context";
@@ -41,7 +41,10 @@ const SHARED_ACTIONS = [
   action("open_conversation", noParams),
   action("change_priority", z.tuple([z.enum(PRIORITIES).nullable()])),
   action("send_webhook_event", z.tuple([z.url({ protocol: /^https?$/ }).max(2048)])),
-  action("send_attachment", z.array(BodyId).min(1).max(15).openapi({ description: "Not available yet: answers 422" })),
+  action(
+    "send_attachment",
+    z.array(BodyId).min(1).max(15).openapi({ description: "[blob_id, ...]: files uploaded through attach_file; sent as one outgoing message" }),
+  ),
   action("send_message", z.tuple([MessageText]).openapi({ description: "[text]; may use template variables" })),
   action("add_sla", z.tuple([BodyId]).openapi({ description: "[sla_policy_id]" })),
 ] as const;
@@ -73,20 +76,22 @@ export type ConversationAction = AutomationAction | MacroAction;
 
 export const invalidBody = (issues: FieldIssue[]) => new ApiError(422, "validation_failed", "The request body is not valid.", issues);
 
-/** 422 naming each action (by index) that Parley cannot take or that names a user, team or SLA policy outside the account. */
+/** 422 naming each action (by index) that names a user, team, SLA policy or file outside the account. */
 export async function checkActions(c: Context<AppEnv>, actions: ConversationAction[]): Promise<void> {
   const accountId = c.var.membership.accountId;
   const userIds = new Set<number>();
   const teamIds = new Set<number>();
   const policyIds = new Set<number>();
+  const fileIds = new Set<number>();
   for (const entry of actions) {
     if (entry.action_name === "assign_agent" && typeof entry.action_params[0] === "number") userIds.add(entry.action_params[0]);
     if (entry.action_name === "assign_team") teamIds.add(entry.action_params[0]);
     if (entry.action_name === "send_email_to_team") for (const id of entry.action_params[0].team_ids) teamIds.add(id);
     if (entry.action_name === "add_sla") policyIds.add(entry.action_params[0]);
+    if (entry.action_name === "send_attachment") for (const id of entry.action_params) fileIds.add(id);
   }
   const db = c.var.db;
-  const [members, accountTeams, policies] = await Promise.all([
+  const [members, accountTeams, policies, files] = await Promise.all([
     userIds.size === 0
       ? []
       : db.select({ id: accountUsers.userId }).from(accountUsers).where(and(eq(accountUsers.accountId, accountId), inArray(accountUsers.userId, [...userIds]))),
@@ -94,17 +99,23 @@ export async function checkActions(c: Context<AppEnv>, actions: ConversationActi
     policyIds.size === 0
       ? []
       : db.select({ id: slaPolicies.id }).from(slaPolicies).where(and(eq(slaPolicies.accountId, accountId), inArray(slaPolicies.id, [...policyIds]))),
+    fileIds.size === 0
+      ? []
+      : db.select({ id: workflowFiles.id }).from(workflowFiles).where(and(eq(workflowFiles.accountId, accountId), inArray(workflowFiles.id, [...fileIds]))),
   ]);
   const knownUsers = new Set(members.map((member) => member.id));
   const knownTeams = new Set(accountTeams.map((team) => team.id));
   const knownPolicies = new Set(policies.map((policy) => policy.id));
+  const knownFiles = new Set(files.map((file) => file.id));
   const issues: FieldIssue[] = [];
   for (const [index, entry] of actions.entries()) {
     const issue = (field: string, message: string, code: string) => issues.push({ field: `actions.${index}.${field}`, message, code });
     switch (entry.action_name) {
-      case "send_attachment":
-        issue("action_name", "Automation rules and macros cannot hold files yet.", "not_available");
+      case "send_attachment": {
+        const unknown = entry.action_params.filter((id) => !knownFiles.has(id));
+        if (unknown.length > 0) issue("action_params", `Not files uploaded to this account through attach_file: ${unknown.join(", ")}.`, "not_found");
         break;
+      }
       case "add_sla": {
         const [policyId] = entry.action_params;
         if (!knownPolicies.has(policyId)) issue("action_params", `SLA policy ${policyId} is not a policy of this account.`, "not_found");

@@ -4,13 +4,13 @@
  * run `key` (a redelivered job): state changes that are already true change nothing, messages carry
  * an echo id derived from the key, and emails and webhooks are keyed by it.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { ConversationAction } from "../api/conversation-actions";
 import type { Database } from "../db/client";
 import { assignableAgent } from "../db/queries";
-import { slaPolicies, teams, users } from "../db/schema";
+import { slaPolicies, teams, users, workflowFiles } from "../db/schema";
 import type { ConversationPayload } from "../domain/chatwoot-payloads";
-import { MessageType } from "../domain/conversation";
+import { type Attachment, MessageType } from "../domain/conversation";
 import { renderTemplate, templateContextFor } from "../domain/template-variables";
 import { accountObject } from "../durable/account";
 import { type Access, type Actor, conversationObject, originOf } from "../durable/conversation";
@@ -109,26 +109,13 @@ async function runAction(run: ActionRun, action: ConversationAction, key: string
     case "send_message":
     case "add_private_note": {
       const current = await currentConversation(run);
-      const author = actor.type === "user" ? await userById(run, actor.id) : null;
+      const author = await authorOf(run);
       const content = renderTemplate(action.action_params[0], templateContextFor(current, author)).text;
-      const isNote = action.action_name === "add_private_note";
-      const added = await conversation.addMessage(
-        access,
-        {
-          messageType: MessageType.outgoing,
-          content,
-          contentType: "text",
-          contentAttributes: actor.type === "automation" ? { automation_rule_id: actor.ruleId } : {},
-          private: isNote,
-          echoId: `workflow:${key}`,
-          sourceId: null,
-          attachments: [],
-        },
-        author ? { type: "user", id: author.id } : null,
-        originOf(actor),
-      );
-      if (!added) throw new ActionFailed("The conversation is out of reach.");
-      return added.created;
+      return addOutgoingMessage(run, key, author, { content, private: action.action_name === "add_private_note", attachments: [] });
+    }
+    case "send_attachment": {
+      const attachments = await workflowAttachments(run, action.action_params);
+      return addOutgoingMessage(run, key, await authorOf(run), { content: null, private: false, attachments });
     }
     case "send_email_to_team": {
       const [{ team_ids, message }] = action.action_params;
@@ -153,9 +140,60 @@ async function runAction(run: ActionRun, action: ConversationAction, key: string
       if (applied === "already_applied") throw new ActionFailed("The conversation already has an SLA policy; it cannot change.");
       return true;
     }
-    case "send_attachment":
-      throw new ActionFailed("Sending files from automation is not available.");
   }
+}
+
+/**
+ * Adds one outgoing message (or note) from the actor: a user's own message for a macro, an
+ * unattributed one carrying the rule's id for automation. Its echo id, derived from the run key,
+ * makes a repeated run add it once; answers whether it was added now.
+ */
+async function addOutgoingMessage(
+  run: ActionRun,
+  key: string,
+  author: { id: number } | null,
+  message: { content: string | null; private: boolean; attachments: Attachment[] },
+): Promise<boolean> {
+  const { actor } = run;
+  const added = await conversationObject(run.env, run.accountId, run.displayId).addMessage(
+    run.access,
+    {
+      messageType: MessageType.outgoing,
+      content: message.content,
+      contentType: "text",
+      contentAttributes: actor.type === "automation" ? { automation_rule_id: actor.ruleId } : {},
+      private: message.private,
+      echoId: `workflow:${key}`,
+      sourceId: null,
+      attachments: message.attachments,
+    },
+    author ? { type: "user", id: author.id } : null,
+    originOf(actor),
+  );
+  if (!added) throw new ActionFailed("The conversation is out of reach.");
+  return added.created;
+}
+
+/** The account's workflow files `fileIds` names, in that order, as a message's attachments (ids 1..n). */
+async function workflowAttachments(run: ActionRun, fileIds: readonly number[]): Promise<Attachment[]> {
+  const wanted = [...new Set(fileIds)];
+  const rows = await run.db
+    .select({ id: workflowFiles.id, attachment: workflowFiles.attachment })
+    .from(workflowFiles)
+    .where(and(eq(workflowFiles.accountId, run.accountId), inArray(workflowFiles.id, wanted)));
+  const byId = new Map(rows.map((row) => [row.id, row.attachment]));
+  const missing = wanted.filter((id) => !byId.has(id));
+  if (missing.length === 1) throw new ActionFailed(`File ${missing[0]} no longer exists.`);
+  if (missing.length > 1) throw new ActionFailed(`Files ${missing.join(", ")} no longer exist.`);
+  return wanted.flatMap((id, index) => {
+    const file = byId.get(id);
+    return file ? [{ ...file, id: index + 1 }] : [];
+  });
+}
+
+/** Who a message is from: the user running a macro; automation's messages have no sender. */
+async function authorOf(run: ActionRun) {
+  return run.actor.type === "user" ? await userById(run, run.actor.id) : null;
 }
 
 function selfOf(actor: Actor): number {

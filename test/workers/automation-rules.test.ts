@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, createTeam, expectStatus, tenant } from "./helpers";
 import { addAttributeDefinition, definitionsPath } from "./widget-fixtures";
-import { automationRulesPath, createAutomationRule, createSlaPolicy } from "./workflow-fixtures";
+import { attachFile, automationRulesPath, createAutomationRule, createSlaPolicy, postAttachFile } from "./workflow-fixtures";
 
 type AuditEntry = { action: string; auditable_type: string; auditable_id: number; audited_changes: Record<string, unknown> };
 type Issue = { field: string; message: string; code: string };
@@ -339,19 +339,54 @@ describe("automation rule actions", () => {
     ]);
   });
 
-  it("refuses attachments, which rules cannot hold yet, and SLA policies of other accounts", async () => {
+  it("refuses files and SLA policies of other accounts", async () => {
     const t = await tenant();
     const other = await tenant();
     const policy = await createSlaPolicy(other.admin.access_token, other.account.id);
+    const foreignFile = await attachFile(other.admin.access_token, other.account.id, "automation_rules", new File(["theirs"], "theirs.txt"));
+    const ownFile = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["ours"], "ours.txt"));
     const issues = await createIssues(t, {
       actions: [
-        { action_name: "send_attachment", action_params: [1] },
+        { action_name: "send_attachment", action_params: [ownFile.blob_id, foreignFile.blob_id] },
         { action_name: "add_sla", action_params: [policy.id] },
       ],
     });
     expect(issues.map((issue) => [issue.field, issue.code])).toEqual([
-      ["actions.0.action_name", "not_available"],
+      ["actions.0.action_params", "not_found"],
       ["actions.1.action_params", "not_found"],
     ]);
+    expect(issues[0]?.message).toContain(String(foreignFile.blob_id));
+    expect(issues[0]?.message).not.toContain(String(ownFile.blob_id));
+  });
+
+  it("stores files for send_attachment uploaded by administrators through attach_file", async () => {
+    const t = await tenant();
+    const file = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }));
+    expect(file).toEqual({
+      blob_id: expect.any(Number),
+      blob_key: expect.stringMatching(new RegExp(`^accounts/${t.account.id}/attachments/[0-9a-f-]{36}/refunds.txt$`)),
+      file_name: "refunds.txt",
+      content_type: "text/plain",
+      file_size: 20,
+      data_url: expect.stringContaining(file.blob_key),
+    });
+    const rule = await createAutomationRule(t.admin.access_token, t.account.id, {
+      actions: [{ action_name: "send_attachment", action_params: [file.blob_id] }],
+    });
+    expect(rule.actions).toEqual([{ action_name: "send_attachment", action_params: [file.blob_id] }]);
+
+    const byAgent = new FormData();
+    byAgent.append("attachment", new File(["x"], "x.txt"));
+    expectStatus(await postAttachFile(t.agent.access_token, t.account.id, "automation_rules", byAgent), 403);
+    const withoutFile = new FormData();
+    withoutFile.append("note", "no file here");
+    const refused = await postAttachFile(t.admin.access_token, t.account.id, "automation_rules", withoutFile);
+    expectStatus(refused, 422);
+    expect(refused.body.error.details.map((issue: Issue) => issue.field)).toContain("attachment");
+    const empty = new FormData();
+    empty.append("attachment", new File([], "empty.txt"));
+    expectStatus(await postAttachFile(t.admin.access_token, t.account.id, "automation_rules", empty), 422);
+    const json = await call("POST", `${automationRulesPath(t.account.id)}/attach_file`, { token: t.admin.access_token, body: { attachment: "refunds.txt" } });
+    expectStatus(json, 422);
   });
 });

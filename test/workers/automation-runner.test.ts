@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { verifyWebhookSignature } from "../../src/domain/webhook-signature";
@@ -6,7 +6,7 @@ import { handleConversationEvent } from "../../src/jobs/conversation-event";
 import type { ConversationEventJob } from "../../src/jobs/messages";
 import { call, clientSession, createTeam, eventually, expectStatus, tenant } from "./helpers";
 import { sinkHost, sinkRequests } from "./outbound";
-import { automationRulesPath, createAutomationRule } from "./workflow-fixtures";
+import { attachFile, automationRulesPath, createAutomationRule } from "./workflow-fixtures";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 type Session = Awaited<ReturnType<typeof clientSession>>;
@@ -34,7 +34,14 @@ async function conversationOf(t: Tenant, displayId: number) {
 async function messagesOf(t: Tenant, displayId: number) {
   const reply = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, { token: t.admin.access_token });
   expectStatus(reply, 200);
-  return reply.body.payload as { id: number; content: string | null; message_type: number; private: boolean; content_attributes: Record<string, unknown> }[];
+  return reply.body.payload as {
+    id: number;
+    content: string | null;
+    message_type: number;
+    private: boolean;
+    content_attributes: Record<string, unknown>;
+    attachments?: { id: number; file_name: string; file_type: string; data_url: string }[];
+  }[];
 }
 
 async function runsOf(t: Tenant, ruleId: number): Promise<Run[]> {
@@ -150,6 +157,38 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
     const sent = (await messagesOf(t, session.conversation.id)).filter((message) => message.message_type === 1);
     expect(sent.map((message) => message.content)).toEqual(["Hi Vera, we are on it."]);
     expect(sent[0]?.content_attributes).toEqual({ automation_rule_id: rule.id });
+  });
+
+  it("sends the files a rule holds as one outgoing message (send_attachment)", async () => {
+    const t = await tenant();
+    const policy = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }));
+    const form = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["%PDF-1.7"], "refund-form.pdf", { type: "application/pdf" }));
+    const rule = await createAutomationRule(t.admin.access_token, t.account.id, {
+      event_name: "message_created",
+      conditions: [condition("content", "contains", ["refund"])],
+      actions: [{ action_name: "send_attachment", action_params: [policy.blob_id, form.blob_id] }],
+    });
+    const session = await clientSession(t);
+    await visitorSays(session, "How do refunds work?");
+    await eventually(async () => expect((await runsOf(t, rule.id))[0]?.status).toBe("completed"));
+    expect((await runsOf(t, rule.id))[0]?.results).toEqual([{ action_name: "send_attachment", status: "done" }]);
+
+    const sent = (await messagesOf(t, session.conversation.id)).filter((message) => message.message_type === 1);
+    expect(sent).toHaveLength(1);
+    const [message] = sent;
+    expect(message).toMatchObject({ content: null, private: false, content_attributes: { automation_rule_id: rule.id } });
+    expect(message?.attachments?.map((attachment) => [attachment.id, attachment.file_name, attachment.file_type])).toEqual([
+      [1, "refunds.txt", "file"],
+      [2, "refund-form.pdf", "file"],
+    ]);
+    const served = await exports.default.fetch(message?.attachments?.[0]?.data_url ?? "");
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe("Refunds take 5 days.");
+    // The visitor gets it too.
+    const seen = await call("GET", `${session.conversationPath}/messages`);
+    expect((seen.body as { attachments?: { data_url: string }[] }[]).flatMap((m) => m.attachments ?? []).map((a) => a.data_url)).toEqual(
+      message?.attachments?.map((attachment) => attachment.data_url),
+    );
   });
 
   it("does not let changes made by automation trigger automation again", async () => {

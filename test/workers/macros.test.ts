@@ -1,5 +1,7 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, clientSession, createTeam, expectStatus, tenant } from "./helpers";
+import { attachFile } from "./workflow-fixtures";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 type Macro = { id: number; name: string; visibility: string; actions: unknown[]; created_by: { id: number } | null };
@@ -150,6 +152,33 @@ describe("Application API: macros", () => {
     // The contact sees the reply, never the note.
     const seen = await call("GET", `${session.conversationPath}/messages`);
     expect((seen.body as { content: string }[]).map((message) => message.content)).not.toContain(`Escalated by administrator ${t.admin.email}`);
+  });
+
+  it("sends files an agent uploaded through attach_file (send_attachment in a personal macro)", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    const member = await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, {
+      token: t.admin.access_token,
+      body: { inbox_id: session.inbox.id, user_ids: [t.agent.id] },
+    });
+    expectStatus(member, 200);
+    const file = await attachFile(t.agent.access_token, t.account.id, "macros", new File(["Step 1: log in."], "guide.txt", { type: "text/plain" }));
+    expect(file).toMatchObject({ file_name: "guide.txt", content_type: "text/plain", file_size: 15 });
+    const macro = await createMacro(t.agent.access_token, t.account.id, {
+      name: "Send the guide",
+      actions: [{ action_name: "send_attachment", action_params: [file.blob_id] }],
+    });
+    const [result] = await execute(t, t.agent.access_token, macro.id, [session.conversation.id]);
+    expect(result).toEqual({ conversation_id: session.conversation.id, status: "done", results: [{ action_name: "send_attachment", status: "done" }] });
+
+    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/messages`, { token: t.agent.access_token });
+    const sent = (messages.body.payload as { content: string | null; message_type: number; sender?: { id: number }; attachments?: { id: number; file_name: string; data_url: string }[] }[]).filter(
+      (message) => message.message_type === 1,
+    );
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ content: null, sender: { id: t.agent.id }, attachments: [{ id: 1, file_name: "guide.txt", data_url: file.data_url }] });
+    const served = await exports.default.fetch(file.data_url);
+    expect(await served.text()).toBe("Step 1: log in.");
   });
 
   it("keeps going when one action fails, and reports conversations it cannot reach", async () => {

@@ -1,5 +1,6 @@
-// Builds canned responses, automation rules and SLA policies through the real APIs.
-import { call, expectStatus, unique } from "./helpers";
+// Builds canned responses, automation rules, SLA policies and workflow files through the real APIs.
+import { exports } from "cloudflare:workers";
+import { call, expectStatus, type Reply, unique } from "./helpers";
 
 export const cannedResponsesPath = (accountId: number) => `/api/v1/accounts/${accountId}/canned_responses`;
 export const automationRulesPath = (accountId: number) => `/api/v1/accounts/${accountId}/automation_rules`;
@@ -51,4 +52,27 @@ export async function createSlaPolicy(adminToken: string, accountId: number, inp
   });
   expectStatus(reply, 201);
   return reply.body.payload as { id: number; name: string };
+}
+
+export type WorkflowFile = { blob_id: number; blob_key: string; file_name: string; content_type: string; file_size: number; data_url: string };
+
+/** POSTs `form` as multipart/form-data to `<resource>/attach_file` (automation rules' or macros'). */
+export async function postAttachFile(token: string, accountId: number, resource: "automation_rules" | "macros", form: FormData): Promise<Reply> {
+  const res = await exports.default.fetch(
+    new Request(`http://parley.test/api/v1/accounts/${accountId}/${resource}/attach_file`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+/** Uploads `file` for send_attachment; answers the stored file with its blob_id. */
+export async function attachFile(token: string, accountId: number, resource: "automation_rules" | "macros", file: File) {
+  const form = new FormData();
+  form.append("attachment", file);
+  const reply = await postAttachFile(token, accountId, resource, form);
+  expectStatus(reply, 200);
+  return reply.body as WorkflowFile;
 }

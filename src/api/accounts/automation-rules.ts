@@ -15,6 +15,7 @@ import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, type FieldIssue, notFound } from "../errors";
 import { idParams, iso, Name, offsetOf, optionalText, PageQuery, pageOf, Timestamp } from "../schemas";
+import { ATTACH_FILE_DESCRIPTION, attachFileBody, attachWorkflowFile, WorkflowFileSchema } from "../workflow-files";
 import { userSecurity } from "./profile";
 
 const tags = ["Application: automation rules"];
@@ -231,6 +232,24 @@ accountAutomationRules.openapi(
     if (!row) throw new Error("automation rule insert returned no row");
     return c.json(serializeRule(row), 200);
   },
+);
+
+accountAutomationRules.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/automation_rules/attach_file",
+    tags,
+    security: userSecurity,
+    summary: "Upload a file for send_attachment (administrators)",
+    description: ATTACH_FILE_DESCRIPTION,
+    middleware: [requireRole("administrator")] as const,
+    request: { params: accountParams, body: attachFileBody },
+    responses: {
+      200: { description: "The stored file", content: { "application/json": { schema: WorkflowFileSchema } } },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => c.json(await attachWorkflowFile(c), 200),
 );
 
 accountAutomationRules.openapi(

@@ -17,6 +17,7 @@ import { checkActions, type MacroAction, MacroActionInput } from "../conversatio
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId, idParams, iso, Name, Timestamp } from "../schemas";
+import { ATTACH_FILE_DESCRIPTION, attachFileBody, attachWorkflowFile, WorkflowFileSchema } from "../workflow-files";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
 
@@ -165,6 +166,23 @@ accountMacros.openapi(
     if (!row) throw new Error("macro insert returned no row");
     return c.json(await serializeMacro(c, row), 200);
   },
+);
+
+accountMacros.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/macros/attach_file",
+    tags,
+    security: userSecurity,
+    summary: "Upload a file for send_attachment",
+    description: ATTACH_FILE_DESCRIPTION,
+    request: { params: accountParams, body: attachFileBody },
+    responses: {
+      200: { description: "The stored file", content: { "application/json": { schema: WorkflowFileSchema } } },
+      ...errorResponses(400, 401, 404, 413, 415, 422),
+    },
+  }),
+  async (c) => c.json(await attachWorkflowFile(c), 200),
 );
 
 accountMacros.openapi(
