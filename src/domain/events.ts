@@ -57,7 +57,8 @@ export type EventOrigin =
 
 /**
  * The conversation attributes whose change is a `conversation_updated` (Chatwoot's list: team,
- * assignee, status, snooze, custom attributes, labels, waiting since, first reply, priority).
+ * assignee, status, snooze, custom attributes, labels, waiting since, first reply, priority; and
+ * the SLA policy, below).
  * Last-seen times are not among them: reading a conversation changes nothing anyone listens for.
  */
 const TRACKED_ATTRIBUTES = {
@@ -72,8 +73,8 @@ const TRACKED_ATTRIBUTES = {
   priority: "priority",
 } as const satisfies Partial<Record<keyof ConversationState, string>>;
 
-export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[keyof typeof TRACKED_ATTRIBUTES];
-export const TRACKED_ATTRIBUTE_NAMES = Object.values(TRACKED_ATTRIBUTES) as [TrackedAttribute, ...TrackedAttribute[]];
+export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[keyof typeof TRACKED_ATTRIBUTES] | "sla_policy_id";
+export const TRACKED_ATTRIBUTE_NAMES: [TrackedAttribute, ...TrackedAttribute[]] = ["sla_policy_id", ...Object.values(TRACKED_ATTRIBUTES)];
 
 /** The tracked attributes (Chatwoot's names) that differ between two states of a conversation. */
 export function changedAttributes(before: ConversationState, after: ConversationState): TrackedAttribute[] {
@@ -81,6 +82,8 @@ export function changedAttributes(before: ConversationState, after: Conversation
   for (const [key, name] of Object.entries(TRACKED_ATTRIBUTES) as [keyof typeof TRACKED_ATTRIBUTES, TrackedAttribute][]) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.push(name);
   }
+  // An SLA policy applied is a change of Chatwoot's sla_policy_id; its clock moving is not.
+  if ((before.appliedSla?.policy.id ?? null) !== (after.appliedSla?.policy.id ?? null)) changed.push("sla_policy_id");
   return changed;
 }
 
