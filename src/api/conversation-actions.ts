@@ -8,6 +8,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountUsers, slaPolicies, teams, workflowFiles } from "../db/schema";
 import { PRIORITIES } from "../domain/conversation";
+import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import { Label } from "./accounts/conversations";
 import type { AppEnv } from "./context";
 import { ApiError, type FieldIssue } from "./errors";
@@ -114,6 +115,11 @@ export async function checkActions(c: Context<AppEnv>, actions: ConversationActi
       case "send_attachment": {
         const unknown = entry.action_params.filter((id) => !knownFiles.has(id));
         if (unknown.length > 0) issue("action_params", `Not files uploaded to this account through attach_file: ${unknown.join(", ")}.`, "not_found");
+        break;
+      }
+      case "send_webhook_event": {
+        const destination = checkDestination(entry.action_params[0], { allowPrivate: privateDestinationsAllowed(c.env.ALLOW_PRIVATE_DESTINATIONS) });
+        if (!destination.ok) issue("action_params", destination.message, "destination_not_allowed");
         break;
       }
       case "add_sla": {

@@ -339,6 +339,21 @@ describe("automation rule actions", () => {
     ]);
   });
 
+  it("refuses webhook actions aimed at private or loopback addresses", async () => {
+    const t = await tenant();
+    const issues = await createIssues(t, {
+      actions: [
+        { action_name: "send_webhook_event", action_params: ["http://127.0.0.1:8080/hook"] },
+        { action_name: "send_webhook_event", action_params: ["https://hooks.example.test/in"] },
+        { action_name: "send_webhook_event", action_params: ["http://169.254.169.254/latest"] },
+      ],
+    });
+    expect(issues.map((issue) => [issue.field, issue.code])).toEqual([
+      ["actions.0.action_params", "destination_not_allowed"],
+      ["actions.2.action_params", "destination_not_allowed"],
+    ]);
+  });
+
   it("refuses files and SLA policies of other accounts", async () => {
     const t = await tenant();
     const other = await tenant();
