@@ -8,7 +8,7 @@ const port = Number(process.env.PORT ?? 8787);
 
 let platform;
 try {
-  platform = await startPlatform({ port });
+  platform = await startPlatform({ port, cron: true });
 } catch (error) {
   console.error(`\n${error.message}`);
   process.exit(1);
@@ -46,6 +46,9 @@ function printBanner(url, platformToken, demo) {
       `  Website inbox   ${demo.inbox.name} (id ${demo.inbox.id}), website_token ${demo.inbox.website_token}`,
       `  Chat widget     ${demo.widget.name} (id ${demo.widget.id}), widget_token ${demo.widget.token}`,
       `  Demo page       ${url}/demo/`,
+      `  SMS inbox       ${demo.sms.inbox.name} (id ${demo.sms.inbox.id}), ${demo.sms.inbox.phone_number}, sends to the local sink`,
+      `  SMS label       ${demo.sms.label.title} (id ${demo.sms.label.id}), on ${demo.sms.contacts} demo contacts`,
+      `  SMS sink        ${demo.sms.sink}  (what one-off campaigns would have sent)`,
       `  Administrator   ${demo.admin.email}`,
       `    token         ${demo.admin.token}`,
       `  Agent           ${demo.agent.email}`,

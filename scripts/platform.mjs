@@ -52,10 +52,11 @@ export function ensureDevVars() {
 const LOCAL_DEV_VARS = ["ALLOW_PRIVATE_DESTINATIONS:true", "LOCAL_SINKS:true", "EMAIL_DELIVERY:outbox"].flatMap((pair) => ["--var", pair]);
 
 /**
- * @param {{ port: number, persistTo?: string, quiet?: boolean }} options
+ * @param {{ port: number, persistTo?: string, quiet?: boolean, cron?: boolean }} options
  *   persistTo: local state directory (default .wrangler/state, the one `npm run dev` keeps).
+ *   cron: fire the Worker's Cron Trigger at the start of every minute, as Cloudflare does.
  */
-export async function startPlatform({ port, persistTo, quiet = false }) {
+export async function startPlatform({ port, persistTo, quiet = false, cron = false }) {
   const vars = ensureDevVars();
   const persist = persistTo ? ["--persist-to", persistTo] : [];
   run(WRANGLER[0], [WRANGLER[1], "d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
@@ -84,7 +85,41 @@ export async function startPlatform({ port, persistTo, quiet = false }) {
     child.kill("SIGTERM");
     throw error;
   }
-  return { baseUrl, vars, child, exited, stop: () => child.kill("SIGTERM") };
+  const stopCron = cron ? startLocalCron(baseUrl) : () => {};
+  exited.then(stopCron);
+  return {
+    baseUrl,
+    vars,
+    child,
+    exited,
+    stop: () => {
+      stopCron();
+      child.kill("SIGTERM");
+    },
+  };
+}
+
+/**
+ * `wrangler dev` never fires Cron Triggers by itself; this does, at the start of every minute, through
+ * the local trigger endpoint, so due one-off campaigns and the sweeps run as they would on Cloudflare.
+ */
+function startLocalCron(baseUrl) {
+  let timer;
+  const next = () => {
+    timer = setTimeout(tick, 60_000 - (Date.now() % 60_000));
+    timer.unref();
+  };
+  const tick = async () => {
+    try {
+      const res = await fetch(`${baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`);
+      if (!res.ok) console.error(`local cron: the scheduled handler answered ${res.status}`);
+    } catch {
+      // the platform is stopping
+    }
+    next();
+  };
+  next();
+  return () => clearTimeout(timer);
 }
 
 async function waitUntilHealthy(url, timeoutMs = 120_000) {

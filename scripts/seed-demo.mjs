@@ -38,7 +38,82 @@ const DEMO = {
   },
   admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator" },
   agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent" },
+  // One-off SMS campaigns: an SMS inbox whose provider is the built-in sink (/dev/sinks/sms), a label,
+  // and contacts with a phone number that carry it.
+  sms: {
+    inbox: { name: "Demo Dental SMS", phone_number: "+15555550100", account_sid: "ACdemo0000000000000000000000000000", auth_token: "demo-sink-token" },
+    label: { title: "checkup-reminders", description: "Patients who want a text before their checkup", color: "#0f766e" },
+    contacts: [
+      { name: "Nora Patel", phone_number: "+15555550101" },
+      { name: "Omar Diaz", phone_number: "+15555550102" },
+    ],
+  },
 };
+
+/**
+ * The SMS demo, found or created (never twice): the SMS inbox pointed at this platform's local sink
+ * (its URL follows the port), the label and the labelled contacts.
+ */
+async function seedSms(api, baseUrl, accountId, adminToken) {
+  const { inbox: inboxSpec, label: labelSpec, contacts } = DEMO.sms;
+  const expectOk = (reply, what) => {
+    if (reply.status >= 300) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+  const accountPath = `/api/v1/accounts/${accountId}`;
+  const sinkUrl = `${baseUrl}/dev/sinks/sms`;
+
+  const labels = expectOk(await api("GET", `${accountPath}/labels`, adminToken), "list labels");
+  const label =
+    labels.payload.find((l) => l.title === labelSpec.title) ??
+    expectOk(await api("POST", `${accountPath}/labels`, adminToken, labelSpec), "create label");
+
+  const inboxes = expectOk(await api("GET", `${accountPath}/inboxes`, adminToken), "list inboxes");
+  let inbox = inboxes.payload.find((i) => i.name === inboxSpec.name);
+  if (!inbox) {
+    inbox = expectOk(
+      await api("POST", `${accountPath}/inboxes`, adminToken, {
+        name: inboxSpec.name,
+        channel: {
+          type: "sms",
+          phone_number: inboxSpec.phone_number,
+          provider: "twilio",
+          provider_config: { account_sid: inboxSpec.account_sid, auth_token: inboxSpec.auth_token, api_base_url: sinkUrl },
+        },
+      }),
+      "create SMS inbox",
+    );
+  } else if (inbox.provider_config?.api_base_url !== sinkUrl) {
+    inbox = expectOk(
+      await api("PATCH", `${accountPath}/inboxes/${inbox.id}`, adminToken, { channel: { provider_config: { api_base_url: sinkUrl } } }),
+      "point the SMS inbox at this platform's sink",
+    );
+  }
+
+  for (const person of contacts) {
+    const created = await api("POST", `${accountPath}/contacts`, adminToken, person);
+    let contactId = created.body?.payload?.contact?.id;
+    if (created.status === 422) {
+      // Seeded before: the phone number is taken by the demo contact.
+      const found = expectOk(
+        await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(person.phone_number)}`, adminToken),
+        "find demo contact",
+      );
+      contactId = found.payload.find((c) => c.phone_number === person.phone_number)?.id;
+    } else {
+      expectOk(created, `create ${person.name}`);
+    }
+    if (!contactId) throw new Error(`demo contact ${person.name} not found`);
+    expectOk(await api("POST", `${accountPath}/contacts/${contactId}/labels`, adminToken, { labels: [label.title] }), "label demo contact");
+  }
+
+  return {
+    inbox: { id: inbox.id, name: inbox.name, phone_number: inbox.phone_number },
+    label: { id: label.id, title: label.title },
+    contacts: contacts.length,
+    sink: `${sinkUrl}/messages`,
+  };
+}
 
 /**
  * Writes the demo page into the built assets (dist/assets/demo/index.html, served at /demo) with the
@@ -78,7 +153,10 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
     ]);
     if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox && saved.widget) {
       await writeDemoPage(api, saved, assetsDir);
-      return saved;
+      const sms = await seedSms(api, baseUrl, saved.account.id, saved.admin.token);
+      const demo = { ...saved, sms };
+      writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
+      return demo;
     }
   }
 
@@ -134,6 +212,7 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
     widget: { id: widget.id, name: widget.name, token: widget.widget_token },
     admin,
     agent,
+    sms: await seedSms(api, baseUrl, account.id, admin.token),
   };
   await writeDemoPage(api, demo, assetsDir);
   mkdirSync(stateDir, { recursive: true });
