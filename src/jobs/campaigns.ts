@@ -6,7 +6,7 @@
  * twice; the campaign completes when no row is pending or sending. The sweep resumes campaigns
  * whose jobs were lost.
  */
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { type Database, openDatabase } from "../db/client";
 import { inJsonList } from "../db/queries";
 import { campaignRecipients, campaigns, inboxes, labels, type RecipientStatus } from "../db/schema";
@@ -17,7 +17,7 @@ import { enqueueJobs, type JobMessage } from "./messages";
 import { sendSms } from "./send-sms";
 
 /** Contacts per `campaign.send` job. */
-export const CAMPAIGN_SEND_BATCH = 50;
+const CAMPAIGN_SEND_BATCH = 50;
 /** Contacts read from the Account object per call. */
 const AUDIENCE_PAGE = 500;
 /** Due campaigns started per cron run; the rest wait for the next minute. */
@@ -54,7 +54,8 @@ export async function startDueCampaigns(env: Env, now: Date): Promise<number> {
     // Only one of two overlapping runs gets the row back.
     const [campaign] = await db
       .update(campaigns)
-      .set({ status: "running", startedAt: now, updatedAt: now })
+      // enqueuedAt now: the sweep leaves a start in progress alone for a while.
+      .set({ status: "running", startedAt: now, enqueuedAt: now, updatedAt: now })
       .where(and(eq(campaigns.id, id), eq(campaigns.status, "scheduled")))
       .returning();
     if (!campaign) continue;
@@ -232,7 +233,7 @@ export async function resumeStalledCampaigns(env: Env, now: Date): Promise<numbe
       const pending = await db
         .select({ contactId: campaignRecipients.contactId })
         .from(campaignRecipients)
-        .where(and(eq(campaignRecipients.campaignId, campaign.id), inArray(campaignRecipients.status, ["pending"])))
+        .where(and(eq(campaignRecipients.campaignId, campaign.id), eq(campaignRecipients.status, "pending")))
         .orderBy(asc(campaignRecipients.contactId));
       await enqueueSends(env, campaign.id, pending.map((row) => row.contactId));
       await db.update(campaigns).set({ enqueuedAt: now }).where(eq(campaigns.id, campaign.id));

@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { readTwilioAnswer, twilioMessagesUrl } from "../../src/domain/sms-provider";
 import { resumeStalledCampaigns, startDueCampaigns } from "../../src/jobs/campaigns";
 import type { JobMessage } from "../../src/jobs/messages";
 import { call, createInbox, eventually, expectStatus, tenant } from "./helpers";
@@ -216,6 +217,29 @@ describe("SMS inboxes", () => {
     const t = await smsTenant();
     const reply = await call("POST", `/public/api/v1/inboxes/${t.inbox.inbox_identifier as string}/contacts`, { body: { name: "Vera" } });
     expectStatus(reply, 404);
+  });
+});
+
+describe("Twilio's Messages API", () => {
+  it("posts to the account's Messages resource under the base URL, a path prefix kept", () => {
+    expect(twilioMessagesUrl({ account_sid: ACCOUNT_SID, api_base_url: null })).toBe(`https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
+    expect(twilioMessagesUrl({ account_sid: ACCOUNT_SID, api_base_url: "http://localhost:8787/dev/sinks/sms/" })).toBe(
+      `http://localhost:8787/dev/sinks/sms/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`,
+    );
+  });
+
+  it("reads any 2xx as accepted, with the message's sid and status when the answer has them", () => {
+    expect(readTwilioAnswer(201, JSON.stringify({ sid: "SM1", status: "queued" }))).toEqual({ ok: true, sid: "SM1", status: "queued" });
+    expect(readTwilioAnswer(200, "")).toEqual({ ok: true, sid: null, status: null });
+  });
+
+  it("reads anything else as a failure, with Twilio's code and message or the body", () => {
+    expect(readTwilioAnswer(401, JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }))).toEqual({
+      ok: false,
+      error: "HTTP 401 (code 20003): Authenticate",
+    });
+    expect(readTwilioAnswer(503, "Service Unavailable")).toEqual({ ok: false, error: "HTTP 503: Service Unavailable" });
+    expect(readTwilioAnswer(500, "")).toEqual({ ok: false, error: "HTTP 500: no body" });
   });
 });
 
