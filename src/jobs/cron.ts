@@ -38,11 +38,29 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
   return due.length;
 }
 
+/**
+ * Every minute, each sweep in turn. One that fails is logged and the others still run: a broken
+ * webhook sweep must not keep due campaigns from starting. The failed one runs again next minute.
+ */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  await sweepAccountPurges(env, new Date(controller.scheduledTime));
-  await sweepWebhookDeliveries(env, new Date(controller.scheduledTime));
-  await startDueCampaigns(env, new Date(controller.scheduledTime));
-  await resumeStalledCampaigns(env, new Date(controller.scheduledTime));
-  await sweepEmails(env, new Date(controller.scheduledTime));
-  await sweepSlaDeadlines(env, new Date(controller.scheduledTime));
+  const now = new Date(controller.scheduledTime);
+  const sweeps: [string, (env: Env, now: Date) => Promise<unknown>][] = [
+    ["account purges", sweepAccountPurges],
+    ["webhook deliveries", sweepWebhookDeliveries],
+    ["due campaigns", startDueCampaigns],
+    ["stalled campaigns", resumeStalledCampaigns],
+    ["emails", sweepEmails],
+    ["SLA deadlines", sweepSlaDeadlines],
+  ];
+  const failed: string[] = [];
+  for (const [name, sweep] of sweeps) {
+    try {
+      await sweep(env, now);
+    } catch (error) {
+      console.error(`cron sweep failed: ${name}`, error);
+      failed.push(name);
+    }
+  }
+  // The invocation still shows as failed in the Cron Trigger's log.
+  if (failed.length > 0) throw new Error(`cron sweeps failed: ${failed.join(", ")}`);
 }
