@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { allDay, closed, hours } from "./business-day-fixtures";
 import { addWorkingTime, type BusinessDay, localWeekdayAndMinute, type WorkingSchedule } from "../../src/domain/business-hours";
 import {
   advanceSla,
@@ -12,26 +13,6 @@ import {
   slaSchedule,
   startSla,
 } from "../../src/domain/sla";
-
-const hours = (day: number, open: [number, number], close: [number, number]): BusinessDay => ({
-  day_of_week: day,
-  closed_all_day: false,
-  open_all_day: false,
-  open_hour: open[0],
-  open_minutes: open[1],
-  close_hour: close[0],
-  close_minutes: close[1],
-});
-const closed = (day: number): BusinessDay => ({
-  day_of_week: day,
-  closed_all_day: true,
-  open_all_day: false,
-  open_hour: null,
-  open_minutes: null,
-  close_hour: null,
-  close_minutes: null,
-});
-const allDay = (day: number): BusinessDay => ({ ...closed(day), closed_all_day: false, open_all_day: true, open_hour: 0, open_minutes: 0, close_hour: 23, close_minutes: 59 });
 
 /** Monday to Friday 09:00–17:00, weekends closed. */
 const officeWeek: BusinessDay[] = [closed(0), ...[1, 2, 3, 4, 5].map((day) => hours(day, [9, 0], [17, 0])), closed(6)];
