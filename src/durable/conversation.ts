@@ -166,6 +166,7 @@ function workflowJob(event: StoredEvent, seq: number): ConversationEventJob | nu
     origin: event.origin ?? { type: "system" },
     changed: event.changed ?? [],
     message_id: message?.id ?? null,
+    assignee_id: event.state.assigneeId,
     automation,
     webhooks,
   };

@@ -39,15 +39,15 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
     }
   }
 
-  const assignee = conversation.meta.assignee;
-  const assignedBySomeoneElse = !(job.origin.type === "user" && job.origin.userId === assignee?.id);
-  if (job.changed.includes("assignee_id") && assignee && assignedBySomeoneElse) {
+  const assigneeId = job.assignee_id;
+  const assignedBySomeoneElse = !(job.origin.type === "user" && job.origin.userId === assigneeId);
+  if (job.changed.includes("assignee_id") && assigneeId !== null && assignedBySomeoneElse) {
     await accountObject(env, job.account_id).notify({
       key: `${eventKey}:assignment`,
       displayId: job.display_id,
       notificationType: "conversation_assignment",
       title: `Conversation #${job.display_id} has been assigned to you`,
-      to: { userId: assignee.id },
+      to: { userId: assigneeId },
     });
   }
 

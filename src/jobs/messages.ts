@@ -18,6 +18,8 @@ export const ConversationEventJob = z.object({
   /** Chatwoot's names of the tracked attributes the event changed. */
   changed: z.array(z.enum(TRACKED_ATTRIBUTE_NAMES)),
   message_id: Id.nullable(),
+  /** The assignee the event left, which a later change may have replaced by the time the job runs. */
+  assignee_id: Id.nullable().default(null),
   automation: z.array(z.enum(AUTOMATION_TRIGGERS)),
   webhooks: z.array(z.enum(WEBHOOK_EVENTS)),
 });

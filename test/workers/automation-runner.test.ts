@@ -4,7 +4,8 @@ import { openDatabase } from "../../src/db/client";
 import { verifyWebhookSignature } from "../../src/domain/webhook-signature";
 import { handleConversationEvent } from "../../src/jobs/conversation-event";
 import type { ConversationEventJob } from "../../src/jobs/messages";
-import { call, clientSession, createTeam, eventually, expectStatus, tenant } from "./helpers";
+import { call, clientSession, createInbox, createTeam, eventually, expectStatus, tenant, unique } from "./helpers";
+import { addAttributeDefinition } from "./widget-fixtures";
 import { sinkHost, sinkRequests } from "./outbound";
 import { attachFile, automationRulesPath, createAutomationRule } from "./workflow-fixtures";
 
@@ -258,6 +259,58 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
     await eventually(async () => expect((await conversationOf(t, session.conversation.id)).status).toBe("resolved"));
   });
 
+  it("tests custom attributes a website sets with >cs /set", async () => {
+    const t = await tenant();
+    await addAttributeDefinition(t.admin.access_token, t.account.id, {
+      attribute_display_name: "Lead",
+      attribute_key: "isLead",
+      attribute_model: "conversation_attribute",
+    });
+    await createAutomationRule(t.admin.access_token, t.account.id, {
+      event_name: "conversation_updated",
+      conditions: [condition("isLead", "equal_to", ["yes"])],
+      actions: [{ action_name: "add_label", action_params: ["lead"] }],
+    });
+    const inbox = await createInbox(t.admin.access_token, t.account.id);
+    const token = unique("wt");
+    await env.DB.prepare(
+      "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
+    )
+      .bind(t.account.id, token, inbox.id)
+      .run();
+    const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
+    const command = await call("POST", "/api/v1/widget/commands", {
+      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command: ">cs /set isLead yes" },
+    });
+    expectStatus(command, 200);
+    await eventually(async () => expect((await conversationOf(t, session.conversation_id)).labels).toEqual(["lead"]));
+  });
+
+  it("notifies an agent assigned by someone else, not one who takes a conversation", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    const assign = (token: string, assignee_id: number) =>
+      call("POST", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/assignments`, { token, body: { assignee_id } });
+    const notificationsOf = async (token: string) =>
+      (await call("GET", `/api/v1/accounts/${t.account.id}/notifications`, { token })).body.data.payload as { notification_type: string; primary_actor_id: number }[];
+    const second = await call("POST", `/api/v1/agency/accounts/${t.account.id}/users`, {
+      token: t.agency.access_token,
+      body: { name: "Second Admin", email: `${unique("second")}@example.test`, role: "administrator" },
+    });
+    expectStatus(second, 201);
+    expectStatus(await assign(t.admin.access_token, second.body.id as number), 200);
+    await eventually(async () =>
+      expect(await notificationsOf(second.body.access_token as string)).toEqual([
+        expect.objectContaining({ notification_type: "conversation_assignment", primary_actor_id: session.conversation.id }),
+      ]),
+    );
+    expectStatus(await assign(t.admin.access_token, t.admin.id), 200);
+    // Handed back afterwards: once that notification is there, the self-assignment was handled too.
+    expectStatus(await assign(t.admin.access_token, second.body.id as number), 200);
+    await eventually(async () => expect(await notificationsOf(second.body.access_token as string)).toHaveLength(2));
+    expect(await notificationsOf(t.admin.access_token)).toEqual([]);
+  });
+
   it("handles a redelivered event once", async () => {
     const t = await tenant();
     const rule = await createAutomationRule(t.admin.access_token, t.account.id, {
@@ -278,6 +331,7 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
       origin: { type: "contact" },
       changed: [],
       message_id: message.id,
+      assignee_id: null,
       automation: ["message_created"],
       webhooks: ["message_created"],
     };
