@@ -13,27 +13,34 @@ import type { ConversationPayload, MessagePayload } from "../domain/chatwoot-pay
 import type { AutomationTrigger } from "../domain/events";
 import { runConversationActions } from "./conversation-actions";
 
+export type AutomationRule = typeof automationRules.$inferSelect;
+
+/** The account's active rules for any of `triggers`, oldest first. */
+export async function activeRules(db: Database, accountId: number, triggers: readonly AutomationTrigger[]): Promise<AutomationRule[]> {
+  if (triggers.length === 0) return [];
+  return db
+    .select()
+    .from(automationRules)
+    .where(and(eq(automationRules.accountId, accountId), eq(automationRules.active, true), inArray(automationRules.eventName, [...triggers])))
+    .orderBy(asc(automationRules.id));
+}
+
 export type AutomationEventInput = {
   accountId: number;
   displayId: number;
   /** `<account>:<conversation>:<seq>`: the event's identity. */
   eventKey: string;
-  triggers: readonly AutomationTrigger[];
+  /** The rules for the event (`activeRules`). */
+  rules: readonly AutomationRule[];
   conversation: ConversationPayload;
   message: MessagePayload | null;
 };
 
-/** Runs the matching rules; answers how many ran. */
+/** Runs the rules whose conditions are met; answers how many ran. */
 export async function runAutomationRules(env: Env, db: Database, input: AutomationEventInput, now = new Date()): Promise<number> {
-  if (input.triggers.length === 0) return 0;
-  const rules = await db
-    .select()
-    .from(automationRules)
-    .where(and(eq(automationRules.accountId, input.accountId), eq(automationRules.active, true), inArray(automationRules.eventName, [...input.triggers])))
-    .orderBy(asc(automationRules.id));
   const facts = factsFromConversation(input.conversation, input.message ?? undefined);
   let ran = 0;
-  for (const rule of rules) {
+  for (const rule of input.rules) {
     if (!evaluateConditions(rule.conditions as AutomationCondition[], facts, now)) continue;
     const [claimed] = await db
       .insert(automationRuns)

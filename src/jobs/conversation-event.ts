@@ -8,36 +8,16 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { accounts, inboxes } from "../db/schema";
 import { type ContactPayload, contactPayload } from "../domain/chatwoot-payloads";
+import type { WebhookEvent } from "../domain/events";
 import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
 import { accountObject } from "../durable/account";
-import { runAutomationRules } from "./automation";
+import { activeRules, runAutomationRules } from "./automation";
 import type { ConversationEventJob, JobMessage } from "./messages";
 import { enqueueWebhookEvent } from "./webhooks";
 
 export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
   const db = openDatabase(env.DB);
   const eventKey = `${job.account_id}:${job.display_id}:${job.seq}`;
-  const payloads = await accountObject(env, job.account_id).eventPayloads(job.display_id, job.message_id);
-  // The conversation is gone (its inbox or account was deleted): nobody is left to tell.
-  if (!payloads) return;
-  const { conversation, message } = payloads;
-
-  if (job.webhooks.length > 0) {
-    const [account, inbox] = await Promise.all([
-      db.query.accounts.findFirst({ where: eq(accounts.id, job.account_id), columns: { id: true, name: true } }),
-      db.query.inboxes.findFirst({ where: eq(inboxes.id, conversation.inbox_id), columns: { id: true, name: true } }),
-    ]);
-    if (!account || !inbox) return;
-    for (const event of job.webhooks) {
-      const isMessageEvent = event === "message_created" || event === "message_updated";
-      if (isMessageEvent && !message) continue;
-      const payload =
-        isMessageEvent && message
-          ? messageWebhookBody(message, conversation, account, inbox)
-          : conversationWebhookBody(conversation, event === "conversation_updated" ? job.changed : []);
-      await enqueueWebhookEvent(env, { accountId: job.account_id, inboxId: conversation.inbox_id, event, payload, key: eventKey });
-    }
-  }
 
   const assigneeId = job.assignee_id;
   const assignedBySomeoneElse = !(job.origin.type === "user" && job.origin.userId === assigneeId);
@@ -51,16 +31,49 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
     });
   }
 
-  if (job.origin.type !== "automation") {
-    await runAutomationRules(env, db, {
-      accountId: job.account_id,
-      displayId: job.display_id,
-      eventKey,
-      triggers: job.automation,
-      conversation,
-      message,
-    });
+  // Who listens: most events of most accounts reach no rule and no webhook, and then the
+  // conversation need not be read at all.
+  const [rules, webhookEvents] = await Promise.all([
+    activeRules(db, job.account_id, job.origin.type === "automation" ? [] : job.automation),
+    subscribedEvents(env, job.account_id, job.webhooks),
+  ]);
+  if (rules.length === 0 && webhookEvents.length === 0) return;
+  const payloads = await accountObject(env, job.account_id).eventPayloads(job.display_id, job.message_id);
+  // The conversation is gone (its inbox or account was deleted): nobody is left to tell.
+  if (!payloads) return;
+  const { conversation, message } = payloads;
+
+  if (webhookEvents.length > 0) {
+    const [account, inbox] = await Promise.all([
+      db.query.accounts.findFirst({ where: eq(accounts.id, job.account_id), columns: { id: true, name: true } }),
+      db.query.inboxes.findFirst({ where: eq(inboxes.id, conversation.inbox_id), columns: { id: true, name: true } }),
+    ]);
+    if (!account || !inbox) return;
+    for (const event of webhookEvents) {
+      const isMessageEvent = event === "message_created" || event === "message_updated";
+      if (isMessageEvent && !message) continue;
+      const payload =
+        isMessageEvent && message
+          ? messageWebhookBody(message, conversation, account, inbox)
+          : conversationWebhookBody(conversation, event === "conversation_updated" ? job.changed : []);
+      await enqueueWebhookEvent(env, { accountId: job.account_id, inboxId: conversation.inbox_id, event, payload, key: eventKey });
+    }
   }
+
+  await runAutomationRules(env, db, { accountId: job.account_id, displayId: job.display_id, eventKey, rules, conversation, message });
+}
+
+/** Which of `events` some webhook of the account subscribes to (its inbox is checked when it is recorded). */
+async function subscribedEvents(env: Env, accountId: number, events: readonly WebhookEvent[]): Promise<WebhookEvent[]> {
+  if (events.length === 0) return [];
+  const { results } = await env.DB.prepare(
+    `select distinct subscription.value as event from webhooks, json_each(webhooks.subscriptions) as subscription
+     where webhooks.account_id = ? and subscription.value in (select value from json_each(?))`,
+  )
+    .bind(accountId, JSON.stringify(events))
+    .all<{ event: WebhookEvent }>();
+  const subscribed = new Set(results.map((row) => row.event));
+  return events.filter((event) => subscribed.has(event));
 }
 
 /** The `contact.event` consumer: Chatwoot's contact_created / contact_updated webhook events, with the contact as it is now. */
