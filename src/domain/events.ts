@@ -138,3 +138,20 @@ export function workflowEventsOf(
   }
   return { automation, webhooks };
 }
+
+/** Which workflow events the account has listeners for: the events of its active rules, and those its webhooks subscribe to. */
+export type WorkflowListeners = { automation: AutomationTrigger[]; webhooks: WebhookEvent[] };
+
+/**
+ * Whether a conversation event must reach the workflow engine: some active rule or webhook listens
+ * for one of its events (automation's own changes reach no rule), or it changed the assignee, who
+ * gets a notification.
+ */
+export function workflowListens(
+  event: { origin: EventOrigin; changed: readonly TrackedAttribute[]; automation: readonly AutomationTrigger[]; webhooks: readonly WebhookEvent[] },
+  listeners: WorkflowListeners,
+): boolean {
+  if (event.changed.includes("assignee_id")) return true;
+  if (event.webhooks.some((name) => listeners.webhooks.includes(name))) return true;
+  return event.origin.type !== "automation" && event.automation.some((name) => listeners.automation.includes(name));
+}

@@ -24,7 +24,15 @@ import {
   userPayload,
 } from "../domain/chatwoot-payloads";
 import type { ConversationState, MessageRecord } from "../domain/conversation";
-import { type ConversationEvent, contactMayReceive } from "../domain/events";
+import {
+  AUTOMATION_TRIGGERS,
+  type AutomationTrigger,
+  type ConversationEvent,
+  contactMayReceive,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+  type WorkflowListeners,
+} from "../domain/events";
 import { type Candidate, type NotificationRecipients, type NotificationType, notificationRecipients } from "../domain/notifications";
 import { contactPubsubToken, sameToken } from "../domain/tokens";
 import {
@@ -72,6 +80,8 @@ function catchConflict<T>(write: () => T): T | Conflict {
 /** A subscriber counts as online while its socket is open and it has shown life within this window. */
 const PRESENCE_WINDOW_SECONDS = 90;
 const CACHE_SECONDS = 30;
+/** A safety net only: rule and webhook changes invalidate the listeners at once. */
+const LISTENERS_CACHE_SECONDS = 300;
 /** Queue messages hold at most 128 KB: a larger contact travels by id. */
 const CONTACT_IN_JOB_MAX_CHARS = 64_000;
 
@@ -89,6 +99,7 @@ export class Account extends DurableObject<Env> {
   private readonly userCache = new Map<number, Cached<UserSummary | null>>();
   private readonly teamCache = new Map<number, Cached<TeamSummary | null>>();
   private channelCache: Cached<Map<number, ChannelName>> | null = null;
+  private listenersCache: Cached<WorkflowListeners> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -166,6 +177,32 @@ export class Account extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     await this.webSocketClose(ws, 1011);
+  }
+
+  /**
+   * Which events the account's rules and webhooks listen for, read from D1 once and kept until a
+   * rule or webhook changes (`invalidateWorkflowListeners`) or, as a safety net, for a few minutes.
+   */
+  private async workflowListeners(): Promise<WorkflowListeners> {
+    const now = nowSeconds();
+    if (this.listenersCache && now - this.listenersCache.at <= LISTENERS_CACHE_SECONDS) return this.listenersCache.value;
+    const [rules, hooks] = await this.env.DB.batch<{ name: string }>([
+      this.env.DB.prepare("select distinct event_name as name from automation_rules where account_id = ? and active = 1").bind(this.accountId),
+      this.env.DB.prepare(
+        "select distinct subscription.value as name from webhooks, json_each(webhooks.subscriptions) as subscription where webhooks.account_id = ?",
+      ).bind(this.accountId),
+    ]);
+    const value: WorkflowListeners = {
+      automation: (rules?.results ?? []).map((row) => row.name).filter((name): name is AutomationTrigger => (AUTOMATION_TRIGGERS as readonly string[]).includes(name)),
+      webhooks: (hooks?.results ?? []).map((row) => row.name).filter((name): name is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(name)),
+    };
+    this.listenersCache = { value, at: now };
+    return value;
+  }
+
+  /** Called after an automation rule or webhook of the account changed. */
+  async invalidateWorkflowListeners(): Promise<void> {
+    this.listenersCache = null;
   }
 
   /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
@@ -432,13 +469,16 @@ export class Account extends DurableObject<Env> {
   /**
    * Applies events published by a Conversation object, in order, to the index and fans them out.
    * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
-   * payload built for each event, for the caller's HTTP answer.
+   * payload built for each event, for the caller's HTTP answer, and which workflow events the
+   * account listens for, so the caller sends only what someone hears to the queue.
    *
    * The frames go out once the index writes are durable (`storage.sync()`), in the events' order.
    * Sent during the write they would wait at the output gate anyway, one by one, which costs
    * several times more per socket than sending after the commit.
    */
-  async applyConversationEvents(events: ConversationEvent[]): Promise<{ seq: number; data: MessagePayload | ConversationPayload | null }[]> {
+  async applyConversationEvents(
+    events: ConversationEvent[],
+  ): Promise<{ published: { seq: number; data: MessagePayload | ConversationPayload | null }[]; listeners: WorkflowListeners }> {
     const results: { seq: number; data: MessagePayload | ConversationPayload | null }[] = [];
     const fanOuts: (() => void)[] = [];
     for (const event of events) {
@@ -485,7 +525,7 @@ export class Account extends DurableObject<Env> {
       await this.ctx.storage.sync();
       for (const fanOut of fanOuts) fanOut();
     }
-    return results;
+    return { published: results, listeners: await this.workflowListeners() };
   }
 
   // ---- notifications --------------------------------------------------------------------------

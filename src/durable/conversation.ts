@@ -29,6 +29,7 @@ import {
   type EventOrigin,
   type TrackedAttribute,
   workflowEventsOf,
+  workflowListens,
 } from "../domain/events";
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
@@ -320,10 +321,11 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /**
-   * Publishes pending outbox entries, one flush at a time: to the Account object in order and, at
-   * the same time, their workflow jobs to the queue. Returns the payloads the Account object built,
-   * by seq. On failure of either the alarm retries both: the Account object skips what it applied,
-   * and the workflow consumers skip what they handled.
+   * Publishes pending outbox entries, one flush at a time: to the Account object in order, then the
+   * workflow jobs of those the account's rules or webhooks listen for (the Account object says which)
+   * to the queue. Returns the payloads the Account object built, by seq. On failure of either the
+   * alarm retries both: the Account object skips what it applied, and the workflow consumers skip
+   * what they handled.
    */
   private flush(): Promise<Map<number, MessagePayload | ConversationPayload | null>> {
     const run = this.flushing.then(async () => {
@@ -332,11 +334,11 @@ export class Conversation extends DurableObject<Env> {
       const state = events[0]?.state;
       if (!state) return published;
       try {
-        const jobs = events.flatMap((event) => (event.job ? [event.job] : []));
-        const [results] = await Promise.all([
-          accountObject(this.env, state.accountId).applyConversationEvents(events.map(({ job: _job, ...event }) => event)),
-          jobs.length > 0 ? enqueueJobs(this.env.JOBS, jobs) : undefined,
-        ]);
+        const { published: results, listeners } = await accountObject(this.env, state.accountId).applyConversationEvents(
+          events.map(({ job: _job, ...event }) => event),
+        );
+        const jobs = events.flatMap((event) => (event.job && workflowListens(event.job, listeners) ? [event.job] : []));
+        if (jobs.length > 0) await enqueueJobs(this.env.JOBS, jobs);
         for (const result of results) published.set(result.seq, result.data);
         const last = events[events.length - 1]?.seq ?? 0;
         this.publishedThrough = Math.max(this.publishedThrough, last);

@@ -13,6 +13,7 @@ import { accountAuditEntry, changedFields } from "../audit";
 import { type AutomationAction, AutomationActionInput, checkActions, invalidBody } from "../conversation-actions";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";
+import { refreshWorkflowListeners } from "../workflow-listeners";
 import { ApiError, errorResponses, type FieldIssue, notFound } from "../errors";
 import { idParams, iso, Name, offsetOf, optionalText, PageQuery, pageOf, Timestamp } from "../schemas";
 import { ATTACH_FILE_DESCRIPTION, attachFileBody, attachWorkflowFile, WorkflowFileSchema } from "../workflow-files";
@@ -145,6 +146,8 @@ const copyName = (name: string) => `${name.slice(0, 255 - " (copy)".length)} (co
 // ---- Routes --------------------------------------------------------------------------------------
 
 export const accountAutomationRules = createRouter();
+accountAutomationRules.use("/:account_id/automation_rules/*", refreshWorkflowListeners);
+accountAutomationRules.use("/:account_id/automation_rules", refreshWorkflowListeners);
 
 accountAutomationRules.openapi(
   createRoute({

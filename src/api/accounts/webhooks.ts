@@ -14,6 +14,7 @@ import { enqueueWebhookPing } from "../../jobs/webhooks";
 import { accountAuditEntry, changedFields } from "../audit";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";
+import { refreshWorkflowListeners } from "../workflow-listeners";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId, idParams, iso, offsetOf, optionalText, PageQuery, pageOf, Timestamp } from "../schemas";
 import { userSecurity } from "./profile";
@@ -187,6 +188,8 @@ const WebhookWithSecretPayload = z.object({ payload: z.object({ webhook: Webhook
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
 
 export const accountWebhooks = createRouter();
+accountWebhooks.use("/:account_id/webhooks/*", refreshWorkflowListeners);
+accountWebhooks.use("/:account_id/webhooks", refreshWorkflowListeners);
 
 accountWebhooks.openapi(
   createRoute({
