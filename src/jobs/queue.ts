@@ -40,6 +40,18 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
   }
 }
 
+/**
+ * How long a failed job waits before its next attempt (`attempts` counts the one that failed).
+ * Our own work backs off exponentially up to five minutes. A webhook's receiver may be down for a
+ * while, so its deliveries wait 10 s, 1 min, 5 min, 30 min and 1 h: about an hour and a half in
+ * all before the dead letter queue takes them.
+ */
+const WEBHOOK_RETRY_DELAYS_SECONDS = [10, 60, 300, 1800, 3600] as const;
+export function retryDelaySeconds(job: JobMessage, attempts: number): number {
+  if (job.type === "webhook.deliver") return WEBHOOK_RETRY_DELAYS_SECONDS[Math.min(attempts, WEBHOOK_RETRY_DELAYS_SECONDS.length) - 1] ?? 10;
+  return Math.min(300, 2 ** attempts);
+}
+
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadJobs(batch, env);
   for (const message of batch.messages) {
@@ -56,7 +68,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
       message.ack();
     } catch (error) {
       console.error("job failed", parsed.data.type, message.id, error);
-      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
+      message.retry({ delaySeconds: retryDelaySeconds(parsed.data, message.attempts) });
     }
   }
 }

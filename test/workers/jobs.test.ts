@@ -8,7 +8,7 @@ import {
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
+import { DEAD_LETTER_QUEUE, retryDelaySeconds } from "../../src/jobs/queue";
 import { call, clientSession, eventually, expectStatus, tenant } from "./helpers";
 
 const deadJob = (messageId: string) =>
@@ -98,5 +98,17 @@ describe("inbox deletion", () => {
     expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}`, asAdmin), 404);
     const contact = await call("GET", `/api/v1/accounts/${t.account.id}/contacts/${session.contact.id}`, asAdmin);
     expect(contact.body.payload.contact_inboxes).toEqual([]);
+  });
+});
+
+describe("retry backoff", () => {
+  it("backs our own jobs off exponentially up to five minutes", () => {
+    const purge = { type: "account.purge" as const, account_id: 1 };
+    expect([1, 2, 3, 8, 9, 12].map((attempts) => retryDelaySeconds(purge, attempts))).toEqual([2, 4, 8, 256, 300, 300]);
+  });
+
+  it("gives a webhook's receiver ten seconds, then a minute, five, thirty and an hour", () => {
+    const delivery = { type: "webhook.deliver" as const, delivery_id: 1 };
+    expect([1, 2, 3, 4, 5, 6].map((attempts) => retryDelaySeconds(delivery, attempts))).toEqual([10, 60, 300, 1800, 3600, 3600]);
   });
 });
