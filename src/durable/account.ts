@@ -9,6 +9,7 @@ import { openDatabase } from "../db/client";
 import { agentInboxIds } from "../db/queries";
 import {
   type Availability,
+  CHANNEL_CLASSES,
   type ChannelName,
   type ContactInboxRecord,
   type ContactRecord,
@@ -353,7 +354,7 @@ export class Account extends DurableObject<Env> {
       .bind(this.accountId)
       .all<{ id: number; channel_type: string }>();
     const value = new Map(
-      rows.results.map((row) => [row.id, row.channel_type === "api" ? "Channel::Api" : "Channel::WebWidget"] as const),
+      rows.results.map((row) => [row.id, CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget"] as const),
     );
     this.channelCache = { value, at: now };
     return value;

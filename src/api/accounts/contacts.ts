@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { inboxes } from "../../db/schema";
-import { type ContactRecord, contactPayload } from "../../domain/chatwoot-payloads";
+import { CHANNEL_CLASSES, type ContactRecord, contactPayload } from "../../domain/chatwoot-payloads";
 import { accountObject } from "../../durable/account";
 import { CONTACT_SORTS } from "../../durable/account/contacts";
 import { requireRole } from "../auth";
@@ -15,7 +15,7 @@ import { contactConflict, ContactInput, contactFields } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { conflict, errorResponses, notFound } from "../errors";
 import { BodyId, idParams, PageQuery, pageOf } from "../schemas";
-import { CHANNEL_CLASSES, visibleToCaller } from "./inboxes";
+import { visibleToCaller } from "./inboxes";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
 

@@ -3,6 +3,7 @@
  * API and SMS channels. Administrators configure them; agents see the inboxes they are members of.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, SMS_PROVIDERS, type SmsProviderConfig, type WorkingHoursDay } from "../../db/schema";
@@ -216,7 +217,6 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
   sms: ["phone_number", "provider_config"],
 };
 
-export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api", sms: "Channel::Sms" } as const;
 
 export const WorkingHoursDaySchema = z
   .object({
