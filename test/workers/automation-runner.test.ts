@@ -4,8 +4,8 @@ import { openDatabase } from "../../src/db/client";
 import { verifyWebhookSignature } from "../../src/domain/webhook-signature";
 import { handleConversationEvent } from "../../src/jobs/conversation-event";
 import type { ConversationEventJob } from "../../src/jobs/messages";
-import { call, clientSession, createInbox, createTeam, eventually, expectStatus, tenant, unique } from "./helpers";
-import { addAttributeDefinition } from "./widget-fixtures";
+import { call, clientSession, createTeam, eventually, expectStatus, tenant, unique } from "./helpers";
+import { addAttributeDefinition, widgetCommandSession } from "./widget-fixtures";
 import { sinkHost, sinkRequests } from "./outbound";
 import { attachFile, automationRulesPath, createAutomationRule } from "./workflow-fixtures";
 
@@ -271,17 +271,8 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
       conditions: [condition("isLead", "equal_to", ["yes"])],
       actions: [{ action_name: "add_label", action_params: ["lead"] }],
     });
-    const inbox = await createInbox(t.admin.access_token, t.account.id);
-    const token = unique("wt");
-    await env.DB.prepare(
-      "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
-    )
-      .bind(t.account.id, token, inbox.id)
-      .run();
-    const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
-    const command = await call("POST", "/api/v1/widget/commands", {
-      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command: ">cs /set isLead yes" },
-    });
+    const { session, send } = await widgetCommandSession(t);
+    const command = await send(">cs /set isLead yes");
     expectStatus(command, 200);
     await eventually(async () => expect((await conversationOf(t, session.conversation_id)).labels).toEqual(["lead"]));
   });

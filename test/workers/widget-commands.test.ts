@@ -1,22 +1,11 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectCable } from "./cable-client";
-import { call, createInbox, expectStatus, tenant, unique } from "./helpers";
+import { call, expectStatus, tenant } from "./helpers";
+import { widgetCommandSession } from "./widget-fixtures";
 
 async function setUp() {
   const t = await tenant();
-  const inbox = await createInbox(t.admin.access_token, t.account.id);
-  const token = unique("wt");
-  await env.DB.prepare(
-    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
-  )
-    .bind(t.account.id, token, inbox.id)
-    .run();
-  const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
-  const send = (command: string) =>
-    call("POST", "/api/v1/widget/commands", {
-      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command },
-    });
+  const { inbox, token, session, send } = await widgetCommandSession(t);
   const asAdmin = { token: t.admin.access_token };
   const conversationPath = `/api/v1/accounts/${t.account.id}/conversations/${session.conversation_id}`;
   return { t, inbox, token, session, send, asAdmin, conversationPath };

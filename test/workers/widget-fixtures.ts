@@ -1,5 +1,6 @@
 // Builds chat widgets and what they depend on (integrations, custom attributes) through the real APIs.
-import { call, createInbox, expectStatus, unique } from "./helpers";
+import { env } from "cloudflare:workers";
+import { call, createInbox, expectStatus, type tenant, unique } from "./helpers";
 
 export const integrationsPath = (accountId: number, resource: string) => `/api/v1/accounts/${accountId}/integrations/${resource}`;
 
@@ -78,4 +79,24 @@ export async function createChatWidget(adminToken: string, accountId: number, in
   const reply = await call("POST", widgetsPath(accountId), { token: adminToken, body });
   expectStatus(reply, 201);
   return reply.body as ChatWidget;
+}
+
+/**
+ * A live-chat widget on a new website inbox of the tenant's account, a visitor's session on it, and
+ * `send` for that visitor's `>cs` commands.
+ */
+export async function widgetCommandSession(t: Awaited<ReturnType<typeof tenant>>) {
+  const inbox = await createInbox(t.admin.access_token, t.account.id);
+  const token = unique("wt");
+  await env.DB.prepare(
+    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
+  )
+    .bind(t.account.id, token, inbox.id)
+    .run();
+  const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
+  const send = (command: string) =>
+    call("POST", "/api/v1/widget/commands", {
+      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command },
+    });
+  return { inbox, token, session, send };
 }
