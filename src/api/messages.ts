@@ -4,7 +4,8 @@
  * parsing of a JSON or multipart body, whose files are stored in R2 under the account's prefix.
  */
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
+import type { JSONValue } from "hono/utils/types";
 import { type Attachment, fileTypeOf } from "../domain/conversation";
 import type { AppEnv } from "./context";
 import { ApiError, validationError } from "./errors";
@@ -86,6 +87,13 @@ export async function storeAttachments(c: Context<AppEnv>, accountId: number, fi
   }
   return stored;
 }
+
+/**
+ * A 200 answer whose body is JSON text built elsewhere (a payload a Durable Object built), sent as it
+ * is; typed as the JSON object it holds, as `c.json` would type it.
+ */
+export const jsonTextResponse = (c: Context<AppEnv>, json: string) =>
+  c.body(json, 200, { "content-type": "application/json" }) as unknown as TypedResponse<{ [key: string]: JSONValue }, 200, "json">;
 
 /** The multipart/form-data body; 400 when it cannot be read. */
 export const readForm = (c: Context<AppEnv>): Promise<FormData> =>

@@ -67,6 +67,14 @@ export type Viewer =
 
 export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
 
+/**
+ * What applying an outbox entry built for the HTTP answer: the event's Chatwoot payload (a message
+ * or a conversation) as JSON text, or null when the entry was applied before. Text crosses the two
+ * RPC hops back to the Worker as one copy and goes out as the body as it is, where an object would
+ * be cloned twice and serialized again.
+ */
+export type PublishedEvent = { seq: number; json: string | null };
+
 /** Uniqueness conflicts come back as values: errors thrown across RPC lose their type. */
 export type Conflict = { conflict: ContactConflict["field"] };
 function catchConflict<T>(write: () => T): T | Conflict {
@@ -470,7 +478,7 @@ export class Account extends DurableObject<Env> {
   /**
    * Applies events published by a Conversation object, in order, to the index and fans them out.
    * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
-   * payload built for each event, for the caller's HTTP answer, and which workflow events the
+   * payload built for each event (as JSON text), for the caller's HTTP answer, and which workflow events the
    * account listens for, so the caller sends only what someone hears to the queue.
    *
    * The frames go out once the index writes are durable (`storage.sync()`), in the events' order.
@@ -479,13 +487,13 @@ export class Account extends DurableObject<Env> {
    */
   async applyConversationEvents(
     events: ConversationEvent[],
-  ): Promise<{ published: { seq: number; data: MessagePayload | ConversationPayload | null }[]; listeners: WorkflowListeners }> {
-    const results: { seq: number; data: MessagePayload | ConversationPayload | null }[] = [];
+  ): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
+    const results: PublishedEvent[] = [];
     const fanOuts: (() => void)[] = [];
     for (const event of events) {
       const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
       if (!applied) {
-        results.push({ seq: event.seq, data: null });
+        results.push({ seq: event.seq, json: null });
         continue;
       }
       const { fresh, contactId } = applied;
@@ -509,7 +517,7 @@ export class Account extends DurableObject<Env> {
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
         }
-        results.push({ seq: event.seq, data: payload });
+        results.push({ seq: event.seq, json: JSON.stringify(payload) });
         continue;
       }
       const row = this.index.get(event.state.displayId);
@@ -520,7 +528,7 @@ export class Account extends DurableObject<Env> {
           this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
         );
       }
-      results.push({ seq: event.seq, data: payload });
+      results.push({ seq: event.seq, json: JSON.stringify(payload) });
     }
     if (fanOuts.length > 0) {
       await this.ctx.storage.sync();

@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { assigneeActivity, labelActivity, priorityActivity, statusActivity, teamActivity } from "../domain/activity";
-import type { ConversationPayload, MessagePayload } from "../domain/chatwoot-payloads";
+import type { ConversationPayload } from "../domain/chatwoot-payloads";
 import {
   type Attachment,
   type ContentType,
@@ -33,7 +33,7 @@ import {
 } from "../domain/events";
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
-import { accountObject } from "./account";
+import { accountObject, type PublishedEvent } from "./account";
 import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
 import { remote } from "./remote";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
@@ -186,6 +186,9 @@ function toPending(stored: StoredEvent, seq: number): PendingEvent {
 
 const SYSTEM: EventOrigin = { type: "system" };
 
+/** A payload the Account object built (JSON text), as an object; null when there is none. */
+const payloadOf = <T>(json: string | null | undefined): T | null => (json ? (JSON.parse(json) as T) : null);
+
 export class Conversation extends DurableObject<Env> {
   private flushing: Promise<unknown> = Promise.resolve();
   /**
@@ -323,13 +326,13 @@ export class Conversation extends DurableObject<Env> {
   /**
    * Publishes pending outbox entries, one flush at a time: to the Account object in order, then the
    * workflow jobs of those the account's rules or webhooks listen for (the Account object says which)
-   * to the queue. Returns the payloads the Account object built, by seq. On failure of either the
+   * to the queue. Returns the payloads the Account object built (JSON text), by seq. On failure of either the
    * alarm retries both: the Account object skips what it applied, and the workflow consumers skip
    * what they handled.
    */
-  private flush(): Promise<Map<number, MessagePayload | ConversationPayload | null>> {
+  private flush(): Promise<Map<number, PublishedEvent["json"]>> {
     const run = this.flushing.then(async () => {
-      const published = new Map<number, MessagePayload | ConversationPayload | null>();
+      const published = new Map<number, PublishedEvent["json"]>();
       const events = [...this.pendingEvents()];
       const state = events[0]?.state;
       if (!state) return published;
@@ -339,7 +342,7 @@ export class Conversation extends DurableObject<Env> {
         );
         const jobs = events.flatMap((event) => (event.job && workflowListens(event.job, listeners) ? [event.job] : []));
         if (jobs.length > 0) await enqueueJobs(this.env.JOBS, jobs);
-        for (const result of results) published.set(result.seq, result.data);
+        for (const result of results) published.set(result.seq, result.json);
         const last = events[events.length - 1]?.seq ?? 0;
         this.publishedThrough = Math.max(this.publishedThrough, last);
         if (this.pending) this.pending = this.pending.filter((event) => event.seq > last);
@@ -393,7 +396,7 @@ export class Conversation extends DurableObject<Env> {
       return this.record("conversation.created", seed, { origin });
     });
     const published = await this.flush();
-    return (published.get(seq) as ConversationPayload | undefined) ?? null;
+    return payloadOf<ConversationPayload>(published.get(seq));
   }
 
   // ---- messages -------------------------------------------------------------------------------
@@ -457,19 +460,20 @@ export class Conversation extends DurableObject<Env> {
   /**
    * Adds a message. A retried send with the same echo_id returns the first message and changes
    * nothing. An incoming message reopens a resolved or snoozed conversation. `origin` is who caused
-   * it when that is not the sender (automation sends as nobody).
+   * it when that is not the sender (automation sends as nobody). `payloadJson` is the new message's
+   * Chatwoot payload as JSON text, for the HTTP answer.
    */
   async addMessage(
     access: Access,
     input: NewMessage,
     sender: SenderRef,
     origin: EventOrigin = originOfSender(sender),
-  ): Promise<{ message: MessageRecord; payload: MessagePayload | null; created: boolean } | null> {
+  ): Promise<{ message: MessageRecord; payloadJson: string | null; created: boolean } | null> {
     const state = this.stateFor(access);
     if (!state) return null;
     if (input.echoId) {
       const existing = this.sql.exec<MessageRow>("select * from messages where echo_id = ?", input.echoId).toArray()[0];
-      if (existing) return { message: toMessage(existing), payload: null, created: false };
+      if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
     }
     const { message, seq } = this.transact(() => {
       const at = nowSeconds();
@@ -498,7 +502,7 @@ export class Conversation extends DurableObject<Env> {
     });
     const published = await this.flush();
     await this.keepSlaClock();
-    return { message, payload: (published.get(seq) as MessagePayload | undefined) ?? null, created: true };
+    return { message, payloadJson: published.get(seq) ?? null, created: true };
   }
 
   /** Stores a contact's answer to an interactive message (Chatwoot's submitted_values) and emits message.updated. */
@@ -506,7 +510,7 @@ export class Conversation extends DurableObject<Env> {
     access: Access,
     messageId: number,
     submittedValues: Record<string, unknown>[],
-  ): Promise<MessagePayload | null | "not_found" | "not_interactive"> {
+  ): Promise<{ payloadJson: string | null } | "not_found" | "not_interactive"> {
     const state = this.stateFor(access);
     const current = this.sql.exec<MessageRow>("select * from messages where id = ?", messageId).toArray()[0];
     if (!state || !current || current.private === 1) return "not_found";
@@ -519,7 +523,7 @@ export class Conversation extends DurableObject<Env> {
       return this.record("message.updated", state, { origin: "sourceId" in access ? { type: "contact" } : SYSTEM }, toMessage(row));
     });
     const published = await this.flush();
-    return (published.get(seq) as MessagePayload | undefined) ?? null;
+    return { payloadJson: published.get(seq) ?? null };
   }
 
   /**
@@ -589,7 +593,7 @@ export class Conversation extends DurableObject<Env> {
     await this.scheduleSnoozeWake(changed.next);
     const published = await this.flush();
     await this.keepSlaClock();
-    return { state: changed.next, payload: (published.get(changed.seq) as ConversationPayload | undefined) ?? null };
+    return { state: changed.next, payload: payloadOf<ConversationPayload>(published.get(changed.seq)) };
   }
 
   toggleStatus(access: Access, status: ConversationStatus, snoozedUntil: number | null, actor: Actor) {

@@ -18,7 +18,7 @@ import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { notifyMentions } from "../mentions";
-import { checkContentAttributes, ContentTypeSchema, multipartMessage, readMessageBody, storeAttachments } from "../messages";
+import { checkContentAttributes, ContentTypeSchema, jsonTextResponse, multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { BodyId, Id, idParams } from "../schemas";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
@@ -276,7 +276,7 @@ accountConversations.openapi(
         (error: unknown) => console.error("mention notifications failed", error),
       );
     }
-    if (result.payload) return c.json(result.payload, 200);
+    if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
     const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: result.message.id + 1, after: null });
     return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
   },

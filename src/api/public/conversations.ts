@@ -5,7 +5,7 @@ import { accountObject } from "../../durable/account";
 import { conversationObject } from "../../durable/conversation";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { multipartMessage, readMessageBody, storeAttachments } from "../messages";
+import { jsonTextResponse, multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { Id } from "../schemas";
 import { Attributes } from "../contact-input";
 import { contactSessionOf, contactViewer, conversationParams, sessionParams, sessionRef, tags } from "./session";
@@ -270,7 +270,7 @@ publicConversations.openapi(
       { type: "contact" },
     );
     if (!result) throw notFound("Conversation");
-    if (result.payload) return c.json(result.payload, 200);
+    if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
     const stored = await accountObject(c.env, ref.accountId).messages(conversation_id, contactViewer(ref), {
       before: result.message.id + 1,
       after: null,
@@ -307,6 +307,6 @@ publicConversations.openapi(
         { field: "submitted_values", message: "not an interactive message", code: "not_interactive" },
       ]);
     }
-    return c.json(result ?? {}, 200);
+    return jsonTextResponse(c, result.payloadJson ?? "{}");
   },
 );
