@@ -141,6 +141,8 @@ const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards
 const PAGE_SIZE = 20;
 const AFTER_PAGE_SIZE = 100;
 const OUTBOX_RETRY_MS = 1_000;
+/** Published outbox entries are deleted once this many have gathered: one statement per batch, not per message. */
+export const OUTBOX_DROP_BATCH = 16;
 const SLA_REPORT_RETRY_MS = 10_000;
 
 /**
@@ -201,8 +203,9 @@ export class Conversation extends DurableObject<Env> {
   private pending: PendingEvent[] | null = null;
   /**
    * Outbox entries up to `publishedThrough` were applied by the Account object. They leave the
-   * table with the next write transaction rather than in a commit of their own; should this
-   * instance go away first, they are published again, which changes nothing there.
+   * table in batches (OUTBOX_DROP_BATCH), with a later write transaction rather than in a commit of
+   * their own; should this instance go away first, they are published again, which changes nothing
+   * there (and the workflow consumers skip what they handled).
    */
   private publishedThrough = 0;
   private deletedThrough = 0;
@@ -239,8 +242,8 @@ export class Conversation extends DurableObject<Env> {
     }
   }
 
-  private dropPublished() {
-    if (this.publishedThrough <= this.deletedThrough) return;
+  private dropPublished(all = false) {
+    if (this.publishedThrough - this.deletedThrough < (all ? 1 : OUTBOX_DROP_BATCH)) return;
     this.sql.exec("delete from outbox where seq <= ?", this.publishedThrough);
     this.deletedThrough = this.publishedThrough;
   }
@@ -381,7 +384,7 @@ export class Conversation extends DurableObject<Env> {
     }
     await this.flush();
     if (this.pendingEvents().length > 0) await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
-    else this.dropPublished();
+    else this.dropPublished(true);
     await this.keepSlaClock();
   }
 
