@@ -21,9 +21,17 @@ export async function freePort() {
 const NOT_SNAPSHOTTED = new Set([".git", ".wrangler", "node_modules", "dist", "test-results"]);
 
 /**
+ * Where the benchmarks run Parley: "workerd" (default), the deployable bundle in workerd without
+ * `wrangler dev`'s proxy, inspector and assets router (scripts/workerd-server.mjs); or, with
+ * BENCH_RUNTIME=wrangler-dev, under `wrangler dev` as `npm run dev` runs it.
+ */
+export const benchRuntime = process.env.BENCH_RUNTIME === "wrangler-dev" ? "wrangler-dev" : "workerd";
+
+/**
  * Runs `fn` against a fresh platform with its own local state, removed afterwards. The platform
  * runs from a snapshot of the working tree, because `wrangler dev` reloads the Worker (dropping
- * every WebSocket and failing requests in flight) whenever a source file changes during a run.
+ * every WebSocket and failing requests in flight) whenever a source file changes during a run, and
+ * so that a run measures the tree as it was when it started.
  */
 export async function withPlatform(fn) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
@@ -33,7 +41,9 @@ export async function withPlatform(fn) {
     cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
     symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
     const { startPlatform } = await import(pathToFileURL(join(snapshot, "scripts/platform.mjs")).href);
-    const platform = await startPlatform({ port: await freePort(), persistTo, quiet: true });
+    // workerd picks its own port (0); `wrangler dev` needs one named.
+    const port = benchRuntime === "workerd" ? 0 : await freePort();
+    const platform = await startPlatform({ port, persistTo, quiet: true, runtime: benchRuntime });
     try {
       return await fn(platform);
     } finally {

@@ -49,36 +49,65 @@ export function ensureDevVars() {
  * loopback and private addresses, the built-in sinks under /dev/sinks record what would be sent, and
  * email goes to the outbox instead of Cloudflare's email binding.
  */
-const LOCAL_DEV_VARS = ["ALLOW_PRIVATE_DESTINATIONS:true", "LOCAL_SINKS:true", "EMAIL_DELIVERY:outbox"].flatMap((pair) => ["--var", pair]);
+const LOCAL_VARS = { ALLOW_PRIVATE_DESTINATIONS: "true", LOCAL_SINKS: "true", EMAIL_DELIVERY: "outbox" };
+const LOCAL_VAR_FLAGS = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
 
 /**
- * @param {{ port: number, persistTo?: string, quiet?: boolean, cron?: boolean }} options
+ * @param {{ port: number, persistTo?: string, quiet?: boolean, cron?: boolean, runtime?: "wrangler-dev" | "workerd" }} options
  *   persistTo: local state directory (default .wrangler/state, the one `npm run dev` keeps).
  *   cron: fire the Worker's Cron Trigger at the start of every minute, as Cloudflare does.
+ *   runtime: "wrangler-dev" (default) reloads the Worker when a source file changes and serves the
+ *     widget's static assets; "workerd" serves the deployable bundle without `wrangler dev`'s proxy,
+ *     inspector and assets router (scripts/workerd-server.mjs), which is what the benchmarks measure.
  */
-export async function startPlatform({ port, persistTo, quiet = false, cron = false }) {
+export async function startPlatform({ port, persistTo, quiet = false, cron = false, runtime = "wrangler-dev" }) {
   const vars = ensureDevVars();
   const persist = persistTo ? ["--persist-to", persistTo] : [];
   run(WRANGLER[0], [WRANGLER[1], "d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
   run(process.execPath, [join(root, "scripts/build-widget.mjs")], quiet);
 
-  const child = spawn(
-    WRANGLER[0],
-    [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_DEV_VARS],
-    { cwd: root, stdio: quiet ? ["ignore", "ignore", "pipe"] : "inherit", env: childEnv() },
-  );
-  // Quiet runs keep wrangler's errors, to show them if it fails to start.
+  const stdio = quiet ? ["ignore", "ignore", "pipe"] : "inherit";
+  let child;
+  /** Where the Worker listens: known up front for `wrangler dev`; workerd-server.mjs says it once up (port 0 lets it pick). */
+  let listening = Promise.resolve(`http://localhost:${port}`);
+  if (runtime === "workerd") {
+    const bundleDir = join(persistTo ?? join(root, ".wrangler/state"), "bundle");
+    run(WRANGLER[0], [WRANGLER[1], "deploy", "--dry-run", "--outdir", bundleDir], quiet);
+    const options = { port, persistTo: persistTo ?? join(root, ".wrangler/state"), bundleDir, vars: LOCAL_VARS };
+    child = spawn(process.execPath, [join(root, "scripts/workerd-server.mjs"), JSON.stringify(options)], {
+      cwd: root,
+      stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"],
+      env: childEnv(),
+    });
+    listening = new Promise((resolve) => {
+      let out = "";
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (chunk) => {
+        if (!quiet) process.stdout.write(chunk);
+        out += chunk;
+        const match = /listening (\S+)/.exec(out);
+        if (match) resolve(match[1]);
+      });
+    });
+  } else {
+    child = spawn(
+      WRANGLER[0],
+      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS],
+      { cwd: root, stdio, env: childEnv() },
+    );
+  }
+  // Quiet runs keep the runtime's errors, to show them if it fails to start.
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
   });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  const baseUrl = `http://localhost:${port}`;
+  let baseUrl;
   try {
     await Promise.race([
-      waitUntilHealthy(baseUrl),
+      listening.then((url) => waitUntilHealthy((baseUrl = url))),
       exited.then(({ code }) => {
-        throw new Error(`wrangler dev exited (code ${code}) before it was healthy${stderr ? `:\n${stderr}` : ""}`);
+        throw new Error(`${runtime} exited (code ${code}) before it was healthy${stderr ? `:\n${stderr}` : ""}`);
       }),
     ]);
   } catch (error) {
