@@ -31,9 +31,10 @@ export const benchRuntime = process.env.BENCH_RUNTIME === "wrangler-dev" ? "wran
  * Runs `fn` against a fresh platform with its own local state, removed afterwards. The platform
  * runs from a snapshot of the working tree, because `wrangler dev` reloads the Worker (dropping
  * every WebSocket and failing requests in flight) whenever a source file changes during a run, and
- * so that a run measures the tree as it was when it started.
+ * so that a run measures the tree as it was when it started. `runtime`: see benchRuntime (the
+ * browser tests need `wrangler dev`, which serves the widget's static assets).
  */
-export async function withPlatform(fn) {
+export async function withPlatform(fn, { runtime = benchRuntime } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
   const snapshot = join(scratch, "tree");
   const persistTo = join(scratch, "state");
@@ -42,8 +43,8 @@ export async function withPlatform(fn) {
     symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
     const { startPlatform } = await import(pathToFileURL(join(snapshot, "scripts/platform.mjs")).href);
     // workerd picks its own port (0); `wrangler dev` needs one named.
-    const port = benchRuntime === "workerd" ? 0 : await freePort();
-    const platform = await startPlatform({ port, persistTo, quiet: true, runtime: benchRuntime });
+    const port = runtime === "workerd" ? 0 : await freePort();
+    const platform = await startPlatform({ port, persistTo, quiet: true, runtime });
     try {
       return await fn(platform);
     } finally {

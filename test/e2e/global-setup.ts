@@ -23,10 +23,13 @@ export default async function setup(project: TestProject) {
   let running: Promise<void> = Promise.resolve();
   // withPlatform stops the platform and removes its state when its callback returns: at teardown.
   const platform = await new Promise<Platform>((resolve, reject) => {
-    running = withPlatform(async (started: Platform) => {
-      resolve(started);
-      await finished;
-    });
+    running = withPlatform(
+      async (started: Platform) => {
+        resolve(started);
+        await finished;
+      },
+      { runtime: "wrangler-dev" },
+    );
     running.then(() => reject(new Error("the platform stopped before it started")), reject);
   });
   const platformToken = platform.vars.PLATFORM_TOKEN;
