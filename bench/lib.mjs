@@ -1,5 +1,5 @@
 // Shared benchmark helpers: a private platform instance and latency/throughput measurement.
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { accessSync, constants, cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,16 +28,42 @@ const NOT_SNAPSHOTTED = new Set([".git", ".wrangler", "node_modules", "dist", "t
 export const benchRuntime = process.env.BENCH_RUNTIME === "wrangler-dev" ? "wrangler-dev" : "workerd";
 
 /**
+ * Where a benchmark platform keeps its local state (D1, Durable Object storage, R2): "tmpfs"
+ * (default where /dev/shm is a writable directory) or, with BENCH_STATE=disk or without /dev/shm,
+ * "disk" (the system's temporary directory). Every commit is a real SQLite commit either way; on
+ * tmpfs the per-commit flush to the local disk is free. Locally that flush runs on the one workerd
+ * thread that serves everything, and blocks it; on Cloudflare an object's writes are made durable
+ * by replication, confirmed while the object goes on (output gates), so the local disk's flush is a
+ * cost of this machine, not of the path being measured.
+ */
+export const benchState = process.env.BENCH_STATE !== "disk" && isWritableDirectory("/dev/shm") ? "tmpfs" : "disk";
+export const benchStateRoot = benchState === "tmpfs" ? "/dev/shm" : tmpdir();
+
+function isWritableDirectory(path) {
+  try {
+    accessSync(path, constants.W_OK);
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** One line saying where Parley runs and keeps its state, for a benchmark's header. */
+export const benchSetting = () => `Parley in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
+
+/**
  * Runs `fn` against a fresh platform with its own local state, removed afterwards. The platform
  * runs from a snapshot of the working tree, because `wrangler dev` reloads the Worker (dropping
  * every WebSocket and failing requests in flight) whenever a source file changes during a run, and
  * so that a run measures the tree as it was when it started. `runtime`: see benchRuntime (the
- * browser tests need `wrangler dev`, which serves the widget's static assets).
+ * browser tests need `wrangler dev`, which serves the widget's static assets). The state lives
+ * where benchState says.
  */
 export async function withPlatform(fn, { runtime = benchRuntime } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
   const snapshot = join(scratch, "tree");
-  const persistTo = join(scratch, "state");
+  const stateDir = mkdtempSync(join(benchStateRoot, "parley-bench-state-"));
+  const persistTo = join(stateDir, "state");
   try {
     cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
     symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
@@ -53,6 +79,7 @@ export async function withPlatform(fn, { runtime = benchRuntime } = {}) {
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

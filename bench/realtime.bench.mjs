@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { io as socketIo } from "socket.io-client";
-import { benchRuntime, percentile, withPlatform } from "./lib.mjs";
+import { benchSetting, percentile, withPlatform } from "./lib.mjs";
 
 const TARGET = "at N=100, K=10: zero lost or reordered, p99 ≤ 2× the baseline's";
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -39,7 +39,7 @@ export default async function realtimeBench() {
   console.log(
     `N=${N} conversations × (1 visitor + K=${K} agents), M=${M} messages per visitor: ` +
       `${N * M} messages, ${N * M * (K + 1)} deliveries expected (grace ${graceMs / 1000} s); ` +
-      `${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; Parley in ${benchRuntime}`,
+      `${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; ${benchSetting()}`,
   );
 
   const results = {};
