@@ -20,6 +20,7 @@ import { accountInboxes } from "./accounts/inboxes";
 import { accountLabels } from "./accounts/labels";
 import { accountContactLabels } from "./accounts/contact-labels";
 import { accountEmails } from "./accounts/emails";
+import { accountNotificationSettings } from "./accounts/notification-settings";
 import { accountNotifications } from "./accounts/notifications";
 import { accountIntegrations } from "./accounts/integrations/registry";
 import { profile } from "./accounts/profile";
@@ -114,6 +115,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountConversations);
   app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);
+  app.route("/api/v1/accounts", accountNotificationSettings);
   app.route("/api/v1/accounts", accountEmails);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);

@@ -1,4 +1,5 @@
-/** Notifications for agents: Chatwoot's notification types, their titles and @mentions in private notes. */
+/** Notifications for agents: Chatwoot's notification types and settings, their titles and @mentions in private notes. */
+import { type MessageRecord, MessageType } from "./conversation";
 
 /** Chatwoot's notification types that Parley emits. */
 export const NOTIFICATION_TYPES = [
@@ -12,6 +13,41 @@ export const NOTIFICATION_TYPES = [
   "sla_missed_resolution",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/**
+ * Chatwoot's notification settings: per user and account, one email and one push flag per type
+ * (`email_conversation_creation`, `push_conversation_assignment`, ...). A notification of a type is
+ * stored for a user who has either flag of it (Chatwoot's NotificationBuilder rule).
+ */
+export type EmailFlag = `email_${NotificationType}`;
+export type PushFlag = `push_${NotificationType}`;
+export const EMAIL_FLAGS = NOTIFICATION_TYPES.map((type): EmailFlag => `email_${type}`);
+export const PUSH_FLAGS = NOTIFICATION_TYPES.map((type): PushFlag => `push_${type}`);
+export type NotificationFlags = { email: EmailFlag[]; push: PushFlag[] };
+
+/**
+ * A new account user's settings, as Chatwoot's: no email, and push for everything but new
+ * conversations, which would reach everyone who can see the inbox and so is chosen, not given.
+ */
+export const DEFAULT_NOTIFICATION_FLAGS: NotificationFlags = {
+  email: [],
+  push: PUSH_FLAGS.filter((flag) => flag !== "push_conversation_creation"),
+};
+
+export function subscribesTo(flags: NotificationFlags, type: NotificationType): boolean {
+  return flags.email.includes(`email_${type}`) || flags.push.includes(`push_${type}`);
+}
+
+/**
+ * Whether a new message notifies the conversation's assignee (assigned_conversation_new_message):
+ * a message of the conversation (incoming or outgoing, not a private note, not an activity) that
+ * the assignee did not send, as in Chatwoot.
+ */
+export function notifiesAssignee(message: Pick<MessageRecord, "messageType" | "private" | "sender">, assigneeId: number | null): assigneeId is number {
+  if (assigneeId === null || message.private) return false;
+  if (message.messageType !== MessageType.incoming && message.messageType !== MessageType.outgoing) return false;
+  return !(message.sender?.type === "user" && message.sender.id === assigneeId);
+}
 
 /** Who a notification is for; only those who can see the conversation get it. */
 export type NotificationRecipients = { userId: number } | { userIds: number[] } | { inboxId: number } | "everyone";

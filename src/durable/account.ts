@@ -34,7 +34,16 @@ import {
   type WebhookEvent,
   type WorkflowListeners,
 } from "../domain/events";
-import { type Candidate, type NotificationRecipients, type NotificationType, notificationRecipients } from "../domain/notifications";
+import {
+  type Candidate,
+  type NotificationFlags,
+  type NotificationRecipients,
+  type NotificationType,
+  notificationRecipients,
+  notificationTitle,
+  notifiesAssignee,
+  subscribesTo,
+} from "../domain/notifications";
 import { contactPubsubToken, sameToken } from "../domain/tokens";
 import {
   type CampaignContact,
@@ -46,7 +55,13 @@ import {
   type ContactSort,
 } from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
-import { NOTIFICATION_MIGRATIONS, type NotificationRecord, NotificationStore } from "./account/notifications";
+import {
+  NOTIFICATION_MIGRATIONS,
+  NOTIFICATION_SETTINGS_MIGRATIONS,
+  type NotificationRecord,
+  type NotificationSettingsRecord,
+  NotificationStore,
+} from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
 import { enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
@@ -99,7 +114,26 @@ export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 type Cached<T> = { value: T; at: number };
 
 /** The object's SQLite schema: each store's migrations, in the order they were added (append only). */
-const ACCOUNT_MIGRATIONS = [...CONTACT_MIGRATIONS, ...CONVERSATION_INDEX_MIGRATIONS, ...NOTIFICATION_MIGRATIONS, ...CONTACT_LABEL_MIGRATIONS];
+const ACCOUNT_MIGRATIONS = [
+  ...CONTACT_MIGRATIONS,
+  ...CONVERSATION_INDEX_MIGRATIONS,
+  ...NOTIFICATION_MIGRATIONS,
+  ...CONTACT_LABEL_MIGRATIONS,
+  ...NOTIFICATION_SETTINGS_MIGRATIONS,
+];
+
+/** An account user as notifications weigh them: administrators see every inbox, agents their own. */
+type MemberAccess = { role: "administrator" | "agent"; inboxIds: number[] };
+
+/** A notification an applied event calls for, before it is weighed against access and settings. */
+type EventNotification = {
+  state: ConversationState;
+  type: NotificationType;
+  userIds: number[];
+  key: string;
+  content?: string;
+  replacesOlder: boolean;
+};
 
 export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
@@ -107,7 +141,8 @@ export class Account extends DurableObject<Env> {
   private readonly notifications: NotificationStore;
   private readonly userCache = new Map<number, Cached<UserSummary | null>>();
   private readonly teamCache = new Map<number, Cached<TeamSummary | null>>();
-  private channelCache: Cached<Map<number, ChannelName>> | null = null;
+  private channelCache: Cached<Map<number, { channel: ChannelName; name: string }>> | null = null;
+  private readonly accessCache = new Map<number, Cached<MemberAccess | null>>();
   private listenersCache: Cached<WorkflowListeners> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -217,6 +252,7 @@ export class Account extends DurableObject<Env> {
   /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
   async invalidateInboxAccess(): Promise<void> {
     this.channelCache = null;
+    this.accessCache.clear();
     for (const { ws, subscriber } of this.subscribers()) {
       if (subscriber.kind === "user" && subscriber.role === "agent") {
         this.remember(ws, { ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
@@ -355,14 +391,18 @@ export class Account extends DurableObject<Env> {
     return found;
   }
 
-  private async channels(): Promise<Map<number, ChannelName>> {
+  /** The account's inboxes by id: Chatwoot's channel class and the name. */
+  private async channels(): Promise<Map<number, { channel: ChannelName; name: string }>> {
     const now = nowSeconds();
     if (this.channelCache && now - this.channelCache.at <= CACHE_SECONDS) return this.channelCache.value;
-    const rows = await this.env.DB.prepare("select id, channel_type from inboxes where account_id = ?")
+    const rows = await this.env.DB.prepare("select id, channel_type, name from inboxes where account_id = ?")
       .bind(this.accountId)
-      .all<{ id: number; channel_type: string }>();
+      .all<{ id: number; channel_type: string; name: string }>();
     const value = new Map(
-      rows.results.map((row) => [row.id, CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget"] as const),
+      rows.results.map(
+        (row) =>
+          [row.id, { channel: CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget", name: row.name }] as const,
+      ),
     );
     this.channelCache = { value, at: now };
     return value;
@@ -406,7 +446,7 @@ export class Account extends DurableObject<Env> {
       if (!contact || !contactInbox) continue;
       payloads.push(
         conversationPayload(row.state, {
-          channel: channels.get(row.state.inboxId) ?? "Channel::WebWidget",
+          channel: channels.get(row.state.inboxId)?.channel ?? "Channel::WebWidget",
           contact,
           contactInbox,
           assignee: row.state.assigneeId === null ? null : (users.get(row.state.assigneeId) ?? null),
@@ -490,6 +530,7 @@ export class Account extends DurableObject<Env> {
   ): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
     const results: PublishedEvent[] = [];
     const fanOuts: (() => void)[] = [];
+    const notifications: EventNotification[] = [];
     for (const event of events) {
       const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
       if (!applied) {
@@ -516,6 +557,16 @@ export class Account extends DurableObject<Env> {
             this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? withConversation : null),
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
+          if (event.name === "message.created" && notifiesAssignee(message, event.state.assigneeId)) {
+            notifications.push({
+              state: event.state,
+              type: "assigned_conversation_new_message",
+              userIds: [event.state.assigneeId],
+              key: `new_message:${event.state.displayId}:${message.id}`,
+              content: message.content ?? undefined,
+              replacesOlder: true,
+            });
+          }
         }
         results.push({ seq: event.seq, json: JSON.stringify(payload) });
         continue;
@@ -527,14 +578,104 @@ export class Account extends DurableObject<Env> {
         fanOuts.push(() =>
           this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
         );
+        if (event.name === "conversation.created") {
+          // An opt-in type: only users who chose it (usually nobody) are weighed at all.
+          const userIds = this.notifications.usersWithFlag("conversation_creation");
+          if (userIds.length > 0) {
+            notifications.push({ state: event.state, type: "conversation_creation", userIds, key: `creation:${event.state.displayId}`, replacesOlder: false });
+          }
+        }
       }
       results.push({ seq: event.seq, json: JSON.stringify(payload) });
     }
+    if (notifications.length > 0) fanOuts.push(await this.storeEventNotifications(notifications));
     if (fanOuts.length > 0) {
       await this.ctx.storage.sync();
       for (const fanOut of fanOuts) fanOut();
     }
     return { published: results, listeners: await this.workflowListeners() };
+  }
+
+  /**
+   * Stores the notifications applied events call for (new conversations for those who chose them,
+   * new messages for the assignee) for the users who see the conversation and keep that type on, and
+   * returns what sends their notification.created frames once the writes are durable.
+   */
+  private async storeEventNotifications(wanted: EventNotification[]): Promise<() => void> {
+    const access = await this.memberAccess(wanted.flatMap((notification) => notification.userIds));
+    const inboxes = await this.channels();
+    const created: NotificationRecord[] = [];
+    for (const { state, type, userIds, key, content, replacesOlder } of wanted) {
+      const candidates = userIds.flatMap((userId): Candidate[] => {
+        const member = access.get(userId);
+        if (!member) return [];
+        const seesConversation = member.role === "administrator" || member.inboxIds.includes(state.inboxId);
+        return [{ userId, role: member.role, seesConversation, inTargetInbox: false }];
+      });
+      const recipients = this.subscribed(notificationRecipients({ userIds }, candidates), type);
+      const title = notificationTitle(type, { displayId: state.displayId, inboxName: inboxes.get(state.inboxId)?.name, content });
+      created.push(
+        ...this.notifications.create(recipients, { key, notificationType: type, displayId: state.displayId, title, createdAt: nowSeconds(), replacesOlder }),
+      );
+    }
+    const frames = await this.notificationFrames(created);
+    return () => this.sendNotificationFrames(frames);
+  }
+
+  /** The users among `userIds` whose settings keep notifications of this type. */
+  private subscribed(userIds: number[], type: NotificationType): number[] {
+    const flags = this.notifications.flagsOf(userIds);
+    return userIds.filter((userId) => subscribesTo(flags.get(userId) as NotificationFlags, type));
+  }
+
+  /** Role and inbox memberships of account users (absent: not a member), from D1, cached briefly. */
+  private async memberAccess(userIds: number[]): Promise<Map<number, MemberAccess>> {
+    const now = nowSeconds();
+    const missing = [...new Set(userIds)].filter((id) => {
+      const hit = this.accessCache.get(id);
+      return !hit || now - hit.at > CACHE_SECONDS;
+    });
+    if (missing.length > 0) {
+      const rows = await this.env.DB.prepare(
+        `select au.user_id, au.role,
+           (select json_group_array(im.inbox_id) from inbox_members im join inboxes i on i.id = im.inbox_id
+            where im.user_id = au.user_id and i.account_id = au.account_id) as inbox_ids
+         from account_users au
+         where au.account_id = ? and au.user_id in (select value from json_each(?))`,
+      )
+        .bind(this.accountId, JSON.stringify(missing))
+        .all<{ user_id: number; role: "administrator" | "agent"; inbox_ids: string }>();
+      for (const id of missing) this.accessCache.set(id, { value: null, at: now });
+      for (const row of rows.results) {
+        this.accessCache.set(row.user_id, { value: { role: row.role, inboxIds: JSON.parse(row.inbox_ids) as number[] }, at: now });
+      }
+    }
+    const found = new Map<number, MemberAccess>();
+    for (const id of userIds) {
+      const member = this.accessCache.get(id)?.value;
+      if (member) found.set(id, member);
+    }
+    return found;
+  }
+
+  /** Each recipient's notification.created frames, with the conversation as it is now. */
+  private async notificationFrames(records: NotificationRecord[]): Promise<Map<number, string[]>> {
+    const frames = new Map<number, string[]>();
+    if (records.length === 0) return frames;
+    const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) => this.index.get(displayId) ?? []);
+    const conversations = new Map((await this.conversationPayloads(rows)).map((payload) => [payload.id, payload]));
+    for (const record of records) {
+      const frame = JSON.stringify({ event: "notification.created", data: this.notificationPayload(record, conversations.get(record.displayId) ?? null) });
+      frames.set(record.userId, [...(frames.get(record.userId) ?? []), frame]);
+    }
+    return frames;
+  }
+
+  private sendNotificationFrames(frames: Map<number, string[]>) {
+    if (frames.size === 0) return;
+    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
+      for (const frame of frames.get(subscriber.userId) ?? []) sendRaw(ws, subscriber.identifier, frame);
+    }
   }
 
   // ---- notifications --------------------------------------------------------------------------
@@ -554,7 +695,7 @@ export class Account extends DurableObject<Env> {
   }): Promise<number> {
     const row = this.index.get(input.displayId);
     if (!row) return 0;
-    const userIds = notificationRecipients(input.to, await this.notificationCandidates(row.state.inboxId, input.to));
+    const userIds = this.subscribed(notificationRecipients(input.to, await this.notificationCandidates(row.state.inboxId, input.to)), input.notificationType);
     if (userIds.length === 0) return 0;
     const created = this.ctx.storage.transactionSync(() =>
       this.notifications.create(userIds, {
@@ -566,15 +707,9 @@ export class Account extends DurableObject<Env> {
       }),
     );
     if (created.length === 0) return 0;
-    const [conversation] = await this.conversationPayloads([row]);
-    const frames = new Map(
-      created.map((record) => [record.userId, JSON.stringify({ event: "notification.created", data: this.notificationPayload(record, conversation ?? null) })]),
-    );
+    const frames = await this.notificationFrames(created);
     await this.ctx.storage.sync();
-    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
-      const frame = frames.get(subscriber.userId);
-      if (frame) sendRaw(ws, subscriber.identifier, frame);
-    }
+    this.sendNotificationFrames(frames);
     return created.length;
   }
 
@@ -647,6 +782,19 @@ export class Account extends DurableObject<Env> {
 
   deleteNotification(userId: number, id: number): boolean {
     return this.notifications.delete(userId, id);
+  }
+
+  /** The user's notification settings in this account (Chatwoot's defaults until they save some). */
+  notificationSettings(userId: number): NotificationSettingsRecord {
+    return this.notifications.settings(userId);
+  }
+
+  /** Replaces the email flags, the push flags, or both; the other kind stays as it was. */
+  updateNotificationSettings(userId: number, change: Partial<NotificationFlags>): NotificationSettingsRecord {
+    return this.ctx.storage.transactionSync(() => {
+      const { flags } = this.notifications.settings(userId);
+      return this.notifications.saveSettings(userId, { email: change.email ?? flags.email, push: change.push ?? flags.push }, nowSeconds());
+    });
   }
 
   /** conversation.typing_on / typing_off from an agent or the contact; never stored. */

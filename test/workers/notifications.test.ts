@@ -333,3 +333,155 @@ describe("notifications API", () => {
     expect(stored).toMatchObject({ primary_actor_id: conversation.id, primary_actor: null });
   });
 });
+
+const settingsPath = (accountId: number) => `/api/v1/accounts/${accountId}/notification_settings`;
+
+async function setFlags(t: Tenant, user: { access_token: string }, flags: { selected_email_flags?: string[]; selected_push_flags?: string[] }) {
+  const reply = await call("PATCH", settingsPath(t.account.id), { ...as(user), body: { notification_settings: flags } });
+  expectStatus(reply, 200);
+  return reply.body;
+}
+
+const ofType = async (t: Tenant, user: { access_token: string }, type: string) =>
+  (await listOf(t, user)).payload.filter((notification) => notification.notification_type === type);
+
+describe("notification settings", () => {
+  it("starts from Chatwoot's defaults: no email, push for every type but new conversations", async () => {
+    const t = await tenant();
+    const reply = await call("GET", settingsPath(t.account.id), as(t.agent));
+    expectStatus(reply, 200);
+    expect(reply.body).toMatchObject({ user_id: t.agent.id, account_id: t.account.id, selected_email_flags: [] });
+    expect(reply.body.id).toBeTypeOf("number");
+    expect(reply.body.all_email_flags).toContain("email_conversation_creation");
+    expect(reply.body.all_push_flags).toContain("push_assigned_conversation_new_message");
+    expect(reply.body.selected_push_flags).toEqual(reply.body.all_push_flags.filter((flag: string) => flag !== "push_conversation_creation"));
+    // Reading again gives the same stored row.
+    expect((await call("GET", settingsPath(t.account.id), as(t.agent))).body).toEqual(reply.body);
+  });
+
+  it("replaces the kind of flags given and keeps the other, with PATCH and PUT, for the caller only", async () => {
+    const t = await tenant();
+    const changed = await setFlags(t, t.agent, { selected_email_flags: ["email_conversation_assignment", "email_conversation_assignment"] });
+    expect(changed.selected_email_flags).toEqual(["email_conversation_assignment"]);
+    expect(changed.selected_push_flags).toContain("push_conversation_mention");
+
+    const put = await call("PUT", settingsPath(t.account.id), { ...as(t.agent), body: { notification_settings: { selected_push_flags: ["push_conversation_creation"] } } });
+    expectStatus(put, 200);
+    expect(put.body).toMatchObject({ selected_email_flags: ["email_conversation_assignment"], selected_push_flags: ["push_conversation_creation"] });
+    expect((await call("GET", settingsPath(t.account.id), as(t.agent))).body).toEqual(put.body);
+    expect((await call("GET", settingsPath(t.account.id), as(t.admin))).body.selected_email_flags).toEqual([]);
+  });
+
+  it("refuses flags that do not exist and bodies of the wrong shape, changing nothing", async () => {
+    const t = await tenant();
+    for (const body of [
+      { notification_settings: { selected_push_flags: ["push_everything"] } },
+      { notification_settings: { selected_email_flags: ["push_conversation_assignment"] } },
+      { notification_settings: { selected_email_flags: "email_conversation_assignment" } },
+      { selected_push_flags: [] },
+      { notification_settings: { selected_push_flags: [], extra: true } },
+    ]) {
+      const reply = await call("PATCH", settingsPath(t.account.id), { ...as(t.agent), body });
+      expectStatus(reply, 422);
+      expect(reply.body.error.code).toBeTypeOf("string");
+    }
+    expect((await call("GET", settingsPath(t.account.id), as(t.agent))).body.selected_push_flags).toContain("push_conversation_assignment");
+  });
+
+  it("stores a type only for users who keep its email or push flag", async () => {
+    const t = await tenant();
+    const { conversation } = await clientSession(t);
+    const account = accountObject(env, t.account.id);
+    await setFlags(t, t.admin, { selected_push_flags: [] });
+    expect(await account.notify(attention(conversation.id, { userId: t.admin.id }))).toBe(0);
+    await setFlags(t, t.admin, { selected_email_flags: ["email_conversation_notify"] });
+    expect(await account.notify(attention(conversation.id, { userId: t.admin.id }))).toBe(1);
+  });
+});
+
+describe("notifications of new conversations and new messages", () => {
+  it("tells nobody of a new conversation until they choose to be told, then those who see its inbox", async () => {
+    const t = await tenant();
+    const first = await clientSession(t);
+    expect(await ofType(t, t.admin, "conversation_creation")).toEqual([]);
+
+    await setFlags(t, t.admin, { selected_push_flags: ["push_conversation_creation"] });
+    await setFlags(t, t.agent, { selected_email_flags: ["email_conversation_creation"] });
+    const cable = await subscribed(t.admin, t.account.id);
+    const reply = await call("POST", `/public/api/v1/inboxes/${first.identifier}/contacts/${first.contact.source_id}/conversations`, { body: {} });
+    expectStatus(reply, 200);
+
+    const frame = await cable.waitForEvent("notification.created", (data) => data.notification_type === "conversation_creation");
+    expect(frame.message?.data).toMatchObject({
+      primary_actor_id: reply.body.id,
+      push_message_title: `[New conversation] - #${reply.body.id} has been created in ${first.inbox.name}`,
+      user_id: t.admin.id,
+    });
+    expect((await ofType(t, t.admin, "conversation_creation")).map((n) => n.primary_actor_id)).toEqual([reply.body.id]);
+    // The agent chose it too, but is no member of the inbox.
+    expect(await ofType(t, t.agent, "conversation_creation")).toEqual([]);
+
+    await addInboxMember(t, first.inbox.id, t.agent.id);
+    const next = await call("POST", `/public/api/v1/inboxes/${first.identifier}/contacts/${first.contact.source_id}/conversations`, { body: {} });
+    expectStatus(next, 200);
+    expect((await ofType(t, t.agent, "conversation_creation")).map((n) => n.primary_actor_id)).toEqual([next.body.id]);
+    cable.close();
+  });
+
+  it("tells the assignee of each new message they did not write, keeping the latest per conversation", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    const displayId = session.conversation.id;
+    await addInboxMember(t, session.inbox.id, t.agent.id);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/assignments`, { ...as(t.admin), body: { assignee_id: t.agent.id } }),
+      200,
+    );
+    const cable = await subscribed(t.agent, t.account.id);
+    const visitorSays = async (content: string) => expectStatus(await call("POST", `${session.conversationPath}/messages`, { body: { content } }), 200);
+
+    await visitorSays("Is anyone there?");
+    const frame = await cable.waitForEvent("notification.created", (data) => data.notification_type === "assigned_conversation_new_message");
+    expect(frame.message?.data).toMatchObject({
+      push_message_title: `[New message] - #${displayId} Is anyone there?`,
+      primary_actor_id: displayId,
+      primary_actor: { id: displayId, meta: { assignee: { id: t.agent.id } } },
+      user_id: t.agent.id,
+    });
+
+    await visitorSays("Hello again");
+    const latest = await ofType(t, t.agent, "assigned_conversation_new_message");
+    expect(latest.map((n) => n.push_message_title)).toEqual([`[New message] - #${displayId} Hello again`]);
+
+    // The assignee's own reply and anyone's private note tell nobody; another agent's reply does.
+    expectStatus(await note(t, t.agent, displayId, "On it", false), 200);
+    expectStatus(await note(t, t.admin, displayId, "Internal remark"), 200);
+    expect((await ofType(t, t.agent, "assigned_conversation_new_message")).map((n) => n.push_message_title)).toEqual([
+      `[New message] - #${displayId} Hello again`,
+    ]);
+    expectStatus(await note(t, t.admin, displayId, "Taking a look as well", false), 200);
+    expect((await ofType(t, t.agent, "assigned_conversation_new_message")).map((n) => n.push_message_title)).toEqual([
+      `[New message] - #${displayId} Taking a look as well`,
+    ]);
+    expect(await ofType(t, t.admin, "assigned_conversation_new_message")).toEqual([]);
+    cable.close();
+  });
+
+  it("tells nobody of messages in an unassigned conversation, nor an assignee who turned the type off", async () => {
+    const t = await tenant();
+    const session = await clientSession(t);
+    await call("POST", `${session.conversationPath}/messages`, { body: { content: "Nobody assigned" } });
+    expect(await ofType(t, t.admin, "assigned_conversation_new_message")).toEqual([]);
+
+    await setFlags(t, t.admin, { selected_push_flags: ["push_conversation_assignment"] });
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/assignments`, {
+        ...as(t.admin),
+        body: { assignee_id: t.admin.id },
+      }),
+      200,
+    );
+    expectStatus(await call("POST", `${session.conversationPath}/messages`, { body: { content: "Now assigned" } }), 200);
+    expect(await ofType(t, t.admin, "assigned_conversation_new_message")).toEqual([]);
+  });
+});

@@ -161,6 +161,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/webhooks": { url: "https://walker.example.test/hook", subscriptions: ["message_created"] },
   "PATCH /api/v1/accounts/{account_id}/webhooks/{webhook_id}": { name: "Walker webhook" },
   "POST /api/v1/accounts/{account_id}/notifications/read_all": { primary_actor_type: "Conversation", primary_actor_id: 1 },
+  "PATCH /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_push_flags: ["push_conversation_creation"] } },
+  "PUT /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_email_flags: [] } },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
   "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations": { custom_attributes: { walk: "yes" } },

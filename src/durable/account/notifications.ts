@@ -1,5 +1,14 @@
-/** The Account object's notifications for its users (SQLite in the object): a bounded history per user. */
-import type { NotificationType } from "../../domain/notifications";
+/**
+ * The Account object's notifications for its users (SQLite in the object): a bounded history per
+ * user, and each user's notification settings.
+ */
+import {
+  DEFAULT_NOTIFICATION_FLAGS,
+  EMAIL_FLAGS,
+  type NotificationFlags,
+  type NotificationType,
+  PUSH_FLAGS,
+} from "../../domain/notifications";
 
 export const NOTIFICATION_MIGRATIONS = [
   `create table notifications (
@@ -16,6 +25,19 @@ export const NOTIFICATION_MIGRATIONS = [
    create index notifications_user on notifications(user_id, id);
    create index notifications_user_unread on notifications(user_id, read_at);`,
 ];
+
+/** Appended after the object's other migrations (the settings came later). */
+export const NOTIFICATION_SETTINGS_MIGRATIONS = [
+  `create table notification_settings (
+     id integer primary key autoincrement,
+     user_id integer not null unique,
+     email_flags text not null,
+     push_flags text not null,
+     updated_at integer not null
+   );`,
+];
+
+export type NotificationSettingsRecord = { id: number; userId: number; flags: NotificationFlags };
 
 /** How many notifications each user keeps; older ones are deleted as new ones arrive. */
 export const NOTIFICATIONS_KEPT_PER_USER = 1000;
@@ -61,7 +83,15 @@ export class NotificationStore {
    */
   create(
     userIds: number[],
-    input: { key: string | null; notificationType: NotificationType; displayId: number; title: string; createdAt: number },
+    input: {
+      key: string | null;
+      notificationType: NotificationType;
+      displayId: number;
+      title: string;
+      createdAt: number;
+      /** The user's older notifications of this type about this conversation go: one per conversation. */
+      replacesOlder?: boolean;
+    },
   ): NotificationRecord[] {
     const created: NotificationRecord[] = [];
     for (const userId of userIds) {
@@ -79,6 +109,15 @@ export class NotificationStore {
         .toArray()[0];
       if (!row) continue;
       created.push(toRecord(row));
+      if (input.replacesOlder) {
+        this.sql.exec(
+          "delete from notifications where user_id = ? and notification_type = ? and display_id = ? and id < ?",
+          userId,
+          input.notificationType,
+          input.displayId,
+          row.id,
+        );
+      }
       this.sql.exec(
         `delete from notifications where user_id = ? and id <= coalesce(
            (select id from notifications where user_id = ? order by id desc limit 1 offset ?), 0)`,
@@ -142,4 +181,67 @@ export class NotificationStore {
   delete(userId: number, id: number): boolean {
     return this.sql.exec("delete from notifications where id = ? and user_id = ?", id, userId).rowsWritten > 0;
   }
+
+  // ---- settings -------------------------------------------------------------------------------
+
+  /** The user's settings; a user who never saved any gets the defaults, stored now so they have an id. */
+  settings(userId: number): NotificationSettingsRecord {
+    const existing = this.sql
+      .exec<SettingsRow>("select * from notification_settings where user_id = ?", userId)
+      .toArray()[0];
+    if (existing) return toSettings(existing);
+    return this.saveSettings(userId, DEFAULT_NOTIFICATION_FLAGS, 0);
+  }
+
+  saveSettings(userId: number, flags: NotificationFlags, at: number): NotificationSettingsRecord {
+    const row = this.sql
+      .exec<SettingsRow>(
+        `insert into notification_settings (user_id, email_flags, push_flags, updated_at) values (?, ?, ?, ?)
+         on conflict (user_id) do update set email_flags = excluded.email_flags, push_flags = excluded.push_flags, updated_at = excluded.updated_at
+         returning *`,
+        userId,
+        JSON.stringify(flags.email),
+        JSON.stringify(flags.push),
+        at,
+      )
+      .one();
+    return toSettings(row);
+  }
+
+  /** The flags of each given user (the defaults for those who never saved any), without storing anything. */
+  flagsOf(userIds: readonly number[]): Map<number, NotificationFlags> {
+    const flags = new Map(userIds.map((userId) => [userId, DEFAULT_NOTIFICATION_FLAGS]));
+    if (userIds.length === 0) return flags;
+    const rows = this.sql
+      .exec<SettingsRow>("select * from notification_settings where user_id in (select value from json_each(?))", JSON.stringify(userIds))
+      .toArray();
+    for (const row of rows) flags.set(row.user_id, toSettings(row).flags);
+    return flags;
+  }
+
+  /** Users who saved settings that include either flag of the type (an opt-in type has no default subscribers). */
+  usersWithFlag(type: NotificationType): number[] {
+    return this.sql
+      .exec<{ user_id: number }>(
+        `select user_id from notification_settings
+         where exists (select 1 from json_each(email_flags) where value = ?) or exists (select 1 from json_each(push_flags) where value = ?)`,
+        `email_${type}`,
+        `push_${type}`,
+      )
+      .toArray()
+      .map((row) => row.user_id);
+  }
+}
+
+type SettingsRow = { id: number; user_id: number; email_flags: string; push_flags: string; updated_at: number };
+
+/** Stored flags, keeping only those that still exist, in the canonical order. */
+function toSettings(row: SettingsRow): NotificationSettingsRecord {
+  const email = new Set(JSON.parse(row.email_flags) as string[]);
+  const push = new Set(JSON.parse(row.push_flags) as string[]);
+  return {
+    id: row.id,
+    userId: row.user_id,
+    flags: { email: EMAIL_FLAGS.filter((flag) => email.has(flag)), push: PUSH_FLAGS.filter((flag) => push.has(flag)) },
+  };
 }
