@@ -55,6 +55,7 @@ import {
   type ContactSort,
 } from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
+import { ExpiringLookup } from "./account/expiring-lookup";
 import {
   NOTIFICATION_MIGRATIONS,
   NOTIFICATION_SETTINGS_MIGRATIONS,
@@ -139,10 +140,35 @@ export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
   private readonly index: ConversationIndex;
   private readonly notifications: NotificationStore;
-  private readonly userCache = new Map<number, Cached<UserSummary | null>>();
-  private readonly teamCache = new Map<number, Cached<TeamSummary | null>>();
+  private readonly users = new ExpiringLookup<Omit<UserSummary, "availability">>(CACHE_SECONDS, async (ids) => {
+    const rows = await this.env.DB.prepare(
+      `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
+       where au.account_id = ? and u.id in (select value from json_each(?))`,
+    )
+      .bind(this.accountId, JSON.stringify(ids))
+      .all<{ id: number; name: string; email: string }>();
+    return rows.results.map((row) => [row.id, row] as const);
+  });
+  private readonly teams = new ExpiringLookup<TeamSummary>(CACHE_SECONDS, async (ids) => {
+    const rows = await this.env.DB.prepare("select id, name from teams where account_id = ? and id in (select value from json_each(?))")
+      .bind(this.accountId, JSON.stringify(ids))
+      .all<TeamSummary>();
+    return rows.results.map((row) => [row.id, row] as const);
+  });
   private channelCache: Cached<Map<number, { channel: ChannelName; name: string }>> | null = null;
-  private readonly accessCache = new Map<number, Cached<MemberAccess | null>>();
+  /** Role and inbox memberships of account users, as notifications weigh them. */
+  private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => {
+    const rows = await this.env.DB.prepare(
+      `select au.user_id, au.role,
+         (select json_group_array(im.inbox_id) from inbox_members im join inboxes i on i.id = im.inbox_id
+          where im.user_id = au.user_id and i.account_id = au.account_id) as inbox_ids
+       from account_users au
+       where au.account_id = ? and au.user_id in (select value from json_each(?))`,
+    )
+      .bind(this.accountId, JSON.stringify(ids))
+      .all<{ user_id: number; role: "administrator" | "agent"; inbox_ids: string }>();
+    return rows.results.map((row) => [row.user_id, { role: row.role, inboxIds: JSON.parse(row.inbox_ids) as number[] }] as const);
+  });
   private listenersCache: Cached<WorkflowListeners> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -252,7 +278,7 @@ export class Account extends DurableObject<Env> {
   /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
   async invalidateInboxAccess(): Promise<void> {
     this.channelCache = null;
-    this.accessCache.clear();
+    this.access.clear();
     for (const { ws, subscriber } of this.subscribers()) {
       if (subscriber.kind === "user" && subscriber.role === "agent") {
         this.remember(ws, { ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
@@ -343,52 +369,12 @@ export class Account extends DurableObject<Env> {
   }
 
   private async usersById(ids: number[]): Promise<Map<number, UserSummary>> {
-    const now = nowSeconds();
-    const missing = [...new Set(ids)].filter((id) => {
-      const hit = this.userCache.get(id);
-      return !hit || now - hit.at > CACHE_SECONDS;
-    });
-    if (missing.length > 0) {
-      const rows = await this.env.DB.prepare(
-        `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
-         where au.account_id = ? and u.id in (${missing.map(() => "?").join(",")})`,
-      )
-        .bind(this.accountId, ...missing)
-        .all<{ id: number; name: string; email: string }>();
-      for (const id of missing) this.userCache.set(id, { value: null, at: now });
-      for (const row of rows.results) {
-        this.userCache.set(row.id, { value: { ...row, availability: "offline" }, at: now });
-      }
-    }
-    const found = new Map<number, UserSummary>();
-    for (const id of ids) {
-      const user = this.userCache.get(id)?.value;
-      if (user) found.set(id, { ...user, availability: this.availability(id) });
-    }
-    return found;
+    const found = await this.users.getMany(ids, nowSeconds());
+    return new Map([...found].map(([id, user]) => [id, { ...user, availability: this.availability(id) }]));
   }
 
-  private async teamsById(ids: number[]): Promise<Map<number, TeamSummary>> {
-    const now = nowSeconds();
-    const missing = [...new Set(ids)].filter((id) => {
-      const hit = this.teamCache.get(id);
-      return !hit || now - hit.at > CACHE_SECONDS;
-    });
-    if (missing.length > 0) {
-      const rows = await this.env.DB.prepare(
-        `select id, name from teams where account_id = ? and id in (${missing.map(() => "?").join(",")})`,
-      )
-        .bind(this.accountId, ...missing)
-        .all<TeamSummary>();
-      for (const id of missing) this.teamCache.set(id, { value: null, at: now });
-      for (const row of rows.results) this.teamCache.set(row.id, { value: row, at: now });
-    }
-    const found = new Map<number, TeamSummary>();
-    for (const id of ids) {
-      const team = this.teamCache.get(id)?.value;
-      if (team) found.set(id, team);
-    }
-    return found;
+  private teamsById(ids: number[]): Promise<Map<number, TeamSummary>> {
+    return this.teams.getMany(ids, nowSeconds());
   }
 
   /** The account's inboxes by id: Chatwoot's channel class and the name. */
@@ -602,7 +588,7 @@ export class Account extends DurableObject<Env> {
    * returns what sends their notification.created frames once the writes are durable.
    */
   private async storeEventNotifications(wanted: EventNotification[]): Promise<() => void> {
-    const access = await this.memberAccess(wanted.flatMap((notification) => notification.userIds));
+    const access = await this.access.getMany(wanted.flatMap((notification) => notification.userIds), nowSeconds());
     const inboxes = await this.channels();
     const created: NotificationRecord[] = [];
     for (const { state, type, userIds, key, content, replacesOlder } of wanted) {
@@ -626,36 +612,6 @@ export class Account extends DurableObject<Env> {
   private subscribed(userIds: number[], type: NotificationType): number[] {
     const flags = this.notifications.flagsOf(userIds);
     return userIds.filter((userId) => subscribesTo(flags.get(userId) as NotificationFlags, type));
-  }
-
-  /** Role and inbox memberships of account users (absent: not a member), from D1, cached briefly. */
-  private async memberAccess(userIds: number[]): Promise<Map<number, MemberAccess>> {
-    const now = nowSeconds();
-    const missing = [...new Set(userIds)].filter((id) => {
-      const hit = this.accessCache.get(id);
-      return !hit || now - hit.at > CACHE_SECONDS;
-    });
-    if (missing.length > 0) {
-      const rows = await this.env.DB.prepare(
-        `select au.user_id, au.role,
-           (select json_group_array(im.inbox_id) from inbox_members im join inboxes i on i.id = im.inbox_id
-            where im.user_id = au.user_id and i.account_id = au.account_id) as inbox_ids
-         from account_users au
-         where au.account_id = ? and au.user_id in (select value from json_each(?))`,
-      )
-        .bind(this.accountId, JSON.stringify(missing))
-        .all<{ user_id: number; role: "administrator" | "agent"; inbox_ids: string }>();
-      for (const id of missing) this.accessCache.set(id, { value: null, at: now });
-      for (const row of rows.results) {
-        this.accessCache.set(row.user_id, { value: { role: row.role, inboxIds: JSON.parse(row.inbox_ids) as number[] }, at: now });
-      }
-    }
-    const found = new Map<number, MemberAccess>();
-    for (const id of userIds) {
-      const member = this.accessCache.get(id)?.value;
-      if (member) found.set(id, member);
-    }
-    return found;
   }
 
   /** Each recipient's notification.created frames, with the conversation as it is now. */

@@ -127,47 +127,33 @@ accountNotifications.openapi(
   },
 );
 
-accountNotifications.openapi(
-  createRoute({
-    method: "patch",
-    path: "/{account_id}/notifications/{notification_id}",
-    tags,
-    security,
-    summary: "Mark one of the caller's notifications read",
-    request: { params: notificationParams },
-    responses: {
-      200: { description: "The notification", content: { "application/json": { schema: NotificationSchema } } },
-      ...errorResponses(400, 401, 404),
-    },
-  }),
-  async (c) => {
-    const { notification_id } = c.req.valid("param");
-    const marked = await accountObject(c.env, c.var.membership.accountId).markNotification(await viewerOf(c), notification_id, true);
-    if (!marked) throw notFound("Notification");
-    return c.json(marked, 200);
-  },
-);
+const marks = [
+  { method: "patch", path: "/{account_id}/notifications/{notification_id}", summary: "Mark one of the caller's notifications read", read: true },
+  { method: "post", path: "/{account_id}/notifications/{notification_id}/unread", summary: "Mark one of the caller's notifications unread", read: false },
+] as const;
 
-accountNotifications.openapi(
-  createRoute({
-    method: "post",
-    path: "/{account_id}/notifications/{notification_id}/unread",
-    tags,
-    security,
-    summary: "Mark one of the caller's notifications unread",
-    request: { params: notificationParams },
-    responses: {
-      200: { description: "The notification", content: { "application/json": { schema: NotificationSchema } } },
-      ...errorResponses(400, 401, 404),
+for (const { method, path, summary, read } of marks) {
+  accountNotifications.openapi(
+    createRoute({
+      method,
+      path,
+      tags,
+      security,
+      summary,
+      request: { params: notificationParams },
+      responses: {
+        200: { description: "The notification", content: { "application/json": { schema: NotificationSchema } } },
+        ...errorResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const { notification_id } = c.req.valid("param");
+      const marked = await accountObject(c.env, c.var.membership.accountId).markNotification(await viewerOf(c), notification_id, read);
+      if (!marked) throw notFound("Notification");
+      return c.json(marked, 200);
     },
-  }),
-  async (c) => {
-    const { notification_id } = c.req.valid("param");
-    const marked = await accountObject(c.env, c.var.membership.accountId).markNotification(await viewerOf(c), notification_id, false);
-    if (!marked) throw notFound("Notification");
-    return c.json(marked, 200);
-  },
-);
+  );
+}
 
 accountNotifications.openapi(
   createRoute({
