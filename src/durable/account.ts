@@ -49,6 +49,7 @@ import {
   type CampaignContact,
   CONTACT_LABEL_MIGRATIONS,
   CONTACT_MIGRATIONS,
+  CONTACT_OUTBOX_MIGRATIONS,
   ContactConflict,
   type ContactFields,
   ContactStore,
@@ -64,7 +65,7 @@ import {
   NotificationStore,
 } from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
-import { enqueueJobs } from "../jobs/messages";
+import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
 import { type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { migrateSqlite, nowSeconds } from "./sqlite";
@@ -107,6 +108,8 @@ const PRESENCE_WINDOW_SECONDS = 90;
 const CACHE_SECONDS = 30;
 /** A safety net only: rule and webhook changes invalidate the listeners at once. */
 const LISTENERS_CACHE_SECONDS = 300;
+/** How soon the alarm tries again to enqueue contact events that could not be enqueued. */
+const CONTACT_OUTBOX_RETRY_MS = 5_000;
 /** Queue messages hold at most 128 KB: a larger contact travels by id. */
 const CONTACT_IN_JOB_MAX_CHARS = 64_000;
 
@@ -121,6 +124,7 @@ const ACCOUNT_MIGRATIONS = [
   ...NOTIFICATION_MIGRATIONS,
   ...CONTACT_LABEL_MIGRATIONS,
   ...NOTIFICATION_SETTINGS_MIGRATIONS,
+  ...CONTACT_OUTBOX_MIGRATIONS,
 ];
 
 /** An account user as notifications weigh them: administrators see every inbox, agents their own. */
@@ -478,22 +482,53 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * contact.created / contact.updated: to the agents' sockets now, and to the workflow engine
-   * (webhooks) through the queue. The enqueue runs beside the answer; should it fail, the webhook
-   * misses this change of the contact (logged), never the conversation's events.
+   * contact.created / contact.updated: to the agents' sockets, and into the contact outbox, in the
+   * caller's transaction, for the workflow engine (webhooks). Every method that publishes then awaits
+   * `flushContactEvents()`, which moves the outbox to the queue before the method answers.
    */
   private publishContact(eventName: "contact.created" | "contact.updated", contact: ContactRecord) {
     const payload = contactPayload(contact);
     this.fanOutToUsers(eventName, payload);
-    const job = {
+    const job: ContactEventJob = {
       ...(JSON.stringify(payload).length <= CONTACT_IN_JOB_MAX_CHARS ? { contact: payload } : {}),
-      type: "contact.event" as const,
+      type: "contact.event",
       account_id: this.accountId,
       contact_id: contact.id,
-      event: eventName === "contact.created" ? ("contact_created" as const) : ("contact_updated" as const),
+      event: eventName === "contact.created" ? "contact_created" : "contact_updated",
       key: crypto.randomUUID(),
     };
-    this.ctx.waitUntil(enqueueJobs(this.env.JOBS, [job]).catch((error: unknown) => console.error("enqueueing a contact event failed", error)));
+    this.ctx.storage.sql.exec("insert into contact_outbox (job) values (?)", JSON.stringify(job));
+  }
+
+  private contactFlush: Promise<void> = Promise.resolve();
+
+  /**
+   * Enqueues what the contact outbox holds, in order, and removes it; one flush at a time. When the
+   * queue refuses, the entries stay and the alarm tries again (the consumer skips a job's key it
+   * handled, should an entry be sent twice).
+   */
+  private flushContactEvents(): Promise<void> {
+    const run = this.contactFlush.then(async () => {
+      const rows = this.ctx.storage.sql.exec<{ id: number; job: string }>("select id, job from contact_outbox order by id limit 100").toArray();
+      const last = rows.at(-1);
+      if (!last) return;
+      try {
+        await enqueueJobs(this.env.JOBS, rows.map((row) => JSON.parse(row.job) as ContactEventJob));
+        this.ctx.storage.sql.exec("delete from contact_outbox where id <= ?", last.id);
+      } catch (error) {
+        console.error("enqueueing contact events failed; retrying by alarm", error);
+        await this.ctx.storage.setAlarm(Date.now() + CONTACT_OUTBOX_RETRY_MS);
+        return;
+      }
+      if (rows.length === 100) await this.ctx.storage.setAlarm(Date.now());
+    });
+    this.contactFlush = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Retries the contact outbox. */
+  override async alarm(): Promise<void> {
+    await this.flushContactEvents();
   }
 
   private fanOutToUsers(eventName: string, data: unknown) {
@@ -797,8 +832,11 @@ export class Account extends DurableObject<Env> {
     return this.contacts.page(options);
   }
 
-  createContact(fields: ContactFields, inbox?: { inboxId: number; sourceId: string }): ContactSession | { contact: ContactRecord; contactInbox: null } | Conflict {
-    return catchConflict(() =>
+  async createContact(
+    fields: ContactFields,
+    inbox?: { inboxId: number; sourceId: string },
+  ): Promise<ContactSession | { contact: ContactRecord; contactInbox: null } | Conflict> {
+    const created = catchConflict(() =>
       this.ctx.storage.transactionSync(() => {
         const contact = this.contacts.create(fields);
         const contactInbox = inbox ? this.contacts.createContactInbox(contact.id, inbox.inboxId, inbox.sourceId, false) : null;
@@ -806,19 +844,30 @@ export class Account extends DurableObject<Env> {
         return { contact, contactInbox };
       }),
     );
+    await this.flushContactEvents();
+    return created;
   }
 
-  updateContact(id: number, fields: ContactFields): ContactRecord | null | Conflict {
-    return catchConflict(() => {
-      const contact = this.contacts.update(id, fields);
-      if (contact) this.publishContact("contact.updated", contact);
-      return contact;
-    });
+  async updateContact(id: number, fields: ContactFields): Promise<ContactRecord | null | Conflict> {
+    const updated = catchConflict(() => this.ctx.storage.transactionSync(() => this.changeContact(id, fields)));
+    await this.flushContactEvents();
+    return updated;
   }
 
-  deleteContactCustomAttributes(id: number, keys: string[]): ContactRecord | null {
-    const contact = this.contacts.deleteCustomAttributes(id, keys);
+  /** Changes a contact and publishes contact.updated, in the caller's transaction; null when there is no such contact. */
+  private changeContact(id: number, fields: ContactFields): ContactRecord | null {
+    const contact = this.contacts.update(id, fields);
     if (contact) this.publishContact("contact.updated", contact);
+    return contact;
+  }
+
+  async deleteContactCustomAttributes(id: number, keys: string[]): Promise<ContactRecord | null> {
+    const contact = this.ctx.storage.transactionSync(() => {
+      const changed = this.contacts.deleteCustomAttributes(id, keys);
+      if (changed) this.publishContact("contact.updated", changed);
+      return changed;
+    });
+    await this.flushContactEvents();
     return contact;
   }
 
@@ -888,6 +937,7 @@ export class Account extends DurableObject<Env> {
     }
     const merged = this.contacts.get(baseId);
     if (merged) this.publishContact("contact.updated", merged);
+    await this.flushContactEvents();
     return merged;
   }
 
@@ -900,13 +950,13 @@ export class Account extends DurableObject<Env> {
    * Claimed values another contact already holds (email, phone, identifier) are kept in
    * `additional_attributes.claimed_<field>` for agents to merge.
    */
-  startContactSession(input: {
+  async startContactSession(input: {
     inboxId: number;
     sourceId: string;
     fields: ContactFields;
     identifierVerified: boolean;
-  }): ContactSession | Conflict {
-    return catchConflict(() =>
+  }): Promise<ContactSession | Conflict> {
+    const started = catchConflict(() =>
       this.ctx.storage.transactionSync(() => {
         const { fields } = input;
         const known = input.identifierVerified && fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null;
@@ -930,6 +980,8 @@ export class Account extends DurableObject<Env> {
         return { contact, contactInbox };
       }),
     );
+    await this.flushContactEvents();
+    return started;
   }
 
   contactSession(inboxId: number, sourceId: string): ContactSession | null {
@@ -938,13 +990,19 @@ export class Account extends DurableObject<Env> {
     return contactInbox && contact ? { contact, contactInbox } : null;
   }
 
-  updateContactSession(inboxId: number, sourceId: string, fields: ContactFields, identifierVerified: boolean): ContactSession | null | Conflict {
+  async updateContactSession(inboxId: number, sourceId: string, fields: ContactFields, identifierVerified: boolean): Promise<ContactSession | null | Conflict> {
     const session = this.contactSession(inboxId, sourceId);
     if (!session) return null;
-    const contact = this.updateContact(session.contact.id, fields);
-    if (contact === null || "conflict" in contact) return contact;
-    if (identifierVerified && !session.contactInbox.hmacVerified) this.contacts.markHmacVerified(session.contactInbox.id);
-    return { contact, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
+    const updated = catchConflict(() =>
+      this.ctx.storage.transactionSync(() => {
+        const contact = this.changeContact(session.contact.id, fields);
+        if (contact && identifierVerified && !session.contactInbox.hmacVerified) this.contacts.markHmacVerified(session.contactInbox.id);
+        return contact;
+      }),
+    );
+    await this.flushContactEvents();
+    if (updated === null || "conflict" in updated) return updated;
+    return { contact: updated, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
   }
 
   // ---- conversations --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { WebhookEvent } from "../domain/events";
 import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
 import { accountObject } from "../durable/account";
 import { activeRules, runAutomationRules } from "./automation";
-import type { ConversationEventJob, JobMessage } from "./messages";
+import type { ContactEventJob, ConversationEventJob } from "./messages";
 import { enqueueWebhookEvent } from "./webhooks";
 
 export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
@@ -77,7 +77,7 @@ async function subscribedEvents(env: Env, accountId: number, events: readonly We
 }
 
 /** The `contact.event` consumer: Chatwoot's contact_created / contact_updated webhook events, with the contact as it is now. */
-export async function handleContactEvent(env: Env, job: Extract<JobMessage, { type: "contact.event" }>): Promise<void> {
+export async function handleContactEvent(env: Env, job: ContactEventJob): Promise<void> {
   const stored = job.contact ? null : await accountObject(env, job.account_id).getContact(job.contact_id);
   const contact = job.contact ?? (stored ? contactPayload(stored) : null);
   if (!contact) return;

@@ -61,6 +61,7 @@ export const JobMessage = z.discriminatedUnion("type", [
   }),
 ]);
 export type JobMessage = z.infer<typeof JobMessage>;
+export type ContactEventJob = Extract<JobMessage, { type: "contact.event" }>;
 
 export async function enqueueJobs(queue: Queue, messages: JobMessage[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 100) {

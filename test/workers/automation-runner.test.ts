@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
@@ -420,6 +421,33 @@ describe("webhooks hear conversation events", { timeout: 20_000 }, () => {
         type: "contact",
         account: { id: t.account.id },
       });
+    });
+  });
+
+  it("keeps contact events in the Account object's outbox until the queue takes them", async () => {
+    const t = await tenant();
+    const host = sinkHost("contact-outbox");
+    await createWebhook(t, `https://${host}/in`, ["contact_updated"]);
+    const created = await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, { token: t.admin.access_token, body: { name: "Olga Outbox" } });
+    expectStatus(created, 201);
+    const contactId = created.body.payload.contact.id as number;
+    const stub = env.ACCOUNT.getByName(String(t.account.id));
+    const outboxSize = () => runInDurableObject(stub, (_, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from contact_outbox").one().n);
+    // Enqueued before the answer: nothing waits.
+    expect(await outboxSize()).toBe(0);
+
+    // An entry the queue refused (or an eviction interrupted) stays, and the alarm sends it.
+    const key = unique("left-over");
+    await runInDurableObject(stub, async (_, state) => {
+      const job = { type: "contact.event", account_id: t.account.id, contact_id: contactId, event: "contact_updated", key };
+      state.storage.sql.exec("insert into contact_outbox (job) values (?)", JSON.stringify(job));
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await outboxSize()).toBe(0);
+    await eventually(async () => {
+      const bodies = (await sinkRequests(host)).map((request) => JSON.parse(request.body) as Record<string, any>);
+      expect(bodies).toEqual([expect.objectContaining({ event: "contact_updated", id: contactId, name: "Olga Outbox" })]);
     });
   });
 

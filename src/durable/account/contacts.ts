@@ -49,6 +49,17 @@ export const CONTACT_LABEL_MIGRATIONS = [
    create index if not exists contact_labels_label on contact_labels(label);`,
 ];
 
+/**
+ * Contact events on their way to the queue: written in the same transaction as the change, removed
+ * once enqueued, so a change's webhook event survives a failed enqueue or an eviction.
+ */
+export const CONTACT_OUTBOX_MIGRATIONS = [
+  `create table contact_outbox (
+     id integer primary key autoincrement,
+     job text not null
+   );`,
+];
+
 /** What a one-off campaign needs of a contact in its audience: the number and the template variables' values. */
 export type CampaignContact = Pick<ContactRecord, "id" | "name" | "email" | "phoneNumber" | "customAttributes">;
 
