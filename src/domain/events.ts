@@ -76,15 +76,24 @@ const TRACKED_ATTRIBUTES = {
 export type TrackedAttribute = (typeof TRACKED_ATTRIBUTES)[keyof typeof TRACKED_ATTRIBUTES] | "sla_policy_id";
 export const TRACKED_ATTRIBUTE_NAMES: [TrackedAttribute, ...TrackedAttribute[]] = ["sla_policy_id", ...Object.values(TRACKED_ATTRIBUTES)];
 
-/** The tracked attributes (Chatwoot's names) that differ between two states of a conversation. */
-export function changedAttributes(before: ConversationState, after: ConversationState): TrackedAttribute[] {
-  const changed: TrackedAttribute[] = [];
+/** Chatwoot's `changed_attributes` entries: each changed attribute's value before and after, as the conversation payload shows it. */
+export type AttributeChanges = Partial<Record<TrackedAttribute, { previous_value: unknown; current_value: unknown }>>;
+
+/** The tracked attributes (Chatwoot's names) that differ between two states of a conversation, with both values. */
+export function attributeChanges(before: ConversationState, after: ConversationState): AttributeChanges {
+  const changes: AttributeChanges = {};
   for (const [key, name] of Object.entries(TRACKED_ATTRIBUTES) as [keyof typeof TRACKED_ATTRIBUTES, TrackedAttribute][]) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.push(name);
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[name] = { previous_value: before[key], current_value: after[key] };
   }
   // An SLA policy applied is a change of Chatwoot's sla_policy_id; its clock moving is not.
-  if ((before.appliedSla?.policy.id ?? null) !== (after.appliedSla?.policy.id ?? null)) changed.push("sla_policy_id");
-  return changed;
+  const [policyBefore, policyAfter] = [before.appliedSla?.policy.id ?? null, after.appliedSla?.policy.id ?? null];
+  if (policyBefore !== policyAfter) changes.sla_policy_id = { previous_value: policyBefore, current_value: policyAfter };
+  return changes;
+}
+
+/** The tracked attributes (Chatwoot's names) that differ between two states of a conversation. */
+export function changedAttributes(before: ConversationState, after: ConversationState): TrackedAttribute[] {
+  return Object.keys(attributeChanges(before, after)) as TrackedAttribute[];
 }
 
 /** Chatwoot's webhook event names (a webhook's `subscriptions`). */

@@ -6,7 +6,7 @@
  */
 import type { ContactPayload, ConversationPayload, MessagePayload } from "./chatwoot-payloads";
 import { MessageType, type MessageTypeName } from "./conversation";
-import type { TrackedAttribute } from "./events";
+import type { AttributeChanges, TrackedAttribute } from "./events";
 
 const MESSAGE_TYPE_NAMES = new Map<number, MessageTypeName>(
   Object.entries(MessageType).map(([name, code]) => [code, name as MessageTypeName]),
@@ -16,14 +16,23 @@ export type Named = { id: number; name: string };
 
 /**
  * The conversation; with `changed`, Chatwoot's `changed_attributes` list, each attribute with its
- * value now (`current_value`). Parley does not keep the previous values, so `previous_value` is null.
+ * values before and after the event from `changes`. An attribute `changes` lacks (an event stored
+ * before they were kept, or values too large for the queue) shows its value now and a null
+ * `previous_value`.
  */
-export function conversationWebhookBody(conversation: ConversationPayload, changed: readonly TrackedAttribute[] = []): Record<string, unknown> {
+export function conversationWebhookBody(
+  conversation: ConversationPayload,
+  changed: readonly TrackedAttribute[] = [],
+  changes: AttributeChanges = {},
+): Record<string, unknown> {
   if (changed.length === 0) return { ...conversation };
   const now: Record<string, unknown> = { ...conversation, label_list: conversation.labels };
   return {
     ...conversation,
-    changed_attributes: changed.map((name) => ({ [name]: { previous_value: null, current_value: now[name] ?? null } })),
+    changed_attributes: changed.map((name) => {
+      const change = changes[name];
+      return { [name]: change ? { previous_value: change.previous_value ?? null, current_value: change.current_value ?? null } : { previous_value: null, current_value: now[name] ?? null } };
+    }),
   };
 }
 

@@ -23,7 +23,8 @@ import {
   waitingSinceAfter,
 } from "../domain/conversation";
 import {
-  changedAttributes,
+  type AttributeChanges,
+  attributeChanges,
   type ConversationEvent,
   type ConversationEventName,
   type EventOrigin,
@@ -148,20 +149,27 @@ const SLA_REPORT_RETRY_MS = 10_000;
 /**
  * An outbox entry as stored: lastMessage is left out when it is the event's own message (or none,
  * for an activity). `origin` and `changed` say who caused it and which tracked attributes it changed,
- * for automation and webhooks; entries written before they existed count as system changes of nothing.
+ * for automation and webhooks, and `changes` their values before and after (conversation_updated's
+ * `changed_attributes`); entries written before they existed count as system changes of nothing.
  */
 type StoredEvent = Omit<ConversationEvent, "seq" | "lastMessage"> & {
   lastMessage?: MessageRecord | null;
   origin?: EventOrigin;
   changed?: TrackedAttribute[];
+  changes?: AttributeChanges;
 };
+
+/** Queue messages hold at most 128 KB: larger attribute values stay out of the job, and the webhook shows only the current ones. */
+const CHANGES_IN_JOB_MAX_CHARS = 48_000;
 
 /** What the workflow engine is told about an event: a `conversation.event` job, or nothing when nobody listens for it. */
 function workflowJob(event: StoredEvent, seq: number): ConversationEventJob | null {
   const message = event.message ?? null;
   const { automation, webhooks } = workflowEventsOf(event.name, event.changed ?? [], event.state.status, message);
   if (automation.length === 0 && webhooks.length === 0) return null;
+  const changes = webhooks.includes("conversation_updated") && event.changes ? event.changes : null;
   return {
+    ...(changes && JSON.stringify(changes).length <= CHANGES_IN_JOB_MAX_CHARS ? { changes } : {}),
     type: "conversation.event",
     account_id: event.state.accountId,
     display_id: event.state.displayId,
@@ -182,7 +190,7 @@ const lastMessageOf = (message: MessageRecord | undefined) =>
   message && message.messageType !== MessageType.activity ? message : null;
 
 function toPending(stored: StoredEvent, seq: number): PendingEvent {
-  const { origin: _origin, changed: _changed, lastMessage, ...event } = stored;
+  const { origin: _origin, changed: _changed, changes: _changes, lastMessage, ...event } = stored;
   return { ...event, lastMessage: lastMessage !== undefined ? lastMessage : lastMessageOf(stored.message), seq, job: workflowJob(stored, seq) };
 }
 
@@ -301,13 +309,15 @@ export class Conversation extends DurableObject<Env> {
     cause: { origin: EventOrigin; before?: ConversationState },
     message?: MessageRecord,
   ): number {
-    const changed = cause.before ? changedAttributes(cause.before, state) : [];
+    const changes = cause.before ? attributeChanges(cause.before, state) : {};
+    const changed = Object.keys(changes) as TrackedAttribute[];
     const stored: StoredEvent = {
       name,
       state,
       unreadCount: this.unreadCount(state),
       origin: cause.origin,
       changed,
+      ...(changed.length > 0 ? { changes } : {}),
       ...(message ? { message } : {}),
     };
     const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;

@@ -55,7 +55,9 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
       const payload =
         isMessageEvent && message
           ? messageWebhookBody(message, conversation, account, inbox)
-          : conversationWebhookBody(conversation, event === "conversation_updated" ? job.changed : []);
+          : event === "conversation_updated"
+            ? conversationWebhookBody(conversation, job.changed, job.changes)
+            : conversationWebhookBody(conversation);
       await enqueueWebhookEvent(env, { accountId: job.account_id, inboxId: conversation.inbox_id, event, payload, key: eventKey });
     }
   }

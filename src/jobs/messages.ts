@@ -17,6 +17,13 @@ export const ConversationEventJob = z.object({
   ]),
   /** Chatwoot's names of the tracked attributes the event changed. */
   changed: z.array(z.enum(TRACKED_ATTRIBUTE_NAMES)),
+  /**
+   * Their values before and after the event, for conversation_updated's `changed_attributes`; left
+   * out when nobody listens for it or they are too large for a queue message.
+   */
+  changes: z
+    .partialRecord(z.enum(TRACKED_ATTRIBUTE_NAMES), z.object({ previous_value: z.unknown(), current_value: z.unknown() }))
+    .optional(),
   message_id: Id.nullable(),
   /** The assignee the event left, which a later change may have replaced by the time the job runs. */
   assignee_id: Id.nullable().default(null),

@@ -451,20 +451,26 @@ describe("webhooks hear conversation events", { timeout: 20_000 }, () => {
     });
   });
 
-  it("sends conversation_updated with the changed attributes", async () => {
+  it("sends conversation_updated with the changed attributes, each with its value before and after", async () => {
     const t = await tenant();
     const host = sinkHost("updates");
     await createWebhook(t, `https://${host}/in`, ["conversation_updated"]);
     const session = await clientSession(t);
-    await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/labels`, {
-      token: t.admin.access_token,
-      body: { labels: ["vip"] },
-    });
+    const conversationPath = `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}`;
+    const admin = { token: t.admin.access_token };
+    expectStatus(await call("POST", `${conversationPath}/labels`, { ...admin, body: { labels: ["vip"] } }), 200);
+    await eventually(async () => expect(await sinkRequests(host)).toHaveLength(1));
+    expectStatus(await call("POST", `${conversationPath}/labels`, { ...admin, body: { labels: ["vip", "billing"] } }), 200);
+    await eventually(async () => expect(await sinkRequests(host)).toHaveLength(2));
+    expectStatus(await call("POST", `${conversationPath}/toggle_priority`, { ...admin, body: { priority: "high" } }), 200);
     await eventually(async () => {
-      const [request] = await sinkRequests(host);
-      const body = JSON.parse(request?.body ?? "{}") as Record<string, any>;
-      expect(body.event).toBe("conversation_updated");
-      expect(body.changed_attributes).toEqual([{ label_list: { previous_value: null, current_value: ["vip"] } }]);
+      const bodies = (await sinkRequests(host)).map((request) => JSON.parse(request.body) as Record<string, any>);
+      expect(bodies.map((body) => body.event)).toEqual(["conversation_updated", "conversation_updated", "conversation_updated"]);
+      expect(bodies.map((body) => body.changed_attributes)).toEqual([
+        [{ label_list: { previous_value: [], current_value: ["vip"] } }],
+        [{ label_list: { previous_value: ["vip"], current_value: ["vip", "billing"] } }],
+        [{ priority: { previous_value: null, current_value: "high" } }],
+      ]);
     });
   });
 });
