@@ -560,8 +560,14 @@ export const snapshotLoads = sqliteTable(
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp" }),
     finishedAt: integer("finished_at", { mode: "timestamp" }),
+    /** When the sweep last sent the load to the queue again (null: only when it was requested). */
+    resentAt: integer("resent_at", { mode: "timestamp" }),
   },
-  (t) => [index("snapshot_loads_snapshot_idx").on(t.snapshotId), index("snapshot_loads_account_idx").on(t.accountId)],
+  (t) => [
+    index("snapshot_loads_snapshot_idx").on(t.snapshotId),
+    index("snapshot_loads_account_idx").on(t.accountId),
+    index("snapshot_loads_status_idx").on(t.status),
+  ],
 );
 
 // ---- The account's workflow: canned responses and automation rules ------------------------------

@@ -8,6 +8,7 @@ import { sweepWebhookDeliveries } from "./webhooks";
 import { resumeStalledCampaigns, startDueCampaigns } from "./campaigns";
 import { sweepEmails } from "./send-email";
 import { sweepSlaDeadlines } from "./sla-sweep";
+import { sweepSnapshotLoads } from "./snapshot-load-sweep";
 
 /** How long a purge may sit unfinished before the sweep sends it again. */
 const PURGE_RETRY_AFTER_SECONDS = 10 * 60;
@@ -51,6 +52,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     ["stalled campaigns", resumeStalledCampaigns],
     ["emails", sweepEmails],
     ["SLA deadlines", sweepSlaDeadlines],
+    ["snapshot loads", sweepSnapshotLoads],
   ];
   const failed: string[] = [];
   for (const [name, sweep] of sweeps) {

@@ -13,6 +13,7 @@ import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 import { sendCampaignBatch } from "./campaigns";
+import { failDeadSnapshotLoad } from "./snapshot-load-sweep";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 
@@ -85,6 +86,7 @@ async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<v
     await recordDeadJob(env, message);
     const job = JobMessage.safeParse(message.body);
     if (job.success && job.data.type === "webhook.deliver") await markWebhookDeliveryDead(env, job.data.delivery_id);
+    if (job.success && job.data.type === "snapshot.load") await failDeadSnapshotLoad(env, job.data.load_id, message.attempts);
     message.ack();
   }
 }

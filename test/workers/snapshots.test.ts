@@ -5,6 +5,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { HELPER_TEXTS } from "../../src/domain/widget-setup";
+import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
+import { sweepSnapshotLoads } from "../../src/jobs/snapshot-load-sweep";
 import { call, createAccount, createAgency, createInbox, eventually, expectStatus, inviteUser, unique } from "./helpers";
 import {
   addAttributeDefinition,
@@ -805,5 +807,59 @@ describe("snapshots: the snapshot.load job", () => {
     expectStatus(await call("DELETE", `/api/v1/agency/snapshots/${snapshot.id}`, { token: s.agencyToken }), 204);
     expect((await deliver([{ id: "orphan", loadId }])).explicitAcks).toEqual(["orphan"]);
     expect(await widgetsOf(t.token, t.account.id)).toEqual([]);
+  });
+
+  describe("loads a queue message did not finish", () => {
+    const setLoad = (loadId: number, assignments: string) => env.DB.prepare(`update snapshot_loads set ${assignments} where id = ?`).bind(loadId).run();
+
+    it("has the sweep send a load whose message was lost back to the queue, once", async () => {
+      const s = await sourceWithWidgets();
+      const snapshot = await createSnapshot(s.agencyToken, { account_id: s.accountId, assets: { chat_widgets: "all" } });
+      const t = await target(s.agencyToken);
+      const queued = await insertLoad(snapshot.id, s.agency.id, t.account.id);
+      await setLoad(queued, "created_at = unixepoch() - 3600");
+      const other = await target(s.agencyToken);
+      const abandoned = await insertLoad(snapshot.id, s.agency.id, other.account.id);
+      await setLoad(abandoned, "created_at = unixepoch() - 3600, status = 'running', started_at = unixepoch() - 1800");
+      const fresh = await insertLoad(snapshot.id, s.agency.id, (await target(s.agencyToken)).account.id);
+
+      expect((await sweepSnapshotLoads(env, new Date())).resent).toBeGreaterThanOrEqual(2);
+      expect((await finishedLoad(s.agencyToken, queued)).status).toBe("completed_with_warnings");
+      expect((await finishedLoad(s.agencyToken, abandoned)).status).toBe("completed_with_warnings");
+      expect((await widgetsOf(t.token, t.account.id)).map((widget) => widget.name)).toEqual(["WhatsApp", "Voice", "Live chat"]);
+      // A load requested a moment ago is left to its own message.
+      expect((await showLoad(s.agencyToken, fresh)).status).toBe("queued");
+
+      // Sent again a moment ago: the next sweeps leave it to that message.
+      const lost = await insertLoad(snapshot.id, s.agency.id, (await target(s.agencyToken)).account.id);
+      await setLoad(lost, "created_at = unixepoch() - 3600, resent_at = unixepoch() - 60");
+      await sweepSnapshotLoads(env, new Date());
+      const row = await env.DB.prepare("select status, resent_at from snapshot_loads where id = ?").bind(lost).first<{ status: string; resent_at: number }>();
+      expect(row).toMatchObject({ status: "queued" });
+      expect(row?.resent_at).toBeLessThan(Date.now() / 1000 - 30);
+    });
+
+    it("fails a load that has not finished within a day, and one whose message ran out of attempts", async () => {
+      const s = await sourceWithWidgets();
+      const snapshot = await createSnapshot(s.agencyToken, { account_id: s.accountId, assets: { chat_widgets: "all" } });
+      const t = await target(s.agencyToken);
+      const old = await insertLoad(snapshot.id, s.agency.id, t.account.id);
+      await setLoad(old, "created_at = unixepoch() - 2 * 86400");
+      await sweepSnapshotLoads(env, new Date());
+      expect(await showLoad(s.agencyToken, old)).toMatchObject({ status: "failed", error: "The load did not finish within a day; request it again." });
+
+      const dead = await insertLoad(snapshot.id, s.agency.id, t.account.id);
+      await setLoad(dead, "status = 'running', started_at = unixepoch()");
+      const done = await insertLoad(snapshot.id, s.agency.id, t.account.id);
+      await deliver([{ id: "done-1", loadId: done }]);
+      const finished = await showLoad(s.agencyToken, done);
+      const batch = createMessageBatch(
+        DEAD_LETTER_QUEUE,
+        [dead, done].map((loadId) => ({ id: `dead-load-${loadId}`, timestamp: new Date(), attempts: 6, body: { type: "snapshot.load", load_id: loadId } })),
+      );
+      await worker.queue(batch, env);
+      expect(await showLoad(s.agencyToken, dead)).toMatchObject({ status: "failed", error: "The load did not finish after 6 attempts; request it again." });
+      expect(await showLoad(s.agencyToken, done)).toEqual(finished);
+    });
   });
 });
