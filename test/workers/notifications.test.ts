@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { accountObject } from "../../src/durable/account";
 import { NOTIFICATIONS_KEPT_PER_USER, NotificationStore } from "../../src/durable/account/notifications";
 import { connectCable } from "./cable-client";
+import { widgetCommandSession } from "./widget-fixtures";
 import { call, clientSession, createInbox, createTeam, expectStatus, inviteUser, tenant, unique } from "./helpers";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
@@ -40,19 +41,8 @@ async function addInboxMember(t: Tenant, inboxId: number, userId: number) {
 
 /** A website inbox with a chat widget, a visitor session and a way to send `>cs` commands. */
 async function widgetSession(t: Tenant) {
-  const inbox = await createInbox(t.admin.access_token, t.account.id);
-  const token = unique("wt");
-  await env.DB.prepare(
-    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
-  )
-    .bind(t.account.id, token, inbox.id)
-    .run();
-  const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
-  const command = (text: string) =>
-    call("POST", "/api/v1/widget/commands", {
-      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command: text },
-    });
-  return { inbox, displayId: session.conversation_id as number, command };
+  const { inbox, session, send } = await widgetCommandSession(t);
+  return { inbox, displayId: session.conversation_id as number, command: send };
 }
 
 const note = (t: Tenant, author: { access_token: string }, displayId: number, content: string, isPrivate = true) =>
