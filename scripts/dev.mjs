@@ -5,10 +5,12 @@ import { root, startPlatform } from "./platform.mjs";
 import { seedDemo } from "./seed-demo.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
+// PARLEY_STATE_DIR keeps a second local installation apart from the default one (.wrangler/state).
+const stateDir = process.env.PARLEY_STATE_DIR ? join(root, process.env.PARLEY_STATE_DIR) : join(root, ".wrangler/state");
 
 let platform;
 try {
-  platform = await startPlatform({ port, cron: true });
+  platform = await startPlatform({ port, cron: true, persistTo: process.env.PARLEY_STATE_DIR ? stateDir : undefined });
 } catch (error) {
   console.error(`\n${error.message}`);
   process.exit(1);
@@ -20,7 +22,7 @@ try {
   const demo = await seedDemo({
     baseUrl: platform.baseUrl,
     platformToken: platform.vars.PLATFORM_TOKEN,
-    stateDir: join(root, ".wrangler/state"),
+    stateDir,
     assetsDir: join(root, "dist/assets"),
   });
   printBanner(platform.baseUrl, platform.vars.PLATFORM_TOKEN, demo);

@@ -93,6 +93,7 @@ export function createApp() {
   app.use("/platform/api/v1/*", authenticate("platform"));
   app.use("/api/v1/agency/*", authenticate("agency"));
   app.use("/api/v1/profile", authenticate("user"));
+  app.use("/api/v1/profile/*", authenticate("user"));
   app.use("/api/v1/accounts/:account_id", authenticate("user"), accountMember);
   app.use("/api/v1/accounts/:account_id/*", authenticate("user"), accountMember);
 
