@@ -1,0 +1,11 @@
+/**
+ * The English catalog: one file per area, each owned with its area. t("area.key") reads it.
+ * Add an area: create `<area>.ts` exporting its strings as default and list it here.
+ */
+import common from "./common";
+import auth from "./auth";
+import shell from "./shell";
+import inbox from "./inbox";
+import profile from "./profile";
+
+export const en = { common, auth, shell, inbox, profile };
