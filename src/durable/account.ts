@@ -53,6 +53,7 @@ import {
   ContactConflict,
   type ContactFields,
   ContactStore,
+  asVisitorSees,
   type ContactSort,
 } from "./account/contacts";
 import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
@@ -947,8 +948,8 @@ export class Account extends DurableObject<Env> {
    * Starts a contact's session in an inbox. A verified identifier reuses (and updates) the contact
    * that has it, as in Chatwoot. Anything else creates a new contact: an unverified visitor is never
    * attached to someone else's contact, which would show them its details and let them change it.
-   * Claimed values another contact already holds (email, phone, identifier) are kept in
-   * `additional_attributes.claimed_<field>` for agents to merge.
+   * What a visitor names without holding it (an email or phone another contact has, any unproven
+   * identifier) is kept in `additional_attributes.claimed_<field>` for agents to merge.
    */
   async startContactSession(input: {
     inboxId: number;
@@ -960,21 +961,9 @@ export class Account extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         const { fields } = input;
         const known = input.identifierVerified && fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null;
-        let contact: ContactRecord;
-        if (known) {
-          contact = this.contacts.update(known.id, fields) ?? known;
-        } else {
-          const claimed: Record<string, unknown> = {};
-          const own: ContactFields = { ...fields };
-          for (const field of ["email", "phone_number", "identifier"] as const) {
-            const value = fields[field];
-            if (value && this.contacts.findBy(field, value)) {
-              claimed[`claimed_${field}`] = value;
-              own[field] = null;
-            }
-          }
-          contact = this.contacts.create({ ...own, additional_attributes: { ...fields.additional_attributes, ...claimed } });
-        }
+        const contact = known
+          ? (this.contacts.update(known.id, this.contacts.visitorWrite(fields, known.id, true)) ?? known)
+          : this.contacts.create(this.contacts.visitorWrite(fields, null, input.identifierVerified));
         const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
         this.publishContact(known ? "contact.updated" : "contact.created", contact);
         return { contact, contactInbox };
@@ -990,12 +979,20 @@ export class Account extends DurableObject<Env> {
     return contactInbox && contact ? { contact, contactInbox } : null;
   }
 
+  /**
+   * A visitor changes their session's contact. Unproven values follow `visitorWrite` (claims, never
+   * someone else's contact). A proven identifier the contact does not hold yet goes through
+   * `identifyContactSession`, whose answer may be another session: the one the person's devices share.
+   */
   async updateContactSession(inboxId: number, sourceId: string, fields: ContactFields, identifierVerified: boolean): Promise<ContactSession | null | Conflict> {
     const session = this.contactSession(inboxId, sourceId);
     if (!session) return null;
+    if (identifierVerified && fields.identifier && fields.identifier !== session.contact.identifier) {
+      return this.identifyContactSession(session, fields.identifier, fields);
+    }
     const updated = catchConflict(() =>
       this.ctx.storage.transactionSync(() => {
-        const contact = this.changeContact(session.contact.id, fields);
+        const contact = this.changeContact(session.contact.id, this.contacts.visitorWrite(fields, session.contact.id, identifierVerified));
         if (contact && identifierVerified && !session.contactInbox.hmacVerified) this.contacts.markHmacVerified(session.contactInbox.id);
         return contact;
       }),
@@ -1003,6 +1000,47 @@ export class Account extends DurableObject<Env> {
     await this.flushContactEvents();
     if (updated === null || "conflict" in updated) return updated;
     return { contact: updated, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
+  }
+
+  /**
+   * The visitor of `session` proved `identifier` (a valid identifier_hash). The person's contact is
+   * the one that holds it; when none does, the visitor's own contact takes it if it has no identity
+   * yet, otherwise a new contact is created. An anonymous contact whose only session this is joins
+   * the person's contact (as Chatwoot merges on identify: the device's history is theirs). The answer
+   * is the person's verified session in the inbox, shared by their devices so each sees their
+   * conversations; the session itself when it is the first. Nothing of the person's contact ever
+   * moves to another contact, and an earlier unproven claim of the identifier stays a claim.
+   */
+  private async identifyContactSession(session: ContactSession, identifier: string, fields: ContactFields): Promise<ContactSession | null | Conflict> {
+    const own = session.contact;
+    const holder = this.contacts.findBy("identifier", identifier);
+    const ownIsAnonymous = own.identifier === null;
+    if (holder && ownIsAnonymous && this.contacts.contactInboxesOf(own.id).length === 1) await this.mergeContacts(holder.id, own.id);
+    const { inboxId } = session.contactInbox;
+    const identified = catchConflict(() =>
+      this.ctx.storage.transactionSync(() => {
+        const personId = holder?.id ?? (ownIsAnonymous ? own.id : null);
+        const person =
+          personId === null
+            ? this.contacts.create(this.contacts.visitorWrite(fields, null, true))
+            : this.contacts.update(personId, this.contacts.visitorWrite(fields, personId, true));
+        if (!person) return null;
+        this.publishContact(personId === null ? "contact.created" : "contact.updated", person);
+        let contactInbox = this.contacts.verifiedSessionOf(person.id, inboxId);
+        if (!contactInbox) {
+          const current = this.contacts.contactInbox(session.contactInbox.id);
+          if (current?.contactId === person.id) {
+            this.contacts.markHmacVerified(current.id);
+            contactInbox = this.contacts.contactInbox(current.id);
+          } else {
+            contactInbox = this.contacts.createContactInbox(person.id, inboxId, crypto.randomUUID(), true);
+          }
+        }
+        return contactInbox ? { contact: person, contactInbox } : null;
+      }),
+    );
+    await this.flushContactEvents();
+    return identified;
   }
 
   // ---- conversations --------------------------------------------------------------------------
@@ -1101,7 +1139,7 @@ export class Account extends DurableObject<Env> {
     const results = [];
     for (const row of this.index.ofContactInbox(contactInbox.id)) {
       const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row, [row.lastMessage]) : [];
-      results.push(publicConversationPayload(row.state, contact, last));
+      results.push(publicConversationPayload(row.state, asVisitorSees(contact), last));
     }
     return results;
   }
@@ -1112,7 +1150,7 @@ export class Account extends DurableObject<Env> {
     const contact = row ? this.contacts.get(row.contactId) : null;
     if (!row || !contact) return null;
     const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ inboxId, sourceId }, { before: null, after: null });
-    return publicConversationPayload(row.state, contact, await this.messagePayloads(row, messages ?? []));
+    return publicConversationPayload(row.state, asVisitorSees(contact), await this.messagePayloads(row, messages ?? []));
   }
 
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */

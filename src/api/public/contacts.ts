@@ -52,8 +52,10 @@ publicContacts.openapi(
     summary: "Create a contact session",
     description:
       "Starts a contact's session in the inbox and returns its `source_id` (the contact_identifier of the other " +
-      "Client API routes) and `pubsub_token`. An existing contact is reused when the verified identifier, the " +
-      "email or the phone number matches, as in Chatwoot.",
+      "Client API routes) and `pubsub_token`. The contact that holds an identifier verified by `identifier_hash` is " +
+      "reused, as in Chatwoot; anything else creates a new contact. An email or phone number another contact has, and " +
+      "an identifier without a valid hash, are kept as the visitor's claims: the answer is the same whether or not " +
+      "another contact has them.",
     request: {
       params: inboxParams,
       body: { required: true, content: { "application/json": { schema: PublicContactInput } } },
@@ -104,7 +106,11 @@ publicContacts.openapi(
     path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}",
     tags,
     summary: "Update the session's contact",
-    description: "Custom attributes are merged key by key. Setting `identifier` follows the same HMAC rules as creating.",
+    description:
+      "Custom attributes are merged key by key. Values another contact has, and an identifier without a valid hash, " +
+      "are kept as claims (the answer does not tell whether another contact has them). An identifier with a valid " +
+      "`identifier_hash` moves the session to the person's contact: the answer's `source_id` and `pubsub_token` are " +
+      "then the person's session in this inbox, shared by their devices, and the caller continues with those.",
     request: {
       params: sessionParams,
       body: { required: true, content: { "application/json": { schema: PublicContactInput } } },

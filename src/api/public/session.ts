@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { inboxes } from "../../db/schema";
 import { contactPubsubToken } from "../../domain/tokens";
 import { accountObject, type ContactSession } from "../../durable/account";
+import { asVisitorSees } from "../../durable/account/contacts";
 import type { AppEnv } from "../context";
 import { notFound } from "../errors";
 import { Id } from "../schemas";
@@ -78,15 +79,17 @@ export const PublicContactSchema = z
   })
   .openapi("PublicContact");
 
+/** The session's contact as its visitor sees it: their claims in place, nothing about other contacts. */
 export async function publicContact(c: Context<AppEnv>, accountId: number, session: ContactSession) {
+  const contact = asVisitorSees(session.contact);
   return {
-    id: session.contact.id,
+    id: contact.id,
     source_id: session.contactInbox.sourceId,
     pubsub_token: await contactPubsubToken(c.env.TOKEN_SIGNING_SECRET, accountId, session.contactInbox.id, session.contactInbox.sourceId),
-    name: session.contact.name,
-    email: session.contact.email,
-    phone_number: session.contact.phoneNumber,
-    identifier: session.contact.identifier,
-    custom_attributes: session.contact.customAttributes,
+    name: contact.name,
+    email: contact.email,
+    phone_number: contact.phoneNumber,
+    identifier: contact.identifier,
+    custom_attributes: contact.customAttributes,
   };
 }

@@ -11,6 +11,7 @@ import { MessageType } from "../../domain/conversation";
 import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../domain/pre-chat";
 import { contactPubsubToken } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
+import { asVisitorSees } from "../../durable/account/contacts";
 import { conversationObject } from "../../durable/conversation";
 import { storedPreChatForm } from "../chat-widget-settings";
 import { Attributes, contactConflict } from "../contact-input";
@@ -116,6 +117,7 @@ widgetSessions.openapi(
       identifierVerified: false,
     });
     if ("conflict" in session) throw contactConflict(session.conflict);
+    const contact = asVisitorSees(session.contact);
 
     const seed = await account.reserveConversation({
       inboxId: inbox.id,
@@ -170,12 +172,7 @@ widgetSessions.openapi(
       {
         source_id: sourceId,
         pubsub_token: await contactPubsubToken(c.env.TOKEN_SIGNING_SECRET, inbox.accountId, session.contactInbox.id, sourceId),
-        contact: {
-          id: session.contact.id,
-          name: session.contact.name,
-          email: session.contact.email,
-          phone_number: session.contact.phoneNumber,
-        },
+        contact: { id: contact.id, name: contact.name, email: contact.email, phone_number: contact.phoneNumber },
         conversation_id: seed.displayId,
       },
       201,

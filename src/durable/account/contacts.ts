@@ -107,6 +107,31 @@ export class ContactConflict extends Error {
   }
 }
 
+/** Values a visitor can name without proof; one that is not theirs to hold is kept as `claimed_<field>`. */
+const CLAIMABLE = { email: "email", phone_number: "phoneNumber", identifier: "identifier" } as const;
+type Claimable = keyof typeof CLAIMABLE;
+const claimKey = (field: Claimable) => `claimed_${field}`;
+
+/**
+ * The contact as its own visitor is shown it: a claimed value stands where a held one would, and
+ * the claims are not listed, so no answer to a visitor tells whether another contact holds a value.
+ */
+export function asVisitorSees(contact: ContactRecord): ContactRecord {
+  const claims = contact.additionalAttributes;
+  const claimed = (field: Claimable) => {
+    const value = claims[claimKey(field)];
+    return typeof value === "string" ? value : null;
+  };
+  const additionalAttributes = Object.fromEntries(Object.entries(claims).filter(([key]) => !key.startsWith("claimed_")));
+  return {
+    ...contact,
+    email: contact.email ?? claimed("email"),
+    phoneNumber: contact.phoneNumber ?? claimed("phone_number"),
+    identifier: contact.identifier ?? claimed("identifier"),
+    additionalAttributes,
+  };
+}
+
 const toContact = (row: ContactRow): ContactRecord => ({
   id: row.id,
   name: row.name,
@@ -160,6 +185,43 @@ export class ContactStore {
   findBy(field: "email" | "identifier" | "phone_number", value: string): ContactRecord | null {
     const row = this.sql.exec<ContactRow>(`select * from contacts where ${field} = ?`, value).toArray()[0];
     return row ? toContact(row) : null;
+  }
+
+  /**
+   * What a visitor's write stores on their contact `ownId` (null: a contact about to be created). An
+   * email or phone number another contact holds is recorded as a claim, with the contact's own value
+   * cleared, and an identifier without proof is always a claim: the write never fails on, attaches
+   * to, or shows someone else's value, and agents see the claims to merge by hand. A proven
+   * identifier is stored; the caller has made sure no other contact holds it.
+   */
+  visitorWrite(fields: ContactFields, ownId: number | null, identifierVerified: boolean): ContactFields {
+    const written: ContactFields = { ...fields };
+    const claims: Record<string, unknown> = {};
+    for (const field of ["email", "phone_number"] as const) {
+      const value = fields[field];
+      if (value === undefined) continue;
+      const holder = value === null ? null : this.findBy(field, value);
+      const taken = holder !== null && holder.id !== ownId;
+      written[field] = taken ? null : value;
+      claims[claimKey(field)] = taken ? value : undefined;
+    }
+    if (fields.identifier !== undefined) {
+      if (identifierVerified && fields.identifier !== null) {
+        const current = ownId === null ? null : this.get(ownId);
+        if (current?.additionalAttributes[claimKey("identifier")] === fields.identifier) claims[claimKey("identifier")] = undefined;
+      } else {
+        claims[claimKey("identifier")] = fields.identifier ?? undefined;
+        delete written.identifier;
+      }
+    }
+    // Undefined values drop out when the attributes are serialized: that is how a claim is withdrawn.
+    written.additional_attributes = { ...fields.additional_attributes, ...claims };
+    return written;
+  }
+
+  /** The contact's oldest session in the inbox that proved its identifier: the one its devices share. */
+  verifiedSessionOf(contactId: number, inboxId: number): ContactInboxRecord | null {
+    return this.contactInboxesOf(contactId).find((session) => session.inboxId === inboxId && session.hmacVerified) ?? null;
   }
 
   private assertUnique(fields: ContactFields, exceptId: number | null) {
