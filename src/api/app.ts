@@ -12,6 +12,7 @@ import { accountCannedResponses } from "./accounts/canned-responses";
 import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversationSla } from "./accounts/conversation-sla";
+import { accountConversationLists } from "./accounts/conversation-lists";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
 import { accountCustomAttributeDefinitions } from "./accounts/custom-attribute-definitions";
@@ -113,6 +114,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountContactLabels);
   app.route("/api/v1/accounts", accountLabels);
+  // Before the conversation routes, whose /{conversation_id} would take "meta" and "search".
+  app.route("/api/v1/accounts", accountConversationLists);
   app.route("/api/v1/accounts", accountConversations);
   app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);

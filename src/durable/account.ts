@@ -56,7 +56,17 @@ import {
   asVisitorSees,
   type ContactSort,
 } from "./account/contacts";
-import { CONVERSATION_INDEX_MIGRATIONS, type ConversationFilter, ConversationIndex } from "./account/conversation-index";
+import { AvailabilityStore, AVAILABILITY_MIGRATIONS } from "./account/availability";
+import {
+  CONVERSATION_INDEX_MIGRATIONS,
+  CONVERSATION_SORT_MIGRATIONS,
+  type ConversationCounts,
+  type ConversationFilter,
+  ConversationIndex,
+  type ConversationScope,
+} from "./account/conversation-index";
+import { MESSAGE_SEARCH_MIGRATIONS, MessageSearch } from "./account/message-search";
+import { ftsPrefixQuery } from "../domain/search-query";
 import { ExpiringLookup } from "./account/expiring-lookup";
 import {
   NOTIFICATION_MIGRATIONS,
@@ -126,6 +136,9 @@ const ACCOUNT_MIGRATIONS = [
   ...CONTACT_LABEL_MIGRATIONS,
   ...NOTIFICATION_SETTINGS_MIGRATIONS,
   ...CONTACT_OUTBOX_MIGRATIONS,
+  ...CONVERSATION_SORT_MIGRATIONS,
+  ...MESSAGE_SEARCH_MIGRATIONS,
+  ...AVAILABILITY_MIGRATIONS,
 ];
 
 /** An account user as notifications weigh them: administrators see every inbox, agents their own. */
@@ -145,6 +158,8 @@ export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
   private readonly index: ConversationIndex;
   private readonly notifications: NotificationStore;
+  private readonly messageSearch: MessageSearch;
+  private readonly availabilities: AvailabilityStore;
   private readonly users = new ExpiringLookup<Omit<UserSummary, "availability">>(CACHE_SECONDS, async (ids) => {
     const rows = await this.env.DB.prepare(
       `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
@@ -182,6 +197,8 @@ export class Account extends DurableObject<Env> {
     this.contacts = new ContactStore(ctx.storage.sql);
     this.index = new ConversationIndex(ctx.storage.sql);
     this.notifications = new NotificationStore(ctx.storage.sql);
+    this.messageSearch = new MessageSearch(ctx.storage.sql);
+    this.availabilities = new AvailabilityStore(ctx.storage.sql);
   }
 
   private get accountId(): number {
@@ -328,7 +345,7 @@ export class Account extends DurableObject<Env> {
     const contacts: Record<string, Availability> = {};
     for (const { subscriber } of this.subscribers(except)) {
       if (subscriber.presenceAt < since) continue;
-      if (subscriber.kind === "user") users[String(subscriber.userId)] = "online";
+      if (subscriber.kind === "user") users[String(subscriber.userId)] = this.availabilities.chosen(subscriber.userId);
       else contacts[String(subscriber.contactId)] = "online";
     }
     return { users, contacts };
@@ -359,12 +376,30 @@ export class Account extends DurableObject<Env> {
     }
   }
 
+  /** What others see of a user: the availability they chose while they are connected, offline otherwise. */
   private availability(userId: number): Availability {
     const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
-    const online = this.knownSubscribers()
+    const connected = this.knownSubscribers()
       .openUsers()
       .some(({ subscriber }) => subscriber.userId === userId && subscriber.presenceAt >= since);
-    return online ? "online" : "offline";
+    return connected ? this.availabilities.chosen(userId) : "offline";
+  }
+
+  /**
+   * Stores the availability a user chose (Chatwoot's profile availability) and tells everyone
+   * subscribed (presence.update) when what they see of the user changed.
+   */
+  async setAvailability(userId: number, availability: Availability): Promise<void> {
+    const before = this.onlineSnapshot();
+    this.availabilities.set(userId, availability, nowSeconds());
+    this.broadcastPresenceIfChanged(before);
+  }
+
+  /** Each user's chosen availability and what others see of them now (`availability_status`). */
+  userAvailability(userIds: number[]): Record<string, { chosen: Availability; status: Availability }> {
+    return Object.fromEntries(
+      userIds.map((userId) => [String(userId), { chosen: this.availabilities.chosen(userId), status: this.availability(userId) }]),
+    );
   }
 
   // ---- D1 lookups (cached briefly) ------------------------------------------------------------
@@ -579,6 +614,7 @@ export class Account extends DurableObject<Env> {
             this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? withConversation : null),
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
+          this.messageSearch.put(event.state.displayId, message);
           if (event.name === "message.created" && notifiesAssignee(message, event.state.assigneeId)) {
             notifications.push({
               state: event.state,
@@ -1124,6 +1160,26 @@ export class Account extends DurableObject<Env> {
     return { counts, payload: await this.conversationPayloads(conversations) };
   }
 
+  /** Chatwoot's counts per assignee type (conversations/meta) for the filters of a list. */
+  conversationCounts(scope: ConversationScope): ConversationCounts {
+    return this.index.counts(scope);
+  }
+
+  /**
+   * Chatwoot's conversation search: conversations whose contact, display id or message text matches
+   * `filter.q`, with the counts, each with its newest matching message (its last message when only
+   * the contact matched).
+   */
+  async searchConversations(filter: ConversationFilter & { q: string }) {
+    const { counts, conversations } = this.index.list(filter);
+    const match = ftsPrefixQuery(filter.q);
+    const rows = conversations.map((row) => {
+      const matching = match ? this.messageSearch.newestMatch(row.state.displayId, match) : null;
+      return matching ? { ...row, lastMessage: matching } : row;
+    });
+    return { counts, payload: await this.conversationPayloads(rows) };
+  }
+
   async conversationsOfContact(contactId: number, viewer: Viewer & { kind: "user" }) {
     const rows = this.index
       .ofContact(contactId)
@@ -1169,6 +1225,7 @@ export class Account extends DurableObject<Env> {
   removeInbox(inboxId: number): void {
     const sessions = new Set(this.contacts.contactInboxIdsOfInbox(inboxId));
     this.ctx.storage.transactionSync(() => {
+      this.messageSearch.removeConversations(this.index.displayIdsOfInbox(inboxId));
       this.index.removeInbox(inboxId);
       this.contacts.deleteContactInboxesOfInbox(inboxId);
     });
@@ -1190,6 +1247,7 @@ export class Account extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
     this.known = null;
     this.index.forget();
+    this.availabilities.forget();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.

@@ -20,6 +20,7 @@ import { ApiError, errorResponses, notFound } from "../errors";
 import { notifyMentions } from "../mentions";
 import { checkContentAttributes, ContentTypeSchema, jsonTextResponse, multipartMessage, readMessageBody, storeAttachments } from "../messages";
 import { BodyId, Id, idParams } from "../schemas";
+import { ConversationSchema, CountsSchema, ListQuery, listFilterOf } from "./conversation-lists";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
 
@@ -28,30 +29,7 @@ const security = userSecurity;
 const conversationParams = idParams("account_id", "conversation_id");
 
 const Json = z.record(z.string(), z.unknown());
-const ConversationSchema = Json.openapi("Conversation", { description: "Chatwoot's conversation object" });
 const MessageSchema = Json.openapi("Message");
-const Counts = z.object({
-  mine_count: z.number().int(),
-  unassigned_count: z.number().int(),
-  assigned_count: z.number().int(),
-  all_count: z.number().int(),
-});
-
-const labelsParam = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((value) => (value === undefined ? [] : (Array.isArray(value) ? value : value.split(",")).map((l) => l.trim()).filter(Boolean)));
-
-const ListQuery = z.object({
-  status: z.enum([...CONVERSATION_STATUSES, "all"]).default("open"),
-  assignee_type: z.enum(["me", "unassigned", "assigned", "all"]).default("all"),
-  inbox_id: Id.optional(),
-  team_id: Id.optional(),
-  "labels[]": labelsParam,
-  labels: labelsParam,
-  q: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-});
 
 export const Label = z
   .string()
@@ -72,8 +50,6 @@ const MessageInput = z
   })
   .strict()
   .openapi("MessageInput");
-
-const PER_PAGE = 25;
 
 /** The calling agent as the actor of a change. */
 export async function actorOf(c: Context<AppEnv>): Promise<Actor> {
@@ -116,31 +92,21 @@ accountConversations.openapi(
     tags,
     security,
     summary: "List conversations",
-    description: "25 per page, most recent activity first; `meta` counts the same filters per assignee type.",
+    description:
+      "25 per page, open conversations with the most recent activity first unless `status` and `sort_by` say otherwise; " +
+      "`meta` counts the same filters per assignee type. Each conversation carries its unread count and its last message.",
     request: { params: idParams("account_id"), query: ListQuery },
     responses: {
       200: {
         description: "A page of conversations",
-        content: { "application/json": { schema: z.object({ data: z.object({ meta: Counts, payload: z.array(ConversationSchema) }) }) } },
+        content: { "application/json": { schema: z.object({ data: z.object({ meta: CountsSchema, payload: z.array(ConversationSchema) }) }) } },
       },
       ...errorResponses(400, 401, 404),
     },
   }),
   async (c) => {
-    const query = c.req.valid("query");
-    const viewer = await viewerOf(c);
-    const result = await accountObject(c.env, c.var.membership.accountId).listConversations({
-      status: query.status,
-      assigneeType: query.assignee_type,
-      inboxId: query.inbox_id ?? null,
-      teamId: query.team_id ?? null,
-      labels: [...query["labels[]"], ...query.labels],
-      q: query.q || null,
-      visibleInboxIds: viewer.inboxIds,
-      viewerId: viewer.userId,
-      page: query.page,
-      perPage: PER_PAGE,
-    });
+    const filter = await listFilterOf(c, c.req.valid("query"));
+    const result = await accountObject(c.env, c.var.membership.accountId).listConversations(filter);
     return c.json({ data: { meta: result.counts, payload: result.payload } }, 200);
   },
 );

@@ -2,8 +2,10 @@
  * The Account object's index of conversations: each row mirrors the state its Conversation object
  * published last, so agents' lists, counts and filters are answered without waking those objects.
  */
-import type { ConversationState, ConversationStatus, MessageRecord } from "../../domain/conversation";
+import type { ConversationState, ConversationStatus, MessageRecord, Priority } from "../../domain/conversation";
+import { ftsPrefixQuery } from "../../domain/search-query";
 import { parseJson } from "../sqlite";
+import { MessageSearch } from "./message-search";
 
 export const CONVERSATION_INDEX_MIGRATIONS = [
   `create table conversations (
@@ -34,6 +36,67 @@ export const CONVERSATION_INDEX_MIGRATIONS = [
    create index conversation_labels_label on conversation_labels(label);`,
 ];
 
+/**
+ * Chatwoot's list orders, each served by an index (one per order for a status tab, one for all
+ * statuses), so a page of thousands of conversations is read in order rather than sorted.
+ * `priority_rank` orders priorities (none 0, low 1 … urgent 4); `waiting_sort_key` is
+ * `waiting_since`, or a time after every other for conversations not waiting, as Chatwoot's
+ * `coalesce(waiting_since, now())` orders them. The display id (the rowid) breaks ties.
+ * Added after the other stores' lists: the Account object appends it to its migrations.
+ */
+export const CONVERSATION_SORT_MIGRATIONS = [
+  `alter table conversations add column priority_rank integer not null default 0;
+   alter table conversations add column waiting_sort_key integer not null default ${Number.MAX_SAFE_INTEGER};
+   update conversations set
+     priority_rank = case json_extract(state, '$.priority') when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end,
+     waiting_sort_key = coalesce(json_extract(state, '$.waitingSince'), ${Number.MAX_SAFE_INTEGER})
+   where ready = 1;
+   create index conversations_status_activity on conversations(status, ready, last_activity_at);
+   create index conversations_status_created on conversations(status, ready, created_at);
+   create index conversations_created on conversations(ready, created_at);
+   create index conversations_status_priority on conversations(status, ready, priority_rank, last_activity_at);
+   create index conversations_priority on conversations(ready, priority_rank, last_activity_at);
+   create index conversations_status_waiting on conversations(status, ready, waiting_sort_key, created_at);
+   create index conversations_waiting on conversations(ready, waiting_sort_key, created_at);`,
+];
+
+const PRIORITY_RANKS: Record<Priority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+const priorityRank = (priority: Priority | null) => (priority === null ? 0 : PRIORITY_RANKS[priority]);
+const waitingSortKey = (waitingSince: number | null) => waitingSince ?? Number.MAX_SAFE_INTEGER;
+
+/** Chatwoot's `sort_by` values, with the older names its dashboard still sends. */
+export const CONVERSATION_SORTS = [
+  "last_activity_at_desc",
+  "last_activity_at_asc",
+  "created_at_desc",
+  "created_at_asc",
+  "priority_desc",
+  "priority_asc",
+  "waiting_since_asc",
+  "waiting_since_desc",
+  "latest",
+  "sort_on_created_at",
+  "sort_on_priority",
+  "sort_on_waiting_since",
+] as const;
+export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
+
+/** The ORDER BY of each sort; every one ends in the display id so pages never overlap. */
+const ORDER_BY: Record<ConversationSort, string> = {
+  last_activity_at_desc: "last_activity_at desc, display_id desc",
+  latest: "last_activity_at desc, display_id desc",
+  last_activity_at_asc: "last_activity_at asc, display_id asc",
+  created_at_desc: "created_at desc, display_id desc",
+  created_at_asc: "created_at asc, display_id asc",
+  sort_on_created_at: "created_at asc, display_id asc",
+  priority_desc: "priority_rank desc, last_activity_at desc, display_id desc",
+  sort_on_priority: "priority_rank desc, last_activity_at desc, display_id desc",
+  priority_asc: "priority_rank asc, last_activity_at asc, display_id asc",
+  waiting_since_asc: "waiting_sort_key asc, created_at asc, display_id asc",
+  sort_on_waiting_since: "waiting_sort_key asc, created_at asc, display_id asc",
+  waiting_since_desc: "waiting_sort_key desc, created_at desc, display_id desc",
+};
+
 type IndexRow = {
   display_id: number;
   contact_id: number;
@@ -60,19 +123,30 @@ const toIndexed = (row: IndexRow): IndexedConversation => ({
   appliedSeq: row.applied_seq,
 });
 
-export type ConversationFilter = {
+/** Which conversations a list or its counts covers, as the viewer may see them. */
+export type ConversationScope = {
   status: ConversationStatus | "all";
-  assigneeType: "me" | "unassigned" | "assigned" | "all";
   inboxId: number | null;
   teamId: number | null;
   labels: string[];
+  /** Matches the display id, the contact's name, email, phone number or identifier, or message text. */
   q: string | null;
   /** Inboxes the viewer may see; null means all. */
   visibleInboxIds: number[] | null;
   viewerId: number;
+};
+
+export type ConversationFilter = ConversationScope & {
+  assigneeType: "me" | "unassigned" | "assigned" | "all";
+  sort: ConversationSort;
   page: number;
   perPage: number;
 };
+
+/** Chatwoot's counts per assignee type: mine, unassigned, assigned (all but unassigned) and all. */
+export type ConversationCounts = { mine_count: number; unassigned_count: number; assigned_count: number; all_count: number };
+
+type SqlArg = string | number;
 
 export class ConversationIndex {
   /**
@@ -125,6 +199,7 @@ export class ConversationIndex {
     const updated = this.sql
       .exec<{ contact_id: number }>(
         `update conversations set status = ?, assignee_id = ?, team_id = ?, priority = ?, last_activity_at = ?,
+           priority_rank = ?, waiting_sort_key = ?,
            ready = 1, state = ?, last_message = coalesce(?, last_message), unread_count = ?, applied_seq = ?
          where display_id = ? and applied_seq < ? returning contact_id`,
         state.status,
@@ -132,6 +207,8 @@ export class ConversationIndex {
         state.teamId,
         state.priority,
         state.lastActivityAt,
+        priorityRank(state.priority),
+        waitingSortKey(state.waitingSince),
         JSON.stringify(state),
         lastMessage ? JSON.stringify(lastMessage) : null,
         unreadCount,
@@ -207,68 +284,90 @@ export class ConversationIndex {
     return ids;
   }
 
-  /** Chatwoot's conversation list: a page plus the counts per assignee type for the same filters. */
-  list(filter: ConversationFilter) {
+  /** The WHERE clause of a scope, over `conversations`. */
+  private where(scope: ConversationScope): { where: string; args: SqlArg[] } {
     const clauses = ["ready = 1"];
-    const args: (string | number)[] = [];
-    if (filter.status !== "all") {
+    const args: SqlArg[] = [];
+    if (scope.status !== "all") {
       clauses.push("status = ?");
-      args.push(filter.status);
+      args.push(scope.status);
     }
-    if (filter.visibleInboxIds !== null) {
-      clauses.push(`inbox_id in (${filter.visibleInboxIds.map(() => "?").join(",") || "null"})`);
-      args.push(...filter.visibleInboxIds);
+    if (scope.visibleInboxIds !== null) {
+      clauses.push(`inbox_id in (${scope.visibleInboxIds.map(() => "?").join(",") || "null"})`);
+      args.push(...scope.visibleInboxIds);
     }
-    if (filter.inboxId !== null) {
+    if (scope.inboxId !== null) {
       clauses.push("inbox_id = ?");
-      args.push(filter.inboxId);
+      args.push(scope.inboxId);
     }
-    if (filter.teamId !== null) {
+    if (scope.teamId !== null) {
       clauses.push("team_id = ?");
-      args.push(filter.teamId);
+      args.push(scope.teamId);
     }
-    if (filter.labels.length > 0) {
+    if (scope.labels.length > 0) {
       clauses.push(
-        `exists (select 1 from conversation_labels l where l.display_id = conversations.display_id and l.label in (${filter.labels.map(() => "?").join(",")}))`,
+        `exists (select 1 from conversation_labels l where l.display_id = conversations.display_id and l.label in (${scope.labels.map(() => "?").join(",")}))`,
       );
-      args.push(...filter.labels);
+      args.push(...scope.labels);
     }
-    if (filter.q) {
-      const pattern = `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      clauses.push(
-        `(cast(display_id as text) = ? or contact_id in (select id from contacts where name like ? escape '\\' or email like ? escape '\\' or phone_number like ? escape '\\' or identifier like ? escape '\\'))`,
-      );
-      args.push(filter.q, pattern, pattern, pattern, pattern);
+    if (scope.q) {
+      const pattern = `%${scope.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      const alternatives = [
+        "cast(display_id as text) = ?",
+        `contact_id in (select id from contacts where name like ? escape '\\' or email like ? escape '\\' or phone_number like ? escape '\\' or identifier like ? escape '\\')`,
+      ];
+      args.push(scope.q, pattern, pattern, pattern, pattern);
+      const match = ftsPrefixQuery(scope.q);
+      if (match) {
+        const messages = MessageSearch.conversationsMatching(match);
+        alternatives.push(messages.sql);
+        args.push(...messages.args);
+      }
+      clauses.push(`(${alternatives.join(" or ")})`);
     }
-    const where = clauses.join(" and ");
+    return { where: clauses.join(" and "), args };
+  }
+
+  /** Chatwoot's counts per assignee type for a scope. */
+  counts(scope: ConversationScope): ConversationCounts {
+    const { where, args } = this.where(scope);
     const counts = this.sql
-      .exec<{ mine: number; unassigned: number; assigned: number; total: number }>(
-        `select coalesce(sum(assignee_id = ?), 0) as mine, coalesce(sum(assignee_id is null), 0) as unassigned,
-                coalesce(sum(assignee_id is not null), 0) as assigned, count(*) as total
+      .exec<{ mine: number; unassigned: number; total: number }>(
+        `select coalesce(sum(assignee_id = ?), 0) as mine, coalesce(sum(assignee_id is null), 0) as unassigned, count(*) as total
          from conversations where ${where}`,
-        filter.viewerId,
+        scope.viewerId,
         ...args,
       )
       .one();
-    const assigneeClause = {
-      me: ["assignee_id = ?", filter.viewerId],
-      unassigned: ["assignee_id is null"],
-      assigned: ["assignee_id is not null"],
-      all: [],
-    }[filter.assigneeType] as [string?, number?];
-    const pageClauses = assigneeClause[0] ? `${where} and ${assigneeClause[0]}` : where;
-    const pageArgs = assigneeClause[1] === undefined ? args : [...args, assigneeClause[1]];
-    const rows = this.sql
-      .exec<IndexRow>(
-        `select * from conversations where ${pageClauses} order by last_activity_at desc, display_id desc limit ? offset ?`,
-        ...pageArgs,
-        filter.perPage,
-        (filter.page - 1) * filter.perPage,
-      )
-      .toArray();
+    return { mine_count: counts.mine, unassigned_count: counts.unassigned, assigned_count: counts.total - counts.unassigned, all_count: counts.total };
+  }
+
+  /** The query of one page of a list, in its sort order (public so that tests can read its query plan). */
+  pageQuery(filter: ConversationFilter): { sql: string; args: SqlArg[] } {
+    const { where, args } = this.where(filter);
+    const clauses = [where];
+    if (filter.assigneeType === "me") {
+      clauses.push("assignee_id = ?");
+      args.push(filter.viewerId);
+    } else if (filter.assigneeType === "unassigned") {
+      clauses.push("assignee_id is null");
+    } else if (filter.assigneeType === "assigned") {
+      clauses.push("assignee_id is not null");
+    }
     return {
-      counts: { mine_count: counts.mine, unassigned_count: counts.unassigned, assigned_count: counts.assigned, all_count: counts.total },
-      conversations: rows.map(toIndexed),
+      sql: `select * from conversations where ${clauses.join(" and ")} order by ${ORDER_BY[filter.sort]} limit ? offset ?`,
+      args: [...args, filter.perPage, (filter.page - 1) * filter.perPage],
     };
+  }
+
+  /** One page of a list, in its sort order. */
+  page(filter: ConversationFilter): IndexedConversation[] {
+    const { sql, args } = this.pageQuery(filter);
+    return this.sql.exec<IndexRow>(sql, ...args).toArray().map(toIndexed);
+  }
+
+  /** Chatwoot's conversation list: a page plus the counts per assignee type for the same filters. */
+  list(filter: ConversationFilter) {
+    return { counts: this.counts(filter), conversations: this.page(filter) };
   }
 }
