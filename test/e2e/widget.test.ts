@@ -2,6 +2,7 @@
 // served from the website's own origin, loads /widget.js and the chat app from the platform's origin
 // in real Chromium. The tenant, its website inbox, widgets and campaign are set up through the public
 // APIs, and what the visitor does is checked through the agents' Application API.
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from "playwright-core";
@@ -58,6 +59,8 @@ describe("the chat widget on a customer's website", () => {
   let elsewhere: Awaited<ReturnType<typeof startWebsite>>;
   let tenant: Tenant;
   let inboxId: number;
+  /** The website inbox's secret for identity validation, as the customer's server keeps it. */
+  let hmacToken: string;
   let liveChat: Widget;
   let preChat: Widget;
   let whatsapp: Widget;
@@ -81,11 +84,12 @@ describe("the chat widget on a customer's website", () => {
       newTenant("Acme Motors"),
     ]);
     browser = launched;
-    const inbox = await admin<{ id: number }>(201, "POST", "/inboxes", {
+    const inbox = await admin<{ id: number; hmac_token: string }>(201, "POST", "/inboxes", {
       name: "Acme Motors website",
       channel: { type: "web_widget", website_url: website.url },
     });
     inboxId = inbox.id;
+    hmacToken = inbox.hmac_token;
     const [, , number] = await Promise.all([
       admin(200, "POST", "/inbox_members", { inbox_id: inboxId, user_ids: [tenant.agent.id] }),
       admin(200, "POST", "/custom_attribute_definitions", {
@@ -375,6 +379,36 @@ describe("the chat widget on a customer's website", () => {
     await expect.poll(() => sessionOf(frame, liveChat), WAIT).toBeNull();
     await expect.poll(() => visitor.log.locator(".message").count(), WAIT).toBe(0);
     await visitor.input.waitFor({ state: "visible" });
+  });
+
+  it("shows a signed-in customer their earlier conversation on a new device after setUser", async () => {
+    const identifier = `driver-${Date.now()}`;
+    const user = { name: "Dana Driver", identifier_hash: createHmac("sha256", hmacToken).update(identifier).digest("hex") };
+    const setUser = (visitor: Awaited<ReturnType<typeof visit>>) =>
+      visitor.page.evaluate(([id, details]) => window.parley.setUser(id, details), [identifier, user] as const);
+
+    const laptop = await visit(website.page("/account", customerPage("Acme Motors — My account", liveChat.embed)));
+    await open(laptop);
+    await setUser(laptop);
+    const laptopFrame = await laptop.frame();
+    await expect.poll(async () => (await sessionOf(laptopFrame, liveChat))?.contactId ?? null, WAIT).not.toBeNull();
+    const contactId = (await sessionOf(laptopFrame, liveChat))?.contactId as number;
+    await expect.poll(async () => (await admin(200, "GET", `/contacts/${contactId}`)).payload.identifier, WAIT).toBe(identifier);
+    await laptop.input.fill("Is my car ready?");
+    await laptop.input.press("Enter");
+    const conversationId = await conversationOf(laptopFrame, liveChat);
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Ready at 5pm." });
+    await laptop.log.getByText("Ready at 5pm.").waitFor();
+
+    const phone = await visit(website.page("/account", customerPage("Acme Motors — My account", liveChat.embed)));
+    await open(phone);
+    await setUser(phone);
+    await phone.log.getByText("Ready at 5pm.").waitFor();
+    expect(await phone.log.locator(".message").allTextContents()).toEqual(["Is my car ready?", "Alex AgentReady at 5pm."]);
+    expect(await conversationOf(await phone.frame(), liveChat)).toBe(conversationId);
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Bring the spare key." });
+    await phone.log.getByText("Bring the spare key.").waitFor();
+    expect(phone.errors).toEqual([]);
   });
 
   it("checks the pre-chat form, then starts the chat with the answers on the contact", async () => {

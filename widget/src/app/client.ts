@@ -48,6 +48,9 @@ export function clientPaths(websiteToken: string, session: Session) {
   return { base, conversation, messages: `${conversation}/messages` };
 }
 
+/** The Client API's contact of a session: its `source_id` and `pubsub_token` are the session to use. */
+export type PublicContact = { id: number; source_id: string; pubsub_token: string };
+
 export type StartedSession = { source_id: string; pubsub_token: string; contact: { id: number }; conversation_id: number | null };
 
 export const newEchoId = () => `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

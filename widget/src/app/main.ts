@@ -5,7 +5,7 @@
  */
 import type { FromApp, ToApp } from "../protocol";
 import { connectCable } from "./cable";
-import { ApiError, clientPaths, loadSession, newEchoId, request, saveSession, type StartedSession } from "./client";
+import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
 import { setLocale, t } from "./i18n";
 import type { Item, Message, PreChatField, Session, WidgetConfig } from "./types";
 
@@ -348,12 +348,39 @@ async function updateContact(fields: Record<string, unknown>) {
   await request("PATCH", clientPaths(websiteToken(), session).base, fields);
 }
 
+/**
+ * setUser: without a session yet, a bare one is started (no conversation); then the contact is
+ * updated. With a valid identifier_hash the server may answer with the person's own session (the
+ * one their other devices use): the app switches to it and shows their latest conversation.
+ */
 async function identify(identifier: string, user: Record<string, unknown>) {
   const fields: Record<string, unknown> = { identifier };
   for (const key of ["name", "email", "phone_number", "avatar_url", "identifier_hash", "custom_attributes"]) {
     if (user[key] !== undefined) fields[key] = user[key];
   }
-  await updateContact(fields);
+  if (!session) {
+    const started = await request<PublicContact>("POST", `/public/api/v1/inboxes/${encodeURIComponent(websiteToken())}/contacts`, {});
+    useSession({ sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.id, conversationId: null });
+  }
+  if (!session) return;
+  const identified = await request<PublicContact>("PATCH", clientPaths(websiteToken(), session).base, fields);
+  if (identified.source_id === session.sourceId) return;
+  const switched: Session = { sourceId: identified.source_id, pubsubToken: identified.pubsub_token, contactId: identified.id, conversationId: null };
+  const [latest] = await request<{ id: number }[]>("GET", `${clientPaths(websiteToken(), switched).base}/conversations`);
+  useSession({ ...switched, conversationId: latest?.id ?? null });
+}
+
+/** Makes `next` the visitor's session: forgets what the previous one showed, listens to the new one, and redraws an open chat. */
+function useSession(next: Session) {
+  disconnect?.();
+  disconnect = null;
+  session = next;
+  saveSession(token, session);
+  shown.clear();
+  log.replaceChildren();
+  lastMessageId = 0;
+  if (body.dataset.view === "chat") chatView();
+  else listen();
 }
 
 async function widgetAction(path: string, body: Record<string, unknown>) {
@@ -448,6 +475,7 @@ function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: s
 
 function chatView() {
   body.replaceChildren();
+  body.dataset.view = "chat";
   if (!config.online && config.away_message) body.append(el("p", { class: "away" }, config.away_message || t("away")));
   const preChat = config.pre_chat_form;
   if (!session && preChat.enabled && preChat.fields.length > 0) {
@@ -472,6 +500,7 @@ function chatView() {
 
 function emailSmsView() {
   body.replaceChildren();
+  body.dataset.view = "email_sms";
   const fields: PreChatField[] = [
     { field_type: "standard", name: "full_name", type: "text", label: "Name", required: true },
     { field_type: "standard", name: "email", type: "email", label: "Email", required: false },
@@ -491,6 +520,7 @@ function channelLink(label: string, url: string) {
 
 function channelsView(only?: keyof WidgetConfig["channels"]) {
   body.replaceChildren();
+  body.dataset.view = "channels";
   const list = el("nav", { class: "channels", "aria-label": t("chatWith") });
   const c = config.channels;
   const show = (name: keyof WidgetConfig["channels"]) => !only || only === name;
