@@ -32,3 +32,8 @@ await Promise.all(
 );
 
 console.log(`widget assets built into dist/assets (${bundles.map((b) => b.outfile).join(", ")})`);
+
+// The agent console lands in the same static assets (dist/assets/app), so one build step serves both.
+const { buildConsole } = await import("./build-console.mjs");
+const consoleBuild = await buildConsole();
+console.log(`console assets built into dist/assets/app (${consoleBuild.files.length} files)`);

@@ -6,6 +6,7 @@ import common from "./common";
 import auth from "./auth";
 import shell from "./shell";
 import inbox from "./inbox";
+import conversation from "./conversation";
 import profile from "./profile";
 
-export const en = { common, auth, shell, inbox, profile };
+export const en = { common, auth, shell, inbox, conversation, profile };

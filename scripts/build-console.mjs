@@ -1,0 +1,90 @@
+// Builds the agent console (console/src/main.tsx, Preact in TSX) into the Worker's static assets:
+// ES modules split by area (sign-in, inbox, profile) with hashed names under dist/assets/app/assets/,
+// CSS bundled by esbuild, and dist/assets/app/index.html naming the hashed entry and stylesheets.
+// The Worker answers /app and /app/* with that page (src/api/console-page.ts).
+import { build } from "esbuild";
+import { createHash } from "node:crypto";
+import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const appDir = join(root, "dist/assets/app");
+const assetsDir = join(appDir, "assets");
+
+export async function buildConsole() {
+  await rm(appDir, { recursive: true, force: true });
+  await mkdir(assetsDir, { recursive: true });
+  const result = await build({
+    entryPoints: [join(root, "console/src/main.tsx")],
+    outdir: assetsDir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    minify: true,
+    target: ["es2022"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    entryNames: "[name]-[hash]",
+    chunkNames: "[name]-[hash]",
+    assetNames: "[name]-[hash]",
+    tsconfig: join(root, "console/tsconfig.json"),
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+  });
+
+  const outputs = Object.entries(result.metafile.outputs);
+  const url = (file) => `/app/assets/${relative(assetsDir, join(root, file)).split("\\").join("/")}`;
+  const entry = outputs.find(([, o]) => o.entryPoint === "console/src/main.tsx");
+  if (!entry) throw new Error("the console's entry chunk is missing from the build");
+  // Every stylesheet is linked up front: CSS of lazily loaded areas is small and must not flash in late.
+  // esbuild writes a lazily loaded area's CSS once per entry that can reach it; identical copies are
+  // linked (and kept) once.
+  const seen = new Map();
+  const styles = [];
+  for (const [file] of outputs.filter(([f]) => f.endsWith(".css"))) {
+    const digest = createHash("sha256").update(await readFile(join(root, file))).digest("hex");
+    if (seen.has(digest)) {
+      await rm(join(root, file));
+      continue;
+    }
+    seen.set(digest, file);
+    styles.push(url(file));
+  }
+  const preload = entry[1].imports.filter((i) => i.kind === "import-statement").map((i) => url(i.path));
+
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="same-origin">
+<title>Parley</title>
+${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join("\n")}
+${preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("\n")}
+<script type="module" src="${url(entry[0])}"></script>
+</head>
+<body>
+<div id="app"><noscript>Parley's console needs JavaScript.</noscript></div>
+</body>
+</html>
+`;
+  await writeFile(join(appDir, "index.html"), html);
+  // Hashed names never change content: cache them for a year (the page itself is served by the Worker, no-cache).
+  const headersFile = join(root, "dist/assets/_headers");
+  const rule = "/app/assets/*\n";
+  const existing = await readFile(headersFile, "utf8").catch(() => "");
+  if (!existing.includes(rule)) {
+    const block = "\n# The console's hashed files (scripts/build-console.mjs).\n" + rule + "  ! Cache-Control\n  Cache-Control: public, max-age=31536000, immutable\n";
+    await appendFile(headersFile, block);
+  }
+  const kept = outputs.filter(([file]) => !file.endsWith(".css") || [...seen.values()].includes(file));
+  return { files: kept.map(([file, o]) => ({ file: basename(file), bytes: o.bytes })) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { files } = await buildConsole();
+  console.log(`console built into dist/assets/app (${files.length} files)`);
+}
