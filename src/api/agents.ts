@@ -7,6 +7,8 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import { accountUsers, ROLES, type Role, users } from "../db/schema";
+import type { Availability } from "../domain/chatwoot-payloads";
+import { accountObject } from "../durable/account";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { ApiError, type FieldIssue } from "./errors";
@@ -20,7 +22,9 @@ export const AgentSchema = z
     available_name: z.string(),
     email: z.string(),
     role: z.enum(ROLES),
-    availability_status: z.enum(["online", "busy", "offline"]),
+    availability_status: z
+      .enum(["online", "busy", "offline"])
+      .openapi({ description: "What others see: the availability the agent chose while connected to /cable, offline otherwise" }),
     auto_offline: z.boolean(),
     confirmed: z.boolean(),
     thumbnail: z.string().openapi({ description: "Avatar URL; empty while avatars are not supported" }),
@@ -33,19 +37,25 @@ export type AgentRow = { id: number; name: string; email: string; role: Role };
 /** Select these, joined through `account_users` of one account, to serialize agents. */
 export const agentColumns = { id: users.id, name: users.name, email: users.email, role: accountUsers.role };
 
-export const serializeAgent = (accountId: number, row: AgentRow): Agent => ({
+export const serializeAgent = (accountId: number, row: AgentRow, availability: Availability): Agent => ({
   id: row.id,
   account_id: accountId,
   name: row.name,
   available_name: row.name,
   email: row.email,
   role: row.role,
-  // Presence arrives with the realtime work; until then every agent reads as offline.
-  availability_status: "offline",
+  availability_status: availability,
   auto_offline: true,
   confirmed: true,
   thumbnail: "",
 });
+
+/** Agents of the caller's account as Chatwoot's JSON, each as available as the account's presence shows them now. */
+export async function serializeAgents(c: Context<AppEnv>, rows: AgentRow[]): Promise<Agent[]> {
+  const { accountId } = c.var.membership;
+  const availability = rows.length === 0 ? {} : await accountObject(c.env, accountId).userAvailability(rows.map((row) => row.id));
+  return rows.map((row) => serializeAgent(accountId, row, availability[String(row.id)]?.status ?? "offline"));
+}
 
 export const UserIds = z
   .array(BodyId)

@@ -12,6 +12,7 @@ import { accountCannedResponses } from "./accounts/canned-responses";
 import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversationSla } from "./accounts/conversation-sla";
+import { accountAgentList } from "./accounts/agents";
 import { accountConversationLists } from "./accounts/conversation-lists";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
@@ -106,6 +107,7 @@ export function createApp() {
   app.route("/api/v1/agency", agencySnapshots);
   app.route("/api/v1", profile);
   app.route("/api/v1/accounts", accountSettings);
+  app.route("/api/v1/accounts", accountAgentList);
   app.route("/api/v1/accounts", accountAuditLogs);
   app.route("/api/v1/accounts", accountInboxes);
   app.route("/api/v1/accounts", accountInboxMembers);

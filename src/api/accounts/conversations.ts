@@ -12,7 +12,7 @@ import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/con
 import { renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
 import { type Actor, conversationObject } from "../../durable/conversation";
-import { AgentSchema, serializeAgent } from "../agents";
+import { AgentSchema, serializeAgents } from "../agents";
 import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
@@ -396,7 +396,7 @@ accountConversations.openapi(
       const assignee = input.assignee_id === null ? null : await assignableAgentOf(c, input.assignee_id, payload.inbox_id);
       const result = await conversation.assignAgent(access, assignee ? { id: assignee.id, name: assignee.name } : null, await actorOf(c));
       if (!result) throw notFound("Conversation");
-      return c.json(assignee ? serializeAgent(accountId, assignee) : null, 200);
+      return c.json(assignee ? ((await serializeAgents(c, [assignee]))[0] ?? null) : null, 200);
     }
     const team = input.team_id == null ? null : await accountTeam(c, input.team_id);
     const result = await conversation.assignTeam(access, team, payload.meta.team?.name ?? null, await actorOf(c));

@@ -15,7 +15,7 @@ import {
   type MemberEdit,
   memberEditDescriptions,
   planMemberEdit,
-  serializeAgent,
+  serializeAgents,
   UserIds,
   writeMemberEdit,
 } from "../agents";
@@ -50,8 +50,8 @@ async function membersOf(c: Context<AppEnv>, inboxId: number) {
     .orderBy(asc(users.id));
 }
 
-const payloadOf = (c: Context<AppEnv>, rows: Awaited<ReturnType<typeof membersOf>>) => ({
-  payload: rows.map((row) => serializeAgent(c.var.membership.accountId, row)),
+const payloadOf = async (c: Context<AppEnv>, rows: Awaited<ReturnType<typeof membersOf>>) => ({
+  payload: await serializeAgents(c, rows),
 });
 
 export const accountInboxMembers = createRouter();
@@ -73,7 +73,7 @@ accountInboxMembers.openapi(
   async (c) => {
     const { inbox_id } = c.req.valid("param");
     const inbox = await accountInbox(c, inbox_id);
-    return c.json(payloadOf(c, await membersOf(c, inbox.id)), 200);
+    return c.json(await payloadOf(c, await membersOf(c, inbox.id)), 200);
   },
 );
 

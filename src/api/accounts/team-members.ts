@@ -11,7 +11,7 @@ import {
   type MemberEdit,
   memberEditDescriptions,
   planMemberEdit,
-  serializeAgent,
+  serializeAgents,
   UserIds,
   writeMemberEdit,
 } from "../agents";
@@ -42,8 +42,7 @@ async function membersOf(c: Context<AppEnv>, teamId: number) {
     .orderBy(asc(users.id));
 }
 
-const agentsOf = (c: Context<AppEnv>, rows: Awaited<ReturnType<typeof membersOf>>) =>
-  rows.map((row) => serializeAgent(c.var.membership.accountId, row));
+const agentsOf = (c: Context<AppEnv>, rows: Awaited<ReturnType<typeof membersOf>>) => serializeAgents(c, rows);
 
 export const accountTeamMembers = createRouter();
 
@@ -63,7 +62,7 @@ accountTeamMembers.openapi(
   async (c) => {
     const { team_id } = c.req.valid("param");
     const team = await accountTeam(c, team_id);
-    return c.json(agentsOf(c, await membersOf(c, team.id)), 200);
+    return c.json(await agentsOf(c, await membersOf(c, team.id)), 200);
   },
 );
 
