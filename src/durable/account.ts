@@ -54,6 +54,7 @@ import {
   type ContactFields,
   ContactStore,
   asVisitorSees,
+  payloadAsVisitorSees,
   type ContactSort,
 } from "./account/contacts";
 import { AvailabilityStore, AVAILABILITY_MIGRATIONS } from "./account/availability";
@@ -78,14 +79,14 @@ import {
 import { type Access, conversationObject } from "./conversation";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
-import { type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
+import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
 
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
-  | { kind: "user"; userId: number; role: "administrator" | "agent"; identifier: string }
+  | { kind: "user"; userId: number; tokenId: string; role: "administrator" | "agent"; identifier: string }
   | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
 
 /** Who is looking: decides which conversations, messages and fields they see. */
@@ -235,7 +236,7 @@ export class Account extends DurableObject<Env> {
       return { kind: "contact", contactId: contactInbox.contactId, contactInboxId: contactInbox.id, identifier: wanted.identifier, presenceAt };
     }
     const inboxIds = wanted.role === "administrator" ? null : await this.inboxIdsOfAgent(wanted.userId);
-    return { kind: "user", userId: wanted.userId, role: wanted.role, inboxIds, identifier: wanted.identifier, presenceAt };
+    return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: wanted.role, inboxIds, identifier: wanted.identifier, presenceAt };
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -295,6 +296,28 @@ export class Account extends DurableObject<Env> {
   /** Called after an automation rule or webhook of the account changed. */
   async invalidateWorkflowListeners(): Promise<void> {
     this.listenersCache = null;
+  }
+
+  /**
+   * Closes a user's /cable subscriptions at once: those of the credentials named by their token ids
+   * (a session that ended), or all of them (the user left the account). Returns how many were closed.
+   */
+  async endUserAccess(userId: number, tokenIds: string[] | "all"): Promise<number> {
+    const wasOnline = this.onlineSnapshot();
+    const ending = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => {
+      const subscriber = this.subscriberOf(ws);
+      return subscriber?.kind === "user" && (tokenIds === "all" || tokenIds.includes(subscriber.tokenId));
+    });
+    for (const ws of ending) {
+      this.known?.delete(ws);
+      try {
+        ws.close(ACCESS_ENDED_CLOSE_CODE, "unauthorized");
+      } catch {
+        // already closed
+      }
+    }
+    if (ending.length > 0) this.broadcastPresenceIfChanged(wasOnline);
+    return ending.length;
   }
 
   /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
@@ -611,7 +634,7 @@ export class Account extends DurableObject<Env> {
         };
         if (fresh) {
           fanOuts.push(() =>
-            this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? withConversation : null),
+            this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
           this.messageSearch.put(event.state.displayId, message);
@@ -1195,7 +1218,7 @@ export class Account extends DurableObject<Env> {
     const results = [];
     for (const row of this.index.ofContactInbox(contactInbox.id)) {
       const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row, [row.lastMessage]) : [];
-      results.push(publicConversationPayload(row.state, asVisitorSees(contact), last));
+      results.push(publicConversationPayload(row.state, asVisitorSees(contact), last.map(visitorMessage)));
     }
     return results;
   }
@@ -1206,7 +1229,7 @@ export class Account extends DurableObject<Env> {
     const contact = row ? this.contacts.get(row.contactId) : null;
     if (!row || !contact) return null;
     const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ inboxId, sourceId }, { before: null, after: null });
-    return publicConversationPayload(row.state, asVisitorSees(contact), await this.messagePayloads(row, messages ?? []));
+    return publicConversationPayload(row.state, asVisitorSees(contact), (await this.messagePayloads(row, messages ?? [])).map(visitorMessage));
   }
 
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */
@@ -1214,7 +1237,9 @@ export class Account extends DurableObject<Env> {
     const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
     if (!row) return null;
     const records = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), page);
-    return records ? this.messagePayloads(row, records) : null;
+    if (!records) return null;
+    const payloads = await this.messagePayloads(row, records);
+    return viewer.kind === "contact" ? payloads.map(visitorMessage) : payloads;
   }
 
   conversationIdsOfInbox(inboxId: number): number[] {
@@ -1264,7 +1289,14 @@ export function accessOf(viewer: Viewer): Access {
 function contactView(payload: ConversationPayload) {
   // Labels, priority, team and the SLA are the agents' business.
   const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, ...rest } = payload;
-  return { ...rest, meta: { ...rest.meta, team: null } };
+  return { ...rest, messages: rest.messages.map(visitorMessage), meta: { ...rest.meta, sender: payloadAsVisitorSees(rest.meta.sender), team: null } };
+}
+
+/** A message as a visitor sees it: a contact sender shown with their claims in place (see `asVisitorSees`). */
+function visitorMessage<T extends MessagePayload>(payload: T): T {
+  if (payload.sender?.type !== "contact") return payload;
+  const sender = payloadAsVisitorSees(payload.sender);
+  return sender === payload.sender ? payload : { ...payload, sender };
 }
 
 function sendRaw(ws: WebSocket, identifier: string, messageJson: string) {

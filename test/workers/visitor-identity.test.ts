@@ -214,6 +214,7 @@ async function inBothAccounts(
     answers.push(await request(site, t));
   }
   const [exists, absent] = answers.map((reply) => ({ status: reply.status, body: withoutOwnIds(reply.body) }));
+  if (!exists || !absent) throw new Error("expected an answer from each account");
   return { exists, absent };
 }
 
@@ -224,7 +225,8 @@ function withoutOwnIds(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => {
       if (key === "id" || key.endsWith("_id")) return [key, typeof inner === "number" ? 0 : inner === null ? null : ""];
-      if (key === "pubsub_token" || key === "uuid") return [key, ""];
+      if (key === "pubsub_token" || key === "uuid" || key === "echo_id") return [key, ""];
+      if (key.endsWith("_at")) return [key, typeof inner];
       return [key, withoutOwnIds(inner)];
     }),
   );
@@ -272,5 +274,34 @@ describe("Visitor identity: answers that reveal nothing", () => {
       return site.conversations(probe.source_id);
     });
     expect(exists).toEqual(absent);
+  });
+
+  it("lists the visitor's own messages the same whether their email exists or not", async () => {
+    const { exists, absent } = await inBothAccounts({ email: taken.email }, async (site) => {
+      const probe = await site.newDevice();
+      await site.setUser(probe.source_id, { email: taken.email, name: "Probe" });
+      const conversation = await site.startConversation(probe.source_id, "Hello?");
+      return call("GET", `/public/api/v1/inboxes/${site.inbox.website_token}/contacts/${probe.source_id}/conversations/${conversation}/messages`);
+    });
+    expect(exists).toEqual(absent);
+    expect(exists.body).toMatchObject([{ content: "Hello?", sender: { email: taken.email } }]);
+  });
+
+  it("sends the visitor's socket the same message events whether their email exists or not", async () => {
+    const { exists, absent } = await inBothAccounts({ email: taken.email }, async (site, t) => {
+      const probe = await site.newDevice();
+      const identified = (await site.setUser(probe.source_id, { email: taken.email, name: "Probe" })).body as PublicContact;
+      const socket = await connectCable();
+      await socket.subscribe(socket.identifierFor(identified.pubsub_token));
+      const conversation = await site.startConversation(probe.source_id, "Hello?");
+      await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation}/messages`, { token: t.admin.access_token, body: { content: "Hi!" } });
+      await socket.waitForEvent("message.created", (d) => d.content === "Hi!");
+      socket.close();
+      // The agent's reply marks the end; the visitor's own message is what could carry their contact.
+      const events = socket.frames.filter((f) => f.message?.event === "message.created" && f.message.data.sender_type === "Contact").map((f) => f.message);
+      return { status: 200, body: events, headers: new Headers() };
+    });
+    expect(exists).toEqual(absent);
+    expect(exists.body).toMatchObject([{ data: { content: "Hello?", sender: { email: taken.email } } }]);
   });
 });

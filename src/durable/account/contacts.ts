@@ -1,5 +1,5 @@
 /** The Account object's contacts and contact inboxes (SQLite in the object). */
-import type { ContactInboxRecord, ContactRecord } from "../../domain/chatwoot-payloads";
+import type { ContactInboxRecord, ContactPayload, ContactRecord } from "../../domain/chatwoot-payloads";
 import { nowSeconds, parseJson } from "../sqlite";
 
 export const CONTACT_MIGRATIONS = [
@@ -108,27 +108,49 @@ export class ContactConflict extends Error {
 }
 
 /** Values a visitor can name without proof; one that is not theirs to hold is kept as `claimed_<field>`. */
-const CLAIMABLE = { email: "email", phone_number: "phoneNumber", identifier: "identifier" } as const;
-type Claimable = keyof typeof CLAIMABLE;
+type Claimable = "email" | "phone_number" | "identifier";
 const claimKey = (field: Claimable) => `claimed_${field}`;
+
+/** A visitor's claims in their contact's additional attributes, and the attributes without them. */
+function claimsIn(additional: Record<string, unknown>) {
+  const claimed = (field: Claimable) => {
+    const value = additional[claimKey(field)];
+    return typeof value === "string" ? value : null;
+  };
+  return {
+    email: claimed("email"),
+    phone_number: claimed("phone_number"),
+    identifier: claimed("identifier"),
+    others: Object.fromEntries(Object.entries(additional).filter(([key]) => !key.startsWith("claimed_"))),
+  };
+}
 
 /**
  * The contact as its own visitor is shown it: a claimed value stands where a held one would, and
  * the claims are not listed, so no answer to a visitor tells whether another contact holds a value.
  */
 export function asVisitorSees(contact: ContactRecord): ContactRecord {
-  const claims = contact.additionalAttributes;
-  const claimed = (field: Claimable) => {
-    const value = claims[claimKey(field)];
-    return typeof value === "string" ? value : null;
-  };
-  const additionalAttributes = Object.fromEntries(Object.entries(claims).filter(([key]) => !key.startsWith("claimed_")));
+  const claims = claimsIn(contact.additionalAttributes);
   return {
     ...contact,
-    email: contact.email ?? claimed("email"),
-    phoneNumber: contact.phoneNumber ?? claimed("phone_number"),
-    identifier: contact.identifier ?? claimed("identifier"),
-    additionalAttributes,
+    email: contact.email ?? claims.email,
+    phoneNumber: contact.phoneNumber ?? claims.phone_number,
+    identifier: contact.identifier ?? claims.identifier,
+    additionalAttributes: claims.others,
+  };
+}
+
+/** `asVisitorSees` for a contact already in Chatwoot's JSON (a message's sender, a conversation's meta.sender). */
+export function payloadAsVisitorSees(payload: ContactPayload): ContactPayload {
+  // Most contacts claim nothing: the same object back lets the fan-out send one frame to everyone.
+  if (!Object.keys(payload.additional_attributes).some((key) => key.startsWith("claimed_"))) return payload;
+  const claims = claimsIn(payload.additional_attributes);
+  return {
+    ...payload,
+    email: payload.email ?? claims.email,
+    phone_number: payload.phone_number ?? claims.phone_number,
+    identifier: payload.identifier ?? claims.identifier,
+    additional_attributes: claims.others,
   };
 }
 
