@@ -92,7 +92,7 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
   } else {
     child = spawn(
       WRANGLER[0],
-      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS],
+      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`],
       { cwd: root, stdio, env: childEnv() },
     );
   }

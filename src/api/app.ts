@@ -49,6 +49,8 @@ import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
 import { widgetSessions } from "./widget/sessions";
 import { publicConversations } from "./public/conversations";
+import { signInPasswords } from "./sign-in/passwords";
+import { signInSessions } from "./sign-in/sessions";
 
 const DEFAULT_MAX_JSON_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_UPLOAD_BYTES = 40 * 1024 * 1024;
@@ -90,10 +92,12 @@ export function createApp() {
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
   app.use("*", withDatabase);
-  for (const prefix of ["/api/*", "/platform/*", "/public/*"]) app.use(prefix, limitBodySize, requireJsonBody);
+  for (const prefix of ["/api/*", "/platform/*", "/public/*", "/auth/*"]) app.use(prefix, limitBodySize, requireJsonBody);
 
   app.use("/platform/api/v1/*", authenticate("platform"));
   app.use("/api/v1/agency/*", authenticate("agency"));
+  app.use("/auth/sign_out", authenticate("user"));
+  app.use("/auth/validate_token", authenticate("user"));
   app.use("/api/v1/profile", authenticate("user"));
   app.use("/api/v1/profile/*", authenticate("user"));
   app.use("/api/v1/accounts/:account_id", authenticate("user"), accountMember);
@@ -105,6 +109,8 @@ export function createApp() {
   app.route("/api/v1/agency", agencyUsers);
   app.route("/api/v1/agency", agencyAuditLogs);
   app.route("/api/v1/agency", agencySnapshots);
+  app.route("/auth", signInSessions);
+  app.route("/auth", signInPasswords);
   app.route("/api/v1", profile);
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAgentList);
@@ -177,5 +183,16 @@ function registerSecuritySchemes(app: ReturnType<typeof createRouter>) {
     in: "header",
     name: "api_access_token",
     description: "A user access token in Chatwoot's header",
+  });
+  // A signed-in session (POST /auth/sign_in): devise_token_auth's three headers, or the console's cookie.
+  const header = (name: string, description: string) => ({ type: "apiKey" as const, in: "header" as const, name, description });
+  app.openAPIRegistry.registerComponent("securitySchemes", "deviseAccessToken", header("access-token", "A session's access token"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "deviseClient", header("client", "The session's client id"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "deviseUid", header("uid", "The user's email"));
+  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "parley_session",
+    description: "The console's session cookie; its POST, PUT, PATCH and DELETE requests must come from this site",
   });
 }

@@ -38,6 +38,15 @@ export function actorOf(principal: Principal): Actor {
 
 export const SYSTEM_ACTOR: Actor = { type: "System", id: null, name: "Parley", email: null };
 
+/** Shown instead of the value of any `password*` field (Rails' filter_parameters): passwords never reach the log. */
+export const FILTERED = "[FILTERED]";
+
+function filterSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(filterSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, /^password/i.test(key) ? FILTERED : filterSecrets(v)]));
+}
+
 export function auditInsert(db: Database, actor: Actor, remoteAddress: string | null, change: AuditChange) {
   return db.insert(auditLogs).values({
     agencyId: change.agencyId,
@@ -49,7 +58,7 @@ export function auditInsert(db: Database, actor: Actor, remoteAddress: string | 
     action: change.action,
     auditableType: change.auditableType,
     auditableId: change.auditableId,
-    auditedChanges: change.changes,
+    auditedChanges: filterSecrets(change.changes) as Record<string, unknown>,
     remoteAddress,
   });
 }

@@ -8,10 +8,11 @@
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { openDatabase } from "../db/client";
-import { accountUsers, users } from "../db/schema";
+import { accountUsers, users, userSessions } from "../db/schema";
 import {
   chooseProtocol,
   confirmFrame,
+  disconnectFrame,
   parseClientCommand,
   parseRoomChannelIdentifier,
   PING_INTERVAL_MS,
@@ -21,6 +22,7 @@ import {
 } from "../domain/actioncable";
 import { parsePubsubToken, verifyUserPubsubToken } from "../domain/tokens";
 import { accountStub, SUBSCRIBER_HEADER, type SubscriptionRequest } from "../durable/account";
+import { ACCESS_ENDED_CLOSE_CODE } from "../durable/account/subscribers";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";
 
@@ -56,8 +58,19 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
     .innerJoin(accountUsers, and(eq(accountUsers.userId, users.id), eq(accountUsers.accountId, room.accountId)))
     .where(eq(users.id, claim.userId))
     .limit(1);
-  if (!member || !(await verifyUserPubsubToken(env.TOKEN_SIGNING_SECRET, room.pubsubToken, claim.userId, member.tokenId))) return null;
-  return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, role: member.role, identifier } };
+  if (!member) return null;
+  // A session's pubsub token is bound to the session's own token, and only while the session lives.
+  let tokenId = member.tokenId;
+  if (claim.sessionId !== null) {
+    const session = await db.query.userSessions.findFirst({
+      where: and(eq(userSessions.id, claim.sessionId), eq(userSessions.userId, claim.userId)),
+      columns: { tokenId: true, expiresAt: true },
+    });
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    tokenId = session.tokenId;
+  }
+  if (!(await verifyUserPubsubToken(env.TOKEN_SIGNING_SECRET, room.pubsubToken, claim.userId, tokenId, claim.sessionId))) return null;
+  return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, tokenId, role: member.role, identifier } };
 }
 
 /** One client connection and its subscriptions (identifier → socket to the Account object). */
@@ -122,8 +135,13 @@ class CableConnection {
     socket.addEventListener("message", (event) => {
       if (typeof event.data === "string") this.sendToClient(event.data);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (this.subscriptions.get(identifier) === socket) this.subscriptions.delete(identifier);
+      // The user lost access (session ended, removed from the account): the whole connection ends.
+      if (event.code === ACCESS_ENDED_CLOSE_CODE) {
+        this.sendToClient(disconnectFrame("unauthorized", false));
+        this.stop();
+      }
     });
     this.sendToClient(confirmFrame(identifier));
   }

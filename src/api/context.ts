@@ -4,10 +4,19 @@ import type { Database } from "../db/client";
 import type { Role } from "../db/schema";
 import { validationError } from "./errors";
 
+/**
+ * What a user authenticated with: their API token, or a signed-in session (by its access token, the
+ * devise headers or the console's cookie). `tokenId` is the credential's token lookup id: the user's
+ * pubsub token and /cable subscriptions are bound to it, so they end with the credential.
+ */
+export type Credential =
+  | { kind: "api_token"; tokenId: string }
+  | { kind: "session"; tokenId: string; sessionId: number; clientId: string; expiresAt: Date; transport: "token" | "headers" | "cookie" };
+
 export type Principal =
   | { type: "Platform" }
   | { type: "Agency"; agency: { id: number; name: string } }
-  | { type: "User"; user: { id: number; agencyId: number; name: string; email: string; tokenId: string } };
+  | { type: "User"; user: { id: number; agencyId: number; name: string; email: string }; credential: Credential };
 
 /** The caller's membership in the account named by the `:account_id` path parameter. */
 export type Membership = { accountId: number; agencyId: number; role: Role };

@@ -65,6 +65,8 @@ export const users = sqliteTable(
     email: text("email").notNull(),
     tokenId: text("token_id").notNull(),
     tokenHash: text("token_hash").notNull(),
+    /** PBKDF2 hash of the sign-in password (src/domain/passwords.ts); null until one is set. */
+    passwordHash: text("password_hash"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -92,6 +94,63 @@ export const accountUsers = sqliteTable(
     primaryKey({ columns: [t.accountId, t.userId] }),
     index("account_users_user_id_idx").on(t.userId),
     check("account_users_role_check", sql`${t.role} in ('administrator', 'agent')`),
+  ],
+);
+
+/**
+ * A signed-in session (devise_token_auth's token per `client`): its access token is stored as a
+ * lookup id plus a SHA-256 hash, like every token. It lives while used (`expires_at` slides with
+ * `last_used_at`, up to a hard limit); sign-out, revocation and password changes delete the row.
+ */
+export const userSessions = sqliteTable(
+  "user_sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** devise_token_auth's `client`: a random public id of the session, sent back in the `client` header. */
+    clientId: text("client_id").notNull(),
+    tokenId: text("token_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp" }).notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [
+    uniqueIndex("user_sessions_token_id_unique").on(t.tokenId),
+    uniqueIndex("user_sessions_client_id_unique").on(t.clientId),
+    index("user_sessions_user_idx").on(t.userId),
+  ],
+);
+
+export const PASSWORD_TOKEN_PURPOSES = ["invitation", "reset"] as const;
+export type PasswordTokenPurpose = (typeof PASSWORD_TOKEN_PURPOSES)[number];
+
+/**
+ * One-time links that set a password: an invitation (a user created without one) or a reset. Only a
+ * lookup id and the SHA-256 hash of the secret are stored; `used_at` makes a link work once.
+ */
+export const passwordTokens = sqliteTable(
+  "password_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: PASSWORD_TOKEN_PURPOSES }).notNull(),
+    tokenId: text("token_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp" }),
+  },
+  (t) => [
+    uniqueIndex("password_tokens_token_id_unique").on(t.tokenId),
+    index("password_tokens_user_idx").on(t.userId),
+    check("password_tokens_purpose_check", sql`${t.purpose} in ('invitation', 'reset')`),
   ],
 );
 
@@ -842,7 +901,7 @@ export const webhookSinkRequests = sqliteTable(
 
 // ---- Email ----------------------------------------------------------------------------------------
 
-export const EMAIL_KINDS = ["team_notification", "transcript"] as const;
+export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset"] as const;
 export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 

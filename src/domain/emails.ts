@@ -81,3 +81,46 @@ export function transcriptEmail(input: { conversation: ConversationSummary; mess
   );
   return { subject, text, html };
 }
+
+/**
+ * Password links (invitations and resets) carry a one-time token. The stored copy of the email, which
+ * administrators can list, has it replaced by this mark; only the copy handed to the sender carries it.
+ */
+export const REDACTED_TOKEN = "[FILTERED]";
+const TOKEN_PARAMETER = "reset_password_token=";
+
+/** Chatwoot's link to set a password: `${PUBLIC_URL}/app/auth/password/edit?reset_password_token=<token>`. */
+export function passwordLink(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/app/auth/password/edit?${TOKEN_PARAMETER}${token === REDACTED_TOKEN ? token : encodeURIComponent(token)}`;
+}
+
+/** The email as it goes out: the redacted link carries `token` again. */
+export function withPasswordToken(content: string, token: string): string {
+  return content.split(`${TOKEN_PARAMETER}${REDACTED_TOKEN}`).join(`${TOKEN_PARAMETER}${encodeURIComponent(token)}`);
+}
+
+const hoursOrDays = (seconds: number) => (seconds >= 48 * 3600 ? `${Math.round(seconds / 86400)} days` : `${Math.round(seconds / 3600)} hours`);
+
+/** A user created without a password: the link sets one and signs them in to the console. */
+export function invitationEmail(input: { recipientName: string; accountName: string; link: string; validForSeconds: number }): EmailContent {
+  const subject = `You have been invited to ${input.accountName} on Parley`;
+  const validity = `The link works once and expires in ${hoursOrDays(input.validForSeconds)}.`;
+  const text = `Hi ${input.recipientName},\n\nYou have been added to ${input.accountName}. Choose your password to sign in:\n\n${input.link}\n\n${validity}\n`;
+  const html = page(
+    `<p>Hi ${escapeHtml(input.recipientName)},</p><p>You have been added to ${escapeHtml(input.accountName)}. Choose your password to sign in:</p>` +
+      `<p><a href="${escapeHtml(input.link)}">Set my password</a></p><p style="color: #6b7280">${escapeHtml(validity)}</p>`,
+  );
+  return { subject, text, html };
+}
+
+/** `POST /auth/password`: a link to choose a new password. */
+export function passwordResetEmail(input: { recipientName: string; link: string; validForSeconds: number }): EmailContent {
+  const subject = "Reset your Parley password";
+  const validity = `The link works once and expires in ${hoursOrDays(input.validForSeconds)}. If you did not ask for it, ignore this email: your password stays as it is.`;
+  const text = `Hi ${input.recipientName},\n\nSomeone asked to reset your password. Choose a new one here:\n\n${input.link}\n\n${validity}\n`;
+  const html = page(
+    `<p>Hi ${escapeHtml(input.recipientName)},</p><p>Someone asked to reset your password. Choose a new one here:</p>` +
+      `<p><a href="${escapeHtml(input.link)}">Reset my password</a></p><p style="color: #6b7280">${escapeHtml(validity)}</p>`,
+  );
+  return { subject, text, html };
+}

@@ -5,10 +5,12 @@
  * change whenever the access token is rotated.
  */
 
-export type TokenKind = "agency" | "user";
+/** agency and user: API tokens; session: the access token of a signed-in session (src/api/sign-in). */
+export type TokenKind = "agency" | "user" | "session";
 
-const PREFIX: Record<TokenKind, string> = { agency: "pag", user: "pus" };
-const TOKEN_PATTERN = /^(pag|pus)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const PREFIX: Record<TokenKind, string> = { agency: "pag", user: "pus", session: "pse" };
+const KIND_OF_PREFIX: Record<string, TokenKind> = { pag: "agency", pus: "user", pse: "session" };
+const TOKEN_PATTERN = /^(pag|pus|pse)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 export type IssuedToken = { token: string; tokenId: string; tokenHash: string };
 export type ParsedToken = { kind: TokenKind; tokenId: string; secret: string };
@@ -59,8 +61,37 @@ export function parseAccessToken(token: string): ParsedToken | null {
   const match = TOKEN_PATTERN.exec(token);
   if (!match) return null;
   const [, prefix, tokenId, secret] = match;
-  if (!prefix || !tokenId || !secret) return null;
-  return { kind: prefix === "pag" ? "agency" : "user", tokenId, secret };
+  const kind = prefix ? KIND_OF_PREFIX[prefix] : undefined;
+  if (!kind || !tokenId || !secret) return null;
+  return { kind, tokenId, secret };
+}
+
+/** A random lookup id, as access tokens have (16 hex characters). */
+export function randomTokenId(): string {
+  return toHex(crypto.getRandomValues(new Uint8Array(8)));
+}
+
+/** SHA-256 of a secret as hex, the form tokens are stored in. */
+export async function hashSecret(secret: string): Promise<string> {
+  return toHex(await sha256(secret));
+}
+
+const PASSWORD_TOKEN_PATTERN = /^ppw_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/**
+ * The one-time token of a password link (invitation or reset): `ppw_<lookup id>_<secret>`, where the
+ * secret is derived from the lookup id with the signing secret. D1 keeps only the id and the secret's
+ * hash, and the email job derives the link again when it sends, so no clear token is ever stored
+ * (administrators list the emails; their copy shows the link redacted).
+ */
+export async function passwordToken(signingSecret: string, tokenId: string): Promise<string> {
+  const secret = toBase64Url(await hmac(signingSecret, `password-token:${tokenId}`));
+  return `ppw_${tokenId}_${secret}`;
+}
+
+export function parsePasswordToken(token: string): { tokenId: string; secret: string } | null {
+  const match = PASSWORD_TOKEN_PATTERN.exec(token);
+  return match?.[1] && match[2] ? { tokenId: match[1], secret: match[2] } : null;
 }
 
 /** Whether `secret` hashes to `storedHash`, compared in constant time. */
@@ -90,12 +121,18 @@ export async function derivedUuid(signingSecret: string, seed: string): Promise<
 }
 
 /**
- * The pubsub token a user subscribes to /cable with: `u<userId>_<mac>`. The user id makes it
- * routable; the MAC binds it to the user's current access token id.
+ * The pubsub token a user subscribes to /cable with: `u<userId>_<mac>` for the user's API token,
+ * `u<userId>s<sessionId>_<mac>` for a signed-in session. The ids make it routable; the MAC binds it
+ * to the credential's access token id, so it dies when that token is rotated or the session ends.
  */
-export async function userPubsubToken(signingSecret: string, userId: number, accessTokenId: string): Promise<string> {
+export async function userPubsubToken(
+  signingSecret: string,
+  userId: number,
+  accessTokenId: string,
+  sessionId: number | null = null,
+): Promise<string> {
   const mac = await hmac(signingSecret, `pubsub:user:${userId}:${accessTokenId}`);
-  return `u${userId}_${toBase64Url(mac.slice(0, 24))}`;
+  return `u${userId}${sessionId === null ? "" : `s${sessionId}`}_${toBase64Url(mac.slice(0, 24))}`;
 }
 
 export async function verifyUserPubsubToken(
@@ -103,8 +140,9 @@ export async function verifyUserPubsubToken(
   token: string,
   userId: number,
   accessTokenId: string,
+  sessionId: number | null = null,
 ): Promise<boolean> {
-  return sameToken(token, await userPubsubToken(signingSecret, userId, accessTokenId));
+  return sameToken(token, await userPubsubToken(signingSecret, userId, accessTokenId, sessionId));
 }
 
 /**
@@ -122,13 +160,13 @@ export async function contactPubsubToken(
 }
 
 export type PubsubClaim =
-  | { kind: "user"; userId: number }
+  | { kind: "user"; userId: number; sessionId: number | null }
   | { kind: "contact"; accountId: number; contactInboxId: number };
 
 /** What a pubsub token claims to be, before it is verified. */
 export function parsePubsubToken(token: string): PubsubClaim | null {
-  const user = /^u(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
-  if (user?.[1]) return { kind: "user", userId: Number(user[1]) };
+  const user = /^u(\d{1,15})(?:s(\d{1,15}))?_[A-Za-z0-9_-]{32}$/.exec(token);
+  if (user?.[1]) return { kind: "user", userId: Number(user[1]), sessionId: user[2] ? Number(user[2]) : null };
   const contact = /^c(\d{1,15})_(\d{1,15})_[A-Za-z0-9_-]{32}$/.exec(token);
   if (contact?.[1] && contact[2]) {
     return { kind: "contact", accountId: Number(contact[1]), contactInboxId: Number(contact[2]) };

@@ -7,7 +7,20 @@ import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { accounts, emails, inboxes } from "../db/schema";
 import { MessageType } from "../domain/conversation";
-import { type ConversationSummary, type EmailContent, emailAddresses, teamEmail, type TranscriptMessage, transcriptEmail } from "../domain/emails";
+import {
+  type ConversationSummary,
+  type EmailContent,
+  emailAddresses,
+  invitationEmail,
+  passwordLink,
+  passwordResetEmail,
+  REDACTED_TOKEN,
+  teamEmail,
+  type TranscriptMessage,
+  transcriptEmail,
+  withPasswordToken,
+} from "../domain/emails";
+import { passwordToken } from "../domain/tokens";
 import { accountObject } from "../durable/account";
 import { conversationObject } from "../durable/conversation";
 import { enqueueJobs } from "./messages";
@@ -155,6 +168,46 @@ async function transcriptMessages(env: Env, accountId: number, displayId: number
   }));
 }
 
+const PASSWORD_KEY_PREFIX = "password_token:";
+
+/**
+ * The row of an invitation or password reset email, for the D1 batch that issues its link. Its text
+ * holds the link with the token redacted (`REDACTED_TOKEN`): this is the copy administrators can
+ * list. The key names the link's token id, from which `sendEmail` derives the token again.
+ */
+export function passwordEmailRow(
+  env: Env,
+  input: {
+    accountId: number;
+    purpose: "invitation" | "reset";
+    tokenId: string;
+    to: string;
+    recipientName: string;
+    accountName: string;
+    validForSeconds: number;
+  },
+): typeof emails.$inferInsert {
+  const link = passwordLink(env.PUBLIC_URL, REDACTED_TOKEN);
+  const content =
+    input.purpose === "invitation"
+      ? invitationEmail({ recipientName: input.recipientName, accountName: input.accountName, link, validForSeconds: input.validForSeconds })
+      : passwordResetEmail({ recipientName: input.recipientName, link, validForSeconds: input.validForSeconds });
+  return {
+    accountId: input.accountId,
+    key: `${PASSWORD_KEY_PREFIX}${input.tokenId}`,
+    kind: input.purpose === "invitation" ? "invitation" : "password_reset",
+    to: [input.to],
+    ...content,
+  };
+}
+
+/** What goes to the sender: password emails get their link's token back; every other email as stored. */
+async function outgoingContent(env: Env, email: typeof emails.$inferSelect): Promise<{ text: string; html: string | null }> {
+  if (!email.key.startsWith(PASSWORD_KEY_PREFIX)) return { text: email.text, html: email.html };
+  const token = await passwordToken(env.TOKEN_SIGNING_SECRET, email.key.slice(PASSWORD_KEY_PREFIX.length));
+  return { text: withPasswordToken(email.text, token), html: email.html === null ? null : withPasswordToken(email.html, token) };
+}
+
 /**
  * The `email.send` job: sends one recorded email through the email binding ("binding") or leaves it
  * in the local outbox ("outbox"), and marks it sent. An email already sent, given up, or held by
@@ -178,7 +231,11 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
     .returning();
   if (!email) return;
 
+  const outgoing = await outgoingContent(env, email);
   if (env.EMAIL_DELIVERY === "outbox") {
+    // Local development: nothing leaves and the stored copy is redacted, so the platform's log shows
+    // the password link (the only place it appears). Deployed installations never use the outbox.
+    if (outgoing.text !== email.text) console.log(`outbox: ${email.subject} (to ${email.to.join(", ")}):\n${outgoing.text}`);
     await db.update(emails).set({ status: "sent", delivery: "outbox", sentAt: new Date(), error: null, updatedAt: new Date() }).where(eq(emails.id, email.id));
     return;
   }
@@ -189,8 +246,8 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
       from: { email: env.EMAIL_FROM, name: account?.name ?? "Parley" },
       to: email.to,
       subject: email.subject,
-      text: email.text,
-      ...(email.html ? { html: email.html } : {}),
+      text: outgoing.text,
+      ...(outgoing.html ? { html: outgoing.html } : {}),
     });
     await db
       .update(emails)

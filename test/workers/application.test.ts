@@ -17,9 +17,17 @@ describe("Application API", () => {
     expect(reply.body).toEqual({
       id: admin.id,
       name: expect.any(String),
+      display_name: expect.any(String),
+      available_name: expect.any(String),
       email: admin.email,
+      uid: admin.email,
+      provider: "email",
+      role: "administrator",
+      account_id: account.id,
       pubsub_token: admin.pubsub_token,
       accounts: [{ id: account.id, name: account.name, role: "administrator" }],
+      avatar_url: "",
+      availability_status: "offline",
     });
   });
 

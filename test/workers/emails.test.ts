@@ -44,8 +44,9 @@ async function runJobs(jobs: JobMessage[], runEnv: Env) {
 }
 
 const emailRow = (id: number) => env.DB.prepare("select * from emails where id = ?").bind(id).first<EmailRow>();
+/** The account's automation emails (tenants' users, invited without a password, also got an invitation each). */
 const emailRows = async (accountId: number) =>
-  (await env.DB.prepare("select * from emails where account_id = ? order by id").bind(accountId).all<EmailRow>()).results;
+  (await env.DB.prepare("select * from emails where account_id = ? and kind in ('team_notification', 'transcript') order by id").bind(accountId).all<EmailRow>()).results;
 
 async function teamOf(t: Tenant, userIds: number[]) {
   const team = await createTeam(t.admin.access_token, t.account.id);
@@ -226,7 +227,8 @@ describe("GET /api/v1/accounts/:account_id/emails", () => {
 
     const page = await call("GET", `${path}?per_page=2`, { token: t.admin.access_token });
     expectStatus(page, 200);
-    expect(page.body.meta).toEqual({ count: 3, current_page: 1, per_page: 2 });
+    // The administrator's and the agent's invitations (they were created without a password) and the 3 transcripts.
+    expect(page.body.meta).toEqual({ count: 5, current_page: 1, per_page: 2 });
     expect(page.body.payload.map((e: { to: string[] }) => e.to)).toEqual([["c@example.test"], ["b@example.test"]]);
     expect(page.body.payload[0]).toMatchObject({
       account_id: t.account.id,
@@ -238,12 +240,15 @@ describe("GET /api/v1/accounts/:account_id/emails", () => {
       attempts: 0,
     });
     const second = await call("GET", `${path}?per_page=2&page=2`, { token: t.admin.access_token });
-    expect(second.body.payload.map((e: { to: string[] }) => e.to)).toEqual([["a@example.test"]]);
+    expect(second.body.payload.map((e: { kind: string; to: string[] }) => [e.kind, e.to])).toEqual([
+      ["transcript", ["a@example.test"]],
+      ["invitation", [t.agent.email]],
+    ]);
 
     expectStatus(await call("GET", path, { token: t.agent.access_token }), 403);
     const other = await tenant();
     const theirs = await call("GET", `/api/v1/accounts/${other.account.id}/emails`, { token: other.admin.access_token });
-    expect(theirs.body.payload).toEqual([]);
+    expect(theirs.body.payload.map((e: { kind: string }) => e.kind)).toEqual(["invitation", "invitation"]);
     expectStatus(await call("GET", path, { token: other.admin.access_token }), 404);
   });
 });

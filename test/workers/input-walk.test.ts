@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { accountObject } from "../../src/durable/account";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
+import { sessionIdOf } from "./sign-in-fixtures";
 import { addAttributeDefinition, addIntegrations, createChatWidget } from "./widget-fixtures";
 import { createWebhook } from "./webhook-fixtures";
 import { createLabel } from "./sms-fixtures";
@@ -79,6 +80,7 @@ beforeAll(async () => {
     snapshot_id: snapshot.body.id,
     load_id: load.body.loads[0].id,
     notification_id: await notificationOf(t.account.id, t.admin, session.conversation.id),
+    session_id: await sessionIdOf(t.agent.access_token),
   };
 });
 

@@ -17,6 +17,7 @@ import {
   createCampaign,
 } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
+import { sessionIdOf } from "./sign-in-fixtures";
 import { addAttributeDefinition, addIntegrations, createChatWidget, definitionsPath, integrationsPath, widgetsPath } from "./widget-fixtures";
 import { createWebhook, webhooksPath } from "./webhook-fixtures";
 import { createLabel, labelsPath } from "./sms-fixtures";
@@ -80,6 +81,7 @@ async function setUp() {
     to: { userId: admin.id },
   });
   const notifications = (await call("GET", `/api/v1/accounts/${account.id}/notifications`, { token: admin.access_token })).body.data;
+  const sessionId = await sessionIdOf(admin.access_token);
   const auditEntries = (await call("GET", `/api/v1/accounts/${account.id}/audit_logs`, { token: admin.access_token })).body.total_entries as number;
   return {
     agency,
@@ -108,6 +110,7 @@ async function setUp() {
     messageId: message.body.id as number,
     strangerSourceId: stranger.body.source_id as string,
     notifications,
+    sessionId,
   };
 }
 
@@ -140,6 +143,7 @@ const targetsOfA = () => ({
   snapshot_id: a.snapshotId,
   load_id: a.loadId,
   notification_id: a.notifications.payload[0].id,
+  session_id: a.sessionId,
 });
 
 async function send(op: Operation, token: string, overrides: Record<string, string | number> = {}): Promise<Reply> {
@@ -238,6 +242,8 @@ describe("tenant isolation, walked over every documented route", () => {
       [a.agent.id, "agent"],
     ]);
     expectStatus(await call("GET", "/api/v1/profile", { token: a.agent.access_token }), 200);
+    const sessions = await call("GET", "/api/v1/profile/sessions", { token: a.admin.access_token });
+    expect(sessions.body.payload.map((s: { id: number }) => s.id)).toEqual([a.sessionId]);
     const admin = { token: a.admin.access_token };
     const inbox = await call("GET", `/api/v1/accounts/${a.account.id}/inboxes/${a.inbox.id}`, admin);
     expect(inbox.body).toEqual(a.inbox);

@@ -15,7 +15,11 @@ describe("API documentation", () => {
     expect(Object.keys(reply.body.components.securitySchemes).sort()).toEqual([
       "agencyToken",
       "apiAccessToken",
+      "deviseAccessToken",
+      "deviseClient",
+      "deviseUid",
       "platformToken",
+      "sessionCookie",
       "userToken",
     ]);
   });

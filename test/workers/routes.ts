@@ -66,6 +66,10 @@ export const operationKey = (op: Pick<Operation, "method" | "path">) => `${op.me
  */
 export const VALID_BODIES: Record<string, unknown> = {
   "POST /platform/api/v1/agencies": { name: "Walker agency" },
+  "POST /auth/sign_in": { email: "walker@example.test", password: "walker password" },
+  "POST /auth/password": { email: "walker@example.test" },
+  "PUT /auth/password": { reset_password_token: "walker", password: "walker password", password_confirmation: "walker password" },
+  "PUT /api/v1/profile": { profile: { name: "Walker" } },
   "POST /api/v1/agency/accounts": { name: "Walker account" },
   "PATCH /api/v1/agency/accounts/{account_id}": { locale: "fr" },
   "POST /api/v1/agency/accounts/{account_id}/users": { name: "Walker", email: "walker@example.test", role: "agent" },

@@ -30,7 +30,7 @@ describe("access tokens", () => {
 describe("pubsub tokens", () => {
   it("are derived from the user and their current access token", async () => {
     const token = await userPubsubToken("secret-a", 42, "token-1");
-    expect(parsePubsubToken(token)).toEqual({ kind: "user", userId: 42 });
+    expect(parsePubsubToken(token)).toEqual({ kind: "user", userId: 42, sessionId: null });
     expect(await verifyUserPubsubToken("secret-a", token, 42, "token-1")).toBe(true);
     expect(await verifyUserPubsubToken("secret-a", token, 42, "token-2")).toBe(false);
     expect(await verifyUserPubsubToken("secret-b", token, 42, "token-1")).toBe(false);

@@ -2,10 +2,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accountUsers, inboxes, inboxMembers, ROLES, teamMembers, teams, users } from "../../db/schema";
+import { accountUsers, emails, inboxes, inboxMembers, ROLES, teamMembers, teams, users } from "../../db/schema";
+import { hashPassword } from "../../domain/passwords";
+import { INVITATION_LINK_SECONDS } from "../../domain/sign-in";
 import { issueAccessToken, userPubsubToken } from "../../domain/tokens";
 import { accountObject } from "../../durable/account";
+import { enqueueJobs } from "../../jobs/messages";
+import { passwordEmailRow } from "../../jobs/send-email";
 import { auditEntry } from "../audit";
+import { Password } from "../sign-in/passwords";
+import { endUserAccess, newPasswordTokenId, passwordTokenInsert } from "../sign-in/sessions-store";
 import { type AppEnv, createRouter } from "../context";
 import { conflict, errorResponses, notFound } from "../errors";
 import { idParams, iso, Name, offsetOf, PageQuery, pageOf, Timestamp } from "../schemas";
@@ -39,6 +45,12 @@ const InviteInput = z
     name: Name.openapi({ example: "Dana Reyes" }),
     email: z.email().max(320).trim().toLowerCase().openapi({ example: "dana@acme.test" }),
     role: Role,
+    password: Password.optional().openapi({
+      description:
+        "The user's sign-in password (8 to 128 characters), as Chatwoot's Platform API takes it. Without one, a new " +
+        "user gets an invitation email with a one-time link to choose it. Ignored for an email that already " +
+        "belongs to a user of the agency: they keep theirs.",
+    }),
   })
   .strict()
   .openapi("AccountUserInput");
@@ -109,14 +121,14 @@ agencyUsers.openapi(
     const existing = await db.query.users.findFirst({
       where: and(eq(users.agencyId, account.agencyId), eq(users.email, input.email)),
     });
-    const audit = (userId: number | ReturnType<typeof sql>) =>
+    const audit = (userId: number | ReturnType<typeof sql>, extra: Record<string, unknown> = {}) =>
       auditEntry(c, {
         action: "create",
         auditableType: "AccountUser",
         auditableId: userId,
         agencyId: account.agencyId,
         accountId: account.id,
-        changes: { email: input.email, name: input.name, role: input.role },
+        changes: { email: input.email, name: input.name, role: input.role, ...extra },
       });
 
     if (existing) {
@@ -141,7 +153,10 @@ agencyUsers.openapi(
     }
 
     const token = await issueAccessToken("user");
-    const [[user], [membership]] = await db.batch([
+    const newUserId = sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`;
+    // Without a password the user is invited: a one-time link to choose one, mailed from this account.
+    const invitation = input.password === undefined ? await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET) : null;
+    const [[user], [membership], , invitationEmail] = await db.batch([
       db
         .insert(users)
         .values({
@@ -150,15 +165,37 @@ agencyUsers.openapi(
           email: input.email,
           tokenId: token.tokenId,
           tokenHash: token.tokenHash,
+          passwordHash: input.password === undefined ? null : await hashPassword(input.password),
         })
         .returning(),
       db
         .insert(accountUsers)
         .values({ accountId: account.id, userId: sql`last_insert_rowid()`, role: input.role })
         .returning(),
-      audit(sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`),
+      audit(newUserId, invitation ? { invitation: "sent" } : { password: "set" }),
+      ...(invitation
+        ? ([
+            db
+              .insert(emails)
+              .values(
+                passwordEmailRow(c.env, {
+                  accountId: account.id,
+                  purpose: "invitation",
+                  tokenId: invitation.tokenId,
+                  to: input.email,
+                  recipientName: input.name,
+                  accountName: account.name,
+                  validForSeconds: INVITATION_LINK_SECONDS,
+                }),
+              )
+              .returning({ id: emails.id }),
+            passwordTokenInsert(db, { ...invitation, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
+          ] as const)
+        : []),
     ]);
     if (!user || !membership) throw new Error("user insert returned no row");
+    const invitationEmailId = Array.isArray(invitationEmail) ? invitationEmail[0]?.id : undefined;
+    if (invitationEmailId !== undefined) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: invitationEmailId }]);
     return c.json(
       {
         ...serializeMember(account.id, { ...user, role: membership.role, createdAt: membership.createdAt }),
@@ -305,6 +342,8 @@ agencyUsers.openapi(
         changes: { email: member.email, name: member.name, role: member.role },
       }),
     ]);
+    // Their open /cable subscriptions in this account close now, whatever credential opened them.
+    await endUserAccess(c.env, member.id, "all", [account.id]);
     await accountObject(c.env, account.id).invalidateInboxAccess();
     return c.body(null, 204);
   },
@@ -346,6 +385,7 @@ agencyUsers.openapi(
         changes: { email: member.email, access_token: "rotated" },
       }),
     ]);
+    await endUserAccess(c.env, member.id, [member.tokenId]);
     return c.json(
       {
         ...serializeMember(account.id, member),

@@ -4,9 +4,20 @@
  * conversation event then costs O(users + that contact's sockets), not O(every open socket).
  */
 
-/** Who a /cable subscription belongs to; kept in the socket's attachment across hibernation. */
+/**
+ * The close code of a subscription socket whose user lost access (session ended, removed from the
+ * account): the gateway answers the client with ActionCable's `disconnect` (reason "unauthorized",
+ * no reconnect) and closes the connection.
+ */
+export const ACCESS_ENDED_CLOSE_CODE = 4401;
+
+/**
+ * Who a /cable subscription belongs to; kept in the socket's attachment across hibernation. A user's
+ * `tokenId` names the credential the pubsub token came from (API token or session), so ending that
+ * credential closes exactly its subscriptions.
+ */
 export type Subscriber =
-  | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null; identifier: string; presenceAt: number }
+  | { kind: "user"; userId: number; tokenId: string; role: "administrator" | "agent"; inboxIds: number[] | null; identifier: string; presenceAt: number }
   | { kind: "contact"; contactId: number; contactInboxId: number; identifier: string; presenceAt: number };
 
 export type UserSubscriber = Extract<Subscriber, { kind: "user" }>;
