@@ -1,66 +1,142 @@
 // `npm run dev`: the whole platform on this machine (PORT, default 8787), with an idempotent demo
-// seeded through the public APIs and its URLs and tokens printed.
-import { join } from "node:path";
-import { root, startPlatform } from "./platform.mjs";
+// seeded through the public APIs. The tools' output (migrations, asset build, wrangler dev) goes to a
+// log file; the terminal shows one line per step, then where to sign in. Once running, the Worker's
+// errors still reach the terminal (runtimeErrorFilter in platform.mjs).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { root, startPlatform, stripAnsi } from "./platform.mjs";
 import { seedDemo } from "./seed-demo.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 // PARLEY_STATE_DIR keeps a second local installation apart from the default one (.wrangler/state).
 const stateDir = process.env.PARLEY_STATE_DIR ? join(root, process.env.PARLEY_STATE_DIR) : join(root, ".wrangler/state");
+// The default installation logs beside its state; a second one inside its own state directory.
+const logFile = process.env.PARLEY_STATE_DIR ? join(stateDir, "parley-dev.log") : join(root, ".wrangler/parley-dev.log");
+const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+const LOG_TAIL_LINES = 40;
+
+const colors = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const paint = (code, text) => (colors ? `\x1b[${code}m${text}\x1b[0m` : text);
+const shown = (path) => (isAbsolute(path) && path.startsWith(root) ? relative(root, path) : path);
+const done = (text) => console.log(`${paint(32, "✓")} ${text}`);
+
+const logStart = startLog();
+console.log(`Starting Parley on port ${port} (tool output: ${shown(logFile)})`);
+
+/** Appends this run's header to the log (moved aside to .1 once it is large); answers where this run starts. */
+function startLog() {
+  mkdirSync(dirname(logFile), { recursive: true });
+  if (existsSync(logFile) && statSync(logFile).size > LOG_ROTATE_BYTES) renameSync(logFile, `${logFile}.1`);
+  appendFileSync(logFile, `\n===== npm run dev ${new Date().toISOString()} port ${port} state ${shown(stateDir)} =====\n`);
+  return statSync(logFile).size;
+}
+
+/** This run's part of the log, without blank lines. */
+function runLog() {
+  const text = stripAnsi(readFileSync(logFile).subarray(logStart).toString("utf8"));
+  return text.split("\n").filter((line) => line.trim() !== "");
+}
+
+/** Says what failed, its cause and the log's tail, and exits non-zero. */
+function fail(step, error) {
+  const message = String(error?.message ?? error).replaceAll(root, "");
+  appendFileSync(logFile, `npm run dev: ${step} failed: ${message}\n`);
+  const lines = runLog();
+  console.error(`${paint(31, "✗")} ${step} failed: ${message}`);
+  const cause = lines.find((line) => /\[ERROR\]|\[wrangler:error\]|^\s*(\w*Error|Uncaught)\b/.test(line));
+  if (cause) console.error(`  cause: ${cause.trim()}`);
+  if (/already in use/.test(message)) console.error(`  Another Parley may be running there; PORT=${port + 1} npm run dev starts this one elsewhere.`);
+  const tail = lines.slice(-LOG_TAIL_LINES);
+  if (tail.length > 1) {
+    console.error(`\nThe last ${tail.length} lines of ${shown(logFile)}:`);
+    for (const line of tail) console.error(`  ${line}`);
+  }
+  process.exit(1);
+}
+
+let step = "starting";
+const onStep = (name, detail) => {
+  if (name === "checked") {
+    step = "migrating the database";
+  } else if (name === "migrated") {
+    done(detail.applied ? `database migrated (${detail.applied} of ${detail.total} migrations applied)` : `database up to date (${detail.total} migrations)`);
+    step = "building the assets";
+  } else if (name === "built") {
+    done("assets built");
+    step = "starting the platform";
+  } else if (name === "started") {
+    done(`platform started on ${detail.baseUrl}`);
+    step = "seeding the demo";
+  }
+};
 
 let platform;
 try {
-  platform = await startPlatform({ port, cron: true, persistTo: process.env.PARLEY_STATE_DIR ? stateDir : undefined });
+  platform = await startPlatform({
+    port,
+    cron: true,
+    persistTo: process.env.PARLEY_STATE_DIR ? stateDir : undefined,
+    logFile,
+    onStep,
+  });
 } catch (error) {
-  console.error(`\n${error.message}`);
-  process.exit(1);
+  fail(step, error);
 }
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => platform.child.kill(signal));
-platform.exited.then(({ code, signal }) => process.exit(code ?? (signal ? 0 : 1)));
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopping = true;
+    platform.child.kill(signal);
+  });
+}
+platform.exited.then(({ code, signal }) => {
+  if (stopping || signal || code === 0 || code === 130) {
+    console.log("Parley stopped. npm run dev starts it again with the same data.");
+    process.exit(0);
+  }
+  fail("the platform", new Error(`wrangler dev stopped (exit code ${code})`));
+});
 
 try {
-  const demo = await seedDemo({
-    baseUrl: platform.baseUrl,
-    platformToken: platform.vars.PLATFORM_TOKEN,
-    stateDir,
-    assetsDir: join(root, "dist/assets"),
-  });
-  printBanner(platform.baseUrl, platform.vars.PLATFORM_TOKEN, demo);
+  const demo = await seedDemo({ baseUrl: platform.baseUrl, platformToken: platform.vars.PLATFORM_TOKEN, stateDir, assetsDir: join(root, "dist/assets") });
+  appendFileSync(logFile, `npm run dev: the demo seed created ${demo.created.length ? demo.created.join(", ") : "nothing"}\n`);
+  done(demo.created.length ? `demo seeded (${demo.created.length} objects created)` : "demo ready (seeded before; nothing created)");
+  if (!demo.passwords) {
+    console.log(`${paint(33, "!")} The demo users were seeded before users had passwords, so theirs below do not sign in yet.`);
+    console.log(`  Start afresh: stop Parley, rm -rf ${shown(stateDir)} (deletes the local data), npm run dev.`);
+  }
+  printBanner(platform.baseUrl, demo);
 } catch (error) {
-  console.error("\nThe platform started, but seeding the demo failed:", error);
+  stopping = true;
+  platform.stop();
+  await platform.exited;
+  fail(step, error);
 }
 
-function printBanner(url, platformToken, demo) {
+function printBanner(url, demo) {
+  const b = (text) => paint(1, text);
+  const password = (user) => (demo.passwords ? `password ${b(user.password)}` : "(no password yet, see above)");
   console.log(
     [
       "",
-      "Parley is running.",
+      `${b("Parley is running.")} Open the console and sign in:`,
       "",
-      `  Home            ${url}/`,
-      `  API reference   ${url}/api/docs`,
-      `  OpenAPI         ${url}/api/openapi.json`,
-      `  Health          ${url}/health`,
+      `  Console        ${b(`${url}/app`)}`,
+      `    administrator  ${b(demo.admin.email)}  ${password(demo.admin)}`,
+      `    agent          ${b(demo.agent.email)}  ${password(demo.agent)}`,
+      `  Demo page      ${url}/demo/  (chat as a visitor; it appears in the console)`,
+      `  API docs       ${url}/api/docs`,
       "",
-      `  Platform token  ${platformToken}`,
-      `  Agency          ${demo.agency.name} (id ${demo.agency.id})`,
-      `    token         ${demo.agency.token}`,
-      `  Sub-account     ${demo.account.name} (id ${demo.account.id})`,
-      `  Website inbox   ${demo.inbox.name} (id ${demo.inbox.id}), website_token ${demo.inbox.website_token}`,
-      `  Chat widget     ${demo.widget.name} (id ${demo.widget.id}), widget_token ${demo.widget.token}`,
-      `  Demo page       ${url}/demo/`,
-      `  SMS inbox       ${demo.sms.inbox.name} (id ${demo.sms.inbox.id}), ${demo.sms.inbox.phone_number}, sends to the local sink`,
-      `  SMS label       ${demo.sms.label.title} (id ${demo.sms.label.id}), on ${demo.sms.contacts} demo contacts`,
-      `  SMS sink        ${demo.sms.sink}  (what one-off campaigns would have sent)`,
-      `  Administrator   ${demo.admin.email}`,
-      `    token         ${demo.admin.token}`,
-      `  Agent           ${demo.agent.email}`,
-      `    token         ${demo.agent.token}`,
+      `  Agency token         ${demo.agency.token}`,
+      `  Administrator token  ${demo.admin.token}`,
+      `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/accounts/${demo.account.id}/conversations`,
+      `  ${demo.account.name}: account ${demo.account.id}, website inbox ${demo.inbox.id}, SMS inbox ${demo.sms.inbox.id} ` +
+        `(sink ${demo.sms.sink}), label ${demo.sms.label.title} (id ${demo.sms.label.id})`,
+      `  All ids and tokens: ${shown(demo.stateFile)}`,
       "",
-      "  Try it:",
-      `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/profile`,
-      `    curl -H 'Authorization: Bearer ${demo.agency.token}' ${url}/api/v1/agency/accounts`,
-      `    curl -X POST -H 'content-type: application/json' -d '{"name":"Vera"}' ${url}/public/api/v1/inboxes/${demo.inbox.website_token}/contacts`,
-      `    realtime: ${url.replace(/^http/, "ws")}/cable (ActionCable, RoomChannel; see README)`,
+      `  Log   ${shown(logFile)} (errors show here too)`,
+      "  Stop  Ctrl+C; the data stays for the next npm run dev",
       "",
     ].join("\n"),
   );

@@ -2,7 +2,8 @@
 // the browser tests. Applies D1 migrations to the chosen local state directory, builds the widget,
 // then waits until /health answers.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { connect } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 
 export const root = new URL("..", import.meta.url).pathname;
@@ -17,8 +18,29 @@ const childEnv = () => ({
   PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH ?? ""].join(delimiter),
 });
 
-function run(command, args, quiet) {
-  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? "pipe" : "inherit", env: childEnv() });
+/** Terminal colour codes, which have no place in a log file. */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+export const stripAnsi = (text) => text.replace(ANSI, "");
+
+/** Appends to a log file (`logFile` of startPlatform), without colour codes. */
+function openLogFile(path) {
+  const fd = openSync(path, "a");
+  return { write: (text) => writeSync(fd, stripAnsi(String(text))), close: () => closeSync(fd) };
+}
+
+/**
+ * Runs a tool to completion. `output`: `true` (quiet) keeps its output unless it fails, `false` lets
+ * it print, a log (openLogFile) receives it. Returns what it printed on stdout when captured.
+ */
+function run(command, args, output) {
+  const log = typeof output === "object" ? output : null;
+  const quiet = output === true;
+  const result = spawnSync(command, args, { cwd: root, stdio: quiet || log ? "pipe" : "inherit", env: childEnv(), encoding: "utf8" });
+  if (log) {
+    log.write(`$ ${[command, ...args].map((arg) => arg.replace(root, "")).join(" ")}\n`);
+    log.write(result.stdout ?? "");
+    log.write(result.stderr ?? "");
+  }
   if (result.status !== 0) {
     if (quiet) {
       process.stderr.write(result.stdout ?? "");
@@ -26,6 +48,52 @@ function run(command, args, quiet) {
     }
     throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
   }
+  return result.stdout ?? "";
+}
+
+/**
+ * Which lines of `wrangler dev`'s output reach the terminal once the platform runs with a log file:
+ * errors (the Worker's uncaught exceptions, `[wrangler:error]`, its `console.error`, a failed rebuild
+ * after an edit, each `✘ [ERROR]`) with the indented stack lines under them, and requests answered
+ * with a 5xx status. Everything else (request lines, warnings, reload notices, `console.log`) goes
+ * only to the log. One filter per stream, fed whole lines.
+ */
+export function runtimeErrorFilter(write) {
+  let inError = false;
+  return (rawLine) => {
+    const line = stripAnsi(rawLine).replace(/\r$/, "");
+    if (line.trim() === "") return;
+    const isError = /^\s*(✘|X) \[ERROR\]|^\[wrangler:error\]|^Uncaught\b/.test(line);
+    const serverError = /^\[wrangler:[a-z]+\] [A-Z]+ \S+ 5\d\d\b/.test(line);
+    if (isError) inError = true;
+    else if (!(inError && /^\s/.test(line))) inError = false;
+    if (isError || inError || serverError) write(`${line}\n`);
+  };
+}
+
+/** Calls `onLine` with each whole line of a stream. */
+function eachLine(stream, onLine) {
+  let pending = "";
+  stream.on("data", (chunk) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+  stream.on("end", () => pending && onLine(pending));
+}
+
+/** Whether something already answers on localhost:port: its /health would pass for the platform's. */
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "localhost" });
+    const done = (inUse) => {
+      socket.destroy();
+      resolve(inUse);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
 }
 
 /** Creates .dev.vars from .dev.vars.example when missing; returns its values. */
@@ -59,31 +127,47 @@ const LOCAL_VAR_FLAGS = Object.entries(LOCAL_VARS).flatMap(([name, value]) => ["
  *   runtime: "wrangler-dev" (default) reloads the Worker when a source file changes and serves the
  *     widget's static assets; "workerd" serves the deployable bundle without `wrangler dev`'s proxy,
  *     inspector and assets router (scripts/workerd-server.mjs), which is what the benchmarks measure.
+ *   logFile: append every tool's output (migrations, asset build, the runtime's stdout and stderr) to
+ *     this file instead of the terminal; once the platform is healthy, the runtime's errors are still
+ *     echoed to stderr (runtimeErrorFilter). Takes precedence over `quiet`.
+ *   onStep: told when a step is done: ("checked") the port is free, ("migrated", {applied, total}),
+ *     ("built"), ("started", {baseUrl}).
  */
-export async function startPlatform({ port, persistTo, quiet = false, cron = false, runtime = "wrangler-dev" }) {
+export async function startPlatform({ port, persistTo, quiet = false, cron = false, runtime = "wrangler-dev", logFile, onStep = () => {} }) {
   const vars = ensureDevVars();
   const persist = persistTo ? ["--persist-to", persistTo] : [];
-  run(WRANGLER[0], [WRANGLER[1], "d1", "migrations", "apply", "DB", "--local", ...persist], quiet);
-  run(process.execPath, [join(root, "scripts/build-widget.mjs")], quiet);
+  if (runtime === "wrangler-dev" && port && (await portInUse(port))) {
+    throw new Error(`localhost:${port} is already in use: stop what listens there, or choose another port`);
+  }
+  onStep("checked");
+  const log = logFile ? openLogFile(logFile) : null;
+  const output = log ?? quiet;
+  const migrated = run(WRANGLER[0], [WRANGLER[1], "d1", "migrations", "apply", "DB", "--local", ...persist], output);
+  onStep("migrated", {
+    applied: Number(/About to apply (\d+) migration/.exec(stripAnsi(migrated))?.[1] ?? 0),
+    total: readdirSync(join(root, "migrations")).filter((file) => file.endsWith(".sql")).length,
+  });
+  run(process.execPath, [join(root, "scripts/build-widget.mjs")], output);
+  onStep("built");
 
-  const stdio = quiet ? ["ignore", "ignore", "pipe"] : "inherit";
+  const stdio = log ? ["ignore", "pipe", "pipe"] : quiet ? ["ignore", "ignore", "pipe"] : "inherit";
   let child;
   /** Where the Worker listens: known up front for `wrangler dev`; workerd-server.mjs says it once up (port 0 lets it pick). */
   let listening = Promise.resolve(`http://localhost:${port}`);
   if (runtime === "workerd") {
     const bundleDir = join(persistTo ?? join(root, ".wrangler/state"), "bundle");
-    run(WRANGLER[0], [WRANGLER[1], "deploy", "--dry-run", "--outdir", bundleDir], quiet);
+    run(WRANGLER[0], [WRANGLER[1], "deploy", "--dry-run", "--outdir", bundleDir], output);
     const options = { port, persistTo: persistTo ?? join(root, ".wrangler/state"), bundleDir, vars: LOCAL_VARS };
     child = spawn(process.execPath, [join(root, "scripts/workerd-server.mjs"), JSON.stringify(options)], {
       cwd: root,
-      stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"],
+      stdio: ["ignore", "pipe", quiet || log ? "pipe" : "inherit"],
       env: childEnv(),
     });
     listening = new Promise((resolve) => {
       let out = "";
       child.stdout.setEncoding("utf8");
       child.stdout.on("data", (chunk) => {
-        if (!quiet) process.stdout.write(chunk);
+        if (!quiet && !log) process.stdout.write(chunk);
         out += chunk;
         const match = /listening (\S+)/.exec(out);
         if (match) resolve(match[1]);
@@ -96,12 +180,25 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
       { cwd: root, stdio, env: childEnv() },
     );
   }
+  // With a log file, all the runtime says goes there; once it is healthy, its errors reach the terminal too.
+  let healthy = false;
+  if (log) {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk) => log.write(chunk));
+      const echo = runtimeErrorFilter((line) => process.stderr.write(line));
+      eachLine(stream, (line) => healthy && echo(line));
+    }
+  }
   // Quiet runs keep the runtime's errors, to show them if it fails to start.
   let stderr = "";
-  child.stderr?.on("data", (chunk) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
+  if (!log) {
+    child.stderr?.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+  }
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  if (log) child.on("close", log.close);
   let baseUrl;
   try {
     await Promise.race([
@@ -112,8 +209,11 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
     ]);
   } catch (error) {
     child.kill("SIGTERM");
+    if (log) await exited;
     throw error;
   }
+  healthy = true;
+  onStep("started", { baseUrl });
   const stopCron = cron ? startLocalCron(baseUrl) : () => {};
   exited.then(stopCron);
   return {

@@ -1,9 +1,13 @@
 // Seeds the local demo through the public APIs, as a new user would, and only once: the demo's
 // tokens are kept in .wrangler/state/parley-demo.json (local state, like the D1 data beside it).
 // When that file is missing or stale but the demo objects exist, they are found by name and their
-// tokens rotated, so nothing is ever created twice.
+// tokens rotated, so nothing is ever created twice. What the console shows on first start (labels,
+// a team, canned responses, a macro, three conversations) is found by name or created on every run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
+/** The demo users' local passwords: printed by `npm run dev` and documented in the README. */
+export const DEMO_PASSWORDS = { admin: "parley-admin-demo", agent: "parley-agent-demo" };
 
 const DEMO = {
   agency: "Parley Demo Agency",
@@ -36,8 +40,57 @@ const DEMO = {
       business: { show: true, name: null, address: null, phone: null, email: null },
     },
   },
-  admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator" },
-  agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent" },
+  admin: { name: "Ada Admin", email: "admin@demo-dental.test", role: "administrator", password: DEMO_PASSWORDS.admin },
+  agent: { name: "Alex Agent", email: "agent@demo-dental.test", role: "agent", password: DEMO_PASSWORDS.agent },
+  labels: [
+    { title: "appointment", description: "Booking, moving or cancelling a visit", color: "#2563eb" },
+    { title: "billing", description: "Invoices, payments and insurance", color: "#d97706" },
+  ],
+  team: { name: "Front desk", description: "Appointments, billing and first questions" },
+  cannedResponses: [
+    { short_code: "hours", content: "Hi {{contact.first_name}}, we are open Monday to Friday, 8am to 6pm." },
+    {
+      short_code: "insurance",
+      content: "We accept most dental insurance plans, {{contact.first_name}}. Send us a photo of your card and we will check your cover before your visit.",
+    },
+  ],
+  /** A global macro; `assign_team` gets the Front desk team's id. */
+  macro: {
+    name: "Book an appointment",
+    visibility: "global",
+    actions: (teamId) => [
+      { action_name: "add_label", action_params: ["appointment"] },
+      { action_name: "assign_team", action_params: [teamId] },
+      { action_name: "send_message", action_params: ["Thanks {{contact.first_name}}! The front desk will confirm your appointment within the hour."] },
+    ],
+  },
+  /**
+   * Visitors' conversations, started through the Client API as the widget does; `agent` lines are
+   * answered by the demo agent through the Application API. One open and assigned, one open and
+   * unassigned, one pending. A conversation is seeded once: when its contact exists, it is left alone.
+   */
+  conversations: [
+    {
+      contact: { name: "Maria Lopez", email: "maria.lopez@example.test" },
+      messages: [
+        { from: "contact", content: "Hi! Do you have an opening for a cleaning next week?" },
+        { from: "agent", content: "Hi Maria, we do: Tuesday at 10am or Thursday at 3pm. Which suits you better?" },
+        { from: "contact", content: "Thursday at 3pm, please." },
+      ],
+      assignee: "agent",
+      labels: ["appointment"],
+    },
+    {
+      contact: { name: "Tom Becker", email: "tom.becker@example.test" },
+      messages: [{ from: "contact", content: "Do you take dental insurance? Mine is through my employer." }],
+    },
+    {
+      contact: { name: "Sam Reed", email: "sam.reed@example.test" },
+      messages: [{ from: "contact", content: "Could you send me a copy of my last invoice?" }],
+      labels: ["billing"],
+      status: "pending",
+    },
+  ],
   // One-off SMS campaigns: an SMS inbox whose provider is the built-in sink (/dev/sinks/sms), a label,
   // and contacts with a phone number that carry it.
   sms: {
@@ -50,23 +103,27 @@ const DEMO = {
   },
 };
 
+/** Throws with the answer when a request did not succeed; returns its body. */
+function expectOk(reply, what) {
+  if (reply.status >= 300) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
 /**
  * The SMS demo, found or created (never twice): the SMS inbox pointed at this platform's local sink
  * (its URL follows the port), the label and the labelled contacts.
  */
-async function seedSms(api, baseUrl, accountId, adminToken) {
+async function seedSms(api, baseUrl, accountId, adminToken, created) {
   const { inbox: inboxSpec, label: labelSpec, contacts } = DEMO.sms;
-  const expectOk = (reply, what) => {
-    if (reply.status >= 300) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  };
   const accountPath = `/api/v1/accounts/${accountId}`;
   const sinkUrl = `${baseUrl}/dev/sinks/sms`;
 
   const labels = expectOk(await api("GET", `${accountPath}/labels`, adminToken), "list labels");
-  const label =
-    labels.payload.find((l) => l.title === labelSpec.title) ??
-    expectOk(await api("POST", `${accountPath}/labels`, adminToken, labelSpec), "create label");
+  let label = labels.payload.find((l) => l.title === labelSpec.title);
+  if (!label) {
+    label = expectOk(await api("POST", `${accountPath}/labels`, adminToken, labelSpec), "create label");
+    created(`label ${label.title}`);
+  }
 
   const inboxes = expectOk(await api("GET", `${accountPath}/inboxes`, adminToken), "list inboxes");
   let inbox = inboxes.payload.find((i) => i.name === inboxSpec.name);
@@ -83,6 +140,7 @@ async function seedSms(api, baseUrl, accountId, adminToken) {
       }),
       "create SMS inbox",
     );
+    created(`inbox ${inbox.name}`);
   } else if (inbox.provider_config?.api_base_url !== sinkUrl) {
     inbox = expectOk(
       await api("PATCH", `${accountPath}/inboxes/${inbox.id}`, adminToken, { channel: { provider_config: { api_base_url: sinkUrl } } }),
@@ -91,20 +149,22 @@ async function seedSms(api, baseUrl, accountId, adminToken) {
   }
 
   for (const person of contacts) {
-    const created = await api("POST", `${accountPath}/contacts`, adminToken, person);
-    let contactId = created.body?.payload?.contact?.id;
-    if (created.status === 422) {
-      // Seeded before: the phone number is taken by the demo contact.
-      const found = expectOk(
-        await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(person.phone_number)}`, adminToken),
-        "find demo contact",
-      );
-      contactId = found.payload.find((c) => c.phone_number === person.phone_number)?.id;
-    } else {
-      expectOk(created, `create ${person.name}`);
+    const found = expectOk(
+      await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(person.phone_number)}`, adminToken),
+      "find demo contact",
+    );
+    let contact = found.payload.find((c) => c.phone_number === person.phone_number);
+    if (!contact) {
+      contact = expectOk(await api("POST", `${accountPath}/contacts`, adminToken, person), `create ${person.name}`).payload.contact;
+      created(`contact ${person.name}`);
     }
-    if (!contactId) throw new Error(`demo contact ${person.name} not found`);
-    expectOk(await api("POST", `${accountPath}/contacts/${contactId}/labels`, adminToken, { labels: [label.title] }), "label demo contact");
+    const labelled = expectOk(await api("GET", `${accountPath}/contacts/${contact.id}/labels`, adminToken), "list the contact's labels");
+    if (!labelled.payload.includes(label.title)) {
+      expectOk(
+        await api("POST", `${accountPath}/contacts/${contact.id}/labels`, adminToken, { labels: [...labelled.payload, label.title] }),
+        "label demo contact",
+      );
+    }
   }
 
   return {
@@ -113,6 +173,78 @@ async function seedSms(api, baseUrl, accountId, adminToken) {
     contacts: contacts.length,
     sink: `${sinkUrl}/messages`,
   };
+}
+
+/**
+ * What the console shows on first start, each found by name or created: the labels, the Front desk
+ * team with both demo users, the canned responses, a global macro, and the visitors' conversations.
+ */
+async function seedConsole(api, demo, created) {
+  const accountPath = `/api/v1/accounts/${demo.account.id}`;
+  const admin = demo.admin.token;
+
+  const labels = expectOk(await api("GET", `${accountPath}/labels`, admin), "list labels").payload;
+  for (const spec of DEMO.labels) {
+    if (labels.some((l) => l.title === spec.title)) continue;
+    expectOk(await api("POST", `${accountPath}/labels`, admin, spec), `create label ${spec.title}`);
+    created(`label ${spec.title}`);
+  }
+
+  const teams = expectOk(await api("GET", `${accountPath}/teams`, admin), "list teams");
+  let team = teams.find((t) => t.name === DEMO.team.name);
+  if (!team) {
+    team = expectOk(await api("POST", `${accountPath}/teams`, admin, DEMO.team), "create team");
+    created(`team ${team.name}`);
+  }
+  const members = expectOk(await api("GET", `${accountPath}/teams/${team.id}/team_members`, admin), "list team members");
+  const missing = [demo.admin.id, demo.agent.id].filter((id) => !members.some((m) => m.id === id));
+  if (missing.length) {
+    expectOk(await api("POST", `${accountPath}/teams/${team.id}/team_members`, admin, { user_ids: missing }), "add team members");
+    created(`${missing.length} team member(s)`);
+  }
+
+  const canned = expectOk(await api("GET", `${accountPath}/canned_responses`, admin), "list canned responses");
+  for (const spec of DEMO.cannedResponses) {
+    if (canned.some((r) => r.short_code === spec.short_code)) continue;
+    expectOk(await api("POST", `${accountPath}/canned_responses`, admin, spec), `create canned response ${spec.short_code}`);
+    created(`canned response ${spec.short_code}`);
+  }
+
+  const macros = expectOk(await api("GET", `${accountPath}/macros`, admin), "list macros").payload;
+  if (!macros.some((m) => m.name === DEMO.macro.name)) {
+    const { name, visibility, actions } = DEMO.macro;
+    expectOk(await api("POST", `${accountPath}/macros`, admin, { name, visibility, actions: actions(team.id) }), "create macro");
+    created(`macro ${name}`);
+  }
+
+  const visitor = `/public/api/v1/inboxes/${demo.inbox.website_token}`;
+  for (const spec of DEMO.conversations) {
+    const found = expectOk(
+      await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(spec.contact.email)}`, admin),
+      "find demo visitor",
+    );
+    if (found.payload.some((c) => c.email === spec.contact.email)) continue;
+    const contact = expectOk(await api("POST", `${visitor}/contacts`, null, spec.contact), `start ${spec.contact.name}'s session`);
+    const conversation = expectOk(
+      await api("POST", `${visitor}/contacts/${contact.source_id}/conversations`, null, {}),
+      `start ${spec.contact.name}'s conversation`,
+    );
+    const conversationPath = `${accountPath}/conversations/${conversation.id}`;
+    for (const message of spec.messages) {
+      const reply =
+        message.from === "agent"
+          ? await api("POST", `${conversationPath}/messages`, demo.agent.token, { content: message.content })
+          : await api("POST", `${visitor}/contacts/${contact.source_id}/conversations/${conversation.id}/messages`, null, { content: message.content });
+      expectOk(reply, `${message.from} message in ${spec.contact.name}'s conversation`);
+    }
+    if (spec.assignee) {
+      const assigneeId = demo[spec.assignee].id;
+      expectOk(await api("POST", `${conversationPath}/assignments`, admin, { assignee_id: assigneeId }), "assign the conversation");
+    }
+    if (spec.labels) expectOk(await api("POST", `${conversationPath}/labels`, admin, { labels: spec.labels }), "label the conversation");
+    if (spec.status) expectOk(await api("POST", `${conversationPath}/toggle_status`, admin, { status: spec.status }), "set the status");
+    created(`conversation with ${spec.contact.name}`);
+  }
 }
 
 /**
@@ -128,22 +260,44 @@ async function writeDemoPage(api, demo, assetsDir) {
   writeFileSync(page, template.replace("<!-- PARLEY_EMBED_CODE -->", reply.body.html));
 }
 
+/**
+ * Whether a demo user signs in with the documented password. The session made to find out is ended
+ * at once. Users seeded before users had passwords have none: a fresh local state seeds them anew.
+ */
+async function passwordWorks(baseUrl, email, password) {
+  const res = await fetch(`${baseUrl}/auth/sign_in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  await res.body?.cancel();
+  if (res.status !== 200) return false;
+  const session = Object.fromEntries(["access-token", "client", "uid"].map((name) => [name, res.headers.get(name) ?? ""]));
+  const signOut = await fetch(`${baseUrl}/auth/sign_out`, { method: "DELETE", headers: session });
+  await signOut.body?.cancel();
+  return true;
+}
+
+/**
+ * Seeds the demo (see the top of this file) and answers its ids, tokens and the demo users'
+ * passwords (`passwords`: whether they sign in with them); `created` lists what this run created,
+ * empty when everything was there already.
+ */
 export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) {
   const api = async (method, path, token, body) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = res.status === 204 ? null : await res.json();
     return { status: res.status, body: json };
   };
-  const expectOk = (reply, what) => {
-    if (reply.status >= 300) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  };
+  const createdNow = [];
+  const created = (what) => createdNow.push(what);
 
   const stateFile = join(stateDir, "parley-demo.json");
+  let base = null;
   if (existsSync(stateFile)) {
     const saved = JSON.parse(readFileSync(stateFile, "utf8"));
     const [agencyOk, adminOk, agentOk] = await Promise.all([
@@ -151,71 +305,95 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
       api("GET", "/api/v1/profile", saved.admin.token),
       api("GET", "/api/v1/profile", saved.agent.token),
     ]);
-    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox && saved.widget) {
-      await writeDemoPage(api, saved, assetsDir);
-      const sms = await seedSms(api, baseUrl, saved.account.id, saved.admin.token);
-      const demo = { ...saved, sms };
-      writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
-      return demo;
-    }
+    if (agencyOk.status === 200 && adminOk.status === 200 && agentOk.status === 200 && saved.inbox && saved.widget) base = saved;
   }
+  base ??= await seedAccount(api, platformToken, created);
 
-  // Find or create the agency; a token we no longer know is rotated.
+  // Users created by this seed carry the documented passwords; users found are checked until they sign in.
+  const passwords =
+    base.passwords === true ||
+    ((await passwordWorks(baseUrl, DEMO.admin.email, DEMO.admin.password)) && (await passwordWorks(baseUrl, DEMO.agent.email, DEMO.agent.password)));
+  const demo = {
+    ...base,
+    admin: { ...base.admin, password: DEMO.admin.password },
+    agent: { ...base.agent, password: DEMO.agent.password },
+    passwords,
+    sms: await seedSms(api, baseUrl, base.account.id, base.admin.token, created),
+  };
+  await seedConsole(api, demo, created);
+  await writeDemoPage(api, demo, assetsDir);
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
+  return { ...demo, stateFile, created: createdNow };
+}
+
+/**
+ * The agency, its sub-account, the demo users (with their passwords), the website inbox with the
+ * agent as a member, and the chat widget: found by name (a token we no longer know is rotated) or
+ * created.
+ */
+async function seedAccount(api, platformToken, created) {
   const agencies = expectOk(await api("GET", "/platform/api/v1/agencies?per_page=100", platformToken), "list agencies");
   let agency = agencies.payload.find((a) => a.name === DEMO.agency);
-  agency = agency
-    ? expectOk(await api("POST", `/platform/api/v1/agencies/${agency.id}/rotate_token`, platformToken), "rotate agency token")
-    : expectOk(await api("POST", "/platform/api/v1/agencies", platformToken, { name: DEMO.agency }), "create agency");
+  if (agency) {
+    agency = expectOk(await api("POST", `/platform/api/v1/agencies/${agency.id}/rotate_token`, platformToken), "rotate agency token");
+  } else {
+    agency = expectOk(await api("POST", "/platform/api/v1/agencies", platformToken, { name: DEMO.agency }), "create agency");
+    created(`agency ${agency.name}`);
+  }
   const agencyToken = agency.access_token;
 
   const accounts = expectOk(await api("GET", "/api/v1/agency/accounts?per_page=100", agencyToken), "list accounts");
-  const account =
-    accounts.payload.find((a) => a.name === DEMO.account.name) ??
-    expectOk(await api("POST", "/api/v1/agency/accounts", agencyToken, DEMO.account), "create account");
+  let account = accounts.payload.find((a) => a.name === DEMO.account.name);
+  if (!account) {
+    account = expectOk(await api("POST", "/api/v1/agency/accounts", agencyToken, DEMO.account), "create account");
+    created(`sub-account ${account.name}`);
+  }
 
-  const members = expectOk(
-    await api("GET", `/api/v1/agency/accounts/${account.id}/users?per_page=100`, agencyToken),
-    "list users",
-  );
+  const members = expectOk(await api("GET", `/api/v1/agency/accounts/${account.id}/users?per_page=100`, agencyToken), "list users");
+  let allNew = true;
   const userToken = async (person) => {
     const existing = members.payload.find((u) => u.email === person.email);
+    if (existing) allNew = false;
     const reply = existing
       ? await api("POST", `/api/v1/agency/accounts/${account.id}/users/${existing.id}/rotate_token`, agencyToken)
       : await api("POST", `/api/v1/agency/accounts/${account.id}/users`, agencyToken, person);
     const user = expectOk(reply, `seed ${person.email}`);
-    return { id: user.id, email: user.email, token: user.access_token };
+    if (!existing) created(`user ${person.email}`);
+    return { id: user.id, name: user.name ?? person.name, email: user.email, token: user.access_token };
   };
-
   const admin = await userToken(DEMO.admin);
   const agent = await userToken(DEMO.agent);
+
   const inboxes = expectOk(await api("GET", `/api/v1/accounts/${account.id}/inboxes`, admin.token), "list inboxes");
-  const inbox =
-    inboxes.payload.find((i) => i.name === DEMO.inbox.name) ??
-    expectOk(await api("POST", `/api/v1/accounts/${account.id}/inboxes`, admin.token, DEMO.inbox), "create inbox");
+  let inbox = inboxes.payload.find((i) => i.name === DEMO.inbox.name);
+  if (!inbox) {
+    inbox = expectOk(await api("POST", `/api/v1/accounts/${account.id}/inboxes`, admin.token, DEMO.inbox), "create inbox");
+    created(`inbox ${inbox.name}`);
+  }
   expectOk(
     await api("POST", `/api/v1/accounts/${account.id}/inbox_members`, admin.token, { inbox_id: inbox.id, user_ids: [agent.id] }),
     "add the agent to the inbox",
   );
 
   const widgets = expectOk(await api("GET", `/api/v1/accounts/${account.id}/chat_widgets`, admin.token), "list chat widgets");
-  const widget =
-    widgets.payload.find((w) => w.name === DEMO.widget.name) ??
-    expectOk(
+  let widget = widgets.payload.find((w) => w.name === DEMO.widget.name);
+  if (!widget) {
+    widget = expectOk(
       await api("POST", `/api/v1/accounts/${account.id}/chat_widgets`, admin.token, { ...DEMO.widget, inbox_id: inbox.id }),
       "create chat widget",
     );
+    created(`chat widget ${widget.name}`);
+  }
 
-  const demo = {
+  return {
     agency: { id: agency.id, name: agency.name, token: agencyToken },
     account: { id: account.id, name: account.name },
     inbox: { id: inbox.id, name: inbox.name, website_token: inbox.website_token },
     widget: { id: widget.id, name: widget.name, token: widget.widget_token },
     admin,
     agent,
-    sms: await seedSms(api, baseUrl, account.id, admin.token),
+    // Created now with their passwords; found users are checked by signing in.
+    ...(allNew ? { passwords: true } : {}),
   };
-  await writeDemoPage(api, demo, assetsDir);
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
-  return demo;
 }
