@@ -37,8 +37,8 @@ import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
 import { openCable } from "./cable";
 import { serveMedia } from "./media";
-import { type AppEnv, createRouter } from "./context";
 import { serveConsolePage } from "./console-page";
+import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
@@ -148,11 +148,11 @@ export function createApp() {
 
   app.get("/cable", openCable);
   app.get("/media/*", serveMedia);
-  // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
-  app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   // The agent console: its page for /app and every deep link under it (hashed files are static assets).
   app.get("/app", serveConsolePage);
   app.get("/app/*", serveConsolePage);
+  // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
+  app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
 
   app.get("/health", async (c) => {
