@@ -27,7 +27,9 @@ export function Dialog({ title, onClose, children, class: className, description
     if (!dialog) return;
     const opener = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
-    const focusable = dialog.querySelector<HTMLElement>("[autofocus], input, select, textarea, button:not(.dialog-close), [href], [tabindex='0']");
+    const focusable =
+      dialog.querySelector<HTMLElement>("[autofocus], input, select, textarea, button:not(.dialog-close), [href], [tabindex='0']") ??
+      dialog.querySelector<HTMLElement>(".dialog-close");
     (focusable ?? dialog).focus();
     return () => {
       if (dialog.open) dialog.close();

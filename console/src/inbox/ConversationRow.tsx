@@ -84,12 +84,12 @@ export function ConversationRow({ conversation: c, index, total, selected, activ
           <span class="conv-row-tag" title={t("inbox.row.inbox")}>
             <Icon name="inbox" size={12} />
             <span class="visually-hidden">{t("inbox.row.inbox")}: </span>
-            {inbox ?? `#${c.inbox_id}`}
+            <span class="conv-row-tag-text">{inbox ?? `#${c.inbox_id}`}</span>
           </span>
           <span class="conv-row-tag" title={t("inbox.row.assignee")}>
             <Icon name="user" size={12} />
             <span class="visually-hidden">{t("inbox.row.assignee")}: </span>
-            {assignee ? assignee.available_name || assignee.name : t("inbox.row.unassigned")}
+            <span class="conv-row-tag-text">{assignee ? assignee.available_name || assignee.name : t("inbox.row.unassigned")}</span>
           </span>
           {c.priority && (
             <span class={`chip chip-priority-${c.priority}`}>

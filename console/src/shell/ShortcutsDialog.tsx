@@ -18,7 +18,7 @@ const groups: { title: string; rows: [string[], string][] }[] = [
       [["Alt", "N"], "shell.shortcuts.nextTab"],
       [["Alt", "B"], "shell.shortcuts.nextStatus"],
       [["/"], "shell.shortcuts.search"],
-      [["↑", "↓"], "shell.shortcuts.move"],
+      [["shell.shortcuts.keys.up", "shell.shortcuts.keys.down"], "shell.shortcuts.move"],
     ],
   },
   {
@@ -52,8 +52,8 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
                   <dd>
                     {keys.map((key, i) => (
                       <>
-                        {i > 0 && <span class="shortcuts-plus"> + </span>}
-                        <kbd>{key}</kbd>
+                        {i > 0 && <span class="shortcuts-plus">{keys[0]!.startsWith("shell.") ? " / " : " + "}</span>}
+                        <kbd>{key.startsWith("shell.") ? t(key) : key}</kbd>
                       </>
                     ))}
                   </dd>

@@ -13,9 +13,11 @@ export const agentPresence = signal<Record<string, Availability>>({});
 const chosen = signal<Availability | null>(null);
 
 /** My availability in the current account. */
-export const myAvailability = computed<Availability>(
-  () => chosen.value ?? currentAccount.value?.availability_status ?? profile.value?.availability_status ?? "online",
-);
+export const myAvailability = computed<Availability>(() => {
+  const me = profile.value?.id;
+  const seen = me === undefined ? undefined : agentPresence.value[String(me)];
+  return chosen.value ?? seen ?? currentAccount.value?.availability_status ?? profile.value?.availability_status ?? "online";
+});
 
 const isAvailability = (v: unknown): v is Availability => v === "online" || v === "busy" || v === "offline";
 

@@ -61,5 +61,6 @@ export default {
     sidebar: "Show or hide the contact panel",
     send: "Send",
     newline: "New line",
+    keys: { up: "Up", down: "Down" },
   },
 };
