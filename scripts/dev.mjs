@@ -8,6 +8,10 @@ import { root, startPlatform, stripAnsi } from "./platform.mjs";
 import { seedDemo } from "./seed-demo.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a port number (1 to 65535), not ${JSON.stringify(process.env.PORT)}.`);
+  process.exit(1);
+}
 // PARLEY_STATE_DIR keeps a second local installation apart from the default one (.wrangler/state).
 const stateDir = process.env.PARLEY_STATE_DIR ? join(root, process.env.PARLEY_STATE_DIR) : join(root, ".wrangler/state");
 // The default installation logs beside its state; a second one inside its own state directory.
@@ -39,7 +43,9 @@ function runLog() {
 
 /** Says what failed, its cause and the log's tail, and exits non-zero. */
 function fail(step, error) {
-  const message = String(error?.message ?? error).replaceAll(root, "");
+  const message = String(error?.message ?? error)
+    .replaceAll(root, "")
+    .replace(/\S*node_modules\/node\/bin\/node( \S*node_modules\/wrangler\/bin\/wrangler\.js)?/g, (_, wrangler) => (wrangler ? "wrangler" : "node"));
   appendFileSync(logFile, `npm run dev: ${step} failed: ${message}\n`);
   const lines = runLog();
   console.error(`${paint(31, "✗")} ${step} failed: ${message}`);
