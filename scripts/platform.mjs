@@ -189,6 +189,11 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
       const echo = runtimeErrorFilter((line) => process.stderr.write(line));
       eachLine(stream, (line) => healthy && echo(line));
     }
+    // Health is asked only once this `wrangler dev` says it listens: another server that took the
+    // port in the meantime would otherwise answer for it.
+    if (runtime !== "workerd") {
+      listening = new Promise((resolve) => eachLine(child.stdout, (line) => /Ready on /.test(stripAnsi(line)) && resolve(`http://localhost:${port}`)));
+    }
   }
   // Quiet runs keep the runtime's errors, to show them if it fails to start.
   let stderr = "";
