@@ -175,6 +175,7 @@ export default {
   contact: {
     panel: "Contact details",
     toggle: "Show or hide the contact panel",
+    close: "Close the contact panel",
     title: "Contact",
     unnamed: "Unnamed contact",
     email: "Email",

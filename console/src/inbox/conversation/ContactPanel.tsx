@@ -148,7 +148,8 @@ function Attribute({ name, type, options, value, save }: { name: string; type?: 
 
 /** Attributes by their definitions, then any other keys the record carries. */
 function Attributes({ definitions, values, save }: { definitions: AttributeDefinition[] | null; values: Item; save: (key: string, value: Value) => Promise<string | null> }) {
-  const defined = definitions ?? [];
+  if (definitions === null) return <p class="cv-hint">{t("conversation.menu.loading")}</p>;
+  const defined = definitions;
   const keys = new Set(defined.map((d) => d.attribute_key));
   const others = Object.keys(values).filter((key) => !keys.has(key));
   if (defined.length === 0 && others.length === 0) return <p class="cv-hint">{t("conversation.contact.no_attributes")}</p>;
@@ -181,7 +182,7 @@ function Visit({ about }: { about: Item }) {
   if (browserName) rows.push([t("conversation.visit.browser"), browserName]);
   const platform = [browser.platform_name, browser.platform_version].filter(Boolean).join(" ");
   if (platform) rows.push([t("conversation.visit.platform"), platform]);
-  if (typeof about.browser_language === "string" && about.browser_language) rows.push([t("conversation.visit.language"), about.browser_language]);
+  if (typeof about.browser_language === "string" && about.browser_language && about.browser_language !== "*") rows.push([t("conversation.visit.language"), about.browser_language]);
   if (typeof about.widget_type === "string") rows.push([t("conversation.visit.widget"), about.widget_type.replace(/_/g, " ")]);
   if (rows.length === 0) return <p class="cv-hint">{t("conversation.visit.none")}</p>;
   return (
@@ -271,6 +272,7 @@ function PreviousConversations({ contact, currentId }: { contact: Contact; curre
   return (
     <Section title={t("conversation.contact.previous")}>
       {error && <p class="cv-problem" role="alert">{error}</p>}
+      {!list && !error && <p class="cv-hint">{t("conversation.menu.loading")}</p>}
       {list && list.length === 0 && <p class="cv-hint">{t("conversation.contact.no_previous")}</p>}
       {list && list.length > 0 && (
         <ul class="cv-previous">
@@ -291,9 +293,9 @@ function PreviousConversations({ contact, currentId }: { contact: Contact; curre
   );
 }
 
-type Props = { store: ConversationStore; conversation: Conversation; id: string };
+type Props = { store: ConversationStore; conversation: Conversation; id: string; onClose: () => void };
 
-export function ContactPanel({ store, conversation, id }: Props) {
+export function ContactPanel({ store, conversation, id, onClose }: Props) {
   const contact = conversation.meta.sender;
   const contactDefs = attributeDefinitions("contact_attribute");
   const conversationDefs = attributeDefinitions("conversation_attribute");
@@ -330,8 +332,22 @@ export function ContactPanel({ store, conversation, id }: Props) {
   const loadProblem = contactDefs.error.value ?? conversationDefs.error.value;
 
   return (
-    <aside id={id} class="cv-panel" aria-label={t("conversation.contact.panel")}>
-      <Section title={t("conversation.contact.title")}>
+    <aside
+      id={id}
+      class="cv-panel"
+      aria-label={t("conversation.contact.panel")}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && !event.defaultPrevented && (event.target as HTMLElement).closest("form, [role=menu]") === null) onClose();
+      }}
+    >
+      <Section
+        title={t("conversation.contact.title")}
+        action={
+          <button type="button" class="cv-icon-btn" aria-label={t("conversation.contact.close")} aria-keyshortcuts="Alt+O" onClick={onClose}>
+            <Icon name="x" size={16} />
+          </button>
+        }
+      >
         <p class="cv-contact-name">{contact.name || t("conversation.contact.unnamed")}</p>
         <dl class="cv-attrs">
           <div class="cv-attr">

@@ -117,7 +117,7 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
         ) : (
           <div class="cv-head cv-placeholder">
             {onBack && (
-              <button type="button" class="cv-icon-btn" onClick={onBack} aria-label={t("conversation.back")}>
+              <button type="button" class="cv-icon-btn cv-back" onClick={onBack} aria-label={t("conversation.back")}>
                 <Icon name="arrow-left" />
               </button>
             )}
@@ -145,7 +145,17 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
         {conversation && <MessageList store={store} />}
         {conversation && <ReplyBox key={displayId} store={store} mode={mode} textRef={textRef} fileRef={fileRef} />}
       </div>
-      {conversation && panelOpen.value && <ContactPanel store={store} conversation={conversation} id={panelId} />}
+      {conversation && panelOpen.value && (
+        <ContactPanel
+          store={store}
+          conversation={conversation}
+          id={panelId}
+          onClose={() => {
+            panelOpen.value = false;
+            document.querySelector<HTMLElement>(".cv-panel-toggle")?.focus();
+          }}
+        />
+      )}
       <div class="cv-visually-hidden" aria-live="polite" aria-atomic="true">
         {store.announcement.value}
       </div>

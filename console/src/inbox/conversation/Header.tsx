@@ -137,7 +137,7 @@ export function Header({ store, conversation, actions, panelOpen, panelId, onBac
     <header class="cv-head">
       <div class="cv-title">
         {onBack && (
-          <button type="button" class="cv-icon-btn" onClick={onBack} aria-label={t("conversation.back")}>
+          <button type="button" class="cv-icon-btn cv-back" onClick={onBack} aria-label={t("conversation.back")}>
             <Icon name="arrow-left" />
           </button>
         )}
