@@ -8,6 +8,7 @@ import { sweepWebhookDeliveries } from "./webhooks";
 import { resumeStalledCampaigns, startDueCampaigns } from "./campaigns";
 import { sweepEmails } from "./send-email";
 import { sweepSlaDeadlines } from "./sla-sweep";
+import { sweepSignInRecords } from "./sign-in-sweep";
 import { sweepSnapshotLoads } from "./snapshot-load-sweep";
 
 /** How long a purge may sit unfinished before the sweep sends it again. */
@@ -53,6 +54,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     ["emails", sweepEmails],
     ["SLA deadlines", sweepSlaDeadlines],
     ["snapshot loads", sweepSnapshotLoads],
+    ["expired sessions and password links", sweepSignInRecords],
   ];
   const failed: string[] = [];
   for (const [name, sweep] of sweeps) {

@@ -97,3 +97,15 @@ describe("/cable when access ends", () => {
     cable.close();
   });
 });
+
+describe("rotating a user's API token", () => {
+  it("disconnects the subscriptions made with the old token's pubsub token, not the sessions'", async () => {
+    const { user, account, agency, session } = await signedInUser();
+    const viaApiToken = await subscribed(user.pubsub_token, account.id, user.id);
+    const viaSession = await subscribed(session.data.pubsub_token, account.id, user.id);
+    expectStatus(await call("POST", `/api/v1/agency/accounts/${account.id}/users/${user.id}/rotate_token`, { token: agency.access_token }), 200);
+    expect(await viaApiToken.cable.waitFor((f) => f.type === "disconnect", "a disconnect frame")).toEqual(DISCONNECT);
+    expect(viaSession.cable.frames.some((f) => f.type === "disconnect")).toBe(false);
+    viaSession.cable.close();
+  });
+});

@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { sweepSignInRecords } from "../../src/jobs/sign-in-sweep";
 import { call, createAccount, eventually, expectStatus, tenant, unique } from "./helpers";
 import { deviseHeaders, PASSWORD, signIn, userWithPassword, withinOneRateWindow } from "./sign-in-fixtures";
 
@@ -277,5 +278,21 @@ describe("GET and DELETE /api/v1/profile/sessions", () => {
     expectStatus(await call("DELETE", `/api/v1/profile/sessions/${endingId}`, { headers: deviseHeaders(mine) }), 204);
     expectStatus(await call("GET", "/auth/validate_token", { headers: deviseHeaders(ending) }), 401);
     expectStatus(await call("GET", "/auth/validate_token", { headers: deviseHeaders(mine) }), 200);
+  });
+});
+
+describe("the sign-in sweep (cron)", () => {
+  it("removes expired sessions and password links, and keeps live ones", async () => {
+    const t = await tenant();
+    const user = await userWithPassword(t.agency.access_token, t.account.id);
+    const expired = await signIn(user.email);
+    const live = await signIn(user.email);
+    const { row } = await invite(t.agency.access_token, t.account.id);
+    await env.DB.prepare("update user_sessions set expires_at = unixepoch() - 1 where client_id = ?").bind(expired.client).run();
+    await env.DB.prepare("update password_tokens set expires_at = unixepoch() - 1 where token_id = ?").bind(row.key.split(":")[1]).run();
+    expect(await sweepSignInRecords(env, new Date())).toBeGreaterThanOrEqual(2);
+    const sessions = await env.DB.prepare("select client_id from user_sessions where user_id = ?").bind(user.id).all<{ client_id: string }>();
+    expect(sessions.results.map((s) => s.client_id)).toEqual([live.client]);
+    expect(await env.DB.prepare("select 1 from password_tokens where token_id = ?").bind(row.key.split(":")[1]).first()).toBeNull();
   });
 });
