@@ -149,6 +149,7 @@ export function conversationPayload(state: ConversationState, context: Conversat
     channel: context.channel,
     contact_inbox: contactInboxPayload(context.contactInbox),
     messages: context.messages,
+    last_non_activity_message: context.messages.at(-1) ?? null,
     meta: {
       sender: contactPayload(context.contact),
       assignee: context.assignee ? userPayload(context.assignee) : null,

@@ -65,6 +65,8 @@ import {
   type ConversationFilter,
   ConversationIndex,
   type ConversationScope,
+  messageDrivenAttributesOf,
+  sameMessageDrivenAttributes,
 } from "./account/conversation-index";
 import { MESSAGE_SEARCH_MIGRATIONS, MessageSearch } from "./account/message-search";
 import { ftsPrefixQuery } from "../domain/search-query";
@@ -612,6 +614,7 @@ export class Account extends DurableObject<Env> {
     const fanOuts: (() => void)[] = [];
     const notifications: EventNotification[] = [];
     for (const event of events) {
+      const attributesBefore = event.message ? this.index.messageDrivenAttributes(event.state.displayId) : null;
       const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
       if (!applied) {
         results.push({ seq: event.seq, json: null });
@@ -638,6 +641,12 @@ export class Account extends DurableObject<Env> {
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
           this.messageSearch.put(event.state.displayId, message);
+          if (attributesBefore && !sameMessageDrivenAttributes(attributesBefore, messageDrivenAttributesOf(event.state))) {
+            // As Chatwoot does when a message changes waiting_since, the first reply or the SLA: the whole conversation, to users.
+            const row = this.index.get(event.state.displayId);
+            const [conversation] = row ? await this.conversationPayloads([row]) : [];
+            if (conversation) fanOuts.push(() => this.fanOut(event.state, "conversation.updated", conversation, null));
+          }
           if (event.name === "message.created" && notifiesAssignee(message, event.state.assigneeId)) {
             notifications.push({
               state: event.state,
@@ -1196,11 +1205,14 @@ export class Account extends DurableObject<Env> {
   async searchConversations(filter: ConversationFilter & { q: string }) {
     const { counts, conversations } = this.index.list(filter);
     const match = ftsPrefixQuery(filter.q);
-    const rows = conversations.map((row) => {
-      const matching = match ? this.messageSearch.newestMatch(row.state.displayId, match) : null;
-      return matching ? { ...row, lastMessage: matching } : row;
-    });
-    return { counts, payload: await this.conversationPayloads(rows) };
+    const payloads = await this.conversationPayloads(conversations);
+    const rows = new Map(conversations.map((row) => [row.state.displayId, row]));
+    for (const payload of payloads) {
+      const row = rows.get(payload.id);
+      const matching = row && match ? this.messageSearch.newestMatch(payload.id, match) : null;
+      if (row && matching) payload.messages = await this.messagePayloads(row, [matching]);
+    }
+    return { counts, payload: payloads };
   }
 
   async conversationsOfContact(contactId: number, viewer: Viewer & { kind: "user" }) {
@@ -1288,7 +1300,9 @@ export function accessOf(viewer: Viewer): Access {
 /** What a contact sees of a conversation: no internal labels, team or priority. */
 function contactView(payload: ConversationPayload) {
   // Labels, priority, team and the SLA are the agents' business.
-  const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, ...rest } = payload;
+  const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, last_non_activity_message: _last, ...rest } = payload;
+  // Private notes too, should one be the conversation's last message.
+  rest.messages = rest.messages.filter((message) => !message.private);
   return { ...rest, messages: rest.messages.map(visitorMessage), meta: { ...rest.meta, sender: payloadAsVisitorSees(rest.meta.sender), team: null } };
 }
 

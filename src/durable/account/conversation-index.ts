@@ -136,6 +136,22 @@ export type ConversationScope = {
   viewerId: number;
 };
 
+/**
+ * What a message changes of its conversation besides the activity time: waiting since, the first
+ * reply and the SLA's deadlines. Chatwoot then sends conversation.updated as well, so lists ordered
+ * or badged by them stay current. The SLA is compared as JSON text.
+ */
+export type MessageDrivenAttributes = { waitingSince: number | null; firstReplyCreatedAt: number | null; appliedSla: string | null };
+
+export const messageDrivenAttributesOf = (state: ConversationState): MessageDrivenAttributes => ({
+  waitingSince: state.waitingSince,
+  firstReplyCreatedAt: state.firstReplyCreatedAt,
+  appliedSla: state.appliedSla ? JSON.stringify(state.appliedSla) : null,
+});
+
+export const sameMessageDrivenAttributes = (a: MessageDrivenAttributes, b: MessageDrivenAttributes) =>
+  a.waitingSince === b.waitingSince && a.firstReplyCreatedAt === b.firstReplyCreatedAt && a.appliedSla === b.appliedSla;
+
 export type ConversationFilter = ConversationScope & {
   assigneeType: "me" | "unassigned" | "assigned" | "all";
   sort: ConversationSort;
@@ -232,6 +248,19 @@ export class ConversationIndex {
       this.writtenLabels.set(state.displayId, labels);
     }
     return { fresh: true, contactId: updated.contact_id };
+  }
+
+  /** The message-driven attributes the index holds for a conversation, read without parsing its whole state. */
+  messageDrivenAttributes(displayId: number): MessageDrivenAttributes | null {
+    const row = this.sql
+      .exec<{ waiting_since: number | null; first_reply: number | null; sla: string | null }>(
+        `select json_extract(state, '$.waitingSince') as waiting_since, json_extract(state, '$.firstReplyCreatedAt') as first_reply,
+           json_extract(state, '$.appliedSla') as sla
+         from conversations where display_id = ? and ready = 1`,
+        displayId,
+      )
+      .toArray()[0];
+    return row ? { waitingSince: row.waiting_since, firstReplyCreatedAt: row.first_reply, appliedSla: row.sla } : null;
   }
 
   /** Drops what this instance remembers about the stored rows (after a purge). */
