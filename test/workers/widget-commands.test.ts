@@ -37,6 +37,17 @@ describe(">cs commands from the widget", () => {
     });
   });
 
+  it("keeps an email another contact holds as the visitor's claim, answering as if it were free", async () => {
+    const { t, session, send, asAdmin } = await setUp();
+    const holder = await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, { ...asAdmin, body: { name: "Holder", email: "held@example.test" } });
+    expectStatus(holder, 201);
+    const taken = await send(">cs .email held@example.test");
+    const free = await send(">cs .email free@example.test");
+    expect([taken.status, free.status]).toEqual([200, 200]);
+    const contact = (await call("GET", `/api/v1/accounts/${t.account.id}/contacts/${session.contact.id}`, asAdmin)).body.payload;
+    expect(contact.email).toBe("free@example.test");
+  });
+
   it("activates a form and fills its fields", async () => {
     const { send, asAdmin, conversationPath } = await setUp();
     const form = await call("POST", `${conversationPath}/messages`, {

@@ -75,7 +75,9 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
   switch (command.kind) {
     case "field": {
       const standard = STANDARD_CONTACT_FIELDS[command.field];
-      const updated = await account.updateContact(session.contact.id, standard ? { [standard]: command.value } : { custom_attributes: { [command.field]: command.value } });
+      // A visitor's write: a value another contact holds becomes a claim, so the answer never tells that it exists.
+      const fields = standard ? { [standard]: command.value } : { custom_attributes: { [command.field]: command.value } };
+      const updated = await account.updateContactSession(ctx.inboxId, session.contactInbox.sourceId, fields, false);
       if (updated && "conflict" in updated) throw contactConflict(updated.conflict);
       const filled = await fillActiveForm(ctx, command.field, command.value);
       return `Website set the contact's ${command.field}${filled ? " and filled it in the active form" : ""}`;
