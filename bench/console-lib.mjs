@@ -1,0 +1,111 @@
+// What the console benchmarks share: a platform under `wrangler dev` (the only runtime that serves
+// the console's static assets), an account with an administrator who has a password and an API
+// inbox, Client API visitors, a headless Chromium signed in through the sign-in form, and a
+// clock offset between the page and Node.
+import { launchChromium, findChromium } from "./chromium.mjs";
+import { withPlatform } from "./lib.mjs";
+
+/** The console's hashed files come from Static Assets, which only `wrangler dev` serves locally. */
+export const CONSOLE_RUNTIME = "wrangler-dev";
+export const PASSWORD = "bench-password-0123";
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Runs `fn({ platform, browser, api, account, admin, inbox })` against a fresh platform and Chromium. */
+export async function withConsole(fn, { accountName = "Console bench" } = {}) {
+  const install = await findChromium();
+  return withPlatform(
+    async (platform) => {
+      const api = platformApi(platform.baseUrl);
+      const agency = await api.post("/platform/api/v1/agencies", { name: `${accountName} agency` }, platform.vars.PLATFORM_TOKEN);
+      const account = await api.post("/api/v1/agency/accounts", { name: accountName }, agency.access_token);
+      const admin = await api.post(
+        `/api/v1/agency/accounts/${account.id}/users`,
+        { name: "Bench Admin", email: "bench-admin@example.test", role: "administrator", password: PASSWORD },
+        agency.access_token,
+      );
+      const inbox = await api.post(`/api/v1/accounts/${account.id}/inboxes`, { name: "Bench API inbox", channel: { type: "api" } }, admin.access_token);
+      const browser = await launchChromium(install);
+      try {
+        return await fn({ platform, browser, api, account, admin: { ...admin, email: "bench-admin@example.test" }, inbox });
+      } finally {
+        await browser.close();
+      }
+    },
+    { runtime: CONSOLE_RUNTIME },
+  );
+}
+
+/** JSON calls to the platform from Node; a non-2xx answer throws with the body. */
+export function platformApi(baseUrl) {
+  const call = async (method, path, body, token) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    baseUrl,
+    get: (path, token) => call("GET", path, undefined, token),
+    post: (path, body, token) => call("POST", path, body, token),
+  };
+}
+
+/** A Client API visitor with one conversation: `{ contact, conversation, messagesPath }`. */
+export async function visitorConversation(api, inbox, name) {
+  const contactsPath = `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`;
+  const contact = await api.post(contactsPath, { name });
+  const conversationsPath = `${contactsPath}/${contact.source_id}/conversations`;
+  const conversation = await api.post(conversationsPath, {});
+  return { contact, conversation, messagesPath: `${conversationsPath}/${conversation.id}/messages` };
+}
+
+/**
+ * Signs in through the console's form like a person (opening the sign-in page first unless `open`
+ * is false, for a page already showing it); resolves once the inbox shows.
+ */
+export async function signIn(page, baseUrl, { email, password }, { open = true } = {}) {
+  if (open) await page.goto(`${baseUrl}/app/login`);
+  await page.locator("#login-email").fill(email);
+  await page.locator("#login-password").fill(password);
+  await page.locator("form button[type=submit]").click();
+  await page.waitForURL(/\/app\/accounts\/\d+\/conversations/, { timeout: 30_000 });
+  await page.locator("#conv-listbox").waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The offset to add to the page's `performance.timeOrigin + performance.now()` to get Node's: the
+ * round trip with the smallest delay of `samples` gives the best estimate (its midpoint), and half
+ * that round trip bounds the error.
+ */
+export async function clockOffset(page, samples = 30) {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < samples; i++) {
+    const before = performance.timeOrigin + performance.now();
+    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = performance.timeOrigin + performance.now();
+    if (after - before < best.rtt) best = { rtt: after - before, offset: (before + after) / 2 - pageNow };
+  }
+  return best;
+}
+
+export const nodeNow = () => performance.timeOrigin + performance.now();
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Runs `fn` over `items` with at most `concurrency` in flight. */
+export async function inParallel(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await fn(items[index], index);
+      }
+    }),
+  );
+}
