@@ -13,6 +13,7 @@ import { accountChatWidgets } from "./accounts/chat-widgets";
 import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversationSla } from "./accounts/conversation-sla";
 import { accountAgentList } from "./accounts/agents";
+import { profileAvailability } from "./accounts/availability";
 import { accountConversationLists } from "./accounts/conversation-lists";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
@@ -113,6 +114,7 @@ export function createApp() {
   app.route("/auth", signInSessions);
   app.route("/auth", signInPasswords);
   app.route("/api/v1", profile);
+  app.route("/api/v1", profileAvailability);
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAgentList);
   app.route("/api/v1/accounts", accountAuditLogs);

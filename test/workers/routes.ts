@@ -167,6 +167,7 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/notifications/read_all": { primary_actor_type: "Conversation", primary_actor_id: 1 },
   "PATCH /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_push_flags: ["push_conversation_creation"] } },
   "PUT /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_email_flags: [] } },
+  "POST /api/v1/profile/availability": { profile: { availability: "busy", account_id: 1 } },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
   "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations": { custom_attributes: { walk: "yes" } },
