@@ -59,9 +59,9 @@ export function cookieRequestAllowed(input: {
 }): boolean {
   if (!STATE_CHANGING.has(input.method.toUpperCase())) return true;
   if (input.secFetchSite?.toLowerCase() === "same-origin") return true;
-  if (!input.origin) return false;
-  const allowed = [originOf(input.requestUrl), input.publicUrl ? originOf(input.publicUrl) : null];
-  return allowed.includes(originOf(input.origin));
+  const origin = input.origin ? originOf(input.origin) : null;
+  if (!origin) return false;
+  return origin === originOf(input.requestUrl) || (input.publicUrl !== null && origin === originOf(input.publicUrl));
 }
 
 function originOf(url: string): string | null {

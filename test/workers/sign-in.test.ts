@@ -34,7 +34,7 @@ describe("POST /auth/sign_in", () => {
     expect(headers.get("token-type")).toBe("Bearer");
     const expiry = Number(headers.get("expiry"));
     expect(expiry - Date.now() / 1000).toBeGreaterThan(14 * 24 * 3600 - 60);
-    expect(headers.get("set-cookie")).toMatch(/^parley_session=pse_[^;]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/);
+    expect(headers.get("set-cookie")).toMatch(/^parley_session=pse_[^;]+; Path=\/; Max-Age=7776000; HttpOnly; Secure; SameSite=Strict$/);
   });
 
   it("never rotates the user's API token", async () => {

@@ -154,48 +154,49 @@ agencyUsers.openapi(
 
     const token = await issueAccessToken("user");
     const newUserId = sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`;
-    // Without a password the user is invited: a one-time link to choose one, mailed from this account.
-    const invitation = input.password === undefined ? await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET) : null;
-    const [[user], [membership], , invitationEmail] = await db.batch([
-      db
-        .insert(users)
-        .values({
-          agencyId: account.agencyId,
-          name: input.name,
-          email: input.email,
-          tokenId: token.tokenId,
-          tokenHash: token.tokenHash,
-          passwordHash: input.password === undefined ? null : await hashPassword(input.password),
-        })
-        .returning(),
-      db
-        .insert(accountUsers)
-        .values({ accountId: account.id, userId: sql`last_insert_rowid()`, role: input.role })
-        .returning(),
-      audit(newUserId, invitation ? { invitation: "sent" } : { password: "set" }),
-      ...(invitation
-        ? ([
-            db
-              .insert(emails)
-              .values(
-                passwordEmailRow(c.env, {
-                  accountId: account.id,
-                  purpose: "invitation",
-                  tokenId: invitation.tokenId,
-                  to: input.email,
-                  recipientName: input.name,
-                  accountName: account.name,
-                  validForSeconds: INVITATION_LINK_SECONDS,
-                }),
-              )
-              .returning({ id: emails.id }),
-            passwordTokenInsert(db, { ...invitation, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
-          ] as const)
-        : []),
-    ]);
+    const userInsert = db
+      .insert(users)
+      .values({
+        agencyId: account.agencyId,
+        name: input.name,
+        email: input.email,
+        tokenId: token.tokenId,
+        tokenHash: token.tokenHash,
+        passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      })
+      .returning();
+    const membershipInsert = db
+      .insert(accountUsers)
+      .values({ accountId: account.id, userId: sql`last_insert_rowid()`, role: input.role })
+      .returning();
+
+    let user: typeof users.$inferSelect | undefined;
+    let membership: typeof accountUsers.$inferSelect | undefined;
+    if (input.password !== undefined) {
+      [[user], [membership]] = await db.batch([userInsert, membershipInsert, audit(newUserId, { password: "set" })]);
+    } else {
+      // Without a password the user is invited: a one-time link to choose one, mailed from this account.
+      const link = await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET);
+      const email = passwordEmailRow(c.env, {
+        accountId: account.id,
+        purpose: "invitation",
+        tokenId: link.tokenId,
+        to: input.email,
+        recipientName: input.name,
+        accountName: account.name,
+        validForSeconds: INVITATION_LINK_SECONDS,
+      });
+      const [[added], [joined], , [queued]] = await db.batch([
+        userInsert,
+        membershipInsert,
+        audit(newUserId, { invitation: "sent" }),
+        db.insert(emails).values(email).returning({ id: emails.id }),
+        passwordTokenInsert(db, { ...link, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
+      ]);
+      [user, membership] = [added, joined];
+      if (queued) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: queued.id }]);
+    }
     if (!user || !membership) throw new Error("user insert returned no row");
-    const invitationEmailId = Array.isArray(invitationEmail) ? invitationEmail[0]?.id : undefined;
-    if (invitationEmailId !== undefined) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: invitationEmailId }]);
     return c.json(
       {
         ...serializeMember(account.id, { ...user, role: membership.role, createdAt: membership.createdAt }),

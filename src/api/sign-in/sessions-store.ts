@@ -3,7 +3,7 @@
  * API and the auth middleware: starting and finding sessions, sliding their expiry, issuing and
  * redeeming one-time password links, and closing the /cable subscriptions of credentials that ended.
  */
-import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { accounts, accountUsers, passwordTokens, type PasswordTokenPurpose, userSessions } from "../../db/schema";
 import { sessionExpiry, sessionNeedsTouch } from "../../domain/sign-in";
@@ -114,10 +114,10 @@ export function membershipsOf(db: Database, userId: number) {
  */
 export function passwordTokenInsert(
   db: Database,
-  input: { tokenId: string; tokenHash: string; userId: number | ReturnType<typeof sql>; purpose: PasswordTokenPurpose; validForSeconds: number },
+  input: { tokenId: string; tokenHash: string; userId: number | SQL; purpose: PasswordTokenPurpose; validForSeconds: number },
 ) {
   return db.insert(passwordTokens).values({
-    userId: input.userId as number,
+    userId: input.userId,
     purpose: input.purpose,
     tokenId: input.tokenId,
     tokenHash: input.tokenHash,

@@ -8,7 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { agencies, users } from "../../db/schema";
 import { dummyVerification, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from "../../domain/passwords";
-import { chooseSignInUser, clearedSessionCookie, sessionCookie, type SignInCandidate } from "../../domain/sign-in";
+import { chooseSignInUser, clearedSessionCookie, SESSION_MAX_SECONDS, sessionCookie, type SignInCandidate } from "../../domain/sign-in";
 import { credentialOf, userOf } from "../auth";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, ErrorSchema, notFound } from "../errors";
@@ -111,7 +111,8 @@ signInSessions.openapi(
     c.header("uid", user.email);
     c.header("token-type", "Bearer");
     c.header("expiry", String(expiry));
-    c.header("set-cookie", sessionCookie(accessToken, expiry - Math.floor(Date.now() / 1000)));
+    // The cookie lasts as long as the session could (its hard limit); the server decides when it ends sooner.
+    c.header("set-cookie", sessionCookie(accessToken, SESSION_MAX_SECONDS));
     c.header("cache-control", "no-store");
     const data = await signedInUser(c, user, { tokenId: session.tokenId, sessionId: session.id });
     return c.json({ data: { ...data, access_token: accessToken } }, 200);
