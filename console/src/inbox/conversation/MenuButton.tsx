@@ -5,7 +5,7 @@
  * checkbox items (menuitemradio / menuitemcheckbox).
  */
 import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useEffect, useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../../core/icons";
 
 export type MenuItem = {
@@ -44,7 +44,8 @@ export function MenuButton({ label, children, items, status, onOpen, shortcut, c
   const menu = useRef<HTMLUListElement>(null);
   const count = status ? 1 : items.length;
 
-  useEffect(() => {
+  // Focus moves with the active item before the next key arrives.
+  useLayoutEffect(() => {
     if (!open) return;
     const entries = menu.current?.querySelectorAll<HTMLElement>("[role^=menuitem]");
     entries?.[Math.min(active, (entries?.length ?? 1) - 1)]?.focus();

@@ -139,17 +139,25 @@ export function MessageList({ store }: { store: ConversationStore }) {
   }
 
   return (
-    <div class="cv-scroll" ref={scroller} onScroll={onScroll} onLoadCapture={() => stick.current && scroller.current && (scroller.current.scrollTop = scroller.current.scrollHeight)}>
+    <div
+      class="cv-scroll"
+      ref={scroller}
+      tabIndex={0}
+      role="region"
+      aria-label={t("conversation.messages.label")}
+      onScroll={onScroll}
+      onLoadCapture={() => stick.current && scroller.current && (scroller.current.scrollTop = scroller.current.scrollHeight)}
+    >
       <div class="cv-older">
         {older === "done" ? (
           <p class="cv-hint">{t("conversation.messages.start")}</p>
         ) : (
-          <button type="button" class="cv-btn cv-quiet" onClick={loadOlder} disabled={older === "loading"}>
+          <button type="button" class="cv-btn cv-quiet" onClick={loadOlder} aria-disabled={older === "loading" ? "true" : undefined}>
             {older === "loading" ? t("conversation.messages.loading") : t("conversation.messages.older")}
           </button>
         )}
       </div>
-      <ol class="cv-messages" aria-label={t("conversation.messages.label")}>
+      <ol class="cv-messages">
         {rows}
         {outbox.map((draft) => (
           <Pending key={draft.echoId} draft={draft} store={store} />
