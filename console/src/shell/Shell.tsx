@@ -161,15 +161,16 @@ export function Shell() {
           <button
             type="button"
             class="sidebar-link"
-            aria-label={unread > 0 ? t("shell.notificationsUnread", { count: unread }) : t("shell.notifications")}
             title={t("shell.notifications")}
             aria-haspopup="dialog"
             onClick={() => setPanel("notifications")}
           >
             <Icon name="bell" size={20} />
+            <span class="visually-hidden">{t("shell.notifications")}</span>
             {unread > 0 && (
-              <span class="badge badge-count sidebar-badge" aria-hidden="true">
-                {unread > 99 ? "99+" : unread}
+              <span class="badge badge-count sidebar-badge">
+                <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
+                <span class="visually-hidden">{t("shell.unread", { count: unread })}</span>
               </span>
             )}
           </button>

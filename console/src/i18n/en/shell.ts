@@ -4,7 +4,7 @@ export default {
   skipToContent: "Skip to content",
   conversations: "Conversations",
   notifications: "Notifications",
-  notificationsUnread: { one: "Notifications, {count} unread", other: "Notifications, {count} unread" },
+  unread: { one: ", {count} unread", other: ", {count} unread" },
   profileMenu: "{name}, {availability}: profile and settings",
   profile: "Profile settings",
   signOut: "Sign out",
