@@ -121,7 +121,10 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
   /** Which suggestion list the text before the caret asks for, if any. */
   function detect(value: string, caret: number) {
     const canned = /^\/(\S*)$/.exec(value);
-    if (canned) return setSuggestion((s) => ({ kind: "canned", query: canned[1] ?? "", start: 0, active: s?.kind === "canned" ? s.active : 0 }));
+    if (canned) {
+      const query = canned[1] ?? "";
+      return setSuggestion((s) => ({ kind: "canned", query, start: 0, active: s?.kind === "canned" && s.query === query ? s.active : 0 }));
+    }
     if (mode.peek() === "note") {
       const mention = /(^|\s)@([\p{L}\p{N}_.-]*)$/u.exec(value.slice(0, caret));
       if (mention) {
