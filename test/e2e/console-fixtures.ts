@@ -168,7 +168,7 @@ export function conversationList(page: Page) {
 
 /** The open conversation, by roles and names. */
 export function conversationPane(page: Page) {
-  const messages = page.getByRole("list", { name: "Messages" });
+  const messages = page.getByRole("region", { name: "Messages" });
   return {
     region: page.getByRole("region", { name: /^Conversation with/ }),
     messages,

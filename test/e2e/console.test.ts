@@ -28,14 +28,18 @@ import { inject } from "vitest";
 
 type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
-/** A signed-in console for `person`: the sign-in form the first time, that session's cookie after. */
+/**
+ * A signed-in console for `person`: the sign-in form the first time, that session's cookie (and the
+ * browser's storage, unless `anotherDevice`) after.
+ */
 function sessions(browser: () => Browser, opened: BrowserContext[]) {
   const saved = new Map<number, StorageState>();
-  return async (person: Person, options: Parameters<typeof signIn>[2] = {}): Promise<ConsolePage> => {
+  return async (person: Person, options: Parameters<typeof signIn>[2] & { anotherDevice?: boolean } = {}): Promise<ConsolePage> => {
     const state = saved.get(person.id);
     let console: ConsolePage;
     if (state) {
-      console = await consoleContext(browser(), { ...options, storageState: state });
+      const storageState = options.anotherDevice ? { cookies: state.cookies, origins: [] } : state;
+      console = await consoleContext(browser(), { ...options, storageState });
     } else {
       console = await signIn(browser(), person, options);
       saved.set(person.id, await console.context.storageState());
@@ -149,5 +153,216 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await screenshot(alex.page, "done-when-agent-resolved");
     expect(alex.errors).toEqual([]);
     expect(ada.errors).toEqual([]);
+  });
+
+  /** Conversations started by visitors through the Client API and assigned to the agent (their Mine list), newest last. */
+  async function assignedToAgent(people: { name: string; says: string }[]) {
+    const made = [];
+    for (const person of people) {
+      const conversation = await visitorConversation(tenant, { name: person.name }, [person.says]);
+      await tenant.as("admin")(200, "POST", `/conversations/${conversation.id}/assignments`, { assignee_id: tenant.users.agent.id });
+      made.push(conversation);
+    }
+    return made;
+  }
+
+  /** What has the keyboard focus: its accessible label (or id) and tag. */
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+      return { tag: el?.tagName ?? null, name: el?.getAttribute("aria-label") ?? label ?? el?.textContent?.trim() ?? null, id: el?.id ?? null, role: el?.getAttribute("role") ?? null };
+    });
+
+  it("is worked with the keyboard alone: sign in, move through the list, open, reply with Enter and Shift+Enter, resolve", async () => {
+    const [first, second, third] = await assignedToAgent([
+      { name: "Keira Keys", says: "Can I move my appointment to Friday?" },
+      { name: "Luis Lane", says: "Is my crown ready?" },
+      { name: "Mona Marsh", says: "Do you do teeth whitening?" },
+    ]);
+    const { context, page, errors } = await consoleContext(browser);
+    opened.push(context);
+    const keyboard = page.keyboard;
+
+    // Sign in: the email field has the focus, Tab reaches the password, Enter signs in.
+    await page.goto("/app/login");
+    await expect.poll(async () => (await focused(page)).name, WAIT).toBe("Email");
+    await keyboard.type(tenant.users.agent.email);
+    for (let presses = 0; presses < 3 && (await focused(page)).name !== "Password"; presses++) await keyboard.press("Tab");
+    expect((await focused(page)).name).toBe("Password");
+    await keyboard.type(tenant.users.agent.password);
+    await keyboard.press("Enter");
+    const list = conversationList(page);
+    await list.row("teeth whitening").waitFor();
+    // Newest activity first: Mona, Luis, Keira.
+    await expect.poll(async () => (await list.rows().allTextContents()).map((text) => text.match(/Keira|Luis|Mona/)?.[0]), WAIT).toEqual(["Mona", "Luis", "Keira"]);
+
+    // `/` goes to search, the down arrow into the list, then from row to row; Enter opens.
+    await keyboard.press("/");
+    expect((await focused(page)).id).toBe("conv-search");
+    await keyboard.press("ArrowDown");
+    expect((await focused(page)).role).toBe("listbox");
+    await keyboard.press("ArrowDown");
+    const active = await list.listbox.getAttribute("aria-activedescendant");
+    expect(await page.locator(`[id="${active}"]`).textContent()).toContain("Luis Lane");
+    await screenshot(page, "keyboard-list");
+    await keyboard.press("Enter");
+    const pane = conversationPane(page);
+    const header = page.getByRole("heading", { level: 2 });
+    await expect.poll(() => header.textContent(), WAIT).toBe("Luis Lane");
+    expect(page.url()).toContain(`/conversations/${second!.id}`);
+
+    // Alt+J and Alt+K: the next and the previous conversation.
+    await keyboard.press("Alt+KeyJ");
+    await expect.poll(() => header.textContent(), WAIT).toBe("Keira Keys");
+    await keyboard.press("Alt+KeyK");
+    await expect.poll(() => header.textContent(), WAIT).toBe("Luis Lane");
+    await keyboard.press("Alt+KeyK");
+    await expect.poll(() => header.textContent(), WAIT).toBe("Mona Marsh");
+    expect(page.url()).toContain(`/conversations/${third!.id}`);
+
+    // Alt+L focuses the reply box; Shift+Enter breaks the line, Enter sends.
+    await keyboard.press("Alt+KeyL");
+    await expect.poll(async () => (await focused(page)).name, WAIT).toBe("Reply to the contact");
+    await keyboard.type("Yes, we do.");
+    await keyboard.press("Shift+Enter");
+    await keyboard.type("It takes about an hour.");
+    expect(await pane.reply.inputValue()).toBe("Yes, we do.\nIt takes about an hour.");
+    await keyboard.press("Enter");
+    await expect.poll(() => pane.reply.inputValue(), WAIT).toBe("");
+    await pane.message("It takes about an hour.").filter({ hasText: "Alex Agent" }).waitFor();
+    await expect
+      .poll(async () => (await tenant.as("agent")<{ payload: any[] }>(200, "GET", `/conversations/${third!.id}/messages`)).payload.filter((m) => m.message_type !== 2).map((m) => m.content), WAIT)
+      .toEqual(["Do you do teeth whitening?", "Yes, we do.\nIt takes about an hour."]);
+
+    // Alt+E resolves it (from the reply box too), and it leaves the open list.
+    await keyboard.press("Alt+KeyE");
+    await page.getByRole("button", { name: "Reopen" }).waitFor();
+    await list.row("teeth whitening").or(list.row("about an hour")).waitFor({ state: "detached" });
+    expect(await tenant.as("agent")(200, "GET", `/conversations/${third!.id}`)).toMatchObject({ status: "resolved" });
+    expect(await list.rows().count()).toBeGreaterThanOrEqual(2);
+    void first;
+    expect(errors).toEqual([]);
+  });
+
+  it("lets the list and the conversation take turns in a phone-sized window, with a way back to the list", async () => {
+    const [conversation] = await assignedToAgent([{ name: "Nadia Narrow", says: "Can you call me back this afternoon?" }]);
+    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 390, height: 844 }, anotherDevice: true });
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations`);
+    const list = conversationList(page);
+    const pane = conversationPane(page);
+    const row = list.row("call me back");
+    await row.waitFor();
+    expect(await page.getByRole("heading", { name: "Select a conversation" }).isVisible()).toBe(false);
+    await screenshot(page, "narrow-list");
+
+    await row.click();
+    await pane.message("call me back").waitFor();
+    expect(await list.listbox.isVisible()).toBe(false);
+    expect(await pane.region.isVisible()).toBe(true);
+    expect(page.url()).toContain(`/conversations/${conversation!.id}`);
+    // The page fits the window: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, "narrow-conversation");
+
+    await pane.back.click();
+    await list.listbox.waitFor({ state: "visible" });
+    expect(await pane.region.count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe(`/app/accounts/${tenant.account.id}/conversations`);
+    // The browser's back button goes to the conversation again.
+    await page.goBack();
+    await pane.message("call me back").waitFor();
+    expect(await list.listbox.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows an offline banner while /cable is down and, once reconnected, the visitor's messages sent meanwhile, each once", async () => {
+    const [conversation] = await assignedToAgent([{ name: "Omar Offline", says: "Hello, anyone there?" }]);
+    const { context, page, errors } = await open(tenant.users.agent);
+    // Every /cable socket of this context goes through here: passed on to the server while online,
+    // refused while offline, so the drop lasts as long as the test wants it to.
+    let online = true;
+    const sockets: import("playwright-core").WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/cable$/, (ws) => {
+      if (!online) return void ws.close({ code: 1011, reason: "offline" });
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${conversation!.id}`);
+    const pane = conversationPane(page);
+    const list = conversationList(page);
+    await pane.message("anyone there?").waitFor();
+    await expect.poll(() => sockets.length, WAIT).toBe(1);
+    // Live first: a message arrives over the socket.
+    await conversation!.say("My tooth hurts when I drink something cold.");
+    await pane.message("drink something cold").waitFor();
+
+    const banner = page.getByRole("status").filter({ hasText: "You are offline" });
+    online = false;
+    await context.setOffline(true);
+    await Promise.all(sockets.map((ws) => ws.close({ code: 1001, reason: "going away" })));
+    await banner.waitFor();
+    await screenshot(page, "offline-banner");
+
+    await conversation!.say("Is it OK to come in today?");
+    await conversation!.say("I can be there at noon.");
+
+    online = true;
+    await context.setOffline(false);
+    await banner.waitFor({ state: "detached", timeout: 15_000 });
+    await pane.message("I can be there at noon.").waitFor();
+    await list.row("I can be there at noon.").waitFor();
+    // A message after the reconnect marks the moment everything missed has been drawn.
+    await conversation!.say("Thanks!");
+    await pane.message("Thanks!").waitFor();
+    for (const text of ["anyone there?", "drink something cold", "Is it OK to come in today?", "I can be there at noon.", "Thanks!"]) {
+      expect(await pane.message(text).count(), text).toBe(1);
+    }
+    expect(await list.row("Thanks!").count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("goes back to sign-in when its session is revoked elsewhere, and says what an API error was in words", async () => {
+    const agent = tenant.users.agent;
+    const revoked = await signIn(browser, agent);
+    opened.push(revoked.context);
+    const { payload } = await callExpecting<{ payload: { id: number | string; created_at: number | string }[] }>(200, "GET", "/api/v1/profile/sessions", {
+      token: agent.access_token,
+      header: "api_access_token",
+    });
+    const newest = [...payload].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0];
+    const deleted = await call("DELETE", `/api/v1/profile/sessions/${newest!.id}`, { token: agent.access_token, header: "api_access_token" });
+    expect([200, 204]).toContain(deleted.status);
+    // No click, no reload: /cable tells the console the session ended.
+    const form = signInForm(revoked.page);
+    await form.heading.waitFor();
+    await revoked.page.getByText("Your session has ended. Sign in again.").waitFor();
+    expect(new URL(revoked.page.url()).pathname).toBe("/app/login");
+    await screenshot(revoked.page, "session-expired");
+
+    // An API error, in words: a conversation that does not exist …
+    const { page, errors } = await open(agent);
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations/999999`);
+    const problem = page.getByRole("alert").filter({ hasText: "could not be loaded" });
+    await problem.waitFor();
+    const text = (await problem.textContent()) ?? "";
+    expect(text).toMatch(/^The conversation could not be loaded: [A-Z][^{}]{8,}/);
+    expect(text).not.toMatch(/undefined|\[object|HTTP \d|http_\d/);
+    await screenshot(page, "api-error-conversation");
+
+    // … and a wrong current password on the profile.
+    await page.goto(`/app/accounts/${tenant.account.id}/profile`);
+    await page.getByLabel("Current password").fill("not-my-password");
+    await page.getByLabel("New password", { exact: true }).fill("a-new-password-123");
+    await page.getByLabel("Confirm the new password").fill("a-new-password-123");
+    await page.getByRole("button", { name: "Change the password" }).click();
+    const refused = page.getByRole("alert");
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/[A-Z][a-z]+ .*password/i);
+    expect(await refused.textContent()).not.toMatch(/undefined|\[object|HTTP \d|http_\d/);
+    // The session is still on: the failed change signed nobody out.
+    await page.reload();
+    await page.getByRole("heading", { name: "Profile" }).waitFor();
+    expect(errors.filter((e) => !/status of (404|422)/.test(e))).toEqual([]);
   });
 });
