@@ -109,3 +109,14 @@ describe("rotating a user's API token", () => {
     viaSession.cable.close();
   });
 });
+
+describe("the signed-in user's availability_status", () => {
+  it("is what their first account's agents see: online while connected, offline otherwise", async () => {
+    const { user, account, session } = await signedInUser();
+    expect((await call("GET", "/auth/validate_token", { headers: deviseHeaders(session) })).body.data.availability_status).toBe("offline");
+    const { cable } = await subscribed(session.data.pubsub_token, account.id, user.id);
+    await cable.waitForEvent("presence.update");
+    expect((await call("GET", "/api/v1/profile", { headers: deviseHeaders(session) })).body.availability_status).toBe("online");
+    cable.close();
+  });
+});

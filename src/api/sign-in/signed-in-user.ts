@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { ROLES } from "../../db/schema";
 import { userPubsubToken } from "../../domain/tokens";
 import type { AppEnv, Credential } from "../context";
+import { accountObject } from "../../durable/account";
 import { membershipsOf } from "./sessions-store";
 
 export const SignedInUserSchema = z
@@ -39,10 +40,12 @@ export const credentialRef = (credential: Credential): CredentialRef => ({
   sessionId: credential.kind === "session" ? credential.sessionId : null,
 });
 
-/** The user with their sub-accounts and the pubsub token of `credential`. */
+/** The user with their sub-accounts, their availability in the first, and the pubsub token of `credential`. */
 export async function signedInUser(c: Context<AppEnv>, user: UserFields, credential: CredentialRef): Promise<SignedInUser> {
   const memberships = await membershipsOf(c.var.db, user.id);
   const first = memberships[0];
+  // What the default sub-account's agents see of the user (Chatwoot's availability_status).
+  const availability = first ? (await accountObject(c.env, first.id).userAvailability([user.id]))[String(user.id)]?.status : undefined;
   return {
     id: user.id,
     name: user.name,
@@ -56,6 +59,6 @@ export async function signedInUser(c: Context<AppEnv>, user: UserFields, credent
     accounts: memberships,
     pubsub_token: await userPubsubToken(c.env.TOKEN_SIGNING_SECRET, user.id, credential.tokenId, credential.sessionId),
     avatar_url: "",
-    availability_status: "offline",
+    availability_status: availability ?? "offline",
   };
 }
