@@ -77,6 +77,9 @@ export type MessageRecord = {
   updatedAt: number;
 };
 
+/** What a deleted message reads afterwards (Chatwoot's text); `content_attributes.deleted` marks it. */
+export const DELETED_MESSAGE_CONTENT = "This message was deleted";
+
 /** An incoming message wakes a resolved or snoozed conversation, as in Chatwoot, unless it is muted. */
 export function statusAfterIncomingMessage(status: ConversationStatus, muted = false): ConversationStatus {
   if (muted) return status;

@@ -13,6 +13,7 @@ import {
   type Attachment,
   type ContentType,
   type ConversationState,
+  DELETED_MESSAGE_CONTENT,
   type ConversationStatus,
   type MessageRecord,
   MessageType,
@@ -319,6 +320,8 @@ export class Conversation extends DurableObject<Env> {
       changed,
       ...(changed.length > 0 ? { changes } : {}),
       ...(message ? { message } : {}),
+      // An updated message may be an older one: the conversation's last message is read again.
+      ...(name === "message.updated" ? { lastMessage: this.lastVisibleMessage() } : {}),
     };
     const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;
     this.pending?.push(toPending(stored, seq));
@@ -537,6 +540,36 @@ export class Conversation extends DurableObject<Env> {
     });
     const published = await this.flush();
     return { payloadJson: published.get(seq) ?? null };
+  }
+
+  /**
+   * Deletes a message as Chatwoot does: its text becomes DELETED_MESSAGE_CONTENT, its attachments
+   * and content go, and `content_attributes.deleted` marks it; emits message.updated. Returns the
+   * storage keys of the attachments it had, for the caller to remove, or null when there is no such
+   * message (activity messages are not deleted).
+   */
+  async deleteMessage(access: Access, messageId: number, userId: number): Promise<{ payloadJson: string | null; attachmentKeys: string[] } | null> {
+    const state = this.stateFor(access);
+    const current = this.sql
+      .exec<MessageRow>("select * from messages where id = ? and message_type != ?", messageId, MessageType.activity)
+      .toArray()[0];
+    if (!state || !current) return null;
+    const attachmentKeys = parseJson<Attachment[]>(current.attachments, []).map((attachment) => attachment.key);
+    const seq = this.transact(() => {
+      const row = this.sql
+        .exec<MessageRow>(
+          `update messages set content = ?, content_type = 'text', content_attributes = ?, attachments = '[]', updated_at = ?
+           where id = ? returning *`,
+          DELETED_MESSAGE_CONTENT,
+          JSON.stringify({ deleted: true }),
+          nowSeconds(),
+          messageId,
+        )
+        .one();
+      return this.record("message.updated", state, { origin: { type: "user", userId } }, toMessage(row));
+    });
+    const published = await this.flush();
+    return { payloadJson: published.get(seq) ?? null, attachmentKeys };
   }
 
   /**

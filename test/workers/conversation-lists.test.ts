@@ -235,6 +235,15 @@ describe("Application API: conversation search", () => {
     expect(idsOf(await search("station OR elsewhere"))).toEqual([]);
   });
 
+  it("no longer finds a deleted message's text", async () => {
+    const { session, base, asAdmin, search } = await searchSetUp();
+    const note = (await call("POST", `${base}/${session.conversation.id}/messages`, { ...asAdmin, body: { content: "Password is hunter2", private: true } })).body;
+    expect(idsOf(await search("hunter2"))).toEqual([session.conversation.id]);
+    expectStatus(await call("DELETE", `${base}/${session.conversation.id}/messages/${note.id}`, asAdmin), 200);
+    expect(idsOf(await search("hunter2"))).toEqual([]);
+    expect(idsOf(await search("deleted"))).toEqual([]);
+  });
+
   it("refuses an empty search", async () => {
     const { search } = await searchSetUp();
     expectStatus(await search(""), 400);

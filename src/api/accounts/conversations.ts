@@ -250,6 +250,36 @@ accountConversations.openapi(
 
 accountConversations.openapi(
   createRoute({
+    method: "delete",
+    path: "/{account_id}/conversations/{conversation_id}/messages/{message_id}",
+    tags,
+    security,
+    summary: "Delete a message",
+    description:
+      "As Chatwoot does: the message stays in its place reading \"This message was deleted\", with " +
+      "`content_attributes.deleted: true`, its attachments removed; message.updated tells everyone who sees it, and " +
+      "search no longer finds its text. Activity messages cannot be deleted.",
+    request: { params: idParams("account_id", "conversation_id", "message_id") },
+    responses: {
+      200: { description: "The deleted message", content: { "application/json": { schema: MessageSchema } } },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { conversation_id, message_id } = c.req.valid("param");
+    const accountId = c.var.membership.accountId;
+    const viewer = await viewerOf(c);
+    const result = await conversationObject(c.env, accountId, conversation_id).deleteMessage({ inboxIds: viewer.inboxIds }, message_id, userOf(c).id);
+    if (!result) throw notFound("Message");
+    if (result.attachmentKeys.length > 0) await c.env.MEDIA.delete(result.attachmentKeys);
+    if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
+    const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: message_id + 1, after: null });
+    return c.json(stored?.find((message) => message.id === message_id) ?? {}, 200);
+  },
+);
+
+accountConversations.openapi(
+  createRoute({
     method: "post",
     path: "/{account_id}/conversations/{conversation_id}/template_preview",
     tags,
