@@ -3,7 +3,7 @@
  * API and the auth middleware: starting and finding sessions, sliding their expiry, issuing and
  * redeeming one-time password links, and closing the /cable subscriptions of credentials that ended.
  */
-import { and, asc, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { accounts, accountUsers, passwordTokens, type PasswordTokenPurpose, userSessions } from "../../db/schema";
 import { sessionExpiry, sessionNeedsTouch } from "../../domain/sign-in";
@@ -68,7 +68,7 @@ export function liveSessions(db: Database, userId: number) {
     .select()
     .from(userSessions)
     .where(and(eq(userSessions.userId, userId), gt(userSessions.expiresAt, new Date())))
-    .orderBy(sql`${userSessions.lastUsedAt} desc`, sql`${userSessions.id} desc`);
+    .orderBy(desc(userSessions.lastUsedAt), desc(userSessions.id));
 }
 
 /**
