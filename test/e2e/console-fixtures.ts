@@ -104,7 +104,12 @@ export type ConsolePage = {
   errors: string[];
 };
 
-type ContextOptions = { viewport?: ViewportSize; colorScheme?: "light" | "dark"; storageState?: Awaited<ReturnType<BrowserContext["storageState"]>> };
+type ContextOptions = {
+  viewport?: ViewportSize;
+  colorScheme?: "light" | "dark";
+  storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>;
+  timezoneId?: string;
+};
 
 /** A browser context on the platform's origin, recording the page's errors. */
 export async function consoleContext(browser: Browser, options: ContextOptions = {}): Promise<ConsolePage> {
@@ -114,7 +119,7 @@ export async function consoleContext(browser: Browser, options: ContextOptions =
     colorScheme: options.colorScheme ?? "light",
     storageState: options.storageState,
     locale: "en-US",
-    timezoneId: "America/New_York",
+    timezoneId: options.timezoneId ?? "America/New_York",
   });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

@@ -2,6 +2,8 @@
 // sign-in form with passwords set through the Agency API, a visitor writes from a customer's page
 // with the widget's Get Code snippet, and what each side sees is checked in the pages and through the
 // APIs. Then every screen of the console is checked with axe-core and photographed.
+import { copyFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./axe";
@@ -16,6 +18,7 @@ import {
   customerPage,
   type Person,
   screenshot,
+  screenshotsDir,
   signIn,
   signInForm,
   visitorConversation,
@@ -25,6 +28,9 @@ import {
 import { call, callExpecting } from "./platform-api";
 import { startWebsite } from "./website";
 import { inject } from "vitest";
+
+/** The README's picture of the console; written only when UPDATE_README_SCREENSHOT=1 asks for it. */
+const README_SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
 
 type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
@@ -364,5 +370,242 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await page.reload();
     await page.getByRole("heading", { name: "Profile" }).waitFor();
     expect(errors.filter((e) => !/status of (404|422)/.test(e))).toEqual([]);
+  });
+});
+
+describe("every screen of the console, checked with axe-core and photographed", () => {
+  let browser: Browser;
+  let website: Awaited<ReturnType<typeof startWebsite>>;
+  let tenant: ConsoleTenant;
+  let maria: number;
+  const opened: BrowserContext[] = [];
+  let open: ReturnType<typeof sessions>;
+  const wide = { width: 1280, height: 800 };
+  const narrow = { width: 390, height: 844 };
+
+  /** A dental practice's morning: five visitors, replies, a private note, labels, priorities and assignees. */
+  async function seedPractice() {
+    const agent = tenant.as("agent");
+    const admin = tenant.as("admin");
+    const practice = [
+      {
+        contact: { name: "Tom Becker", email: "tom.becker@example.test" },
+        says: ["Do you take dental insurance? Mine is through my employer."],
+      },
+      {
+        contact: { name: "Sam Reed", email: "sam.reed@example.test" },
+        says: ["Could you send me a copy of my last invoice? I need it for my tax return."],
+        labels: ["billing"],
+        assignee: tenant.users.admin.id,
+      },
+      {
+        contact: { name: "Daniel Kim", email: "daniel.kim@example.test" },
+        says: ["Thanks for fitting me in yesterday, the filling feels great."],
+        replies: ["Glad to hear it, Daniel! Call us if anything feels off."],
+        status: "pending",
+      },
+      {
+        contact: { name: "Priya Shah", email: "priya.shah@example.test" },
+        says: ["My retainer cracked this morning. Can someone look at it today?"],
+        labels: ["appointment"],
+        priority: "urgent",
+        assignee: tenant.users.agent.id,
+      },
+    ];
+    for (const spec of practice) {
+      const conversation = await visitorConversation(tenant, spec.contact, spec.says);
+      for (const content of spec.replies ?? []) await agent(200, "POST", `/conversations/${conversation.id}/messages`, { content });
+      if (spec.labels) await admin(200, "POST", `/conversations/${conversation.id}/labels`, { labels: spec.labels });
+      if (spec.priority) await admin(200, "POST", `/conversations/${conversation.id}/toggle_priority`, { priority: spec.priority });
+      if (spec.assignee) await admin(200, "POST", `/conversations/${conversation.id}/assignments`, { assignee_id: spec.assignee });
+      if (spec.status) await admin(200, "POST", `/conversations/${conversation.id}/toggle_status`, { status: spec.status });
+    }
+    // The conversation on screen: Maria's, worked by Alex, newest of all.
+    const conversation = await visitorConversation(tenant, { name: "Maria Lopez", email: "maria.lopez@example.test" }, [
+      "Hi! Do you have an opening for a cleaning next week?",
+    ]);
+    const path = `/conversations/${conversation.id}`;
+    await admin(200, "POST", `${path}/assignments`, { assignee_id: tenant.users.agent.id });
+    await agent(200, "POST", `${path}/messages`, { content: "Hi Maria, we do: Tuesday at 10am or Thursday at 3pm. Which suits you better?" });
+    await conversation.say("Thursday at 3pm, please. Could my son come along too? He is 8.");
+    await agent(200, "POST", `${path}/messages`, {
+      content: "Dr. Patel sees children on Thursdays: booking them back to back, 3pm and 3:45pm.",
+      private: true,
+    });
+    await agent(200, "POST", `${path}/messages`, { content: "Of course! You are both booked for Thursday with Dr. Patel, at 3pm and 3:45pm. See you then!" });
+    await conversation.say("Perfect, thank you so much!");
+    await admin(200, "POST", `${path}/labels`, { labels: ["appointment", "new-patient"] });
+    await admin(200, "POST", `${path}/toggle_priority`, { priority: "medium" });
+    return conversation.id;
+  }
+
+  beforeAll(async () => {
+    let launched: Browser;
+    [launched, website] = await Promise.all([launchChromium(inject("chromium")), startWebsite()]);
+    browser = launched;
+    open = sessions(() => browser, opened);
+    tenant = await consoleTenant({
+      name: "Brightsmile Dental",
+      websiteUrl: website.url,
+      people: { admin: "Ada Admin", agent: "Alex Agent" },
+      labels: [
+        { title: "appointment", color: "#2563eb", description: "Booking, moving or cancelling a visit" },
+        { title: "billing", color: "#d97706", description: "Invoices, payments and insurance" },
+        { title: "new-patient", color: "#059669", description: "First visit" },
+      ],
+      cannedResponses: [{ short_code: "hours", content: "We are open Monday to Friday, 8am to 6pm." }],
+    });
+    maria = await seedPractice();
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((context) => context.close()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await website?.close();
+  });
+
+  const inbox = () => `/app/accounts/${tenant.account.id}/conversations?assignee=all`;
+  const conversation = () => `/app/accounts/${tenant.account.id}/conversations/${maria}?assignee=all`;
+
+  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
+  async function check(page: Page, name: string) {
+    const violations = await seriousViolations(page);
+    await screenshot(page, name);
+    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
+  }
+
+  /** Maria's conversation, open and drawn. */
+  async function openMaria(page: Page) {
+    await page.goto(conversation());
+    await conversationPane(page).message("Perfect, thank you so much!").waitFor();
+  }
+
+  it("sign-in, with and without a refused attempt", async () => {
+    const { page, context, errors } = await consoleContext(browser, { viewport: wide });
+    opened.push(context);
+    await page.goto("/app/login");
+    const form = signInForm(page);
+    await form.heading.waitFor();
+    await check(page, "sign-in");
+    await form.email.fill("nobody@example.test");
+    await form.password.fill("not-a-password");
+    await form.submit.click();
+    await page.getByRole("alert").filter({ hasText: "The email or the password is not right." }).waitFor();
+    await check(page, "sign-in-refused");
+    expect(errors).toEqual([]);
+  });
+
+  it("forgot password and set password", async () => {
+    const { page, context, errors } = await consoleContext(browser, { viewport: wide });
+    opened.push(context);
+    await page.goto("/app/login");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { name: "Reset your password" }).waitFor();
+    await check(page, "forgot-password");
+    await page.getByLabel("Email").fill("nobody@example.test");
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await page.getByRole("status").filter({ hasText: "a link to set a new password is on its way" }).waitFor();
+    await check(page, "forgot-password-sent");
+    await page.goto("/app/auth/password/edit?reset_password_token=an-old-link");
+    await page.getByRole("heading", { name: "Set your password" }).waitFor();
+    await check(page, "set-password");
+    expect(errors).toEqual([]);
+  });
+
+  it("the inbox list", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: wide });
+    await page.goto(inbox());
+    await conversationList(page).row("Perfect, thank you so much!").waitFor();
+    await expect.poll(() => conversationList(page).rows().count(), WAIT).toBe(4);
+    await check(page, "inbox-list");
+    expect(errors).toEqual([]);
+  });
+
+  it("an open conversation, its menus and the canned responses", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: wide });
+    await openMaria(page);
+    await check(page, "conversation");
+    const pane = conversationPane(page);
+    await pane.assign.click();
+    await page.getByRole("menu", { name: "Assign an agent" }).getByRole("menuitemradio", { name: /Ada Admin/ }).waitFor();
+    await check(page, "conversation-assign-menu");
+    await page.keyboard.press("Escape");
+    await pane.reply.fill("/");
+    await pane.canned.getByRole("option").first().waitFor();
+    await check(page, "conversation-canned-responses");
+    await pane.reply.fill("");
+    await pane.noteTab.click();
+    await check(page, "conversation-private-note");
+    expect(errors).toEqual([]);
+  });
+
+  it("the profile", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: wide });
+    await page.goto(`/app/accounts/${tenant.account.id}/profile`);
+    await page.getByRole("heading", { name: "Where you are signed in" }).waitFor();
+    await page.getByText("This browser").waitFor();
+    await check(page, "profile");
+    expect(errors).toEqual([]);
+  });
+
+  it("the notifications panel, the shortcuts and the profile menu", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: wide });
+    await page.goto(inbox());
+    await conversationList(page).row("Perfect").waitFor();
+    await page.getByRole("button", { name: /^Notifications/ }).click();
+    const panel = page.getByRole("dialog", { name: "Notifications" });
+    await panel.getByText(/has been assigned to you/).first().waitFor();
+    await check(page, "notifications");
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await check(page, "shortcuts");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: /profile and settings/ }).click();
+    await page.getByRole("menu").waitFor();
+    await check(page, "profile-menu");
+    expect(errors).toEqual([]);
+  });
+
+  it("dark mode: the list and an open conversation", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: wide, colorScheme: "dark" });
+    await openMaria(page);
+    expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(true);
+    await check(page, "dark-conversation");
+    await page.goto(`/app/login`);
+    await conversationList(page).heading.waitFor();
+    await check(page, "dark-inbox-list");
+    expect(errors).toEqual([]);
+  });
+
+  it("a phone-sized window: the list, then the conversation", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: narrow, anotherDevice: true });
+    await page.goto(inbox());
+    await conversationList(page).row("Perfect").waitFor();
+    await check(page, "narrow-inbox-list");
+    await conversationList(page).row("Perfect").click();
+    await conversationPane(page).message("Perfect, thank you so much!").waitFor();
+    await check(page, "narrow-open-conversation");
+    expect(errors).toEqual([]);
+  });
+
+  it("the README's screenshot: a wide console in light mode with a conversation open", async () => {
+    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 1440, height: 900 }, timezoneId: "Europe/Berlin" });
+    await openMaria(page);
+    // Open and read: the row's unread count is gone.
+    const row = conversationList(page).row("Perfect, thank you so much!");
+    await row.getByLabel(/unread message/).waitFor({ state: "detached" });
+    const contact = page.getByRole("complementary", { name: "Contact details" });
+    await contact.getByRole("link", { name: "maria.lopez@example.test" }).waitFor();
+    await contact.getByText("Loading…").first().waitFor({ state: "detached" });
+    await screenshot(page, "readme-console");
+    const shot = `${screenshotsDir}readme-console.png`;
+    expect(statSync(shot).size).toBeLessThan(250_000);
+    if (process.env.UPDATE_README_SCREENSHOT === "1") copyFileSync(shot, README_SCREENSHOT);
+    expect(errors).toEqual([]);
   });
 });
