@@ -55,6 +55,19 @@ function sessions(browser: () => Browser, opened: BrowserContext[]) {
   };
 }
 
+/** Marks the page's document, so a test can tell later that it was never reloaded. */
+const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+const marked = (page: Page) => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+
+/** Whether the focused element shows a focus indicator (an outline or a box-shadow ring). */
+const focusShown = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return false;
+    const style = getComputedStyle(el);
+    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+  });
+
 describe("the agent console, worked by two agents and a visitor", () => {
   let browser: Browser;
   let website: Awaited<ReturnType<typeof startWebsite>>;
@@ -92,6 +105,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await alexList.tab("Unassigned").click();
     await expect.poll(() => alexList.tab("Unassigned").getAttribute("aria-selected"), WAIT).toBe("true");
     expect(await adaList.tab("Mine").getAttribute("aria-selected")).toBe("true");
+    await Promise.all([markPage(alex.page), markPage(ada.page)]);
 
     // A visitor writes from the customer's page.
     const visitor = await visitorOn(browser, website.page("/", customerPage("Brightsmile Dental", tenant.widget.embed)), tenant.widget.token);
@@ -157,6 +171,8 @@ describe("the agent console, worked by two agents and a visitor", () => {
     const resolved = await tenant.as("admin")(200, "GET", `/conversations/${conversationId}`);
     expect(resolved).toMatchObject({ status: "resolved", meta: { assignee: { id: admin.id } } });
     await screenshot(alex.page, "done-when-agent-resolved");
+    // Both pages are the ones loaded at the start: everything came live.
+    expect(await Promise.all([marked(alex.page), marked(ada.page)])).toEqual([true, true]);
     expect(alex.errors).toEqual([]);
     expect(ada.errors).toEqual([]);
   });
@@ -206,6 +222,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
     // `/` goes to search, the down arrow into the list, then from row to row; Enter opens.
     await keyboard.press("/");
     expect((await focused(page)).id).toBe("conv-search");
+    expect(await focusShown(page)).toBe(true);
     await keyboard.press("ArrowDown");
     expect((await focused(page)).role).toBe("listbox");
     await keyboard.press("ArrowDown");
@@ -230,6 +247,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
     // Alt+L focuses the reply box; Shift+Enter breaks the line, Enter sends.
     await keyboard.press("Alt+KeyL");
     await expect.poll(async () => (await focused(page)).name, WAIT).toBe("Reply to the contact");
+    expect(await focusShown(page)).toBe(true);
     await keyboard.type("Yes, we do.");
     await keyboard.press("Shift+Enter");
     await keyboard.type("It takes about an hour.");
@@ -304,6 +322,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await pane.message("drink something cold").waitFor();
 
     const banner = page.getByRole("status").filter({ hasText: "You are offline" });
+    await markPage(page);
     online = false;
     await context.setOffline(true);
     await Promise.all(sockets.map((ws) => ws.close({ code: 1001, reason: "going away" })));
@@ -325,25 +344,29 @@ describe("the agent console, worked by two agents and a visitor", () => {
       expect(await pane.message(text).count(), text).toBe(1);
     }
     expect(await list.row("Thanks!").count()).toBe(1);
+    expect(await marked(page)).toBe(true);
     expect(errors).toEqual([]);
   });
 
   it("goes back to sign-in when its session is revoked elsewhere, and says what an API error was in words", async () => {
     const agent = tenant.users.agent;
+    const asAgent = { token: agent.access_token, header: "api_access_token" } as const;
+    const sessionIds = async () =>
+      (await callExpecting<{ payload: { id: number | string }[] }>(200, "GET", "/api/v1/profile/sessions", asAgent)).payload.map((s) => s.id);
+    const before = await sessionIds();
     const revoked = await signIn(browser, agent);
     opened.push(revoked.context);
-    const { payload } = await callExpecting<{ payload: { id: number | string; created_at: number | string }[] }>(200, "GET", "/api/v1/profile/sessions", {
-      token: agent.access_token,
-      header: "api_access_token",
-    });
-    const newest = [...payload].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0];
-    const deleted = await call("DELETE", `/api/v1/profile/sessions/${newest!.id}`, { token: agent.access_token, header: "api_access_token" });
+    const made = (await sessionIds()).filter((id) => !before.includes(id));
+    expect(made).toHaveLength(1);
+    await markPage(revoked.page);
+    const deleted = await call("DELETE", `/api/v1/profile/sessions/${made[0]}`, asAgent);
     expect([200, 204]).toContain(deleted.status);
     // No click, no reload: /cable tells the console the session ended.
     const form = signInForm(revoked.page);
     await form.heading.waitFor();
     await revoked.page.getByText("Your session has ended. Sign in again.").waitFor();
     expect(new URL(revoked.page.url()).pathname).toBe("/app/login");
+    expect(await marked(revoked.page)).toBe(true);
     await screenshot(revoked.page, "session-expired");
 
     // An API error, in words: a conversation that does not exist …
@@ -576,8 +599,8 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await openMaria(page);
     expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(true);
     await check(page, "dark-conversation");
-    await page.goto(`/app/login`);
-    await conversationList(page).heading.waitFor();
+    await page.goto(inbox());
+    await conversationList(page).row("Perfect").waitFor();
     await check(page, "dark-inbox-list");
     expect(errors).toEqual([]);
   });
