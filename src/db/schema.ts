@@ -5,6 +5,9 @@ import type { Attachment } from "../domain/conversation";
 import { AUTOMATION_TRIGGERS } from "../domain/events";
 import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
 
+/** 32 random bytes as hex: a chat widget's command signing key. */
+export const newCommandSecret = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
 const createdAt = () =>
   integer("created_at", { mode: "timestamp" })
     .notNull()
@@ -450,6 +453,8 @@ export const chatWidgets = sqliteTable(
     preChatForm: text("pre_chat_form", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /** Where a snapshot load created this widget from: `<snapshot id>:<source widget id>`, so a reload updates it. */
     snapshotSource: text("snapshot_source"),
+    /** The key a site's server signs `>cs` commands that act on people with (docs/SECURITY.md, "What a site owner signs"). */
+    commandSecret: text("command_secret").notNull().$defaultFn(newCommandSecret),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -734,6 +739,24 @@ export const workflowFiles = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("workflow_files_account_idx").on(t.accountId)],
+);
+
+/** Bytes of files (message attachments, workflow files) an account stores in R2, against MAX_ACCOUNT_STORAGE_BYTES. */
+export const accountStorage = sqliteTable("account_storage", {
+  accountId: integer("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  bytes: integer("bytes").notNull().default(0),
+});
+
+/** Signatures of `>cs` commands already run, kept until they expire, so each works once. */
+export const usedCommandSignatures = sqliteTable(
+  "used_command_signatures",
+  {
+    signature: text("signature").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("used_command_signatures_expires_idx").on(t.expiresAt)],
 );
 
 /** Chatwoot's SLA policies: thresholds in seconds; once created, never changed (only deleted). */
