@@ -1,6 +1,6 @@
 /** The sign-in area: sign in, forgotten password, set a password from an emailed link. */
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { loadProfile } from "../app";
 import { api, ApiError } from "../core/api";
 import { t } from "../core/i18n";
@@ -17,6 +17,9 @@ export function AuthArea() {
 }
 
 function AuthPage({ title, children }: { title: string; children: ComponentChildren }) {
+  useEffect(() => {
+    document.title = `${title} · ${t("common.appName")}`;
+  }, [title]);
   return (
     <div class="auth-page">
       <main class="auth-card" aria-labelledby="auth-title">

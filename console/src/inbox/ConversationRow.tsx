@@ -63,6 +63,7 @@ export function ConversationRow({ conversation: c, index, total, selected, activ
       <div class="conv-row-body">
         <div class="conv-row-line">
           <span class="conv-row-name">{name}</span>
+          <span class="conv-row-id">#{c.id}</span>
           <time class="conv-row-time" dateTime={new Date(c.last_activity_at * 1000).toISOString()} title={formatDateTime(c.last_activity_at)}>
             {formatShortTime(c.last_activity_at)}
           </time>
@@ -111,7 +112,6 @@ export function ConversationRow({ conversation: c, index, total, selected, activ
             </span>
           ))}
           {labelList.length > 2 && <span class="chip chip-neutral">+{labelList.length - 2}</span>}
-          <span class="conv-row-id">#{c.id}</span>
         </div>
       </div>
     </div>

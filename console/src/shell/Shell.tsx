@@ -42,6 +42,14 @@ export function Shell() {
 
   useEffect(() => onSessionEnd(stopCable), []);
 
+  // The tab's title names the place and the unread notifications.
+  const titleKey = route.value.name === "profile" ? "shell.profile" : "shell.conversations";
+  const unreadTotal = unreadCount.value;
+  useEffect(() => {
+    const place = t(titleKey);
+    document.title = unreadTotal > 0 ? `(${unreadTotal}) ${place} · ${t("common.appName")}` : `${place} · ${t("common.appName")}`;
+  }, [titleKey, unreadTotal]);
+
   // Shell-level shortcuts: ? or Ctrl+/ for the list of shortcuts, Alt+C for conversations.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -139,10 +147,10 @@ export function Shell() {
       </a>
       <nav class="sidebar" aria-label={t("shell.navigation")}>
         <div class="sidebar-brand" title={currentAccount.value?.name}>
-          <span class="brand-mark" aria-hidden="true">
-            <Icon name="message" size={20} />
+          <span class="brand-letter" aria-hidden="true">
+            {(currentAccount.value?.name ?? t("common.appName")).slice(0, 1).toUpperCase()}
           </span>
-          <span class="visually-hidden">{t("common.appName")}</span>
+          <span class="visually-hidden">{t("shell.brand", { account: currentAccount.value?.name ?? "" })}</span>
         </div>
         <ul class="sidebar-links">
           <li>

@@ -1,6 +1,7 @@
 /** The signed-in frame: sidebar, menus, notifications, shortcuts. */
 export default {
   navigation: "Main",
+  brand: "Parley, sub-account {account}",
   skipToContent: "Skip to content",
   conversations: "Conversations",
   notifications: "Notifications",
