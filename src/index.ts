@@ -5,6 +5,7 @@ import { handleQueueBatch } from "./jobs/queue";
 
 export { Account } from "./durable/account";
 export { Conversation } from "./durable/conversation";
+export { RateCounter } from "./durable/rate-counter";
 
 const app = createApp();
 

@@ -14,8 +14,8 @@ import { passwordEmailRow } from "../../jobs/send-email";
 import { auditInsert } from "../audit";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses } from "../errors";
-import { limitPasswordReset, rateLimitedResponse } from "./limits";
 import { deleteSessions, endUserAccess, newPasswordTokenId, passwordTokenInsert, redeemPasswordToken, retirePasswordTokens } from "./sessions-store";
+import { limitedRoute } from "../limits";
 
 const tags = ["Sign-in"];
 
@@ -44,25 +44,26 @@ const Message = z.object({ message: z.string() });
 export const signInPasswords = createRouter();
 
 signInPasswords.openapi(
-  createRoute({
-    method: "post",
-    path: "/password",
-    tags,
-    summary: "Mail a link to reset the password",
-    description:
-      "The same answer whether or not the email belongs to a user. Each user the email names gets a link " +
-      `that works once and expires in ${RESET_LINK_SECONDS / 3600} hours: ` +
-      "`${PUBLIC_URL}/app/auth/password/edit?reset_password_token=<token>`.",
-    request: { body: { required: true, content: { "application/json": { schema: ResetRequest } } } },
-    responses: {
-      200: { description: "Accepted", content: { "application/json": { schema: Message } } },
-      ...rateLimitedResponse,
-      ...errorResponses(400, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/password",
+      tags,
+      summary: "Mail a link to reset the password",
+      description:
+        "The same answer whether or not the email belongs to a user. Each user the email names gets a link " +
+        `that works once and expires in ${RESET_LINK_SECONDS / 3600} hours: ` +
+        "`${PUBLIC_URL}/app/auth/password/edit?reset_password_token=<token>`.",
+      request: { body: { required: true, content: { "application/json": { schema: ResetRequest } } } },
+      responses: {
+        200: { description: "Accepted", content: { "application/json": { schema: Message } } },
+        ...errorResponses(400, 413, 415, 422),
+      },
+    }),
+    "password_reset.email", "password_reset.address",
+  ),
   async (c) => {
     const { email } = c.req.valid("json");
-    await limitPasswordReset(c, email);
     // Done after the answer, so its time does not tell whether the email exists.
     c.executionCtx.waitUntil(
       mailResetLinks(c, email).catch((error: unknown) => console.error("password reset email failed", error instanceof Error ? error.message : error)),
@@ -112,18 +113,21 @@ async function mailResetLinks(c: Context<AppEnv>, email: string) {
 }
 
 signInPasswords.openapi(
-  createRoute({
-    method: "put",
-    path: "/password",
-    tags,
-    summary: "Set the password with a reset or invitation link's token",
-    description: "The link works once. Every session of the user ends (their /cable subscriptions too); sign in afterwards.",
-    request: { body: { required: true, content: { "application/json": { schema: ResetInput } } } },
-    responses: {
-      200: { description: "The password is set", content: { "application/json": { schema: z.object({ success: z.literal(true), message: z.string() }) } } },
-      ...errorResponses(400, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "put",
+      path: "/password",
+      tags,
+      summary: "Set the password with a reset or invitation link's token",
+      description: "The link works once. Every session of the user ends (their /cable subscriptions too); sign in afterwards.",
+      request: { body: { required: true, content: { "application/json": { schema: ResetInput } } } },
+      responses: {
+        200: { description: "The password is set", content: { "application/json": { schema: z.object({ success: z.literal(true), message: z.string() }) } } },
+        ...errorResponses(400, 413, 415, 422),
+      },
+    }),
+    "password_change.address",
+  ),
   async (c) => {
     const input = c.req.valid("json");
     const db = c.var.db;

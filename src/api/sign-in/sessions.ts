@@ -13,9 +13,9 @@ import { credentialOf, userOf } from "../auth";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, ErrorSchema, notFound } from "../errors";
 import { userSecurity } from "../accounts/profile";
-import { limitSignIn, rateLimitedResponse } from "./limits";
 import { credentialRef, SignedInUserSchema, signedInUser } from "./signed-in-user";
 import { deleteSessions, endUserAccess, startSession } from "./sessions-store";
+import { limitedRoute } from "../limits";
 
 const tags = ["Sign-in"];
 
@@ -49,29 +49,30 @@ const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Inval
 export const signInSessions = createRouter();
 
 signInSessions.openapi(
-  createRoute({
-    method: "post",
-    path: "/sign_in",
-    tags,
-    summary: "Sign in with an email and a password (devise_token_auth)",
-    description:
-      "Starts a session. Its access token works as `api_access_token` or Bearer, in devise's `access-token`, " +
-      "`client` and `uid` headers, and in the console's cookie; it never replaces the user's API token. One " +
-      "generic 401 whether or not the email exists. When the email names users of several agencies and the " +
-      "password opens more than one of them, the answer is 409 `agency_required` with those agencies: send " +
-      "again with `agency_id`.",
-    request: { body: { required: true, content: { "application/json": { schema: SignInInput } } } },
-    responses: {
-      200: { description: "Signed in", headers: deviseHeaders, content: { "application/json": { schema: SignInAnswer } } },
-      401: { description: "invalid_credentials", content: { "application/json": { schema: ErrorSchema } } },
-      409: { description: "agency_required: `details.agencies` lists `{id, name}`", content: { "application/json": { schema: ErrorSchema } } },
-      ...rateLimitedResponse,
-      ...errorResponses(400, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/sign_in",
+      tags,
+      summary: "Sign in with an email and a password (devise_token_auth)",
+      description:
+        "Starts a session. Its access token works as `api_access_token` or Bearer, in devise's `access-token`, " +
+        "`client` and `uid` headers, and in the console's cookie; it never replaces the user's API token. One " +
+        "generic 401 whether or not the email exists. When the email names users of several agencies and the " +
+        "password opens more than one of them, the answer is 409 `agency_required` with those agencies: send " +
+        "again with `agency_id`.",
+      request: { body: { required: true, content: { "application/json": { schema: SignInInput } } } },
+      responses: {
+        200: { description: "Signed in", headers: deviseHeaders, content: { "application/json": { schema: SignInAnswer } } },
+        401: { description: "invalid_credentials", content: { "application/json": { schema: ErrorSchema } } },
+        409: { description: "agency_required: `details.agencies` lists `{id, name}`", content: { "application/json": { schema: ErrorSchema } } },
+        ...errorResponses(400, 413, 415, 422),
+      },
+    }),
+    "sign_in.email", "sign_in.address",
+  ),
   async (c) => {
     const { email, password, agency_id } = c.req.valid("json");
-    await limitSignIn(c, email);
     const db = c.var.db;
     const found = await db
       .select({ id: users.id, agencyId: users.agencyId, name: users.name, email: users.email, passwordHash: users.passwordHash, agencyName: agencies.name })
