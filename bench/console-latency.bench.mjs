@@ -5,7 +5,7 @@
 //
 // Per message (one at a time, the next once the previous is drawn, BENCH_LATENCY_GAP_MS apart):
 // - POST: Node's clock around the Client API request;
-// - /cable in Node: the `message.created` frame received by the Node client;
+// - /cable in Node: the `message.created` frame received by the Node client (its own worker thread);
 // - frame in the page: the same frame reaching the page's WebSocket (a listener the bench adds to
 //   every WebSocket the page opens, ahead of the console's own);
 // - DOM: a MutationObserver in the page, when a node with the text appears in the open conversation
@@ -17,6 +17,7 @@
 //
 // Environment: BENCH_LATENCY_MESSAGES (100), BENCH_LATENCY_WARM (5 not counted), BENCH_LATENCY_GAP_MS (150).
 import { availableParallelism, loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
 import { clockOffset, nodeNow, PASSWORD, signIn, sleep, visitorConversation, withConsole } from "./console-lib.mjs";
 import { percentile } from "./lib.mjs";
 
@@ -136,9 +137,8 @@ export default async function consoleLatencyBench() {
     // The Node client: the same session's pubsub token, the same RoomChannel identifier.
     const me = await page.evaluate(() => fetch("/api/v1/profile", { credentials: "same-origin" }).then((r) => r.json()));
     const cableAt = new Map();
-    const cable = await cableClient(`${platform.baseUrl.replace(/^http/, "ws")}/cable`, { pubsub_token: me.pubsub_token, account_id: me.account_id, user_id: me.id }, (event, data) => {
-      const match = event === "message.created" && new RegExp(`${MARK}(\\d+)`).exec(data?.content ?? "");
-      if (match && !cableAt.has(Number(match[1]))) cableAt.set(Number(match[1]), nodeNow());
+    const cable = await cableClient(`${platform.baseUrl.replace(/^http/, "ws")}/cable`, { pubsub_token: me.pubsub_token, account_id: me.account_id, user_id: me.id }, (n, at) => {
+      if (!cableAt.has(n)) cableAt.set(n, at);
     });
     await sleep(1_000);
     const before = await clockOffset(page);
@@ -220,21 +220,48 @@ export default async function consoleLatencyBench() {
   });
 }
 
-/** A plain ActionCable client with one confirmed RoomChannel subscription; onFrame(event, data). */
-function cableClient(url, params, onFrame) {
-  const identifier = JSON.stringify({ channel: "RoomChannel", ...params });
-  return new Promise((resolve, reject) => {
+/**
+ * A plain ActionCable client with one confirmed RoomChannel subscription, in a worker thread of its
+ * own so that Playwright's traffic on the main thread cannot delay it; reports each MARK<n> of a
+ * `message.created` frame with the time it arrived (`performance.timeOrigin + performance.now()`).
+ */
+function cableClient(url, params, onMessage) {
+  const worker = new Worker(
+    `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { url, identifier, mark } = workerData;
+    const pattern = new RegExp(mark + "([0-9]+)");
     const ws = new WebSocket(url, ["actioncable-v1-json"]);
-    const timer = setTimeout(() => reject(new Error("/cable: no confirmation in time")), 30_000);
     ws.addEventListener("message", (event) => {
+      const at = performance.timeOrigin + performance.now();
       const frame = JSON.parse(event.data);
       if (frame.type === "welcome") ws.send(JSON.stringify({ command: "subscribe", identifier }));
-      else if (frame.type === "confirm_subscription") {
-        clearTimeout(timer);
-        resolve({ close: () => ws.close(1000, "done") });
-      } else if (frame.type === "reject_subscription") reject(new Error("/cable: subscription rejected"));
-      else if (frame.message && typeof frame.message === "object") onFrame(frame.message.event, frame.message.data);
+      else if (frame.type === "confirm_subscription") parentPort.postMessage({ confirmed: true });
+      else if (frame.type === "reject_subscription") parentPort.postMessage({ error: "subscription rejected" });
+      else if (frame.message && frame.message.event === "message.created") {
+        const match = pattern.exec(frame.message.data?.content ?? "");
+        if (match) parentPort.postMessage({ n: Number(match[1]), at });
+      }
     });
-    ws.addEventListener("error", () => reject(new Error("/cable: socket error")));
+    ws.addEventListener("error", () => parentPort.postMessage({ error: "socket error" }));
+    parentPort.on("message", () => ws.close(1000, "done"));
+    `,
+    { eval: true, workerData: { url, identifier: JSON.stringify({ channel: "RoomChannel", ...params }), mark: MARK } },
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("/cable: no confirmation in time")), 30_000);
+    worker.on("message", (message) => {
+      if (message.confirmed) {
+        clearTimeout(timer);
+        resolve({
+          close: () => {
+            worker.postMessage("close");
+            setTimeout(() => worker.terminate(), 200).unref();
+          },
+        });
+      } else if (message.error) reject(new Error(`/cable: ${message.error}`));
+      else onMessage(message.n, message.at);
+    });
+    worker.on("error", reject);
   });
 }
