@@ -3,7 +3,6 @@
 // CSS bundled by esbuild, and dist/assets/app/index.html naming the hashed entry and stylesheets.
 // The Worker answers /app and /app/* with that page (src/api/console-page.ts).
 import { build } from "esbuild";
-import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,20 +37,13 @@ export async function buildConsole() {
   const url = (file) => `/app/assets/${relative(assetsDir, join(root, file)).split("\\").join("/")}`;
   const entry = outputs.find(([, o]) => o.entryPoint === "console/src/main.tsx");
   if (!entry) throw new Error("the console's entry chunk is missing from the build");
-  // Every stylesheet is linked up front: CSS of lazily loaded areas is small and must not flash in late.
-  // esbuild writes a lazily loaded area's CSS once per entry that can reach it; identical copies are
-  // linked (and kept) once.
-  const seen = new Map();
-  const styles = [];
-  for (const [file] of outputs.filter(([f]) => f.endsWith(".css"))) {
-    const digest = createHash("sha256").update(await readFile(join(root, file))).digest("hex");
-    if (seen.has(digest)) {
-      await rm(join(root, file));
-      continue;
-    }
-    seen.set(digest, file);
-    styles.push(url(file));
-  }
+  // esbuild gathers the CSS of every area (lazily loaded ones included) into the entry's stylesheet,
+  // so that one is linked up front and nothing flashes in late; the per-area copies it also writes
+  // are not needed.
+  const entryCss = entry[1].cssBundle;
+  if (!entryCss) throw new Error("the console's stylesheet is missing from the build");
+  const styles = [url(entryCss)];
+  for (const [file] of outputs) if (file.endsWith(".css") && file !== entryCss) await rm(join(root, file));
   const preload = entry[1].imports.filter((i) => i.kind === "import-statement").map((i) => url(i.path));
 
   const html = `<!doctype html>
@@ -80,7 +72,7 @@ ${preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("\n")}
     const block = "\n# The console's hashed files (scripts/build-console.mjs).\n" + rule + "  ! Cache-Control\n  Cache-Control: public, max-age=31536000, immutable\n";
     await appendFile(headersFile, block);
   }
-  const kept = outputs.filter(([file]) => !file.endsWith(".css") || [...seen.values()].includes(file));
+  const kept = outputs.filter(([file]) => !file.endsWith(".css") || file === entryCss);
   return { files: kept.map(([file, o]) => ({ file: basename(file), bytes: o.bytes })) };
 }
 
