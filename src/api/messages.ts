@@ -7,8 +7,11 @@ import { z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import type { JSONValue } from "hono/utils/types";
 import { type Attachment, fileTypeOf } from "../domain/conversation";
+import { deleteStoredFiles, releaseStorage, reserveStorage } from "../db/account-storage";
+import { checkFileType, SNIFF_BYTES } from "../domain/file-types";
 import type { AppEnv } from "./context";
-import { ApiError, validationError } from "./errors";
+import { type Access, conversationObject } from "../durable/conversation";
+import { ApiError, notFound, validationError } from "./errors";
 import { mediaUrl, newMediaKey } from "./media";
 
 const Text = z.string().trim().min(1).max(1000);
@@ -67,23 +70,63 @@ export const ContentTypeSchema = z.enum(["text", "input_select", "form", "cards"
 
 export const MAX_ATTACHMENTS = 10;
 
-/** Stores uploaded files under `accounts/<id>/attachments/` and describes them for the message. */
+/**
+ * A message's files, stored only once `access` reaches the conversation: 404 `not_found` with nothing
+ * written to R2 when it does not. A message refused after this gives its files back with deleteStoredFiles.
+ */
+export async function storeMessageAttachments(c: Context<AppEnv>, accountId: number, displayId: number, access: Access, files: File[]): Promise<Attachment[]> {
+  if (files.length === 0) return [];
+  if (!(await conversationObject(c.env, accountId, displayId).currentState(access))) throw notFound("Conversation");
+  return storeAttachments(c, accountId, files);
+}
+
+/**
+ * Stores uploaded files under `accounts/<id>/attachments/` and describes them for the message. Call it
+ * only once the caller is known to be allowed to post there. Every file must be of an allowed type,
+ * by what it declares and by its first bytes (422 `file_type_not_allowed`, nothing stored), and all of
+ * them must fit the account's storage quota (413 `storage_quota_exceeded`, nothing stored).
+ */
 export async function storeAttachments(c: Context<AppEnv>, accountId: number, files: File[]): Promise<Attachment[]> {
   const origin = new URL(c.req.url).origin;
-  const stored: Attachment[] = [];
+  const contentTypes: string[] = [];
   for (const [index, file] of files.entries()) {
-    const key = newMediaKey(accountId, "attachments", file.name);
-    const contentType = file.type || "application/octet-stream";
-    await c.env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
-    stored.push({
-      id: index + 1,
-      file_type: fileTypeOf(contentType),
-      key,
-      dataUrl: mediaUrl(origin, key),
-      file_name: file.name || key.slice(key.lastIndexOf("/") + 1),
-      content_type: contentType,
-      file_size: file.size,
+    const verdict = checkFileType(file.type, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+    if (!verdict.ok) {
+      throw new ApiError(422, "file_type_not_allowed", verdict.reason, [
+        { field: `attachments.${index}`, message: verdict.reason, code: "file_type_not_allowed" },
+      ]);
+    }
+    contentTypes.push(verdict.contentType);
+  }
+  const requestedBytes = files.reduce((total, file) => total + file.size, 0);
+  const reservation = await reserveStorage(c.env, accountId, requestedBytes);
+  if (!reservation.ok) {
+    throw new ApiError(413, "storage_quota_exceeded", "The account has no room left for these files: delete some, or ask for a larger quota.", {
+      quota_bytes: reservation.quotaBytes,
+      used_bytes: reservation.usedBytes,
+      requested_bytes: requestedBytes,
     });
+  }
+  const stored: Attachment[] = [];
+  try {
+    for (const [index, file] of files.entries()) {
+      const key = newMediaKey(accountId, "attachments", file.name);
+      const contentType = contentTypes[index] ?? "application/octet-stream";
+      await c.env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
+      stored.push({
+        id: index + 1,
+        file_type: fileTypeOf(contentType),
+        key,
+        dataUrl: mediaUrl(origin, key),
+        file_name: file.name || key.slice(key.lastIndexOf("/") + 1),
+        content_type: contentType,
+        file_size: file.size,
+      });
+    }
+  } catch (error) {
+    await deleteStoredFiles(c.env, accountId, stored);
+    await releaseStorage(c.env, accountId, files.slice(stored.length).reduce((total, file) => total + file.size, 0));
+    throw error;
   }
   return stored;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { deleteStoredFiles } from "../db/account-storage";
 import { workflowFiles } from "../db/schema";
 import { userOf } from "./auth";
 import type { AppEnv } from "./context";
@@ -67,7 +68,7 @@ export async function attachWorkflowFile(c: Context<AppEnv>): Promise<z.infer<ty
       .values({ accountId, attachment, createdById: userOf(c).id })
       .returning({ id: workflowFiles.id });
   } catch (error) {
-    await c.env.MEDIA.delete(attachment.key);
+    await deleteStoredFiles(c.env, accountId, [attachment]);
     throw error;
   }
   if (!row) throw new Error("workflow file insert returned no row");

@@ -545,16 +545,16 @@ export class Conversation extends DurableObject<Env> {
   /**
    * Deletes a message as Chatwoot does: its text becomes DELETED_MESSAGE_CONTENT, its attachments
    * and content go, and `content_attributes.deleted` marks it; emits message.updated. Returns the
-   * storage keys of the attachments it had, for the caller to remove, or null when there is no such
+   * attachments it had, for the caller to remove from storage, or null when there is no such
    * message (activity messages are not deleted).
    */
-  async deleteMessage(access: Access, messageId: number, userId: number): Promise<{ payloadJson: string | null; attachmentKeys: string[] } | null> {
+  async deleteMessage(access: Access, messageId: number, userId: number): Promise<{ payloadJson: string | null; attachments: Attachment[] } | null> {
     const state = this.stateFor(access);
     const current = this.sql
       .exec<MessageRow>("select * from messages where id = ? and message_type != ?", messageId, MessageType.activity)
       .toArray()[0];
     if (!state || !current) return null;
-    const attachmentKeys = parseJson<Attachment[]>(current.attachments, []).map((attachment) => attachment.key);
+    const attachments = parseJson<Attachment[]>(current.attachments, []);
     const seq = this.transact(() => {
       const row = this.sql
         .exec<MessageRow>(
@@ -569,7 +569,7 @@ export class Conversation extends DurableObject<Env> {
       return this.record("message.updated", state, { origin: { type: "user", userId } }, toMessage(row));
     });
     const published = await this.flush();
-    return { payloadJson: published.get(seq) ?? null, attachmentKeys };
+    return { payloadJson: published.get(seq) ?? null, attachments };
   }
 
   /**
@@ -800,6 +800,14 @@ export class Conversation extends DurableObject<Env> {
 
   currentState(access: Access): ConversationState | null {
     return this.stateFor(access);
+  }
+
+  /** Every file its messages keep, for deleting them from storage before the conversation goes (a deleted inbox). */
+  storedAttachments(): Attachment[] {
+    return this.sql
+      .exec<{ attachments: string }>("select attachments from messages where attachments != '[]'")
+      .toArray()
+      .flatMap((row) => parseJson<Attachment[]>(row.attachments, []));
   }
 
   /** Deletes everything this object stores, including any alarm; used when the account is deleted. */

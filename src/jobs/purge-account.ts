@@ -8,6 +8,7 @@ import type { Database } from "../db/client";
 import { accountPurges } from "../db/schema";
 import { accountObject } from "../durable/account";
 import { conversationObject } from "../durable/conversation";
+import { deleteStoredFiles } from "../db/account-storage";
 
 export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;
 
@@ -32,13 +33,15 @@ export async function purgeAccount(env: Env, db: Database, accountId: number): P
 }
 
 /**
- * Removes a deleted inbox's conversations (their objects first) and contact sessions from the
- * account's live state. Repeatable: the index rows that list the conversations go last.
+ * Removes a deleted inbox's conversations (their files in R2, then their objects) and contact
+ * sessions from the account's live state. Repeatable: the index rows that list the conversations go last.
  */
 export async function purgeInbox(env: Env, accountId: number, inboxId: number): Promise<void> {
   const account = accountObject(env, accountId);
   for (const displayId of await account.conversationIdsOfInbox(inboxId)) {
-    await conversationObject(env, accountId, displayId).purge();
+    const conversation = conversationObject(env, accountId, displayId);
+    await deleteStoredFiles(env, accountId, await conversation.storedAttachments());
+    await conversation.purge();
   }
   await account.removeInbox(inboxId);
 }

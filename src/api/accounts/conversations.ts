@@ -18,7 +18,8 @@ import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { notifyMentions } from "../mentions";
-import { checkContentAttributes, ContentTypeSchema, jsonTextResponse, multipartMessage, readMessageBody, storeAttachments } from "../messages";
+import { checkContentAttributes, ContentTypeSchema, jsonTextResponse, multipartMessage, readMessageBody, storeMessageAttachments } from "../messages";
+import { deleteStoredFiles } from "../../db/account-storage";
 import { BodyId, Id, idParams } from "../schemas";
 import { ConversationSchema, CountsSchema, ListQuery, listFilterOf } from "./conversation-lists";
 import { userSecurity } from "./profile";
@@ -221,6 +222,7 @@ accountConversations.openapi(
       outgoing && content?.includes("{{")
         ? renderTemplate(content, templateContextFor((await visibleConversation(c, conversation_id)).payload, user)).text
         : content;
+    const attachments = await storeMessageAttachments(c, accountId, conversation_id, { inboxIds: viewer.inboxIds }, files);
     const result = await conversationObject(c.env, accountId, conversation_id).addMessage(
       { inboxIds: viewer.inboxIds },
       {
@@ -231,11 +233,14 @@ accountConversations.openapi(
         private: outgoing && input.private,
         echoId: input.echo_id ?? null,
         sourceId: null,
-        attachments: files.length > 0 ? await storeAttachments(c, accountId, files) : [],
+        attachments,
       },
       outgoing ? { type: "user", id: user.id } : { type: "contact" },
     );
-    if (!result) throw notFound("Conversation");
+    if (!result) {
+      await deleteStoredFiles(c.env, accountId, attachments);
+      throw notFound("Conversation");
+    }
     if (outgoing && input.private && rendered) {
       // The note is stored whatever happens to its notifications.
       await notifyMentions(c.env, { accountId, displayId: conversation_id, messageId: result.message.id, content: rendered, author: user }).catch(
@@ -271,7 +276,7 @@ accountConversations.openapi(
     const viewer = await viewerOf(c);
     const result = await conversationObject(c.env, accountId, conversation_id).deleteMessage({ inboxIds: viewer.inboxIds }, message_id, userOf(c).id);
     if (!result) throw notFound("Message");
-    if (result.attachmentKeys.length > 0) await c.env.MEDIA.delete(result.attachmentKeys);
+    await deleteStoredFiles(c.env, accountId, result.attachments);
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
     const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: message_id + 1, after: null });
     return c.json(stored?.find((message) => message.id === message_id) ?? {}, 200);

@@ -5,7 +5,8 @@ import { accountObject } from "../../durable/account";
 import { conversationObject } from "../../durable/conversation";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { jsonTextResponse, multipartMessage, readMessageBody, storeAttachments } from "../messages";
+import { jsonTextResponse, multipartMessage, readMessageBody, storeMessageAttachments } from "../messages";
+import { deleteStoredFiles } from "../../db/account-storage";
 import { Id } from "../schemas";
 import { Attributes } from "../contact-input";
 import { contactSessionOf, contactViewer, conversationParams, sessionParams, sessionRef, tags } from "./session";
@@ -255,6 +256,7 @@ publicConversations.openapi(
       ]);
     }
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const attachments = await storeMessageAttachments(c, ref.accountId, conversation_id, ref.access, files);
     const result = await conversationObject(c.env, ref.accountId, conversation_id).addMessage(
       ref.access,
       {
@@ -265,11 +267,14 @@ publicConversations.openapi(
         private: false,
         echoId: input.echo_id ?? null,
         sourceId: null,
-        attachments: files.length > 0 ? await storeAttachments(c, ref.accountId, files) : [],
+        attachments,
       },
       { type: "contact" },
     );
-    if (!result) throw notFound("Conversation");
+    if (!result) {
+      await deleteStoredFiles(c.env, ref.accountId, attachments);
+      throw notFound("Conversation");
+    }
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
     const stored = await accountObject(c.env, ref.accountId).messages(conversation_id, contactViewer(ref), {
       before: result.message.id + 1,
