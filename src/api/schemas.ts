@@ -1,5 +1,6 @@
 /** zod schemas shared by several routers: ids, pagination, timestamps. */
 import { z } from "@hono/zod-openapi";
+import { MAX_REGEX_PATTERN_LENGTH, regexSafety } from "../domain/safe-regex";
 
 /** A numeric id in a path: positive integer, parsed from the string. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -44,22 +45,17 @@ export const optionalText = (max: number) =>
 
 export const Name = z.string().trim().min(1).max(255);
 
-const compiles = (pattern: string) => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
- * A regular expression that browsers run on visitors' input (custom attributes, pre-chat fields). It
- * must compile; long patterns are refused, a cheap guard against catastrophic backtracking.
+ * A regular expression that browsers and the Worker run on visitors' input (custom attributes,
+ * pre-chat fields). It must compile and have a shape that cannot backtrack without bound
+ * (src/domain/safe-regex.ts): no backreferences, no nested repetition such as (a+)+.
  */
 export const RegexPattern = z
   .string()
   .min(1)
-  .max(500, "At most 500 characters.")
-  .refine(compiles, "Expected a regular expression that compiles.")
+  .max(MAX_REGEX_PATTERN_LENGTH, `At most ${MAX_REGEX_PATTERN_LENGTH} characters.`)
+  .superRefine((pattern, ctx) => {
+    const safety = regexSafety(pattern);
+    if (!safety.ok) ctx.addIssue({ code: "custom", message: safety.reason });
+  })
   .openapi({ example: "^[A-Z]{2}-\\d{4}$" });

@@ -3,6 +3,7 @@
  * format and an optional regular expression. Standard fields fill the contact; attribute fields
  * land on the contact's or the conversation's custom attributes.
  */
+import { MAX_REGEX_INPUT_LENGTH, regexSafety } from "./safe-regex";
 
 export type PreChatFieldRule = {
   field_type: "standard" | "contact_attribute" | "conversation_attribute";
@@ -38,11 +39,10 @@ function problemWith(rule: PreChatFieldRule, value: unknown): string | null {
   if (rule.type === "link" && !/^https?:\/\/\S+$/.test(value)) return "must be a link (http:// or https://)";
   if (rule.type === "list" && !(rule.values ?? []).includes(value)) return "must be one of the listed values";
   if (rule.regex_pattern) {
-    try {
-      if (!new RegExp(rule.regex_pattern).test(value)) return "does not have the expected format";
-    } catch {
-      return null;
-    }
+    // A pattern saved before the safety rules, or one that does not compile, checks nothing.
+    if (!regexSafety(rule.regex_pattern).ok) return null;
+    if (value.length > MAX_REGEX_INPUT_LENGTH) return "is too long";
+    if (!new RegExp(rule.regex_pattern).test(value)) return "does not have the expected format";
   }
   return null;
 }

@@ -120,7 +120,8 @@ describe("attachments", () => {
   it("deletes the files of a deleted inbox's conversations from R2", async () => {
     const t = await tenant();
     const { inbox, conversationPath } = await clientSession(t);
-    expectStatus(await upload(`${conversationPath}/messages`, photo()), 200);
+    const uploaded = await upload(`${conversationPath}/messages`, photo());
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
     expect(await storedAttachmentKeys(t.account.id)).toHaveLength(1);
     expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/inboxes/${inbox.id}`, { token: t.admin.access_token }), 204);
     await eventually(async () => expect(await storedAttachmentKeys(t.account.id)).toEqual([]));

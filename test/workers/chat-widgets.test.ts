@@ -385,6 +385,20 @@ describe("Application API: chat widgets", () => {
     ]);
   });
 
+  it("refuses a pre-chat regex_pattern that could backtrack without bound, such as ^(a+)+$", async () => {
+    const { account, admin } = await tenant();
+    const reply = await call("POST", widgetsPath(account.id), {
+      token: admin.access_token,
+      body: {
+        name: "W",
+        type: "live_chat",
+        pre_chat_form: { fields: [{ field_type: "standard", name: "full_name", type: "text", label: "Name", regex_pattern: "^(a+)+$" }] },
+      },
+    });
+    expectStatus(reply, 422);
+    expect(reply.body.error.details[0]).toMatchObject({ field: "pre_chat_form.fields.0.regex_pattern", message: expect.stringContaining("(a+)+") });
+  });
+
   it("refuses standard pre-chat fields other than email, phone_number and full_name, or of another type", async () => {
     const { account, admin } = await tenant();
     for (const field of [

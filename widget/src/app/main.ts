@@ -3,6 +3,7 @@
  * email/SMS form, channel links, the Voice AI entry point, or all of them), runs the visitor's
  * session against the Client API and /cable, and carries out the commands `window.parley` sends.
  */
+import { MAX_REGEX_INPUT_LENGTH, regexSafety } from "../../../src/domain/safe-regex";
 import type { FromApp, ToApp } from "../protocol";
 import { connectCable } from "./cable";
 import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
@@ -405,12 +406,9 @@ function validate(field: PreChatField, value: string): string | null {
   if (field.type === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return t("invalid");
   if (field.type === "phone" && !/^\+[1-9]\d{1,14}$/.test(value)) return t("invalid");
   if (field.type === "number" && Number.isNaN(Number(value))) return t("invalid");
-  if (field.regex_pattern) {
-    try {
-      if (!new RegExp(field.regex_pattern).test(value)) return t("invalid");
-    } catch {
-      return null;
-    }
+  // The server's rules (src/domain/safe-regex.ts): a pattern that could backtrack without bound checks nothing.
+  if (field.regex_pattern && regexSafety(field.regex_pattern).ok) {
+    if (value.length > MAX_REGEX_INPUT_LENGTH || !new RegExp(field.regex_pattern).test(value)) return t("invalid");
   }
   return null;
 }
