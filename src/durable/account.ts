@@ -68,7 +68,7 @@ import {
   messageDrivenAttributesOf,
   sameMessageDrivenAttributes,
 } from "./account/conversation-index";
-import { MESSAGE_SEARCH_MIGRATIONS, MessageSearch } from "./account/message-search";
+import { MESSAGE_SEARCH_BATCH_MIGRATIONS, MESSAGE_SEARCH_MIGRATIONS, MessageSearch } from "./account/message-search";
 import { ftsPrefixQuery } from "../domain/search-query";
 import { ExpiringLookup } from "./account/expiring-lookup";
 import {
@@ -142,6 +142,7 @@ const ACCOUNT_MIGRATIONS = [
   ...CONVERSATION_SORT_MIGRATIONS,
   ...MESSAGE_SEARCH_MIGRATIONS,
   ...AVAILABILITY_MIGRATIONS,
+  ...MESSAGE_SEARCH_BATCH_MIGRATIONS,
 ];
 
 /** An account user as notifications weigh them: administrators see every inbox, agents their own. */
@@ -614,13 +615,12 @@ export class Account extends DurableObject<Env> {
     const fanOuts: (() => void)[] = [];
     const notifications: EventNotification[] = [];
     for (const event of events) {
-      const attributesBefore = event.message ? this.index.messageDrivenAttributes(event.state.displayId) : null;
       const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
       if (!applied) {
         results.push({ seq: event.seq, json: null });
         continue;
       }
-      const { fresh, contactId } = applied;
+      const { fresh, contactId, before } = applied;
       const { message } = event;
       if (message) {
         const [payload] = await this.messagePayloads({ state: event.state, contactId }, [message]);
@@ -640,8 +640,8 @@ export class Account extends DurableObject<Env> {
             this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
-          this.messageSearch.put(event.state.displayId, message);
-          if (attributesBefore && !sameMessageDrivenAttributes(attributesBefore, messageDrivenAttributesOf(event.state))) {
+          this.messageSearch.put(event.state.displayId, message, event.name === "message.created");
+          if (!sameMessageDrivenAttributes(before, messageDrivenAttributesOf(event.state))) {
             // As Chatwoot does when a message changes waiting_since, the first reply or the SLA: the whole conversation, to users.
             const row = this.index.get(event.state.displayId);
             const [conversation] = row ? await this.conversationPayloads([row]) : [];
@@ -1188,12 +1188,14 @@ export class Account extends DurableObject<Env> {
   }
 
   async listConversations(filter: ConversationFilter) {
+    if (filter.q) this.messageSearch.indexPending();
     const { counts, conversations } = this.index.list(filter);
     return { counts, payload: await this.conversationPayloads(conversations) };
   }
 
   /** Chatwoot's counts per assignee type (conversations/meta) for the filters of a list. */
   conversationCounts(scope: ConversationScope): ConversationCounts {
+    if (scope.q) this.messageSearch.indexPending();
     return this.index.counts(scope);
   }
 
@@ -1203,6 +1205,7 @@ export class Account extends DurableObject<Env> {
    * the contact matched).
    */
   async searchConversations(filter: ConversationFilter & { q: string }) {
+    this.messageSearch.indexPending();
     const { counts, conversations } = this.index.list(filter);
     const match = ftsPrefixQuery(filter.q);
     const payloads = await this.conversationPayloads(conversations);
@@ -1285,6 +1288,7 @@ export class Account extends DurableObject<Env> {
     this.known = null;
     this.index.forget();
     this.availabilities.forget();
+    this.messageSearch.forget();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.

@@ -2,7 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_SORTS, ConversationIndex, type ConversationFilter } from "../../src/durable/account/conversation-index";
-import { call, clientSession, createTeam, expectStatus, tenant } from "./helpers";
+import { MessageSearch } from "../../src/durable/account/message-search";
+import { call, clientSession, createTeam, eventually, expectStatus, tenant } from "./helpers";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
@@ -242,6 +243,49 @@ describe("Application API: conversation search", () => {
     expectStatus(await call("DELETE", `${base}/${session.conversation.id}/messages/${note.id}`, asAdmin), 200);
     expect(idsOf(await search("hunter2"))).toEqual([]);
     expect(idsOf(await search("deleted"))).toEqual([]);
+  });
+
+  it("writes waiting messages to the full-text index in batches, and finds them before a batch is full", async () => {
+    const t = await tenant();
+    const found = await runInDurableObject(env.ACCOUNT.getByName(String(t.account.id)), (_, state) => {
+      const search = new MessageSearch(state.storage.sql);
+      const message = (id: number, content: string) => ({
+        id,
+        content,
+        messageType: 0 as const,
+        contentType: "text" as const,
+        contentAttributes: {},
+        private: false,
+        sender: { type: "contact" as const },
+        sourceId: null,
+        echoId: null,
+        attachments: [],
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const waiting = () => state.storage.sql.exec<{ n: number }>("select count(*) as n from searchable_messages where indexed = 0").one().n;
+      for (let id = 1; id <= 70; id++) search.put(7, message(id, `parcel number ${id}`), true);
+      const afterSeventy = waiting();
+      search.put(7, message(71, "a kangaroo"), true);
+      search.put(7, message(71, "a wombat"), false);
+      search.indexPending();
+      const match = (q: string) => search.newestMatch(7, q)?.content ?? null;
+      return { afterSeventy, afterIndexing: waiting(), parcel: match('"parcel"*'), kangaroo: match('"kangaroo"*'), wombat: match('"wombat"*') };
+    });
+    expect(found).toEqual({ afterSeventy: 70 - 64, afterIndexing: 0, parcel: "parcel number 70", kangaroo: null, wombat: "a wombat" });
+  });
+
+  it("forgets the messages of a deleted inbox", async () => {
+    const { t, session, search } = await searchSetUp();
+    await call("POST", `${session.conversationPath}/messages`, { body: { content: "Ephemeral words" } });
+    expect(idsOf(await search("ephemeral"))).toEqual([session.conversation.id]);
+    expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/inboxes/${session.inbox.id}`, { token: t.admin.access_token }), 204);
+    await eventually(async () => expect(idsOf(await search("ephemeral"))).toEqual([]));
+    const left = await runInDurableObject(env.ACCOUNT.getByName(String(t.account.id)), (_, state) => ({
+      stored: state.storage.sql.exec<{ n: number }>("select count(*) as n from searchable_messages").one().n,
+      indexed: state.storage.sql.exec<{ n: number }>("select count(*) as n from message_text where message_text match 'ephemeral'").one().n,
+    }));
+    expect(left).toEqual({ stored: 0, indexed: 0 });
   });
 
   it("refuses an empty search", async () => {

@@ -97,6 +97,18 @@ const ORDER_BY: Record<ConversationSort, string> = {
   waiting_since_desc: "waiting_sort_key desc, created_at desc, display_id desc",
 };
 
+/** The columns the list indexes are built on, as `apply` writes them. */
+type IndexedColumns = {
+  ready: number;
+  status: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  priority: string | null;
+  last_activity_at: number;
+  priority_rank: number;
+  waiting_sort_key: number;
+};
+
 type IndexRow = {
   display_id: number;
   contact_id: number;
@@ -211,33 +223,44 @@ export class ConversationIndex {
     state: ConversationState,
     lastMessage: MessageRecord | null,
     unreadCount: number,
-  ): { fresh: boolean; contactId: number } | null {
-    const updated = this.sql
-      .exec<{ contact_id: number }>(
-        `update conversations set status = ?, assignee_id = ?, team_id = ?, priority = ?, last_activity_at = ?,
-           priority_rank = ?, waiting_sort_key = ?,
-           ready = 1, state = ?, last_message = coalesce(?, last_message), unread_count = ?, applied_seq = ?
-         where display_id = ? and applied_seq < ? returning contact_id`,
-        state.status,
-        state.assigneeId,
-        state.teamId,
-        state.priority,
-        state.lastActivityAt,
-        priorityRank(state.priority),
-        waitingSortKey(state.waitingSince),
-        JSON.stringify(state),
-        lastMessage ? JSON.stringify(lastMessage) : null,
-        unreadCount,
-        seq,
+  ): { fresh: boolean; contactId: number; before: MessageDrivenAttributes } | null {
+    const current = this.sql
+      .exec<IndexedColumns & { contact_id: number; applied_seq: number; waiting_since: number | null; first_reply: number | null; sla: string | null }>(
+        `select contact_id, applied_seq, ready, status, assignee_id, team_id, priority, last_activity_at, priority_rank, waiting_sort_key,
+           json_extract(state, '$.waitingSince') as waiting_since, json_extract(state, '$.firstReplyCreatedAt') as first_reply,
+           json_extract(state, '$.appliedSla') as sla
+         from conversations where display_id = ?`,
         state.displayId,
-        seq,
       )
       .toArray()[0];
-    if (!updated) {
-      // Already applied (a redelivery), or not in the index.
-      const current = this.sql.exec<{ contact_id: number }>("select contact_id from conversations where display_id = ?", state.displayId).toArray()[0];
-      return current ? { fresh: false, contactId: current.contact_id } : null;
-    }
+    if (!current) return null;
+    const before = { waitingSince: current.waiting_since, firstReplyCreatedAt: current.first_reply, appliedSla: current.sla };
+    // Already applied: a redelivery.
+    if (current.applied_seq >= seq) return { fresh: false, contactId: current.contact_id, before };
+    const next: IndexedColumns = {
+      ready: 1,
+      status: state.status,
+      assignee_id: state.assigneeId,
+      team_id: state.teamId,
+      priority: state.priority,
+      last_activity_at: state.lastActivityAt,
+      priority_rank: priorityRank(state.priority),
+      waiting_sort_key: waitingSortKey(state.waitingSince),
+    };
+    // Only the indexed columns that changed are set: SQLite rewrites the entries of every index whose
+    // columns an UPDATE sets, changed or not, and a message changes one or two of them.
+    const changed = (Object.keys(next) as (keyof IndexedColumns)[]).filter((column) => current[column] !== next[column]);
+    this.sql.exec(
+      `update conversations set ${changed.map((column) => `${column} = ?, `).join("")}state = ?, last_message = coalesce(?, last_message),
+         unread_count = ?, applied_seq = ?
+       where display_id = ?`,
+      ...changed.map((column) => next[column]),
+      JSON.stringify(state),
+      lastMessage ? JSON.stringify(lastMessage) : null,
+      unreadCount,
+      seq,
+      state.displayId,
+    );
     const labels = JSON.stringify(state.labels);
     if (this.writtenLabels.get(state.displayId) !== labels) {
       this.sql.exec("delete from conversation_labels where display_id = ?", state.displayId);
@@ -247,20 +270,7 @@ export class ConversationIndex {
       if (this.writtenLabels.size >= 10_000) this.writtenLabels.clear();
       this.writtenLabels.set(state.displayId, labels);
     }
-    return { fresh: true, contactId: updated.contact_id };
-  }
-
-  /** The message-driven attributes the index holds for a conversation, read without parsing its whole state. */
-  messageDrivenAttributes(displayId: number): MessageDrivenAttributes | null {
-    const row = this.sql
-      .exec<{ waiting_since: number | null; first_reply: number | null; sla: string | null }>(
-        `select json_extract(state, '$.waitingSince') as waiting_since, json_extract(state, '$.firstReplyCreatedAt') as first_reply,
-           json_extract(state, '$.appliedSla') as sla
-         from conversations where display_id = ? and ready = 1`,
-        displayId,
-      )
-      .toArray()[0];
-    return row ? { waitingSince: row.waiting_since, firstReplyCreatedAt: row.first_reply, appliedSla: row.sla } : null;
+    return { fresh: true, contactId: current.contact_id, before };
   }
 
   /** Drops what this instance remembers about the stored rows (after a purge). */
@@ -291,6 +301,11 @@ export class ConversationIndex {
   /** Whether the contact has any conversation, including one still being started. */
   hasConversations(contactId: number): boolean {
     return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_id = ?", contactId).one().n > 0;
+  }
+
+  /** How many conversations the contact inbox (a visitor session) started, including one being started. */
+  countOfContactInbox(contactInboxId: number): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_inbox_id = ?", contactInboxId).one().n;
   }
 
   ofContactInbox(contactInboxId: number): IndexedConversation[] {

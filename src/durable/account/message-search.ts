@@ -37,34 +37,86 @@ function searchableText(message: MessageRecord): string | null {
   return text ? text : null;
 }
 
+/**
+ * Appended later: messages are stored at once and written to the FTS5 table in batches (`indexed`
+ * 0 until then), since FTS5 writes a segment per transaction and a segment per message cost the
+ * message path more than the search saves; every search indexes what is pending first.
+ */
+export const MESSAGE_SEARCH_BATCH_MIGRATIONS = [
+  `alter table searchable_messages add column indexed integer not null default 1;
+   create index searchable_messages_pending on searchable_messages(id) where indexed = 0;`,
+];
+
+/** Messages written to the FTS5 table together once this many wait. */
+const INDEX_BATCH = 64;
+
 export class MessageSearch {
+  /** How many messages wait to be indexed; null until counted (after a wake). */
+  private pending: number | null = null;
+
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Indexes a message as it is now (created or updated); a message with no searchable text leaves the index. */
-  put(displayId: number, message: MessageRecord) {
+  /**
+   * Keeps a message as it is now for search (created or updated); a message with no searchable text
+   * leaves the index. Its words reach the FTS5 table with the next batch.
+   */
+  put(displayId: number, message: MessageRecord, created: boolean) {
     const id = rowIdOf(displayId, message.id);
     const text = searchableText(message);
-    const stored = this.sql.exec<{ record: string }>("select record from searchable_messages where id = ?", id).toArray()[0];
+    const record = JSON.stringify(message);
+    if (created && text !== null) {
+      const inserted = this.sql
+        .exec("insert into searchable_messages (id, display_id, record, indexed) values (?, ?, ?, 0) on conflict (id) do nothing", id, displayId, record)
+        .rowsWritten;
+      if (inserted > 0) return this.countPending(1);
+    }
+    const stored = this.sql.exec<{ record: string; indexed: number }>("select record, indexed from searchable_messages where id = ?", id).toArray()[0];
     if (text === null) {
       if (stored) this.remove(id);
       return;
     }
     const storedMessage = stored ? parseJson<MessageRecord | null>(stored.record, null) : null;
-    const record = JSON.stringify(message);
+    const unchanged = stored?.indexed === 1 && storedMessage !== null && searchableText(storedMessage) === text;
+    if (stored?.indexed === 1 && !unchanged) this.sql.exec("delete from message_text where rowid = ?", id);
     this.sql.exec(
-      "insert into searchable_messages (id, display_id, record) values (?, ?, ?) on conflict (id) do update set record = excluded.record",
+      `insert into searchable_messages (id, display_id, record, indexed) values (?, ?, ?, ?)
+       on conflict (id) do update set record = excluded.record, indexed = excluded.indexed`,
       id,
       displayId,
       record,
+      unchanged ? 1 : 0,
     );
-    if (storedMessage && searchableText(storedMessage) === text) return;
-    if (stored) this.sql.exec("delete from message_text where rowid = ?", id);
-    this.sql.exec("insert into message_text (rowid, content) values (?, ?)", id, text);
+    if (!unchanged && stored?.indexed !== 0) this.countPending(1);
+  }
+
+  private countPending(added: number) {
+    this.pending ??= this.sql.exec<{ n: number }>("select count(*) as n from searchable_messages where indexed = 0").one().n - added;
+    this.pending += added;
+    if (this.pending >= INDEX_BATCH) this.indexPending();
+  }
+
+  /** Writes the waiting messages' words to the FTS5 table, in one segment. Searches call it first. */
+  indexPending() {
+    if (this.pending === 0) return;
+    const rows = this.sql.exec<{ id: number; record: string }>("select id, record from searchable_messages where indexed = 0").toArray();
+    for (const row of rows) {
+      const message = parseJson<MessageRecord | null>(row.record, null);
+      const text = message ? searchableText(message) : null;
+      if (text !== null) this.sql.exec("insert into message_text (rowid, content) values (?, ?)", row.id, text);
+    }
+    if (rows.length > 0) this.sql.exec("update searchable_messages set indexed = 1 where indexed = 0");
+    this.pending = 0;
+  }
+
+  /** Drops what this instance remembers about the stored rows (after a purge). */
+  forget() {
+    this.pending = null;
   }
 
   private remove(id: number) {
-    this.sql.exec("delete from message_text where rowid = ?", id);
-    this.sql.exec("delete from searchable_messages where id = ?", id);
+    const removed = this.sql.exec<{ indexed: number }>("delete from searchable_messages where id = ? returning indexed", id).toArray()[0];
+    if (removed?.indexed === 1) this.sql.exec("delete from message_text where rowid = ?", id);
+    else if (removed && this.pending !== null) this.pending -= 1;
   }
 
   /** Forgets the messages of conversations that left the index (a deleted inbox). */
@@ -74,6 +126,7 @@ export class MessageSearch {
       this.sql.exec("delete from message_text where rowid between ? and ?", from, to);
       this.sql.exec("delete from searchable_messages where id between ? and ?", from, to);
     }
+    this.pending = null;
   }
 
   /**
