@@ -9,6 +9,30 @@ import { expect, inject } from "vitest";
 import { callExpecting } from "./platform-api";
 
 export const WAIT = { timeout: 10_000, interval: 50 };
+
+let addresses = 0;
+/**
+ * A client address of its own (from TEST-NET-3) for one visitor or one agent's browser, sent as
+ * CF-Connecting-IP. On Cloudflare the edge sets that header; locally `wrangler dev` passes on the one
+ * a request carries, so each person of a test counts against the per-address limits as a person of
+ * their own would, rather than the whole suite counting as one client at 127.0.0.1.
+ */
+export function clientAddress(): string {
+  addresses += 1;
+  return `203.0.113.${addresses % 254 || 254}`;
+}
+
+/** A Client API call made from a visitor's own address, asserting the status. */
+export async function visitorCall<T = any>(address: string, status: number, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${inject("platformUrl")}${path}`, {
+    method,
+    headers: { "cf-connecting-ip": address, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  expect(res.status, `${method} ${path}: ${text}`).toBe(status);
+  return (text ? JSON.parse(text) : null) as T;
+}
 export const screenshotsDir = fileURLToPath(new URL("../../test-results/console/", import.meta.url));
 export const LAUNCHER = "Chat with us";
 
@@ -87,12 +111,13 @@ export async function consoleTenant(options: TenantOptions): Promise<ConsoleTena
 
 /** A visitor's conversation started through the Client API, as the widget starts one, with their first messages. */
 export async function visitorConversation(tenant: ConsoleTenant, contact: { name: string; email?: string }, messages: string[]) {
+  const address = clientAddress();
   const contactsPath = `/public/api/v1/inboxes/${tenant.inbox.identifier}/contacts`;
-  const made = await callExpecting<{ id: number; source_id: string }>(200, "POST", contactsPath, { body: contact });
+  const made = await visitorCall<{ id: number; source_id: string }>(address, 200, "POST", contactsPath, contact);
   const conversationsPath = `${contactsPath}/${made.source_id}/conversations`;
-  const conversation = await callExpecting<{ id: number }>(200, "POST", conversationsPath, { body: {} });
+  const conversation = await visitorCall<{ id: number }>(address, 200, "POST", conversationsPath, {});
   const visitorPath = `${conversationsPath}/${conversation.id}`;
-  const say = (content: string) => callExpecting(200, "POST", `${visitorPath}/messages`, { body: { content } });
+  const say = (content: string) => visitorCall(address, 200, "POST", `${visitorPath}/messages`, { content });
   for (const content of messages) await say(content);
   return { id: conversation.id, contactId: made.id, visitorPath, say };
 }
@@ -120,16 +145,17 @@ export async function consoleContext(browser: Browser, options: ContextOptions =
     storageState: options.storageState,
     locale: "en-US",
     timezoneId: options.timezoneId ?? "America/New_York",
+    extraHTTPHeaders: { "cf-connecting-ip": clientAddress() },
   });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
-    // Asking for the profile before signing in answers 401 by design, and a dropped socket logs its
-    // failure; every other error is a defect.
+    // Asking for the profile before signing in answers 401 by design, a dropped socket logs its
+    // failure, and so does a request made while the browser is offline; every other error is a defect.
     const text = message.text();
-    if (message.type() !== "error" || /status of 401 \(Unauthorized\)|WebSocket connection to .* failed/.test(text)) return;
+    if (message.type() !== "error" || /status of 401 \(Unauthorized\)|WebSocket connection to .* failed|net::ERR_INTERNET_DISCONNECTED/.test(text)) return;
     errors.push(`${text} (${message.location().url})`);
   });
   return { context, page, errors };
@@ -214,7 +240,11 @@ type VisitorSession = { sourceId: string; pubsubToken: string; contactId: number
 
 /** A visitor on the customer's page in a browser context of their own, the chat open. */
 export async function visitorOn(browser: Browser, url: string, widgetToken: string) {
+  const address = clientAddress();
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  // Only the platform's requests carry the address: as a header of the page's own, it would turn the
+  // widget's cross-origin requests into ones that need a CORS preflight, which a real visitor's do not.
+  await context.route(`${inject("platformUrl")}/**`, (route) => route.continue({ headers: { ...route.request().headers(), "cf-connecting-ip": address } }));
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto(url);
@@ -233,6 +263,8 @@ export async function visitorOn(browser: Browser, url: string, widgetToken: stri
   return {
     context,
     page,
+    /** The visitor's client address, for Client API calls made as them. */
+    address,
     input,
     log: app.getByRole("log") as Locator,
     session,

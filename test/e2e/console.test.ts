@@ -21,6 +21,7 @@ import {
   screenshotsDir,
   signIn,
   signInForm,
+  visitorCall,
   visitorConversation,
   visitorOn,
   WAIT,
@@ -145,7 +146,8 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await visitor.log.getByText("Thursday at 3pm works. Shall I book it?").waitFor();
     expect(await visitor.log.textContent()).not.toContain("Dr. Patel");
     const session = await visitor.session();
-    const clientView = await callExpecting<{ payload: { content: string }[] } | { content: string }[]>(
+    const clientView = await visitorCall<{ payload: { content: string }[] } | { content: string }[]>(
+      visitor.address,
       200,
       "GET",
       `/public/api/v1/inboxes/${tenant.inbox.identifier}/contacts/${session?.sourceId}/conversations/${conversationId}/messages`,
