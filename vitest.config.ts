@@ -10,6 +10,17 @@ export const TEST_SECRETS = {
   TOKEN_SIGNING_SECRET: "test-token-signing-secret-0123456789abcdef",
 };
 
+/**
+ * The limits as the tests run them (docs/SECURITY.md, "Limits"): production's, except where a test's
+ * own traffic would pass them (test requests carry no CF-Connecting-IP, so limits by address only
+ * count where a test sets one). A connection that never subscribes is closed sooner, so that its test is short.
+ */
+const TEST_RATE_LIMITS = {
+  // A paging test posts 25 messages in one session.
+  SESSION_MESSAGE_LIMITER: { namespace_id: "1009", simple: { limit: 100, period: 10 as const } },
+};
+const TEST_LIMIT_SETTINGS = { CABLE_SUBSCRIBE_WITHIN_SECONDS: "2" };
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,7 +29,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              ratelimits: TEST_RATE_LIMITS,
               // The network, as the tests see it: recording hosts under *.sink.test, nothing else.
               outboundService: outboundSink,
             },

@@ -6,7 +6,8 @@
  * also present a signed-in session: its access token in those headers, devise_token_auth's three
  * headers (`access-token`, `client`, `uid`, as Chatwoot's mobile app sends them), or the console's
  * `parley_session` cookie. A cookie can ride along on a request another site makes, so
- * cookie-authenticated writes must come from this site (403 `csrf_failed` otherwise).
+ * cookie-authenticated writes must come from this site (403 `csrf_failed` otherwise). Refusals (401)
+ * count against the client's address (`bad_token.address` in ./limits): past the limit, 429.
  */
 import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
@@ -15,6 +16,7 @@ import { cookieRequestAllowed, sessionCookieValue } from "../domain/sign-in";
 import { parseAccessToken, sameToken, secretMatches, secretsEqual } from "../domain/tokens";
 import type { AppEnv, Principal } from "./context";
 import { ApiError, forbidden, notFound, unauthorized } from "./errors";
+import { refuseToken } from "./limits";
 import { Id } from "./schemas";
 import { sessionOfToken, touchSession } from "./sign-in/sessions-store";
 
@@ -91,12 +93,12 @@ const userFields = (user: typeof users.$inferSelect) => ({ id: user.id, agencyId
 export function authenticate(surface: Surface): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const presented = presentedCredential(c, surface);
-    if (!presented) throw unauthorized();
+    if (!presented) throw await refuseToken(c, unauthorized());
     if (presented.transport === "cookie" && !sameSiteRequest(c)) {
       throw new ApiError(403, "csrf_failed", "A request authenticated by the session cookie must come from this site.");
     }
     const principal = await resolvePrincipal(c, surface, presented);
-    if (!principal) throw unauthorized("The access token is not valid for this API.");
+    if (!principal) throw await refuseToken(c, unauthorized("The access token is not valid for this API."));
     c.set("principal", principal);
     await next();
   };

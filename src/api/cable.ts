@@ -25,15 +25,20 @@ import { accountStub, SUBSCRIBER_HEADER, type SubscriptionRequest } from "../dur
 import { ACCESS_ENDED_CLOSE_CODE } from "../durable/account/subscribers";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";
+import { accountExists } from "./known-ids";
+import { CABLE_FRAME_LIMITS, cableSettings, clientAddress, CONNECTION_FRAMES, countHit, rateLimited } from "./limits";
 
 export async function openCable(c: Context<AppEnv>): Promise<Response> {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return c.json(errorBody("upgrade_required", "Connect with a WebSocket (ActionCable)."), 426);
   }
+  const address = clientAddress(c.req.raw.headers);
+  const retryAfter = address ? await countHit(c.env, "cable_connect.address", address) : null;
+  if (retryAfter !== null) throw rateLimited(c, retryAfter, ["cable_connect.address"]);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   server.accept();
-  new CableConnection(c.env, server).start();
+  new CableConnection(c.env, server, address).start();
   const protocol = chooseProtocol(c.req.header("sec-websocket-protocol"));
   return new Response(null, {
     status: 101,
@@ -48,6 +53,8 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
   const claim = room ? parsePubsubToken(room.pubsubToken) : null;
   if (!room || !claim) return null;
   if (claim.kind === "contact") {
+    // The token names its account before the Account object checks it: never address one that does not exist.
+    if (!(await accountExists(env, claim.accountId))) return null;
     return { accountId: claim.accountId, request: { kind: "contact", contactInboxId: claim.contactInboxId, pubsubToken: room.pubsubToken, identifier } };
   }
   if (room.accountId === null || (room.userId !== null && room.userId !== claim.userId)) return null;
@@ -73,19 +80,37 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
   return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, tokenId, role: member.role, identifier } };
 }
 
-/** One client connection and its subscriptions (identifier → socket to the Account object). */
+/**
+ * One client connection and its subscriptions (identifier → socket to the Account object). It keeps
+ * to the /cable limits (./limits, `cableSettings`): a connection that has not subscribed within
+ * CABLE_SUBSCRIBE_WITHIN_SECONDS, sends more frames than CABLE_FRAMES_LIMIT or a frame larger than
+ * CABLE_MAX_FRAME_BYTES is closed; subscriptions past CABLE_MAX_SUBSCRIPTIONS, or past the
+ * address's subscribe limit, are rejected.
+ */
 class CableConnection {
   private readonly subscriptions = new Map<string, WebSocket>();
   private pinger: ReturnType<typeof setInterval> | undefined;
+  private subscribeDeadline: ReturnType<typeof setTimeout> | undefined;
+  private readonly settings: ReturnType<typeof cableSettings>;
+  private framesWindowStart = Date.now();
+  private framesInWindow = 0;
+  /** Subscriptions being authorized: they count against CABLE_MAX_SUBSCRIPTIONS already. */
+  private pending = 0;
 
   constructor(
     private readonly env: Env,
     private readonly client: WebSocket,
-  ) {}
+    private readonly address: string | null,
+  ) {
+    this.settings = cableSettings(env);
+  }
 
   start() {
     this.sendToClient(welcomeFrame());
     this.pinger = setInterval(() => this.sendToClient(pingFrame()), PING_INTERVAL_MS);
+    this.subscribeDeadline = setTimeout(() => {
+      if (this.subscriptions.size === 0) this.refuse("never subscribed");
+    }, this.settings.subscribeWithinMs);
     this.client.addEventListener("message", (event) => {
       if (typeof event.data === "string") void this.handle(event.data);
     });
@@ -95,6 +120,7 @@ class CableConnection {
 
   private stop() {
     if (this.pinger !== undefined) clearInterval(this.pinger);
+    if (this.subscribeDeadline !== undefined) clearTimeout(this.subscribeDeadline);
     for (const socket of this.subscriptions.values()) closeQuietly(socket);
     this.subscriptions.clear();
     closeQuietly(this.client);
@@ -108,7 +134,34 @@ class CableConnection {
     }
   }
 
+  /** Ends a connection that broke a limit: ActionCable's disconnect frame (no reconnect), then close 1008. */
+  private refuse(reason: string) {
+    this.sendToClient(disconnectFrame("invalid_request", false));
+    try {
+      this.client.close(1008, reason);
+    } catch {
+      // already closed
+    }
+    this.stop();
+  }
+
+  /** Whether the frame fits the connection's frame budget and size cap; closes the connection otherwise. */
+  private withinLimits(frame: string): boolean {
+    const now = Date.now();
+    if (now - this.framesWindowStart >= this.settings.frames.seconds * 1000) {
+      this.framesWindowStart = now;
+      this.framesInWindow = 0;
+    }
+    this.framesInWindow++;
+    // A frame's UTF-8 size is at most three bytes per UTF-16 unit: measure only when that could exceed the cap.
+    const tooLarge = frame.length * 3 > this.settings.maxFrameBytes && new TextEncoder().encode(frame).length > this.settings.maxFrameBytes;
+    if (tooLarge) this.refuse("frame too large");
+    else if (this.framesInWindow > this.settings.frames.count) this.refuse("too many frames");
+    return !tooLarge && this.framesInWindow <= this.settings.frames.count;
+  }
+
   private async handle(frame: string) {
+    if (!this.withinLimits(frame)) return;
     const command = parseClientCommand(frame);
     if (!command) return;
     switch (command.command) {
@@ -128,6 +181,17 @@ class CableConnection {
 
   private async subscribe(identifier: string) {
     if (this.subscriptions.has(identifier)) return this.sendToClient(confirmFrame(identifier));
+    if (this.subscriptions.size + this.pending >= this.settings.maxSubscriptions) return this.sendToClient(rejectFrame(identifier));
+    this.pending++;
+    try {
+      await this.openSubscription(identifier);
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private async openSubscription(identifier: string) {
+    if (!(await this.subscribeAllowed().catch(() => false))) return this.sendToClient(rejectFrame(identifier));
     const allowed = await authorize(this.env, identifier).catch(() => null);
     const socket = allowed ? await this.openAccountSocket(allowed.accountId, allowed.request) : null;
     if (!socket) return this.sendToClient(rejectFrame(identifier));
@@ -144,6 +208,15 @@ class CableConnection {
       }
     });
     this.sendToClient(confirmFrame(identifier));
+  }
+
+  /** Counts the subscribe frame against its limits by address (CABLE_FRAME_LIMITS.subscribe). */
+  private async subscribeAllowed(): Promise<boolean> {
+    if (!this.address) return true;
+    for (const name of CABLE_FRAME_LIMITS.subscribe) {
+      if (name !== CONNECTION_FRAMES && (await countHit(this.env, name, this.address)) !== null) return false;
+    }
+    return true;
   }
 
   private async openAccountSocket(accountId: number, request: SubscriptionRequest): Promise<WebSocket | null> {

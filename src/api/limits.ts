@@ -13,6 +13,7 @@
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import type { CLIENT_COMMANDS } from "../domain/actioncable";
 import { rateCounter } from "../durable/rate-counter";
 import type { AppEnv } from "./context";
 import { ApiError, ErrorSchema } from "./errors";
@@ -172,3 +173,42 @@ export function limitedRoute<R extends RouteConfig>(route: R, ...names: [LimitNa
     [LIMITS_EXTENSION]: names,
   };
 }
+
+/**
+ * For the auth middleware's 401 path: counts the refusal against the client's address, and answers
+ * 429 instead once the address has been refused too often, so tokens cannot be guessed at speed.
+ */
+export async function refuseToken(c: Context<AppEnv>, refusal: ApiError): Promise<ApiError> {
+  const address = clientAddress(c.req.raw.headers);
+  if (!address) return refusal;
+  const retryAfter = await countHit(c.env, "bad_token.address", address);
+  return retryAfter === null ? refusal : rateLimited(c, retryAfter, ["bad_token.address"]);
+}
+
+const positive = (value: string | undefined, fallback: number) => {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : fallback;
+};
+
+/** What every /cable connection keeps to (wrangler.toml [vars]): over any of them it is closed, or its subscription refused. */
+export function cableSettings(env: Env) {
+  return {
+    maxSubscriptions: positive(env.CABLE_MAX_SUBSCRIPTIONS, 10),
+    subscribeWithinMs: positive(env.CABLE_SUBSCRIBE_WITHIN_SECONDS, 30) * 1000,
+    frames: parseRate(env.CABLE_FRAMES_LIMIT, { count: 100, seconds: 10 }),
+    maxFrameBytes: positive(env.CABLE_MAX_FRAME_BYTES, 16_384),
+  };
+}
+
+/** The connection's own frame budget (CABLE_FRAMES_LIMIT), which every frame counts against. */
+export const CONNECTION_FRAMES = "cable.connection_frames";
+
+/**
+ * Each /cable frame type and what limits it, besides the size cap (CABLE_MAX_FRAME_BYTES) every
+ * frame keeps to. A frame type missing here does not compile; the limits walk checks each.
+ */
+export const CABLE_FRAME_LIMITS = {
+  subscribe: [CONNECTION_FRAMES, "cable_subscribe.address"],
+  unsubscribe: [CONNECTION_FRAMES],
+  message: [CONNECTION_FRAMES],
+} as const satisfies Record<(typeof CLIENT_COMMANDS)[number], readonly (typeof CONNECTION_FRAMES | LimitName)[]>;

@@ -12,6 +12,9 @@ export type ClientCommand =
   | { command: "unsubscribe"; identifier: string }
   | { command: "message"; identifier: string; data: string };
 
+/** Every frame type a client may send (the /cable limits and their walk cover each). */
+export const CLIENT_COMMANDS = ["subscribe", "unsubscribe", "message"] as const satisfies readonly ClientCommand["command"][];
+
 export function parseClientCommand(frame: string): ClientCommand | null {
   let parsed: unknown;
   try {

@@ -1151,6 +1151,30 @@ export class Account extends DurableObject<Env> {
     );
   }
 
+  /**
+   * A visitor session's new conversation, unless the session already started `maxConversations`:
+   * counted and reserved in one call, so two requests at once cannot both pass the cap.
+   */
+  reserveSessionConversation(
+    input: Parameters<Account["reserveConversation"]>[0],
+    maxConversations: number,
+  ): { seed: ConversationState } | { capped: number } | null {
+    const contactInbox = this.contacts.contactInboxBySource(input.inboxId, input.sourceId);
+    if (!contactInbox) return null;
+    const started = this.index.countOfContactInbox(contactInbox.id);
+    if (started >= maxConversations) return { capped: started };
+    const seed = this.reserveConversation(input);
+    return seed ? { seed } : null;
+  }
+
+  /**
+   * Whether the index holds the conversation (one still being started too). Asked before addressing
+   * a Conversation object for an id that came from outside, so no object is made for one that does not exist.
+   */
+  hasConversation(displayId: number): boolean {
+    return this.index.get(displayId, true) !== null;
+  }
+
   /** The conversation's state as indexed, if it exists and `viewer` may see it. */
   conversationState(displayId: number, viewer: Viewer): ConversationState | null {
     const row = this.index.get(displayId);

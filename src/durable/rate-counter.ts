@@ -66,7 +66,9 @@ function shardOf(key: string): number {
   return (hash >>> 0) % SHARDS;
 }
 
-/** The counter object that holds `key` of the limit `limitName`. */
+/** The name of the counter object that holds `key` of the limit `limitName`. */
+export const counterName = (limitName: string, key: string) => `${limitName}:${shardOf(key)}`;
+
 export function rateCounter(env: Env, limitName: string, key: string) {
-  return remote<RateCounter>(env.RATE_COUNTER.getByName(`${limitName}:${shardOf(key)}`));
+  return remote<RateCounter>(env.RATE_COUNTER.getByName(counterName(limitName, key)));
 }

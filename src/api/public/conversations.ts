@@ -10,6 +10,9 @@ import { deleteStoredFiles } from "../../db/account-storage";
 import { Id } from "../schemas";
 import { Attributes } from "../contact-input";
 import { contactSessionOf, contactViewer, conversationParams, sessionParams, sessionRef, tags } from "./session";
+import { capCustomAttributes, conversationsCapped, maxConversationsPerSession } from "../caps";
+import { existingConversation } from "../known-ids";
+import { limitedRoute } from "../limits";
 
 const Json = z.record(z.string(), z.unknown());
 const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
@@ -51,17 +54,20 @@ const messageParams = conversationParams.extend({ message_id: Id.openapi({ param
 export const publicConversations = createRouter();
 
 publicConversations.openapi(
-  createRoute({
-    method: "get",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
-    tags,
-    summary: "List the session's conversations",
-    request: { params: sessionParams },
-    responses: {
-      200: { description: "Conversations, newest first, each with its latest message", content: { "application/json": { schema: z.array(ConversationSchema) } } },
-      ...errorResponses(400, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "get",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
+      tags,
+      summary: "List the session's conversations",
+      request: { params: sessionParams },
+      responses: {
+        200: { description: "Conversations, newest first, each with its latest message", content: { "application/json": { schema: z.array(ConversationSchema) } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier } = c.req.valid("param");
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
@@ -72,32 +78,36 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "post",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
-    tags,
-    summary: "Start a conversation",
-    request: {
-      params: sessionParams,
-      body: { required: false, content: { "application/json": { schema: ConversationInput } } },
-    },
-    responses: {
-      200: { description: "The new conversation", content: { "application/json": { schema: ConversationSchema } } },
-      ...errorResponses(400, 404, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations",
+      tags,
+      summary: "Start a conversation",
+      request: {
+        params: sessionParams,
+        body: { required: false, content: { "application/json": { schema: ConversationInput } } },
+      },
+      responses: {
+        200: { description: "The new conversation", content: { "application/json": { schema: ConversationSchema } } },
+        ...errorResponses(400, 404, 413, 415, 422),
+      },
+    }),
+    "public_create.address", "public_create.website_token", "widget_conversations.address",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier } = c.req.valid("param");
     const input = c.req.valid("json") ?? {};
+    if (input.custom_attributes) capCustomAttributes(c.env, "conversation", input.custom_attributes);
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
     const account = accountObject(c.env, ref.accountId);
-    const seed = await account.reserveConversation({
-      ...ref.access,
-      customAttributes: input.custom_attributes ?? {},
-      additionalAttributes: {},
-      status: "open",
-    });
-    if (!seed) throw notFound("Contact");
+    const reserved = await account.reserveSessionConversation(
+      { ...ref.access, customAttributes: input.custom_attributes ?? {}, additionalAttributes: {}, status: "open" },
+      maxConversationsPerSession(c.env),
+    );
+    if (!reserved) throw notFound("Contact");
+    if ("capped" in reserved) throw conversationsCapped(c.env, reserved.capped);
+    const { seed } = reserved;
     await conversationObject(c.env, ref.accountId, seed.displayId).start(seed, { type: "contact" });
     const conversation = await account.sessionConversation(ref.access.inboxId, ref.access.sourceId, seed.displayId);
     if (!conversation) throw new Error("conversation was not indexed after starting");
@@ -106,17 +116,20 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "get",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}",
-    tags,
-    summary: "Show a conversation with its latest messages",
-    request: { params: conversationParams },
-    responses: {
-      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
-      ...errorResponses(400, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "get",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}",
+      tags,
+      summary: "Show a conversation with its latest messages",
+      request: { params: conversationParams },
+      responses: {
+        200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
@@ -127,22 +140,25 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "post",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_status",
-    tags,
-    summary: "Resolve the conversation, or reopen it when resolved",
-    request: { params: conversationParams },
-    responses: {
-      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
-      ...errorResponses(400, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_status",
+      tags,
+      summary: "Resolve the conversation, or reopen it when resolved",
+      request: { params: conversationParams },
+      responses: {
+        200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    "public_write.address", "session_write.session",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
     const access = { inboxId: inbox.id, sourceId: session.contactInbox.sourceId };
-    const conversation = conversationObject(c.env, inbox.accountId, conversation_id);
+    const conversation = await existingConversation(c.env, inbox.accountId, conversation_id);
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
     await conversation.toggleStatus(access, state.status === "resolved" ? "open" : "resolved", null, {
@@ -155,17 +171,20 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "post",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_typing",
-    tags,
-    summary: "Tell the agents the contact is typing",
-    request: {
-      params: conversationParams,
-      body: { required: true, content: { "application/json": { schema: z.object({ typing_status: z.enum(["on", "off"]) }).strict() } } },
-    },
-    responses: { 200: { description: "Sent" }, ...errorResponses(400, 404, 413, 415, 422) },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/toggle_typing",
+      tags,
+      summary: "Tell the agents the contact is typing",
+      request: {
+        params: conversationParams,
+        body: { required: true, content: { "application/json": { schema: z.object({ typing_status: z.enum(["on", "off"]) }).strict() } } },
+      },
+      responses: { 200: { description: "Sent" }, ...errorResponses(400, 404, 413, 415, 422) },
+    }),
+    "public_write.address", "session_typing.session",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { typing_status } = c.req.valid("json");
@@ -182,36 +201,42 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "post",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/update_last_seen",
-    tags,
-    summary: "Mark the conversation read by the contact",
-    request: { params: conversationParams },
-    responses: { 200: { description: "Marked" }, ...errorResponses(400, 404) },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/update_last_seen",
+      tags,
+      summary: "Mark the conversation read by the contact",
+      request: { params: conversationParams },
+      responses: { 200: { description: "Marked" }, ...errorResponses(400, 404) },
+    }),
+    "public_write.address",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
-    const result = await conversationObject(c.env, ref.accountId, conversation_id).updateLastSeen(ref.access, "contact");
+    const result = await (await existingConversation(c.env, ref.accountId, conversation_id)).updateLastSeen(ref.access, "contact");
     if (!result) throw notFound("Conversation");
     return c.json({}, 200);
   },
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "get",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
-    tags,
-    summary: "List messages",
-    description: "The latest 20 (or 20 before `before`), or up to 100 after `after`, oldest first. Private notes are never included.",
-    request: { params: conversationParams, query: PageQuery },
-    responses: {
-      200: { description: "Messages", content: { "application/json": { schema: z.array(MessageSchema) } } },
-      ...errorResponses(400, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "get",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
+      tags,
+      summary: "List messages",
+      description: "The latest 20 (or 20 before `before`), or up to 100 after `after`, oldest first. Private notes are never included.",
+      request: { params: conversationParams, query: PageQuery },
+      responses: {
+        200: { description: "Messages", content: { "application/json": { schema: z.array(MessageSchema) } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { before, after } = c.req.valid("query");
@@ -226,27 +251,30 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "post",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
-    tags,
-    summary: "Send a message as the contact",
-    description: "JSON, or multipart/form-data with `content`, `echo_id` and files in `attachments[]`.",
-    request: {
-      params: conversationParams,
-      body: {
-        required: false,
-        content: {
-          "application/json": { schema: MessageInput },
-          ...multipartMessage({ content: { type: "string" }, echo_id: { type: "string" } }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages",
+      tags,
+      summary: "Send a message as the contact",
+      description: "JSON, or multipart/form-data with `content`, `echo_id` and files in `attachments[]`.",
+      request: {
+        params: conversationParams,
+        body: {
+          required: false,
+          content: {
+            "application/json": { schema: MessageInput },
+            ...multipartMessage({ content: { type: "string" }, echo_id: { type: "string" } }),
+          },
         },
       },
-    },
-    responses: {
-      200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
-      ...errorResponses(400, 404, 413, 415, 422),
-    },
-  }),
+      responses: {
+        200: { description: "The message", content: { "application/json": { schema: MessageSchema } } },
+        ...errorResponses(400, 404, 413, 415, 422),
+      },
+    }),
+    "public_write.address", "session_message.session", "session_upload.session",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { input, files } = await readMessageBody(c, MessageInput);
@@ -256,8 +284,9 @@ publicConversations.openapi(
       ]);
     }
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
+    const conversation = await existingConversation(c.env, ref.accountId, conversation_id);
     const attachments = await storeMessageAttachments(c, ref.accountId, conversation_id, ref.access, files);
-    const result = await conversationObject(c.env, ref.accountId, conversation_id).addMessage(
+    const result = await conversation.addMessage(
       ref.access,
       {
         messageType: MessageType.incoming,
@@ -285,23 +314,26 @@ publicConversations.openapi(
 );
 
 publicConversations.openapi(
-  createRoute({
-    method: "patch",
-    path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}",
-    tags,
-    summary: "Answer an interactive message",
-    description: "Stores the contact's `submitted_values` on an input_select, form or cards message and emits message.updated.",
-    request: { params: messageParams, body: { required: true, content: { "application/json": { schema: MessageUpdateInput } } } },
-    responses: {
-      200: { description: "The updated message", content: { "application/json": { schema: MessageSchema } } },
-      ...errorResponses(400, 404, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "patch",
+      path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}",
+      tags,
+      summary: "Answer an interactive message",
+      description: "Stores the contact's `submitted_values` on an input_select, form or cards message and emits message.updated.",
+      request: { params: messageParams, body: { required: true, content: { "application/json": { schema: MessageUpdateInput } } } },
+      responses: {
+        200: { description: "The updated message", content: { "application/json": { schema: MessageSchema } } },
+        ...errorResponses(400, 404, 413, 415, 422),
+      },
+    }),
+    "public_write.address", "session_message.session",
+  ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id, message_id } = c.req.valid("param");
     const { submitted_values } = c.req.valid("json");
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
-    const result = await conversationObject(c.env, ref.accountId, conversation_id).submitValues(
+    const result = await (await existingConversation(c.env, ref.accountId, conversation_id)).submitValues(
       ref.access,
       message_id,
       submitted_values,

@@ -10,6 +10,7 @@ import { isOpenAt } from "../../domain/business-hours";
 import { campaignUrlMatches } from "../../domain/url-patterns";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";
+import { limitedRoute } from "../limits";
 
 const tags = ["Widget API"];
 const CACHE_SECONDS = 30;
@@ -37,21 +38,24 @@ export const widgetCampaigns = createRouter();
 widgetCampaigns.use("/campaigns", cors({ origin: "*", allowMethods: ["GET", "OPTIONS"], maxAge: 86_400 }));
 
 widgetCampaigns.openapi(
-  createRoute({
-    method: "get",
-    path: "/campaigns",
-    tags,
-    summary: "List the campaigns to run on a page",
-    description:
-      "The enabled ongoing campaigns of the website inbox whose `trigger_rules.url` matches `url`. A campaign that " +
-      "triggers only during business hours is left out while the inbox (with working hours enabled) is closed. The " +
-      "widget shows a campaign's message after `time_on_page` seconds. Cached for 30 seconds; any origin may call it.",
-    request: { query: CampaignsQuery },
-    responses: {
-      200: { description: "The campaigns", content: { "application/json": { schema: z.array(WidgetCampaignSchema) } } },
-      ...errorResponses(400, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "get",
+      path: "/campaigns",
+      tags,
+      summary: "List the campaigns to run on a page",
+      description:
+        "The enabled ongoing campaigns of the website inbox whose `trigger_rules.url` matches `url`. A campaign that " +
+        "triggers only during business hours is left out while the inbox (with working hours enabled) is closed. The " +
+        "widget shows a campaign's message after `time_on_page` seconds. Cached for 30 seconds; any origin may call it.",
+      request: { query: CampaignsQuery },
+      responses: {
+        200: { description: "The campaigns", content: { "application/json": { schema: z.array(WidgetCampaignSchema) } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { website_token, url } = c.req.valid("query");
     const db = c.var.db;

@@ -14,7 +14,11 @@ import { contactConflict } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId } from "../schemas";
+import { CommandSignatureFields, permitCommand } from "./command-permission";
 import { sessionAccess } from "./sessions";
+import { capCustomAttributes } from "../caps";
+import { existingConversation } from "../known-ids";
+import { limitedRoute } from "../limits";
 
 const WEBSITE = { type: "system" as const, name: "Website" };
 
@@ -24,6 +28,7 @@ const CommandInput = z
     source_id: z.string().min(1).max(128),
     conversation_id: BodyId,
     command: z.string().min(3).max(2000).openapi({ example: ">cs /set @category Used Car" }),
+    ...CommandSignatureFields,
   })
   .strict()
   .openapi("WidgetCommandInput");
@@ -70,22 +75,25 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
   const setConversationAttribute = async (key: string, value: string) => {
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
-    await conversation.setCustomAttributes(access, { ...state.customAttributes, [key]: value }, { type: "contact" });
+    const merged = { ...state.customAttributes, [key]: value };
+    capCustomAttributes(c.env, "conversation", merged, "command");
+    await conversation.setCustomAttributes(access, merged, { type: "contact" });
   };
   switch (command.kind) {
     case "field": {
       const standard = STANDARD_CONTACT_FIELDS[command.field];
       // A visitor's write: a value another contact holds becomes a claim, so the answer never tells that it exists.
       const fields = standard ? { [standard]: command.value } : { custom_attributes: { [command.field]: command.value } };
+      if (!standard) capCustomAttributes(c.env, "contact", { ...session.contact.customAttributes, [command.field]: command.value }, "command");
       const updated = await account.updateContactSession(ctx.inboxId, session.contactInbox.sourceId, fields, false);
       if (updated && "conflict" in updated) throw contactConflict(updated.conflict);
       const filled = await fillActiveForm(ctx, command.field, command.value);
       return `Website set the contact's ${command.field}${filled ? " and filled it in the active form" : ""}`;
     }
     case "location": {
-      await account.updateContact(session.contact.id, {
-        custom_attributes: { location: command.locationId, ...(command.department ? { department: command.department } : {}) },
-      });
+      const location = { location: command.locationId, ...(command.department ? { department: command.department } : {}) };
+      capCustomAttributes(c.env, "contact", { ...session.contact.customAttributes, ...location }, "command");
+      await account.updateContact(session.contact.id, { custom_attributes: location });
       return `Website set the contact's location${command.department ? " and department" : ""}`;
     }
     case "activate_form": {
@@ -138,26 +146,31 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
 export const widgetCommands = createRouter();
 
 widgetCommands.openapi(
-  createRoute({
-    method: "post",
-    path: "/commands",
-    tags: ["Widget API"],
-    summary: "Run a >cs command (parley.api.sendClientMessage)",
-    description:
-      "`.field value`, `.location id#department`, `+<form message id>`, `/set @category X`, `/set key value`, " +
-      "`/assign <user id>`, `/notify [<inbox id>]`, `@<user id> text`. Never shown as chat text; agents see an activity message.",
-    request: { body: { required: true, content: { "application/json": { schema: CommandInput } } } },
-    responses: {
-      200: { description: "Done", content: { "application/json": { schema: z.object({ command: z.string() }) } } },
-      ...errorResponses(400, 404, 409, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/commands",
+      tags: ["Widget API"],
+      summary: "Run a >cs command (parley.api.sendClientMessage)",
+      description:
+        "`.field value`, `.location id#department`, `+<form message id>`, `/set @category X`, `/set key value`, " +
+        "`/assign <user id>`, `/notify [<inbox id>]`, `@<user id> text`. Never shown as chat text; agents see an activity message.",
+      request: { body: { required: true, content: { "application/json": { schema: CommandInput } } } },
+      responses: {
+        200: { description: "Done", content: { "application/json": { schema: z.object({ command: z.string() }) } } },
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    }),
+    "public_write.address", "session_write.session",
+  ),
   async (c) => {
     const input = c.req.valid("json");
     const parsed = parseCsCommand(input.command.trim());
     if (!parsed.ok) throw unable(parsed.error);
     const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
-    if (!(await conversationObject(c.env, accountId, input.conversation_id).currentState(access))) throw notFound("Conversation");
+    if (!(await (await existingConversation(c.env, accountId, input.conversation_id)).currentState(access))) throw notFound("Conversation");
+    // /assign, /notify and @mention act on other people: refused unless the site trusts its page or signed them.
+    await permitCommand(c, input.widget_token, session.contact.id, input.command.trim(), parsed.command, input);
     const ctx: Context_ = { c, accountId, inboxId: access.inboxId, access, session, displayId: input.conversation_id };
     const activity = await run(ctx, parsed.command);
     // What the page's script changed is for the agents: the visitor never sees it.

@@ -17,6 +17,7 @@ import { LAUNCHER_ICONS, type PreChatField, PreChatFieldSchema, WidgetSettingsSc
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { mediaUrl } from "../media";
+import { limitedRoute } from "../limits";
 
 const tags = ["Widget API"];
 const CACHE_SECONDS = 60;
@@ -126,22 +127,25 @@ function channelsOf({ widget, settings, dependencies }: LoadedChatWidget): Chann
 export const widgetConfig = createRouter();
 
 widgetConfig.openapi(
-  createRoute({
-    method: "get",
-    path: "/config",
-    tags,
-    summary: "A chat widget's public configuration",
-    description:
-      "What a website needs to show the widget: looks, business details (the account's where the widget leaves them " +
-      "empty), whether it is within business hours, the enabled pre-chat fields and how to reach each channel. " +
-      "Channels that are not set up yet are listed in `unavailable` instead. Browsers may read it from the widget's " +
-      "`allowed_domains` (any site when empty); other origins get 403 `origin_not_allowed`. Cached for 60 seconds.",
-    request: { query: ConfigQuery },
-    responses: {
-      200: { description: "The configuration", content: { "application/json": { schema: WidgetConfigSchema } } },
-      ...errorResponses(400, 403, 404),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "get",
+      path: "/config",
+      tags,
+      summary: "A chat widget's public configuration",
+      description:
+        "What a website needs to show the widget: looks, business details (the account's where the widget leaves them " +
+        "empty), whether it is within business hours, the enabled pre-chat fields and how to reach each channel. " +
+        "Channels that are not set up yet are listed in `unavailable` instead. Browsers may read it from the widget's " +
+        "`allowed_domains` (any site when empty); other origins get 403 `origin_not_allowed`. Cached for 60 seconds.",
+      request: { query: ConfigQuery },
+      responses: {
+        200: { description: "The configuration", content: { "application/json": { schema: WidgetConfigSchema } } },
+        ...errorResponses(400, 403, 404),
+      },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { widget_token } = c.req.valid("query");
     const loaded = await widgetForOrigin(c, widget_token);
@@ -192,15 +196,18 @@ widgetConfig.openapi(
 );
 
 widgetConfig.openapi(
-  createRoute({
-    method: "options",
-    path: "/config",
-    tags,
-    summary: "CORS preflight for the widget configuration",
-    description: "204 with CORS headers for an allowed origin; 403 `origin_not_allowed` for any other.",
-    request: { query: ConfigQuery },
-    responses: { 204: { description: "The origin may read the configuration" }, ...errorResponses(400, 403, 404) },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "options",
+      path: "/config",
+      tags,
+      summary: "CORS preflight for the widget configuration",
+      description: "204 with CORS headers for an allowed origin; 403 `origin_not_allowed` for any other.",
+      request: { query: ConfigQuery },
+      responses: { 204: { description: "The origin may read the configuration" }, ...errorResponses(400, 403, 404) },
+    }),
+    "public_read.address",
+  ),
   async (c) => {
     const { widget_token } = c.req.valid("query");
     await widgetForOrigin(c, widget_token);

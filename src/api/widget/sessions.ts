@@ -19,6 +19,9 @@ import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId } from "../schemas";
 import { visiblePreChatFields } from "./config";
+import { capCustomAttributes, capLabels } from "../caps";
+import { existingConversation } from "../known-ids";
+import { limitedRoute } from "../limits";
 
 const tags = ["Widget API"];
 const WidgetToken = z.string().min(1).max(64);
@@ -80,21 +83,24 @@ const SessionSchema = z
 export const widgetSessions = createRouter();
 
 widgetSessions.openapi(
-  createRoute({
-    method: "post",
-    path: "/sessions",
-    tags,
-    summary: "Start a visitor's session from a widget",
-    description:
-      "Checks `values` against the widget's pre-chat form (email/SMS widgets: name plus email or phone, and `message`), " +
-      "creates the contact session and a conversation carrying the attribute answers, and posts `message` when given. " +
-      "Per-field problems answer 422 with `details[].field` = `values.<name>`.",
-    request: { body: { required: true, content: { "application/json": { schema: SessionInput } } } },
-    responses: {
-      201: { description: "The session", content: { "application/json": { schema: SessionSchema } } },
-      ...errorResponses(400, 404, 409, 413, 415, 422),
-    },
-  }),
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/sessions",
+      tags,
+      summary: "Start a visitor's session from a widget",
+      description:
+        "Checks `values` against the widget's pre-chat form (email/SMS widgets: name plus email or phone, and `message`), " +
+        "creates the contact session and a conversation carrying the attribute answers, and posts `message` when given. " +
+        "Per-field problems answer 422 with `details[].field` = `values.<name>`.",
+      request: { body: { required: true, content: { "application/json": { schema: SessionInput } } } },
+      responses: {
+        201: { description: "The session", content: { "application/json": { schema: SessionSchema } } },
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    }),
+    "public_create.address", "public_create.website_token", "widget_conversations.address",
+  ),
   async (c) => {
     const input = c.req.valid("json");
     const { widget, inbox } = await widgetWithInbox(c, input.widget_token);
@@ -106,6 +112,8 @@ widgetSessions.openapi(
     }
     if (isEmailSms && !input.message) issues.push({ field: "message", message: "Write a message", code: "required" });
     if (issues.length > 0) throw new ApiError(422, "validation_failed", "Some answers need another look.", issues);
+    capCustomAttributes(c.env, "contact", answers.contactAttributes, "values");
+    capCustomAttributes(c.env, "conversation", answers.conversationAttributes, "values");
     const campaign = input.campaign_id === undefined ? null : await answeredCampaign(c, input.campaign_id, inbox.id);
 
     const account = accountObject(c.env, inbox.accountId);
@@ -194,19 +202,22 @@ export async function sessionAccess(c: Context<AppEnv>, widgetToken: string, sou
 const ok = { 200: { description: "Done", content: { "application/json": { schema: z.object({}).passthrough() } } } };
 
 widgetSessions.openapi(
-  createRoute({
-    method: "post",
-    path: "/contact/custom_attributes/delete",
-    tags,
-    summary: "Delete custom attributes of the visitor's contact (deleteCustomAttribute)",
-    request: {
-      body: {
-        required: true,
-        content: { "application/json": { schema: z.object({ ...SessionRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/contact/custom_attributes/delete",
+      tags,
+      summary: "Delete custom attributes of the visitor's contact (deleteCustomAttribute)",
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ ...SessionRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
+        },
       },
-    },
-    responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-  }),
+      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+    }),
+    "public_write.address", "session_write.session",
+  ),
   async (c) => {
     const input = c.req.valid("json");
     const { accountId, session } = await sessionAccess(c, input.widget_token, input.source_id);
@@ -216,27 +227,32 @@ widgetSessions.openapi(
 );
 
 widgetSessions.openapi(
-  createRoute({
-    method: "post",
-    path: "/conversation/custom_attributes",
-    tags,
-    summary: "Set custom attributes of the visitor's conversation (setConversationCustomAttributes)",
-    description: "Merged key by key into the conversation's custom attributes.",
-    request: {
-      body: {
-        required: true,
-        content: { "application/json": { schema: z.object({ ...ConversationRef, custom_attributes: Attributes }).strict() } },
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/conversation/custom_attributes",
+      tags,
+      summary: "Set custom attributes of the visitor's conversation (setConversationCustomAttributes)",
+      description: "Merged key by key into the conversation's custom attributes.",
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ ...ConversationRef, custom_attributes: Attributes }).strict() } },
+        },
       },
-    },
-    responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-  }),
+      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+    }),
+    "public_write.address", "session_write.session",
+  ),
   async (c) => {
     const input = c.req.valid("json");
     const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
-    const conversation = conversationObject(c.env, accountId, input.conversation_id);
+    const conversation = await existingConversation(c.env, accountId, input.conversation_id);
     const state = await conversation.currentState(access);
     if (!state) throw notFound("Conversation");
-    const attributes = await conversation.setCustomAttributes(access, { ...state.customAttributes, ...input.custom_attributes }, { type: "contact" });
+    const merged = { ...state.customAttributes, ...input.custom_attributes };
+    capCustomAttributes(c.env, "conversation", merged);
+    const attributes = await conversation.setCustomAttributes(access, merged, { type: "contact" });
     return c.json({ custom_attributes: attributes ?? {} }, 200);
   },
 );
@@ -247,21 +263,25 @@ const LabelInput = z
 
 for (const change of ["add", "remove"] as const) {
   widgetSessions.openapi(
-    createRoute({
-      method: "post",
-      path: `/conversation/labels/${change}`,
-      tags,
-      summary: change === "add" ? "Label the visitor's conversation (setLabel)" : "Remove a label (removeLabel)",
-      request: { body: { required: true, content: { "application/json": { schema: LabelInput } } } },
-      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-    }),
+    limitedRoute(
+      createRoute({
+        method: "post",
+        path: `/conversation/labels/${change}`,
+        tags,
+        summary: change === "add" ? "Label the visitor's conversation (setLabel)" : "Remove a label (removeLabel)",
+        request: { body: { required: true, content: { "application/json": { schema: LabelInput } } } },
+        responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+      }),
+      "public_write.address", "session_write.session",
+    ),
     async (c) => {
       const input = c.req.valid("json");
       const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
-      const conversation = conversationObject(c.env, accountId, input.conversation_id);
+      const conversation = await existingConversation(c.env, accountId, input.conversation_id);
       const state = await conversation.currentState(access);
       if (!state) throw notFound("Conversation");
       const labels = change === "add" ? [...state.labels, input.label] : state.labels.filter((label) => label !== input.label);
+      if (change === "add") capLabels(c.env, labels, "label");
       const result = await conversation.setLabels(access, labels, { type: "system", name: session.contact.name || "the visitor" });
       return c.json({ labels: result ?? [] }, 200);
     },
