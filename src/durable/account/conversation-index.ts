@@ -308,11 +308,6 @@ export class ConversationIndex {
     return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_inbox_id = ?", contactInboxId).one().n;
   }
 
-  /** How many conversations the contact inbox (a visitor session) started, including one being started. */
-  countOfContactInbox(contactInboxId: number): number {
-    return this.sql.exec<{ n: number }>("select count(*) as n from conversations where contact_inbox_id = ?", contactInboxId).one().n;
-  }
-
   ofContactInbox(contactInboxId: number): IndexedConversation[] {
     return this.sql
       .exec<IndexRow>("select * from conversations where contact_inbox_id = ? and ready = 1 order by display_id desc", contactInboxId)
