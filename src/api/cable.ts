@@ -60,7 +60,7 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
   if (room.accountId === null || (room.userId !== null && room.userId !== claim.userId)) return null;
   const db = openDatabase(env.DB);
   const [member] = await db
-    .select({ tokenId: users.tokenId, role: accountUsers.role })
+    .select({ tokenId: users.tokenId })
     .from(users)
     .innerJoin(accountUsers, and(eq(accountUsers.userId, users.id), eq(accountUsers.accountId, room.accountId)))
     .where(eq(users.id, claim.userId))
@@ -77,7 +77,7 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
     tokenId = session.tokenId;
   }
   if (!(await verifyUserPubsubToken(env.TOKEN_SIGNING_SECRET, room.pubsubToken, claim.userId, tokenId, claim.sessionId))) return null;
-  return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, tokenId, role: member.role, identifier } };
+  return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, tokenId, identifier } };
 }
 
 /**

@@ -5,8 +5,6 @@
  * every conversation event out to the subscribers allowed to see it.
  */
 import { DurableObject } from "cloudflare:workers";
-import { openDatabase } from "../db/client";
-import { agentInboxIds } from "../db/queries";
 import {
   type Availability,
   CHANNEL_CLASSES,
@@ -82,13 +80,14 @@ import { type Access, conversationObject } from "./conversation";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
 import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
+import { AnnouncedChanges, type MemberAccess, readMemberAccess, visibleInboxIds } from "./account/member-access";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
 
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
-  | { kind: "user"; userId: number; tokenId: string; role: "administrator" | "agent"; identifier: string }
+  | { kind: "user"; userId: number; tokenId: string; identifier: string }
   | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
 
 /** Who is looking: decides which conversations, messages and fields they see. */
@@ -145,9 +144,6 @@ const ACCOUNT_MIGRATIONS = [
   ...MESSAGE_SEARCH_BATCH_MIGRATIONS,
 ];
 
-/** An account user as notifications weigh them: administrators see every inbox, agents their own. */
-type MemberAccess = { role: "administrator" | "agent"; inboxIds: number[] };
-
 /** A notification an applied event calls for, before it is weighed against access and settings. */
 type EventNotification = {
   state: ConversationState;
@@ -181,18 +177,12 @@ export class Account extends DurableObject<Env> {
   });
   private channelCache: Cached<Map<number, { channel: ChannelName; name: string }>> | null = null;
   /** Role and inbox memberships of account users, as notifications weigh them. */
-  private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => {
-    const rows = await this.env.DB.prepare(
-      `select au.user_id, au.role,
-         (select json_group_array(im.inbox_id) from inbox_members im join inboxes i on i.id = im.inbox_id
-          where im.user_id = au.user_id and i.account_id = au.account_id) as inbox_ids
-       from account_users au
-       where au.account_id = ? and au.user_id in (select value from json_each(?))`,
-    )
-      .bind(this.accountId, JSON.stringify(ids))
-      .all<{ user_id: number; role: "administrator" | "agent"; inbox_ids: string }>();
-    return rows.results.map((row) => [row.user_id, { role: row.role, inboxIds: JSON.parse(row.inbox_ids) as number[] }] as const);
-  });
+  private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => readMemberAccess(this.env.DB, this.accountId, ids));
+  /**
+   * When the role and inboxes kept with each user subscriber were last read, and which changes to
+   * them were announced since (`invalidateMemberAccess`): the fan-out weighs subscribers against them.
+   */
+  private readonly subscriberAccess = new AnnouncedChanges(CACHE_SECONDS);
   private listenersCache: Cached<WorkflowListeners> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -238,8 +228,10 @@ export class Account extends DurableObject<Env> {
       if (!sameToken(wanted.pubsubToken, expected)) return null;
       return { kind: "contact", contactId: contactInbox.contactId, contactInboxId: contactInbox.id, identifier: wanted.identifier, presenceAt };
     }
-    const inboxIds = wanted.role === "administrator" ? null : await this.inboxIdsOfAgent(wanted.userId);
-    return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: wanted.role, inboxIds, identifier: wanted.identifier, presenceAt };
+    // Read here, not taken from the gateway, and read again should a change be announced meanwhile.
+    const access = (await this.subscriberAccess.readUnchanged(() => readMemberAccess(this.env.DB, this.accountId, [wanted.userId]))).get(wanted.userId);
+    if (!access) return null;
+    return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: access.role, inboxIds: visibleInboxIds(access), identifier: wanted.identifier, presenceAt };
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -306,12 +298,19 @@ export class Account extends DurableObject<Env> {
    * (a session that ended), or all of them (the user left the account). Returns how many were closed.
    */
   async endUserAccess(userId: number, tokenIds: string[] | "all"): Promise<number> {
-    const wasOnline = this.onlineSnapshot();
     const ending = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => {
       const subscriber = this.subscriberOf(ws);
       return subscriber?.kind === "user" && (tokenIds === "all" || tokenIds.includes(subscriber.tokenId));
     });
-    for (const ws of ending) {
+    this.closeForLostAccess(ending);
+    return ending.length;
+  }
+
+  /** Closes subscription sockets whose user lost access; the gateway then disconnects the client. */
+  private closeForLostAccess(sockets: WebSocket[]) {
+    if (sockets.length === 0) return;
+    const wasOnline = this.onlineSnapshot();
+    for (const ws of sockets) {
       this.known?.delete(ws);
       try {
         ws.close(ACCESS_ENDED_CLOSE_CODE, "unauthorized");
@@ -319,19 +318,60 @@ export class Account extends DurableObject<Env> {
         // already closed
       }
     }
-    if (ending.length > 0) this.broadcastPresenceIfChanged(wasOnline);
-    return ending.length;
+    this.broadcastPresenceIfChanged(wasOnline);
   }
 
-  /** Re-reads which agents may see which inboxes; called after inbox membership changes. */
-  async invalidateInboxAccess(): Promise<void> {
+  /**
+   * Called after a change to who sees what (a role, inbox members, an inbox deleted, a user removed
+   * from the account): re-reads the access of every connected user before answering, re-scopes their
+   * subscriptions and closes those of users who are no longer members.
+   */
+  async invalidateMemberAccess(): Promise<void> {
+    this.subscriberAccess.announce();
     this.channelCache = null;
     this.access.clear();
-    for (const { ws, subscriber } of this.subscribers()) {
-      if (subscriber.kind === "user" && subscriber.role === "agent") {
-        this.remember(ws, { ...subscriber, inboxIds: await this.inboxIdsOfAgent(subscriber.userId) });
-      }
+    await this.refreshSubscriberAccess();
+  }
+
+  /** Re-reads the subscribers' access when it is older than the cache allows (or after a wake). */
+  private async currentSubscriberAccess(): Promise<void> {
+    if (!this.subscriberAccess.isStale(nowSeconds())) return;
+    try {
+      await this.refreshSubscriberAccess();
+    } catch (error) {
+      // Events still go out, weighed against the access last read; the next event reads again.
+      console.error("reading the subscribers' access failed", error);
     }
+  }
+
+  /**
+   * The access of every connected user, read in one query and applied to their subscriptions: the
+   * role and inboxes kept in each socket's attachment follow the read, and a user who is no longer a
+   * member loses their sockets.
+   */
+  private refreshSubscriberAccess(): Promise<void> {
+    return this.subscriberAccess.refresh(async () => {
+      const userIds = [...new Set(this.knownSubscribers().openUsers().map(({ subscriber }) => subscriber.userId))];
+      const access = await readMemberAccess(this.env.DB, this.accountId, userIds);
+      return () => {
+        const read = new Set(userIds);
+        const lost: WebSocket[] = [];
+        for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
+          // Users who subscribed during the read were admitted with a read of their own.
+          if (!read.has(subscriber.userId)) continue;
+          const current = access.get(subscriber.userId);
+          if (!current) {
+            lost.push(ws);
+            continue;
+          }
+          const inboxIds = visibleInboxIds(current);
+          if (current.role !== subscriber.role || !sameInboxIds(inboxIds, subscriber.inboxIds)) {
+            this.remember(ws, { ...subscriber, role: current.role, inboxIds });
+          }
+        }
+        this.closeForLostAccess(lost);
+      };
+    }, nowSeconds);
   }
 
   /**
@@ -429,10 +469,6 @@ export class Account extends DurableObject<Env> {
   }
 
   // ---- D1 lookups (cached briefly) ------------------------------------------------------------
-
-  private inboxIdsOfAgent(userId: number): Promise<number[]> {
-    return agentInboxIds(openDatabase(this.env.DB), this.accountId, userId);
-  }
 
   private async usersById(ids: number[]): Promise<Map<number, UserSummary>> {
     const found = await this.users.getMany(ids, nowSeconds());
@@ -611,6 +647,7 @@ export class Account extends DurableObject<Env> {
   async applyConversationEvents(
     events: ConversationEvent[],
   ): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
+    await this.currentSubscriberAccess();
     const results: PublishedEvent[] = [];
     const fanOuts: (() => void)[] = [];
     const notifications: EventNotification[] = [];
@@ -867,6 +904,7 @@ export class Account extends DurableObject<Env> {
     if (!this.conversationState(displayId, actor.viewer)) return false;
     const row = this.index.get(displayId);
     if (!row) return false;
+    await this.currentSubscriberAccess();
     const [conversation] = await this.conversationPayloads([row]);
     if (!conversation) return false;
     let user: unknown;
@@ -1318,6 +1356,11 @@ export class Account extends DurableObject<Env> {
     // This instance may live on: leave it as a fresh, empty one.
     migrateSqlite(this.ctx.storage.sql, ACCOUNT_MIGRATIONS);
   }
+}
+
+function sameInboxIds(a: number[] | null, b: number[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 /** The Conversation object's access check for a viewer. */

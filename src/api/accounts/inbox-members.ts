@@ -108,7 +108,7 @@ async function editInboxMembers(c: Context<AppEnv>, edit: MemberEdit, input: z.i
     add: (userIds) => db.insert(inboxMembers).values(userIds.map((userId) => ({ inboxId: inbox.id, userId }))).onConflictDoNothing(),
   });
   if (!changed) return payloadOf(c, current);
-  await accountObject(c.env, inbox.accountId).invalidateInboxAccess();
+  await accountObject(c.env, inbox.accountId).invalidateMemberAccess();
   return payloadOf(c, await membersOf(c, inbox.id));
 }
 

@@ -640,7 +640,7 @@ accountInboxes.openapi(
         changes: configurationOf(inbox),
       }),
     ]);
-    await accountObject(c.env, inbox.accountId).invalidateInboxAccess();
+    await accountObject(c.env, inbox.accountId).invalidateMemberAccess();
     await enqueueJobs(c.env.JOBS, [{ type: "inbox.purge", account_id: inbox.accountId, inbox_id: inbox.id }]);
     return c.body(null, 204);
   },

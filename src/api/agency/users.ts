@@ -306,7 +306,7 @@ agencyUsers.openapi(
       }),
     ]);
     // Administrators see every inbox, agents only their own: the role decides inbox access too.
-    await accountObject(c.env, account.id).invalidateInboxAccess();
+    await accountObject(c.env, account.id).invalidateMemberAccess();
     return c.json(serializeMember(account.id, { ...member, role }), 200);
   },
 );
@@ -345,7 +345,7 @@ agencyUsers.openapi(
     ]);
     // Their open /cable subscriptions in this account close now, whatever credential opened them.
     await endUserAccess(c.env, member.id, "all", [account.id]);
-    await accountObject(c.env, account.id).invalidateInboxAccess();
+    await accountObject(c.env, account.id).invalidateMemberAccess();
     return c.body(null, 204);
   },
 );
