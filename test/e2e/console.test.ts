@@ -273,7 +273,8 @@ describe("the agent console, worked by two agents and a visitor", () => {
 
   it("lets the list and the conversation take turns in a phone-sized window, with a way back to the list", async () => {
     const [conversation] = await assignedToAgent([{ name: "Nadia Narrow", says: "Can you call me back this afternoon?" }]);
-    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 390, height: 844 }, anotherDevice: true });
+    // The same browser as on the wide screen, with what it remembered there (the contact panel open).
+    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 390, height: 844 } });
     await page.goto(`/app/accounts/${tenant.account.id}/conversations`);
     const list = conversationList(page);
     const pane = conversationPane(page);
@@ -284,6 +285,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
 
     await row.click();
     await pane.message("call me back").waitFor();
+    expect(await page.getByRole("complementary", { name: "Contact details" }).count()).toBe(0);
     expect(await list.listbox.isVisible()).toBe(false);
     expect(await pane.region.isVisible()).toBe(true);
     expect(page.url()).toContain(`/conversations/${conversation!.id}`);

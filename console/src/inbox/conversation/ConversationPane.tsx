@@ -56,6 +56,8 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
     const markReadIfShown = () => {
       if (visible() && store.conversation.peek()) void store.markRead();
     };
+    // Where the panel lies over the messages (conversation.css, ≤ 900px), a conversation opens on its messages.
+    if (typeof matchMedia === "function" && matchMedia("(max-width: 900px)").matches) panelOpen.value = false;
     store.setOnIncoming(markReadIfShown);
     const unsubscribe = onCableEvent(store.handleEvent);
     void store.load().then(markReadIfShown);
