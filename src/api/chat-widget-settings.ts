@@ -34,6 +34,8 @@ export type WidgetSettings = {
   /** All-in-one widgets only: which channels they offer. */
   channels: ChannelToggles | null;
   prefilled_text: string | null;
+  /** The page's own script may send >cs commands that act on people (/assign, /notify, @mention) unsigned. */
+  trust_page_script: boolean;
   avatar: StoredMedia | null;
   logo: StoredMedia | null;
 };
@@ -53,6 +55,7 @@ export function defaultWidgetSettings(type: ChatWidgetType): WidgetSettings {
     business: { show: false, name: null, address: null, phone: null, email: null },
     channels: type === "all_in_one" ? { ...NO_CHANNELS, live_chat: true } : null,
     prefilled_text: null,
+    trust_page_script: false,
     avatar: null,
     logo: null,
   };
@@ -109,6 +112,12 @@ export const WidgetSettingsInput = z
       .openapi({ description: "null fields use the account's business name, address, phone and support email" }),
     channels: ChannelTogglesInput,
     prefilled_text: optionalText(500).openapi({ description: "Prefilled in WhatsApp and Messenger links" }),
+    trust_page_script: z.boolean().openapi({
+      description:
+        "Whether the page's own script may send >cs commands that act on people (/assign, /notify, @mention) without a " +
+        "signature. Off by default: any visitor can run script on a page, so those commands then need the site's signature " +
+        "(docs/SECURITY.md, \"What a site owner signs\").",
+    }),
   })
   .partial()
   .strict()
@@ -254,6 +263,7 @@ export const WidgetSettingsSchema = z
     }),
     channels: z.object(channelToggles).nullable(),
     prefilled_text: z.string().nullable(),
+    trust_page_script: z.boolean(),
     avatar: MediaSchema,
     logo: MediaSchema,
   })

@@ -385,6 +385,19 @@ describe("Application API: chat widgets", () => {
     ]);
   });
 
+  it("shows the command signing key to administrators only, and trusts the page's script only when told to", async () => {
+    const { account, admin, agent } = await tenant();
+    const widget = await createChatWidget(admin.access_token, account.id);
+    expect(widget.command_secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(widget.settings.trust_page_script).toBe(false);
+    const asAgent = await call("GET", `${widgetsPath(account.id)}/${widget.id}`, { token: agent.access_token });
+    expectStatus(asAgent, 200);
+    expect(asAgent.body.command_secret).toBeNull();
+    const trusted = await call("PATCH", `${widgetsPath(account.id)}/${widget.id}`, { token: admin.access_token, body: { settings: { trust_page_script: true } } });
+    expectStatus(trusted, 200);
+    expect(trusted.body.settings.trust_page_script).toBe(true);
+  });
+
   it("refuses a pre-chat regex_pattern that could backtrack without bound, such as ^(a+)+$", async () => {
     const { account, admin } = await tenant();
     const reply = await call("POST", widgetsPath(account.id), {
@@ -434,7 +447,8 @@ describe("Application API: chat widgets", () => {
     const { account, admin, agent } = await tenant();
     const widget = await createChatWidget(admin.access_token, account.id);
     const path = `${widgetsPath(account.id)}/${widget.id}`;
-    expect((await call("GET", widgetsPath(account.id), { token: agent.access_token })).body).toEqual({ payload: [widget] });
+    // The same widget, without the command signing key an administrator sees.
+    expect((await call("GET", widgetsPath(account.id), { token: agent.access_token })).body).toEqual({ payload: [{ ...widget, command_secret: null }] });
     expectStatus(await call("GET", `${path}/embed_code`, { token: agent.access_token }), 200);
     expectStatus(await call("POST", widgetsPath(account.id), { token: agent.access_token, body: { name: "W", type: "live_chat" } }), 403);
     expectStatus(await call("PATCH", path, { token: agent.access_token, body: { name: "Mine" } }), 403);

@@ -85,18 +85,21 @@ export async function createChatWidget(adminToken: string, accountId: number, in
  * A live-chat widget on a new website inbox of the tenant's account, a visitor's session on it, and
  * `send` for that visitor's `>cs` commands.
  */
-export async function widgetCommandSession(t: Awaited<ReturnType<typeof tenant>>) {
+export async function widgetCommandSession(
+  t: Awaited<ReturnType<typeof tenant>>,
+  widget: { settings?: Record<string, unknown>; commandSecret?: string } = {},
+) {
   const inbox = await createInbox(t.admin.access_token, t.account.id);
   const token = unique("wt");
   await env.DB.prepare(
-    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site', 'live_chat', ?, ?, '{}', '{}')",
+    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form, command_secret) values (?, 'Site', 'live_chat', ?, ?, ?, '{}', ?)",
   )
-    .bind(t.account.id, token, inbox.id)
+    .bind(t.account.id, token, inbox.id, JSON.stringify(widget.settings ?? {}), widget.commandSecret ?? "")
     .run();
   const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
-  const send = (command: string) =>
+  const send = (command: string, signed: { signature?: string; expires_at?: number } = {}) =>
     call("POST", "/api/v1/widget/commands", {
-      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command },
+      body: { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id, command, ...signed },
     });
   return { inbox, token, session, send };
 }

@@ -1,6 +1,6 @@
 /** The postMessage protocol between the loader (on the website) and the chat app (in the iframe). */
 
-export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error";
+export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error" | "session";
 
 /** Loader → app. */
 export type ToApp =

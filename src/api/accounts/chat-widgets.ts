@@ -133,6 +133,11 @@ const ChatWidgetSchema = z
     name: z.string(),
     type: z.enum(CHAT_WIDGET_TYPES),
     widget_token: z.string().openapi({ description: "The public id the embed code carries" }),
+    command_secret: z.string().nullable().openapi({
+      description:
+        "The key a site's server signs >cs commands that act on people with (docs/SECURITY.md, \"What a site owner " +
+        "signs\"); shown to administrators only, null for agents",
+    }),
     inbox_id: z.number().int().nullable(),
     whatsapp_number_id: z.number().int().nullable(),
     facebook_page_id: z.number().int().nullable(),
@@ -152,13 +157,18 @@ type ChatWidget = z.infer<typeof ChatWidgetSchema>;
 const mediaAnswer = (origin: string, media: WidgetSettings["avatar"]) => (media ? { url: mediaUrl(origin, media.key), ...media } : null);
 
 /** The widget as the API answers it, setup included. Snapshot loads answer their widgets with it too. */
-export function serializeChatWidget({ widget, settings, preChatForm, setup }: LoadedChatWidget, origin: string): ChatWidget {
+export function serializeChatWidget(
+  { widget, settings, preChatForm, setup }: LoadedChatWidget,
+  origin: string,
+  { showSecret }: { showSecret: boolean } = { showSecret: false },
+): ChatWidget {
   return {
     id: widget.id,
     account_id: widget.accountId,
     name: widget.name,
     type: widget.type,
     widget_token: widget.widgetToken,
+    command_secret: showSecret ? widget.commandSecret : null,
     inbox_id: widget.inboxId,
     whatsapp_number_id: widget.whatsappNumberId,
     facebook_page_id: widget.facebookPageId,
@@ -173,6 +183,7 @@ export function serializeChatWidget({ widget, settings, preChatForm, setup }: Lo
 }
 
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
+const secretFor = (c: Context<AppEnv>) => ({ showSecret: c.var.membership.role === "administrator" });
 
 /** One of the account's widgets with its dependencies, or 404 for any other id. */
 async function accountWidget(c: Context<AppEnv>, widgetId: number): Promise<LoadedChatWidget> {
@@ -389,7 +400,7 @@ accountChatWidgets.openapi(
   }),
   async (c) => {
     const widgets = await loadChatWidgets(c.var.db, eq(chatWidgets.accountId, c.var.membership.accountId));
-    return c.json({ payload: widgets.map((widget) => serializeChatWidget(widget, originOf(c))) }, 200);
+    return c.json({ payload: widgets.map((widget) => serializeChatWidget(widget, originOf(c), secretFor(c))) }, 200);
   },
 );
 
@@ -405,7 +416,7 @@ accountChatWidgets.openapi(
   }),
   async (c) => {
     const { chat_widget_id } = c.req.valid("param");
-    return c.json(serializeChatWidget(await accountWidget(c, chat_widget_id), originOf(c)), 200);
+    return c.json(serializeChatWidget(await accountWidget(c, chat_widget_id), originOf(c), secretFor(c)), 200);
   },
 );
 
@@ -442,7 +453,7 @@ accountChatWidgets.openapi(
       accountAuditEntry(c, "create", AUDITABLE_TYPE, sql`last_insert_rowid()`, configurationOf(configuration)),
     ]);
     if (!widget) throw new Error("chat widget insert returned no row");
-    return c.json(serializeChatWidget(loaded(widget, dependencies), originOf(c)), 201);
+    return c.json(serializeChatWidget(loaded(widget, dependencies), originOf(c), secretFor(c)), 201);
   },
 );
 
@@ -472,7 +483,7 @@ accountChatWidgets.openapi(
     const current = await accountWidget(c, chat_widget_id);
     const { configuration, dependencies } = await planWidget(c, current, { ...input, type: input.type ?? current.widget.type });
     const changes = changedFields(configurationOfLoaded(current), configurationOf(configuration));
-    if (Object.keys(changes).length === 0) return c.json(serializeChatWidget(current, originOf(c)), 200);
+    if (Object.keys(changes).length === 0) return c.json(serializeChatWidget(current, originOf(c), secretFor(c)), 200);
     const db = c.var.db;
     const [[updated]] = await db.batch([
       db
@@ -482,7 +493,7 @@ accountChatWidgets.openapi(
         .returning(),
       accountAuditEntry(c, "update", AUDITABLE_TYPE, current.widget.id, changes),
     ]);
-    return c.json(serializeChatWidget(loaded(updated ?? current.widget, dependencies), originOf(c)), 200);
+    return c.json(serializeChatWidget(loaded(updated ?? current.widget, dependencies), originOf(c), secretFor(c)), 200);
   },
 );
 
@@ -613,7 +624,7 @@ accountChatWidgets.openapi(
     }
     const replaced = current.settings[slot];
     if (replaced) await c.env.MEDIA.delete(replaced.key);
-    return c.json(serializeChatWidget(updated, originOf(c)), 200);
+    return c.json(serializeChatWidget(updated, originOf(c), secretFor(c)), 200);
   },
 );
 
@@ -635,9 +646,9 @@ accountChatWidgets.openapi(
     const { chat_widget_id, slot } = c.req.valid("param");
     const current = await accountWidget(c, chat_widget_id);
     const replaced = current.settings[slot];
-    if (!replaced) return c.json(serializeChatWidget(current, originOf(c)), 200);
+    if (!replaced) return c.json(serializeChatWidget(current, originOf(c), secretFor(c)), 200);
     const updated = await saveMedia(c, current, slot, null);
     await c.env.MEDIA.delete(replaced.key);
-    return c.json(serializeChatWidget(updated, originOf(c)), 200);
+    return c.json(serializeChatWidget(updated, originOf(c), secretFor(c)), 200);
   },
 );

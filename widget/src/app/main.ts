@@ -225,9 +225,18 @@ async function startSession(values: Record<string, unknown>, message?: string): 
   });
   campaignId = null;
   session = { sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.contact.id, conversationId: started.conversation_id };
-  saveSession(token, session);
+  rememberSession(session);
   listen();
   return session;
+}
+
+/**
+ * Stores the session and tells the page whose it is: `parley:session` carries the visitor's contact
+ * id, what the site's server signs commands that act on people for (docs/SECURITY.md).
+ */
+function rememberSession(current: Session) {
+  saveSession(token, current);
+  emit("session", { contact_id: current.contactId });
 }
 
 async function ensureConversation(): Promise<Session> {
@@ -236,7 +245,7 @@ async function ensureConversation(): Promise<Session> {
   const { base } = clientPaths(websiteToken(), session);
   const conversation = await request<{ id: number }>("POST", `${base}/conversations`, {});
   session = { ...session, conversationId: conversation.id };
-  saveSession(token, session);
+  rememberSession(session);
   return session;
 }
 
@@ -313,7 +322,7 @@ async function runCommand(name: string, args: unknown[]) {
       render({ id: -Date.now(), content: String(first ?? ""), message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: second ? String(second) : config.name } });
       return;
     case "api.sendClientMessage":
-      return String(first ?? "").startsWith(">cs") ? command(String(first)) : send(String(first ?? ""));
+      return String(first ?? "").startsWith(">cs") ? command(String(first), second) : send(String(first ?? ""));
     case "setUser":
       return identify(String(first ?? ""), (second ?? {}) as Record<string, unknown>);
     case "setCustomAttributes":
@@ -376,7 +385,7 @@ function useSession(next: Session) {
   disconnect?.();
   disconnect = null;
   session = next;
-  saveSession(token, session);
+  rememberSession(session);
   shown.clear();
   log.replaceChildren();
   lastMessageId = 0;
@@ -394,9 +403,17 @@ async function conversationAction(path: string, body: Record<string, unknown>) {
   await widgetAction(path, { conversation_id: active.conversationId, ...body });
 }
 
-async function command(text: string) {
+/** A >cs command; `options` may carry the site's `{ signature, expires_at }` for commands that act on people. */
+async function command(text: string, options: unknown) {
   const active = await ensureConversation();
-  await request("POST", "/api/v1/widget/commands", { widget_token: token, source_id: active.sourceId, conversation_id: active.conversationId, command: text });
+  const { signature, expires_at } = (options ?? {}) as { signature?: unknown; expires_at?: unknown };
+  await request("POST", "/api/v1/widget/commands", {
+    widget_token: token,
+    source_id: active.sourceId,
+    conversation_id: active.conversationId,
+    command: text,
+    ...(typeof signature === "string" && typeof expires_at === "number" ? { signature, expires_at } : {}),
+  });
 }
 
 // ---- experiences per widget type -----------------------------------------------------------------
@@ -625,7 +642,10 @@ const ready = (async () => {
 })();
 
 ready.then(
-  () => toPage({ type: "parley:app-ready" }),
+  () => {
+    toPage({ type: "parley:app-ready" });
+    if (session) emit("session", { contact_id: session.contactId });
+  },
   (error: unknown) => {
     root.textContent = t("unavailable");
     reportError(error);
