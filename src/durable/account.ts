@@ -580,7 +580,7 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * contact.created / contact.updated: to the agents' sockets, and into the contact outbox, in the
+   * contact.created / contact.updated: to the members' sockets, and into the contact outbox, in the
    * caller's transaction, for the workflow engine (webhooks). Every method that publishes then awaits
    * `flushContactEvents()`, which moves the outbox to the queue before the method answers.
    */
@@ -629,6 +629,11 @@ export class Account extends DurableObject<Env> {
     await this.flushContactEvents();
   }
 
+  /**
+   * An event for every member of the account (contacts, as Chatwoot sends them to agents whatever
+   * their inboxes): each open user subscription is one, since a read that finds a user no longer a
+   * member closes their sockets.
+   */
   private fanOutToUsers(eventName: string, data: unknown) {
     const frame = JSON.stringify({ event: eventName, data });
     for (const { ws, subscriber } of this.knownSubscribers().openUsers()) sendRaw(ws, subscriber.identifier, frame);

@@ -132,6 +132,17 @@ describe("/cable when a user's access changes", () => {
     admin.cable.close();
   });
 
+  it("disconnects the users of a deleted account at once", async () => {
+    const t = await tenant();
+    const admin = await subscribed(t, t.admin);
+    const agent = await subscribed(t, t.agent);
+    expectStatus(await call("DELETE", `/api/v1/agency/accounts/${t.account.id}`, { token: t.agency.access_token }), 204);
+    for (const { cable } of [admin, agent]) {
+      expect(await cable.waitFor((f) => f.type === "disconnect", "a disconnect frame", WITHIN_A_SECOND)).toEqual(DISCONNECT);
+    }
+    await Promise.all([admin.closed, agent.closed]);
+  });
+
   it("disconnects a user whose token was rotated, who then receives nothing more", async () => {
     const t = await tenant();
     const session = await clientSession(t);

@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountPurges, accounts, users } from "../../db/schema";
+import { accountObject } from "../../durable/account";
 import { enqueueJobs } from "../../jobs/messages";
 import {
   accountColumns,
@@ -176,6 +177,8 @@ agencyAccounts.openapi(
         changes: serializeAccount(account),
       }),
     ]);
+    // Its users' /cable subscriptions end now, not when the purge runs.
+    await accountObject(c.env, account.id).invalidateMemberAccess();
     await enqueueJobs(c.env.JOBS, [{ type: "account.purge", account_id: account.id }]);
     return c.body(null, 204);
   },
