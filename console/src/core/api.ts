@@ -38,7 +38,7 @@ function buildUrl(path: string, query?: Query): string {
 /** Paths that answer 401 as part of their normal work (a wrong password), not because the session ended. */
 const ownsItsUnauthorized = (path: string) => path.startsWith("/auth/");
 
-async function toError(res: Response, path: string): Promise<ApiError> {
+async function toError(res: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await res.json();
@@ -58,7 +58,6 @@ async function toError(res: Response, path: string): Promise<ApiError> {
     (Array.isArray(record.errors) && record.errors.map(String).join(" ")) ||
     res.statusText ||
     `HTTP ${res.status}`;
-  void path;
   return new ApiError(res.status, `http_${res.status}`, text, body);
 }
 
@@ -80,7 +79,7 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   if (res.status === 401 && !ownsItsUnauthorized(path)) {
     endSession("expired");
   }
-  if (!res.ok) throw await toError(res, path);
+  if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get("content-type") ?? "";
   return (type.includes("json") ? await res.json() : await res.text()) as T;
@@ -111,7 +110,7 @@ export const api = {
           headers: { "content-type": xhr.getResponseHeader("content-type") ?? "" },
         });
         if (res.status === 401) endSession("expired");
-        if (!res.ok) return void toError(res, path).then(reject);
+        if (!res.ok) return void toError(res).then(reject);
         if (res.status === 204) return resolve(undefined as T);
         res.json().then((v) => resolve(v as T), () => resolve(undefined as T));
       };

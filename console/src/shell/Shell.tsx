@@ -192,11 +192,14 @@ export function Shell() {
         </div>
       </nav>
       <div class="shell-main">
-        {cableStatus.value === "offline" && (
-          <div class="offline-banner" role="status">
-            <Icon name="wifi-off" /> {t("common.offline")}
-          </div>
-        )}
+        {/* The status region stays in the page so that screen readers announce what appears in it. */}
+        <div role="status" class="offline-region">
+          {cableStatus.value === "offline" && (
+            <div class="offline-banner">
+              <Icon name="wifi-off" /> {t("common.offline")}
+            </div>
+          )}
+        </div>
         {actionError && (
           <div class="notice notice-error notice-bar" role="alert">
             <Icon name="alert" /> {t("common.errors.generic", { message: actionError })}
