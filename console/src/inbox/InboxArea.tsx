@@ -31,7 +31,11 @@ export function InboxArea() {
 
   if (account === null) return null;
   const listHref = withQuery(conversationsPath(account), queryOf(f));
-  const back = () => navigate(listHref);
+  const back = () => {
+    navigate(listHref);
+    // On narrow screens the list comes back in place of the conversation: focus goes to it.
+    requestAnimationFrame(() => document.getElementById("conv-listbox")?.focus());
+  };
 
   return (
     <div class={displayId === null ? "inbox inbox-list-only" : "inbox inbox-has-conversation"}>
