@@ -35,21 +35,35 @@ export async function withConsole(fn, { accountName = "Console bench" } = {}) {
   );
 }
 
-/** JSON calls to the platform from Node; a non-2xx answer throws with the body. */
+/**
+ * JSON calls to the platform from Node; a non-2xx answer throws with the body. A 429 is retried
+ * after its `retry-after` (as a well-behaved client would), and counted in `rateLimited`.
+ */
 export function platformApi(baseUrl) {
+  const counters = { rateLimited: 0 };
   const call = async (method, path, body, token) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : null;
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await res.text();
+      if (res.status === 429 && attempt < 30) {
+        counters.rateLimited++;
+        await sleep(1000 * (Number(res.headers.get("retry-after")) || 1));
+        continue;
+      }
+      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+      return text ? JSON.parse(text) : null;
+    }
   };
   return {
     baseUrl,
+    get rateLimited() {
+      return counters.rateLimited;
+    },
     get: (path, token) => call("GET", path, undefined, token),
     post: (path, body, token) => call("POST", path, body, token),
   };

@@ -125,7 +125,8 @@ export default async function consoleListBench() {
       },
     );
     const seedMs = nodeNow() - seedStarted;
-    console.log(`seed: ${total} conversations (3 Client API requests each) in ${(seedMs / 1000).toFixed(1)} s: ${((total * 3) / (seedMs / 1000)).toFixed(0)} requests/s, ${(total / (seedMs / 1000)).toFixed(0)} conversations/s`);
+    console.log(`seed: ${total} conversations (3 Client API requests each) in ${(seedMs / 1000).toFixed(1)} s: ${((total * 3) / (seedMs / 1000)).toFixed(0)} requests/s, ${(total / (seedMs / 1000)).toFixed(0)} conversations/s` +
+        (api.rateLimited ? `, ${api.rateLimited} answers 429 (rate limited) waited out and retried` : ""));
     const check = await api.get(`/api/v1/accounts/${account.id}/conversations/meta?status=open`, admin.access_token);
     console.log(`the server counts ${check.meta.all_count} open conversations`);
 
