@@ -5,7 +5,7 @@
 import { copyFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
 import {
@@ -28,7 +28,6 @@ import {
 } from "./console-fixtures";
 import { call, callExpecting } from "./platform-api";
 import { startWebsite } from "./website";
-import { inject } from "vitest";
 
 /** The README's picture of the console; written only when UPDATE_README_SCREENSHOT=1 asks for it. */
 const README_SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
@@ -43,16 +42,16 @@ function sessions(browser: () => Browser, opened: BrowserContext[]) {
   const saved = new Map<number, StorageState>();
   return async (person: Person, options: Parameters<typeof signIn>[2] & { anotherDevice?: boolean } = {}): Promise<ConsolePage> => {
     const state = saved.get(person.id);
-    let console: ConsolePage;
+    let signedIn: ConsolePage;
     if (state) {
       const storageState = options.anotherDevice ? { cookies: state.cookies, origins: [] } : state;
-      console = await consoleContext(browser(), { ...options, storageState });
+      signedIn = await consoleContext(browser(), { ...options, storageState });
     } else {
-      console = await signIn(browser(), person, options);
-      saved.set(person.id, await console.context.storageState());
+      signedIn = await signIn(browser(), person, options);
+      saved.set(person.id, await signedIn.context.storageState());
     }
-    opened.push(console.context);
-    return console;
+    opened.push(signedIn.context);
+    return signedIn;
   };
 }
 
@@ -199,7 +198,7 @@ describe("the agent console, worked by two agents and a visitor", () => {
     });
 
   it("is worked with the keyboard alone: sign in, move through the list, open, reply with Enter and Shift+Enter, resolve", async () => {
-    const [first, second, third] = await assignedToAgent([
+    const [, second, third] = await assignedToAgent([
       { name: "Keira Keys", says: "Can I move my appointment to Friday?" },
       { name: "Luis Lane", says: "Is my crown ready?" },
       { name: "Mona Marsh", says: "Do you do teeth whitening?" },
@@ -267,7 +266,6 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await list.row("teeth whitening").or(list.row("about an hour")).waitFor({ state: "detached" });
     expect(await tenant.as("agent")(200, "GET", `/conversations/${third!.id}`)).toMatchObject({ status: "resolved" });
     expect(await list.rows().count()).toBeGreaterThanOrEqual(2);
-    void first;
     expect(errors).toEqual([]);
   });
 
