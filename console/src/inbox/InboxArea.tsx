@@ -38,9 +38,11 @@ export function InboxArea() {
   };
 
   return (
-    <div class={displayId === null ? "inbox inbox-list-only" : "inbox inbox-has-conversation"}>
+    <main id="main" tabIndex={-1} class={displayId === null ? "inbox inbox-list-only" : "inbox inbox-has-conversation"}>
       <ConversationList selectedId={displayId} />
-      <main id="main" class="inbox-main" tabIndex={-1} aria-label={displayId === null ? t("inbox.empty.label") : undefined}>
+      <div class="inbox-main">
+        {/* On a phone the list (and its heading) gives way to the conversation: this heading stands in. */}
+        {displayId !== null && <h1 class="visually-hidden inbox-narrow-heading">{t("inbox.conversationHeading", { id: displayId })}</h1>}
         {displayId === null ? (
           <div class="inbox-empty">
             <Icon name="message" size={40} strokeWidth={1.5} />
@@ -51,7 +53,7 @@ export function InboxArea() {
         ) : (
           <ConversationPane key={displayId} displayId={displayId} onBack={back} />
         )}
-      </main>
-    </div>
+      </div>
+    </main>
   );
 }

@@ -73,10 +73,10 @@ export default {
     message: "New message from {name} in conversation {id}",
   },
   empty: {
-    label: "No conversation selected",
     title: "Select a conversation",
     body: "Pick a conversation from the list to read and answer it.",
     hint: "Alt+J opens the first one. Press ? for all shortcuts.",
   },
   back: "Back to conversations",
+  conversationHeading: "Conversation {id}",
 };
