@@ -19,7 +19,8 @@ const TEST_RATE_LIMITS = {
   // A paging test posts 25 messages in one session.
   SESSION_MESSAGE_LIMITER: { namespace_id: "1009", simple: { limit: 100, period: 10 as const } },
 };
-const TEST_LIMIT_SETTINGS = { CABLE_SUBSCRIBE_WITHIN_SECONDS: "2" };
+// The ping test waits 4.5 s for its first ping without subscribing.
+const TEST_LIMIT_SETTINGS = { CABLE_SUBSCRIBE_WITHIN_SECONDS: "5" };
 
 export default defineConfig({
   test: {

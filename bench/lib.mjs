@@ -1,5 +1,5 @@
 // Shared benchmark helpers: a private platform instance and latency/throughput measurement.
-import { accessSync, constants, cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { accessSync, constants, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,21 +51,39 @@ function isWritableDirectory(path) {
 /** One line saying where Parley runs and keeps its state, for a benchmark's header. */
 export const benchSetting = () => `Parley in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
 
+/** How high the benchmarks and the browser tests raise every rate limit. */
+const RAISED_LIMIT = 1_000_000;
+
+/**
+ * wrangler.toml with every rate limit raised far above what one machine sends: each
+ * `[[ratelimits]]` binding's `limit` and each "<count> per <seconds>" setting in [vars]
+ * (docs/SECURITY.md, "Limits"). Benchmark and browser-test traffic comes from one address, which
+ * production's limits would refuse. Caps (sizes, subscriptions per connection) stay as deployed,
+ * and `npm run dev` never comes through here: it keeps production's limits.
+ */
+export function raiseLimits(toml) {
+  return toml
+    .replace(/^(simple = \{ limit = )\d+(, period = (?:10|60) \})$/gm, `$1${RAISED_LIMIT}$2`)
+    .replace(/^(\w+_LIMIT = ")\d+( per \d+")$/gm, `$1${RAISED_LIMIT}$2`);
+}
+
 /**
  * Runs `fn` against a fresh platform with its own local state, removed afterwards. The platform
  * runs from a snapshot of the working tree, because `wrangler dev` reloads the Worker (dropping
  * every WebSocket and failing requests in flight) whenever a source file changes during a run, and
  * so that a run measures the tree as it was when it started. `runtime`: see benchRuntime (the
  * browser tests need `wrangler dev`, which serves the widget's static assets). The state lives
- * where benchState says.
+ * where benchState says. `limits`: "raised" (default, see raiseLimits) or "deployed" (wrangler.toml's own,
+ * for measuring what the limits refuse).
  */
-export async function withPlatform(fn, { runtime = benchRuntime } = {}) {
+export async function withPlatform(fn, { runtime = benchRuntime, limits = "raised" } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
   const snapshot = join(scratch, "tree");
   const stateDir = mkdtempSync(join(benchStateRoot, "parley-bench-state-"));
   const persistTo = join(stateDir, "state");
   try {
     cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
+    if (limits === "raised") writeFileSync(join(snapshot, "wrangler.toml"), raiseLimits(readFileSync(join(snapshot, "wrangler.toml"), "utf8")));
     symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
     const { startPlatform } = await import(pathToFileURL(join(snapshot, "scripts/platform.mjs")).href);
     // workerd picks its own port (0); `wrangler dev` needs one named.
@@ -124,4 +142,63 @@ export function printTable(rows, baselineName) {
         `${pad(baseline ? (row.p50 / baseline.p50).toFixed(2) : "-", 11)}${pad(row.failures, 6)}`,
     );
   }
+}
+
+/**
+ * CPU seconds (user + system) used so far by `rootPid` and its descendants, by process; null where
+ * /proc is missing. Server CPU per message does not depend on how busy the shared machine is, unlike latency.
+ */
+export function processTreeCpu(rootPid) {
+  if (!rootPid) return null;
+  try {
+    const processes = new Map();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let text;
+      try {
+        text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      const nameEnd = text.lastIndexOf(")");
+      const fields = text.slice(nameEnd + 2).split(" "); // from field 3 (state) on
+      processes.set(Number(entry), {
+        name: text.slice(text.indexOf("(") + 1, nameEnd),
+        ppid: Number(fields[1]),
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100, // utime + stime, in USER_HZ (100 on Linux)
+      });
+    }
+    const tree = new Set([rootPid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, info] of processes) {
+        if (!tree.has(pid) && tree.has(info.ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const byProcess = {};
+    for (const pid of tree) {
+      const info = processes.get(pid);
+      if (info) byProcess[`${info.name} ${pid}`] = info.seconds;
+    }
+    return byProcess;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds each process used between two processTreeCpu() readings, and their total. */
+export function cpuSpent(before, after) {
+  if (!before || !after) return null;
+  const byProcess = {};
+  let total = 0;
+  for (const [name, seconds] of Object.entries(after)) {
+    const spent = seconds - (before[name] ?? 0);
+    if (spent <= 0) continue;
+    byProcess[name] = spent;
+    total += spent;
+  }
+  return { total, byProcess };
 }

@@ -13,10 +13,9 @@
 // Environment: BENCH_N (100), BENCH_K (10), BENCH_M (20), BENCH_GRACE_MS (15000), BENCH_WARM=0
 // skips the small warm-up run of each system.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { io as socketIo } from "socket.io-client";
-import { benchSetting, percentile, withPlatform } from "./lib.mjs";
+import { benchSetting, cpuSpent, percentile, processTreeCpu, withPlatform } from "./lib.mjs";
 
 const TARGET = "at N=100, K=10: zero lost or reordered, p99 ≤ 2× the baseline's";
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -239,65 +238,6 @@ function describeDrops(clients, loadStarted) {
   for (const drop of drops) hows[drop.how] = (hows[drop.how] ?? 0) + 1;
   const at = drops.map((drop) => (drop.at - loadStarted) / 1000).sort((a, b) => a - b);
   return `${JSON.stringify(hows)}, between ${at[0].toFixed(1)} s and ${at[at.length - 1].toFixed(1)} s after the load started`;
-}
-
-/**
- * CPU seconds (user + system) used so far by `rootPid` and its descendants, by process; null where
- * /proc is missing. Server CPU per message does not depend on how busy the shared machine is, unlike latency.
- */
-function processTreeCpu(rootPid) {
-  if (!rootPid) return null;
-  try {
-    const processes = new Map();
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      let text;
-      try {
-        text = readFileSync(`/proc/${entry}/stat`, "utf8");
-      } catch {
-        continue; // exited meanwhile
-      }
-      const nameEnd = text.lastIndexOf(")");
-      const fields = text.slice(nameEnd + 2).split(" "); // from field 3 (state) on
-      processes.set(Number(entry), {
-        name: text.slice(text.indexOf("(") + 1, nameEnd),
-        ppid: Number(fields[1]),
-        seconds: (Number(fields[11]) + Number(fields[12])) / 100, // utime + stime, in USER_HZ (100 on Linux)
-      });
-    }
-    const tree = new Set([rootPid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, info] of processes) {
-        if (!tree.has(pid) && tree.has(info.ppid)) {
-          tree.add(pid);
-          grew = true;
-        }
-      }
-    }
-    const byProcess = {};
-    for (const pid of tree) {
-      const info = processes.get(pid);
-      if (info) byProcess[`${info.name} ${pid}`] = info.seconds;
-    }
-    return byProcess;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds each process used between two processTreeCpu() readings, and their total. */
-function cpuSpent(before, after) {
-  if (!before || !after) return null;
-  const byProcess = {};
-  let total = 0;
-  for (const [name, seconds] of Object.entries(after)) {
-    const spent = seconds - (before[name] ?? 0);
-    if (spent <= 0) continue;
-    byProcess[name] = spent;
-    total += spent;
-  }
-  return { total, byProcess };
 }
 
 function stats(values) {

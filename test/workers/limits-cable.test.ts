@@ -11,7 +11,7 @@ type Cable = Awaited<ReturnType<typeof connectCable>>;
 /** Resolves with the close code once the server closes the connection. */
 const closed = (cable: Cable) => new Promise<number>((resolve) => cable.ws.addEventListener("close", (event) => resolve(event.code)));
 
-const refusedFrame = (cable: Cable) => cable.waitFor((f) => f.type === "disconnect", "a disconnect frame");
+const refusedFrame = (cable: Cable) => cable.waitFor((f) => f.type === "disconnect", "a disconnect frame", 10_000);
 
 describe("/cable limits", () => {
   it("closes a connection that never subscribes", { timeout: 15_000 }, async () => {
