@@ -41,6 +41,7 @@ import { serveMedia } from "./media";
 import { serveConsolePage } from "./console-page";
 import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
+import { serveWidgetPage } from "./widget-page";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
@@ -157,6 +158,9 @@ export function createApp() {
   app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
 
+  // The chat app's page, with frame-ancestors from the widget's allowed domains.
+  app.get("/widget/app.html", serveWidgetPage);
+  app.get("/widget/app", serveWidgetPage);
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();
     return c.json({ status: "ok" });

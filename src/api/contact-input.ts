@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ContactFields } from "../durable/account/contacts";
 import { ApiError } from "./errors";
+import { WebUrl } from "./schemas";
 
 const AttributeValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 export const Attributes = z
@@ -19,7 +20,7 @@ export const ContactInput = z
       .nullable()
       .optional(),
     identifier: z.string().trim().min(1).max(255).nullable().optional(),
-    avatar_url: z.url().max(2048).nullable().optional(),
+    avatar_url: WebUrl.nullable().optional(),
     custom_attributes: Attributes.optional(),
     additional_attributes: z.record(z.string(), z.unknown()).optional(),
   })

@@ -13,9 +13,10 @@ import type { AppEnv } from "./context";
 import { type Access, conversationObject } from "../durable/conversation";
 import { ApiError, notFound, validationError } from "./errors";
 import { mediaUrl, newMediaKey } from "./media";
+import { WebLink } from "./schemas";
 
 const Text = z.string().trim().min(1).max(1000);
-const Url = z.string().trim().min(1).max(2048);
+const Url = WebLink;
 
 const SelectItems = z.object({ items: z.array(z.object({ title: Text, value: Text }).strict()).min(1).max(50) }).passthrough();
 

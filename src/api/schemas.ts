@@ -1,6 +1,7 @@
 /** zod schemas shared by several routers: ids, pagination, timestamps. */
 import { z } from "@hono/zod-openapi";
 import { MAX_REGEX_PATTERN_LENGTH, regexSafety } from "../domain/safe-regex";
+import { webLink, webUrl } from "../domain/web-url";
 
 /** A numeric id in a path: positive integer, parsed from the string. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -44,6 +45,23 @@ export const optionalText = (max: number) =>
     .optional();
 
 export const Name = z.string().trim().min(1).max(255);
+
+/** A link a browser will follow or load (src/domain/web-url.ts): an absolute http or https URL. */
+export const WebUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => webUrl(value) !== null, "Expected an http or https URL.")
+  .openapi({ format: "uri", example: "https://example.com/page" });
+
+/** A link in an interactive message: an http(s) URL, or a host and path read as https (`example.com/shoes`). */
+export const WebLink = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .refine((value) => webLink(value) !== null, "Expected an http or https link.")
+  .openapi({ example: "https://example.com/page" });
 
 /**
  * A regular expression that browsers and the Worker run on visitors' input (custom attributes,

@@ -137,6 +137,18 @@ describe("Application API: conversations", () => {
     expect(bad.body.error.details[0].field).toMatch(/^content_attributes\.items\.0/);
   });
 
+  it("refuses javascript:, data: and other non-web links in cards and articles", async () => {
+    const { path, asAdmin } = await setUp();
+    const card = (uri: string) => ({ content: "x", content_type: "cards", content_attributes: { items: [{ title: "T", actions: [{ type: "link", text: "Go", uri }] }] } });
+    const article = (link: string) => ({ content: "x", content_type: "article", content_attributes: { items: [{ title: "T", link }] } });
+    const image = (media_url: string) => ({ content: "x", content_type: "cards", content_attributes: { items: [{ title: "T", media_url }] } });
+    for (const body of [card("javascript:alert(document.cookie)"), card(" JavaScript:alert(1)"), article("data:text/html,<script>alert(1)</script>"), article("vbscript:x"), image("javascript:alert(1)"), card("/relative/path")]) {
+      const reply = await call("POST", `${path}/messages`, { ...asAdmin, body });
+      expectStatus(reply, 422);
+      expect(reply.body.error.details[0].field).toMatch(/^content_attributes\.items\.0\./);
+    }
+  });
+
   it("lets the contact answer an interactive form, emitting message.updated", async () => {
     const { t, session, path, asAdmin } = await setUp();
     const form = await call("POST", `${path}/messages`, {

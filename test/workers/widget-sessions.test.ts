@@ -58,6 +58,13 @@ describe("Widget API: sessions", () => {
     expect(reply.body.error.details.map((d: { field: string }) => d.field)).toEqual(["values.full_name", "values.email", "values.order"]);
   });
 
+  it("refuses a referer that is not an http or https URL", async () => {
+    const { token } = await widgetFor("live_chat", { enabled: false });
+    const reply = await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, referer: "javascript:alert(document.cookie)" } });
+    expectStatus(reply, 422);
+    expect(reply.body.error.details[0].field).toBe("referer");
+  });
+
   it("puts pre-chat answers on the contact and the conversation", async () => {
     const { t, token } = await widgetFor("live_chat", preChat);
     const reply = await call("POST", "/api/v1/widget/sessions", {

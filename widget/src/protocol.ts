@@ -11,7 +11,11 @@ export type ToApp =
 /** App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside the iframe). */
 export type FromApp = { type: "parley:app-ready" } | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown };
 
+/**
+ * The token goes in the query, where the server reads it to send the widget's frame-ancestors; the
+ * page the visitor is on stays in the fragment, which never leaves the browser.
+ */
 export function iframeUrl(origin: string, token: string, page: string, embedded: boolean): string {
-  const params = new URLSearchParams({ token, parent: new URL(page).origin, page, embedded: embedded ? "1" : "0" });
-  return `${origin}/widget/app.html#${params.toString()}`;
+  const params = new URLSearchParams({ parent: new URL(page).origin, page, embedded: embedded ? "1" : "0" });
+  return `${origin}/widget/app.html?token=${encodeURIComponent(token)}#${params.toString()}`;
 }

@@ -17,7 +17,7 @@ import { storedPreChatForm } from "../chat-widget-settings";
 import { Attributes, contactConflict } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { BodyId } from "../schemas";
+import { BodyId, WebUrl } from "../schemas";
 import { visiblePreChatFields } from "./config";
 import { capCustomAttributes, capLabels } from "../caps";
 import { existingConversation } from "../known-ids";
@@ -50,7 +50,7 @@ const SessionInput = z
     widget_token: WidgetToken,
     values: z.record(z.string(), z.union([z.string().max(1000), z.number(), z.boolean()])).default({}),
     message: z.string().trim().min(1).max(10_000).optional(),
-    referer: z.url().max(2048).optional().openapi({ description: "The page the visitor is on" }),
+    referer: WebUrl.optional().openapi({ description: "The page the visitor is on (http or https)" }),
     campaign_id: BodyId.optional().openapi({ description: "The campaign the visitor answers: the conversation begins with its message" }),
   })
   .strict()

@@ -4,6 +4,7 @@
  * session against the Client API and /cable, and carries out the commands `window.parley` sends.
  */
 import { MAX_REGEX_INPUT_LENGTH, regexSafety } from "../../../src/domain/safe-regex";
+import { webLink, webUrl } from "../../../src/domain/web-url";
 import type { FromApp, ToApp } from "../protocol";
 import { connectCable } from "./cable";
 import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
@@ -11,7 +12,11 @@ import { setLocale, t } from "./i18n";
 import type { Item, Message, PreChatField, Session, WidgetConfig } from "./types";
 
 const params = new URLSearchParams(location.hash.slice(1));
-const token = params.get("token") ?? "";
+const token = new URLSearchParams(location.search).get("token") ?? params.get("token") ?? "";
+// A token only in the fragment (an older loader): load again with it in the query, where the server
+// reads it to say which sites may frame this page; this one starts nothing.
+const reloading = !location.search.includes("token=") && token !== "";
+if (reloading) location.replace(`${location.pathname}?token=${encodeURIComponent(token)}${location.hash}`);
 const parentOrigin = params.get("parent") ?? "";
 const embedded = params.get("embedded") === "1";
 const page = params.get("page") ?? "";
@@ -67,7 +72,7 @@ const attachButton = el("label", { for: "attachment", class: "attach", title: "A
 
 function renderHeader() {
   header.replaceChildren();
-  const image = config.avatar_url ?? config.logo_url;
+  const image = webUrl(config.avatar_url ?? config.logo_url);
   if (image) header.append(el("img", { src: image, alt: "", class: "avatar" }));
   const titles = el("div", { class: "titles" });
   titles.append(el("h1", {}, config.greeting.title ?? config.name), el("p", {}, config.greeting.tagline ?? ""));
@@ -169,12 +174,14 @@ function interactive(message: Message): HTMLElement[] {
     case "cards":
       return items.map((item) => {
         const card = el("div", { class: "card" });
-        if (item.media_url) card.append(el("img", { src: String(item.media_url), alt: "" }));
+        const media = webLink(item.media_url);
+        if (media) card.append(el("img", { src: media, alt: "" }));
         card.append(el("strong", {}, String(item.title)), el("p", {}, String(item.description ?? "")));
         for (const action of (item.actions as Item[] | undefined) ?? []) {
+          const uri = webLink(action.uri);
           if (action.type === "link") {
-            const uri = /^https?:\/\//.test(String(action.uri)) ? String(action.uri) : `https://${String(action.uri)}`;
-            card.append(el("a", { href: uri, target: "_blank", rel: "noopener", class: "action" }, String(action.text)));
+            // Only http(s) links become links: anything else (javascript:, data:) stays text.
+            card.append(uri ? el("a", { href: uri, target: "_blank", rel: "noopener", class: "action" }, String(action.text)) : el("span", { class: "action" }, String(action.text)));
           } else {
             const button = el("button", { type: "button", class: "action" }, String(action.text));
             button.addEventListener("click", () => {
@@ -190,7 +197,8 @@ function interactive(message: Message): HTMLElement[] {
       const list = el("ul", { class: "articles" });
       for (const item of items) {
         const entry = el("li");
-        entry.append(el("a", { href: String(item.link), target: "_blank", rel: "noopener" }, String(item.title)));
+        const link = webLink(item.link);
+        entry.append(link ? el("a", { href: link, target: "_blank", rel: "noopener" }, String(item.title)) : el("span", {}, String(item.title)));
         if (item.description) entry.append(el("p", {}, String(item.description)));
         list.append(entry);
       }
@@ -633,6 +641,8 @@ window.addEventListener("message", (event: MessageEvent) => {
 });
 
 const ready = (async () => {
+  // The page is being replaced by the one with the token in its query: it neither loads nor answers.
+  if (reloading) await new Promise(() => undefined);
   const res = await fetch(`/api/v1/widget/config?widget_token=${encodeURIComponent(token)}`);
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   config = ((await res.json()) as { widget: WidgetConfig }).widget;

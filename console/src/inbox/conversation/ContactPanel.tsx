@@ -14,6 +14,7 @@ import { errorText } from "./errors";
 import { attributeDefinitions, labels } from "./lookups";
 import { MenuButton } from "./MenuButton";
 import type { ConversationStore } from "./store";
+import { webUrl } from "../../../../src/domain/web-url";
 import type { AttributeDefinition, Contact, Conversation, Item } from "./types";
 
 type Value = string | number | boolean | null;
@@ -35,7 +36,7 @@ function shown(value: unknown, type: AttributeDefinition["attribute_display_type
   if (type === "checkbox" || typeof value === "boolean") return value === true || value === "true" ? t("common.yes") : t("common.no");
   if (type === "link")
     return (
-      <a href={String(value)} target="_blank" rel="noopener noreferrer">
+      <a href={webUrl(value) ?? undefined} target="_blank" rel="noopener noreferrer">
         {String(value)}
       </a>
     );
@@ -173,7 +174,7 @@ function Visit({ about }: { about: Item }) {
   if (typeof about.referer === "string" && about.referer)
     rows.push([
       t("conversation.visit.page"),
-      <a href={about.referer} target="_blank" rel="noopener noreferrer">
+      <a href={webUrl(about.referer) ?? undefined} target="_blank" rel="noopener noreferrer">
         {about.referer}
       </a>,
     ]);

@@ -2,6 +2,7 @@
 import { formatDateTime } from "../../core/i18n";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
+import { webLink } from "../../../../src/domain/web-url";
 import type { Attachment, Item, Message } from "./types";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
@@ -110,12 +111,12 @@ function Interactive({ message }: { message: Message }) {
         <div class="cv-interactive cv-cards">
           {items.map((card, index) => (
             <div class="cv-card" key={index}>
-              {typeof card.media_url === "string" && <img src={card.media_url} alt={text(card.title)} loading="lazy" />}
+              {webLink(card.media_url) && <img src={webLink(card.media_url) ?? undefined} alt={text(card.title)} loading="lazy" />}
               <strong>{text(card.title)}</strong>
               {card.description !== undefined && <p>{text(card.description)}</p>}
               {((card.actions as Item[] | undefined) ?? []).map((action, i) =>
                 action.type === "link" ? (
-                  <a key={i} href={text(action.uri)} target="_blank" rel="noopener noreferrer">
+                  <a key={i} href={webLink(action.uri) ?? undefined} target="_blank" rel="noopener noreferrer">
                     {text(action.text)}
                   </a>
                 ) : (
@@ -134,7 +135,7 @@ function Interactive({ message }: { message: Message }) {
         <ul class="cv-interactive cv-articles">
           {items.map((item, index) => (
             <li key={index}>
-              <a href={text(item.link)} target="_blank" rel="noopener noreferrer">
+              <a href={webLink(item.link) ?? undefined} target="_blank" rel="noopener noreferrer">
                 {text(item.title)}
               </a>
               {item.description !== undefined && <p>{text(item.description)}</p>}
