@@ -311,11 +311,13 @@ export function upsert(c: ConversationSummary) {
 type MessageEvent = LastMessage & { conversation_id: number; conversation?: { unread_count?: number; last_activity_at?: number; assignee_id?: number | null } };
 
 const pendingFetch = new Set<number>();
-async function fetchAndUpsert(displayId: number) {
+/** A conversation the list did not hold got a message: fetch it, then apply the message (the answer may predate it). */
+async function fetchAndUpsert(displayId: number, message: MessageEvent) {
   if (pendingFetch.has(displayId)) return;
   pendingFetch.add(displayId);
   try {
-    upsert(await api.get<ConversationSummary>(accountPath(`/conversations/${displayId}`)));
+    const fetched = await api.get<ConversationSummary>(accountPath(`/conversations/${displayId}`));
+    upsert(withMessage(fetched, message, true));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
   } finally {
@@ -333,21 +335,23 @@ const CONVERSATION_EVENTS = new Set([
   "team.changed",
 ]);
 
+/** `c` with `message` applied: the last message, the unread count and the last activity it brings. */
+function withMessage(c: ConversationSummary, message: MessageEvent, created: boolean): ConversationSummary {
+  const isActivity = message.message_type === 2;
+  const lastId = c.messages[0]?.id ?? 0;
+  const replacesLast = created ? !isActivity && message.id >= lastId : message.id === lastId;
+  return {
+    ...c,
+    messages: replacesLast ? [message] : c.messages,
+    unread_count: message.conversation?.unread_count ?? c.unread_count,
+    last_activity_at: Math.max(c.last_activity_at, message.conversation?.last_activity_at ?? 0),
+  };
+}
+
 function onMessage(message: MessageEvent, created: boolean) {
   const existing = rows.value.find((r) => r.id === message.conversation_id);
-  if (!existing) {
-    if (created && !filters.value.q) void fetchAndUpsert(message.conversation_id);
-    return;
-  }
-  const isActivity = message.message_type === 2;
-  const lastId = existing.messages[0]?.id ?? 0;
-  const replacesLast = created ? !isActivity && message.id >= lastId : message.id === lastId;
-  upsert({
-    ...existing,
-    messages: replacesLast ? [message] : existing.messages,
-    unread_count: message.conversation?.unread_count ?? existing.unread_count,
-    last_activity_at: message.conversation?.last_activity_at ?? existing.last_activity_at,
-  });
+  if (existing) upsert(withMessage(existing, message, created));
+  else if (created && !filters.value.q) void fetchAndUpsert(message.conversation_id, message);
 }
 
 /** Follows /cable; returns the stop function. */
