@@ -9,12 +9,12 @@ import type { Context } from "hono";
 import { slaPolicies } from "../../db/schema";
 import { PRIORITIES } from "../../domain/conversation";
 import { SLA_EVENT_TYPES, SLA_STATUSES } from "../../domain/sla";
-import { conversationObject } from "../../durable/conversation";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId, idParams } from "../schemas";
 import { actorOf, visibleConversation } from "./conversations";
 import { userSecurity } from "./profile";
+import { existingConversation } from "../known-ids";
 
 const tags = ["Application: conversations"];
 const conversationParams = idParams("account_id", "conversation_id");
@@ -105,7 +105,7 @@ accountConversationSla.openapi(
     const { conversation_id } = c.req.valid("param");
     const input = c.req.valid("json");
     const { viewer, payload } = await visibleConversation(c, conversation_id);
-    const conversation = conversationObject(c.env, c.var.membership.accountId, conversation_id);
+    const conversation = await existingConversation(c.env, c.var.membership.accountId, conversation_id);
     const access = { inboxIds: viewer.inboxIds };
     const actor = await actorOf(c);
     let latest = payload;

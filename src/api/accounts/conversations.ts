@@ -11,7 +11,7 @@ import { teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
 import { renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
-import { type Actor, conversationObject } from "../../durable/conversation";
+import type { Actor } from "../../durable/conversation";
 import { AgentSchema, serializeAgents } from "../agents";
 import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
@@ -24,6 +24,7 @@ import { BodyId, Id, idParams } from "../schemas";
 import { ConversationSchema, CountsSchema, ListQuery, listFilterOf } from "./conversation-lists";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
+import { existingConversation } from "../known-ids";
 
 const tags = ["Application: conversations"];
 const security = userSecurity;
@@ -222,8 +223,9 @@ accountConversations.openapi(
       outgoing && content?.includes("{{")
         ? renderTemplate(content, templateContextFor((await visibleConversation(c, conversation_id)).payload, user)).text
         : content;
+    const conversation = await existingConversation(c.env, accountId, conversation_id);
     const attachments = await storeMessageAttachments(c, accountId, conversation_id, { inboxIds: viewer.inboxIds }, files);
-    const result = await conversationObject(c.env, accountId, conversation_id).addMessage(
+    const result = await conversation.addMessage(
       { inboxIds: viewer.inboxIds },
       {
         messageType: outgoing ? MessageType.outgoing : MessageType.incoming,
@@ -274,7 +276,7 @@ accountConversations.openapi(
     const { conversation_id, message_id } = c.req.valid("param");
     const accountId = c.var.membership.accountId;
     const viewer = await viewerOf(c);
-    const result = await conversationObject(c.env, accountId, conversation_id).deleteMessage({ inboxIds: viewer.inboxIds }, message_id, userOf(c).id);
+    const result = await (await existingConversation(c.env, accountId, conversation_id)).deleteMessage({ inboxIds: viewer.inboxIds }, message_id, userOf(c).id);
     if (!result) throw notFound("Message");
     await deleteStoredFiles(c.env, accountId, result.attachments);
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
@@ -349,7 +351,7 @@ accountConversations.openapi(
         { field: "snoozed_until", message: "must be in the future", code: "too_small" },
       ]);
     }
-    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).toggleStatus(
+    const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).toggleStatus(
       { inboxIds: viewer.inboxIds },
       status,
       status === "snoozed" ? (input.snoozed_until ?? null) : null,
@@ -380,7 +382,7 @@ accountConversations.openapi(
     const { conversation_id } = c.req.valid("param");
     const { priority } = c.req.valid("json");
     const { viewer, payload } = await visibleConversation(c, conversation_id);
-    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).togglePriority(
+    const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).togglePriority(
       { inboxIds: viewer.inboxIds },
       priority,
       await actorOf(c),
@@ -425,7 +427,7 @@ accountConversations.openapi(
     const input = c.req.valid("json");
     const accountId = c.var.membership.accountId;
     const { viewer, payload } = await visibleConversation(c, conversation_id);
-    const conversation = conversationObject(c.env, accountId, conversation_id);
+    const conversation = await existingConversation(c.env, accountId, conversation_id);
     const access = { inboxIds: viewer.inboxIds };
     if (input.assignee_id !== undefined) {
       const assignee = input.assignee_id === null ? null : await assignableAgentOf(c, input.assignee_id, payload.inbox_id);
@@ -504,7 +506,7 @@ accountConversations.openapi(
     const { conversation_id } = c.req.valid("param");
     const { labels } = c.req.valid("json");
     const { viewer } = await visibleConversation(c, conversation_id);
-    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).setLabels(
+    const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).setLabels(
       { inboxIds: viewer.inboxIds },
       labels,
       await actorOf(c),
@@ -534,7 +536,7 @@ accountConversations.openapi(
     const { conversation_id } = c.req.valid("param");
     const { custom_attributes } = c.req.valid("json");
     const { viewer } = await visibleConversation(c, conversation_id);
-    const result = await conversationObject(c.env, c.var.membership.accountId, conversation_id).setCustomAttributes(
+    const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).setCustomAttributes(
       { inboxIds: viewer.inboxIds },
       custom_attributes,
       { type: "user", userId: userOf(c).id },
@@ -590,7 +592,7 @@ accountConversations.openapi(
   async (c) => {
     const { conversation_id } = c.req.valid("param");
     const { viewer, payload } = await visibleConversation(c, conversation_id);
-    await conversationObject(c.env, c.var.membership.accountId, conversation_id).updateLastSeen(
+    await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).updateLastSeen(
       { inboxIds: viewer.inboxIds },
       payload.assignee_id === viewer.userId ? "assignee" : "agent",
     );
