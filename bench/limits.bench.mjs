@@ -5,6 +5,9 @@
 // widget session two binding calls more plus the RateCounter object's twelve-hour window.
 import { cpuSpent, measure, printTable, processTreeCpu, withPlatform } from "./lib.mjs";
 
+/** Rounds of each pair, alternating; latency on a shared machine drifts, server CPU per request much less. */
+const ROUNDS = 3;
+
 export default async function limitsBench() {
   await withPlatform(async ({ baseUrl, vars, child }) => {
     const post = async (path, body, token) => {
@@ -45,11 +48,11 @@ export default async function limitsBench() {
       rows.push({ name, ...figures, cpuMs: cpu ? (1000 * cpu.total) / (figures.requests + (options.warmup ?? 100)) : NaN });
     };
     // Alternating, so that a drift of the machine does not land on one side.
-    for (let round = 0; round < 2; round++) {
-      await run(`read messages, no address (baseline) #${round + 1}`, read(none), { total: 2000, concurrency: 10 });
-      await run(`read messages, 1 limit by address #${round + 1}`, read(address), { total: 2000, concurrency: 10 });
+    for (let round = 0; round < ROUNDS; round++) {
+      await run(`read messages, no address (baseline) #${round + 1}`, read(none), { total: 3000, concurrency: 10 });
+      await run(`read messages, 1 limit by address #${round + 1}`, read(address), { total: 3000, concurrency: 10 });
     }
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       await run(`widget session, no address (baseline) #${round + 1}`, startSession(none), { total: 300, concurrency: 5, warmup: 20 });
       await run(`widget session, +2 limits and 12 h counter #${round + 1}`, startSession(address), { total: 300, concurrency: 5, warmup: 20 });
     }
