@@ -92,7 +92,8 @@ export async function countHit(env: Env, name: LimitName, key: string): Promise<
 /** The 429 in the one error shape, with `Retry-After` set to the end of the longest refusing window. */
 export function rateLimited(c: Context<AppEnv>, retryAfter: number, limits: LimitName[]): ApiError {
   c.header("retry-after", String(retryAfter));
-  const when = retryAfter <= 60 ? (retryAfter === 60 ? "in a minute" : `in ${retryAfter} seconds`) : `in ${Math.ceil(retryAfter / 60)} minutes`;
+  const when =
+    retryAfter < 60 ? `in ${retryAfter} seconds` : retryAfter === 60 ? "in a minute" : retryAfter < 7200 ? `in ${Math.ceil(retryAfter / 60)} minutes` : `in ${Math.ceil(retryAfter / 3600)} hours`;
   return new ApiError(429, "rate_limited", `Too many attempts. Try again ${when}.`, { retry_after: retryAfter, limits });
 }
 
@@ -118,8 +119,9 @@ function requestKeys(c: Context<AppEnv>, body: Fields): Partial<Record<CountedBy
   const websiteToken = param("inbox_identifier") ?? text(body.widget_token) ?? text(c.req.query("widget_token")) ?? text(c.req.query("website_token"));
   const visitor = param("contact_identifier") ?? text(body.source_id);
   const email = text(body.email)?.toLowerCase();
+  const address = clientAddress(c.req.raw.headers);
   return {
-    ...(clientAddress(c.req.raw.headers) ? { address: clientAddress(c.req.raw.headers) ?? "" } : {}),
+    ...(address ? { address } : {}),
     ...(websiteToken ? { website_token: websiteToken } : {}),
     ...(websiteToken && visitor ? { session: `${websiteToken}/${visitor}` } : {}),
     ...(email ? { email } : {}),
