@@ -30,6 +30,8 @@ export function actorOf(principal: Principal): Actor {
     case "Platform":
       return { type: "Platform", id: null, name: "Platform operator", email: null };
     case "Agency":
+      // An agency user signed in to the Agency API acts as themself; the agency token as the agency.
+      if (principal.staff) return { type: "User", id: principal.staff.id, name: principal.staff.name, email: principal.staff.email };
       return { type: "Agency", id: principal.agency.id, name: principal.agency.name, email: null };
     case "User":
       return { type: "User", id: principal.user.id, name: principal.user.name, email: principal.user.email };

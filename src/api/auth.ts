@@ -13,8 +13,8 @@ import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { accounts, accountUsers, agencies, users, type Role } from "../db/schema";
 import { cookieRequestAllowed, sessionCookieValue } from "../domain/sign-in";
-import { parseAccessToken, sameToken, secretMatches, secretsEqual } from "../domain/tokens";
-import type { AppEnv, Principal } from "./context";
+import { parseAccessToken, type ParsedToken, sameToken, secretMatches, secretsEqual } from "../domain/tokens";
+import type { AppEnv, Membership, Principal } from "./context";
 import { ApiError, forbidden, notFound, unauthorized } from "./errors";
 import { refuseToken } from "./limits";
 import { Id } from "./schemas";
@@ -35,7 +35,8 @@ function presentedCredential(c: Context<AppEnv>, surface: Surface): Presented | 
   }
   const apiAccessToken = c.req.header("api_access_token")?.trim();
   if (apiAccessToken) return { transport: "token", token: apiAccessToken };
-  if (surface !== "user") return null;
+  // Agency users reach the Agency API with their sessions as well (cookie, devise headers, session token).
+  if (surface === "platform") return null;
   const accessToken = c.req.header("access-token")?.trim();
   if (accessToken) {
     const client = c.req.header("client")?.trim() ?? "";
@@ -55,16 +56,26 @@ async function resolvePrincipal(c: Context<AppEnv>, surface: Surface, presented:
   const parsed = parseAccessToken(token);
   if (!parsed) return null;
   const db = c.var.db;
-  if (surface === "agency") {
-    if (parsed.kind !== "agency") return null;
+  if (surface === "agency" && parsed.kind === "agency") {
     const agency = await db.query.agencies.findFirst({ where: eq(agencies.tokenId, parsed.tokenId) });
     if (!agency || !(await secretMatches(parsed.secret, agency.tokenHash))) return null;
     return { type: "Agency", agency: { id: agency.id, name: agency.name } };
   }
+  const signedIn = await resolveUser(c, presented, parsed);
+  if (!signedIn) return null;
+  if (surface === "user") return { type: "User", ...signedIn };
+  return agencyStaffPrincipal(c, signedIn);
+}
+
+type SignedInPrincipal = Extract<Principal, { type: "User" }>;
+
+/** The user behind a user token or a session, with the credential they presented. */
+async function resolveUser(c: Context<AppEnv>, presented: Presented, parsed: ParsedToken): Promise<Omit<SignedInPrincipal, "type"> | null> {
+  const db = c.var.db;
   if (parsed.kind === "user" && presented.transport === "token") {
     const user = await db.query.users.findFirst({ where: eq(users.tokenId, parsed.tokenId) });
     if (!user || !(await secretMatches(parsed.secret, user.tokenHash))) return null;
-    return { type: "User", user: userFields(user), credential: { kind: "api_token", tokenId: user.tokenId } };
+    return { user: userFields(user), credential: { kind: "api_token", tokenId: user.tokenId } };
   }
   const session = await sessionOfToken(db, parsed);
   if (!session) return null;
@@ -74,7 +85,6 @@ async function resolvePrincipal(c: Context<AppEnv>, surface: Surface, presented:
   if (presented.transport === "headers" && presented.uid.toLowerCase() !== user.email) return null;
   const expiresAt = await touchSession(db, session);
   return {
-    type: "User",
     user: userFields(user),
     credential: {
       kind: "session",
@@ -83,11 +93,30 @@ async function resolvePrincipal(c: Context<AppEnv>, surface: Surface, presented:
       clientId: session.clientId,
       expiresAt,
       transport: presented.transport,
+      actingAccountId: session.actingAccountId,
     },
   };
 }
 
-const userFields = (user: typeof users.$inferSelect) => ({ id: user.id, agencyId: user.agencyId, name: user.name, email: user.email });
+/** The Agency API called with an agency user's session (never their API token): the agency, and who in it. */
+async function agencyStaffPrincipal(c: Context<AppEnv>, { user, credential }: Omit<SignedInPrincipal, "type">): Promise<Principal | null> {
+  if (user.agencyRole === null || credential.kind !== "session") return null;
+  const agency = await c.var.db.query.agencies.findFirst({ where: eq(agencies.id, user.agencyId) });
+  if (!agency) return null;
+  return {
+    type: "Agency",
+    agency: { id: agency.id, name: agency.name },
+    staff: { id: user.id, name: user.name, email: user.email, role: user.agencyRole, credential },
+  };
+}
+
+const userFields = (user: typeof users.$inferSelect) => ({
+  id: user.id,
+  agencyId: user.agencyId,
+  name: user.name,
+  email: user.email,
+  agencyRole: user.agencyRole,
+});
 
 /** Requires a valid credential of the given surface (platform operator, agency or user). */
 export function authenticate(surface: Surface): MiddlewareHandler<AppEnv> {
@@ -126,7 +155,10 @@ function idParam(c: Context<AppEnv>, name: string): number {
   return parsed.data;
 }
 
-/** For `/api/v1/accounts/:account_id/*`: the user must be a member of that account. */
+/**
+ * For `/api/v1/accounts/:account_id/*`: the user must be a member of that account, or an agency user
+ * whose session opened it (`POST /api/v1/agency/accounts/:id/open`), who acts as its administrator.
+ */
 export const accountMember: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = userOf(c);
   const accountId = idParam(c, "account_id");
@@ -136,10 +168,28 @@ export const accountMember: MiddlewareHandler<AppEnv> = async (c, next) => {
     .innerJoin(accounts, eq(accounts.id, accountUsers.accountId))
     .where(and(eq(accountUsers.accountId, accountId), eq(accountUsers.userId, user.id)))
     .limit(1);
-  if (!membership || membership.agencyId !== user.agencyId) throw notFound("Account");
-  c.set("membership", { accountId, agencyId: membership.agencyId, role: membership.role });
+  if (membership && membership.agencyId === user.agencyId) {
+    c.set("membership", { accountId, agencyId: membership.agencyId, role: membership.role });
+  } else {
+    const opened = await openedByAgencyUser(c, accountId);
+    if (!opened) throw notFound("Account");
+    c.set("membership", opened);
+  }
   await next();
 };
+
+/** An agency user's session that opened `accountId` of their agency acts there as an administrator (no membership row). */
+async function openedByAgencyUser(c: Context<AppEnv>, accountId: number): Promise<Membership | null> {
+  const principal = c.var.principal;
+  if (principal.type !== "User" || principal.user.agencyRole === null) return null;
+  const { credential, user } = principal;
+  if (credential.kind !== "session" || credential.actingAccountId !== accountId) return null;
+  const account = await c.var.db.query.accounts.findFirst({
+    where: and(eq(accounts.id, accountId), eq(accounts.agencyId, user.agencyId)),
+    columns: { id: true, agencyId: true },
+  });
+  return account ? { accountId, agencyId: account.agencyId, role: "administrator" } : null;
+}
 
 /** Route middleware: only administrators of the account may configure it; agents get 403. */
 export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
@@ -154,6 +204,14 @@ export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
 export function agencyOf(c: Context<AppEnv>) {
   const principal = c.var.principal;
   if (principal.type !== "Agency") throw unauthorized();
+  return principal.agency;
+}
+
+/** Managing the agency's own people: the agency token, or an agency user with the owner role (403 for admins). */
+export function requireAgencyOwner(c: Context<AppEnv>) {
+  const principal = c.var.principal;
+  if (principal.type !== "Agency") throw unauthorized();
+  if (principal.staff && principal.staff.role !== "owner") throw forbidden("Only owners of the agency can do this.");
   return principal.agency;
 }
 

@@ -1,7 +1,7 @@
 /** What every request carries through Hono: bindings, the database and who is calling. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Database } from "../db/client";
-import type { Role } from "../db/schema";
+import type { AgencyRole, Role } from "../db/schema";
 import { validationError } from "./errors";
 
 /**
@@ -11,12 +11,28 @@ import { validationError } from "./errors";
  */
 export type Credential =
   | { kind: "api_token"; tokenId: string }
-  | { kind: "session"; tokenId: string; sessionId: number; clientId: string; expiresAt: Date; transport: "token" | "headers" | "cookie" };
+  | {
+      kind: "session";
+      tokenId: string;
+      sessionId: number;
+      clientId: string;
+      expiresAt: Date;
+      transport: "token" | "headers" | "cookie";
+      /** The sub-account an agency user's session opened as its administrator, if any. */
+      actingAccountId: number | null;
+    };
+
+/** The agency's own person behind an Agency API request made with their session (not the agency token). */
+export type AgencyStaff = { id: number; name: string; email: string; role: AgencyRole; credential: Credential };
 
 export type Principal =
   | { type: "Platform" }
-  | { type: "Agency"; agency: { id: number; name: string } }
-  | { type: "User"; user: { id: number; agencyId: number; name: string; email: string }; credential: Credential };
+  | { type: "Agency"; agency: { id: number; name: string }; staff?: AgencyStaff }
+  | {
+      type: "User";
+      user: { id: number; agencyId: number; name: string; email: string; agencyRole: AgencyRole | null };
+      credential: Credential;
+    };
 
 /** The caller's membership in the account named by the `:account_id` path parameter. */
 export type Membership = { accountId: number; agencyId: number; role: Role };

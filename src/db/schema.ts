@@ -20,6 +20,10 @@ const updatedAt = () =>
 export const ROLES = ["administrator", "agent"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A person of the agency itself (not of a sub-account): owners also manage the agency's people. */
+export const AGENCY_ROLES = ["owner", "admin"] as const;
+export type AgencyRole = (typeof AGENCY_ROLES)[number];
+
 /** An agency runs many sub-accounts. Its access token is stored as a lookup id plus a SHA-256 hash. */
 export const agencies = sqliteTable(
   "agencies",
@@ -70,6 +74,8 @@ export const users = sqliteTable(
     tokenHash: text("token_hash").notNull(),
     /** PBKDF2 hash of the sign-in password (src/domain/passwords.ts); null until one is set. */
     passwordHash: text("password_hash"),
+    /** Set for the agency's own people (the Agency View); null for users of sub-accounts only. */
+    agencyRole: text("agency_role", { enum: AGENCY_ROLES }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -121,6 +127,8 @@ export const userSessions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp" }).notNull(),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /** An agency user's session opened this sub-account as its administrator (for this session only). */
+    actingAccountId: integer("acting_account_id").references(() => accounts.id, { onDelete: "set null" }),
   },
   (t) => [
     uniqueIndex("user_sessions_token_id_unique").on(t.tokenId),

@@ -76,6 +76,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/agency/accounts/{account_id}/users/{user_id}": { role: "administrator" },
   "POST /api/v1/agency/snapshots": { name: "Walker snapshot", account_id: 1, assets: { chat_widgets: "all" } },
   "POST /api/v1/agency/snapshots/{snapshot_id}/loads": { account_ids: [1], dry_run: true },
+  "POST /api/v1/agency/agency_users": { name: "Walker", email: "walker-staff@example.test", role: "admin", password: "walker password" },
+  "POST /platform/api/v1/agencies/{agency_id}/users": { name: "Walker", email: "walker-staff@example.test", role: "admin", password: "walker password" },
   "PATCH /api/v1/accounts/{account_id}": { locale: "fr" },
   "POST /api/v1/accounts/{account_id}/inboxes": {
     name: "Walker inbox",

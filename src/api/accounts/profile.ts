@@ -129,7 +129,7 @@ profile.openapi(
     } else {
       await db.batch([update, audit]);
     }
-    const updated = { id: user.id, name: input.name ?? user.name, email: input.email ?? user.email };
+    const updated = { ...user, name: input.name ?? user.name, email: input.email ?? user.email };
     return c.json(await signedInUser(c, updated, credentialRef(credential)), 200);
   },
 );

@@ -1,6 +1,6 @@
 /** Agency API: an agency creates, lists, updates and deletes its sub-accounts. */
-import { createRoute } from "@hono/zod-openapi";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, count, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountPurges, accounts, users } from "../../db/schema";
 import { accountObject } from "../../durable/account";
@@ -32,6 +32,10 @@ export async function agencyAccount(c: Context<AppEnv>, accountId: number) {
   if (!account) throw notFound("Account");
   return account;
 }
+
+const AccountListQuery = PageQuery.extend({
+  q: z.string().trim().max(100).optional().openapi({ description: "Search in the name and business name" }),
+});
 
 export const agencyAccounts = createRouter();
 
@@ -79,7 +83,8 @@ agencyAccounts.openapi(
     tags,
     security,
     summary: "List the agency's sub-accounts",
-    request: { query: PageQuery },
+    description: "Newest first; `q` keeps those whose name or business name contains it (case-insensitive).",
+    request: { query: AccountListQuery },
     responses: {
       200: { description: "A page of sub-accounts", content: { "application/json": { schema: pageOf(AccountSchema) } } },
       ...errorResponses(400, 401),
@@ -89,7 +94,11 @@ agencyAccounts.openapi(
     const query = c.req.valid("query");
     const agency = agencyOf(c);
     const db = c.var.db;
-    const mine = eq(accounts.agencyId, agency.id);
+    const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
+    const mine = and(
+      eq(accounts.agencyId, agency.id),
+      pattern === null ? undefined : or(sql`${accounts.name} like ${pattern} escape '\\'`, sql`${accounts.businessName} like ${pattern} escape '\\'`),
+    );
     const [rows, [total]] = await Promise.all([
       db.select().from(accounts).where(mine).orderBy(desc(accounts.id)).limit(query.per_page).offset(offsetOf(query)),
       db.select({ value: count() }).from(accounts).where(mine),
@@ -184,13 +193,14 @@ agencyAccounts.openapi(
   },
 );
 
-/** Users of the agency that no longer belong to any sub-account (their token must stop working). */
+/** Users of the agency that no longer belong to any sub-account (their token must stop working); agency users stay. */
 export function deleteUsersWithoutAccounts(c: Context<AppEnv>, agencyId: number) {
   return c.var.db
     .delete(users)
     .where(
       and(
         eq(users.agencyId, agencyId),
+        isNull(users.agencyRole),
         sql`not exists (select 1 from account_users where account_users.user_id = users.id)`,
       ),
     );

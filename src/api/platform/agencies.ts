@@ -4,6 +4,7 @@ import { count, desc, eq, sql } from "drizzle-orm";
 import { accountPurges, accounts, agencies, snapshots } from "../../db/schema";
 import { issueAccessToken } from "../../domain/tokens";
 import { enqueueJobs } from "../../jobs/messages";
+import { AgencyUserInput, AgencyUserSchema, createAgencyUser } from "../agency-staff";
 import { auditEntry } from "../audit";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";
@@ -224,5 +225,29 @@ platformAgencies.openapi(
       ],
     );
     return c.body(null, 204);
+  },
+);
+
+platformAgencies.openapi(
+  createRoute({
+    method: "post",
+    path: "/agencies/{agency_id}/users",
+    tags,
+    security,
+    summary: "Create a person of the agency (owner or admin)",
+    description:
+      "They sign in with `POST /auth/sign_in` and see the Agency View: the agency's sub-accounts, snapshots and " +
+      "audit log, and any sub-account opened as its administrator. 409 when the email already names a user of the agency.",
+    request: { params: agencyParams, body: { required: true, content: { "application/json": { schema: AgencyUserInput } } } },
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: AgencyUserSchema } } },
+      ...errorResponses(400, 401, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const { agency_id } = c.req.valid("param");
+    const agency = await c.var.db.query.agencies.findFirst({ where: eq(agencies.id, agency_id), columns: { id: true } });
+    if (!agency) throw notFound("Agency");
+    return c.json(await createAgencyUser(c, agency.id, c.req.valid("json")), 201);
   },
 );

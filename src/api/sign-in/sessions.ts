@@ -75,7 +75,15 @@ signInSessions.openapi(
     const { email, password, agency_id } = c.req.valid("json");
     const db = c.var.db;
     const found = await db
-      .select({ id: users.id, agencyId: users.agencyId, name: users.name, email: users.email, passwordHash: users.passwordHash, agencyName: agencies.name })
+      .select({
+        id: users.id,
+        agencyId: users.agencyId,
+        name: users.name,
+        email: users.email,
+        passwordHash: users.passwordHash,
+        agencyRole: users.agencyRole,
+        agencyName: agencies.name,
+      })
       .from(users)
       .innerJoin(agencies, eq(agencies.id, users.agencyId))
       .where(eq(users.email, email))
