@@ -33,6 +33,8 @@ import { accountTeams } from "./accounts/teams";
 import { accountWebhooks } from "./accounts/webhooks";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
+import { agencyStaff } from "./agency/agency-users";
+import { agencySnapshotAssets } from "./agency/snapshot-assets";
 import { agencySnapshots } from "./agency/snapshots";
 import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
@@ -112,6 +114,8 @@ export function createApp() {
   app.route("/api/v1/agency", agencyUsers);
   app.route("/api/v1/agency", agencyAuditLogs);
   app.route("/api/v1/agency", agencySnapshots);
+  app.route("/api/v1/agency", agencyStaff);
+  app.route("/api/v1/agency", agencySnapshotAssets);
   app.route("/auth", signInSessions);
   app.route("/auth", signInPasswords);
   app.route("/api/v1", profile);

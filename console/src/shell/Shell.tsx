@@ -23,6 +23,7 @@ import { isTyping } from "./keys";
 
 const InboxArea = lazyArea<object>(() => import("../inbox/InboxArea"), "InboxArea");
 const ProfileArea = lazyArea<object>(() => import("../profile/ProfileArea"), "ProfileArea");
+const SettingsArea = lazyArea<object>(() => import("../settings/SettingsArea"), "SettingsArea");
 
 export function Shell() {
   const me = profile.value;
@@ -164,6 +165,32 @@ export function Shell() {
               <Icon name="inbox" size={20} />
             </Link>
           </li>
+          {currentAccount.value?.role === "administrator" && (
+            <li>
+              <Link
+                href={`/app/accounts/${account}/settings/chat_widgets`}
+                class="sidebar-link"
+                aria-current={current.name === "settings" && !current.path.endsWith("/integrations") ? "page" : undefined}
+                aria-label={t("settings.widgets.navLabel")}
+                title={t("settings.widgets.navLabel")}
+              >
+                <Icon name="globe" size={20} />
+              </Link>
+            </li>
+          )}
+          {currentAccount.value?.role === "administrator" && (
+            <li>
+              <Link
+                href={`/app/accounts/${account}/settings/integrations`}
+                class="sidebar-link"
+                aria-current={current.name === "settings" && current.path.endsWith("/integrations") ? "page" : undefined}
+                aria-label={t("settings.integrations.title")}
+                title={t("settings.integrations.title")}
+              >
+                <Icon name="bolt" size={20} />
+              </Link>
+            </li>
+          )}
         </ul>
         <div class="sidebar-bottom">
           <button
@@ -225,11 +252,12 @@ function Area() {
     case "profile":
       return <ProfileArea />;
     case "settings":
+      return <SettingsArea />;
     case "agency":
-      // Next: the administration screens and the Agency View, each its own chunk.
+      // Next: the Agency View, its own chunk.
       return (
         <main id="main" class="page-message" tabIndex={-1}>
-          <p>{t(current.name === "settings" ? "common.next.settings" : "common.next.agency")}</p>
+          <p>{t("common.next.agency")}</p>
         </main>
       );
     default:

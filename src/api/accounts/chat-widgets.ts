@@ -4,7 +4,7 @@
  * saved and has no code (409 setup_incomplete), and every answer says what is missing.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Database } from "../../db/client";
 import {
@@ -15,6 +15,8 @@ import {
   facebookPages,
   inboxes,
   instagramAccounts,
+  snapshotLoads,
+  snapshots,
   voiceAiAgents,
   whatsappNumbers,
 } from "../../db/schema";
@@ -126,6 +128,16 @@ const ActionSchema = z.object({
   reason: z.string().nullable().openapi({ description: "Why the action is disabled: the helper text; null when enabled" }),
 });
 
+const SnapshotOriginSchema = z
+  .object({
+    snapshot_id: z.number().int(),
+    snapshot_name: z.string().nullable().openapi({ description: "null when the snapshot has been deleted since" }),
+    load_id: z.number().int().nullable().openapi({ description: "The load that created the widget; null when it is no longer known" }),
+    loaded_at: Timestamp.openapi({ description: "When that load created the widget" }),
+  })
+  .openapi("ChatWidgetSnapshotOrigin");
+type SnapshotOrigin = z.infer<typeof SnapshotOriginSchema>;
+
 const ChatWidgetSchema = z
   .object({
     id: z.number().int(),
@@ -148,6 +160,7 @@ const ChatWidgetSchema = z
     setup_status: z.enum(["complete", "incomplete"]),
     missing_dependencies: z.array(MissingDependencySchema),
     actions: z.object({ save: ActionSchema, get_code: ActionSchema }),
+    snapshot: SnapshotOriginSchema.nullable().openapi({ description: "The snapshot load that created the widget; null for widgets made here" }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -160,7 +173,7 @@ const mediaAnswer = (origin: string, media: WidgetSettings["avatar"]) => (media 
 export function serializeChatWidget(
   { widget, settings, preChatForm, setup }: LoadedChatWidget,
   origin: string,
-  { showSecret }: { showSecret: boolean } = { showSecret: false },
+  { showSecret, snapshot = null }: { showSecret: boolean; snapshot?: SnapshotOrigin | null } = { showSecret: false },
 ): ChatWidget {
   return {
     id: widget.id,
@@ -177,6 +190,7 @@ export function serializeChatWidget(
     settings: { ...settings, avatar: mediaAnswer(origin, settings.avatar), logo: mediaAnswer(origin, settings.logo) },
     pre_chat_form: preChatForm,
     ...setup,
+    snapshot,
     created_at: iso(widget.createdAt),
     updated_at: iso(widget.updatedAt),
   };
@@ -184,6 +198,51 @@ export function serializeChatWidget(
 
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const secretFor = (c: Context<AppEnv>) => ({ showSecret: c.var.membership.role === "administrator" });
+
+/**
+ * Where snapshot-made widgets came from: their snapshot (`snapshot_source` is `<snapshot id>:<source
+ * widget id>`) and the latest load of it into this account queued before the widget was created.
+ */
+async function snapshotOrigins(c: Context<AppEnv>, widgets: ChatWidgetRow[]): Promise<Map<number, SnapshotOrigin>> {
+  const origins = new Map<number, SnapshotOrigin>();
+  const fromSnapshots = widgets.flatMap((widget) => {
+    const snapshotId = Number(widget.snapshotSource?.split(":")[0]);
+    return Number.isInteger(snapshotId) && snapshotId > 0 ? [{ widget, snapshotId }] : [];
+  });
+  if (fromSnapshots.length === 0) return origins;
+  const snapshotIds = [...new Set(fromSnapshots.map(({ snapshotId }) => snapshotId))];
+  const [names, loads] = await Promise.all([
+    c.var.db.select({ id: snapshots.id, name: snapshots.name }).from(snapshots).where(inArray(snapshots.id, snapshotIds)),
+    c.var.db
+      .select({ id: snapshotLoads.id, snapshotId: snapshotLoads.snapshotId, createdAt: snapshotLoads.createdAt, finishedAt: snapshotLoads.finishedAt })
+      .from(snapshotLoads)
+      .where(
+        and(
+          eq(snapshotLoads.accountId, c.var.membership.accountId),
+          inArray(snapshotLoads.snapshotId, snapshotIds),
+          eq(snapshotLoads.dryRun, false),
+          lte(snapshotLoads.createdAt, new Date(Math.max(...fromSnapshots.map(({ widget }) => widget.createdAt.getTime())))),
+        ),
+      )
+      .orderBy(desc(snapshotLoads.createdAt), desc(snapshotLoads.id)),
+  ]);
+  for (const { widget, snapshotId } of fromSnapshots) {
+    const load = loads.find((row) => row.snapshotId === snapshotId && row.createdAt.getTime() <= widget.createdAt.getTime());
+    origins.set(widget.id, {
+      snapshot_id: snapshotId,
+      snapshot_name: names.find((row) => row.id === snapshotId)?.name ?? null,
+      load_id: load?.id ?? null,
+      loaded_at: iso(widget.createdAt),
+    });
+  }
+  return origins;
+}
+
+/** The answer for widgets read here: the secret for administrators and where a snapshot-made widget came from. */
+async function answerOf(c: Context<AppEnv>, widget: LoadedChatWidget): Promise<ChatWidget> {
+  const origins = await snapshotOrigins(c, [widget.widget]);
+  return serializeChatWidget(widget, originOf(c), { ...secretFor(c), snapshot: origins.get(widget.widget.id) ?? null });
+}
 
 /** One of the account's widgets with its dependencies, or 404 for any other id. */
 async function accountWidget(c: Context<AppEnv>, widgetId: number): Promise<LoadedChatWidget> {
@@ -400,7 +459,10 @@ accountChatWidgets.openapi(
   }),
   async (c) => {
     const widgets = await loadChatWidgets(c.var.db, eq(chatWidgets.accountId, c.var.membership.accountId));
-    return c.json({ payload: widgets.map((widget) => serializeChatWidget(widget, originOf(c), secretFor(c))) }, 200);
+    const origins = await snapshotOrigins(c, widgets.map(({ widget }) => widget));
+    const answer = (widget: LoadedChatWidget) =>
+      serializeChatWidget(widget, originOf(c), { ...secretFor(c), snapshot: origins.get(widget.widget.id) ?? null });
+    return c.json({ payload: widgets.map(answer) }, 200);
   },
 );
 
@@ -416,7 +478,7 @@ accountChatWidgets.openapi(
   }),
   async (c) => {
     const { chat_widget_id } = c.req.valid("param");
-    return c.json(serializeChatWidget(await accountWidget(c, chat_widget_id), originOf(c), secretFor(c)), 200);
+    return c.json(await answerOf(c, await accountWidget(c, chat_widget_id)), 200);
   },
 );
 
@@ -483,7 +545,7 @@ accountChatWidgets.openapi(
     const current = await accountWidget(c, chat_widget_id);
     const { configuration, dependencies } = await planWidget(c, current, { ...input, type: input.type ?? current.widget.type });
     const changes = changedFields(configurationOfLoaded(current), configurationOf(configuration));
-    if (Object.keys(changes).length === 0) return c.json(serializeChatWidget(current, originOf(c), secretFor(c)), 200);
+    if (Object.keys(changes).length === 0) return c.json(await answerOf(c, current), 200);
     const db = c.var.db;
     const [[updated]] = await db.batch([
       db
@@ -493,7 +555,7 @@ accountChatWidgets.openapi(
         .returning(),
       accountAuditEntry(c, "update", AUDITABLE_TYPE, current.widget.id, changes),
     ]);
-    return c.json(serializeChatWidget(loaded(updated ?? current.widget, dependencies), originOf(c), secretFor(c)), 200);
+    return c.json(await answerOf(c, loaded(updated ?? current.widget, dependencies)), 200);
   },
 );
 
@@ -624,7 +686,7 @@ accountChatWidgets.openapi(
     }
     const replaced = current.settings[slot];
     if (replaced) await c.env.MEDIA.delete(replaced.key);
-    return c.json(serializeChatWidget(updated, originOf(c), secretFor(c)), 200);
+    return c.json(await answerOf(c, updated), 200);
   },
 );
 
@@ -646,9 +708,9 @@ accountChatWidgets.openapi(
     const { chat_widget_id, slot } = c.req.valid("param");
     const current = await accountWidget(c, chat_widget_id);
     const replaced = current.settings[slot];
-    if (!replaced) return c.json(serializeChatWidget(current, originOf(c), secretFor(c)), 200);
+    if (!replaced) return c.json(await answerOf(c, current), 200);
     const updated = await saveMedia(c, current, slot, null);
     await c.env.MEDIA.delete(replaced.key);
-    return c.json(serializeChatWidget(updated, originOf(c), secretFor(c)), 200);
+    return c.json(await answerOf(c, updated), 200);
   },
 );

@@ -15,6 +15,7 @@ const en = {
   call: "Call",
   chatWith: "Chat with us",
   attach: "Attach a file",
+  preview: "This is a preview: nothing is sent.",
 };
 type Strings = typeof en;
 

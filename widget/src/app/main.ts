@@ -9,6 +9,7 @@ import type { FromApp, ToApp } from "../protocol";
 import { connectCable } from "./cable";
 import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
 import { setLocale, t } from "./i18n";
+import { isPreviewMessage } from "./preview";
 import type { Item, Message, PreChatField, Session, WidgetConfig } from "./types";
 
 const params = new URLSearchParams(location.hash.slice(1));
@@ -20,6 +21,8 @@ if (reloading) location.replace(`${location.pathname}?token=${encodeURIComponent
 const parentOrigin = params.get("parent") ?? "";
 const embedded = params.get("embedded") === "1";
 const page = params.get("page") ?? "";
+/** The console's builder shows unsaved settings here (preview.ts): only when Parley itself frames the app. */
+const preview = params.get("preview") === "1" && parentOrigin === location.origin;
 
 let config: WidgetConfig;
 let session: Session | null = loadSession(token);
@@ -223,6 +226,7 @@ function receive(message: Message) {
 const websiteToken = () => config.channels.live_chat?.website_token ?? config.channels.email_sms?.website_token ?? "";
 
 async function startSession(values: Record<string, unknown>, message?: string): Promise<Session> {
+  if (preview) throw new Error(t("preview"));
   const referer = /^https?:\/\//.test(page) ? page : undefined;
   const started = await request<StartedSession>("POST", "/api/v1/widget/sessions", {
     widget_token: token,
@@ -620,6 +624,7 @@ document.addEventListener("keydown", (event) => {
 
 window.addEventListener("message", (event: MessageEvent) => {
   if (!fromTrustedParent(event)) return;
+  if (preview && isPreviewMessage(event.data)) return showPreview(event.data.config);
   const message = event.data as ToApp;
   if (message?.type === "parley:focus") {
     open = true;
@@ -640,9 +645,23 @@ window.addEventListener("message", (event: MessageEvent) => {
   }
 });
 
+/** Preview mode: draws the configuration the console sent, again on each change. */
+function showPreview(next: WidgetConfig) {
+  config = next;
+  session = null;
+  setLocale(config.locale || "en");
+  root.replaceChildren(header, body);
+  build();
+}
+
 const ready = (async () => {
   // The page is being replaced by the one with the token in its query: it neither loads nor answers.
   if (reloading) await new Promise(() => undefined);
+  if (preview) {
+    // The console posts the configuration after parley:app-ready; showPreview() draws it.
+    toPage({ type: "parley:app-ready" });
+    await new Promise(() => undefined);
+  }
   const res = await fetch(`/api/v1/widget/config?widget_token=${encodeURIComponent(token)}`);
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   config = ((await res.json()) as { widget: WidgetConfig }).widget;

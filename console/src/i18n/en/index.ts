@@ -8,5 +8,6 @@ import shell from "./shell";
 import inbox from "./inbox";
 import conversation from "./conversation";
 import profile from "./profile";
+import settings from "./settings";
 
-export const en = { common, auth, shell, inbox, conversation, profile };
+export const en = { common, auth, shell, inbox, conversation, profile, settings };

@@ -1,0 +1,71 @@
+/**
+ * The sub-account's settings, for administrators (agents do not see them): Sites > Chat Widgets (the
+ * list and the builder) and Integrations. Its own chunk, which the inbox never loads.
+ */
+import { t } from "../core/i18n";
+import { Link, route } from "../core/router";
+import { accountId, role } from "../core/session";
+import { WidgetBuilder, isWidgetType } from "./chat-widgets/WidgetBuilder";
+import { WidgetList } from "./chat-widgets/WidgetList";
+import { IntegrationsScreen } from "./integrations/IntegrationsScreen";
+import { integrationsPath, settingsPath, widgetsPath } from "./paths";
+
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "unknown" };
+
+/** Which screen a path under /app/accounts/:id/settings names. */
+function screenOf(path: string): Screen {
+  const rest = path.replace(/^\/app\/accounts\/\d+\/settings/, "").replace(/\/$/, "");
+  if (rest === "" || rest === "/chat_widgets") return { name: "widgets" };
+  if (rest === "/chat_widgets/new") return { name: "widget", id: null };
+  const widget = /^\/chat_widgets\/(\d+)$/.exec(rest);
+  if (widget) return { name: "widget", id: Number(widget[1]) };
+  if (rest === "/integrations") return { name: "integrations" };
+  return { name: "unknown" };
+}
+
+export function SettingsArea() {
+  const account = accountId.value;
+  const current = route.value;
+  if (account === null) return null;
+  if (role.value !== "administrator") {
+    return (
+      <main id="main" class="page-message" tabIndex={-1}>
+        <h1>{t("settings.adminsOnly.title")}</h1>
+        <p>{t("settings.adminsOnly.body")}</p>
+      </main>
+    );
+  }
+  const screen = screenOf(current.path);
+  const type = current.query.type;
+  return (
+    <div class="settings">
+      <nav class="settings-nav" aria-label={t("settings.title")}>
+        <h2 class="settings-nav-title">{t("settings.title")}</h2>
+        <ul>
+          <li>
+            <span class="settings-nav-group">{t("settings.widgets.sites")}</span>
+            <Link href={widgetsPath(account)} aria-current={screen.name === "widgets" || screen.name === "widget" ? "page" : undefined}>
+              {t("settings.widgets.title")}
+            </Link>
+          </li>
+          <li>
+            <Link href={integrationsPath(account)} aria-current={screen.name === "integrations" ? "page" : undefined}>
+              {t("settings.integrations.title")}
+            </Link>
+          </li>
+        </ul>
+      </nav>
+      <main id="main" class="settings-main" tabIndex={-1}>
+        {screen.name === "widgets" && <WidgetList />}
+        {screen.name === "widget" && <WidgetBuilder widgetId={screen.id} initialType={isWidgetType(type) ? type : null} />}
+        {screen.name === "integrations" && <IntegrationsScreen />}
+        {screen.name === "unknown" && (
+          <div class="page-message">
+            <h1>{t("common.notFound.title")}</h1>
+            <Link href={settingsPath(account)}>{t("settings.backToSettings")}</Link>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

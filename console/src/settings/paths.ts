@@ -1,0 +1,4 @@
+/** Where the settings screens live in the console. */
+export const settingsPath = (accountId: number) => `/app/accounts/${accountId}/settings`;
+export const widgetsPath = (accountId: number) => `${settingsPath(accountId)}/chat_widgets`;
+export const integrationsPath = (accountId: number) => `${settingsPath(accountId)}/integrations`;
