@@ -33,13 +33,27 @@ export async function releaseStorage(env: Env, accountId: number, bytes: number)
   await env.DB.prepare("update account_storage set bytes = max(0, bytes - ?) where account_id = ?").bind(bytes, accountId).run();
 }
 
-/** Deletes stored files from R2 and gives back the bytes they counted. */
+/**
+ * Deletes a message's stored files from R2 and gives back the bytes they counted. A file of an
+ * automation rule or macro (`workflow_files`) that a message carries stays: the rule sends it again,
+ * and it counts until the account goes.
+ */
 export async function deleteStoredFiles(env: Env, accountId: number, files: readonly { key: string; file_size: number }[]): Promise<void> {
   if (files.length === 0) return;
-  await env.MEDIA.delete(files.map((file) => file.key));
+  const keys = [...new Set(files.map((file) => file.key))];
+  const kept = await env.DB.prepare(
+    `select json_extract(attachment, '$.key') as key from workflow_files
+     where account_id = ? and json_extract(attachment, '$.key') in (select value from json_each(?))`,
+  )
+    .bind(accountId, JSON.stringify(keys))
+    .all<{ key: string }>();
+  const workflowKeys = new Set(kept.results.map((row) => row.key));
+  const deleted = files.filter((file) => !workflowKeys.has(file.key));
+  if (deleted.length === 0) return;
+  await env.MEDIA.delete(deleted.map((file) => file.key));
   await releaseStorage(
     env,
     accountId,
-    files.reduce((total, file) => total + file.file_size, 0),
+    deleted.reduce((total, file) => total + file.file_size, 0),
   );
 }

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bytesOf, REAL_FILE_HEADERS } from "./file-headers";
 import { call, clientSession, eventually, expectStatus, tenant } from "./helpers";
+import { attachFile } from "./workflow-fixtures";
 
 /** The first bytes of a real PNG file (Python's test image): enough for the type check. */
 const PNG = bytesOf(REAL_FILE_HEADERS.find((header) => header.name === "png")?.hex ?? "");
@@ -115,6 +116,24 @@ describe("attachments", () => {
     expectStatus(await call("DELETE", path, { token: t.admin.access_token }), 200);
     expect(await storedBytes(t.account.id)).toBe(0);
     expect(await storedAttachmentKeys(t.account.id)).toEqual([]);
+  });
+
+  it("keeps a macro's file, and its count, when a message that carried it is deleted", async () => {
+    const t = await tenant();
+    const { conversation } = await clientSession(t);
+    const file = await attachFile(t.admin.access_token, t.account.id, "macros", new File(["Step 1: log in."], "guide.txt", { type: "text/plain" }));
+    const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
+      token: t.admin.access_token,
+      body: { name: "Send the guide", actions: [{ action_name: "send_attachment", action_params: [file.blob_id] }] },
+    });
+    expectStatus(macro, 200);
+    const macroId = macro.body.payload.id;
+    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/macros/${macroId}/execute`, { token: t.admin.access_token, body: { conversation_ids: [conversation.id] } }), 200);
+    const path = `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/messages`;
+    const sent = (await call("GET", path, { token: t.admin.access_token })).body.payload.find((message: { message_type: number }) => message.message_type === 1);
+    expectStatus(await call("DELETE", `${path}/${sent.id}`, { token: t.admin.access_token }), 200);
+    expect(await env.MEDIA.head(file.blob_key)).not.toBeNull();
+    expect(await storedBytes(t.account.id)).toBe(file.file_size);
   });
 
   it("deletes the files of a deleted inbox's conversations from R2", async () => {
