@@ -24,9 +24,9 @@ export function GetCodeDialog({ html, onClose }: { html: string; onClose: () => 
       <label for="widget-snippet" class="snippet-label">
         {t("settings.widgets.code.snippet")}
       </label>
-      <textarea id="widget-snippet" class="snippet" readOnly rows={10} value={html} onFocus={(event) => event.currentTarget.select()} />
+      <textarea id="widget-snippet" class="snippet" readOnly rows={10} value={html} />
       <div class="form-actions">
-        <button type="button" class="button button-primary" onClick={() => void copy()}>
+        <button type="button" class="button button-primary" autoFocus onClick={() => void copy()}>
           <Icon name="copy" /> {t("settings.widgets.code.copy")}
         </button>
         <span role="status" class="muted">

@@ -1,0 +1,148 @@
+// Sites > Chat Widgets in real Chromium against the whole platform, as an administrator would use it:
+// a WhatsApp widget made with no number connected cannot be saved or embedded, and says why (in a
+// tooltip that is also the buttons' accessible description); connecting a number from the builder's
+// picker turns both on without a reload, and Get Code shows the snippet. The preview is the real chat
+// app, showing unsaved changes and the fallback a visitor would see. Every screen is checked with axe-core.
+import { copyFileSync, mkdirSync } from "node:fs";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { seriousViolations } from "./axe";
+import { launchChromium } from "./browser";
+import { type ConsolePage, type ConsoleTenant, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+
+/** Where the round's screenshots are looked at, besides test-results/console/. */
+const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
+
+describe("Sites > Chat Widgets", () => {
+  let browser: Browser;
+  let tenant: ConsoleTenant;
+  let admin: ConsolePage;
+
+  beforeAll(async () => {
+    browser = await launchChromium(inject("chromium"));
+    tenant = await consoleTenant({ name: "Harbor Dental", websiteUrl: "https://harbor-dental.example.test" });
+    admin = await signIn(browser, tenant.users.admin, { viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
+  async function check(page: Page, name: string) {
+    const violations = await seriousViolations(page);
+    await screenshot(page, name);
+    if (SHOTS_DIR) {
+      mkdirSync(SHOTS_DIR, { recursive: true });
+      copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
+    }
+    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
+  }
+
+  /** The button's accessible description: the text of what its aria-describedby names. */
+  const descriptionOf = (button: Locator) =>
+    button.evaluate((element) =>
+      (element.getAttribute("aria-describedby") ?? "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
+    );
+
+  it("lets an administrator build a WhatsApp widget that stays unsaved until a number is connected from the picker, then gives its code", async () => {
+    const { page, errors } = admin;
+    await page.getByRole("link", { name: "Sites > Chat Widgets" }).click();
+    await page.getByRole("heading", { name: "Chat Widgets", level: 1 }).waitFor();
+    const existing = page.getByRole("row").filter({ hasText: "Harbor Dental chat" });
+    await expect.poll(() => existing.textContent(), WAIT).toContain("Complete");
+    expect(await existing.textContent()).toContain("Inbox Harbor Dental website");
+    await check(page, "widgets-list");
+
+    await page.getByLabel("Type of the new widget").selectOption("whatsapp");
+    await page.getByRole("button", { name: "New widget" }).click();
+    await page.getByRole("heading", { name: "New widget", level: 1 }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Harbor WhatsApp");
+
+    // No number: Save and Get Code are off but focusable, and say why.
+    const save = page.getByRole("button", { name: "Save", exact: true });
+    const getCode = page.getByRole("button", { name: "Get Code" });
+    for (const button of [save, getCode]) {
+      expect(await button.getAttribute("aria-disabled")).toBe("true");
+      // aria-disabled, not disabled: it still takes keyboard focus, so its description can be heard.
+      await button.focus();
+      expect(await button.evaluate((element: HTMLButtonElement) => !element.disabled && document.activeElement === element)).toBe(true);
+      expect(await descriptionOf(button)).toContain("Connect a WhatsApp number to this widget before saving or getting its code.");
+    }
+    await save.focus();
+    const saveTip = page.locator(`#${await save.getAttribute("aria-describedby")}`);
+    await saveTip.waitFor({ state: "visible" });
+    expect(await saveTip.getByRole("link", { name: "Connect a WhatsApp number" }).isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    await saveTip.waitFor({ state: "hidden" });
+    await getCode.hover();
+    await page.locator(`#${await getCode.getAttribute("aria-describedby")}`).waitFor({ state: "visible" });
+    // Pressing it does nothing: nothing is saved, the builder stays on the new widget.
+    await save.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(200);
+    expect(page.url()).toMatch(/\/settings\/chat_widgets\/new/);
+
+    // The preview is the chat app itself: the visitor's fallback, and an unsaved colour at once.
+    const preview = page.frameLocator("iframe[title^='Preview of']");
+    await preview.getByText("WhatsApp is not available yet").waitFor();
+    await page.getByLabel("Widget colour").fill("#aa3300");
+    await expect.poll(() => preview.locator("header").evaluate((header) => getComputedStyle(header).backgroundColor), WAIT).toBe("rgb(170, 51, 0)");
+    await save.focus();
+    await check(page, "widgets-builder-incomplete");
+
+    // Connect a number from the picker: the buttons turn on without a reload.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.getByRole("button", { name: "Connect a WhatsApp number" }).click();
+    const connect = page.getByRole("form", { name: "Connect a WhatsApp number" });
+    await connect.getByLabel("Phone number").fill("4155550199");
+    await connect.getByRole("button", { name: "Connect a WhatsApp number" }).click();
+    await connect.getByText("Expected an E.164 phone number such as +14155550100.").waitFor();
+    expect(await connect.getByLabel("Phone number").getAttribute("aria-invalid")).toBe("true");
+    await connect.getByLabel("Phone number").fill("+14155550199");
+    await connect.getByLabel("Display name").fill("Front desk");
+    await connect.getByRole("button", { name: "Connect a WhatsApp number" }).click();
+    await expect.poll(() => page.getByLabel("WhatsApp number", { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent), WAIT).toBe("Front desk (+14155550199)");
+    await expect.poll(() => save.getAttribute("aria-disabled"), WAIT).toBeNull();
+    expect(await getCode.getAttribute("aria-disabled")).toBeNull();
+    expect(await descriptionOf(save)).toBe("");
+    await preview.getByRole("link", { name: "WhatsApp" }).waitFor();
+    expect(await preview.getByRole("link", { name: "WhatsApp" }).getAttribute("href")).toBe("https://wa.me/14155550199");
+    await check(page, "widgets-builder-complete");
+
+    // Get Code saves the widget, then shows its snippet with the install steps.
+    await getCode.click();
+    const dialog = page.getByRole("dialog", { name: "Put the widget on your website" });
+    await dialog.waitFor();
+    const snippet = await dialog.getByLabel("Embed code").inputValue();
+    const widgets = await tenant.as("admin")<{ payload: { id: number; name: string; widget_token: string; whatsapp_number_id: number | null; settings: { colors: { primary: string } } }[] }>(200, "GET", "/chat_widgets");
+    const made = widgets.payload.find((widget) => widget.name === "Harbor WhatsApp");
+    expect(made?.settings.colors.primary).toBe("#aa3300");
+    expect(made?.whatsapp_number_id).not.toBeNull();
+    expect(snippet).toContain(`"${made?.widget_token}"`);
+    expect(snippet).toContain("/widget.js");
+    expect(page.url()).toMatch(new RegExp(`/settings/chat_widgets/${made?.id}$`));
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true)).toBe(true);
+    await check(page, "widgets-get-code");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+
+    await page.getByRole("link", { name: "Integrations" }).first().click();
+    await page.getByRole("heading", { name: "Integrations", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Remove Front desk (+14155550199)" }).waitFor();
+    await check(page, "widgets-integrations");
+    expect(errors.filter((error) => !/status of (401|422)/.test(error))).toEqual([]);
+  });
+
+  it("keeps settings from agents: no settings in their sidebar, and the screen says who may use it", async () => {
+    const agent = await signIn(browser, tenant.users.agent);
+    expect(await agent.page.getByRole("link", { name: "Sites > Chat Widgets" }).count()).toBe(0);
+    await agent.page.goto(`/app/accounts/${tenant.account.id}/settings/chat_widgets`);
+    await agent.page.getByRole("heading", { name: "Settings are for administrators" }).waitFor();
+    await agent.context.close();
+  });
+});
