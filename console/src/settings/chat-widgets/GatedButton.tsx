@@ -4,8 +4,11 @@
  * Escape hides it) says what is missing and links to where it is fixed, and the same words are the
  * button's accessible description.
  */
+import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+
+/** The one helper tooltip showing (APG: one at a time), by its button's id. */
+const openTip = signal<string | null>(null);
 
 /** Where a missing dependency is fixed: the id of the builder's control for it, and the words of the link. */
 export type Fix = { label: string; target: string };
@@ -22,20 +25,29 @@ type GatedButtonProps = {
 };
 
 export function GatedButton({ id, children, reason, fix, primary, busy, onClick }: GatedButtonProps) {
-  const [dismissed, setDismissed] = useState(false);
   const off = reason !== null;
   const tipId = `${id}-tip`;
+  const shown = off && openTip.value === id;
+  const hide = () => {
+    if (openTip.value === id) openTip.value = null;
+  };
   return (
     <span
-      class={`gated${off && !dismissed ? " gated-off" : ""}`}
+      class={`gated${shown ? " gated-open" : ""}`}
       onKeyDown={(event) => {
-        if (event.key === "Escape" && off && !dismissed) {
+        if (event.key === "Escape" && shown) {
           event.stopPropagation();
-          setDismissed(true);
+          hide();
         }
       }}
-      onMouseEnter={() => setDismissed(false)}
-      onFocusCapture={() => setDismissed(false)}
+      onMouseEnter={() => (openTip.value = id)}
+      onMouseLeave={(event) => {
+        if (!event.currentTarget.contains(document.activeElement)) hide();
+      }}
+      onFocusCapture={() => (openTip.value = id)}
+      onBlurCapture={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) hide();
+      }}
     >
       <button
         id={id}

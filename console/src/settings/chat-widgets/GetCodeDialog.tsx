@@ -21,10 +21,6 @@ export function GetCodeDialog({ html, onClose }: { html: string; onClose: () => 
         <li>{t("settings.widgets.code.step2")}</li>
         <li>{t("settings.widgets.code.step3")}</li>
       </ol>
-      <label for="widget-snippet" class="snippet-label">
-        {t("settings.widgets.code.snippet")}
-      </label>
-      <textarea id="widget-snippet" class="snippet" readOnly rows={10} value={html} />
       <div class="form-actions">
         <button type="button" class="button button-primary" autoFocus onClick={() => void copy()}>
           <Icon name="copy" /> {t("settings.widgets.code.copy")}
@@ -33,6 +29,10 @@ export function GetCodeDialog({ html, onClose }: { html: string; onClose: () => 
           {copied === "yes" ? t("settings.widgets.code.copied") : copied === "failed" ? t("settings.widgets.code.copyFailed") : ""}
         </span>
       </div>
+      <label for="widget-snippet" class="snippet-label">
+        {t("settings.widgets.code.snippet")}
+      </label>
+      <textarea id="widget-snippet" class="snippet" readOnly rows={10} value={html} />
     </Dialog>
   );
 }

@@ -142,37 +142,39 @@ export function PreChatEditor({ form, onChange, errorOf }: EditorProps) {
                     onChange={(event) => setField(index, { enabled: event.currentTarget.checked })}
                   />
                 </td>
-                <td class="row-actions">
-                  <button id={`prechat-${index}-up`} type="button" class="icon-button" disabled={index === 0} aria-label={t("settings.widgets.prechat.up", { name: field.label })} onClick={() => move(index, -1)}>
-                    <Icon name="arrow-up" />
-                  </button>
-                  <button
-                    id={`prechat-${index}-down`}
-                    type="button"
-                    class="icon-button"
-                    disabled={index === form.fields.length - 1}
-                    aria-label={t("settings.widgets.prechat.down", { name: field.label })}
-                    onClick={() => move(index, 1)}
-                  >
-                    <Icon name="arrow-down" />
-                  </button>
-                  {field.field_type !== "standard" && (
+                <td>
+                  <div class="row-actions">
+                    <button id={`prechat-${index}-up`} type="button" class="icon-button" disabled={index === 0} aria-label={t("settings.widgets.prechat.up", { name: field.label })} onClick={() => move(index, -1)}>
+                      <Icon name="arrow-up" />
+                    </button>
                     <button
+                      id={`prechat-${index}-down`}
                       type="button"
                       class="icon-button"
-                      aria-label={t("settings.widgets.prechat.remove", { name: field.label })}
-                      onClick={() => onChange({ ...form, fields: form.fields.filter((_, i) => i !== index) })}
+                      disabled={index === form.fields.length - 1}
+                      aria-label={t("settings.widgets.prechat.down", { name: field.label })}
+                      onClick={() => move(index, 1)}
                     >
-                      <Icon name="trash" />
+                      <Icon name="arrow-down" />
                     </button>
-                  )}
+                    {field.field_type !== "standard" && (
+                      <button
+                        type="button"
+                        class="icon-button"
+                        aria-label={t("settings.widgets.prechat.remove", { name: field.label })}
+                        onClick={() => onChange({ ...form, fields: form.fields.filter((_, i) => i !== index) })}
+                      >
+                        <Icon name="trash" />
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
-      <div class="field picker-row">
+      <div class="picker-row prechat-add">
         <label for="prechat-add" class="visually-hidden">
           {t("settings.widgets.prechat.addLabel")}
         </label>
