@@ -46,6 +46,17 @@ describe("caps", () => {
     expect((await call("GET", path, { token: t.admin.access_token })).body.payload).toHaveLength(max);
   });
 
+  it("refuses an agent's labels past the cap per conversation too", async () => {
+    const t = await tenant();
+    const { session } = await widgetCommandSession(t);
+    const max = Number(env.MAX_LABELS_PER_CONVERSATION);
+    const path = `/api/v1/accounts/${t.account.id}/conversations/${session.conversation_id}/labels`;
+    const refused = await call("POST", path, { token: t.admin.access_token, body: { labels: Array.from({ length: max + 1 }, (_, i) => `label-${i}`) } });
+    expectStatus(refused, 422);
+    expect(refused.body.error.code).toBe("too_many_labels");
+    expect((await call("GET", path, { token: t.admin.access_token })).body.payload).toEqual([]);
+  });
+
   it("refuses a visitor session's conversation past the cap per session", { timeout: 60_000 }, async () => {
     const { base } = await clientSession(await tenant());
     const max = Number(env.MAX_CONVERSATIONS_PER_SESSION);

@@ -24,6 +24,7 @@ import { BodyId, Id, idParams } from "../schemas";
 import { ConversationSchema, CountsSchema, ListQuery, listFilterOf } from "./conversation-lists";
 import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
+import { capLabels } from "../caps";
 import { existingConversation } from "../known-ids";
 
 const tags = ["Application: conversations"];
@@ -505,6 +506,7 @@ accountConversations.openapi(
   async (c) => {
     const { conversation_id } = c.req.valid("param");
     const { labels } = c.req.valid("json");
+    capLabels(c.env, labels);
     const { viewer } = await visibleConversation(c, conversation_id);
     const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).setLabels(
       { inboxIds: viewer.inboxIds },
