@@ -4,7 +4,8 @@ import { call, expectStatus } from "./helpers";
 import { documentedOperations, operationKey } from "./routes";
 
 // /cable is a WebSocket (ActionCable) endpoint, described in README.md rather than in OpenAPI.
-// /media/* serves uploaded files by the URLs messages carry; /widget/app.html is the chat app's page the loader frames.
+// /media/* serves uploaded files by the URLs messages carry; /widget/app.html is the chat app's page the loader frames;
+// /app and /app/* answer the agent console's page.
 const UNDOCUMENTED = new Set([
   "GET /api/openapi.json",
   "GET /api/docs",
@@ -13,6 +14,8 @@ const UNDOCUMENTED = new Set([
   "GET /media/*",
   "GET /widget/app.html",
   "GET /widget/app",
+  "GET /app",
+  "GET /app/*",
 ]);
 
 describe("API documentation", () => {
