@@ -179,7 +179,9 @@ export function createApp() {
       description:
         "Edge-native customer messaging. Platform API (operator), Agency API (agencies and their sub-accounts) " +
         "and the Chatwoot-compatible Application API. Errors always look like " +
-        '`{"error": {"code", "message", "details"}}`; JSON bodies are limited to MAX_JSON_BODY_BYTES (1 MiB by default).',
+        '`{"error": {"code", "message", "details"}}`; JSON bodies are limited to MAX_JSON_BODY_BYTES (1 MiB by default). ' +
+        "Public routes list the rate limits they count against in `x-parley-limits` and answer `429 rate_limited` " +
+        'with `Retry-After` past one (docs/SECURITY.md, "Limits").',
     },
   });
   app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Parley API" }));
