@@ -20,6 +20,9 @@ export type Profile = {
   availability_status?: Availability;
   account_id?: number | null;
   role?: Role;
+  /** Only for a person of the agency itself: their role there, and the sub-account this session opened. */
+  agency_role?: "owner" | "admin";
+  acting_account_id?: number | null;
 };
 
 /** The signed-in user, or null (signed out, or not known yet: see `booted`). */

@@ -33,7 +33,8 @@ export function Shell() {
 
   // One /cable connection for the user in the account in view.
   useEffect(() => {
-    if (!me || account === null) return;
+    // An agency user who opened the sub-account is no member of it: /cable serves members only, so no live updates.
+    if (!me || account === null || me.acting_account_id === account) return;
     startCable({ pubsubToken: me.pubsub_token, accountId: account, userId: me.id });
     resetAvailability();
     resetNotifications();
@@ -188,6 +189,13 @@ export function Shell() {
                 title={t("settings.integrations.title")}
               >
                 <Icon name="bolt" size={20} />
+              </Link>
+            </li>
+          )}
+          {me.agency_role && (
+            <li>
+              <Link href="/app/agency/accounts" class="sidebar-link" aria-label={t("agency.title")} title={t("agency.title")}>
+                <Icon name="briefcase" size={20} />
               </Link>
             </li>
           )}

@@ -9,5 +9,6 @@ import inbox from "./inbox";
 import conversation from "./conversation";
 import profile from "./profile";
 import settings from "./settings";
+import agency from "./agency";
 
-export const en = { common, auth, shell, inbox, conversation, profile, settings };
+export const en = { common, auth, shell, inbox, conversation, profile, settings, agency };
