@@ -31,6 +31,7 @@ type Signature =
 export const ALLOWED_FILE_TYPES: Readonly<Record<string, Signature>> = {
   "image/png": "png",
   "image/jpeg": "jpeg",
+  "image/jpg": "jpeg",
   "image/gif": "gif",
   "image/webp": "webp",
   "image/bmp": "bmp",
@@ -50,6 +51,7 @@ export const ALLOWED_FILE_TYPES: Readonly<Record<string, Signature>> = {
   "application/vnd.ms-powerpoint": "ole",
   "application/rtf": "rtf",
   "audio/mpeg": "mp3",
+  "audio/mp3": "mp3",
   "audio/wav": "wav",
   "audio/x-wav": "wav",
   "audio/ogg": "ogg",
