@@ -11,6 +11,9 @@ import { accountId, booted, conversationsPath, profile, type Profile } from "./c
 
 const AuthArea = lazyArea<object>(() => import("./auth/AuthArea"), "AuthArea");
 const ShellArea = lazyArea<object>(() => import("./shell/Shell"), "Shell");
+const AgencyArea = lazyArea<object>(() => import("./agency/AgencyArea"), "AgencyArea");
+/** Where an agency user lands: the Agency View. */
+const AGENCY_HOME = "/app/agency/accounts";
 
 const AUTH_ROUTES = new Set(["login", "forgot", "password_edit"]);
 
@@ -61,8 +64,14 @@ export function App() {
       return;
     }
     const first = me.accounts[0];
+    if (current.name === "agency" && me.agency_role) return;
     if (current.name === "login" || current.name === "root" || current.name === "forgot") {
-      if (first) navigate(conversationsPath(first.id), { replace: true });
+      if (me.agency_role) navigate(AGENCY_HOME, { replace: true });
+      else if (first) navigate(conversationsPath(first.id), { replace: true });
+      return;
+    }
+    if (me.agency_role && !me.accounts.some((a) => a.id === Number(current.params.accountId))) {
+      navigate(AGENCY_HOME, { replace: true });
       return;
     }
     const wanted = Number(current.params.accountId);
@@ -74,6 +83,7 @@ export function App() {
 
   if (!booted.value) return <Boot error={bootError} onRetry={boot} />;
   if (!me || isAuthRoute) return <AuthArea />;
+  if (me.agency_role && current.name === "agency") return <AgencyArea />;
   if (me.accounts.length === 0) return <AuthArea />;
   return <ShellArea />;
 }
