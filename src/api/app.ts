@@ -41,9 +41,9 @@ import { accountMember, authenticate } from "./auth";
 import { openCable } from "./cable";
 import { serveMedia } from "./media";
 import { serveConsolePage } from "./console-page";
+import { serveWidgetPage } from "./widget-page";
 import { type AppEnv, createRouter } from "./context";
 import { ApiError, errorBody, handleError } from "./errors";
-import { serveWidgetPage } from "./widget-page";
 import { platformAgencies } from "./platform/agencies";
 import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
@@ -158,13 +158,13 @@ export function createApp() {
   // The agent console: its page for /app and every deep link under it (hashed files are static assets).
   app.get("/app", serveConsolePage);
   app.get("/app/*", serveConsolePage);
+  // The chat app's page, with frame-ancestors from the widget's allowed domains.
+  app.get("/widget/app.html", serveWidgetPage);
+  app.get("/widget/app", serveWidgetPage);
   // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
   app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
 
-  // The chat app's page, with frame-ancestors from the widget's allowed domains.
-  app.get("/widget/app.html", serveWidgetPage);
-  app.get("/widget/app", serveWidgetPage);
   app.get("/health", async (c) => {
     await c.env.DB.prepare("select 1").first();
     return c.json({ status: "ok" });
