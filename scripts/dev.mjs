@@ -131,6 +131,7 @@ function printBanner(url, demo) {
       `  Console        ${b(`${url}/app`)}`,
       `    administrator  ${b(demo.admin.email)}  ${password(demo.admin)}`,
       `    agent          ${b(demo.agent.email)}  ${password(demo.agent)}`,
+      ...(demo.agencyOwner ? [`    agency owner   ${b(demo.agencyOwner.email)}  password ${b(demo.agencyOwner.password)}  (the Agency View)`] : []),
       `  Demo page      ${url}/demo/  (chat as a visitor; it appears in the console)`,
       `  API docs       ${url}/api/docs`,
       "",

@@ -8,6 +8,8 @@ import { dirname, join } from "node:path";
 
 /** The demo users' local passwords: printed by `npm run dev` and documented in the README. */
 export const DEMO_PASSWORDS = { admin: "parley-admin-demo", agent: "parley-agent-demo" };
+/** The demo agency's owner, who signs in to the Agency View. */
+export const DEMO_AGENCY_OWNER = { name: "Olivia Owner", email: "owner@demo-agency.test", role: "owner", password: "parley-owner-demo" };
 
 const DEMO = {
   agency: "Parley Demo Agency",
@@ -321,6 +323,7 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
     sms: await seedSms(api, baseUrl, base.account.id, base.admin.token, created),
   };
   await seedConsole(api, demo, created);
+  demo.agencyOwner = await seedAgencyView(api, baseUrl, platformToken, demo, created);
   await writeDemoPage(api, demo, assetsDir);
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(demo, null, 2)}\n`);
@@ -396,4 +399,53 @@ async function seedAccount(api, platformToken, created) {
     // Created now with their passwords; found users are checked by signing in.
     ...(allNew ? { passwords: true } : {}),
   };
+}
+
+/**
+ * The Agency View's demo: the agency's owner (signs in with the documented password), and in the demo
+ * sub-account a connected WhatsApp number and Voice AI agent with a widget each, so a snapshot of it
+ * shows what a sub-account without them will need to set up.
+ */
+async function seedAgencyView(api, baseUrl, platformToken, demo, created) {
+  const signIn = await fetch(`${baseUrl}/auth/sign_in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: DEMO_AGENCY_OWNER.email, password: DEMO_AGENCY_OWNER.password }),
+  });
+  if (signIn.status === 200) {
+    const token = signIn.headers.get("access-token");
+    if (token) await api("DELETE", "/auth/sign_out", token);
+  } else {
+    expectOk(await api("POST", `/platform/api/v1/agencies/${demo.agency.id}/users`, platformToken, DEMO_AGENCY_OWNER), "create agency owner");
+    created(`agency owner ${DEMO_AGENCY_OWNER.email}`);
+  }
+
+  const accountPath = `/api/v1/accounts/${demo.account.id}`;
+  const token = demo.admin.token;
+  const numbers = expectOk(await api("GET", `${accountPath}/integrations/whatsapp_numbers`, token), "list WhatsApp numbers");
+  let number = (numbers.payload ?? numbers).find?.((n) => n.phone_number === "+14155550142");
+  if (!number) {
+    number = expectOk(
+      await api("POST", `${accountPath}/integrations/whatsapp_numbers`, token, { phone_number: "+14155550142", display_name: "Demo Dental front desk" }),
+      "connect WhatsApp number",
+    );
+    created("WhatsApp number +14155550142");
+  }
+  const agents = expectOk(await api("GET", `${accountPath}/integrations/voice_ai_agents`, token), "list Voice AI agents");
+  let agent = (agents.payload ?? agents).find?.((a) => a.name === "Demo Dental receptionist");
+  if (!agent) {
+    agent = expectOk(await api("POST", `${accountPath}/integrations/voice_ai_agents`, token, { name: "Demo Dental receptionist" }), "add Voice AI agent");
+    created("Voice AI agent Demo Dental receptionist");
+  }
+  const widgets = expectOk(await api("GET", `${accountPath}/chat_widgets`, token), "list chat widgets");
+  const wanted = [
+    { name: "Demo Dental WhatsApp", type: "whatsapp", whatsapp_number_id: number.id },
+    { name: "Demo Dental Voice AI", type: "voice_ai", voice_ai_agent_id: agent.id },
+  ];
+  for (const widget of wanted) {
+    if ((widgets.payload ?? widgets).some?.((w) => w.name === widget.name)) continue;
+    expectOk(await api("POST", `${accountPath}/chat_widgets`, token, widget), `create chat widget ${widget.name}`);
+    created(`chat widget ${widget.name}`);
+  }
+  return { email: DEMO_AGENCY_OWNER.email, password: DEMO_AGENCY_OWNER.password };
 }
