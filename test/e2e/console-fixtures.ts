@@ -110,7 +110,7 @@ export async function consoleTenant(options: TenantOptions): Promise<ConsoleTena
 }
 
 /** A visitor's conversation started through the Client API, as the widget starts one, with their first messages. */
-export async function visitorConversation(tenant: ConsoleTenant, contact: { name: string; email?: string }, messages: string[]) {
+export async function visitorConversation(tenant: ConsoleTenant, contact: { name?: string; email?: string }, messages: string[]) {
   const address = clientAddress();
   const contactsPath = `/public/api/v1/inboxes/${tenant.inbox.identifier}/contacts`;
   const made = await visitorCall<{ id: number; source_id: string }>(address, 200, "POST", contactsPath, contact);

@@ -302,6 +302,26 @@ describe("the agent console, worked by two agents and a visitor", () => {
     expect(errors).toEqual([]);
   });
 
+  it("calls a contact without a name, email or phone number Visitor in the list, the conversation's header, its messages and the contact panel", async () => {
+    const conversation = await visitorConversation(tenant, {}, ["Hello? Is anyone reading this?"]);
+    await tenant.as("admin")(200, "POST", `/conversations/${conversation.id}/assignments`, { assignee_id: tenant.users.agent.id });
+    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations`);
+    const row = conversationList(page).row("Is anyone reading this?");
+    await row.waitFor();
+    expect(await row.locator(".conv-row-name").textContent()).toBe("Visitor");
+    await row.click();
+    const pane = conversationPane(page);
+    await pane.message("Is anyone reading this?").waitFor();
+    expect(await page.getByRole("heading", { level: 2 }).textContent()).toBe("Visitor");
+    expect(await pane.message("Is anyone reading this?").textContent()).toContain("Visitor");
+    const contact = page.getByRole("complementary", { name: "Contact details" });
+    if ((await contact.count()) === 0) await page.keyboard.press("Alt+KeyO");
+    await contact.getByText("Visitor", { exact: true }).waitFor();
+    expect(await page.getByText(/Unnamed/).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it("shows an offline banner while /cable is down and, once reconnected, the visitor's messages sent meanwhile, each once", async () => {
     const [conversation] = await assignedToAgent([{ name: "Omar Offline", says: "Hello, anyone there?" }]);
     const { context, page, errors } = await open(tenant.users.agent);
@@ -379,7 +399,13 @@ describe("the agent console, worked by two agents and a visitor", () => {
     const text = (await problem.textContent()) ?? "";
     expect(text).toMatch(/^The conversation could not be loaded: [A-Z][^{}]{8,}/);
     expect(text).not.toMatch(/undefined|\[object|HTTP \d|http_\d/);
+    // It cannot come back by trying again: no retry, a way back to the list instead.
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    const backToList = page.getByRole("link", { name: "Back to conversations" });
+    await backToList.waitFor();
     await screenshot(page, "api-error-conversation");
+    await backToList.click();
+    await expect.poll(() => new URL(page.url()).pathname, WAIT).toBe(`/app/accounts/${tenant.account.id}/conversations`);
 
     // … and a wrong current password on the profile.
     await page.goto(`/app/accounts/${tenant.account.id}/profile`);
@@ -529,11 +555,15 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await page.goto("/app/login");
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.getByRole("heading", { name: "Reset your password" }).waitFor();
+    // Reached without a page load: the new form's field has the focus, as on a fresh load.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe("forgot-email");
     await check(page, "forgot-password");
     await page.getByLabel("Email").fill("nobody@example.test");
     await page.getByRole("button", { name: "Send the link" }).click();
     await page.getByRole("status").filter({ hasText: "a link to set a new password is on its way" }).waitFor();
     await check(page, "forgot-password-sent");
+    await page.getByRole("link", { name: "Back to sign in" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe("login-email");
     await page.goto("/app/auth/password/edit?reset_password_token=an-old-link");
     await page.getByRole("heading", { name: "Set your password" }).waitFor();
     await check(page, "set-password");
@@ -545,6 +575,19 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await page.goto(inbox());
     await conversationList(page).row("Perfect, thank you so much!").waitFor();
     await expect.poll(() => conversationList(page).rows().count(), WAIT).toBe(4);
+    // Maria's row (a priority and two labels): the assignee's name is whole, every chip in sight is whole.
+    const maria = conversationList(page).row("Perfect, thank you so much!");
+    expect(await maria.getByText("Alex Agent").evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const clipped = await conversationList(page).listbox.evaluate((list) =>
+      [...list.querySelectorAll<HTMLElement>(".conv-row-chips")].flatMap((box) => {
+        const edge = box.getBoundingClientRect();
+        return [...box.querySelectorAll<HTMLElement>(".chip")]
+          .filter((chip) => chip.getBoundingClientRect().top < edge.bottom)
+          .filter((chip) => chip.scrollWidth > chip.clientWidth || chip.getBoundingClientRect().right > edge.right + 0.5)
+          .map((chip) => chip.textContent);
+      }),
+    );
+    expect(clipped).toEqual([]);
     await check(page, "inbox-list");
     expect(errors).toEqual([]);
   });
@@ -583,11 +626,16 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await page.getByRole("button", { name: /^Notifications/ }).click();
     const panel = page.getByRole("dialog", { name: "Notifications" });
     await panel.getByText(/has been assigned to you/).first().waitFor();
+    // Every notification in plain words, the new message's with its text, none with a push title's "[…] -" prefix.
+    await panel.getByText("New message in #").first().waitFor();
+    expect(await panel.getByRole("listitem").allTextContents()).not.toContainEqual(expect.stringMatching(/\[[A-Za-z ]+\] -/));
     await check(page, "notifications");
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "detached" });
     await page.keyboard.press("?");
-    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    const shortcuts = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await shortcuts.waitFor();
+    expect(await shortcuts.getByRole("definition").allTextContents()).toContain("Alt + Shift + A");
     await check(page, "shortcuts");
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: /profile and settings/ }).click();

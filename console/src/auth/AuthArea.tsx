@@ -1,7 +1,7 @@
 /** The sign-in area: sign in, forgotten password, set a password from an emailed link. */
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { loadProfile } from "../app";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { loadProfile } from "../core/boot";
 import { api, ApiError } from "../core/api";
 import { t } from "../core/i18n";
 import { Icon } from "../core/icons";
@@ -17,19 +17,27 @@ export function AuthArea() {
 }
 
 function AuthPage({ title, children }: { title: string; children: ComponentChildren }) {
+  const mainRef = useRef<HTMLElement>(null);
   useEffect(() => {
     document.title = `${title} · ${t("common.appName")}`;
   }, [title]);
+  // A screen reached by a link inside the console (no page load, so `autofocus` does nothing):
+  // focus goes to its first field, or its heading, as on a fresh load.
+  useEffect(() => {
+    const main = mainRef.current;
+    if (!main || main.contains(document.activeElement)) return;
+    (main.querySelector<HTMLElement>("[autofocus]") ?? main.querySelector<HTMLElement>("#auth-title"))?.focus();
+  }, []);
   return (
     <div class="auth-page">
-      <main class="auth-card" aria-labelledby="auth-title">
+      <main class="auth-card" aria-labelledby="auth-title" ref={mainRef}>
         <div class="auth-brand">
           <span class="brand-mark" aria-hidden="true">
             <Icon name="message" size={22} />
           </span>
           <span class="brand-name">{t("common.appName")}</span>
         </div>
-        <h1 id="auth-title" class="auth-title">
+        <h1 id="auth-title" class="auth-title" tabIndex={-1}>
           {title}
         </h1>
         {children}

@@ -8,6 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { onCableEvent } from "../core/cable";
 import { t } from "../core/i18n";
 import { Icon } from "../core/icons";
+import { contactName } from "../core/names";
 import { navigate, withQuery } from "../core/router";
 import { accountId, conversationsPath } from "../core/session";
 import {
@@ -130,10 +131,10 @@ export function ConversationList({ selectedId }: { selectedId: number | null }) 
     () =>
       onCableEvent((event, data) => {
         if (event !== "message.created") return;
-        const m = data as { message_type?: number; private?: boolean; conversation_id?: number; sender?: { name?: string } } | null;
+        const m = data as { message_type?: number; private?: boolean; conversation_id?: number; sender?: { name?: string | null; email?: string | null; phone_number?: string | null } | null } | null;
         if (!m || m.message_type !== 0 || m.conversation_id === selectedId) return;
         if (!rows.peek().some((r) => r.id === m.conversation_id)) return;
-        setAnnouncement(t("inbox.announce.message", { name: m.sender?.name ?? t("common.unknown"), id: m.conversation_id ?? "" }));
+        setAnnouncement(t("inbox.announce.message", { name: contactName(m.sender), id: m.conversation_id ?? "" }));
       }),
     [selectedId],
   );

@@ -1,11 +1,17 @@
-/** One row of the conversation list (a listbox option): who, where, the last message, when, and badges. */
+/**
+ * One row of the conversation list (a listbox option), four lines of fixed height: who and when;
+ * the last message and the unread count; the assignee (and the inbox, when the account has several);
+ * the priority, the SLA and the labels as whole chips, with "+N" for those that do not fit.
+ */
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Avatar } from "../components/Avatar";
 import { formatDateTime, formatDuration, formatShortTime, t } from "../core/i18n";
 import { Icon } from "../core/icons";
+import { contactName } from "../core/names";
 import type { AppliedSla, ConversationSummary } from "../stores/conversations";
-import { inboxName } from "../stores/lookups";
+import { inboxes, inboxName } from "../stores/lookups";
 
-export const ROW_HEIGHT = 92;
+export const ROW_HEIGHT = 108;
 
 /** The nearest SLA deadline still ahead (or the latest missed one), in seconds from `now`. */
 export function slaDue(sla: AppliedSla | null, now: number): { seconds: number; kind: "frt" | "nrt" | "rt" } | null {
@@ -42,12 +48,27 @@ type RowProps = {
 };
 
 export function ConversationRow({ conversation: c, index, total, selected, active, id, now, onOpen }: RowProps) {
-  const name = c.meta.sender.name || c.meta.sender.email || c.meta.sender.phone_number || t("inbox.row.unnamed");
+  const name = contactName(c.meta.sender);
+  const showInbox = inboxes.value.length > 1;
   const inbox = inboxName(c.inbox_id);
   const last = snippet(c);
   const due = slaDue(c.applied_sla, now);
   const assignee = c.meta.assignee;
   const labelList = c.labels ?? [];
+
+  // Chips wrap out of the chips line's one visible line rather than shrink; count those and show +N.
+  const chipsRef = useRef<HTMLDivElement>(null);
+  const [hidden, setHidden] = useState(0);
+  useLayoutEffect(() => {
+    const box = chipsRef.current;
+    const chips = box ? ([...box.children] as HTMLElement[]) : [];
+    const firstTop = chips[0]?.offsetTop ?? 0;
+    const count = chips.filter((chip) => chip.offsetTop > firstTop).length;
+    if (count !== hidden) setHidden(count);
+  });
+  const hiddenLabels = labelList.slice(Math.max(0, labelList.length - hidden));
+  const hasChips = c.priority || due || labelList.length > 0;
+
   return (
     <div
       id={id}
@@ -81,38 +102,53 @@ export function ConversationRow({ conversation: c, index, total, selected, activ
             </span>
           )}
         </div>
-        <div class="conv-row-line conv-row-meta">
-          <span class="conv-row-tag" title={t("inbox.row.inbox")}>
-            <Icon name="inbox" size={12} />
-            <span class="visually-hidden">{t("inbox.row.inbox")}: </span>
-            <span class="conv-row-tag-text">{inbox ?? `#${c.inbox_id}`}</span>
-          </span>
-          <span class="conv-row-tag" title={t("inbox.row.assignee")}>
+        <div class="conv-row-line conv-row-tags">
+          <span class="conv-row-tag conv-row-assignee" title={t("inbox.row.assignee")}>
             <Icon name="user" size={12} />
             <span class="visually-hidden">{t("inbox.row.assignee")}: </span>
             <span class="conv-row-tag-text">{assignee ? assignee.available_name || assignee.name : t("inbox.row.unassigned")}</span>
           </span>
-          {c.priority && (
-            <span class={`chip chip-priority-${c.priority}`}>
-              <Icon name="flag" size={11} /> {t(`inbox.priority.${c.priority}`)}
+          {showInbox && (
+            <span class="conv-row-tag conv-row-inbox" title={t("inbox.row.inbox")}>
+              <Icon name="inbox" size={12} />
+              <span class="visually-hidden">{t("inbox.row.inbox")}: </span>
+              <span class="conv-row-tag-text">{inbox ?? `#${c.inbox_id}`}</span>
             </span>
           )}
-          {due && (
-            <span class={`chip ${due.seconds < 0 ? "chip-danger" : due.seconds < 3600 ? "chip-warning" : "chip-neutral"}`} title={c.applied_sla?.sla_name}>
-              <Icon name="clock" size={11} />{" "}
-              {due.seconds < 0
-                ? t("inbox.sla.missed", { kind: t(`inbox.sla.${due.kind}`), time: formatDuration(-due.seconds) })
-                : t("inbox.sla.left", { kind: t(`inbox.sla.${due.kind}`), time: formatDuration(due.seconds) })}
-            </span>
-          )}
-          {labelList.slice(0, 2).map((label) => (
-            <span key={label} class="chip chip-label">
-              <span class="visually-hidden">{t("inbox.row.label")}: </span>
-              {label}
-            </span>
-          ))}
-          {labelList.length > 2 && <span class="chip chip-neutral">+{labelList.length - 2}</span>}
         </div>
+        {hasChips && (
+          <div class="conv-row-line conv-row-meta">
+            <div class="conv-row-chips" ref={chipsRef}>
+              {c.priority && (
+                <span class={`chip chip-priority-${c.priority}`}>
+                  <Icon name="flag" size={11} />
+                  <span class="visually-hidden">{t("inbox.row.priority")}: </span>
+                  {t(`inbox.priority.${c.priority}`)}
+                </span>
+              )}
+              {due && (
+                <span class={`chip ${due.seconds < 0 ? "chip-danger" : due.seconds < 3600 ? "chip-warning" : "chip-neutral"}`} title={c.applied_sla?.sla_name}>
+                  <Icon name="clock" size={11} />{" "}
+                  {due.seconds < 0
+                    ? t("inbox.sla.missed", { kind: t(`inbox.sla.${due.kind}`), time: formatDuration(-due.seconds) })
+                    : t("inbox.sla.left", { kind: t(`inbox.sla.${due.kind}`), time: formatDuration(due.seconds) })}
+                </span>
+              )}
+              {labelList.map((label) => (
+                <span key={label} class="chip chip-label">
+                  <span class="visually-hidden">{t("inbox.row.label")}: </span>
+                  {label}
+                </span>
+              ))}
+            </div>
+            {hidden > 0 && (
+              // The chips out of sight are still read out by screen readers; this is for the eye.
+              <span class="chip chip-neutral conv-row-more" aria-hidden="true" title={hiddenLabels.length === hidden ? hiddenLabels.join(", ") : undefined}>
+                +{hidden}
+              </span>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );

@@ -4,7 +4,9 @@ import { Dialog } from "../components/Dialog";
 import { formatDateTime, formatShortTime, t } from "../core/i18n";
 import { Icon } from "../core/icons";
 import { navigate } from "../core/router";
+import { contactName } from "../core/names";
 import { accountId, conversationsPath } from "../core/session";
+import { inboxName } from "../stores/lookups";
 import {
   loadNotifications,
   markAllRead,
@@ -16,6 +18,50 @@ import {
   unreadCount,
   type NotificationItem,
 } from "../stores/notifications";
+
+const EXCERPT = 140;
+const excerpt = (text: string | null | undefined) => {
+  const flat = (text ?? "").replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT - 1)}…` : flat;
+};
+
+/**
+ * A notification in one plain sentence built from its type, its conversation and the message's text.
+ * The text (and who mentioned) comes from the stored push title (src/domain/notifications.ts,
+ * "[New message] - #5 text", "[Mentioned] - Ada mentioned you in #5: text"), which is the only place
+ * that keeps the message the notification was about; a title of another shape is shown without its
+ * bracketed prefix.
+ */
+export function notificationText(item: NotificationItem): string {
+  const id = item.primary_actor_id;
+  const title = item.push_message_title ?? "";
+  const bare = title.replace(/^\[[^\]]*\]\s*-\s*/, "");
+  const key = `shell.notificationsPanel.types.${item.notification_type}`;
+  switch (item.notification_type) {
+    case "conversation_creation": {
+      const inbox = (item.primary_actor?.inbox_id !== undefined ? inboxName(item.primary_actor.inbox_id) : null) ?? / in (.+)$/.exec(bare)?.[1];
+      return inbox ? t(`${key}_in`, { id, inbox }) : t(key, { id });
+    }
+    case "assigned_conversation_new_message": {
+      const text = excerpt(/^#\d+\s*([\s\S]*)$/.exec(bare)?.[1] ?? item.primary_actor?.messages?.[0]?.content);
+      return text ? t(`${key}_text`, { id, text }) : t(key, { id });
+    }
+    case "conversation_mention": {
+      const found = /^([\s\S]+?) mentioned you in #\d+:?\s*([\s\S]*)$/.exec(bare);
+      const name = found?.[1] ?? t("shell.notificationsPanel.someone");
+      const text = excerpt(found?.[2]);
+      return text ? t(`${key}_text`, { id, name, text }) : t(key, { id, name });
+    }
+    case "conversation_assignment":
+    case "conversation_notify":
+    case "sla_missed_first_response":
+    case "sla_missed_next_response":
+    case "sla_missed_resolution":
+      return t(key, { id });
+    default:
+      return bare || t("shell.notificationsPanel.types.conversation_notify", { id });
+  }
+}
 
 export function NotificationsPanel({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -48,16 +94,17 @@ export function NotificationsPanel({ onClose }: { onClose: () => void }) {
       {items.length === 0 && !notificationsLoading.value && !shownError && <p class="empty-note">{t("shell.notificationsPanel.empty")}</p>}
       <ul class="notifications-list">
         {items.map((item) => {
-          const name = item.primary_actor?.meta?.sender?.name;
+          const sender = item.primary_actor?.meta?.sender;
+          const text = notificationText(item);
           return (
             <li key={item.id} class={item.read_at ? "notification" : "notification notification-unread"}>
               <button type="button" class="notification-open" onClick={() => open(item)}>
                 <span class="notification-title">
                   {!item.read_at && <span class="visually-hidden">{t("shell.notificationsPanel.unreadMark")} </span>}
-                  {item.push_message_title}
+                  {text}
                 </span>
                 <span class="notification-meta">
-                  {name ? `${name} · ` : ""}#{item.primary_actor_id} ·{" "}
+                  {sender ? `${contactName(sender)} · ` : ""}
                   <time dateTime={new Date(item.created_at * 1000).toISOString()} title={formatDateTime(item.created_at)}>
                     {formatShortTime(item.created_at)}
                   </time>
@@ -67,7 +114,7 @@ export function NotificationsPanel({ onClose }: { onClose: () => void }) {
                 <button
                   type="button"
                   class="icon-button"
-                  aria-label={t("shell.notificationsPanel.markRead", { title: item.push_message_title })}
+                  aria-label={t("shell.notificationsPanel.markRead", { title: text })}
                   title={t("shell.notificationsPanel.markReadShort")}
                   onClick={() => void run(markRead(item))}
                 >

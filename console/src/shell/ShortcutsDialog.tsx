@@ -1,12 +1,17 @@
-/** The list of keyboard shortcuts (Chatwoot's), opened with ? or Ctrl+/ . */
+/**
+ * The list of keyboard shortcuts (Chatwoot's), opened with ? or Ctrl+/ : every key the console
+ * handles (Shell.tsx, ConversationList.tsx, ConversationPane.tsx, ReplyBox.tsx).
+ */
 import { Dialog } from "../components/Dialog";
 import { t } from "../core/i18n";
 
-const groups: { title: string; rows: [string[], string][] }[] = [
+/** Keys pressed together; a row with several combinations lists them with "or". */
+type Keys = string[] | string[][];
+const groups: { title: string; rows: [Keys, string][] }[] = [
   {
     title: "shell.shortcuts.general",
     rows: [
-      [["?"], "shell.shortcuts.help"],
+      [[["?"], ["Ctrl", "/"]], "shell.shortcuts.help"],
       [["Alt", "C"], "shell.shortcuts.goConversations"],
     ],
   },
@@ -18,7 +23,9 @@ const groups: { title: string; rows: [string[], string][] }[] = [
       [["Alt", "N"], "shell.shortcuts.nextTab"],
       [["Alt", "B"], "shell.shortcuts.nextStatus"],
       [["/"], "shell.shortcuts.search"],
-      [["shell.shortcuts.keys.up", "shell.shortcuts.keys.down"], "shell.shortcuts.move"],
+      [[["shell.shortcuts.keys.up"], ["shell.shortcuts.keys.down"]], "shell.shortcuts.move"],
+      [[["Home"], ["End"]], "shell.shortcuts.firstLast"],
+      [["Enter"], "shell.shortcuts.openActive"],
     ],
   },
   {
@@ -28,13 +35,18 @@ const groups: { title: string; rows: [string[], string][] }[] = [
       [["Alt", "L"], "shell.shortcuts.reply"],
       [["Alt", "P"], "shell.shortcuts.note"],
       [["Alt", "A"], "shell.shortcuts.attach"],
+      [["Alt", "Shift", "A"], "shell.shortcuts.assign"],
       [["Alt", "M"], "shell.shortcuts.snooze"],
       [["Alt", "O"], "shell.shortcuts.sidebar"],
       [["Enter"], "shell.shortcuts.send"],
       [["Shift", "Enter"], "shell.shortcuts.newline"],
+      [["/"], "shell.shortcuts.canned"],
+      [["@"], "shell.shortcuts.mention"],
     ],
   },
 ];
+
+const combinations = (keys: Keys): string[][] => (keys.every((k) => Array.isArray(k)) ? (keys as string[][]) : [keys as string[]]);
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   return (
@@ -50,10 +62,15 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
                 <div class="shortcuts-row" key={label}>
                   <dt>{t(label)}</dt>
                   <dd>
-                    {keys.map((key, i) => (
+                    {combinations(keys).map((combo, c) => (
                       <>
-                        {i > 0 && <span class="shortcuts-plus">{keys[0]!.startsWith("shell.") ? " / " : " + "}</span>}
-                        <kbd>{key.startsWith("shell.") ? t(key) : key}</kbd>
+                        {c > 0 && <span class="shortcuts-plus"> {t("shell.shortcuts.or")} </span>}
+                        {combo.map((key, i) => (
+                          <>
+                            {i > 0 && <span class="shortcuts-plus"> + </span>}
+                            <kbd>{key.startsWith("shell.") ? t(key) : key}</kbd>
+                          </>
+                        ))}
                       </>
                     ))}
                   </dd>

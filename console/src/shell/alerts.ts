@@ -5,6 +5,7 @@
 import { signal } from "@preact/signals";
 import { onCableEvent } from "../core/cable";
 import { t } from "../core/i18n";
+import { contactName } from "../core/names";
 import { currentUserId } from "../core/session";
 
 const OPT_IN_KEY = "parley.desktopNotifications";
@@ -78,7 +79,7 @@ type IncomingMessage = {
   content?: string | null;
   conversation_id?: number;
   account_id?: number;
-  sender?: { name?: string } | null;
+  sender?: { name?: string | null; email?: string | null; phone_number?: string | null } | null;
   conversation?: { assignee_id?: number | null } | null;
 };
 
@@ -92,7 +93,7 @@ export function startAlerts(openConversation: (displayId: number) => void): () =
     if (me === null || message.conversation?.assignee_id !== me) return;
     playTone();
     if (desktopAlerts.value !== "on" || Notification.permission !== "granted") return;
-    const title = t("shell.alerts.title", { name: message.sender?.name ?? t("common.unknown") });
+    const title = t("shell.alerts.title", { name: contactName(message.sender) });
     const note = new Notification(title, { body: (message.content ?? t("shell.alerts.attachment")).slice(0, 180), tag: `conversation-${message.conversation_id}` });
     note.onclick = () => {
       window.focus();

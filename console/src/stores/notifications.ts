@@ -12,7 +12,12 @@ export type NotificationItem = {
   push_message_title: string;
   primary_actor_type: string;
   primary_actor_id: number;
-  primary_actor: { id: number; meta?: { sender?: { name?: string } }; messages?: { content?: string | null }[] } | null;
+  primary_actor: {
+    id: number;
+    inbox_id?: number;
+    meta?: { sender?: { name?: string | null; email?: string | null; phone_number?: string | null } };
+    messages?: { content?: string | null }[];
+  } | null;
   read_at: string | null;
   created_at: number;
 };

@@ -16,6 +16,8 @@ export default {
   no: "No",
   more: "More",
   unknown: "Unknown",
+  /** A contact without a name, email or phone number (console/src/core/names.ts). */
+  visitor: "Visitor",
   errors: {
     network: "The server could not be reached. Check your connection and try again.",
     generic: "Something went wrong: {message}",

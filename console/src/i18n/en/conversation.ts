@@ -177,7 +177,6 @@ export default {
     toggle: "Show or hide the contact panel",
     close: "Close the contact panel",
     title: "Contact",
-    unnamed: "Unnamed contact",
     email: "Email",
     phone: "Phone",
     identifier: "Identifier",

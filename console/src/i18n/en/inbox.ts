@@ -53,7 +53,6 @@ export default {
     missed: "{kind} missed {time} ago",
   },
   row: {
-    unnamed: "Visitor",
     noMessages: "No messages yet",
     noText: "Message",
     attachment: "Attachment",
@@ -64,6 +63,7 @@ export default {
     assignee: "Assignee",
     unassigned: "Unassigned",
     label: "Label",
+    priority: "Priority",
   },
   none: "No conversations here.",
   noResults: "No conversations match “{q}”.",

@@ -7,6 +7,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useId, useState } from "preact/hooks";
 import { accountPath, api } from "../../core/api";
 import { formatDateTime, formatShortTime, t } from "../../core/i18n";
+import { contactName } from "../../core/names";
 import { Icon } from "../../core/icons";
 import { Link } from "../../core/router";
 import { accountId } from "../../core/session";
@@ -349,11 +350,11 @@ export function ContactPanel({ store, conversation, id, onClose }: Props) {
           </button>
         }
       >
-        <p class="cv-contact-name">{contact.name || t("conversation.contact.unnamed")}</p>
+        <p class="cv-contact-name">{contactName(contact)}</p>
         <dl class="cv-attrs">
           <div class="cv-attr">
             <dt>{t("conversation.contact.email")}</dt>
-            <dd class="cv-break">{contact.email ? <a href={`mailto:${contact.email}`}>{contact.email}</a> : <span class="cv-hint">{t("conversation.contact.empty")}</span>}</dd>
+            <dd>{contact.email ? <EmailLink email={contact.email} /> : <span class="cv-hint">{t("conversation.contact.empty")}</span>}</dd>
           </div>
           <div class="cv-attr">
             <dt>{t("conversation.contact.phone")}</dt>
@@ -384,5 +385,24 @@ export function ContactPanel({ store, conversation, id, onClose }: Props) {
       </Section>
       <PreviousConversations contact={contact} currentId={conversation.id} />
     </aside>
+  );
+}
+
+/**
+ * An email address that breaks before its "@" when the panel is narrow, never inside a word; a part
+ * longer than the column ends with an ellipsis, and the whole address is the link's name and title.
+ */
+function EmailLink({ email }: { email: string }) {
+  const at = email.lastIndexOf("@");
+  const parts = at > 0 ? [email.slice(0, at), email.slice(at)] : [email];
+  return (
+    <a class="cv-email" href={`mailto:${email}`} title={email} aria-label={email}>
+      {parts.map((part, i) => (
+        <>
+          {i > 0 && <wbr />}
+          <span>{part}</span>
+        </>
+      ))}
+    </a>
   );
 }

@@ -8,6 +8,10 @@ import { signal } from "@preact/signals";
 import { useEffect, useId, useMemo, useRef } from "preact/hooks";
 import { onCableEvent } from "../../core/cable";
 import { t } from "../../core/i18n";
+import { contactName } from "../../core/names";
+import { Link, route, withQuery } from "../../core/router";
+import { accountId, conversationsPath } from "../../core/session";
+import { filtersFromQuery, queryOf } from "../../stores/conversations";
 import { Icon } from "../../core/icons";
 import { conversationActions } from "./actions";
 import { ContactPanel } from "./ContactPanel";
@@ -41,6 +45,9 @@ panelOpen.subscribe((open) => {
 });
 
 const visible = () => document.visibilityState === "visible";
+
+/** The conversation list with the filters in view (for the way back from a conversation that does not exist). */
+const listHref = () => withQuery(conversationsPath(accountId.value ?? 0), queryOf(filtersFromQuery(route.value.query)));
 
 export function ConversationPane({ displayId, onBack }: { displayId: number; onBack?: () => void }) {
   const store = useMemo(() => createConversationStore(displayId), [displayId]);
@@ -112,7 +119,7 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
   const loadError = store.loadError.value;
 
   return (
-    <section class="cv-pane" aria-label={conversation ? t("conversation.label", { name: conversation.meta.sender.name }) : t("conversation.loading")}>
+    <section class="cv-pane" aria-label={conversation ? t("conversation.label", { name: contactName(conversation.meta.sender) }) : t("conversation.loading")}>
       <div class="cv-main">
         {conversation ? (
           <Header store={store} conversation={conversation} actions={actions} panelOpen={panelOpen} panelId={panelId} onBack={onBack} refs={{ assign: assignRef, snooze: snoozeRef }} />
@@ -124,11 +131,17 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
               </button>
             )}
             {loadError ? (
-              <div class="cv-problem" role="alert">
-                <p>{t("conversation.load_failed", { reason: loadError })}</p>
-                <button type="button" class="cv-btn" onClick={() => void store.load()}>
-                  {t("common.retry")}
-                </button>
+              <div class="cv-problem">
+                <p role="alert">{t("conversation.load_failed", { reason: loadError })}</p>
+                {store.missing.value ? (
+                  <Link class="cv-btn" href={listHref()} onClick={() => requestAnimationFrame(() => document.getElementById("conv-listbox")?.focus())}>
+                    {t("inbox.back")}
+                  </Link>
+                ) : (
+                  <button type="button" class="cv-btn" onClick={() => void store.load()}>
+                    {t("common.retry")}
+                  </button>
+                )}
               </div>
             ) : (
               <p class="cv-hint">{t("conversation.loading")}</p>

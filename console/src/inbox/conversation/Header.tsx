@@ -6,6 +6,7 @@
 import type { Signal } from "@preact/signals";
 import { useRef, useState } from "preact/hooks";
 import { formatDateTime, t } from "../../core/i18n";
+import { contactName } from "../../core/names";
 import { Icon } from "../../core/icons";
 import { currentUserId, displayName } from "../../core/session";
 import type { ConversationActions, MacroOutcome } from "./actions";
@@ -142,7 +143,7 @@ export function Header({ store, conversation, actions, panelOpen, panelId, onBac
           </button>
         )}
         <div class="cv-who">
-          <h2>{contact.name || t("conversation.contact.unnamed")}</h2>
+          <h2>{contactName(contact)}</h2>
           <p class="cv-sub">
             <span>{inbox?.name ?? t("conversation.inbox", { id: conversation.inbox_id })}</span>
             <span class={`cv-chip cv-status-${status}`}>

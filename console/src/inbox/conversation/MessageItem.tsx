@@ -149,7 +149,7 @@ function Interactive({ message }: { message: Message }) {
 }
 
 export function authorOf(message: Message, contactName: string): string {
-  if (message.message_type === 0) return message.sender?.name || contactName || t("conversation.contact.unnamed");
+  if (message.message_type === 0) return message.sender?.name || contactName || t("common.visitor");
   return message.sender?.available_name || message.sender?.name || t("conversation.message.bot");
 }
 

@@ -5,6 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { t } from "../../core/i18n";
+import { contactName } from "../../core/names";
 import { Icon } from "../../core/icons";
 import { MessageItem, RichText } from "./MessageItem";
 import type { ConversationStore } from "./store";
@@ -81,7 +82,7 @@ export function MessageList({ store }: { store: ConversationStore }) {
   const typing = store.typing.value;
   const conversation = store.conversation.value;
   const older = store.olderState.value;
-  const contactName = conversation?.meta.sender.name ?? "";
+  const contactLabel = contactName(conversation?.meta.sender);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -135,7 +136,7 @@ export function MessageList({ store }: { store: ConversationStore }) {
         </li>,
       );
     }
-    rows.push(<MessageItem key={message.id} message={message} contactName={contactName} seen={message.id === seenId} />);
+    rows.push(<MessageItem key={message.id} message={message} contactName={contactLabel} seen={message.id === seenId} />);
   }
 
   return (
@@ -165,7 +166,7 @@ export function MessageList({ store }: { store: ConversationStore }) {
       </ol>
       {typing && (
         <p class="cv-typing">
-          {t(typing.isPrivate ? "conversation.typing.note" : "conversation.typing.reply", { name: typing.name || contactName || t("conversation.contact.unnamed") })}
+          {t(typing.isPrivate ? "conversation.typing.note" : "conversation.typing.reply", { name: typing.name || contactLabel })}
         </p>
       )}
     </div>

@@ -4,7 +4,8 @@
  * one per conversation it shows and drops it when it shows another.
  */
 import { batch, computed, signal } from "@preact/signals";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, ApiError } from "../../core/api";
+import { contactName } from "../../core/names";
 import { currentUserId } from "../../core/session";
 import { errorText } from "./errors";
 import { authorOf } from "./MessageItem";
@@ -23,6 +24,8 @@ export function createConversationStore(displayId: number) {
   const messages = signal<Message[]>([]);
   const outbox = signal<OutgoingDraft[]>([]);
   const loadError = signal<string | null>(null);
+  /** The conversation does not exist (or is not the agent's to see): trying again cannot help. */
+  const missing = signal(false);
   const olderState = signal<"more" | "loading" | "done">("more");
   /** Who is typing (the contact, or another agent) and whether in a private note. */
   const typing = signal<{ name: string; isPrivate: boolean } | null>(null);
@@ -55,6 +58,7 @@ export function createConversationStore(displayId: number) {
 
   async function load() {
     loadError.value = null;
+    missing.value = false;
     try {
       const [conv, page] = await Promise.all([api.get<Conversation>(path()), api.get<MessagesAnswer>(path("/messages"))]);
       batch(() => {
@@ -64,6 +68,7 @@ export function createConversationStore(displayId: number) {
       });
     } catch (error) {
       loadError.value = errorText(error);
+      missing.value = error instanceof ApiError && error.status === 404;
     }
   }
 
@@ -98,7 +103,7 @@ export function createConversationStore(displayId: number) {
   }
 
   function announce(message: Message) {
-    const who = authorOf(message, conversation.value?.meta.sender.name ?? "");
+    const who = authorOf(message, contactName(conversation.value?.meta.sender));
     const what = message.content ?? message.attachments?.map((a) => a.file_name).join(", ") ?? "";
     announcement.value = `${who}: ${what}`;
   }
@@ -207,6 +212,7 @@ export function createConversationStore(displayId: number) {
     messages,
     outbox,
     loadError,
+    missing,
     olderState,
     typing,
     announcement,
