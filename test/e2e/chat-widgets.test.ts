@@ -8,7 +8,8 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, consoleContext, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+import { startWebsite } from "./website";
 
 /** Where the round's screenshots are looked at, besides test-results/console/. */
 const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
@@ -17,15 +18,17 @@ describe("Sites > Chat Widgets", () => {
   let browser: Browser;
   let tenant: ConsoleTenant;
   let admin: ConsolePage;
+  let website: Awaited<ReturnType<typeof startWebsite>>;
 
   beforeAll(async () => {
-    browser = await launchChromium(inject("chromium"));
+    [browser, website] = await Promise.all([launchChromium(inject("chromium")), startWebsite()]);
     tenant = await consoleTenant({ name: "Harbor Dental", websiteUrl: "https://harbor-dental.example.test" });
     admin = await signIn(browser, tenant.users.admin, { viewport: { width: 1440, height: 900 } });
   });
 
   afterAll(async () => {
     await browser?.close();
+    await website?.close();
   });
 
   /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
@@ -144,5 +147,59 @@ describe("Sites > Chat Widgets", () => {
     await agent.page.goto(`/app/accounts/${tenant.account.id}/settings/chat_widgets`);
     await agent.page.getByRole("heading", { name: "Settings are for administrators" }).waitFor();
     await agent.context.close();
+  });
+
+  it("shows a configuration in the preview only when Parley's own console frames it, never one another site posts", async () => {
+    const platform = inject("platformUrl");
+    const forged = {
+      type: "parley:preview",
+      config: {
+        token: "forged",
+        type: "whatsapp",
+        name: "Forged",
+        locale: "en",
+        colors: { primary: "#000000", text: "#ffffff" },
+        greeting: { title: "Forged title", tagline: "" },
+        avatar_url: null,
+        logo_url: null,
+        business: null,
+        away_message: null,
+        online: true,
+        pre_chat_form: { enabled: false, message: null, fields: [] },
+        unavailable: [],
+        channels: { whatsapp: { url: "https://attacker.example.test/" } },
+      },
+    };
+    // One frame names its real parent (another site), one pretends to be framed by Parley itself.
+    const preview = (parent: string) => `${platform}/widget/app.html#${new URLSearchParams({ preview: "1", parent, embedded: "1" })}`;
+    const url = website.page(
+      "/framing-the-preview.html",
+      `<!doctype html><html lang="en"><head><title>Another site</title></head><body>
+<iframe id="honest" title="honest" src="${preview(website.url)}"></iframe>
+<iframe id="lying" title="lying" src="${preview(platform)}"></iframe>
+<script>
+window.received = [];
+addEventListener("message", (event) => {
+  const from = ["honest", "lying"].find((id) => document.getElementById(id).contentWindow === event.source);
+  window.received.push({ from, type: event.data && event.data.type });
+});
+</script>
+</body></html>`,
+    );
+    const { page, context } = await consoleContext(browser);
+    await page.goto(url);
+    for (const id of ["honest", "lying"]) await page.frameLocator(`#${id}`).locator("#app").waitFor({ state: "attached" });
+    await page.waitForTimeout(500);
+    await page.evaluate((message) => {
+      for (const id of ["honest", "lying"]) (document.getElementById(id) as HTMLIFrameElement).contentWindow?.postMessage(message, "*");
+    }, forged);
+    await page.waitForTimeout(500);
+    for (const id of ["honest", "lying"]) expect(await page.frameLocator(`#${id}`).locator("body").innerText()).not.toContain("Forged title");
+    // Not framed by Parley, the honest one is no preview: the plain chat app, which has no widget to show.
+    expect(await page.frameLocator("#honest").locator("body").innerText()).toContain("This channel is not available yet.");
+    // The lying one speaks only to Parley's origin: the other site never hears from it.
+    const received = await page.evaluate(() => (window as unknown as { received: { from: string; type: string }[] }).received);
+    expect(received.filter((message) => message.from === "lying")).toEqual([]);
+    await context.close();
   });
 });
