@@ -32,6 +32,7 @@ export default {
     save: "Save",
     getCode: "Get Code",
     saved: "The widget is saved.",
+    checkFields: "The widget is not saved: check the fields marked below.",
     unsaved: "Unsaved changes",
     setupNeeded: "This widget is not ready for websites yet. Visitors would see the preview's fallback until you:",
     fromSnapshot: "From snapshot {name}, loaded {date}",
@@ -143,9 +144,11 @@ export default {
     },
     campaigns: {
       label: "Campaigns",
-      hint: "Ongoing campaigns of this widget's inbox greet visitors on the pages they target.",
+      hint: "These ongoing campaigns of the widget's inbox greet its visitors on the pages they target:",
       noInbox: "Campaigns run on a website inbox; choose one to use them.",
-      link: "Manage campaigns",
+      none: "This widget's inbox has no ongoing campaigns. Campaigns made for the inbox greet this widget's visitors.",
+      on: "On",
+      off: "Off",
     },
     preview: {
       title: "Preview",

@@ -39,6 +39,9 @@ import { widgetsPath } from "../paths";
 type Errors = { fields: Record<string, string>; message: string | null };
 const NO_ERRORS: Errors = { fields: {}, message: null };
 const LINK_CHANNELS: WidgetType[] = ["whatsapp", "facebook", "all_in_one"];
+/** Fields whose errors the form shows beside them; any other field's error is listed above the form. */
+const PLACED_FIELD =
+  /^(name|inbox_id|whatsapp_number_id|facebook_page_id|instagram_account_id|voice_ai_agent_id|media\.\w+|settings\.(colors\.(primary|text)|launcher\.text|greeting\.(title|tagline)|away_message|prefilled_text|channels|allowed_domains(\.\d+)?)|pre_chat_form\.fields\.\d+\.(name|label|values))$/;
 
 export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | null; initialType: WidgetType | null }) {
   const account = accountId.value;
@@ -250,10 +253,22 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
         <div role="status" class="builder-notice">
           {notice && <p class="notice notice-success">{notice}</p>}
         </div>
-        {errors.message && (
-          <p class="notice notice-error" role="alert">
-            {errors.message}
-          </p>
+        {(errors.message || Object.keys(errors.fields).length > 0) && (
+          <div class="notice notice-error" role="alert">
+            <Icon name="alert" />
+            <div>
+              <p>{errors.message ?? t("settings.widgets.checkFields")}</p>
+              <ul>
+                {Object.entries(errors.fields)
+                  .filter(([field]) => !PLACED_FIELD.test(field))
+                  .map(([field, message]) => (
+                    <li key={field}>
+                      <code>{field}</code>: {message}
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          </div>
         )}
         {missing.length > 0 && (
           <div class="notice notice-info setup-needed">
@@ -451,18 +466,46 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
                   .join(" ")}
               </span>
             </div>
-            <div class="field">
-              <span class="field-label">{t("settings.widgets.campaigns.label")}</span>
-              <p class="field-hint">
-                {linkInbox === null ? t("settings.widgets.campaigns.noInbox") : t("settings.widgets.campaigns.hint")}{" "}
-                <Link href={`/app/accounts/${account}/settings/campaigns${linkInbox === null ? "" : `?inbox=${linkInbox}`}`}>{t("settings.widgets.campaigns.link")}</Link>
-              </p>
-            </div>
+            <InboxCampaigns inboxId={linkInbox} />
           </fieldset>
         </div>
         <Preview config={config} position={draft.settings.position} launcherText={draft.settings.launcher.text} />
       </div>
       {code !== null && <GetCodeDialog html={code} onClose={() => setCode(null)} />}
+    </div>
+  );
+}
+
+type Campaign = { id: number; title: string; enabled: boolean; campaign_type: string; inbox: { id: number }; trigger_rules: { url?: string } };
+
+/** The ongoing campaigns of the widget's inbox: what greets visitors of this widget, and on which pages. */
+function InboxCampaigns({ inboxId }: { inboxId: number | null }) {
+  const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
+  useEffect(() => {
+    if (inboxId === null) return;
+    api.get<Campaign[]>(accountPath("/campaigns")).then(setCampaigns, () => setCampaigns([]));
+  }, [inboxId]);
+  const ongoing = (campaigns ?? []).filter((campaign) => campaign.inbox.id === inboxId && campaign.campaign_type === "ongoing");
+  return (
+    <div class="field">
+      <span class="field-label">{t("settings.widgets.campaigns.label")}</span>
+      {inboxId === null ? (
+        <p class="field-hint">{t("settings.widgets.campaigns.noInbox")}</p>
+      ) : ongoing.length === 0 ? (
+        <p class="field-hint">{t("settings.widgets.campaigns.none")}</p>
+      ) : (
+        <>
+          <p class="field-hint">{t("settings.widgets.campaigns.hint")}</p>
+          <ul class="campaign-list">
+            {ongoing.map((campaign) => (
+              <li key={campaign.id}>
+                <strong>{campaign.title}</strong> <span class="muted">{campaign.trigger_rules.url ?? ""}</span>{" "}
+                <span class={`chip ${campaign.enabled ? "chip-success" : "chip-neutral"}`}>{t(campaign.enabled ? "settings.widgets.campaigns.on" : "settings.widgets.campaigns.off")}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }
