@@ -10,6 +10,9 @@ import { createWebhook } from "./webhook-fixtures";
 import { createLabel } from "./sms-fixtures";
 import { createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
+/** A walk makes a request per documented route (hundreds): a busy machine needs more than the default 5 s. */
+const WALK_TIMEOUT_MS = 60_000;
+
 /** A notification of the user's about the conversation, so `notification_id` names a real one. */
 async function notificationOf(accountId: number, user: { id: number; access_token: string }, displayId: number): Promise<number> {
   await accountObject(env, accountId).notify({ displayId, notificationType: "conversation_notify", title: "Walk", to: { userId: user.id } });
@@ -82,7 +85,7 @@ beforeAll(async () => {
     notification_id: await notificationOf(t.account.id, t.admin, session.conversation.id),
     session_id: await sessionIdOf(t.agent.access_token),
   };
-});
+}, WALK_TIMEOUT_MS);
 
 function expectErrorShape(reply: Reply, status: number, op: Operation, what: string) {
   expect(reply.status, `${operationKey(op)} ${what}: ${JSON.stringify(reply.body)}`).toBe(status);
@@ -92,14 +95,14 @@ function expectErrorShape(reply: Reply, status: number, op: Operation, what: str
 }
 
 describe("bad input on every documented route", () => {
-  it("answers malformed JSON with 400", async () => {
+  it("answers malformed JSON with 400", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.hasBody)) {
       const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody: "{oops" });
       expectErrorShape(reply, 400, op, "with malformed JSON");
     }
   });
 
-  it("answers bodies of the wrong shape with 422", async () => {
+  it("answers bodies of the wrong shape with 422", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.hasBody)) {
       const valid = VALID_BODIES[operationKey(op)];
       expect(valid, `add a valid body for ${operationKey(op)}`).toBeDefined();
@@ -115,7 +118,7 @@ describe("bad input on every documented route", () => {
     }
   });
 
-  it("answers bodies over the limit with 413", async () => {
+  it("answers bodies over the limit with 413", { timeout: WALK_TIMEOUT_MS }, async () => {
     const huge = JSON.stringify({ name: "x".repeat(Number(env.MAX_JSON_BODY_BYTES)) });
     for (const op of operations.filter((o) => o.hasBody)) {
       const reply = await call(op.method, fillPath(op.path, targets), { token: tokens[op.surface], rawBody: huge });
@@ -123,7 +126,7 @@ describe("bad input on every documented route", () => {
     }
   });
 
-  it("answers ids that are not ids with 400 or 404, never 500", async () => {
+  it("answers ids that are not ids with 400 or 404, never 500", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.pathParams.length > 0)) {
       for (const bad of ["abc", "0", "-5", "1.5", "99999999999999999999"]) {
         const values = Object.fromEntries(op.pathParams.map((name) => [name, bad]));
@@ -137,7 +140,7 @@ describe("bad input on every documented route", () => {
     }
   });
 
-  it("answers bad paging with 400 on every paginated list", async () => {
+  it("answers bad paging with 400 on every paginated list", { timeout: WALK_TIMEOUT_MS }, async () => {
     const paginated = operations.filter((o) => o.method === "GET" && o.queryParams.includes("page"));
     expect(paginated.length).toBeGreaterThan(0);
     for (const op of paginated) {
@@ -149,7 +152,7 @@ describe("bad input on every documented route", () => {
     }
   });
 
-  it("still works for valid input afterwards", async () => {
+  it("still works for valid input afterwards", { timeout: WALK_TIMEOUT_MS }, async () => {
     expectStatus(await call("GET", "/api/v1/profile", { token: tokens.user }), 200);
   });
 });

@@ -23,6 +23,9 @@ import { createWebhook, webhooksPath } from "./webhook-fixtures";
 import { createLabel, labelsPath } from "./sms-fixtures";
 import { automationRulesPath, cannedResponsesPath, createAutomationRule, createCannedResponse, createSlaPolicy } from "./workflow-fixtures";
 
+/** A walk makes a request per documented route (hundreds): a busy machine needs more than the default 5 s. */
+const WALK_TIMEOUT_MS = 60_000;
+
 const MARKER = "tenant-a-secret-marker";
 
 let operations: Operation[];
@@ -164,7 +167,7 @@ beforeAll(async () => {
   const otherAccount = await createAccount(otherAgency.access_token);
   const otherAdmin = await inviteUser(otherAgency.access_token, otherAccount.id, "administrator");
   b = { agencyToken: otherAgency.access_token, adminToken: otherAdmin.access_token };
-});
+}, WALK_TIMEOUT_MS);
 
 describe("tenant isolation, walked over every documented route", () => {
   it("documents the routes this walk expects to find", () => {
@@ -173,7 +176,7 @@ describe("tenant isolation, walked over every documented route", () => {
     expect(operations.length).toBeGreaterThanOrEqual(18);
   });
 
-  it("refuses every token of the wrong surface with 401", async () => {
+  it("refuses every token of the wrong surface with 401", { timeout: WALK_TIMEOUT_MS }, async () => {
     const wrongTokens = {
       platform: [a.agency.access_token, a.admin.access_token],
       agency: [PLATFORM_TOKEN, a.admin.access_token],
@@ -188,7 +191,7 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
-  it("answers 404 to another agency for every agency route that names one of A's objects", async () => {
+  it("answers 404 to another agency for every agency route that names one of A's objects", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.surface === "agency")) {
       const reply = await send(op, b.agencyToken);
       if (op.pathParams.length > 0) expect(reply.status, `${operationKey(op)} by another agency`).toBe(404);
@@ -196,7 +199,7 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
-  it("answers 404 to users of another agency and of a sibling account for every account route", async () => {
+  it("answers 404 to users of another agency and of a sibling account for every account route", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.surface === "user")) {
       for (const token of [b.adminToken, a.siblingAdmin.access_token]) {
         const reply = await send(op, token);
@@ -206,7 +209,7 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
-  it("answers 404 to another contact session for every Client API route that names A's conversation", async () => {
+  it("answers 404 to another contact session for every Client API route that names A's conversation", { timeout: WALK_TIMEOUT_MS }, async () => {
     const routes = operations.filter((o) => o.surface === "public" && o.pathParams.includes("conversation_id"));
     expect(routes.length).toBeGreaterThan(0);
     for (const op of routes) {
@@ -216,14 +219,14 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
-  it("answers 404 for a contact session named under another inbox", async () => {
+  it("answers 404 for a contact session named under another inbox", { timeout: WALK_TIMEOUT_MS }, async () => {
     for (const op of operations.filter((o) => o.surface === "public" && o.pathParams.includes("contact_identifier"))) {
       const reply = await send(op, "", { inbox_identifier: a.otherInbox.inbox_identifier as string });
       expect(reply.status, `${operationKey(op)} under another inbox`).toBe(404);
     }
   });
 
-  it("answers 403 to an agent on every administrator-only route", async () => {
+  it("answers 403 to an agent on every administrator-only route", { timeout: WALK_TIMEOUT_MS }, async () => {
     const restricted = operations.filter((o) => o.surface === "user" && o.roleRestricted);
     expect(restricted.length).toBeGreaterThan(0);
     for (const op of restricted) {
@@ -232,7 +235,7 @@ describe("tenant isolation, walked over every documented route", () => {
     }
   });
 
-  it("left tenant A exactly as it was", async () => {
+  it("left tenant A exactly as it was", { timeout: WALK_TIMEOUT_MS }, async () => {
     const account = await call("GET", `/api/v1/agency/accounts/${a.account.id}`, { token: a.agency.access_token });
     expectStatus(account, 200);
     expect(account.body).toMatchObject({ name: `${MARKER} account`, locale: "en", business_name: MARKER });
