@@ -39,6 +39,7 @@ import { agencySnapshots } from "./agency/snapshots";
 import { agencyUsers } from "./agency/users";
 import { accountMember, authenticate } from "./auth";
 import { openCable } from "./cable";
+import { limitByAddress } from "./limits";
 import { serveMedia } from "./media";
 import { serveConsolePage } from "./console-page";
 import { serveWidgetPage } from "./widget-page";
@@ -154,18 +155,20 @@ export function createApp() {
   app.route("/public/api/v1", publicConversations);
 
   app.get("/cable", openCable);
-  app.get("/media/*", serveMedia);
+  // Served without a token, outside the API document: counted by address like the public API's reads.
+  const publicRead = limitByAddress("public_read.address");
+  app.get("/media/*", publicRead, serveMedia);
   // The agent console: its page for /app and every deep link under it (hashed files are static assets).
-  app.get("/app", serveConsolePage);
-  app.get("/app/*", serveConsolePage);
+  app.get("/app", publicRead, serveConsolePage);
+  app.get("/app/*", publicRead, serveConsolePage);
   // The chat app's page, with frame-ancestors from the widget's allowed domains.
-  app.get("/widget/app.html", serveWidgetPage);
-  app.get("/widget/app", serveWidgetPage);
+  app.get("/widget/app.html", publicRead, serveWidgetPage);
+  app.get("/widget/app", publicRead, serveWidgetPage);
   // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
   app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
 
-  app.get("/health", async (c) => {
+  app.get("/health", publicRead, async (c) => {
     await c.env.DB.prepare("select 1").first();
     return c.json({ status: "ok" });
   });

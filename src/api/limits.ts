@@ -97,6 +97,18 @@ export function rateLimited(c: Context<AppEnv>, retryAfter: number, limits: Limi
   return new ApiError(429, "rate_limited", `Too many attempts. Try again ${when}.`, { retry_after: retryAfter, limits });
 }
 
+/**
+ * Middleware for what is served without a token outside the API document (media, the console's and
+ * the chat app's pages, health): each request counts against `name` by the client's address.
+ */
+export function limitByAddress(name: LimitName & `${string}.address`): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const address = clientAddress(c.req.raw.headers);
+    if (address) await enforceLimits(c, [name], { address });
+    await next();
+  };
+}
+
 /** Counts `names` for their keys, all at once; throws the 429 when any is over. */
 export async function enforceLimits(c: Context<AppEnv>, names: readonly LimitName[], keys: Partial<Record<CountedBy, string>>): Promise<void> {
   const uploading = /^multipart\/form-data/i.test(c.req.header("content-type") ?? "");

@@ -43,6 +43,22 @@ describe("rate limits", () => {
     expectStatus(await call("GET", "/api/v1/profile", { token: "u_bad0", headers: { "cf-connecting-ip": freshAddress() } }), 401);
   });
 
+  it("counts what is served without a token outside the API (media, the console's and the chat app's pages, health) by address", { timeout: 60_000 }, async () => {
+    const address = freshAddress();
+    await withinOneWindow(10);
+    const paths = ["/media/accounts/1/nothing.png", "/app", "/widget/app.html", "/health"];
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i++) {
+      const res = await exports.default.fetch(`http://parley.test${paths[i % paths.length]}`, { headers: { "cf-connecting-ip": address } });
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }
+    expect(statuses.slice(0, 100)).not.toContain(429);
+    expect(statuses[100]).toBe(429);
+    // Another address is served as before.
+    expect((await exports.default.fetch("http://parley.test/health", { headers: { "cf-connecting-ip": freshAddress() } })).status).toBe(200);
+  });
+
   it("refuses /cable connections past the address's limit with 429", { timeout: 60_000 }, async () => {
     const address = freshAddress();
     await withinOneWindow(60);
