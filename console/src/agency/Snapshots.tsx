@@ -126,6 +126,7 @@ export function Snapshots() {
                 setDeleting(null);
                 try {
                   await api.del(`${AGENCY}/snapshots/${gone.id}`);
+                  setSnapshots((list) => list?.filter((s) => s.id !== gone.id) ?? null);
                   setNotice(t("agency.snapshots.deleted", { name: gone.name }));
                   setReload((n) => n + 1);
                 } catch (e) {
