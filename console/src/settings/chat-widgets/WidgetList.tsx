@@ -79,50 +79,52 @@ export function WidgetList() {
       {widgets === null && !error && <p class="page-loading">{t("common.loading")}</p>}
       {widgets?.length === 0 && <p class="empty-state">{t("settings.widgets.list.empty")}</p>}
       {widgets && widgets.length > 0 && (
-        <table class="settings-table widget-table">
-          <caption class="visually-hidden">{t("settings.widgets.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("settings.widgets.list.name")}</th>
-              <th scope="col">{t("settings.widgets.list.type")}</th>
-              <th scope="col">{t("settings.widgets.list.setup")}</th>
-              <th scope="col">{t("settings.widgets.list.routes")}</th>
-              <th scope="col">{t("settings.widgets.list.snapshot")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {widgets.map((widget) => {
-              const targets = routesTo(widget);
-              return (
-                <tr key={widget.id}>
-                  <th scope="row">
-                    <Link href={`${widgetsPath(account)}/${widget.id}`}>{widget.name}</Link>
-                  </th>
-                  <td>{t(`settings.widgets.types.${widget.type}`)}</td>
-                  <td>
-                    <span class={`chip ${widget.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>{t(`settings.widgets.status.${widget.setup_status}`)}</span>
-                    {widget.missing_dependencies.map((missing) => (
-                      <span class="missing" key={missing.type}>
-                        {t(`settings.widgets.missing.${missing.type}`)}
-                      </span>
-                    ))}
-                  </td>
-                  <td>{targets.length > 0 ? targets.join(", ") : <span class="muted">{t("settings.widgets.list.nowhere")}</span>}</td>
-                  <td>
-                    {widget.snapshot ? (
-                      <span title={widget.snapshot.load_id === null ? undefined : t("settings.widgets.list.load", { id: widget.snapshot.load_id })}>
-                        {widget.snapshot.snapshot_name ?? `#${widget.snapshot.snapshot_id}`}
-                        <span class="muted block">{formatDateTime(widget.snapshot.loaded_at)}</span>
-                      </span>
-                    ) : (
-                      <span class="muted">{t("settings.widgets.list.madeHere")}</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="table-scroll" role="region" aria-label={t("settings.widgets.title")} tabIndex={0}>
+          <table class="settings-table widget-table">
+            <caption class="visually-hidden">{t("settings.widgets.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.widgets.list.name")}</th>
+                <th scope="col">{t("settings.widgets.list.type")}</th>
+                <th scope="col">{t("settings.widgets.list.setup")}</th>
+                <th scope="col">{t("settings.widgets.list.routes")}</th>
+                <th scope="col">{t("settings.widgets.list.snapshot")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {widgets.map((widget) => {
+                const targets = routesTo(widget);
+                return (
+                  <tr key={widget.id}>
+                    <th scope="row">
+                      <Link href={`${widgetsPath(account)}/${widget.id}`}>{widget.name}</Link>
+                    </th>
+                    <td>{t(`settings.widgets.types.${widget.type}`)}</td>
+                    <td>
+                      <span class={`chip ${widget.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>{t(`settings.widgets.status.${widget.setup_status}`)}</span>
+                      {widget.missing_dependencies.map((missing) => (
+                        <span class="missing" key={missing.type}>
+                          {t(`settings.widgets.missing.${missing.type}`)}
+                        </span>
+                      ))}
+                    </td>
+                    <td>{targets.length > 0 ? targets.join(", ") : <span class="muted">{t("settings.widgets.list.nowhere")}</span>}</td>
+                    <td>
+                      {widget.snapshot ? (
+                        <span title={widget.snapshot.load_id === null ? undefined : t("settings.widgets.list.load", { id: widget.snapshot.load_id })}>
+                          {widget.snapshot.snapshot_name ?? `#${widget.snapshot.snapshot_id}`}
+                          <span class="muted block">{formatDateTime(widget.snapshot.loaded_at)}</span>
+                        </span>
+                      ) : (
+                        <span class="muted">{t("settings.widgets.list.madeHere")}</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
