@@ -6,13 +6,17 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { AGENCY_ROLES, type AgencyRole, users } from "../db/schema";
+import { AGENCY_ROLES, type AgencyRole, agencies, emails, users } from "../db/schema";
 import { hashPassword } from "../domain/passwords";
+import { INVITATION_LINK_SECONDS } from "../domain/sign-in";
 import { issueAccessToken } from "../domain/tokens";
+import { enqueueJobs } from "../jobs/messages";
+import { passwordEmailRow } from "../jobs/send-email";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { conflict } from "./errors";
 import { Password } from "./sign-in/passwords";
+import { newPasswordTokenId, passwordTokenInsert } from "./sign-in/sessions-store";
 import { iso, Name, Timestamp } from "./schemas";
 
 export const AgencyRoleSchema = z.enum(AGENCY_ROLES).openapi({
@@ -35,7 +39,11 @@ export const AgencyUserInput = z
     name: Name.openapi({ example: "Olivia Owner" }),
     email: z.email().max(320).trim().toLowerCase().openapi({ example: "olivia@agency.test" }),
     role: AgencyRoleSchema,
-    password: Password.openapi({ description: "Their sign-in password (8 to 128 characters)" }),
+    password: Password.optional().openapi({
+      description:
+        "Their sign-in password (8 to 128 characters). Without one they are mailed an invitation: a one-time link " +
+        "to choose it, valid for 7 days.",
+    }),
   })
   .strict()
   .openapi("AgencyUserInput");
@@ -52,8 +60,9 @@ export const serializeAgencyUser = (row: AgencyUserRow): z.infer<typeof AgencyUs
 });
 
 /**
- * Creates an agency user with their password; 409 when the email already names a user of the agency
- * (emails are unique per agency). The change and its audit entry land together.
+ * Creates an agency user with their password, or invites them (a one-time link mailed for the agency);
+ * 409 when the email already names a user of the agency (emails are unique per agency). The user, the
+ * audit entry, the link and its email land together.
  */
 export async function createAgencyUser(c: Context<AppEnv>, agencyId: number, input: z.infer<typeof AgencyUserInput>) {
   const db = c.var.db;
@@ -64,28 +73,55 @@ export async function createAgencyUser(c: Context<AppEnv>, agencyId: number, inp
   if (existing) throw conflict("This email already belongs to a user of the agency.", { user_id: existing.id });
   // An API token as every user has; the Agency API takes only their sessions, the Application API only memberships.
   const token = await issueAccessToken("user");
-  const [[user]] = await db.batch([
-    db
-      .insert(users)
-      .values({
-        agencyId,
-        name: input.name,
-        email: input.email,
-        tokenId: token.tokenId,
-        tokenHash: token.tokenHash,
-        passwordHash: await hashPassword(input.password),
-        agencyRole: input.role,
-      })
-      .returning(),
+  const userInsert = db
+    .insert(users)
+    .values({
+      agencyId,
+      name: input.name,
+      email: input.email,
+      tokenId: token.tokenId,
+      tokenHash: token.tokenHash,
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+      agencyRole: input.role,
+    })
+    .returning();
+  const audit = (extra: Record<string, string>) =>
     auditEntry(c, {
       action: "create",
       auditableType: "AgencyUser",
-      auditableId: sql`last_insert_rowid()`,
+      auditableId: sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`,
       agencyId,
       accountId: null,
-      changes: { name: input.name, email: input.email, role: input.role, password: "set" },
-    }),
+      changes: { name: input.name, email: input.email, role: input.role, ...extra },
+    });
+  if (input.password !== undefined) {
+    const [[user]] = await db.batch([userInsert, audit({ password: "set" })]);
+    if (!user) throw new Error("agency user insert returned no row");
+    return serializeAgencyUser(user);
+  }
+  const agency = await db.query.agencies.findFirst({ where: eq(agencies.id, agencyId), columns: { name: true } });
+  const link = await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET);
+  const newUserId = sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`;
+  const [[user], , , [queued]] = await db.batch([
+    userInsert,
+    audit({ invitation: "sent" }),
+    passwordTokenInsert(db, { ...link, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
+    db
+      .insert(emails)
+      .values(
+        passwordEmailRow(c.env, {
+          accountId: null,
+          purpose: "invitation",
+          tokenId: link.tokenId,
+          to: input.email,
+          recipientName: input.name,
+          accountName: agency?.name ?? "Parley",
+          validForSeconds: INVITATION_LINK_SECONDS,
+        }),
+      )
+      .returning({ id: emails.id }),
   ]);
+  if (queued) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: queued.id }]);
   if (!user) throw new Error("agency user insert returned no row");
   return serializeAgencyUser(user);
 }

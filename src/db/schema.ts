@@ -947,9 +947,8 @@ export const emails = sqliteTable(
   "emails",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    accountId: integer("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** The sub-account it is sent for; null for an agency user's password email (sent for the agency). */
+    accountId: integer("account_id").references(() => accounts.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     kind: text("kind", { enum: EMAIL_KINDS }).notNull(),
     /** The conversation the email is about. */

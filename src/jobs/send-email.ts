@@ -178,7 +178,8 @@ const PASSWORD_KEY_PREFIX = "password_token:";
 export function passwordEmailRow(
   env: Env,
   input: {
-    accountId: number;
+    /** The sub-account it is sent for; null for an agency user (`accountName` is then the agency's). */
+    accountId: number | null;
     purpose: "invitation" | "reset";
     tokenId: string;
     to: string;
@@ -240,7 +241,8 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
     return;
   }
 
-  const account = await db.query.accounts.findFirst({ where: eq(accounts.id, email.accountId), columns: { name: true } });
+  // An agency user's password email belongs to no sub-account: it is sent as Parley.
+  const account = email.accountId === null ? null : await db.query.accounts.findFirst({ where: eq(accounts.id, email.accountId), columns: { name: true } });
   try {
     const result = await env.EMAIL.send({
       from: { email: env.EMAIL_FROM, name: account?.name ?? "Parley" },

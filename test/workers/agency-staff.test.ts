@@ -1,7 +1,9 @@
 // The agency's own people: created by the Platform API and by owners, signed in like everyone, using the
 // Agency API with their sessions and opening sub-accounts as administrators for that session only.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createAgency, expectStatus, PLATFORM_TOKEN, unique } from "./helpers";
+import { passwordToken } from "../../src/domain/tokens";
+import { call, createAccount, createAgency, eventually, expectStatus, PLATFORM_TOKEN, unique } from "./helpers";
 import { deviseHeaders, PASSWORD, signIn, userWithPassword } from "./sign-in-fixtures";
 
 async function agencyUser(agencyId: number, role: "owner" | "admin" = "owner", email = `${unique(role)}@agency.test`) {
@@ -234,5 +236,36 @@ describe("a sub-account's snapshot assets", () => {
     });
     const stranger = await createAgency();
     expectStatus(await call("GET", `/api/v1/agency/accounts/${account.id}/snapshot_assets`, { token: stranger.access_token }), 404);
+  });
+});
+
+describe("agency users' password links", () => {
+  const passwordEmail = async (to: string, kind: string) =>
+    env.DB.prepare("select * from emails where kind = ? and \"to\" = ? order by id desc").bind(kind, JSON.stringify([to])).first<{ id: number; account_id: number | null; key: string; subject: string }>();
+
+  it("invite a person created without a password with a one-time link, recorded for the agency, that lets them choose one", async () => {
+    const agency = await createAgency();
+    const email = `${unique("invitee")}@agency.test`;
+    const created = await call("POST", `/platform/api/v1/agencies/${agency.id}/users`, {
+      token: PLATFORM_TOKEN,
+      body: { name: "Ivy Invitee", email, role: "admin" },
+    });
+    expectStatus(created, 201);
+    const row = await passwordEmail(email, "invitation");
+    expect(row).toMatchObject({ account_id: null, subject: `You have been invited to ${agency.name} on Parley` });
+    const tokenId = row?.key.split(":")[1] ?? "";
+    const token = await passwordToken(env.TOKEN_SIGNING_SECRET, tokenId);
+    const chosen = await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "my own passphrase", password_confirmation: "my own passphrase" } });
+    expectStatus(chosen, 200);
+    const session = await signIn(email, "my own passphrase");
+    expect(session.data).toMatchObject({ id: created.body.id, agency_role: "admin" });
+  });
+
+  it("mail a reset link to an agency user, who belongs to no sub-account", async () => {
+    const agency = await createAgency();
+    const owner = await agencyUser(agency.id, "owner");
+    expectStatus(await call("POST", "/auth/password", { body: { email: owner.email } }), 200);
+    // The link is mailed after the answer, which is the same whether or not the email exists.
+    await eventually(async () => expect(await passwordEmail(owner.email, "password_reset")).toMatchObject({ account_id: null }));
   });
 });

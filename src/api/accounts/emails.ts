@@ -32,9 +32,10 @@ const EmailSchema = z
   })
   .openapi("Email");
 
-const serializeEmail = (row: typeof emails.$inferSelect): z.infer<typeof EmailSchema> => ({
+/** An email of the account listed (the list is filtered by it, so its `account_id` is that account). */
+const serializeEmail = (accountId: number) => (row: typeof emails.$inferSelect): z.infer<typeof EmailSchema> => ({
   id: row.id,
-  account_id: row.accountId,
+  account_id: accountId,
   kind: row.kind,
   conversation_id: row.displayId,
   to: row.to,
@@ -78,7 +79,7 @@ accountEmails.openapi(
       c.var.db.select({ count: count() }).from(emails).where(where),
     ]);
     return c.json(
-      { meta: { count: total?.count ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeEmail) },
+      { meta: { count: total?.count ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeEmail(c.var.membership.accountId)) },
       200,
     );
   },

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
-import { accounts, accountUsers, emails, users } from "../../db/schema";
+import { accounts, accountUsers, agencies, emails, users } from "../../db/schema";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../domain/passwords";
 import { RESET_LINK_SECONDS } from "../../domain/sign-in";
 import { enqueueJobs } from "../../jobs/messages";
@@ -72,10 +72,16 @@ signInPasswords.openapi(
   },
 );
 
-/** One reset link per user the email names, recorded in their first sub-account's emails. */
+/** One reset link per user the email names, recorded in their first sub-account's emails (an agency user's: the agency's). */
 async function mailResetLinks(c: Context<AppEnv>, email: string) {
   const db = c.var.db;
-  const named = await db.select({ id: users.id, name: users.name, agencyId: users.agencyId }).from(users).where(eq(users.email, email)).orderBy(asc(users.id)).limit(10);
+  const named = await db
+    .select({ id: users.id, name: users.name, agencyId: users.agencyId, agencyRole: users.agencyRole, agencyName: agencies.name })
+    .from(users)
+    .innerJoin(agencies, eq(agencies.id, users.agencyId))
+    .where(eq(users.email, email))
+    .orderBy(asc(users.id))
+    .limit(10);
   if (named.length === 0) return;
   const memberships = await db
     .select({ userId: accountUsers.userId, accountId: accounts.id, accountName: accounts.name })
@@ -86,8 +92,8 @@ async function mailResetLinks(c: Context<AppEnv>, email: string) {
   const emailIds: number[] = [];
   for (const user of named) {
     const account = memberships.find((m) => m.userId === user.id);
-    // A user outside every sub-account has nowhere to record the email; there is none today.
-    if (!account) continue;
+    // An agency user's email is the agency's; a user outside every sub-account otherwise has none today.
+    if (!account && user.agencyRole === null) continue;
     const link = await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET);
     const [, , [row]] = await db.batch([
       retirePasswordTokens(db, user.id),
@@ -96,12 +102,12 @@ async function mailResetLinks(c: Context<AppEnv>, email: string) {
         .insert(emails)
         .values(
           passwordEmailRow(c.env, {
-            accountId: account.accountId,
+            accountId: account?.accountId ?? null,
             purpose: "reset",
             tokenId: link.tokenId,
             to: email,
             recipientName: user.name,
-            accountName: account.accountName,
+            accountName: account?.accountName ?? user.agencyName,
             validForSeconds: RESET_LINK_SECONDS,
           }),
         )
