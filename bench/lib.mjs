@@ -1,5 +1,6 @@
 // Shared benchmark helpers: a private platform instance and latency/throughput measurement.
-import { accessSync, constants, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execSync } from "node:child_process";
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,12 @@ const NOT_SNAPSHOTTED = new Set([".git", ".wrangler", "node_modules", "dist", "t
 export const benchRuntime = process.env.BENCH_RUNTIME === "wrangler-dev" ? "wrangler-dev" : "workerd";
 
 /**
+ * What the platform runs: the working tree as it is (default), or with BENCH_TREE=head the last
+ * commit (`git archive HEAD`), for measuring while the working tree is in the middle of a change.
+ */
+export const benchTree = process.env.BENCH_TREE === "head" ? "head" : "working tree";
+
+/**
  * Where a benchmark platform keeps its local state (D1, Durable Object storage, R2): "tmpfs"
  * (default where /dev/shm is a writable directory) or, with BENCH_STATE=disk or without /dev/shm,
  * "disk" (the system's temporary directory). Every commit is a real SQLite commit either way; on
@@ -49,7 +56,7 @@ function isWritableDirectory(path) {
 }
 
 /** One line saying where Parley runs and keeps its state, for a benchmark's header. */
-export const benchSetting = () => `Parley in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
+export const benchSetting = () => `Parley ${benchTree === "head" ? "at HEAD " : ""}in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
 
 /** How high the benchmarks and the browser tests raise every rate limit. */
 const RAISED_LIMIT = 1_000_000;
@@ -75,6 +82,12 @@ export function raiseLimits(toml) {
  * browser tests need `wrangler dev`, which serves the widget's static assets). The state lives
  * where benchState says. `limits`: "raised" (default, see raiseLimits) or "deployed" (wrangler.toml's own,
  * for measuring what the limits refuse).
+ *
+ * The platform `fn` receives also has `restart({ kill })`: stops the runtime (with `kill`, SIGKILL to
+ * its whole process tree, as a crash would; otherwise SIGTERM) and starts it again on the same port
+ * with the same state directory, so D1, the objects' storage, their alarms and the queue's pending
+ * messages survive as they would survive a restart; every object is evicted. Its `baseUrl`, `child`
+ * and `exited` then name the new process.
  */
 export async function withPlatform(fn, { runtime = benchRuntime, limits = "raised" } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
@@ -82,22 +95,57 @@ export async function withPlatform(fn, { runtime = benchRuntime, limits = "raise
   const stateDir = mkdtempSync(join(benchStateRoot, "parley-bench-state-"));
   const persistTo = join(stateDir, "state");
   try {
-    cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
+    if (benchTree === "head") {
+      mkdirSync(snapshot);
+      execSync(`git -C '${root}' archive HEAD | tar -x -C '${snapshot}'`, { stdio: ["ignore", "ignore", "inherit"] });
+      for (const local of [".dev.vars"]) if (existsSync(join(root, local))) cpSync(join(root, local), join(snapshot, local));
+    } else cpSync(root, snapshot, { recursive: true, filter: (source) => !NOT_SNAPSHOTTED.has(source.slice(root.length).split("/")[0]) });
     if (limits === "raised") writeFileSync(join(snapshot, "wrangler.toml"), raiseLimits(readFileSync(join(snapshot, "wrangler.toml"), "utf8")));
     symlinkSync(join(root, "node_modules"), join(snapshot, "node_modules"), "dir");
     const { startPlatform } = await import(pathToFileURL(join(snapshot, "scripts/platform.mjs")).href);
     // workerd picks its own port (0); `wrangler dev` needs one named.
     const port = runtime === "workerd" ? 0 : await freePort();
-    const platform = await startPlatform({ port, persistTo, quiet: true, runtime });
+    let current = await startPlatform({ port, persistTo, quiet: true, runtime });
+    const platform = {
+      get baseUrl() {
+        return current.baseUrl;
+      },
+      get child() {
+        return current.child;
+      },
+      get exited() {
+        return current.exited;
+      },
+      vars: current.vars,
+      async restart({ kill = false } = {}) {
+        if (kill) killProcessTree(current.child.pid);
+        else current.stop();
+        await current.exited;
+        const samePort = Number(new URL(current.baseUrl).port);
+        current = await startPlatform({ port: samePort, persistTo, quiet: true, runtime });
+      },
+    };
     try {
       return await fn(platform);
     } finally {
-      platform.stop();
-      await platform.exited;
+      current.stop();
+      await current.exited;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL to `rootPid` and every descendant (children first found, all signalled at once), as a crash. */
+export function killProcessTree(rootPid) {
+  const tree = Object.keys(processTreeCpu(rootPid) ?? {}).map((name) => Number(name.split(" ").pop()));
+  for (const pid of tree.length ? tree : [rootPid]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
   }
 }
 
