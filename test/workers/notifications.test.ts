@@ -39,9 +39,12 @@ async function addInboxMember(t: Tenant, inboxId: number, userId: number) {
   );
 }
 
-/** A website inbox with a chat widget, a visitor session and a way to send `>cs` commands. */
+/**
+ * A website inbox with a chat widget, a visitor session and a way to send `>cs` commands. The widget
+ * trusts the page's script, so the commands that act on people (/notify, @mention) are allowed.
+ */
 async function widgetSession(t: Tenant) {
-  const { inbox, session, send } = await widgetCommandSession(t);
+  const { inbox, session, send } = await widgetCommandSession(t, { settings: { trust_page_script: true } });
   return { inbox, displayId: session.conversation_id as number, command: send };
 }
 
