@@ -44,7 +44,22 @@ export async function buildConsole() {
   if (!entryCss) throw new Error("the console's stylesheet is missing from the build");
   const styles = [url(entryCss)];
   for (const [file] of outputs) if (file.endsWith(".css") && file !== entryCss) await rm(join(root, file));
-  const preload = entry[1].imports.filter((i) => i.kind === "import-statement").map((i) => url(i.path));
+  // Modules the page fetches up front (modulepreload): the entry's static imports and the shared
+  // chunks the shell statically imports. main.tsx starts the shell's own chunk (and, on the inbox's
+  // routes, the inbox's) while the profile loads; their shared chunks are then already on the way
+  // instead of being found one round trip later, when the shell's code has arrived.
+  const byFile = new Map(outputs);
+  const staticImports = (file, found = new Set()) => {
+    for (const i of byFile.get(file)?.imports ?? []) {
+      if (i.kind !== "import-statement" || found.has(i.path)) continue;
+      found.add(i.path);
+      staticImports(i.path, found);
+    }
+    return found;
+  };
+  const shell = outputs.find(([, o]) => o.entryPoint === "console/src/shell/Shell.tsx");
+  if (!shell) throw new Error("the console's shell chunk is missing from the build");
+  const preload = [...new Set([...staticImports(entry[0]), ...staticImports(shell[0])])].map(url);
 
   const html = `<!doctype html>
 <html lang="en">

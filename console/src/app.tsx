@@ -1,13 +1,14 @@
 /**
- * The console: boots from GET /api/v1/profile, then shows the sign-in area or the signed-in shell
- * (each its own chunk). Routes outside an area are redirected here, in one place.
+ * The console: boots from GET /api/v1/profile (started by main.tsx, core/boot.ts), then shows the
+ * sign-in area or the signed-in shell (each its own chunk). Routes outside an area are redirected
+ * here, in one place.
  */
-import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "./core/api";
+import { useEffect } from "preact/hooks";
+import { bootError, startBoot } from "./core/boot";
 import { lazyArea } from "./core/lazy";
 import { t } from "./core/i18n";
 import { navigate, route } from "./core/router";
-import { accountId, booted, conversationsPath, profile, type Profile } from "./core/session";
+import { accountId, booted, conversationsPath, profile } from "./core/session";
 
 const AuthArea = lazyArea<object>(() => import("./auth/AuthArea"), "AuthArea");
 const ShellArea = lazyArea<object>(() => import("./shell/Shell"), "Shell");
@@ -17,16 +18,20 @@ const AGENCY_HOME = "/app/agency/accounts";
 
 const AUTH_ROUTES = new Set(["login", "forgot", "password_edit"]);
 
-/** Loads the signed-in user; a 401 leaves `profile` empty (sign-in shows). */
-export async function loadProfile(): Promise<Profile | null> {
-  try {
-    const me = await api.get<Profile>("/api/v1/profile");
-    profile.value = me;
-    return me;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
+/**
+ * Starts loading the chunks the route needs while the profile loads (main.tsx calls it before the
+ * first render): the sign-in area on its routes, the Agency View on its own; otherwise the shell and,
+ * on the inbox's routes, the inbox area, so that they arrive beside the profile instead of one after
+ * another.
+ */
+export function preloadAreas() {
+  const name = route.peek().name;
+  const ignore = () => {};
+  if (AUTH_ROUTES.has(name)) return void AuthArea.preload().catch(ignore);
+  if (name === "agency") return void AgencyArea.preload().catch(ignore);
+  if (name === "not_found") return;
+  void ShellArea.preload().catch(ignore);
+  if (name === "root" || name === "conversations" || name === "conversation") void import("./inbox/InboxArea").catch(ignore);
 }
 
 function Boot({ error, onRetry }: { error: string | null; onRetry: () => void }) {
@@ -42,16 +47,6 @@ function Boot({ error, onRetry }: { error: string | null; onRetry: () => void })
 }
 
 export function App() {
-  const [bootError, setBootError] = useState<string | null>(null);
-  const boot = () => {
-    setBootError(null);
-    loadProfile().then(
-      () => (booted.value = true),
-      (error: unknown) => setBootError(error instanceof Error ? error.message : String(error)),
-    );
-  };
-  useEffect(boot, []);
-
   const current = route.value;
   const me = profile.value;
   const isAuthRoute = AUTH_ROUTES.has(current.name);
@@ -81,7 +76,7 @@ export function App() {
     } else if (accountId.value === null && first) accountId.value = first.id;
   }, [booted.value, me, current]);
 
-  if (!booted.value) return <Boot error={bootError} onRetry={boot} />;
+  if (!booted.value) return <Boot error={bootError.value} onRetry={startBoot} />;
   if (!me || isAuthRoute) return <AuthArea />;
   if (me.agency_role && current.name === "agency") return <AgencyArea />;
   if (me.accounts.length === 0) return <AuthArea />;
