@@ -322,6 +322,40 @@ describe("the agent console, worked by two agents and a visitor", () => {
     expect(errors).toEqual([]);
   });
 
+  it("keeps a row's assignee readable and its chips whole when a conversation has more labels than fit, counting the rest as +N", async () => {
+    const [conversation] = await assignedToAgent([{ name: "Lena Labels", says: "I have a few things to sort out." }]);
+    const labels = ["appointment", "billing", "insurance", "new-patient", "orthodontics", "follow-up"];
+    await tenant.as("admin")(200, "POST", `/conversations/${conversation!.id}/labels`, { labels });
+    await tenant.as("admin")(200, "POST", `/conversations/${conversation!.id}/toggle_priority`, { priority: "high" });
+    const { page, errors } = await open(tenant.users.agent, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations`);
+    const row = conversationList(page).row("a few things to sort out");
+    await row.waitFor();
+    const more = row.locator(".conv-row-more");
+    await more.waitFor();
+    const shown = await row.locator(".conv-row-chips").evaluate((box) => {
+      const edge = box.getBoundingClientRect();
+      const chips = [...box.querySelectorAll<HTMLElement>(".chip")];
+      const inSight = chips.filter((chip) => chip.getBoundingClientRect().top < edge.bottom);
+      const hidden = chips.filter((chip) => chip.getBoundingClientRect().top >= edge.bottom).map((chip) => chip.textContent?.replace(/^Label: /, ""));
+      return {
+        inSight: inSight.length,
+        all: chips.length,
+        hidden,
+        whole: inSight.every((chip) => chip.scrollWidth <= chip.clientWidth && chip.getBoundingClientRect().right <= edge.right + 0.5),
+      };
+    });
+    expect(shown.all).toBe(labels.length + 1);
+    expect(shown.whole).toBe(true);
+    expect(await more.textContent()).toBe(`+${shown.all - shown.inSight}`);
+    // The labels out of sight are named in the +N chip's title, and every label is still in the row's text for screen readers.
+    expect((await more.getAttribute("title"))?.split(", ")).toEqual(shown.hidden);
+    for (const label of labels) expect(await row.textContent()).toContain(label);
+    expect(await row.getByText("Alex Agent").evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await screenshot(page, "list-row-many-labels");
+    expect(errors).toEqual([]);
+  });
+
   it("shows an offline banner while /cable is down and, once reconnected, the visitor's messages sent meanwhile, each once", async () => {
     const [conversation] = await assignedToAgent([{ name: "Omar Offline", says: "Hello, anyone there?" }]);
     const { context, page, errors } = await open(tenant.users.agent);
