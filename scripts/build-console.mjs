@@ -45,9 +45,9 @@ export async function buildConsole() {
   const styles = [url(entryCss)];
   for (const [file] of outputs) if (file.endsWith(".css") && file !== entryCss) await rm(join(root, file));
   // Modules the page fetches up front (modulepreload): the entry's static imports and the shared
-  // chunks the shell statically imports. main.tsx starts the shell's own chunk (and, on the inbox's
-  // routes, the inbox's) while the profile loads; their shared chunks are then already on the way
-  // instead of being found one round trip later, when the shell's code has arrived.
+  // chunks the shell and the inbox statically import. main.tsx starts the shell's own chunk (and, on
+  // the inbox's routes, the inbox's) while the profile loads; their shared chunks are then already on
+  // the way instead of being found one round trip later, when the area's code has arrived.
   const byFile = new Map(outputs);
   const staticImports = (file, found = new Set()) => {
     for (const i of byFile.get(file)?.imports ?? []) {
@@ -57,9 +57,13 @@ export async function buildConsole() {
     }
     return found;
   };
-  const shell = outputs.find(([, o]) => o.entryPoint === "console/src/shell/Shell.tsx");
-  if (!shell) throw new Error("the console's shell chunk is missing from the build");
-  const preload = [...new Set([...staticImports(entry[0]), ...staticImports(shell[0])])].map(url);
+  const areaChunk = (source) => {
+    const found = outputs.find(([, o]) => o.entryPoint === source);
+    if (!found) throw new Error(`the console's chunk of ${source} is missing from the build`);
+    return found[0];
+  };
+  const areas = [areaChunk("console/src/shell/Shell.tsx"), areaChunk("console/src/inbox/InboxArea.tsx")];
+  const preload = [...new Set([entry[0], ...areas].flatMap((file) => [...staticImports(file)]))].filter((file) => !areas.includes(file)).map(url);
 
   const html = `<!doctype html>
 <html lang="en">
