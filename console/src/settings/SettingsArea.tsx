@@ -8,9 +8,10 @@ import { accountId, role } from "../core/session";
 import { WidgetBuilder, isWidgetType } from "./chat-widgets/WidgetBuilder";
 import { WidgetList } from "./chat-widgets/WidgetList";
 import { IntegrationsScreen } from "./integrations/IntegrationsScreen";
-import { integrationsPath, settingsPath, widgetsPath } from "./paths";
+import { AgentsScreen } from "./agents/AgentsScreen";
+import { agentsPath, integrationsPath, settingsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "agents" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -20,6 +21,7 @@ function screenOf(path: string): Screen {
   const widget = /^\/chat_widgets\/(\d+)$/.exec(rest);
   if (widget) return { name: "widget", id: Number(widget[1]) };
   if (rest === "/integrations") return { name: "integrations" };
+  if (rest === "/agents") return { name: "agents" };
   return { name: "unknown" };
 }
 
@@ -53,12 +55,18 @@ export function SettingsArea() {
               {t("settings.integrations.title")}
             </Link>
           </li>
+          <li>
+            <Link href={agentsPath(account)} aria-current={screen.name === "agents" ? "page" : undefined}>
+              {t("settings.agents.title")}
+            </Link>
+          </li>
         </ul>
       </nav>
       <main id="main" class="settings-main" tabIndex={-1}>
         {screen.name === "widgets" && <WidgetList />}
         {screen.name === "widget" && <WidgetBuilder widgetId={screen.id} initialType={isWidgetType(type) ? type : null} />}
         {screen.name === "integrations" && <IntegrationsScreen />}
+        {screen.name === "agents" && <AgentsScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">
             <h1>{t("common.notFound.title")}</h1>

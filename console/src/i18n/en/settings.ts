@@ -206,4 +206,16 @@ export default {
       hints: { name: "What visitors see.", phone_number: "In international format; leave empty for in-browser calls only." },
     },
   },
+  agents: {
+    title: "Agents",
+    lead: "The people who work in this sub-account, with their role and whether they are available now.",
+    fromAgency:
+      "Invitations, role changes and removals come from your agency: ask an agency owner or administrator to invite someone by email, change a role or remove a person.",
+    name: "Name",
+    email: "Email",
+    role: "Role",
+    availability: "Availability",
+    roles: { administrator: "Administrator", agent: "Agent" },
+    availabilities: { online: "Online", busy: "Busy", offline: "Offline" },
+  },
 };
