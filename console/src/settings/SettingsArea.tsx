@@ -8,10 +8,11 @@ import { accountId, role } from "../core/session";
 import { WidgetBuilder, isWidgetType } from "./chat-widgets/WidgetBuilder";
 import { WidgetList } from "./chat-widgets/WidgetList";
 import { IntegrationsScreen } from "./integrations/IntegrationsScreen";
+import { WebhooksScreen, webhooksPath } from "./webhooks/WebhooksScreen";
 import { AgentsScreen } from "./agents/AgentsScreen";
 import { agentsPath, integrationsPath, settingsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "agents" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "agents" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -21,6 +22,7 @@ function screenOf(path: string): Screen {
   const widget = /^\/chat_widgets\/(\d+)$/.exec(rest);
   if (widget) return { name: "widget", id: Number(widget[1]) };
   if (rest === "/integrations") return { name: "integrations" };
+  if (rest === "/webhooks") return { name: "webhooks" };
   if (rest === "/agents") return { name: "agents" };
   return { name: "unknown" };
 }
@@ -60,12 +62,18 @@ export function SettingsArea() {
               {t("settings.agents.title")}
             </Link>
           </li>
+          <li>
+            <Link href={webhooksPath(account)} aria-current={screen.name === "webhooks" ? "page" : undefined}>
+              {t("settings.webhooks.title")}
+            </Link>
+          </li>
         </ul>
       </nav>
       <main id="main" class="settings-main" tabIndex={-1}>
         {screen.name === "widgets" && <WidgetList />}
         {screen.name === "widget" && <WidgetBuilder widgetId={screen.id} initialType={isWidgetType(type) ? type : null} />}
         {screen.name === "integrations" && <IntegrationsScreen />}
+        {screen.name === "webhooks" && <WebhooksScreen />}
         {screen.name === "agents" && <AgentsScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">

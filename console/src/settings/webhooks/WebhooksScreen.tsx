@@ -1,0 +1,349 @@
+/**
+ * Webhooks: the account's subscriptions (URL, Chatwoot's events), the signing secret shown once when
+ * created or rotated, a test ping, and each webhook's delivery log with its attempts.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { WEBHOOK_EVENTS } from "../../../../src/domain/events";
+import { Dialog } from "../../components/Dialog";
+import { accountPath, api } from "../../core/api";
+import { t } from "../../core/i18n";
+import { Icon } from "../../core/icons";
+import { errorsOf } from "../integrations/ConnectForm";
+import { settingsPath } from "../paths";
+
+export const webhooksPath = (accountId: number) => `${settingsPath(accountId)}/webhooks`;
+
+type Webhook = { id: number; name: string | null; url: string; subscriptions: string[]; created_at: number | string };
+type Delivery = {
+  id: number;
+  event: string;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number | string;
+  delivered_at: number | string | null;
+};
+type Errors = { fields: Record<string, string>; message: string | null };
+const NO_ERRORS: Errors = { fields: {}, message: null };
+
+const when = (value: number | string | null) => {
+  if (value === null) return "";
+  const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return date.toLocaleString();
+};
+const labelOf = (hook: Webhook) => hook.name || hook.url;
+
+export function WebhooksScreen() {
+  const [hooks, setHooks] = useState<Webhook[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Webhook | "new" | null>(null);
+  const [secret, setSecret] = useState<{ hook: Webhook; secret: string } | null>(null);
+  const [logOf, setLogOf] = useState<Webhook | null>(null);
+  const [removing, setRemoving] = useState<Webhook | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const load = async () => {
+    try {
+      const answer = await api.get<{ payload: { webhooks: Webhook[] } }>(accountPath("/webhooks"));
+      setHooks(answer.payload.webhooks);
+      setError(null);
+    } catch (failure) {
+      setError(errorsOf(failure).message);
+    }
+  };
+  useEffect(() => {
+    document.title = `${t("settings.webhooks.title")} · ${t("common.appName")}`;
+    void load();
+  }, []);
+  const act = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (failure) {
+      const errors = errorsOf(failure);
+      setError(errors.message ?? Object.values(errors.fields).join(" "));
+    }
+  };
+  return (
+    <div class="settings-screen">
+      <div class="settings-head">
+        <div>
+          <h1 class="page-title">{t("settings.webhooks.title")}</h1>
+          <p class="muted">{t("settings.webhooks.lead")}</p>
+        </div>
+        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
+          <Icon name="plus" /> {t("settings.webhooks.add")}
+        </button>
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status" class="visually-hidden">
+        {announce}
+      </p>
+      {hooks === null && !error && <p class="page-loading">{t("common.loading")}</p>}
+      {hooks !== null && hooks.length === 0 && <p class="empty-state">{t("settings.webhooks.empty")}</p>}
+      {hooks !== null && hooks.length > 0 && (
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={t("settings.webhooks.title")}>
+          <table class="settings-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.webhooks.url")}</th>
+                <th scope="col">{t("settings.webhooks.events")}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t("settings.webhooks.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {hooks.map((hook) => (
+                <tr key={hook.id}>
+                  <th scope="row">
+                    {hook.name && <div>{hook.name}</div>}
+                    <code class="webhook-url">{hook.url}</code>
+                  </th>
+                  <td>{hook.subscriptions.map((event) => t(`settings.webhooks.eventNames.${event}`)).join(", ")}</td>
+                  <td>
+                    <span class="row-actions">
+                      <button type="button" class="button button-small" onClick={() => setLogOf(hook)}>
+                        {t("settings.webhooks.deliveries")}
+                        <span class="visually-hidden"> {labelOf(hook)}</span>
+                      </button>
+                      <button
+                        type="button"
+                        class="button button-small"
+                        onClick={() =>
+                          void act(async () => {
+                            await api.post(accountPath(`/webhooks/${hook.id}/test`));
+                            setAnnounce(t("settings.webhooks.pingQueued", { name: labelOf(hook) }));
+                            setLogOf(hook);
+                          })
+                        }
+                      >
+                        {t("settings.webhooks.test")}
+                        <span class="visually-hidden"> {labelOf(hook)}</span>
+                      </button>
+                      <button type="button" class="button button-small" onClick={() => setEditing(hook)}>
+                        {t("settings.webhooks.edit")}
+                        <span class="visually-hidden"> {labelOf(hook)}</span>
+                      </button>
+                      <button
+                        type="button"
+                        class="button button-small"
+                        onClick={() =>
+                          void act(async () => {
+                            const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath(`/webhooks/${hook.id}/rotate_secret`));
+                            setSecret({ hook, secret: answer.payload.webhook.secret });
+                          })
+                        }
+                      >
+                        {t("settings.webhooks.rotate")}
+                        <span class="visually-hidden"> {labelOf(hook)}</span>
+                      </button>
+                      <button type="button" class="button button-small button-danger" onClick={() => setRemoving(hook)}>
+                        {t("settings.webhooks.delete")}
+                        <span class="visually-hidden"> {labelOf(hook)}</span>
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <WebhookForm
+          hook={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(hook, newSecret) => {
+            setEditing(null);
+            void load();
+            if (newSecret) setSecret({ hook, secret: newSecret });
+            setAnnounce(t("settings.webhooks.saved", { name: labelOf(hook) }));
+          }}
+        />
+      )}
+      {secret && (
+        <Dialog title={t("settings.webhooks.secretTitle")} onClose={() => setSecret(null)}>
+          <p>{t("settings.webhooks.secretLead", { name: labelOf(secret.hook) })}</p>
+          <label class="field-label" for="webhook-secret">
+            {t("settings.webhooks.secret")}
+          </label>
+          <input id="webhook-secret" class="input-compact webhook-secret" readOnly value={secret.secret} onFocus={(event) => event.currentTarget.select()} />
+          <div class="form-actions">
+            <button type="button" class="button button-primary" onClick={() => setSecret(null)}>
+              {t("settings.webhooks.secretDone")}
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {removing && (
+        <Dialog title={t("settings.webhooks.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
+          <p>{t("settings.webhooks.confirmDelete", { name: labelOf(removing) })}</p>
+          <div class="form-actions">
+            <button
+              type="button"
+              class="button button-danger"
+              onClick={() =>
+                void act(async () => {
+                  const hook = removing;
+                  setRemoving(null);
+                  await api.del(accountPath(`/webhooks/${hook.id}`));
+                  setAnnounce(t("settings.webhooks.deleted", { name: labelOf(hook) }));
+                  await load();
+                })
+              }
+            >
+              {t("settings.webhooks.delete")}
+            </button>
+            <button type="button" class="button" onClick={() => setRemoving(null)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {logOf && <DeliveryLog hook={logOf} onClose={() => setLogOf(null)} />}
+    </div>
+  );
+}
+
+function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose: () => void; onSaved: (hook: Webhook, secret: string | null) => void }) {
+  const [name, setName] = useState(hook?.name ?? "");
+  const [url, setUrl] = useState(hook?.url ?? "");
+  const [events, setEvents] = useState<string[]>(hook?.subscriptions ?? ["conversation_created", "message_created"]);
+  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const body = { url: url.trim(), name: name.trim() === "" ? null : name.trim(), subscriptions: events };
+    try {
+      if (hook) {
+        const answer = await api.patch<{ payload: { webhook: Webhook } }>(accountPath(`/webhooks/${hook.id}`), body);
+        onSaved(answer.payload.webhook, null);
+      } else {
+        const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath("/webhooks"), body);
+        onSaved(answer.payload.webhook, answer.payload.webhook.secret);
+      }
+    } catch (failure) {
+      setErrors(errorsOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const eventsError = Object.entries(errors.fields).find(([field]) => field.startsWith("subscriptions"))?.[1];
+  const nameError = errors.fields.name;
+  const urlError = errors.fields.url;
+  return (
+    <Dialog title={hook ? t("settings.webhooks.editTitle", { name: labelOf(hook) }) : t("settings.webhooks.add")} onClose={onClose} class="dialog-wide">
+      <form onSubmit={submit} noValidate class="webhook-form">
+        <div class="field">
+          <label for="webhook-url">{t("settings.webhooks.url")}</label>
+          <input id="webhook-url" type="url" value={url} required aria-invalid={urlError ? "true" : undefined} aria-describedby="webhook-url-note" onInput={(e) => setUrl(e.currentTarget.value)} />
+          <span id="webhook-url-note" class={urlError ? "field-error" : "field-hint"}>
+            {urlError ?? t("settings.webhooks.urlHint")}
+          </span>
+        </div>
+        <div class="field">
+          <label for="webhook-name">
+            {t("settings.webhooks.name")} <span class="muted">{t("settings.optional")}</span>
+          </label>
+          <input id="webhook-name" value={name} aria-invalid={nameError ? "true" : undefined} onInput={(e) => setName(e.currentTarget.value)} />
+          {nameError && <span class="field-error">{nameError}</span>}
+        </div>
+        <fieldset class="channel-toggles webhook-events" aria-describedby={eventsError ? "webhook-events-error" : undefined}>
+          <legend>{t("settings.webhooks.events")}</legend>
+          {WEBHOOK_EVENTS.map((name) => (
+            <div class="field-inline" key={name}>
+              <input
+                type="checkbox"
+                id={`webhook-event-${name}`}
+                checked={events.includes(name)}
+                onChange={(e) => setEvents(e.currentTarget.checked ? [...events, name] : events.filter((each) => each !== name))}
+              />
+              <label for={`webhook-event-${name}`}>{t(`settings.webhooks.eventNames.${name}`)}</label>
+            </div>
+          ))}
+          {eventsError && (
+            <span id="webhook-events-error" class="field-error">
+              {eventsError}
+            </span>
+          )}
+        </fieldset>
+        {errors.message && (
+          <p class="notice notice-error" role="alert">
+            {errors.message}
+          </p>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="button button-primary" disabled={busy}>
+            {hook ? t("settings.webhooks.save") : t("settings.webhooks.create")}
+          </button>
+          <button type="button" class="button" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
+  const [rows, setRows] = useState<Delivery[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = async () => {
+    try {
+      const answer = await api.get<{ payload: Delivery[] }>(accountPath(`/webhooks/${hook.id}/deliveries`), { per_page: 50 });
+      setRows(answer.payload);
+      setError(null);
+    } catch (failure) {
+      setError(errorsOf(failure).message);
+    }
+  };
+  useEffect(() => void load(), [hook.id]);
+  return (
+    <Dialog title={t("settings.webhooks.logTitle", { name: labelOf(hook) })} onClose={onClose} class="dialog-wide">
+      <div class="form-actions">
+        <button type="button" class="button" onClick={() => void load()}>
+          {t("settings.webhooks.refresh")}
+        </button>
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {rows !== null && rows.length === 0 && <p class="muted">{t("settings.webhooks.noDeliveries")}</p>}
+      {rows !== null && rows.length > 0 && (
+        <table class="settings-table delivery-log">
+          <caption class="visually-hidden">{t("settings.webhooks.deliveries")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("settings.webhooks.event")}</th>
+              <th scope="col">{t("settings.webhooks.status")}</th>
+              <th scope="col">{t("settings.webhooks.attempts")}</th>
+              <th scope="col">{t("settings.webhooks.responseCode")}</th>
+              <th scope="col">{t("settings.webhooks.time")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td>{row.event === "ping" ? t("settings.webhooks.ping") : t(`settings.webhooks.eventNames.${row.event}`)}</td>
+                <td>
+                  <span class={`chip ${row.status === "delivered" ? "chip-success" : "chip-neutral"}`}>{t(`settings.webhooks.statuses.${row.status}`)}</span>
+                  {row.last_error && <div class="field-hint">{row.last_error}</div>}
+                </td>
+                <td>{row.attempts}</td>
+                <td>{row.last_status_code ?? "—"}</td>
+                <td>{when(row.delivered_at ?? row.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}
