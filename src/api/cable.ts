@@ -8,7 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { openDatabase } from "../db/client";
-import { accountUsers, users, userSessions } from "../db/schema";
+import { accounts, accountUsers, users, userSessions } from "../db/schema";
 import {
   chooseProtocol,
   confirmFrame,
@@ -58,26 +58,41 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
     return { accountId: claim.accountId, request: { kind: "contact", contactInboxId: claim.contactInboxId, pubsubToken: room.pubsubToken, identifier } };
   }
   if (room.accountId === null || (room.userId !== null && room.userId !== claim.userId)) return null;
+  const accountId = room.accountId;
   const db = openDatabase(env.DB);
+  const user = await db.query.users.findFirst({
+    where: eq(users.id, claim.userId),
+    columns: { tokenId: true, agencyId: true, agencyRole: true },
+  });
+  if (!user) return null;
   const [member] = await db
-    .select({ tokenId: users.tokenId })
-    .from(users)
-    .innerJoin(accountUsers, and(eq(accountUsers.userId, users.id), eq(accountUsers.accountId, room.accountId)))
-    .where(eq(users.id, claim.userId))
+    .select({ userId: accountUsers.userId })
+    .from(accountUsers)
+    .where(and(eq(accountUsers.userId, claim.userId), eq(accountUsers.accountId, accountId)))
     .limit(1);
-  if (!member) return null;
   // A session's pubsub token is bound to the session's own token, and only while the session lives.
-  let tokenId = member.tokenId;
+  let tokenId = user.tokenId;
+  let actingAccountId: number | null = null;
   if (claim.sessionId !== null) {
     const session = await db.query.userSessions.findFirst({
       where: and(eq(userSessions.id, claim.sessionId), eq(userSessions.userId, claim.userId)),
-      columns: { tokenId: true, expiresAt: true },
+      columns: { tokenId: true, expiresAt: true, actingAccountId: true },
     });
     if (!session || session.expiresAt.getTime() <= Date.now()) return null;
     tokenId = session.tokenId;
+    actingAccountId = session.actingAccountId;
+  }
+  // Not a member: an agency user's session that opened this sub-account of their agency (POST /agency/accounts/{id}/open).
+  if (!member) {
+    if (actingAccountId !== accountId || user.agencyRole === null) return null;
+    const account = await db.query.accounts.findFirst({
+      where: and(eq(accounts.id, accountId), eq(accounts.agencyId, user.agencyId)),
+      columns: { id: true },
+    });
+    if (!account) return null;
   }
   if (!(await verifyUserPubsubToken(env.TOKEN_SIGNING_SECRET, room.pubsubToken, claim.userId, tokenId, claim.sessionId))) return null;
-  return { accountId: room.accountId, request: { kind: "user", userId: claim.userId, tokenId, identifier } };
+  return { accountId, request: { kind: "user", userId: claim.userId, tokenId, identifier, sessionId: claim.sessionId } };
 }
 
 /**

@@ -80,14 +80,14 @@ import { type Access, conversationObject } from "./conversation";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
 import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
-import { AnnouncedChanges, type MemberAccess, readMemberAccess, visibleInboxIds } from "./account/member-access";
+import { AnnouncedChanges, type MemberAccess, readActingSessions, readMemberAccess, visibleInboxIds } from "./account/member-access";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
 
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
-  | { kind: "user"; userId: number; tokenId: string; identifier: string }
+  | { kind: "user"; userId: number; tokenId: string; identifier: string; sessionId?: number | null }
   | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
 
 /** Who is looking: decides which conversations, messages and fields they see. */
@@ -230,8 +230,24 @@ export class Account extends DurableObject<Env> {
     }
     // Read here, not taken from the gateway, and read again should a change be announced meanwhile.
     const access = (await this.subscriberAccess.readUnchanged(() => readMemberAccess(this.env.DB, this.accountId, [wanted.userId]))).get(wanted.userId);
-    if (!access) return null;
-    return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: access.role, inboxIds: visibleInboxIds(access), identifier: wanted.identifier, presenceAt };
+    if (access) {
+      return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: access.role, inboxIds: visibleInboxIds(access), identifier: wanted.identifier, presenceAt };
+    }
+    // Not a member: an agency user's session that opened this sub-account sees it as an administrator.
+    const sessionId = wanted.sessionId ?? null;
+    if (sessionId === null) return null;
+    const acting = await this.subscriberAccess.readUnchanged(() => readActingSessions(this.env.DB, this.accountId, [sessionId]));
+    if (acting.get(sessionId) !== wanted.userId) return null;
+    return {
+      kind: "user",
+      userId: wanted.userId,
+      tokenId: wanted.tokenId,
+      role: "administrator",
+      inboxIds: null,
+      identifier: wanted.identifier,
+      presenceAt,
+      actingSessionId: sessionId,
+    };
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -351,12 +367,23 @@ export class Account extends DurableObject<Env> {
    */
   private refreshSubscriberAccess(): Promise<void> {
     return this.subscriberAccess.refresh(async () => {
-      const userIds = [...new Set(this.knownSubscribers().openUsers().map(({ subscriber }) => subscriber.userId))];
-      const access = await readMemberAccess(this.env.DB, this.accountId, userIds);
+      const open = this.knownSubscribers().openUsers();
+      const userIds = [...new Set(open.filter(({ subscriber }) => subscriber.actingSessionId === undefined).map(({ subscriber }) => subscriber.userId))];
+      const sessionIds = open.flatMap(({ subscriber }) => (subscriber.actingSessionId === undefined ? [] : [subscriber.actingSessionId]));
+      const [access, acting] = await Promise.all([
+        readMemberAccess(this.env.DB, this.accountId, userIds),
+        readActingSessions(this.env.DB, this.accountId, sessionIds),
+      ]);
       return () => {
         const read = new Set(userIds);
+        const readSessions = new Set(sessionIds);
         const lost: WebSocket[] = [];
         for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
+          // A session acting in the account keeps its subscription while it still acts here (not ended, not switched, still agency staff).
+          if (subscriber.actingSessionId !== undefined) {
+            if (readSessions.has(subscriber.actingSessionId) && acting.get(subscriber.actingSessionId) !== subscriber.userId) lost.push(ws);
+            continue;
+          }
           // Users who subscribed during the read were admitted with a read of their own.
           if (!read.has(subscriber.userId)) continue;
           const current = access.get(subscriber.userId);
@@ -411,6 +438,8 @@ export class Account extends DurableObject<Env> {
     const contacts: Record<string, Availability> = {};
     for (const { subscriber } of this.subscribers(except)) {
       if (subscriber.presenceAt < since) continue;
+      // An agency user acting in the account is no member of it: never listed among its agents.
+      if (subscriber.kind === "user" && subscriber.actingSessionId !== undefined) continue;
       if (subscriber.kind === "user") users[String(subscriber.userId)] = this.availabilities.chosen(subscriber.userId);
       else contacts[String(subscriber.contactId)] = "online";
     }
@@ -447,7 +476,7 @@ export class Account extends DurableObject<Env> {
     const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
     const connected = this.knownSubscribers()
       .openUsers()
-      .some(({ subscriber }) => subscriber.userId === userId && subscriber.presenceAt >= since);
+      .some(({ subscriber }) => subscriber.userId === userId && subscriber.actingSessionId === undefined && subscriber.presenceAt >= since);
     return connected ? this.availabilities.chosen(userId) : "offline";
   }
 

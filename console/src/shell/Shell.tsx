@@ -33,8 +33,8 @@ export function Shell() {
 
   // One /cable connection for the user in the account in view.
   useEffect(() => {
-    // An agency user who opened the sub-account is no member of it: /cable serves members only, so no live updates.
-    if (!me || account === null || me.acting_account_id === account) return;
+    // An agency user who opened the sub-account subscribes too: /cable serves their session there as an administrator.
+    if (!me || account === null) return;
     startCable({ pubsubToken: me.pubsub_token, accountId: account, userId: me.id });
     resetAvailability();
     resetNotifications();

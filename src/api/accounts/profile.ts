@@ -10,7 +10,7 @@ import { ApiError, errorResponses, notFound } from "../errors";
 import { idParams, iso, Name, Timestamp } from "../schemas";
 import { confirmationIssue, confirmationMatches, Password } from "../sign-in/passwords";
 import { credentialRef, SignedInUserSchema, signedInUser } from "../sign-in/signed-in-user";
-import { deleteSessions, endUserAccess, liveSessions } from "../sign-in/sessions-store";
+import { deleteSessions, endSessionsAccess, liveSessions } from "../sign-in/sessions-store";
 
 /**
  * Every way a user authenticates: the API token or a session's access token (Bearer or
@@ -125,7 +125,7 @@ profile.openapi(
       .where(eq(users.id, user.id));
     if (passwordHash) {
       const [, ended] = await db.batch([update, deleteSessions(db, user.id, { except: keep }), audit]);
-      await endUserAccess(c.env, user.id, ended.map((s) => s.tokenId));
+      await endSessionsAccess(c.env, user.id, ended);
     } else {
       await db.batch([update, audit]);
     }
@@ -198,7 +198,7 @@ profile.openapi(
         changes: { email: user.email, session_id },
       }),
     ]);
-    await endUserAccess(c.env, user.id, ended.map((s) => s.tokenId));
+    await endSessionsAccess(c.env, user.id, ended);
     return c.body(null, 204);
   },
 );

@@ -5,12 +5,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, isNotNull } from "drizzle-orm";
 import { users, userSessions } from "../../db/schema";
+import { accountObject } from "../../durable/account";
 import { AgencyUserInput, AgencyUserSchema, createAgencyUser, serializeAgencyUser } from "../agency-staff";
 import { auditEntry } from "../audit";
 import { agencyOf, requireAgencyOwner } from "../auth";
 import { createRouter } from "../context";
 import { conflict, errorResponses, forbidden, notFound } from "../errors";
-import { endUserAccess } from "../sign-in/sessions-store";
+import { accountIdsOf, endUserAccess } from "../sign-in/sessions-store";
 import { idParams, offsetOf, PageQuery, pageOf } from "../schemas";
 import { agencyAccount, security as agencyTokenSecurity } from "./accounts";
 
@@ -91,6 +92,11 @@ agencyStaff.openapi(
     });
     if (!user) throw notFound("Agency user");
     if (principal.type === "Agency" && principal.staff?.id === user.id) throw conflict("You cannot remove yourself from the agency.");
+    // Where their /cable subscriptions may be open, read before the delete takes memberships and sessions with it.
+    const [memberOf, actingIn] = await Promise.all([
+      accountIdsOf(c.env, user.id),
+      db.selectDistinct({ id: userSessions.actingAccountId }).from(userSessions).where(and(eq(userSessions.userId, user.id), isNotNull(userSessions.actingAccountId))),
+    ]);
     await db.batch([
       db.delete(users).where(eq(users.id, user.id)),
       auditEntry(c, {
@@ -102,7 +108,8 @@ agencyStaff.openapi(
         changes: serializeAgencyUser(user),
       }),
     ]);
-    await endUserAccess(c.env, user.id, "all");
+    const opened = actingIn.flatMap((row) => (row.id === null ? [] : [row.id]));
+    await endUserAccess(c.env, user.id, "all", [...new Set([...memberOf, ...opened])]);
     return c.body(null, 204);
   },
 );
@@ -152,6 +159,8 @@ agencyStaff.openapi(
         changes: { role: "administrator", session_id: staff.credential.sessionId, previous_account_id: previous },
       }),
     ]);
+    // The sub-account opened before no longer sees this session: its Account object re-reads and closes the subscription.
+    if (previous !== null && previous !== account.id) await accountObject(c.env, previous).invalidateMemberAccess();
     return c.json({ account_id: account.id, role: "administrator" as const, console_path: `/app/accounts/${account.id}/conversations` }, 200);
   },
 );

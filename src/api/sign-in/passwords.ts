@@ -14,7 +14,7 @@ import { passwordEmailRow } from "../../jobs/send-email";
 import { auditInsert } from "../audit";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses } from "../errors";
-import { deleteSessions, endUserAccess, newPasswordTokenId, passwordTokenInsert, redeemPasswordToken, retirePasswordTokens } from "./sessions-store";
+import { deleteSessions, endSessionsAccess, newPasswordTokenId, passwordTokenInsert, redeemPasswordToken, retirePasswordTokens } from "./sessions-store";
 import { limitedRoute } from "../limits";
 
 const tags = ["Sign-in"];
@@ -154,7 +154,7 @@ signInPasswords.openapi(
         changes: { email: user.email, password: "changed" },
       }),
     ]);
-    await endUserAccess(c.env, user.id, ended.map((s) => s.tokenId));
+    await endSessionsAccess(c.env, user.id, ended);
     return c.json({ success: true as const, message: "Your password has been set. Sign in with it." }, 200);
   },
 );

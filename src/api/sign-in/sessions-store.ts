@@ -73,14 +73,15 @@ export function liveSessions(db: Database, userId: number) {
 
 /**
  * The delete of some of a user's sessions, for a D1 batch: one, all but one (a password change keeps
- * the session that made it), or all. Returns the ended sessions' token ids, to close their sockets.
+ * the session that made it), or all. Returns the ended sessions' token ids and the sub-accounts they
+ * acted in, to close their sockets (`endSessionsAccess`).
  */
 export function deleteSessions(db: Database, userId: number, which: { only: number } | { except: number | null }) {
   const scope = "only" in which ? eq(userSessions.id, which.only) : which.except === null ? undefined : ne(userSessions.id, which.except);
   return db
     .delete(userSessions)
     .where(and(eq(userSessions.userId, userId), scope))
-    .returning({ tokenId: userSessions.tokenId });
+    .returning({ tokenId: userSessions.tokenId, actingAccountId: userSessions.actingAccountId });
 }
 
 /**
@@ -93,7 +94,18 @@ export async function endUserAccess(env: Env, userId: number, tokenIds: string[]
   await Promise.all(targets.map((accountId) => accountObject(env, accountId).endUserAccess(userId, tokenIds)));
 }
 
-async function accountIdsOf(env: Env, userId: number): Promise<number[]> {
+/**
+ * Closes the /cable subscriptions of ended sessions: in every account the user belongs to, and in the
+ * sub-account each session acted in (an agency user's opened account, where they are no member).
+ */
+export async function endSessionsAccess(env: Env, userId: number, ended: { tokenId: string; actingAccountId: number | null }[]): Promise<void> {
+  if (ended.length === 0) return;
+  const acting = ended.flatMap((session) => (session.actingAccountId === null ? [] : [session.actingAccountId]));
+  const targets = [...new Set([...(await accountIdsOf(env, userId)), ...acting])];
+  await endUserAccess(env, userId, ended.map((session) => session.tokenId), targets);
+}
+
+export async function accountIdsOf(env: Env, userId: number): Promise<number[]> {
   const rows = await env.DB.prepare("select account_id as id from account_users where user_id = ?").bind(userId).all<{ id: number }>();
   return rows.results.map((row) => row.id);
 }

@@ -14,7 +14,7 @@ import { createRouter } from "../context";
 import { ApiError, errorResponses, ErrorSchema, notFound } from "../errors";
 import { userSecurity } from "../accounts/profile";
 import { credentialRef, SignedInUserSchema, signedInUser } from "./signed-in-user";
-import { deleteSessions, endUserAccess, startSession } from "./sessions-store";
+import { deleteSessions, endSessionsAccess, startSession } from "./sessions-store";
 import { limitedRoute } from "../limits";
 
 const tags = ["Sign-in"];
@@ -146,7 +146,7 @@ signInSessions.openapi(
     const credential = credentialOf(c);
     if (credential.kind !== "session") throw notFound("Signed-in session");
     const ended = await deleteSessions(c.var.db, user.id, { only: credential.sessionId });
-    await endUserAccess(c.env, user.id, ended.map((s) => s.tokenId));
+    await endSessionsAccess(c.env, user.id, ended);
     c.header("set-cookie", clearedSessionCookie());
     return c.json({ success: true as const }, 200);
   },

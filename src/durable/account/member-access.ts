@@ -26,6 +26,26 @@ export async function readMemberAccess(db: D1Database, accountId: number, userId
   return new Map(rows.results.map((row) => [row.user_id, { role: row.role, inboxIds: JSON.parse(row.inbox_ids) as number[] }]));
 }
 
+/**
+ * Which of `sessionIds` act in the account now (`user_sessions.acting_account_id`): live sessions of
+ * agency users (an agency role) whose agency owns the account. Such a session sees the account as an
+ * administrator without being a member. Returns session id → user id; ended or switched sessions are left out.
+ */
+export async function readActingSessions(db: D1Database, accountId: number, sessionIds: readonly number[]): Promise<Map<number, number>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db
+    .prepare(
+      `select s.id, s.user_id from user_sessions s
+       join users u on u.id = s.user_id
+       join accounts a on a.id = s.acting_account_id
+       where s.acting_account_id = ? and s.id in (select value from json_each(?))
+         and s.expires_at > ? and u.agency_role is not null and a.agency_id = u.agency_id`,
+    )
+    .bind(accountId, JSON.stringify([...new Set(sessionIds)]), Math.floor(Date.now() / 1000))
+    .all<{ id: number; user_id: number }>();
+  return new Map(rows.results.map((row) => [row.id, row.user_id]));
+}
+
 /** The inboxes a member sees, as a `Viewer` holds them: null for every inbox (administrators). */
 export function visibleInboxIds(access: MemberAccess): number[] | null {
   return access.role === "administrator" ? null : [...access.inboxIds].sort((a, b) => a - b);

@@ -17,7 +17,17 @@ export const ACCESS_ENDED_CLOSE_CODE = 4401;
  * credential closes exactly its subscriptions.
  */
 export type Subscriber =
-  | { kind: "user"; userId: number; tokenId: string; role: "administrator" | "agent"; inboxIds: number[] | null; identifier: string; presenceAt: number }
+  | {
+      kind: "user";
+      userId: number;
+      tokenId: string;
+      role: "administrator" | "agent";
+      inboxIds: number[] | null;
+      identifier: string;
+      presenceAt: number;
+      /** An agency user's session acting in the account (no membership): an administrator, never in presence. */
+      actingSessionId?: number;
+    }
   | { kind: "contact"; contactId: number; contactInboxId: number; identifier: string; presenceAt: number };
 
 export type UserSubscriber = Extract<Subscriber, { kind: "user" }>;
