@@ -10,9 +10,10 @@ import { WidgetList } from "./chat-widgets/WidgetList";
 import { IntegrationsScreen } from "./integrations/IntegrationsScreen";
 import { WebhooksScreen, webhooksPath } from "./webhooks/WebhooksScreen";
 import { AgentsScreen } from "./agents/AgentsScreen";
-import { agentsPath, integrationsPath, settingsPath, widgetsPath } from "./paths";
+import { LabelsScreen } from "./labels/LabelsScreen";
+import { agentsPath, integrationsPath, labelsPath, settingsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "agents" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "agents" } | { name: "labels" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -24,6 +25,7 @@ function screenOf(path: string): Screen {
   if (rest === "/integrations") return { name: "integrations" };
   if (rest === "/webhooks") return { name: "webhooks" };
   if (rest === "/agents") return { name: "agents" };
+  if (rest === "/labels") return { name: "labels" };
   return { name: "unknown" };
 }
 
@@ -63,6 +65,11 @@ export function SettingsArea() {
             </Link>
           </li>
           <li>
+            <Link href={labelsPath(account)} aria-current={screen.name === "labels" ? "page" : undefined}>
+              {t("settings.labels.title")}
+            </Link>
+          </li>
+          <li>
             <Link href={webhooksPath(account)} aria-current={screen.name === "webhooks" ? "page" : undefined}>
               {t("settings.webhooks.title")}
             </Link>
@@ -75,6 +82,7 @@ export function SettingsArea() {
         {screen.name === "integrations" && <IntegrationsScreen />}
         {screen.name === "webhooks" && <WebhooksScreen />}
         {screen.name === "agents" && <AgentsScreen />}
+        {screen.name === "labels" && <LabelsScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">
             <h1>{t("common.notFound.title")}</h1>

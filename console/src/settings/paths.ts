@@ -3,3 +3,4 @@ export const settingsPath = (accountId: number) => `/app/accounts/${accountId}/s
 export const widgetsPath = (accountId: number) => `${settingsPath(accountId)}/chat_widgets`;
 export const integrationsPath = (accountId: number) => `${settingsPath(accountId)}/integrations`;
 export const agentsPath = (accountId: number) => `${settingsPath(accountId)}/agents`;
+export const labelsPath = (accountId: number) => `${settingsPath(accountId)}/labels`;

@@ -1,0 +1,240 @@
+/**
+ * Labels: the sub-account's labels (title, colour, description, whether the sidebar shows them).
+ * Create and edit in a dialog whose fields show the API's 422 answers beside them; delete after a
+ * confirm dialog.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { Dialog } from "../../components/Dialog";
+import { accountPath, api } from "../../core/api";
+import { t } from "../../core/i18n";
+import { Icon } from "../../core/icons";
+import { errorsOf } from "../integrations/ConnectForm";
+
+type Label = { id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean };
+type Draft = { title: string; description: string; color: string; show_on_sidebar: boolean };
+type Errors = { fields: Record<string, string>; message: string | null };
+
+const NO_ERRORS: Errors = { fields: {}, message: null };
+const NEW_LABEL: Draft = { title: "", description: "", color: "#1f93ff", show_on_sidebar: true };
+
+export function LabelsScreen() {
+  const [labels, setLabels] = useState<Label[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Label | "new" | null>(null);
+  const [deleting, setDeleting] = useState<Label | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const load = () =>
+    api.get<{ payload: Label[] }>(accountPath("/labels")).then(
+      (answer) => setLabels([...answer.payload].sort((a, b) => a.title.localeCompare(b.title))),
+      (failure: unknown) => setError(errorsOf(failure).message),
+    );
+  useEffect(() => {
+    document.title = `${t("settings.labels.title")} · ${t("common.appName")}`;
+    void load();
+  }, []);
+  return (
+    <div class="settings-screen">
+      <div class="settings-head">
+        <div>
+          <h1 class="page-title">{t("settings.labels.title")}</h1>
+          <p class="muted">{t("settings.labels.lead")}</p>
+        </div>
+        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
+          <Icon name="plus" /> {t("settings.labels.add")}
+        </button>
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {t("settings.loadFailed", { message: error })}
+        </p>
+      )}
+      <p role="status" class="visually-hidden">
+        {announce}
+      </p>
+      {labels === null && !error && <p class="page-loading">{t("common.loading")}</p>}
+      {labels?.length === 0 && <p class="empty-state">{t("settings.labels.empty")}</p>}
+      {labels && labels.length > 0 && (
+        <div class="table-scroll" role="region" aria-label={t("settings.labels.title")} tabIndex={0}>
+          <table class="settings-table">
+            <caption class="visually-hidden">{t("settings.labels.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.labels.fields.title")}</th>
+                <th scope="col">{t("settings.labels.fields.description")}</th>
+                <th scope="col">{t("settings.labels.sidebar")}</th>
+                <th scope="col">{t("settings.labels.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {labels.map((label) => (
+                <tr key={label.id}>
+                  <th scope="row">
+                    <span class="label-swatch" style={{ background: label.color }} aria-hidden="true" />
+                    {label.title}
+                  </th>
+                  <td>{label.description ?? <span class="muted">{t("settings.labels.noDescription")}</span>}</td>
+                  <td>{label.show_on_sidebar ? t("settings.labels.shown") : t("settings.labels.hidden")}</td>
+                  <td>
+                    <span class="row-actions">
+                      <button type="button" class="button button-small" onClick={() => setEditing(label)}>
+                        {t("settings.labels.edit")}
+                        <span class="visually-hidden"> {label.title}</span>
+                      </button>
+                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(label)}>
+                        {t("settings.labels.delete")}
+                        <span class="visually-hidden"> {label.title}</span>
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <LabelDialog
+          label={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            setAnnounce(t("settings.labels.saved", { title: saved.title }));
+            void load();
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDialog
+          label={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            setAnnounce(t("settings.labels.deleted", { title: deleting.title }));
+            setDeleting(null);
+            void load();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose: () => void; onSaved: (label: Label) => void }) {
+  const [draft, setDraft] = useState<Draft>(label ? { title: label.title, description: label.description ?? "", color: label.color, show_on_sidebar: label.show_on_sidebar } : NEW_LABEL);
+  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const body = { title: draft.title.trim(), description: draft.description.trim() === "" ? null : draft.description.trim(), color: draft.color, show_on_sidebar: draft.show_on_sidebar };
+    try {
+      const saved = label ? await api.patch<Label>(accountPath(`/labels/${label.id}`), body) : await api.post<Label>(accountPath("/labels"), body);
+      onSaved(saved);
+    } catch (failure) {
+      setErrors(errorsOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = (name: "title" | "description" | "color") => {
+    const id = `label-${name}`;
+    const error = errors.fields[name];
+    const hint = t(`settings.labels.hints.${name}`);
+    return {
+      id,
+      error: error ? (
+        <span id={`${id}-error`} class="field-error">
+          {error}
+        </span>
+      ) : (
+        <span id={`${id}-hint`} class="field-hint">
+          {hint}
+        </span>
+      ),
+      props: { id, "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": error ? `${id}-error` : `${id}-hint` },
+    };
+  };
+  const title = field("title");
+  const description = field("description");
+  const color = field("color");
+  return (
+    <Dialog title={label ? t("settings.labels.editTitle", { title: label.title }) : t("settings.labels.add")} onClose={onClose}>
+      <form class="form" onSubmit={submit} noValidate>
+        <div class="field">
+          <label for={title.id}>{t("settings.labels.fields.title")}</label>
+          <input {...title.props} type="text" required value={draft.title} onInput={(event) => setDraft({ ...draft, title: event.currentTarget.value })} />
+          {title.error}
+        </div>
+        <div class="field">
+          <label for={description.id}>
+            {t("settings.labels.fields.description")} <span class="muted">{t("settings.optional")}</span>
+          </label>
+          <textarea {...description.props} rows={3} value={draft.description} onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })} />
+          {description.error}
+        </div>
+        <div class="field">
+          <label for={color.id}>{t("settings.labels.fields.color")}</label>
+          <input {...color.props} type="color" class="color-input" value={draft.color} onInput={(event) => setDraft({ ...draft, color: event.currentTarget.value })} />
+          {color.error}
+        </div>
+        <div class="field-inline">
+          <input id="label-sidebar" type="checkbox" checked={draft.show_on_sidebar} onChange={(event) => setDraft({ ...draft, show_on_sidebar: event.currentTarget.checked })} />
+          <label for="label-sidebar">{t("settings.labels.fields.show_on_sidebar")}</label>
+        </div>
+        {errors.message && (
+          <p class="notice notice-error" role="alert">
+            {errors.message}
+          </p>
+        )}
+        {Object.keys(errors.fields).length > 0 && (
+          <p class="notice notice-error" role="alert">
+            {t("settings.labels.checkFields")}
+          </p>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="button button-primary" disabled={busy}>
+            {label ? t("settings.labels.save") : t("settings.labels.create")}
+          </button>
+          <button type="button" class="button" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ label, onClose, onDeleted }: { label: Label; onClose: () => void; onDeleted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title={t("settings.labels.confirmDeleteTitle")} description={t("settings.labels.confirmDelete", { title: label.title })} onClose={onClose}>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="form-actions">
+        <button
+          type="button"
+          class="button button-danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await api.del(accountPath(`/labels/${label.id}`));
+              onDeleted();
+            } catch (failure) {
+              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
+              setBusy(false);
+            }
+          }}
+        >
+          {t("settings.labels.deleteConfirm", { title: label.title })}
+        </button>
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,120 @@
+// The sub-account's settings screens in real Chromium against the whole platform, as an administrator
+// uses them: Agents lists the people with their role and availability (invitations come from the
+// agency), Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
+// beside the field it concerns. Each screen is checked with axe-core and photographed.
+import { copyFileSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { seriousViolations } from "./axe";
+import { launchChromium } from "./browser";
+import { type ConsolePage, type ConsoleTenant, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+
+/** Where the round's screenshots are looked at, besides test-results/console/. */
+const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
+
+describe("the sub-account's settings", () => {
+  let browser: Browser;
+  let tenant: ConsoleTenant;
+  let admin: ConsolePage;
+
+  beforeAll(async () => {
+    browser = await launchChromium(inject("chromium"));
+    tenant = await consoleTenant({
+      name: "Lakeside Dental",
+      websiteUrl: "https://lakeside-dental.example.test",
+      labels: [{ title: "billing", color: "#b45309", description: "Invoices and payments" }],
+    });
+    admin = await signIn(browser, tenant.users.admin, { viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
+  async function check(page: Page, name: string) {
+    const violations = await seriousViolations(page);
+    await screenshot(page, name);
+    if (SHOTS_DIR) {
+      mkdirSync(SHOTS_DIR, { recursive: true });
+      copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
+    }
+    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
+  }
+
+  /** Opens a settings screen from the settings navigation. */
+  async function openSettings(page: Page, screen: string) {
+    await page.getByRole("link", { name: "Sites > Chat Widgets" }).click();
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: screen, exact: true }).click();
+    await page.getByRole("heading", { name: screen, level: 1 }).waitFor();
+  }
+
+  it("lists the sub-account's administrator and agent with their roles, and says invitations come from the agency", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Agents");
+    const table = page.getByRole("table", { name: "Agents" });
+    const adminRow = table.getByRole("row").filter({ hasText: tenant.users.admin.email });
+    const agentRow = table.getByRole("row").filter({ hasText: tenant.users.agent.email });
+    await expect.poll(() => adminRow.textContent(), WAIT).toContain("Administrator");
+    expect(await agentRow.textContent()).toContain("Agent");
+    expect(await agentRow.textContent()).toContain("Offline");
+    expect(await page.getByText("Invitations, role changes and removals come from your agency").isVisible()).toBe(true);
+    await check(page, "settings-agents");
+    expect(errors).toEqual([]);
+  });
+
+  it("creates a label after showing the API's refusal beside its title, edits it, and deletes it after a confirmation", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Labels");
+    await page.getByRole("row").filter({ hasText: "billing" }).waitFor();
+
+    await page.getByRole("button", { name: "Add label" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add label" });
+    const title = dialog.getByLabel("Title");
+    // The dialog takes focus on its first field.
+    expect(await title.evaluate((element) => document.activeElement === element)).toBe(true);
+    await title.fill("follow up!");
+    await dialog.getByLabel("Description").fill("Call the patient back");
+    await dialog.getByRole("button", { name: "Create label" }).click();
+    await expect.poll(() => title.getAttribute("aria-invalid"), WAIT).toBe("true");
+    const described = await title.evaluate((element) => document.getElementById(element.getAttribute("aria-describedby") ?? "")?.textContent ?? "");
+    expect(described).toContain("letters, digits");
+    await check(page, "settings-labels-refused");
+
+    await title.fill("follow-up");
+    await dialog.getByLabel("Show on the sidebar").uncheck();
+    await dialog.getByRole("button", { name: "Create label" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "follow-up" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Call the patient back");
+    expect(await row.textContent()).toContain("Hidden");
+    const created = (await tenant.as("admin")<{ payload: { title: string; show_on_sidebar: boolean }[] }>(200, "GET", "/labels")).payload.find((label) => label.title === "follow-up");
+    expect(created?.show_on_sidebar).toBe(false);
+    await check(page, "settings-labels");
+
+    await row.getByRole("button", { name: "Edit follow-up" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit label follow-up" });
+    await edit.getByLabel("Description").fill("Call the patient back within a day");
+    await edit.getByLabel("Show on the sidebar").check();
+    await edit.getByRole("button", { name: "Save label" }).click();
+    await edit.waitFor({ state: "hidden" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("within a day");
+    expect(await row.textContent()).toContain("Shown");
+
+    await row.getByRole("button", { name: "Delete follow-up" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this label?" });
+    await check(page, "settings-labels-delete");
+    // Escape keeps the label.
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "hidden" });
+    expect(await row.count()).toBe(1);
+    await row.getByRole("button", { name: "Delete follow-up" }).click();
+    await confirm.getByRole("button", { name: "Delete follow-up" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    const left = (await tenant.as("admin")<{ payload: { title: string }[] }>(200, "GET", "/labels")).payload.map((label) => label.title);
+    expect(left).toEqual(["billing"]);
+    // The refused title's 422 is logged by the browser, as every failed request is; nothing else went wrong.
+    expect(errors.filter((error) => !/status of 422 \(Unprocessable Entity\) .*\/labels\)$/.test(error))).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+});
