@@ -50,6 +50,7 @@ import { platformAuditLogs } from "./platform/audit-logs";
 import { publicContacts } from "./public/contacts";
 import { webhookSink } from "./dev/webhook-sink";
 import { smsSink } from "./dev/sms-sink";
+import { twilioWebhooks } from "./twilio";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
@@ -153,6 +154,9 @@ export function createApp() {
   app.route("/api/v1/widget", widgetCampaigns);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);
+  // Providers' webhooks: form bodies, capped like the API's JSON ones.
+  app.use("/twilio/*", limitBodySize);
+  app.route("/", twilioWebhooks);
 
   app.get("/cable", openCable);
   // Served without a token, outside the API document: counted by address like the public API's reads.

@@ -87,8 +87,12 @@ export async function storeMessageAttachments(c: Context<AppEnv>, accountId: num
  * by what it declares and by its first bytes (422 `file_type_not_allowed`, nothing stored), and all of
  * them must fit the account's storage quota (413 `storage_quota_exceeded`, nothing stored).
  */
-export async function storeAttachments(c: Context<AppEnv>, accountId: number, files: File[]): Promise<Attachment[]> {
-  const origin = new URL(c.req.url).origin;
+export function storeAttachments(c: Context<AppEnv>, accountId: number, files: File[]): Promise<Attachment[]> {
+  return storeFiles(c.env, new URL(c.req.url).origin, accountId, files);
+}
+
+/** storeAttachments for work outside a request (a channel's incoming media): links are made on `origin`. */
+export async function storeFiles(env: Env, origin: string, accountId: number, files: File[]): Promise<Attachment[]> {
   const contentTypes: string[] = [];
   for (const [index, file] of files.entries()) {
     const verdict = checkFileType(file.type, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
@@ -100,7 +104,7 @@ export async function storeAttachments(c: Context<AppEnv>, accountId: number, fi
     contentTypes.push(verdict.contentType);
   }
   const requestedBytes = files.reduce((total, file) => total + file.size, 0);
-  const reservation = await reserveStorage(c.env, accountId, requestedBytes);
+  const reservation = await reserveStorage(env, accountId, requestedBytes);
   if (!reservation.ok) {
     throw new ApiError(413, "storage_quota_exceeded", "The account has no room left for these files: delete some, or ask for a larger quota.", {
       quota_bytes: reservation.quotaBytes,
@@ -113,7 +117,7 @@ export async function storeAttachments(c: Context<AppEnv>, accountId: number, fi
     for (const [index, file] of files.entries()) {
       const key = newMediaKey(accountId, "attachments", file.name);
       const contentType = contentTypes[index] ?? "application/octet-stream";
-      await c.env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
+      await env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
       stored.push({
         id: index + 1,
         file_type: fileTypeOf(contentType),
@@ -125,8 +129,8 @@ export async function storeAttachments(c: Context<AppEnv>, accountId: number, fi
       });
     }
   } catch (error) {
-    await deleteStoredFiles(c.env, accountId, stored);
-    await releaseStorage(c.env, accountId, files.slice(stored.length).reduce((total, file) => total + file.size, 0));
+    await deleteStoredFiles(env, accountId, stored);
+    await releaseStorage(env, accountId, files.slice(stored.length).reduce((total, file) => total + file.size, 0));
     throw error;
   }
   return stored;

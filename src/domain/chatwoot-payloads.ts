@@ -113,7 +113,7 @@ export function messagePayload(message: MessageRecord, context: MessageContext) 
     created_at: message.createdAt,
     updated_at: new Date(message.updatedAt * 1000).toISOString(),
     private: message.private,
-    status: "sent" as const,
+    status: message.status ?? ("sent" as const),
     source_id: message.sourceId,
     echo_id: message.echoId,
     sender_type: message.sender === null ? null : message.sender.type === "contact" ? "Contact" : "User",

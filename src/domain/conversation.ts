@@ -75,7 +75,24 @@ export type MessageRecord = {
   /** Unix seconds. */
   createdAt: number;
   updatedAt: number;
+  /** Chatwoot's delivery status, for messages a channel's provider reports on; "sent" when absent. */
+  status?: MessageDeliveryStatus;
 };
+
+/** Chatwoot's message statuses, as a channel's provider reports them. */
+export const MESSAGE_DELIVERY_STATUSES = ["sent", "delivered", "read", "failed"] as const;
+export type MessageDeliveryStatus = (typeof MESSAGE_DELIVERY_STATUSES)[number];
+
+/**
+ * Whether a reported status replaces the one stored: providers' callbacks arrive out of order, so a
+ * status never goes back (sent, then delivered, then read), and failed is final.
+ */
+export function deliveryStatusAdvances(current: MessageDeliveryStatus | null, next: MessageDeliveryStatus): boolean {
+  if (current === null) return true;
+  if (current === "failed") return false;
+  if (next === "failed") return true;
+  return MESSAGE_DELIVERY_STATUSES.indexOf(next) > MESSAGE_DELIVERY_STATUSES.indexOf(current);
+}
 
 /** What a deleted message reads afterwards (Chatwoot's text); `content_attributes.deleted` marks it. */
 export const DELETED_MESSAGE_CONTENT = "This message was deleted";

@@ -35,7 +35,8 @@ export function twilioMessageRequest(config: SmsProviderConfig, sms: OutgoingSms
 
 export type SmsSendResult =
   | { ok: true; sid: string | null; status: string | null }
-  | { ok: false; error: string };
+  /** `retryable`: the provider may take it later (no answer, 429, 5xx); anything else it refused for good. */
+  | { ok: false; error: string; retryable?: boolean };
 
 const MAX_ERROR_LENGTH = 500;
 

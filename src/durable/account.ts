@@ -1044,6 +1044,33 @@ export class Account extends DurableObject<Env> {
     return this.contacts.withAnyLabel(labels, afterContactId, limit);
   }
 
+  /**
+   * The session of the person writing from `phoneNumber` to an SMS inbox (its source id is the number,
+   * as in Chatwoot): the existing one, else a new session for the contact with that number, else a new
+   * contact with it.
+   */
+  async smsContactSession(inboxId: number, phoneNumber: string): Promise<ContactSession> {
+    const existing = this.contactSession(inboxId, phoneNumber);
+    if (existing) return existing;
+    const session = this.ctx.storage.transactionSync(() => {
+      const known = this.contacts.findBy("phone_number", phoneNumber);
+      const contact = known ?? this.contacts.create({ name: phoneNumber, phone_number: phoneNumber });
+      const contactInbox = this.contacts.createContactInbox(contact.id, inboxId, phoneNumber, false);
+      if (!known) this.publishContact("contact.created", contact);
+      return { contact, contactInbox };
+    });
+    await this.flushContactEvents();
+    return session;
+  }
+
+  /** Records an SMS opt-out (STOP: `additional_attributes.sms_opted_out_at`) or its end (START); null when there is no such contact. */
+  async setSmsOptOut(contactId: number, optedOutAt: string | null): Promise<ContactRecord | null> {
+    // Additional attributes merge: START leaves the key with null, which reads as not opted out.
+    const contact = this.ctx.storage.transactionSync(() => this.changeContact(contactId, { additional_attributes: { sms_opted_out_at: optedOutAt } }));
+    await this.flushContactEvents();
+    return contact;
+  }
+
   /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */
   createContactInbox(contactId: number, inboxId: number, sourceId: string): ContactInboxRecord | null | Conflict {
     if (!this.contacts.get(contactId)) return null;

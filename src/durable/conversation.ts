@@ -22,6 +22,8 @@ import {
   type SenderRef,
   statusAfterIncomingMessage,
   waitingSinceAfter,
+  type MessageDeliveryStatus,
+  deliveryStatusAdvances,
 } from "../domain/conversation";
 import {
   type AttributeChanges,
@@ -67,6 +69,9 @@ const MIGRATIONS = [
    );`,
   // Unread counts are taken on every event: count incoming messages after a time by index.
   `create index messages_type_created on messages(message_type, created_at);`,
+  // Channel messages: the provider's id finds a message again (redeliveries, delivery statuses); status is Chatwoot's delivery status.
+  `alter table messages add column status text;
+   create index messages_source_id on messages(source_id) where source_id is not null;`,
 ];
 
 type MessageRow = {
@@ -83,6 +88,7 @@ type MessageRow = {
   attachments: string;
   created_at: number;
   updated_at: number;
+  status: string | null;
 };
 
 const toMessage = (row: MessageRow): MessageRecord => ({
@@ -103,6 +109,7 @@ const toMessage = (row: MessageRow): MessageRecord => ({
   attachments: parseJson<Attachment[]>(row.attachments, []),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  ...(row.status ? { status: row.status as MessageDeliveryStatus } : {}),
 });
 
 /** Who made a change: an agent (with the name activity messages show), an automation rule, or Parley itself. */
@@ -491,6 +498,11 @@ export class Conversation extends DurableObject<Env> {
       const existing = this.sql.exec<MessageRow>("select * from messages where echo_id = ?", input.echoId).toArray()[0];
       if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
     }
+    if (input.sourceId && input.messageType === MessageType.incoming) {
+      // A provider redelivering a message it sent before: the first copy stands.
+      const existing = this.sql.exec<MessageRow>("select * from messages where source_id = ? and message_type = ?", input.sourceId, MessageType.incoming).toArray()[0];
+      if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
+    }
     const { message, seq } = this.transact(() => {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
@@ -585,6 +597,46 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** One message by id, for the workflow engine (which acts for the whole account). */
+  /**
+   * Records what the channel's provider says became of an outgoing message (Chatwoot's `status`, and
+   * `content_attributes.external_error` when it failed), found by its id or by the provider's id
+   * (`source_id`), and emits message.updated. Statuses arrive out of order: one never goes back
+   * (delivered stays delivered when a late "sent" arrives). Null when there is no such message.
+   */
+  async setDeliveryStatus(
+    target: { messageId: number } | { sourceId: string },
+    update: { status: MessageDeliveryStatus; sourceId?: string; externalError?: string | null },
+  ): Promise<MessageRecord | null> {
+    const state = this.readState();
+    const current = (
+      "messageId" in target
+        ? this.sql.exec<MessageRow>("select * from messages where id = ?", target.messageId)
+        : this.sql.exec<MessageRow>("select * from messages where source_id = ? and message_type != ?", target.sourceId, MessageType.incoming)
+    ).toArray()[0];
+    if (!state || !current) return null;
+    const advances = deliveryStatusAdvances((current.status as MessageDeliveryStatus | null) ?? null, update.status);
+    if (!advances && update.sourceId === undefined) return toMessage(current);
+    const status = advances ? update.status : current.status;
+    const attributes = parseJson<Record<string, unknown>>(current.content_attributes, {});
+    if (status === "failed" && update.externalError) attributes.external_error = update.externalError;
+    const row = this.transact(() => {
+      const row = this.sql
+        .exec<MessageRow>(
+          "update messages set status = ?, source_id = ?, content_attributes = ?, updated_at = ? where id = ? returning *",
+          status,
+          update.sourceId ?? current.source_id,
+          JSON.stringify(attributes),
+          nowSeconds(),
+          current.id,
+        )
+        .one();
+      this.record("message.updated", state, { origin: SYSTEM }, toMessage(row));
+      return row;
+    });
+    await this.flush();
+    return toMessage(row);
+  }
+
   message(id: number): MessageRecord | null {
     const row = this.sql.exec<MessageRow>("select * from messages where id = ?", id).toArray()[0];
     return row ? toMessage(row) : null;

@@ -113,8 +113,14 @@ async function insertRecipients(db: Database, campaign: CampaignRow, contacts: C
       },
     });
     const body = text.trim();
-    const status: RecipientStatus = body === "" ? "failed" : "pending";
-    return [{ contact_id: contact.id, phone_number: contact.phoneNumber, body, status, error: body === "" ? "The message is empty for this contact." : null }];
+    // A contact who answered STOP is never sent to: recorded, never pending.
+    const error = contact.smsOptedOutAt
+      ? `Skipped: the contact opted out of text messages (STOP) on ${contact.smsOptedOutAt}.`
+      : body === ""
+        ? "The message is empty for this contact."
+        : null;
+    const status: RecipientStatus = error === null ? "pending" : "failed";
+    return [{ contact_id: contact.id, phone_number: contact.phoneNumber, body, status, error }];
   });
   if (rows.length === 0) return;
   // One statement per page, the rows as one JSON parameter (D1 binds at most 100 values).

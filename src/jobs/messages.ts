@@ -52,6 +52,17 @@ export const JobMessage = z.discriminatedUnion("type", [
     contact_ids: z.array(z.number().int().positive()).min(1).max(100),
   }),
   /**
+   * What Twilio posted to an SMS inbox's webhook, its signature checked: an incoming message (its
+   * MessageSid makes it unique) or a status callback for a message Parley sent.
+   */
+  z.object({
+    type: z.literal("sms.received"),
+    inbox_id: Id,
+    form: z.record(z.string().max(100), z.string().max(10_000)),
+  }),
+  /** Send an agent's reply in an SMS conversation through the inbox's provider (once: the message's source_id records the sid). */
+  z.object({ type: z.literal("sms.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /**
    * A conversation event for the workflow engine (automation rules, webhooks, notifications), sent
    * by its Conversation object once it is stored; `seq` makes it unique within the conversation.
    */

@@ -13,6 +13,7 @@ import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 import { sendCampaignBatch } from "./campaigns";
+import { receiveSms, sendSmsReply } from "./sms-channel";
 import { failDeadSnapshotLoad } from "./snapshot-load-sweep";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
@@ -38,6 +39,10 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return deliverWebhook(env, job.delivery_id);
     case "email.send":
       return sendEmail(env, job.email_id);
+    case "sms.received":
+      return receiveSms(env, job);
+    case "sms.send":
+      return sendSmsReply(env, job);
   }
 }
 

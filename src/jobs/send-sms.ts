@@ -12,8 +12,9 @@ export async function sendSms(env: Env, config: SmsProviderConfig, sms: Outgoing
   if (!destination.ok) return { ok: false, error: `The provider's URL is not allowed: ${destination.message}` };
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
-    return readTwilioAnswer(response.status, await response.text());
+    const answer = readTwilioAnswer(response.status, await response.text());
+    return answer.ok ? answer : { ...answer, retryable: response.status === 429 || response.status >= 500 };
   } catch (error) {
-    return { ok: false, error: `The provider could not be reached: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, error: `The provider could not be reached: ${error instanceof Error ? error.message : String(error)}`, retryable: true };
   }
 }

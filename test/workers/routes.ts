@@ -152,6 +152,9 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}": { name: "Walker widget" },
   // Takes multipart/form-data only: every JSON body is refused, which is what the walks check.
   "POST /api/v1/accounts/{account_id}/chat_widgets/{chat_widget_id}/media/{slot}": {},
+  // Twilio's webhooks take its signed form only: every JSON body is refused, which is what the walks check.
+  "POST /twilio/callback": {},
+  "POST /twilio/delivery_status": {},
   "POST /api/v1/widget/sessions": { widget_token: "walker-widget", values: {} },
   "POST /api/v1/widget/commands": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, command: ">cs /notify" },
   "POST /api/v1/widget/contact/custom_attributes/delete": { widget_token: "walker-widget", source_id: "walker", keys: ["plan"] },

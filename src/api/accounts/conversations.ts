@@ -26,6 +26,8 @@ import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
 import { capLabels } from "../caps";
 import { existingConversation } from "../known-ids";
+import { enqueueJobs } from "../../jobs/messages";
+import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 
 const tags = ["Application: conversations"];
 const security = userSecurity;
@@ -66,6 +68,22 @@ export async function visibleConversation(c: Context<AppEnv>, displayId: number)
   const payload = await accountObject(c.env, c.var.membership.accountId).conversation(displayId, viewer);
   if (!payload) throw notFound("Conversation");
   return { viewer, payload };
+}
+
+/**
+ * An agent's reply in an SMS conversation leaves as a text message (sms.send), unless its contact
+ * answered STOP: then it is refused, 422 `contact_opted_out`, as the provider would refuse it.
+ */
+async function smsReplyTarget(c: Context<AppEnv>, displayId: number) {
+  const { payload } = await visibleConversation(c, displayId);
+  const isSms = payload.meta.channel === CHANNEL_CLASSES.sms;
+  const optedOutAt = payload.meta.sender.additional_attributes.sms_opted_out_at;
+  if (isSms && typeof optedOutAt === "string") {
+    throw new ApiError(422, "contact_opted_out", `This contact opted out of text messages (they answered STOP on ${optedOutAt}); they must text START before they can be sent a reply.`, {
+      sms_opted_out_at: optedOutAt,
+    });
+  }
+  return { payload, isSms };
 }
 
 export const TemplatePreviewSchema = z
@@ -219,10 +237,11 @@ accountConversations.openapi(
     const user = userOf(c);
     const outgoing = input.message_type === "outgoing";
     const viewer = await viewerOf(c);
-    // The conversation's payload is needed only to fill template variables.
+    // The conversation's payload is needed to fill template variables, and for a reply that leaves as an SMS.
+    const smsReply = outgoing && !input.private ? await smsReplyTarget(c, conversation_id) : null;
     const rendered =
       outgoing && content?.includes("{{")
-        ? renderTemplate(content, templateContextFor((await visibleConversation(c, conversation_id)).payload, user)).text
+        ? renderTemplate(content, templateContextFor(smsReply?.payload ?? (await visibleConversation(c, conversation_id)).payload, user)).text
         : content;
     const conversation = await existingConversation(c.env, accountId, conversation_id);
     const attachments = await storeMessageAttachments(c, accountId, conversation_id, { inboxIds: viewer.inboxIds }, files);
@@ -243,6 +262,9 @@ accountConversations.openapi(
     if (!result) {
       await deleteStoredFiles(c.env, accountId, attachments);
       throw notFound("Conversation");
+    }
+    if (smsReply?.isSms && result.created) {
+      await enqueueJobs(c.env.JOBS, [{ type: "sms.send", account_id: accountId, display_id: conversation_id, message_id: result.message.id }]);
     }
     if (outgoing && input.private && rendered) {
       // The note is stored whatever happens to its notifications.

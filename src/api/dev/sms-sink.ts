@@ -3,13 +3,17 @@
  * inbox whose `api_base_url` is `http://localhost:8787/dev/sinks/sms` sends here instead of to a
  * carrier. `POST /2010-04-01/Accounts/:sid/Messages.json` records the message and answers as Twilio
  * does (201, a new `sid`, status "queued"); `GET /messages` lists what would have been sent (newest
- * first, `?to=` for one number); `DELETE /messages` forgets it. Served only when LOCAL_SINKS is
- * "true" (`npm run dev`); keeps the newest 1,000 messages.
+ * first, `?to=` for one number); `DELETE /messages` forgets it. `POST /inbound {from, to, body}`
+ * plays Twilio's part the other way: it signs the form with the SMS inbox's auth token and posts it
+ * to the Worker's /twilio/callback, as a text message to that inbox would arrive. Served only when
+ * LOCAL_SINKS is "true" (`npm run dev`); keeps the newest 1,000 messages.
  */
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { z } from "zod";
+import { twilioSignature } from "../../domain/twilio-webhook";
 import { openDatabase } from "../../db/client";
-import { smsSinkMessages } from "../../db/schema";
+import { inboxes, smsSinkMessages } from "../../db/schema";
 import { errorBody } from "../errors";
 
 const KEEP_MESSAGES = 1000;
@@ -115,4 +119,56 @@ smsSink.get("/messages", async (c) => {
 smsSink.delete("/messages", async (c) => {
   await openDatabase(c.env.DB).delete(smsSinkMessages);
   return c.body(null, 204);
+});
+
+const InboundSms = z
+  .object({
+    from: z.string().trim().min(1).max(40),
+    to: z.string().trim().min(1).max(40),
+    body: z.string().max(MAX_BODY_LENGTH).default(""),
+    /** Links to the MMS's files (Twilio's MediaUrl0...), with their types. */
+    media: z.array(z.object({ url: z.string().url().max(2000), content_type: z.string().max(100) })).max(10).default([]),
+    message_sid: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+smsSink.post("/inbound", async (c) => {
+  const parsed = InboundSms.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) return c.json(errorBody("validation_failed", "Send {from, to, body} (and optionally media [{url, content_type}])."), 422);
+  const sms = parsed.data;
+  const [inbox] = await openDatabase(c.env.DB)
+    .select({ providerConfig: inboxes.providerConfig })
+    .from(inboxes)
+    .where(and(eq(inboxes.channelType, "sms"), eq(inboxes.phoneNumber, sms.to)))
+    .limit(1);
+  if (!inbox?.providerConfig) return c.json(errorBody("not_found", `No SMS inbox has the number ${sms.to}.`), 404);
+  const messageSid = sms.message_sid ?? newMessageSid();
+  const form: [string, string][] = [
+    ["MessageSid", messageSid],
+    ["AccountSid", inbox.providerConfig.account_sid],
+    ["From", sms.from],
+    ["To", sms.to],
+    ["Body", sms.body],
+    ["NumMedia", String(sms.media.length)],
+    ["SmsStatus", "received"],
+    ["ApiVersion", "2010-04-01"],
+    ...sms.media.flatMap((item, i): [string, string][] => [
+      [`MediaUrl${i}`, item.url],
+      [`MediaContentType${i}`, item.content_type],
+    ]),
+  ];
+  const url = `${c.env.PUBLIC_URL.replace(/\/+$/, "")}/twilio/callback`;
+  const request = new Request(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": await twilioSignature(inbox.providerConfig.auth_token, url, form),
+      "user-agent": "TwilioProxy/1.1",
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  // The Worker itself takes the request, as it would take Twilio's (imported here: the app mounts this sink).
+  const { default: worker } = await import("../../index");
+  const answer = await worker.fetch(request, c.env, c.executionCtx);
+  return c.json({ status: answer.status, message_sid: messageSid, twiml: await answer.text() }, answer.status === 200 ? 200 : 502);
 });

@@ -61,7 +61,10 @@ export const CONTACT_OUTBOX_MIGRATIONS = [
 ];
 
 /** What a one-off campaign needs of a contact in its audience: the number and the template variables' values. */
-export type CampaignContact = Pick<ContactRecord, "id" | "name" | "email" | "phoneNumber" | "customAttributes">;
+export type CampaignContact = Pick<ContactRecord, "id" | "name" | "email" | "phoneNumber" | "customAttributes"> & {
+  /** When the contact answered STOP to SMS (ISO 8601), or null. */
+  smsOptedOutAt: string | null;
+};
 
 type ContactRow = {
   id: number;
@@ -440,8 +443,9 @@ export class ContactStore {
       )
       .toArray()
       .map((row) => {
-        const { id, name, email, phoneNumber, customAttributes } = toContact(row);
-        return { id, name, email, phoneNumber, customAttributes };
+        const { id, name, email, phoneNumber, customAttributes, additionalAttributes } = toContact(row);
+        const optedOut = additionalAttributes.sms_opted_out_at;
+        return { id, name, email, phoneNumber, customAttributes, smsOptedOutAt: typeof optedOut === "string" ? optedOut : null };
       });
   }
 }
