@@ -1,8 +1,10 @@
 // The SMS channel end to end: Twilio's signed webhooks in (messages, media, STOP/START, statuses),
 // agents' replies out through the provider, and one-off campaigns skipping contacts who opted out.
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { twilioSignature } from "../../src/domain/twilio-webhook";
+import worker from "../../src/index";
 import { startDueCampaigns } from "../../src/jobs/campaigns";
 import { call, eventually, expectStatus, tenant } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
@@ -235,6 +237,22 @@ describe("SMS channel", () => {
     });
     expectStatus(await reply(t, conversation.id, "Welcome back"), 200);
     await eventually(async () => expect(await sinkRequests(t.host)).toHaveLength(1));
+  });
+
+  it("lets the local SMS sink simulate an incoming text: signed and posted to /twilio/callback as Twilio would", async () => {
+    const t = await smsTenant();
+    const from = uniquePhone();
+    const request = new Request("http://parley.test/dev/sinks/sms/inbound", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ from, to: t.inbox.phone_number, body: "Simulated hello" }),
+    });
+    const answer = await worker.fetch(request, { ...env, LOCAL_SINKS: "true" }, createExecutionContext());
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ status: 200, twiml: expect.stringContaining("<Response></Response>") });
+    const conversation = await onlyConversation(t, t.inbox.id);
+    expect(conversation.meta.sender.phone_number).toBe(from);
+    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Simulated hello"]));
   });
 
   it("stores an MMS's media in R2 as the message's attachment", async () => {
