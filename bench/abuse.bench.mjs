@@ -86,7 +86,8 @@ export default async function abuseBench() {
  */
 function withRefusedCost(row, cpuPerAccepted) {
   const spentOnRefused = row.cpuSeconds - (row.through + row.other) * cpuPerAccepted;
-  return { ...row, cpuPerAccepted, cpuPerRefused: row.refused > 0 ? Math.max(0, spentOnRefused) / row.refused : NaN };
+  // Where the requests that got through cost most of the phase, what is left for the refused ones is in the noise: "-".
+  return { ...row, cpuPerAccepted, cpuPerRefused: row.refused > 0 && spentOnRefused > 0.1 * row.cpuSeconds ? spentOnRefused / row.refused : NaN };
 }
 
 /** Sends the door's request from `address()` with `concurrency` in flight for `seconds`; counts outcomes. */
@@ -116,7 +117,7 @@ async function flood(door, address, seconds, concurrency) {
 /** Outcome: an HTTP status, "confirmed"/"rejected" (subscriptions), "welcome" (connections), or an error name. */
 function tally(counts, outcome) {
   if ((typeof outcome === "number" && outcome >= 200 && outcome < 300) || outcome === "confirmed" || outcome === "welcome") counts.through++;
-  else if (outcome === 429 || outcome === "rejected") counts.refused++;
+  else if (outcome === 429 || outcome === "rejected" || outcome === "connection 429") counts.refused++;
   else counts.other++;
   counts.statuses[outcome] = (counts.statuses[outcome] ?? 0) + 1;
 }
@@ -335,7 +336,7 @@ function doors(api, world, baseUrl) {
 
   // /cable subscribe frames: cable_subscribe.address (60/60 s); 10 subscriptions per connection.
   // Each request is one connection that subscribes with 10 different visitors' tokens, then closes;
-  // connections refused at the door (cable_connect.address) count as "other" with their 429s.
+  // connections refused at the door (cable_connect.address) count as refused too, as "connection 429".
   door("/cable subscribe", {
     maxConcurrency: 4,
     async baseline(count) {
@@ -423,7 +424,10 @@ function cableSubscribeBurst(url, address, tokens) {
       }
     });
     ws.addEventListener("error", () => {
-      if (counts.sent === 0) tally(counts, "connection 429");
+      if (counts.sent === 0) {
+        counts.sent++; // the connection attempt, refused before any frame
+        tally(counts, "connection 429");
+      }
       settle();
     });
     ws.addEventListener("close", settle);
@@ -443,7 +447,7 @@ function printRows(rows, header = true) {
   }
   for (const row of rows) {
     const others = Object.entries(row.statuses)
-      .filter(([status]) => !(status === "429" || status === "rejected" || status === "confirmed" || status === "welcome" || /^2\d\d$/.test(status)))
+      .filter(([status]) => !(status === "429" || status === "rejected" || status === "connection 429" || status === "confirmed" || status === "welcome" || /^2\d\d$/.test(status)))
       .map(([status, n]) => `${status}×${n}`)
       .join(" ");
     const ratio = row.cpuPerRefused / row.cpuPerAccepted;

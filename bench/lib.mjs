@@ -85,9 +85,10 @@ export function raiseLimits(toml) {
  *
  * The platform `fn` receives also has `restart({ kill })`: stops the runtime (with `kill`, SIGKILL to
  * its whole process tree, as a crash would; otherwise SIGTERM) and starts it again on the same port
- * with the same state directory, so D1, the objects' storage, their alarms and the queue's pending
- * messages survive as they would survive a restart; every object is evicted. Its `baseUrl`, `child`
- * and `exited` then name the new process.
+ * with the same state directory: D1, R2, the objects' storage and their alarms survive, every object
+ * is evicted, and the queue's pending messages are lost (the local queue broker keeps them in
+ * memory; Cloudflare's Queues keep a message once its send has returned). Its `baseUrl`, `child` and
+ * `exited` then name the new process.
  */
 export async function withPlatform(fn, { runtime = benchRuntime, limits = "raised" } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "parley-bench-"));
