@@ -244,12 +244,10 @@ function listener({ index, cableUrl, identifier, catchUp }) {
   };
   const connect = (isReconnect) => {
     ws = new WebSocket(cableUrl(), ["actioncable-v1-json"]);
-    let subscribed = false;
     ws.addEventListener("message", async (event) => {
       const frame = JSON.parse(event.data);
       if (frame.type === "welcome") ws.send(JSON.stringify({ command: "subscribe", identifier }));
       else if (frame.type === "confirm_subscription") {
-        subscribed = true;
         if (!isReconnect) return resolveFirst();
         catchUps++;
         try {
@@ -263,7 +261,7 @@ function listener({ index, cableUrl, identifier, catchUp }) {
       } else if (frame.message?.event === "message.created") {
         const data = frame.message.data;
         if (String(data?.content ?? "").startsWith("faults:")) live.set(data.content, (live.get(data.content) ?? 0) + 1);
-        seen({ ...data, conversation_id: data.conversation_id });
+        seen(data);
       }
     });
     const retry = () => {
@@ -283,7 +281,6 @@ function listener({ index, cableUrl, identifier, catchUp }) {
     };
     ws.addEventListener("close", once);
     ws.addEventListener("error", once);
-    void subscribed;
   };
   connect(false);
   return {
