@@ -77,6 +77,7 @@ import {
   NotificationStore,
 } from "./account/notifications";
 import { type Access, conversationObject } from "./conversation";
+import { EarliestAlarm } from "./alarm";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { remote } from "./remote";
 import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
@@ -184,10 +185,13 @@ export class Account extends DurableObject<Env> {
    */
   private readonly subscriberAccess = new AnnouncedChanges(CACHE_SECONDS);
   private listenersCache: Cached<WorkflowListeners> | null = null;
+  /** The one alarm: contact outbox retries. */
+  private readonly wakeUps: EarliestAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateSqlite(ctx.storage.sql, ACCOUNT_MIGRATIONS);
+    this.wakeUps = new EarliestAlarm(ctx);
     this.contacts = new ContactStore(ctx.storage.sql);
     this.index = new ConversationIndex(ctx.storage.sql);
     this.notifications = new NotificationStore(ctx.storage.sql);
@@ -611,7 +615,8 @@ export class Account extends DurableObject<Env> {
   /**
    * contact.created / contact.updated: to the members' sockets, and into the contact outbox, in the
    * caller's transaction, for the workflow engine (webhooks). Every method that publishes then awaits
-   * `flushContactEvents()`, which moves the outbox to the queue before the method answers.
+   * `flushContactEvents()`, which moves the outbox to the queue before the method answers. The retry
+   * alarm is set in the same transaction, so an entry left behind by a reset after the commit is sent.
    */
   private publishContact(eventName: "contact.created" | "contact.updated", contact: ContactRecord) {
     const payload = contactPayload(contact);
@@ -625,6 +630,7 @@ export class Account extends DurableObject<Env> {
       key: crypto.randomUUID(),
     };
     this.ctx.storage.sql.exec("insert into contact_outbox (job) values (?)", JSON.stringify(job));
+    this.wakeUps.request(Date.now() + CONTACT_OUTBOX_RETRY_MS);
   }
 
   private contactFlush: Promise<void> = Promise.resolve();
@@ -644,10 +650,10 @@ export class Account extends DurableObject<Env> {
         this.ctx.storage.sql.exec("delete from contact_outbox where id <= ?", last.id);
       } catch (error) {
         console.error("enqueueing contact events failed; retrying by alarm", error);
-        await this.ctx.storage.setAlarm(Date.now() + CONTACT_OUTBOX_RETRY_MS);
+        this.wakeUps.request(Date.now() + CONTACT_OUTBOX_RETRY_MS);
         return;
       }
-      if (rows.length === 100) await this.ctx.storage.setAlarm(Date.now());
+      if (rows.length === 100) this.wakeUps.request(Date.now());
     });
     this.contactFlush = run.catch(() => undefined);
     return run;
@@ -655,6 +661,7 @@ export class Account extends DurableObject<Env> {
 
   /** Retries the contact outbox. */
   override async alarm(): Promise<void> {
+    this.wakeUps.fired();
     await this.flushContactEvents();
   }
 
@@ -1412,7 +1419,7 @@ export class Account extends DurableObject<Env> {
     this.index.forget();
     this.availabilities.forget();
     this.messageSearch.forget();
-    await this.ctx.storage.deleteAlarm();
+    await this.wakeUps.delete();
     await this.ctx.storage.deleteAll();
     // This instance may live on: leave it as a fresh, empty one.
     migrateSqlite(this.ctx.storage.sql, ACCOUNT_MIGRATIONS);

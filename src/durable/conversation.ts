@@ -38,6 +38,7 @@ import {
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
 import { accountObject, type PublishedEvent } from "./account";
+import { EarliestAlarm } from "./alarm";
 import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
 import { remote } from "./remote";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
@@ -225,10 +226,13 @@ export class Conversation extends DurableObject<Env> {
    */
   private publishedThrough = 0;
   private deletedThrough = 0;
+  /** The one alarm: outbox retries, snooze wake-ups and SLA deadlines and reports. */
+  private readonly wakeUps: EarliestAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateSqlite(ctx.storage.sql, MIGRATIONS);
+    this.wakeUps = new EarliestAlarm(ctx);
   }
 
   private get sql() {
@@ -309,7 +313,9 @@ export class Conversation extends DurableObject<Env> {
 
   /**
    * Records an event in the outbox, in the same storage transaction as the change it describes:
-   * who caused it, and which tracked attributes it changed (`before` → `state`).
+   * who caused it, and which tracked attributes it changed (`before` → `state`). The retry alarm is
+   * set in that transaction too, so an entry this instance never got to publish (it was reset
+   * after the commit) is published by the alarm.
    */
   private record(
     name: ConversationEventName,
@@ -331,6 +337,7 @@ export class Conversation extends DurableObject<Env> {
       ...(name === "message.updated" ? { lastMessage: this.lastVisibleMessage() } : {}),
     };
     const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;
+    this.wakeUps.request(Date.now() + OUTBOX_RETRY_MS);
     this.pending?.push(toPending(stored, seq));
     return seq;
   }
@@ -371,7 +378,7 @@ export class Conversation extends DurableObject<Env> {
         if (this.pending) this.pending = this.pending.filter((event) => event.seq > last);
       } catch (error) {
         console.error("publishing conversation events failed; retrying by alarm", error);
-        await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
+        this.wakeUps.request(Date.now() + OUTBOX_RETRY_MS);
       }
       return published;
     });
@@ -379,17 +386,13 @@ export class Conversation extends DurableObject<Env> {
     return run;
   }
 
-  /** One alarm serves snooze wake-ups, outbox retries and SLA deadlines and reports: the earliest due wins. */
-  private async scheduleAlarm(at: number) {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  private scheduleSnoozeWake(state: ConversationState) {
+    if (state.status === "snoozed" && state.snoozedUntil) this.wakeUps.request(state.snoozedUntil * 1000);
   }
 
-  private async scheduleSnoozeWake(state: ConversationState) {
-    if (state.status === "snoozed" && state.snoozedUntil) await this.scheduleAlarm(state.snoozedUntil * 1000);
-  }
-
+  /** Runs every concern that is due (a snooze ending, the outbox, the SLA clock); each asks for the alarm again as it needs. */
   override async alarm(): Promise<void> {
+    this.wakeUps.fired();
     const state = this.readState();
     if (!state) return;
     if (state.status === "snoozed" && state.snoozedUntil !== null && state.snoozedUntil * 1000 <= Date.now()) {
@@ -400,10 +403,10 @@ export class Conversation extends DurableObject<Env> {
         this.addActivity(reopened, statusActivity("open", null, null));
       });
     } else {
-      await this.scheduleSnoozeWake(state);
+      this.scheduleSnoozeWake(state);
     }
     await this.flush();
-    if (this.pendingEvents().length > 0) await this.scheduleAlarm(Date.now() + OUTBOX_RETRY_MS);
+    if (this.pendingEvents().length > 0) this.wakeUps.request(Date.now() + OUTBOX_RETRY_MS);
     else this.dropPublished(true);
     await this.keepSlaClock();
   }
@@ -685,10 +688,10 @@ export class Conversation extends DurableObject<Env> {
       this.writeState(next);
       const seq = this.record(name, next, { origin, before: state });
       for (const content of activities(state, next)) this.addActivity(next, content);
+      this.scheduleSnoozeWake(next);
       return { seq, next };
     });
     if (changed === null) return { state, payload: null };
-    await this.scheduleSnoozeWake(changed.next);
     const published = await this.flush();
     await this.keepSlaClock();
     return { state: changed.next, payload: payloadOf<ConversationPayload>(published.get(changed.seq)) };
@@ -838,7 +841,7 @@ export class Conversation extends DurableObject<Env> {
       await this.flush();
     }
     const deadline = next.appliedSla ? nextSlaDeadline(next.appliedSla, next) : null;
-    if (deadline !== null) await this.scheduleAlarm(deadline * 1000);
+    if (deadline !== null) this.wakeUps.request(deadline * 1000);
     if (!slaReportDue(next, exact)) return;
     try {
       const report = await reportSla(this.env, next);
@@ -846,7 +849,7 @@ export class Conversation extends DurableObject<Env> {
       if (report && current) this.transact(() => this.writeState(withSlaReported(current, report, nowSeconds())));
     } catch (error) {
       console.error("reporting the SLA clock failed; retrying by alarm", error);
-      await this.scheduleAlarm(Date.now() + SLA_REPORT_RETRY_MS);
+      this.wakeUps.request(Date.now() + SLA_REPORT_RETRY_MS);
     }
   }
 
@@ -864,7 +867,7 @@ export class Conversation extends DurableObject<Env> {
 
   /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
   async purge(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
+    await this.wakeUps.delete();
     await this.ctx.storage.deleteAll();
     this.forgetCaches();
     this.publishedThrough = 0;
