@@ -66,7 +66,7 @@ export type ConditionFacts = {
 type StandardAttributeKey = Exclude<keyof ConditionFacts, "conversation_custom_attributes" | "contact_custom_attributes">;
 
 /** The values a standard attribute's conditions compare with. */
-type ValueKind = "text" | "id" | "status" | "priority" | "message_type" | "label";
+export type ValueKind = "text" | "id" | "status" | "priority" | "message_type" | "label";
 
 type StandardAttribute = { operators: readonly FilterOperator[]; events: readonly AutomationEvent[]; values: ValueKind };
 
@@ -111,6 +111,15 @@ const standardAttributesOf = (event: AutomationEvent): string[] =>
   Object.entries(STANDARD_ATTRIBUTES)
     .filter(([, attribute]) => attribute.events.includes(event))
     .map(([key]) => key);
+
+/** A standard attribute as a rule editor offers it: what it may be tested with, and what its values are. */
+export type StandardAttributeChoice = { key: string; operators: readonly FilterOperator[]; values: ValueKind };
+
+/** The standard attributes a rule of `event` may test, with their operators and kind of values (the console's rule builder). */
+export const standardAttributeChoices = (event: AutomationEvent): StandardAttributeChoice[] =>
+  Object.entries(STANDARD_ATTRIBUTES)
+    .filter(([, attribute]) => attribute.events.includes(event))
+    .map(([key, attribute]) => ({ key, operators: attribute.operators, values: attribute.values }));
 
 const PRESENCE_ONLY = ["is_present", "is_not_present"] as const;
 

@@ -96,4 +96,76 @@ describe("Settings > Webhooks and Automation", () => {
     // The browser logs the refused create itself; nothing else went wrong.
     expect(errors.filter((error) => !error.includes("422"))).toEqual([]);
   });
+
+  it("builds a rule in the builder that labels the conversation of the next visitor message about a refund, and lists its run", async () => {
+    const { page, errors } = admin;
+    await page.goto(`${inject("platformUrl")}/app/accounts/${tenant.account.id}/settings/chat_widgets`);
+    await page.getByRole("link", { name: "Automation" }).click();
+    await page.getByRole("heading", { name: "Automation", level: 1 }).waitFor();
+    await page.getByText("No rules yet.").waitFor();
+    await check(page, "automation-rules-empty");
+
+    await page.getByRole("button", { name: "Add rule" }).click();
+    await page.getByRole("heading", { name: "New automation rule", level: 1 }).waitFor();
+    // Saved as it starts (no name, an action without a label), the API's words show beside the field and the row.
+    await page.getByRole("button", { name: "Save rule" }).click();
+    await page.getByText("The rule is not saved: check the rows marked below.").waitFor();
+    await expect.poll(() => page.getByLabel("Name", { exact: true }).getAttribute("aria-invalid"), WAIT).toBe("true");
+    expect(await page.locator(".rule-row-errors").allTextContents()).toEqual([expect.stringContaining("Action 1")]);
+
+    await page.getByLabel("Name", { exact: true }).fill("Refunds to billing");
+    expect(await page.getByLabel("Event").inputValue()).toBe("message_created");
+    expect(await page.getByLabel("Action 1", { exact: true }).inputValue()).toBe("add_label");
+    await page.getByLabel("billing").check();
+    await page.getByLabel("Condition 1 attribute").selectOption("content");
+    await page.getByLabel("Condition 1 operator").selectOption("contains");
+    // A condition without its value is refused on its own row.
+    await page.getByRole("button", { name: "Save rule" }).click();
+    await expect.poll(() => page.getByLabel("Condition 1 value").getAttribute("aria-invalid"), WAIT).toBe("true");
+    expect(await page.locator(".rule-row-errors").allTextContents()).toEqual([expect.stringContaining("Condition 1")]);
+    await check(page, "automation-builder-errors");
+    await page.getByLabel("Condition 1 value").fill("refund");
+    await check(page, "automation-builder");
+    await page.getByRole("button", { name: "Save rule" }).click();
+
+    const row = page.getByRole("row").filter({ hasText: "Refunds to billing" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Message created");
+    expect(await row.getByRole("switch", { name: "Refunds to billing is active" }).isChecked()).toBe(true);
+    await check(page, "automation-rules-list");
+
+    // The next visitor message about a refund gets the label.
+    const visit = await visitorConversation(tenant, { name: "Rob Visitor" }, ["Hi, I would like a refund for my cleaning"]);
+    await expect
+      .poll(async () => (await tenant.as("admin")<{ payload: string[] }>(200, "GET", `/conversations/${visit.id}/labels`)).payload, SLOW)
+      .toContain("billing");
+
+    await row.getByRole("button", { name: "Runs Refunds to billing" }).click();
+    const runs = page.getByRole("dialog", { name: "Runs of Refunds to billing" });
+    await expect
+      .poll(async () => {
+        await runs.getByRole("button", { name: "Refresh" }).click();
+        return runs.getByRole("row").filter({ hasText: `#${visit.id}` }).count();
+      }, SLOW)
+      .toBeGreaterThan(0);
+    expect(await runs.getByRole("row").filter({ hasText: `#${visit.id}` }).textContent()).toContain("Add labels: done");
+    await check(page, "automation-rule-runs");
+    await page.keyboard.press("Escape");
+
+    // Clone, pause the clone, delete it after confirming.
+    await row.getByRole("button", { name: "Clone Refunds to billing" }).click();
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "Refunds to billing" }).count(), WAIT).toBe(2);
+    const rules = await tenant.as("admin")<{ payload: { id: number; name: string; active: boolean }[] }>(200, "GET", "/automation_rules");
+    expect(rules.payload.map((rule) => rule.name)).toEqual(["Refunds to billing", "Refunds to billing (copy)"]);
+    const copy = page.getByRole("row").filter({ hasText: "Refunds to billing (copy)" });
+    await copy.getByRole("switch", { name: "Refunds to billing (copy) is active" }).uncheck();
+    await expect
+      .poll(async () => (await tenant.as("admin")<{ payload: { active: boolean }[] }>(200, "GET", "/automation_rules")).payload.map((rule) => rule.active), WAIT)
+      .toEqual([true, false]);
+    await copy.getByRole("button", { name: "Delete Refunds to billing (copy)" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this rule?" });
+    await check(page, "automation-rule-delete");
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "Refunds to billing" }).count(), WAIT).toBe(1);
+    expect(errors.filter((error) => !error.includes("422"))).toEqual([]);
+  });
 });

@@ -9,11 +9,12 @@ import { WidgetBuilder, isWidgetType } from "./chat-widgets/WidgetBuilder";
 import { WidgetList } from "./chat-widgets/WidgetList";
 import { IntegrationsScreen } from "./integrations/IntegrationsScreen";
 import { WebhooksScreen, webhooksPath } from "./webhooks/WebhooksScreen";
+import { AutomationScreen, automationPath } from "./automation/AutomationScreen";
 import { AgentsScreen } from "./agents/AgentsScreen";
 import { LabelsScreen } from "./labels/LabelsScreen";
 import { agentsPath, integrationsPath, labelsPath, settingsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "agents" } | { name: "labels" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -24,6 +25,7 @@ function screenOf(path: string): Screen {
   if (widget) return { name: "widget", id: Number(widget[1]) };
   if (rest === "/integrations") return { name: "integrations" };
   if (rest === "/webhooks") return { name: "webhooks" };
+  if (rest === "/automation") return { name: "automation" };
   if (rest === "/agents") return { name: "agents" };
   if (rest === "/labels") return { name: "labels" };
   return { name: "unknown" };
@@ -74,6 +76,11 @@ export function SettingsArea() {
               {t("settings.webhooks.title")}
             </Link>
           </li>
+          <li>
+            <Link href={automationPath(account)} aria-current={screen.name === "automation" ? "page" : undefined}>
+              {t("settings.automation.title")}
+            </Link>
+          </li>
         </ul>
       </nav>
       <main id="main" class="settings-main" tabIndex={-1}>
@@ -81,6 +88,7 @@ export function SettingsArea() {
         {screen.name === "widget" && <WidgetBuilder widgetId={screen.id} initialType={isWidgetType(type) ? type : null} />}
         {screen.name === "integrations" && <IntegrationsScreen />}
         {screen.name === "webhooks" && <WebhooksScreen />}
+        {screen.name === "automation" && <AutomationScreen />}
         {screen.name === "agents" && <AgentsScreen />}
         {screen.name === "labels" && <LabelsScreen />}
         {screen.name === "unknown" && (

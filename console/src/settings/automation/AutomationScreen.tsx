@@ -1,0 +1,245 @@
+/**
+ * Automation: the account's rules (Chatwoot's automation rules) with an active switch each, clone,
+ * delete, the runs each rule made, and the builder (event, conditions joined by AND/OR, actions).
+ */
+import { useEffect, useState } from "preact/hooks";
+import { Dialog } from "../../components/Dialog";
+import { ApiError, accountPath, api } from "../../core/api";
+import { t } from "../../core/i18n";
+import { Icon } from "../../core/icons";
+import { errorsOf } from "../integrations/ConnectForm";
+import { settingsPath } from "../paths";
+import { RuleBuilder } from "./RuleBuilder";
+import { loadRules, loadRuns, type Rule, type Run } from "./model";
+
+export const automationPath = (accountId: number) => `${settingsPath(accountId)}/automation`;
+
+const when = (value: number | string) => new Date(typeof value === "number" ? value * 1000 : value).toLocaleString();
+
+export function AutomationScreen() {
+  const [rules, setRules] = useState<Rule[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Rule | "new" | null>(null);
+  const [runsOf, setRunsOf] = useState<Rule | null>(null);
+  const [removing, setRemoving] = useState<Rule | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const load = async () => {
+    try {
+      setRules(await loadRules());
+      setError(null);
+    } catch (failure) {
+      setError(errorsOf(failure).message);
+    }
+  };
+  useEffect(() => {
+    document.title = `${t("settings.automation.title")} · ${t("common.appName")}`;
+    void load();
+  }, []);
+  const act = async (work: () => Promise<void>) => {
+    try {
+      await work();
+      setError(null);
+    } catch (failure) {
+      const errors = errorsOf(failure);
+      setError(errors.message ?? Object.values(errors.fields).join(" "));
+    }
+  };
+  if (editing) {
+    return (
+      <RuleBuilder
+        rule={editing === "new" ? null : editing}
+        onCancel={() => setEditing(null)}
+        onSaved={(rule) => {
+          setEditing(null);
+          setAnnounce(t("settings.automation.saved", { name: rule.name }));
+          void load();
+        }}
+      />
+    );
+  }
+  return (
+    <div class="settings-screen">
+      <div class="settings-head">
+        <div>
+          <h1 class="page-title">{t("settings.automation.title")}</h1>
+          <p class="muted">{t("settings.automation.lead")}</p>
+        </div>
+        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
+          <Icon name="plus" /> {t("settings.automation.add")}
+        </button>
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status" class="visually-hidden">
+        {announce}
+      </p>
+      {rules === null && !error && <p class="page-loading">{t("common.loading")}</p>}
+      {rules !== null && rules.length === 0 && <p class="empty-state">{t("settings.automation.empty")}</p>}
+      {rules !== null && rules.length > 0 && (
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={t("settings.automation.title")}>
+          <table class="settings-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.automation.name")}</th>
+                <th scope="col">{t("settings.automation.event")}</th>
+                <th scope="col">{t("settings.automation.active")}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t("settings.automation.actionsColumn")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rules.map((rule) => (
+                <tr key={rule.id}>
+                  <th scope="row">
+                    <div>{rule.name}</div>
+                    {rule.description && <div class="muted rule-description">{rule.description}</div>}
+                  </th>
+                  <td>{t(`settings.automation.events.${rule.event_name}`)}</td>
+                  <td>
+                    <label class="switch">
+                      <input
+                        type="checkbox"
+                        role="switch"
+                        checked={rule.active}
+                        onChange={(event) => {
+                          const active = event.currentTarget.checked;
+                          void act(async () => {
+                            await api.patch(accountPath(`/automation_rules/${rule.id}`), { active });
+                            setAnnounce(t(active ? "settings.automation.activated" : "settings.automation.paused", { name: rule.name }));
+                            await load();
+                          });
+                        }}
+                      />
+                      <span class="visually-hidden">{t("settings.automation.activeRule", { name: rule.name })}</span>
+                    </label>
+                  </td>
+                  <td>
+                    <span class="row-actions">
+                      <button type="button" class="button button-small" onClick={() => setEditing(rule)}>
+                        {t("settings.automation.edit")}
+                        <span class="visually-hidden"> {rule.name}</span>
+                      </button>
+                      <button type="button" class="button button-small" onClick={() => setRunsOf(rule)}>
+                        {t("settings.automation.runs")}
+                        <span class="visually-hidden"> {rule.name}</span>
+                      </button>
+                      <button
+                        type="button"
+                        class="button button-small"
+                        onClick={() =>
+                          void act(async () => {
+                            await api.post(accountPath(`/automation_rules/${rule.id}/clone`));
+                            setAnnounce(t("settings.automation.cloned", { name: rule.name }));
+                            await load();
+                          })
+                        }
+                      >
+                        {t("settings.automation.clone")}
+                        <span class="visually-hidden"> {rule.name}</span>
+                      </button>
+                      <button type="button" class="button button-small button-danger" onClick={() => setRemoving(rule)}>
+                        {t("settings.automation.delete")}
+                        <span class="visually-hidden"> {rule.name}</span>
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {removing && (
+        <Dialog title={t("settings.automation.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
+          <p>{t("settings.automation.confirmDelete", { name: removing.name })}</p>
+          <div class="form-actions">
+            <button
+              type="button"
+              class="button button-danger"
+              onClick={() => {
+                const rule = removing;
+                setRemoving(null);
+                void act(async () => {
+                  await api.del(accountPath(`/automation_rules/${rule.id}`));
+                  setAnnounce(t("settings.automation.deleted", { name: rule.name }));
+                  await load();
+                });
+              }}
+            >
+              {t("settings.automation.delete")}
+            </button>
+            <button type="button" class="button" onClick={() => setRemoving(null)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {runsOf && <RunsLog rule={runsOf} onClose={() => setRunsOf(null)} />}
+    </div>
+  );
+}
+
+function RunsLog({ rule, onClose }: { rule: Rule; onClose: () => void }) {
+  const [runs, setRuns] = useState<Run[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = async () => {
+    try {
+      setRuns(await loadRuns(rule.id));
+      setError(null);
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : String(failure));
+    }
+  };
+  useEffect(() => void load(), [rule.id]);
+  return (
+    <Dialog title={t("settings.automation.runsTitle", { name: rule.name })} onClose={onClose} class="dialog-wide">
+      <div class="form-actions">
+        <button type="button" class="button" onClick={() => void load()}>
+          {t("settings.automation.refresh")}
+        </button>
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {runs !== null && runs.length === 0 && <p class="muted">{t("settings.automation.noRuns")}</p>}
+      {runs !== null && runs.length > 0 && (
+        <table class="settings-table delivery-log">
+          <caption class="visually-hidden">{t("settings.automation.runs")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("settings.automation.time")}</th>
+              <th scope="col">{t("settings.automation.conversation")}</th>
+              <th scope="col">{t("settings.automation.status")}</th>
+              <th scope="col">{t("settings.automation.results")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id}>
+                <td>{when(run.created_at)}</td>
+                <td>#{run.conversation_id}</td>
+                <td>{t(`settings.automation.runStatuses.${run.status}`)}</td>
+                <td>
+                  <ul class="run-results">
+                    {run.results.map((result, index) => (
+                      <li key={index}>
+                        {t(`settings.automation.actions.${result.action_name}`)}: {t(`settings.automation.resultStatuses.${result.status}`)}
+                        {result.message ? ` (${result.message})` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}
