@@ -60,24 +60,26 @@ async function authorize(env: Env, identifier: string): Promise<{ accountId: num
   if (room.accountId === null || (room.userId !== null && room.userId !== claim.userId)) return null;
   const accountId = room.accountId;
   const db = openDatabase(env.DB);
-  const user = await db.query.users.findFirst({
-    where: eq(users.id, claim.userId),
-    columns: { tokenId: true, agencyId: true, agencyRole: true },
-  });
+  const sessionId = claim.sessionId;
+  const [user, [member], session] = await Promise.all([
+    db.query.users.findFirst({ where: eq(users.id, claim.userId), columns: { tokenId: true, agencyId: true, agencyRole: true } }),
+    db
+      .select({ userId: accountUsers.userId })
+      .from(accountUsers)
+      .where(and(eq(accountUsers.userId, claim.userId), eq(accountUsers.accountId, accountId)))
+      .limit(1),
+    sessionId === null
+      ? null
+      : db.query.userSessions.findFirst({
+          where: and(eq(userSessions.id, sessionId), eq(userSessions.userId, claim.userId)),
+          columns: { tokenId: true, expiresAt: true, actingAccountId: true },
+        }),
+  ]);
   if (!user) return null;
-  const [member] = await db
-    .select({ userId: accountUsers.userId })
-    .from(accountUsers)
-    .where(and(eq(accountUsers.userId, claim.userId), eq(accountUsers.accountId, accountId)))
-    .limit(1);
   // A session's pubsub token is bound to the session's own token, and only while the session lives.
   let tokenId = user.tokenId;
   let actingAccountId: number | null = null;
-  if (claim.sessionId !== null) {
-    const session = await db.query.userSessions.findFirst({
-      where: and(eq(userSessions.id, claim.sessionId), eq(userSessions.userId, claim.userId)),
-      columns: { tokenId: true, expiresAt: true, actingAccountId: true },
-    });
+  if (sessionId !== null) {
     if (!session || session.expiresAt.getTime() <= Date.now()) return null;
     tokenId = session.tokenId;
     actingAccountId = session.actingAccountId;
