@@ -1,7 +1,8 @@
 // The sub-account's settings screens in real Chromium against the whole platform, as an administrator
 // uses them: Agents lists the people with their role and availability (invitations come from the
 // agency), Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
-// beside the field it concerns. Each screen is checked with axe-core and photographed.
+// beside the field it concerns, and Canned responses does the same with search and template variables.
+// Each screen is checked with axe-core and photographed.
 import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -23,6 +24,7 @@ describe("the sub-account's settings", () => {
       name: "Lakeside Dental",
       websiteUrl: "https://lakeside-dental.example.test",
       labels: [{ title: "billing", color: "#b45309", description: "Invoices and payments" }],
+      cannedResponses: [{ short_code: "hours", content: "We are open 8 to 6, Monday to Friday." }],
     });
     admin = await signIn(browser, tenant.users.admin, { viewport: { width: 1280, height: 800 } });
   });
@@ -115,6 +117,53 @@ describe("the sub-account's settings", () => {
     expect(left).toEqual(["billing"]);
     // The refused title's 422 is logged by the browser, as every failed request is; nothing else went wrong.
     expect(errors.filter((error) => !/status of 422 \(Unprocessable Entity\) .*\/labels\)$/.test(error))).toEqual([]);
-    expect(errors).toHaveLength(1);
+  });
+
+  it("creates a canned response with a variable inserted at the cursor, refuses a taken short code beside the field, finds, edits and deletes it", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Canned responses");
+    await page.getByRole("row").filter({ hasText: "/hours" }).waitFor();
+
+    await page.getByRole("button", { name: "Add canned response" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add canned response" });
+    const shortCode = dialog.getByLabel("Short code");
+    await shortCode.fill("hours");
+    const content = dialog.getByLabel("Content");
+    await content.fill("Hi , thanks for writing.");
+    await content.evaluate((element: HTMLTextAreaElement) => element.setSelectionRange(3, 3));
+    await dialog.getByRole("button", { name: "{{ contact.first_name }}" }).click();
+    await expect.poll(() => content.inputValue(), WAIT).toBe("Hi {{ contact.first_name }}, thanks for writing.");
+    await dialog.getByRole("button", { name: "Create canned response" }).click();
+    await expect.poll(() => shortCode.getAttribute("aria-invalid"), WAIT).toBe("true");
+    const described = await shortCode.evaluate((element) => document.getElementById(element.getAttribute("aria-describedby") ?? "")?.textContent ?? "");
+    expect(described).toContain("has already been taken");
+    await check(page, "settings-canned-refused");
+
+    await shortCode.fill("welcome");
+    await dialog.getByRole("button", { name: "Create canned response" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "/welcome" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Hi {{ contact.first_name }}, thanks for writing.");
+
+    await page.getByLabel("Search canned responses").fill("thanks");
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "/hours" }).count(), WAIT).toBe(0);
+    expect(await row.count()).toBe(1);
+    await check(page, "settings-canned");
+
+    await row.getByRole("button", { name: "Edit welcome" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit /welcome" });
+    await edit.getByLabel("Content").fill("Hello {{ contact.name || 'there' }}, thanks for writing.");
+    await edit.getByRole("button", { name: "Save canned response" }).click();
+    await edit.waitFor({ state: "hidden" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Hello {{ contact.name || 'there' }}");
+
+    await row.getByRole("button", { name: "Delete welcome" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this canned response?" });
+    await confirm.getByRole("button", { name: "Delete /welcome" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    const left = (await tenant.as("admin")<{ short_code: string }[]>(200, "GET", "/canned_responses")).map((canned) => canned.short_code);
+    expect(left).toEqual(["hours"]);
+    // The taken short code's 422 is logged by the browser, as every failed request is; nothing else went wrong.
+    expect(errors.filter((error) => !/status of 422 \(Unprocessable Entity\) .*\/(labels|canned_responses)\)$/.test(error))).toEqual([]);
   });
 });

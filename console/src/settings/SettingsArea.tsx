@@ -12,9 +12,10 @@ import { WebhooksScreen, webhooksPath } from "./webhooks/WebhooksScreen";
 import { AutomationScreen, automationPath } from "./automation/AutomationScreen";
 import { AgentsScreen } from "./agents/AgentsScreen";
 import { LabelsScreen } from "./labels/LabelsScreen";
-import { agentsPath, integrationsPath, labelsPath, settingsPath, widgetsPath } from "./paths";
+import { CannedResponsesScreen } from "./canned/CannedResponsesScreen";
+import { agentsPath, cannedResponsesPath, integrationsPath, labelsPath, settingsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -28,6 +29,7 @@ function screenOf(path: string): Screen {
   if (rest === "/automation") return { name: "automation" };
   if (rest === "/agents") return { name: "agents" };
   if (rest === "/labels") return { name: "labels" };
+  if (rest === "/canned_responses") return { name: "canned" };
   return { name: "unknown" };
 }
 
@@ -72,6 +74,11 @@ export function SettingsArea() {
             </Link>
           </li>
           <li>
+            <Link href={cannedResponsesPath(account)} aria-current={screen.name === "canned" ? "page" : undefined}>
+              {t("settings.canned.title")}
+            </Link>
+          </li>
+          <li>
             <Link href={webhooksPath(account)} aria-current={screen.name === "webhooks" ? "page" : undefined}>
               {t("settings.webhooks.title")}
             </Link>
@@ -91,6 +98,7 @@ export function SettingsArea() {
         {screen.name === "automation" && <AutomationScreen />}
         {screen.name === "agents" && <AgentsScreen />}
         {screen.name === "labels" && <LabelsScreen />}
+        {screen.name === "canned" && <CannedResponsesScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">
             <h1>{t("common.notFound.title")}</h1>

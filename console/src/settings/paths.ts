@@ -4,3 +4,4 @@ export const widgetsPath = (accountId: number) => `${settingsPath(accountId)}/ch
 export const integrationsPath = (accountId: number) => `${settingsPath(accountId)}/integrations`;
 export const agentsPath = (accountId: number) => `${settingsPath(accountId)}/agents`;
 export const labelsPath = (accountId: number) => `${settingsPath(accountId)}/labels`;
+export const cannedResponsesPath = (accountId: number) => `${settingsPath(accountId)}/canned_responses`;

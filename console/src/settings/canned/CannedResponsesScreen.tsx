@@ -1,0 +1,269 @@
+/**
+ * Canned responses: the replies agents insert with `/short_code`. Search by short code or text (the
+ * API's `search`), create and edit in a dialog whose fields show the API's 422 answers beside them
+ * and that inserts template variables at the cursor; delete after a confirm dialog.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Dialog } from "../../components/Dialog";
+import { accountPath, api } from "../../core/api";
+import { t } from "../../core/i18n";
+import { Icon } from "../../core/icons";
+import { errorsOf } from "../integrations/ConnectForm";
+
+type Canned = { id: number; short_code: string; content: string };
+type Errors = { fields: Record<string, string>; message: string | null };
+
+const NO_ERRORS: Errors = { fields: {}, message: null };
+/** The variables offered for insertion; the API renders these (and custom attributes) when an agent uses the reply. */
+const VARIABLES = ["contact.first_name", "contact.name", "contact.email", "agent.first_name", "agent.name", "conversation.id"];
+
+export function CannedResponsesScreen() {
+  const [rows, setRows] = useState<Canned[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  const [editing, setEditing] = useState<Canned | "new" | null>(null);
+  const [deleting, setDeleting] = useState<Canned | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const asked = useRef(0);
+  const load = (query: string) => {
+    const ask = ++asked.current;
+    return api.get<Canned[]>(accountPath("/canned_responses"), query.trim() === "" ? undefined : { search: query.trim() }).then(
+      (answer) => {
+        if (ask === asked.current) setRows(answer);
+      },
+      (failure: unknown) => setError(errorsOf(failure).message),
+    );
+  };
+  useEffect(() => {
+    document.title = `${t("settings.canned.title")} · ${t("common.appName")}`;
+  }, []);
+  useEffect(() => {
+    const timer = setTimeout(() => void load(search), search === "" ? 0 : 200);
+    return () => clearTimeout(timer);
+  }, [search]);
+  return (
+    <div class="settings-screen">
+      <div class="settings-head">
+        <div>
+          <h1 class="page-title">{t("settings.canned.title")}</h1>
+          <p class="muted">{t("settings.canned.lead")}</p>
+        </div>
+        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
+          <Icon name="plus" /> {t("settings.canned.add")}
+        </button>
+      </div>
+      <div class="field settings-search" role="search">
+        <label for="canned-search">{t("settings.canned.search")}</label>
+        <input id="canned-search" type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} />
+      </div>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {t("settings.loadFailed", { message: error })}
+        </p>
+      )}
+      <p role="status" class="visually-hidden">
+        {announce}
+      </p>
+      {rows === null && !error && <p class="page-loading">{t("common.loading")}</p>}
+      {rows?.length === 0 && <p class="empty-state">{search.trim() === "" ? t("settings.canned.empty") : t("settings.canned.noMatch", { search: search.trim() })}</p>}
+      {rows && rows.length > 0 && (
+        <div class="table-scroll" role="region" aria-label={t("settings.canned.title")} tabIndex={0}>
+          <table class="settings-table">
+            <caption class="visually-hidden">{t("settings.canned.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.canned.fields.short_code")}</th>
+                <th scope="col">{t("settings.canned.fields.content")}</th>
+                <th scope="col">{t("settings.canned.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id}>
+                  <th scope="row">
+                    <code>/{row.short_code}</code>
+                  </th>
+                  <td class="canned-content">{row.content}</td>
+                  <td>
+                    <span class="row-actions">
+                      <button type="button" class="button button-small" onClick={() => setEditing(row)}>
+                        {t("settings.canned.edit")}
+                        <span class="visually-hidden"> {row.short_code}</span>
+                      </button>
+                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(row)}>
+                        {t("settings.canned.delete")}
+                        <span class="visually-hidden"> {row.short_code}</span>
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <CannedDialog
+          canned={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            setAnnounce(t("settings.canned.saved", { code: saved.short_code }));
+            void load(search);
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDialog
+          canned={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            setAnnounce(t("settings.canned.deleted", { code: deleting.short_code }));
+            setDeleting(null);
+            void load(search);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onClose: () => void; onSaved: (canned: Canned) => void }) {
+  const [shortCode, setShortCode] = useState(canned?.short_code ?? "");
+  const [content, setContent] = useState(canned?.content ?? "");
+  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const contentRef = useRef<HTMLTextAreaElement>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const body = { short_code: shortCode.trim(), content };
+    try {
+      const saved = canned ? await api.patch<Canned>(accountPath(`/canned_responses/${canned.id}`), body) : await api.post<Canned>(accountPath("/canned_responses"), body);
+      onSaved(saved);
+    } catch (failure) {
+      setErrors(errorsOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const insert = (variable: string) => {
+    const area = contentRef.current;
+    const text = `{{ ${variable} }}`;
+    const start = area?.selectionStart ?? content.length;
+    const end = area?.selectionEnd ?? content.length;
+    const next = content.slice(0, start) + text + content.slice(end);
+    setContent(next);
+    requestAnimationFrame(() => {
+      if (!area) return;
+      area.focus();
+      area.setSelectionRange(start + text.length, start + text.length);
+    });
+  };
+  const describe = (name: "short_code" | "content") => (errors.fields[name] ? `canned-${name}-error` : `canned-${name}-hint`);
+  const note = (name: "short_code" | "content") =>
+    errors.fields[name] ? (
+      <span id={`canned-${name}-error`} class="field-error">
+        {errors.fields[name]}
+      </span>
+    ) : (
+      <span id={`canned-${name}-hint`} class="field-hint">
+        {t(`settings.canned.hints.${name}`)}
+      </span>
+    );
+  return (
+    <Dialog title={canned ? t("settings.canned.editTitle", { code: canned.short_code }) : t("settings.canned.add")} onClose={onClose} class="dialog-wide">
+      <form class="form" onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="canned-short_code">{t("settings.canned.fields.short_code")}</label>
+          <input
+            id="canned-short_code"
+            type="text"
+            required
+            value={shortCode}
+            aria-invalid={errors.fields.short_code ? "true" : undefined}
+            aria-describedby={describe("short_code")}
+            onInput={(event) => setShortCode(event.currentTarget.value)}
+          />
+          {note("short_code")}
+        </div>
+        <div class="field">
+          <label for="canned-content">{t("settings.canned.fields.content")}</label>
+          <textarea
+            ref={contentRef}
+            id="canned-content"
+            rows={6}
+            required
+            value={content}
+            aria-invalid={errors.fields.content ? "true" : undefined}
+            aria-describedby={describe("content")}
+            onInput={(event) => setContent(event.currentTarget.value)}
+          />
+          {note("content")}
+        </div>
+        <div class="canned-variables" role="group" aria-label={t("settings.canned.insertVariable")}>
+          <span class="field-label">{t("settings.canned.insertVariable")}</span>
+          {VARIABLES.map((variable) => (
+            <button key={variable} type="button" class="button button-small" onClick={() => insert(variable)}>
+              {`{{ ${variable} }}`}
+            </button>
+          ))}
+        </div>
+        {errors.message && (
+          <p class="notice notice-error" role="alert">
+            {errors.message}
+          </p>
+        )}
+        {Object.keys(errors.fields).length > 0 && (
+          <p class="notice notice-error" role="alert">
+            {t("settings.canned.checkFields")}
+          </p>
+        )}
+        <div class="form-actions">
+          <button type="submit" class="button button-primary" disabled={busy}>
+            {canned ? t("settings.canned.save") : t("settings.canned.create")}
+          </button>
+          <button type="button" class="button" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ canned, onClose, onDeleted }: { canned: Canned; onClose: () => void; onDeleted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title={t("settings.canned.confirmDeleteTitle")} description={t("settings.canned.confirmDelete", { code: canned.short_code })} onClose={onClose}>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="form-actions">
+        <button
+          type="button"
+          class="button button-danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await api.del(accountPath(`/canned_responses/${canned.id}`));
+              onDeleted();
+            } catch (failure) {
+              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
+              setBusy(false);
+            }
+          }}
+        >
+          {t("settings.canned.deleteConfirm", { code: canned.short_code })}
+        </button>
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
