@@ -35,6 +35,7 @@ import {
   workflowEventsOf,
   workflowListens,
 } from "../domain/events";
+import { jsonBytes } from "../domain/json-bytes";
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
 import { accountObject, type PublishedEvent } from "./account";
@@ -113,14 +114,16 @@ const toMessage = (row: MessageRow): MessageRecord => ({
   ...(row.status ? { status: row.status as MessageDeliveryStatus } : {}),
 });
 
-/** Who made a change: an agent (with the name activity messages show), an automation rule, or Parley itself. */
+/** Who made a change: an agent (with the name activity messages show), the conversation's contact, an automation rule, or Parley itself. */
 export type Actor =
   | { type: "user"; id: number; name: string }
+  | { type: "contact"; name: string }
   | { type: "automation"; ruleId: number; name: string }
   | { type: "system"; name: string };
 
 export function originOf(actor: Actor): EventOrigin {
   if (actor.type === "user") return { type: "user", userId: actor.id };
+  if (actor.type === "contact") return { type: "contact" };
   if (actor.type === "automation") return { type: "automation", ruleId: actor.ruleId };
   return { type: "system" };
 }
@@ -546,15 +549,42 @@ export class Conversation extends DurableObject<Env> {
     const current = this.sql.exec<MessageRow>("select * from messages where id = ?", messageId).toArray()[0];
     if (!state || !current || current.private === 1) return "not_found";
     if (!INTERACTIVE.has(current.content_type) || current.message_type === MessageType.incoming) return "not_interactive";
-    const seq = this.transact(() => {
-      const attributes = { ...parseJson<Record<string, unknown>>(current.content_attributes, {}), submitted_values: submittedValues };
-      const row = this.sql
-        .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), messageId)
-        .one();
-      return this.record("message.updated", state, { origin: "sourceId" in access ? { type: "contact" } : SYSTEM }, toMessage(row));
-    });
+    const origin: EventOrigin = "sourceId" in access ? { type: "contact" } : SYSTEM;
+    const seq = this.transact(() => this.writeSubmittedValues(state, current, submittedValues, origin));
     const published = await this.flush();
     return { payloadJson: published.get(seq) ?? null };
+  }
+
+  /**
+   * Fills `field` of the active form (the form message the `active_form_id` attribute names) with
+   * `value` for the contact, keeping the values submitted for its other fields; false when there is
+   * no such form or it does not ask for the field. Read and written here at once, so that fills of
+   * several fields arriving together all land.
+   */
+  async fillActiveForm(access: Extract<Access, { sourceId: string }>, field: string, value: string): Promise<boolean> {
+    const state = this.stateFor(access);
+    const formId = Number(state?.customAttributes.active_form_id);
+    if (!state || !Number.isInteger(formId) || formId <= 0) return false;
+    const form = this.sql.exec<MessageRow>("select * from messages where id = ?", formId).toArray()[0];
+    if (!form || form.private === 1 || !INTERACTIVE.has(form.content_type) || form.message_type === MessageType.incoming) return false;
+    const attributes = parseJson<{ items?: unknown; submitted_values?: unknown }>(form.content_attributes, {});
+    const named = (entry: unknown): string | undefined => (entry as { name?: string } | null)?.name;
+    const items: unknown[] = Array.isArray(attributes.items) ? attributes.items : [];
+    if (!items.some((item) => named(item) === field)) return false;
+    const previous: Record<string, unknown>[] = Array.isArray(attributes.submitted_values) ? attributes.submitted_values : [];
+    const values = [...previous.filter((entry) => named(entry) !== field), { name: field, value }];
+    this.transact(() => this.writeSubmittedValues(state, form, values, { type: "contact" }));
+    await this.flush();
+    return true;
+  }
+
+  /** Stores an interactive message's submitted values and records message.updated; answers the entry's seq. */
+  private writeSubmittedValues(state: ConversationState, message: MessageRow, submittedValues: Record<string, unknown>[], origin: EventOrigin): number {
+    const attributes = { ...parseJson<Record<string, unknown>>(message.content_attributes, {}), submitted_values: submittedValues };
+    const row = this.sql
+      .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), message.id)
+      .one();
+    return this.record("message.updated", state, { origin }, toMessage(row));
   }
 
   /**
@@ -671,6 +701,9 @@ export class Conversation extends DurableObject<Env> {
   /**
    * Applies `update` (null: nothing to change) with its activity messages and publishes it. Answers
    * the resulting state and the payload the Account object built, or null when `access` fails.
+   * `update` sees the state as it is here when the change is written, so a change that depends on
+   * the current state (toggle, merge, add one label) is decided by the object, never by a caller
+   * that read the state in an earlier call: two concurrent changes both land.
    */
   private async change(
     access: Access,
@@ -702,10 +735,18 @@ export class Conversation extends DurableObject<Env> {
       access,
       "conversation.status_changed",
       originOf(actor),
-      (state) =>
-        state.status === status && state.snoozedUntil === snoozedUntil
-          ? null
-          : { ...state, status, snoozedUntil: status === "snoozed" ? snoozedUntil : null, waitingSince: status === "resolved" ? null : state.waitingSince },
+      (state) => withStatus(state, status, snoozedUntil),
+      (_, next) => [statusActivity(next.status, actorName(actor), next.snoozedUntil)],
+    );
+  }
+
+  /** The contact's toggle (Client API): resolves the conversation, or reopens it when it is resolved now. */
+  toggleResolved(access: Access, actor: Actor) {
+    return this.change(
+      access,
+      "conversation.status_changed",
+      originOf(actor),
+      (state) => withStatus(state, state.status === "resolved" ? "open" : "resolved", null),
       (_, next) => [statusActivity(next.status, actorName(actor), next.snoozedUntil)],
     );
   }
@@ -757,11 +798,47 @@ export class Conversation extends DurableObject<Env> {
   /** Replaces the labels (Chatwoot's POST .../labels) and returns the new list. */
   async setLabels(access: Access, labels: string[], actor: Actor): Promise<string[] | null> {
     const wanted = [...new Set(labels)];
-    const result = await this.change(
+    const result = await this.changeLabels(access, () => wanted, actor);
+    return result?.state.labels ?? null;
+  }
+
+  /**
+   * Adds or removes one label (the widget's setLabel and removeLabel), to the labels as they are now.
+   * An addition that would make more than `maxLabels` changes nothing and answers how many it would make.
+   */
+  async changeLabel(
+    access: Access,
+    change: "add" | "remove",
+    label: string,
+    actor: Actor,
+    maxLabels: number,
+  ): Promise<{ labels: string[] } | { tooManyLabels: number } | null> {
+    const refused = { count: 0 };
+    const result = await this.changeLabels(
+      access,
+      (labels) => {
+        if (change === "remove") return labels.filter((current) => current !== label);
+        const added = [...new Set([...labels, label])];
+        if (added.length <= maxLabels || added.length === labels.length) return added;
+        refused.count = added.length;
+        return null;
+      },
+      actor,
+    );
+    if (!result) return null;
+    return refused.count > 0 ? { tooManyLabels: refused.count } : { labels: result.state.labels };
+  }
+
+  /** Sets the labels `wanted` makes of the current ones (null: none), with the activity that names what changed. */
+  private changeLabels(access: Access, wanted: (labels: string[]) => string[] | null, actor: Actor) {
+    return this.change(
       access,
       "conversation.updated",
       originOf(actor),
-      (state) => (sameSet(state.labels, wanted) ? null : { ...state, labels: wanted }),
+      (state) => {
+        const labels = wanted(state.labels);
+        return labels === null || sameSet(state.labels, labels) ? null : { ...state, labels };
+      },
       (before, after) =>
         labelActivity(
           after.labels.filter((label) => !before.labels.includes(label)),
@@ -769,13 +846,35 @@ export class Conversation extends DurableObject<Env> {
           actorName(actor),
         ),
     );
-    return result?.state.labels ?? null;
   }
 
   /** Replaces the custom attributes; `origin` is the contact (widget, `>cs /set`), an agent or automation. */
   async setCustomAttributes(access: Access, attributes: Record<string, unknown>, origin: EventOrigin): Promise<Record<string, unknown> | null> {
     const result = await this.change(access, "conversation.updated", origin, (state) => ({ ...state, customAttributes: attributes }));
     return result?.state.customAttributes ?? null;
+  }
+
+  /**
+   * Merges `changes` key by key into the custom attributes as they are now (the widget's
+   * setConversationCustomAttributes, `>cs /set`). A result that would take more than `maxBytes` as
+   * JSON changes nothing and answers the bytes it would take.
+   */
+  async mergeCustomAttributes(
+    access: Access,
+    changes: Record<string, unknown>,
+    origin: EventOrigin,
+    maxBytes: number,
+  ): Promise<{ customAttributes: Record<string, unknown> } | { tooLargeBytes: number } | null> {
+    const refused = { bytes: 0 };
+    const result = await this.change(access, "conversation.updated", origin, (state) => {
+      const customAttributes = { ...state.customAttributes, ...changes };
+      const bytes = jsonBytes(customAttributes);
+      if (bytes <= maxBytes) return { ...state, customAttributes };
+      refused.bytes = bytes;
+      return null;
+    });
+    if (!result) return null;
+    return refused.bytes > 0 ? { tooLargeBytes: refused.bytes } : { customAttributes: result.state.customAttributes };
   }
 
   /** Marks the conversation seen by the agents or by the contact (which tells agents: conversation.read). */
@@ -877,6 +976,12 @@ export class Conversation extends DurableObject<Env> {
 }
 
 const actorName = (actor: Actor) => actor.name;
+
+/** The state with `status` (and `snoozedUntil` when snoozed), or null when it has them already. */
+function withStatus(state: ConversationState, status: ConversationStatus, snoozedUntil: number | null): ConversationState | null {
+  if (state.status === status && state.snoozedUntil === snoozedUntil) return null;
+  return { ...state, status, snoozedUntil: status === "snoozed" ? snoozedUntil : null, waitingSince: status === "resolved" ? null : state.waitingSince };
+}
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.includes(item));
 

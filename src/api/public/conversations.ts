@@ -159,12 +159,8 @@ publicConversations.openapi(
     const { inbox, session } = await contactSessionOf(c, inbox_identifier, contact_identifier);
     const access = { inboxId: inbox.id, sourceId: session.contactInbox.sourceId };
     const conversation = await existingConversation(c.env, inbox.accountId, conversation_id);
-    const state = await conversation.currentState(access);
-    if (!state) throw notFound("Conversation");
-    await conversation.toggleStatus(access, state.status === "resolved" ? "open" : "resolved", null, {
-      type: "system",
-      name: session.contact.name || "the contact",
-    });
+    const toggled = await conversation.toggleResolved(access, { type: "contact", name: session.contact.name || "the contact" });
+    if (!toggled) throw notFound("Conversation");
     const payload = await accountObject(c.env, inbox.accountId).sessionConversation(inbox.id, session.contactInbox.sourceId, conversation_id);
     return c.json(payload ?? {}, 200);
   },

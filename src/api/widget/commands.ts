@@ -16,11 +16,13 @@ import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId } from "../schemas";
 import { CommandSignatureFields, permitCommand } from "./command-permission";
 import { sessionAccess } from "./sessions";
-import { capCustomAttributes } from "../caps";
+import { capCustomAttributes, customAttributesTooLarge, maxCustomAttributesBytes } from "../caps";
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
 
-const WEBSITE = { type: "system" as const, name: "Website" };
+/** The page's script acts for its visitor: what it changes is recorded as the contact's, named "Website" in activity messages. */
+const WEBSITE = { type: "contact" as const, name: "Website" };
+const VISITOR = { type: "contact" as const };
 
 const CommandInput = z
   .object({
@@ -53,31 +55,15 @@ async function accountUser(c: Context<AppEnv>, accountId: number, userId: number
   return user ?? null;
 }
 
-/** Fills `field` of the active form message, when the conversation has one that asks for it. */
-async function fillActiveForm(ctx: Context_, field: string, value: string): Promise<boolean> {
-  const conversation = conversationObject(ctx.c.env, ctx.accountId, ctx.displayId);
-  const state = await conversation.currentState(ctx.access);
-  const formId = Number(state?.customAttributes.active_form_id);
-  if (!state || !Number.isInteger(formId) || formId <= 0) return false;
-  const [form] = (await accountObject(ctx.c.env, ctx.accountId).messages(ctx.displayId, { kind: "contact", ...ctx.access }, { before: formId + 1, after: null }))?.filter((m) => m.id === formId) ?? [];
-  const items = (form?.content_attributes.items as { name?: string }[] | undefined) ?? [];
-  if (!form || !items.some((item) => item.name === field)) return false;
-  const previous = (form.content_attributes.submitted_values as { name: string; value: unknown }[] | undefined) ?? [];
-  const values = [...previous.filter((entry) => entry.name !== field), { name: field, value }];
-  const result = await conversation.submitValues(ctx.access, formId, values);
-  return typeof result !== "string";
-}
-
 async function run(ctx: Context_, command: CsCommand): Promise<string> {
   const { c, accountId, access, displayId, session } = ctx;
   const account = accountObject(c.env, accountId);
   const conversation = conversationObject(c.env, accountId, displayId);
+  // Merged by the Conversation object into the attributes as they are there: commands arriving together all land.
   const setConversationAttribute = async (key: string, value: string) => {
-    const state = await conversation.currentState(access);
-    if (!state) throw notFound("Conversation");
-    const merged = { ...state.customAttributes, [key]: value };
-    capCustomAttributes(c.env, "conversation", merged, "command");
-    await conversation.setCustomAttributes(access, merged, { type: "contact" });
+    const merged = await conversation.mergeCustomAttributes(access, { [key]: value }, VISITOR, maxCustomAttributesBytes(c.env));
+    if (!merged) throw notFound("Conversation");
+    if ("tooLargeBytes" in merged) throw customAttributesTooLarge(c.env, "conversation", merged.tooLargeBytes, "command");
   };
   switch (command.kind) {
     case "field": {
@@ -87,7 +73,7 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
       if (!standard) capCustomAttributes(c.env, "contact", { ...session.contact.customAttributes, [command.field]: command.value }, "command");
       const updated = await account.updateContactSession(ctx.inboxId, session.contactInbox.sourceId, fields, false);
       if (updated && "conflict" in updated) throw contactConflict(updated.conflict);
-      const filled = await fillActiveForm(ctx, command.field, command.value);
+      const filled = await conversation.fillActiveForm(access, command.field, command.value);
       return `Website set the contact's ${command.field}${filled ? " and filled it in the active form" : ""}`;
     }
     case "location": {

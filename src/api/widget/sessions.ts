@@ -19,7 +19,7 @@ import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { BodyId, WebUrl } from "../schemas";
 import { visiblePreChatFields } from "./config";
-import { capCustomAttributes, capLabels } from "../caps";
+import { capCustomAttributes, customAttributesTooLarge, maxCustomAttributesBytes, maxLabelsPerConversation, tooManyLabels } from "../caps";
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
 
@@ -248,12 +248,10 @@ widgetSessions.openapi(
     const input = c.req.valid("json");
     const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
     const conversation = await existingConversation(c.env, accountId, input.conversation_id);
-    const state = await conversation.currentState(access);
-    if (!state) throw notFound("Conversation");
-    const merged = { ...state.customAttributes, ...input.custom_attributes };
-    capCustomAttributes(c.env, "conversation", merged);
-    const attributes = await conversation.setCustomAttributes(access, merged, { type: "contact" });
-    return c.json({ custom_attributes: attributes ?? {} }, 200);
+    const merged = await conversation.mergeCustomAttributes(access, input.custom_attributes, { type: "contact" }, maxCustomAttributesBytes(c.env));
+    if (!merged) throw notFound("Conversation");
+    if ("tooLargeBytes" in merged) throw customAttributesTooLarge(c.env, "conversation", merged.tooLargeBytes);
+    return c.json({ custom_attributes: merged.customAttributes }, 200);
   },
 );
 
@@ -278,12 +276,11 @@ for (const change of ["add", "remove"] as const) {
       const input = c.req.valid("json");
       const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
       const conversation = await existingConversation(c.env, accountId, input.conversation_id);
-      const state = await conversation.currentState(access);
-      if (!state) throw notFound("Conversation");
-      const labels = change === "add" ? [...state.labels, input.label] : state.labels.filter((label) => label !== input.label);
-      if (change === "add") capLabels(c.env, labels, "label");
-      const result = await conversation.setLabels(access, labels, { type: "system", name: session.contact.name || "the visitor" });
-      return c.json({ labels: result ?? [] }, 200);
+      const visitor = { type: "contact" as const, name: session.contact.name || "the visitor" };
+      const result = await conversation.changeLabel(access, change, input.label, visitor, maxLabelsPerConversation(c.env));
+      if (!result) throw notFound("Conversation");
+      if ("tooManyLabels" in result) throw tooManyLabels(c.env, result.tooManyLabels, "label");
+      return c.json({ labels: result.labels }, 200);
     },
   );
 }
