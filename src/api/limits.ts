@@ -110,7 +110,15 @@ export function limitByAddress(name: LimitName & `${string}.address`): Middlewar
   };
 }
 
-/** Counts `names` for their keys, all at once; throws the 429 when any is over. */
+/** Keys one client holds alone; the others (a website token, an email) are shared by everyone who names them. */
+const OWN_KEYS: ReadonlySet<CountedBy> = new Set(["address", "session"]);
+
+/**
+ * Counts `names` for their keys; throws the 429 when any is over. The client's own limits (address,
+ * session) are counted first and the shared ones (website token, email) only for a request those let
+ * through, so one address flooding a site spends its own window, not the window every new visitor
+ * of that site shares.
+ */
 export async function enforceLimits(c: Context<AppEnv>, names: readonly LimitName[], keys: Partial<Record<CountedBy, string>>): Promise<void> {
   const uploading = /^multipart\/form-data/i.test(c.req.header("content-type") ?? "");
   const counted = names.filter((name) => {
@@ -118,8 +126,14 @@ export async function enforceLimits(c: Context<AppEnv>, names: readonly LimitNam
     const key = keys[limit.by];
     return key !== undefined && key.length <= MAX_KEY_CHARS && !("uploadsOnly" in limit && limit.uploadsOnly && !uploading);
   });
-  const outcomes = await Promise.all(counted.map((name) => countHit(c.env, name, keys[LIMITS[name].by] ?? "")));
-  const refused = counted.filter((_, i) => outcomes[i] !== null);
+  await countAll(c, counted.filter((name) => OWN_KEYS.has(LIMITS[name].by)), keys);
+  await countAll(c, counted.filter((name) => !OWN_KEYS.has(LIMITS[name].by)), keys);
+}
+
+async function countAll(c: Context<AppEnv>, names: LimitName[], keys: Partial<Record<CountedBy, string>>): Promise<void> {
+  if (names.length === 0) return;
+  const outcomes = await Promise.all(names.map((name) => countHit(c.env, name, keys[LIMITS[name].by] ?? "")));
+  const refused = names.filter((_, i) => outcomes[i] !== null);
   if (refused.length > 0) throw rateLimited(c, Math.max(...outcomes.map((seconds) => seconds ?? 0)), refused);
 }
 

@@ -25,6 +25,20 @@ describe("rate limits", () => {
     expect(refused.body.error).toMatchObject({ code: "rate_limited", details: { retry_after: 60, limits: ["public_create.address"] } });
   });
 
+  it("lets a new visitor of a site start a chat while another address floods it: refused requests spend only the flooder's window", { timeout: 120_000 }, async () => {
+    const t = await tenant();
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    const create = (address: string) =>
+      call("POST", `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`, { body: { name: "Visitor" }, headers: { "cf-connecting-ip": address } });
+    const flooder = freshAddress();
+    await withinOneWindow(60, 45_000);
+    // More requests than the site's own window (300 a minute) holds: 10 get through, the rest are refused by address.
+    const statuses: number[] = [];
+    for (let i = 0; i < 320; i++) statuses.push((await create(flooder)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
+    expectStatus(await create(freshAddress()), 200);
+  });
+
   it("limits a visitor session's typing events to ten in ten seconds", { timeout: 30_000 }, async () => {
     const { conversationPath } = await clientSession(await tenant());
     await withinOneWindow(10);
