@@ -13,7 +13,7 @@ import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 import { sendCampaignBatch } from "./campaigns";
-import { receiveSms, sendSmsReply } from "./sms-channel";
+import { failDeadSmsReply, receiveSms, sendSmsReply } from "./sms-channel";
 import { failDeadSnapshotLoad } from "./snapshot-load-sweep";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
@@ -92,6 +92,7 @@ async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<v
     const job = JobMessage.safeParse(message.body);
     if (job.success && job.data.type === "webhook.deliver") await markWebhookDeliveryDead(env, job.data.delivery_id);
     if (job.success && job.data.type === "snapshot.load") await failDeadSnapshotLoad(env, job.data.load_id, message.attempts);
+    if (job.success && job.data.type === "sms.send") await failDeadSmsReply(env, job.data);
     message.ack();
   }
 }

@@ -145,7 +145,7 @@ function providerError(form: Record<string, string>): string {
 }
 
 /**
- * Sends an agent's reply once: a message that has a provider sid, or has failed, is done. A refusal
+ * Sends an agent's reply once: a message that has a provider sid or a status is done. A refusal
  * the provider may take later (no answer, 429, 5xx) throws, so the queue retries it with backoff;
  * any other marks the message failed with the provider's reason.
  */
@@ -153,7 +153,8 @@ export async function sendSmsReply(env: Env, job: SmsSendJob): Promise<void> {
   const conversation = conversationObject(env, job.account_id, job.display_id);
   const [message, state] = await Promise.all([conversation.message(job.message_id), conversation.currentState({ inboxIds: null })]);
   if (!message || !state || message.private || message.messageType !== MessageType.outgoing) return;
-  if (message.sourceId !== null || message.status === "failed") return;
+  // A status is set once the provider answered (sent, with or without a sid) or refused: sent once.
+  if (message.sourceId !== null || message.status !== undefined) return;
   const inbox = await smsInbox(env, state.inboxId);
   const fail = (reason: string) => conversation.setDeliveryStatus({ messageId: message.id }, { status: "failed", externalError: reason });
   if (!inbox?.phoneNumber || !inbox.providerConfig) return void (await fail("The inbox has no SMS provider."));
@@ -166,4 +167,12 @@ export async function sendSmsReply(env: Env, job: SmsSendJob): Promise<void> {
   }
   if (result.retryable) throw new Error(result.error);
   await fail(result.error);
+}
+
+/** The queue gave up on a reply (the provider never answered, or kept answering 429 or 5xx): the agent sees it failed. */
+export async function failDeadSmsReply(env: Env, job: SmsSendJob): Promise<void> {
+  const conversation = conversationObject(env, job.account_id, job.display_id);
+  const message = await conversation.message(job.message_id);
+  if (!message || message.sourceId !== null || message.status !== undefined) return;
+  await conversation.setDeliveryStatus({ messageId: job.message_id }, { status: "failed", externalError: "The SMS provider could not take the message after several attempts." });
 }

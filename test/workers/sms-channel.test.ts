@@ -1,11 +1,12 @@
 // The SMS channel end to end: Twilio's signed webhooks in (messages, media, STOP/START, statuses),
 // agents' replies out through the provider, and one-off campaigns skipping contacts who opted out.
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { twilioSignature } from "../../src/domain/twilio-webhook";
 import worker from "../../src/index";
 import { startDueCampaigns } from "../../src/jobs/campaigns";
+import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
 import { call, eventually, expectStatus, tenant } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { contactLabelsPath, createLabel, createOneOffCampaign, createSmsInbox, uniquePhone } from "./sms-fixtures";
@@ -196,6 +197,26 @@ describe("SMS channel", () => {
       expect(message?.status).toBe("failed");
       expect(message?.content_attributes.external_error).toBe("HTTP 400 (code 21610): Attempt to send to unsubscribed recipient");
     });
+  });
+
+  it("retries a reply while the provider answers 5xx, and marks it failed when the queue gives up", async () => {
+    const t = await smsTenant();
+    await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, uniquePhone(), "Hi"));
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await programSink(t.host, Array.from({ length: 5 }, () => ({ status: 503, body: "Service Unavailable" })));
+    const job = { type: "sms.send" as const, account_id: t.account.id, display_id: conversation.id, message_id: 0 };
+    const sent = await reply(t, conversation.id, "Still there?");
+    job.message_id = sent.body.id;
+    await eventually(async () => expect((await sinkRequests(t.host)).length).toBeGreaterThanOrEqual(1));
+    const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
+    expect((await stored())?.source_id).toBeNull();
+    const batch = createMessageBatch(DEAD_LETTER_QUEUE, [{ id: `dead-sms-${sent.body.id}`, timestamp: new Date(), attempts: 6, body: job }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`dead-sms-${sent.body.id}`]);
+    const message = await stored();
+    expect(message?.status).toBe("failed");
+    expect(message?.content_attributes.external_error).toBe("The SMS provider could not take the message after several attempts.");
   });
 
   it("opts a contact out on STOP: the contact shows it, a reply answers 422 and a one-off campaign skips them", async () => {
