@@ -125,6 +125,12 @@ describe("Settings > Webhooks and Automation", () => {
     expect(await page.locator(".rule-row-errors").allTextContents()).toEqual([expect.stringContaining("Condition 1")]);
     await check(page, "automation-builder-errors");
     await page.getByLabel("Condition 1 value").fill("refund");
+    expect(await page.locator(".rule-row-errors").count()).toBe(0);
+    // A second condition joined by AND: only what visitors write.
+    await page.getByRole("button", { name: "Add condition" }).click();
+    await page.getByLabel("Condition 2 attribute").selectOption("message_type");
+    await page.getByLabel("Condition 2 value").selectOption("incoming");
+    expect(await page.getByLabel("Join condition 1 and condition 2").inputValue()).toBe("AND");
     await check(page, "automation-builder");
     await page.getByRole("button", { name: "Save rule" }).click();
 

@@ -61,8 +61,16 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
     const allowed = attributesOf(next).map((attribute) => attribute.key);
     setConditions(conditions.map((condition) => (allowed.includes(condition.attribute_key) ? condition : { ...firstCondition(next), query_operator: condition.query_operator })));
   };
-  const setCondition = (index: number, patch: Partial<Condition>) => setConditions(conditions.map((each, at) => (at === index ? { ...each, ...patch } : each)));
-  const setAction = (index: number, patch: Partial<Action>) => setActions(actions.map((each, at) => (at === index ? { ...each, ...patch } : each)));
+  /** A row's refusal goes once the row is changed. */
+  const forget = (prefix: string) => setErrors({ ...errors, fields: Object.fromEntries(Object.entries(errors.fields).filter(([field]) => !field.startsWith(prefix))) });
+  const setCondition = (index: number, patch: Partial<Condition>) => {
+    setConditions(conditions.map((each, at) => (at === index ? { ...each, ...patch } : each)));
+    forget(`conditions.${index}.`);
+  };
+  const setAction = (index: number, patch: Partial<Action>) => {
+    setActions(actions.map((each, at) => (at === index ? { ...each, ...patch } : each)));
+    forget(`actions.${index}.`);
+  };
 
   const submit = async (submitEvent: Event) => {
     submitEvent.preventDefault();
