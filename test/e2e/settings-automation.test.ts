@@ -44,7 +44,7 @@ describe("Settings > Webhooks and Automation", () => {
     expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
   }
 
-  it("creates a webhook to the local sink, shows its secret once, and logs the delivery of a visitor's message", async () => {
+  it("creates a webhook to the local sink, shows its secret once, logs the delivery of a visitor's message and a test ping, rotates, edits and deletes it", async () => {
     const { page, errors } = admin;
     const sink = `${inject("platformUrl")}/dev/sinks/webhooks/lakeside-${Date.now().toString(36)}`;
     await page.goto(`${inject("platformUrl")}/app/accounts/${tenant.account.id}/settings/chat_widgets`);
@@ -93,6 +93,33 @@ describe("Settings > Webhooks and Automation", () => {
     expect(arrivals).toContain("Hello, is anyone there?");
     expect(arrivals).toContain('"signature_valid":true');
     await page.keyboard.press("Escape");
+
+    // A test ping lands in the log; rotating shows the new secret once; an edit keeps to the events chosen.
+    await row.getByRole("button", { name: "Send test ping Lakeside CRM" }).click();
+    const pinged = log.getByRole("row").filter({ hasText: "Test ping" }).filter({ hasText: "Delivered" });
+    await expect
+      .poll(async () => {
+        await log.getByRole("button", { name: "Refresh" }).click();
+        return pinged.count();
+      }, SLOW)
+      .toBe(1);
+    await page.keyboard.press("Escape");
+    await row.getByRole("button", { name: "Rotate secret Lakeside CRM" }).click();
+    const rotated = await secretDialog.getByLabel("Secret").inputValue();
+    expect(rotated).not.toBe(secret);
+    await secretDialog.getByRole("button", { name: "I have copied it" }).click();
+    await row.getByRole("button", { name: "Edit Lakeside CRM" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit Lakeside CRM" });
+    await edit.getByLabel("Contact created").uncheck();
+    await edit.getByRole("button", { name: "Save webhook" }).click();
+    await expect.poll(() => row.textContent(), WAIT).not.toContain("Contact created");
+    const hooks = await tenant.as("admin")<{ payload: { webhooks: { subscriptions: string[] }[] } }>(200, "GET", "/webhooks");
+    expect(hooks.payload.webhooks[0]?.subscriptions.sort()).toEqual(["conversation_created", "message_created"]);
+    await row.getByRole("button", { name: "Delete Lakeside CRM" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete this webhook?" });
+    await check(page, "automation-webhook-delete");
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await page.getByText("No webhooks yet.").waitFor();
     // The browser logs the refused create itself; nothing else went wrong.
     expect(errors.filter((error) => !error.includes("422"))).toEqual([]);
   });
