@@ -1,7 +1,8 @@
 // The sub-account's settings screens in real Chromium against the whole platform, as an administrator
 // uses them: Agents lists the people with their role and availability (invitations come from the
 // agency), Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
-// beside the field it concerns, and Canned responses does the same with search and template variables.
+// beside the field it concerns, Canned responses does the same with search and template variables,
+// and Teams with the members picked from the sub-account's agents.
 // Each screen is checked with axe-core and photographed.
 import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -165,5 +166,50 @@ describe("the sub-account's settings", () => {
     expect(left).toEqual(["hours"]);
     // The taken short code's 422 is logged by the browser, as every failed request is; nothing else went wrong.
     expect(errors.filter((error) => !/status of 422 \(Unprocessable Entity\) .*\/(labels|canned_responses)\)$/.test(error))).toEqual([]);
+  });
+  it("creates a team with the agent as its member, refuses a taken name beside the field, adds the administrator, and deletes it after a confirmation", async () => {
+    const { page, errors } = admin;
+    await tenant.as("admin")(201, "POST", "/teams", { name: "Front desk" });
+    await openSettings(page, "Teams");
+    await page.getByRole("row").filter({ hasText: "Front desk" }).waitFor();
+
+    await page.getByRole("button", { name: "Add team" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add team" });
+    const name = dialog.getByLabel("Name");
+    await name.fill("Front desk");
+    await dialog.getByLabel("Description").fill("Appointments and billing questions");
+    await dialog.getByRole("group", { name: "Members" }).getByLabel(tenant.users.agent.name).check();
+    await dialog.getByRole("button", { name: "Create team" }).click();
+    await expect.poll(() => name.getAttribute("aria-invalid"), WAIT).toBe("true");
+    const described = await name.evaluate((element) => document.getElementById(element.getAttribute("aria-describedby") ?? "")?.textContent ?? "");
+    expect(described).toContain("already has a team with this name");
+    await check(page, "settings-teams-refused");
+
+    await name.fill("Billing");
+    await dialog.getByRole("button", { name: "Create team" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "Billing" });
+    await expect.poll(() => row.textContent(), WAIT).toContain(tenant.users.agent.name);
+    expect(await row.textContent()).toContain("Appointments and billing questions");
+    await check(page, "settings-teams");
+
+    await row.getByRole("button", { name: "Edit Billing" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit team Billing" });
+    await edit.getByRole("group", { name: "Members" }).getByLabel(tenant.users.admin.name).check();
+    await edit.getByLabel("Assign new conversations to its members automatically").uncheck();
+    await edit.getByRole("button", { name: "Save team" }).click();
+    await edit.waitFor({ state: "hidden" });
+    await expect.poll(() => row.textContent(), WAIT).toContain(tenant.users.admin.name);
+    expect(await row.textContent()).toContain("Off");
+    const teams = await tenant.as("admin")<{ id: number; name: string }[]>(200, "GET", "/teams");
+    const billing = teams.find((team) => team.name === "Billing");
+    const members = await tenant.as("admin")<{ id: number }[]>(200, "GET", `/teams/${billing?.id}/team_members`);
+    expect(members.map((member) => member.id).sort()).toEqual([tenant.users.admin.id, tenant.users.agent.id].sort());
+
+    await row.getByRole("button", { name: "Delete Billing" }).click();
+    await page.getByRole("dialog", { name: "Delete this team?" }).getByRole("button", { name: "Delete Billing" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    expect((await tenant.as("admin")<{ name: string }[]>(200, "GET", "/teams")).map((team) => team.name)).toEqual(["Front desk"]);
+    expect(errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses)|409 \(Conflict\) .*\/teams)\)$/.test(error))).toEqual([]);
   });
 });

@@ -13,9 +13,10 @@ import { AutomationScreen, automationPath } from "./automation/AutomationScreen"
 import { AgentsScreen } from "./agents/AgentsScreen";
 import { LabelsScreen } from "./labels/LabelsScreen";
 import { CannedResponsesScreen } from "./canned/CannedResponsesScreen";
-import { agentsPath, cannedResponsesPath, integrationsPath, labelsPath, settingsPath, widgetsPath } from "./paths";
+import { TeamsScreen } from "./teams/TeamsScreen";
+import { agentsPath, cannedResponsesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -28,6 +29,7 @@ function screenOf(path: string): Screen {
   if (rest === "/webhooks") return { name: "webhooks" };
   if (rest === "/automation") return { name: "automation" };
   if (rest === "/agents") return { name: "agents" };
+  if (rest === "/teams") return { name: "teams" };
   if (rest === "/labels") return { name: "labels" };
   if (rest === "/canned_responses") return { name: "canned" };
   return { name: "unknown" };
@@ -69,6 +71,11 @@ export function SettingsArea() {
             </Link>
           </li>
           <li>
+            <Link href={teamsPath(account)} aria-current={screen.name === "teams" ? "page" : undefined}>
+              {t("settings.teams.title")}
+            </Link>
+          </li>
+          <li>
             <Link href={labelsPath(account)} aria-current={screen.name === "labels" ? "page" : undefined}>
               {t("settings.labels.title")}
             </Link>
@@ -97,6 +104,7 @@ export function SettingsArea() {
         {screen.name === "webhooks" && <WebhooksScreen />}
         {screen.name === "automation" && <AutomationScreen />}
         {screen.name === "agents" && <AgentsScreen />}
+        {screen.name === "teams" && <TeamsScreen />}
         {screen.name === "labels" && <LabelsScreen />}
         {screen.name === "canned" && <CannedResponsesScreen />}
         {screen.name === "unknown" && (

@@ -5,3 +5,4 @@ export const integrationsPath = (accountId: number) => `${settingsPath(accountId
 export const agentsPath = (accountId: number) => `${settingsPath(accountId)}/agents`;
 export const labelsPath = (accountId: number) => `${settingsPath(accountId)}/labels`;
 export const cannedResponsesPath = (accountId: number) => `${settingsPath(accountId)}/canned_responses`;
+export const teamsPath = (accountId: number) => `${settingsPath(accountId)}/teams`;
