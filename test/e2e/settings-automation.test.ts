@@ -143,7 +143,7 @@ describe("Settings > Webhooks and Automation", () => {
     await page.getByLabel("Name", { exact: true }).fill("Refunds to billing");
     expect(await page.getByLabel("Event").inputValue()).toBe("message_created");
     expect(await page.getByLabel("Action 1", { exact: true }).inputValue()).toBe("add_label");
-    await page.getByLabel("billing").check();
+    await page.getByRole("checkbox", { name: "billing (Action 1 parameter)" }).check();
     await page.getByLabel("Condition 1 attribute").selectOption("content");
     await page.getByLabel("Condition 1 operator").selectOption("contains");
     // A condition without its value is refused on its own row.
@@ -184,13 +184,23 @@ describe("Settings > Webhooks and Automation", () => {
     await check(page, "automation-rule-runs");
     await page.keyboard.press("Escape");
 
+    // Editing opens the builder with the rule as saved.
+    await row.getByRole("button", { name: "Edit Refunds to billing" }).click();
+    await page.getByRole("heading", { name: "Edit Refunds to billing", level: 1 }).waitFor();
+    expect(await page.getByLabel("Condition 1 value").inputValue()).toBe("refund");
+    expect(await page.getByLabel("Condition 2 value").inputValue()).toBe("incoming");
+    expect(await page.getByRole("checkbox", { name: "billing (Action 1 parameter)" }).isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Cancel" }).click();
+
     // Clone, pause the clone, delete it after confirming.
     await row.getByRole("button", { name: "Clone Refunds to billing" }).click();
     await expect.poll(() => page.getByRole("row").filter({ hasText: "Refunds to billing" }).count(), WAIT).toBe(2);
     const rules = await tenant.as("admin")<{ payload: { id: number; name: string; active: boolean }[] }>(200, "GET", "/automation_rules");
     expect(rules.payload.map((rule) => rule.name)).toEqual(["Refunds to billing", "Refunds to billing (copy)"]);
     const copy = page.getByRole("row").filter({ hasText: "Refunds to billing (copy)" });
-    await copy.getByRole("switch", { name: "Refunds to billing (copy) is active" }).uncheck();
+    // By keyboard: the switch takes Space.
+    await copy.getByRole("switch", { name: "Refunds to billing (copy) is active" }).focus();
+    await page.keyboard.press("Space");
     await expect
       .poll(async () => (await tenant.as("admin")<{ payload: { active: boolean }[] }>(200, "GET", "/automation_rules")).payload.map((rule) => rule.active), WAIT)
       .toEqual([true, false]);

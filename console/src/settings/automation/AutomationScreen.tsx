@@ -157,6 +157,9 @@ export function AutomationScreen() {
         <Dialog title={t("settings.automation.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
           <p>{t("settings.automation.confirmDelete", { name: removing.name })}</p>
           <div class="form-actions">
+            <button type="button" class="button" onClick={() => setRemoving(null)}>
+              {t("common.cancel")}
+            </button>
             <button
               type="button"
               class="button button-danger"
@@ -171,9 +174,6 @@ export function AutomationScreen() {
               }}
             >
               {t("settings.automation.delete")}
-            </button>
-            <button type="button" class="button" onClick={() => setRemoving(null)}>
-              {t("common.cancel")}
             </button>
           </div>
         </Dialog>

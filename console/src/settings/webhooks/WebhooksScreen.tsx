@@ -168,10 +168,10 @@ export function WebhooksScreen() {
       {secret && (
         <Dialog title={t("settings.webhooks.secretTitle")} onClose={() => setSecret(null)}>
           <p>{t("settings.webhooks.secretLead", { name: labelOf(secret.hook) })}</p>
-          <label class="field-label" for="webhook-secret">
-            {t("settings.webhooks.secret")}
-          </label>
-          <input id="webhook-secret" class="input-compact webhook-secret" readOnly value={secret.secret} onFocus={(event) => event.currentTarget.select()} />
+          <div class="field">
+            <label for="webhook-secret">{t("settings.webhooks.secret")}</label>
+            <input id="webhook-secret" class="webhook-secret" readOnly value={secret.secret} onFocus={(event) => event.currentTarget.select()} />
+          </div>
           <div class="form-actions">
             <button type="button" class="button button-primary" onClick={() => setSecret(null)}>
               {t("settings.webhooks.secretDone")}
@@ -183,6 +183,9 @@ export function WebhooksScreen() {
         <Dialog title={t("settings.webhooks.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
           <p>{t("settings.webhooks.confirmDelete", { name: labelOf(removing) })}</p>
           <div class="form-actions">
+            <button type="button" class="button" onClick={() => setRemoving(null)}>
+              {t("common.cancel")}
+            </button>
             <button
               type="button"
               class="button button-danger"
@@ -197,9 +200,6 @@ export function WebhooksScreen() {
               }
             >
               {t("settings.webhooks.delete")}
-            </button>
-            <button type="button" class="button" onClick={() => setRemoving(null)}>
-              {t("common.cancel")}
             </button>
           </div>
         </Dialog>
