@@ -2,7 +2,8 @@
 // uses them: Agents lists the people with their role and availability (invitations come from the
 // agency), Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
 // beside the field it concerns, Canned responses does the same with search and template variables,
-// and Teams with the members picked from the sub-account's agents.
+// Teams with the members picked from the sub-account's agents, and Inboxes with greeting, working
+// hours, identity verification and members.
 // Each screen is checked with axe-core and photographed.
 import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -211,5 +212,49 @@ describe("the sub-account's settings", () => {
     await expect.poll(() => row.count(), WAIT).toBe(0);
     expect((await tenant.as("admin")<{ name: string }[]>(200, "GET", "/teams")).map((team) => team.name)).toEqual(["Front desk"]);
     expect(errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses)|409 \(Conflict\) .*\/teams)\)$/.test(error))).toEqual([]);
+  });
+  it("creates a website inbox after showing the refused address beside its field, sets its greeting, hours, verified identity and members, and deletes it", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Inboxes");
+    await page.getByRole("row").filter({ hasText: "Lakeside Dental website" }).waitFor();
+    await check(page, "settings-inboxes");
+
+    await page.getByRole("button", { name: "Add inbox" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add inbox" });
+    await dialog.getByLabel("Name").fill("Lakeside booking");
+    const address = dialog.getByLabel("Website address");
+    await address.fill("lakeside booking");
+    await dialog.getByRole("button", { name: "Create inbox" }).click();
+    await expect.poll(() => address.getAttribute("aria-invalid"), WAIT).toBe("true");
+    await address.fill("https://book.lakeside-dental.example.test");
+    await dialog.getByRole("button", { name: "Create inbox" }).click();
+
+    const edit = page.getByRole("dialog", { name: "Edit inbox Lakeside booking" });
+    await edit.waitFor();
+    await edit.getByLabel("Greet new visitors").check();
+    await edit.getByLabel("Greeting message").fill("Welcome! Book or ask us anything.");
+    await edit.getByLabel("Time zone").fill("America/Chicago");
+    await edit.getByLabel("Tell visitors when the team is away outside working hours").check();
+    await edit.getByRole("group", { name: "Monday" }).getByLabel("Monday closes at").fill("18:30");
+    await edit.getByLabel("Require a verified identity").check();
+    expect(await edit.getByLabel("HMAC secret").inputValue()).not.toBe("");
+    await edit.getByRole("group", { name: "Members" }).getByLabel(tenant.users.agent.name).check();
+    await check(page, "settings-inboxes-edit");
+    await edit.getByRole("button", { name: "Save inbox" }).click();
+    await edit.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "Lakeside booking" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Verified identity required");
+
+    const inboxes = await tenant.as("admin")<{ payload: { id: number; name: string; greeting_enabled: boolean; greeting_message: string; timezone: string; hmac_mandatory: boolean; working_hours_enabled: boolean; working_hours: { day_of_week: number; close_hour: number; close_minutes: number }[] }[] }>(200, "GET", "/inboxes");
+    const booking = inboxes.payload.find((inbox) => inbox.name === "Lakeside booking");
+    expect(booking).toMatchObject({ greeting_enabled: true, greeting_message: "Welcome! Book or ask us anything.", timezone: "America/Chicago", hmac_mandatory: true, working_hours_enabled: true });
+    expect(booking?.working_hours.find((day) => day.day_of_week === 1)).toMatchObject({ close_hour: 18, close_minutes: 30 });
+    const members = await tenant.as("admin")<{ payload: { id: number }[] }>(200, "GET", `/inbox_members/${booking?.id}`);
+    expect(members.payload.map((member) => member.id)).toEqual([tenant.users.agent.id]);
+
+    await row.getByRole("button", { name: "Delete Lakeside booking" }).click();
+    await page.getByRole("dialog", { name: "Delete this inbox?" }).getByRole("button", { name: "Delete Lakeside booking" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    expect(errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses|inboxes)|409 \(Conflict\) .*\/teams)\)$/.test(error))).toEqual([]);
   });
 });

@@ -14,9 +14,10 @@ import { AgentsScreen } from "./agents/AgentsScreen";
 import { LabelsScreen } from "./labels/LabelsScreen";
 import { CannedResponsesScreen } from "./canned/CannedResponsesScreen";
 import { TeamsScreen } from "./teams/TeamsScreen";
-import { agentsPath, cannedResponsesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
+import { InboxesScreen } from "./inboxes/InboxesScreen";
+import { agentsPath, cannedResponsesPath, inboxesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -28,6 +29,7 @@ function screenOf(path: string): Screen {
   if (rest === "/integrations") return { name: "integrations" };
   if (rest === "/webhooks") return { name: "webhooks" };
   if (rest === "/automation") return { name: "automation" };
+  if (rest === "/inboxes") return { name: "inboxes" };
   if (rest === "/agents") return { name: "agents" };
   if (rest === "/teams") return { name: "teams" };
   if (rest === "/labels") return { name: "labels" };
@@ -63,6 +65,11 @@ export function SettingsArea() {
           <li>
             <Link href={integrationsPath(account)} aria-current={screen.name === "integrations" ? "page" : undefined}>
               {t("settings.integrations.title")}
+            </Link>
+          </li>
+          <li>
+            <Link href={inboxesPath(account)} aria-current={screen.name === "inboxes" ? "page" : undefined}>
+              {t("settings.inboxes.title")}
             </Link>
           </li>
           <li>
@@ -103,6 +110,7 @@ export function SettingsArea() {
         {screen.name === "integrations" && <IntegrationsScreen />}
         {screen.name === "webhooks" && <WebhooksScreen />}
         {screen.name === "automation" && <AutomationScreen />}
+        {screen.name === "inboxes" && <InboxesScreen />}
         {screen.name === "agents" && <AgentsScreen />}
         {screen.name === "teams" && <TeamsScreen />}
         {screen.name === "labels" && <LabelsScreen />}

@@ -6,3 +6,4 @@ export const agentsPath = (accountId: number) => `${settingsPath(accountId)}/age
 export const labelsPath = (accountId: number) => `${settingsPath(accountId)}/labels`;
 export const cannedResponsesPath = (accountId: number) => `${settingsPath(accountId)}/canned_responses`;
 export const teamsPath = (accountId: number) => `${settingsPath(accountId)}/teams`;
+export const inboxesPath = (accountId: number) => `${settingsPath(accountId)}/inboxes`;
