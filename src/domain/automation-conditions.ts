@@ -124,7 +124,7 @@ export const standardAttributeChoices = (event: AutomationEvent): StandardAttrib
 const PRESENCE_ONLY = ["is_present", "is_not_present"] as const;
 
 /** What a custom attribute's conditions may do, by its display type. */
-const CUSTOM_ATTRIBUTE_OPERATORS: Record<AttributeDisplayType, readonly FilterOperator[]> = {
+export const CUSTOM_ATTRIBUTE_OPERATORS: Record<AttributeDisplayType, readonly FilterOperator[]> = {
   text: [...TEXT_MATCH, "starts_with", ...PRESENCE_ONLY],
   link: [...TEXT_MATCH, "starts_with", ...PRESENCE_ONLY],
   list: [...EQUALITY, ...PRESENCE_ONLY],

@@ -132,6 +132,13 @@ describe("Settings > Webhooks and Automation", () => {
     await page.getByText("No rules yet.").waitFor();
     await check(page, "automation-rules-empty");
 
+    await tenant.as("admin")(200, "POST", "/custom_attribute_definitions", {
+      attribute_display_name: "Plan",
+      attribute_key: "plan",
+      attribute_display_type: "list",
+      attribute_model: "conversation_attribute",
+      attribute_values: ["Gold", "Silver"],
+    });
     await page.getByRole("button", { name: "Add rule" }).click();
     await page.getByRole("heading", { name: "New automation rule", level: 1 }).waitFor();
     // Saved as it starts (no name, an action without a label), the API's words show beside the field and the row.
@@ -158,6 +165,12 @@ describe("Settings > Webhooks and Automation", () => {
     await page.getByLabel("Condition 2 attribute").selectOption("message_type");
     await page.getByLabel("Condition 2 value").selectOption("incoming");
     expect(await page.getByLabel("Join condition 1 and condition 2").inputValue()).toBe("AND");
+    // Custom attributes are offered with the operators their type allows and their list's values; this one is dropped again.
+    await page.getByRole("button", { name: "Add condition" }).click();
+    await page.getByLabel("Condition 3 attribute").selectOption({ label: "Plan (conversation)" });
+    expect(await page.getByLabel("Condition 3 operator").locator("option").allTextContents()).toEqual(["Equal to", "Not equal to", "Is present", "Is not present"]);
+    expect(await page.getByLabel("Condition 3 value").locator("option").allTextContents()).toEqual(["Choose…", "Gold", "Silver"]);
+    await page.getByRole("button", { name: "Remove condition 3" }).click();
     await check(page, "automation-builder");
     await page.getByRole("button", { name: "Save rule" }).click();
 

@@ -445,6 +445,10 @@ export default {
     unassign: "Nobody (unassign)",
     noLabels: "The account has no labels yet.",
     valuesHint: "Values, separated by commas",
+    customAttributes: "Custom attributes",
+    customAttribute: { contact_attribute: "{name} (contact)", conversation_attribute: "{name} (conversation)" },
+    yes: "Yes",
+    no: "No",
     placeholders: { url: "https://example.com/hook", emails: "a@example.com, b@example.com" },
     fields: { attribute_key: "attribute", filter_operator: "operator", values: "value", query_operator: "and/or", custom_attribute_type: "attribute", action_name: "action", action_params: "parameter" },
     events: {

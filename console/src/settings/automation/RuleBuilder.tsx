@@ -15,6 +15,8 @@ import {
   attributesOf,
   type Condition,
   CONVERSATION_STATUSES,
+  type CustomAttribute,
+  customOperatorsOf,
   type Directory,
   EVENTS,
   type FilterOperator,
@@ -59,7 +61,11 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
   const changeEvent = (next: AutomationEvent) => {
     setEvent(next);
     const allowed = attributesOf(next).map((attribute) => attribute.key);
-    setConditions(conditions.map((condition) => (allowed.includes(condition.attribute_key) ? condition : { ...firstCondition(next), query_operator: condition.query_operator })));
+    setConditions(
+      conditions.map((condition) =>
+        condition.custom_attribute_type || allowed.includes(condition.attribute_key) ? condition : { ...firstCondition(next), query_operator: condition.query_operator },
+      ),
+    );
   };
   /** A row's refusal goes once the row is changed. */
   const forget = (prefix: string) => setErrors({ ...errors, fields: Object.fromEntries(Object.entries(errors.fields).filter(([field]) => !field.startsWith(prefix))) });
@@ -225,8 +231,12 @@ function ConditionRow(props: {
   const { index, condition, attributes, directory, last, only, problems, onChange, onRemove } = props;
   const number = index + 1;
   const row = t("settings.automation.conditionRow", { number });
-  const attribute = attributes.find((each) => each.key === condition.attribute_key) ?? attributes[0];
-  const operators = attribute?.operators ?? [];
+  const custom = condition.custom_attribute_type
+    ? directory?.customAttributes.find((each) => each.key === condition.attribute_key && each.model === condition.custom_attribute_type)
+    : undefined;
+  const attribute = custom ? undefined : (attributes.find((each) => each.key === condition.attribute_key) ?? attributes[0]);
+  const operators = custom ? customOperatorsOf(custom.displayType) : (attribute?.operators ?? []);
+  const customValue = (each: CustomAttribute) => `custom:${each.model}:${each.key}`;
   const errorId = `condition-${index}-errors`;
   const invalid = (field: string) => (problems.some((problem) => problem.field.startsWith(field)) ? "true" : undefined);
   const describedBy = problems.length > 0 ? errorId : undefined;
@@ -241,10 +251,16 @@ function ConditionRow(props: {
           aria-label={t("settings.automation.conditionAttribute", { number })}
           aria-invalid={invalid("attribute_key")}
           aria-describedby={describedBy}
-          value={condition.attribute_key}
+          value={custom ? customValue(custom) : condition.attribute_key}
           onChange={(e) => {
-            const next = attributes.find((each) => each.key === e.currentTarget.value);
-            onChange({ attribute_key: e.currentTarget.value, filter_operator: next?.operators[0] ?? "equal_to", values: [] });
+            const chosen = e.currentTarget.value;
+            const nextCustom = directory?.customAttributes.find((each) => customValue(each) === chosen);
+            if (nextCustom) {
+              onChange({ attribute_key: nextCustom.key, custom_attribute_type: nextCustom.model, filter_operator: customOperatorsOf(nextCustom.displayType)[0] ?? "equal_to", values: [] });
+              return;
+            }
+            const next = attributes.find((each) => each.key === chosen);
+            onChange({ attribute_key: chosen, custom_attribute_type: undefined, filter_operator: next?.operators[0] ?? "equal_to", values: [] });
           }}
         >
           {attributes.map((each) => (
@@ -252,6 +268,15 @@ function ConditionRow(props: {
               {t(`settings.automation.attributes.${each.key}`)}
             </option>
           ))}
+          {(directory?.customAttributes ?? []).length > 0 && (
+            <optgroup label={t("settings.automation.customAttributes")}>
+              {(directory?.customAttributes ?? []).map((each) => (
+                <option key={customValue(each)} value={customValue(each)}>
+                  {t(`settings.automation.customAttribute.${each.model}`, { name: each.name })}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
         <select
           class="select"
@@ -267,6 +292,17 @@ function ConditionRow(props: {
             </option>
           ))}
         </select>
+        {custom && takesValue(condition.filter_operator) && (
+          <CustomValueInput
+            label={t("settings.automation.conditionValue", { number })}
+            attribute={custom}
+            operator={condition.filter_operator}
+            values={condition.values}
+            invalid={invalid("values")}
+            describedBy={describedBy}
+            onChange={(values) => onChange({ values })}
+          />
+        )}
         {attribute && takesValue(condition.filter_operator) && (
           <ValueInput
             label={t("settings.automation.conditionValue", { number })}
@@ -361,6 +397,57 @@ function ValueInput(props: {
             .filter((value) => value !== ""),
         )
       }
+    />
+  );
+}
+
+/** A custom attribute's value: its list's values, yes or no, a date, a number, or text. */
+function CustomValueInput(props: {
+  label: string;
+  attribute: CustomAttribute;
+  operator: FilterOperator;
+  values: Condition["values"];
+  invalid: "true" | undefined;
+  describedBy: string | undefined;
+  onChange: (values: Condition["values"]) => void;
+}) {
+  const { label, attribute, operator, values, invalid, describedBy, onChange } = props;
+  const current = values[0] === undefined || values[0] === null ? "" : String(values[0]);
+  const choices =
+    attribute.displayType === "list"
+      ? attribute.values.map((value) => ({ value, label: value }))
+      : attribute.displayType === "checkbox"
+        ? [
+            { value: "true", label: t("settings.automation.yes") },
+            { value: "false", label: t("settings.automation.no") },
+          ]
+        : null;
+  if (choices) {
+    return (
+      <select class="select" aria-label={label} aria-invalid={invalid} aria-describedby={describedBy} value={current} onChange={(e) => onChange(e.currentTarget.value === "" ? [] : [attribute.displayType === "checkbox" ? e.currentTarget.value === "true" : e.currentTarget.value])}>
+        <option value="">{t("settings.automation.choose")}</option>
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  const numeric = ["number", "currency", "percent"].includes(attribute.displayType) || operator === "days_before";
+  const type = operator === "days_before" ? "number" : attribute.displayType === "date" ? "date" : numeric ? "number" : "text";
+  return (
+    <input
+      class="input-compact"
+      type={type}
+      aria-label={label}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      value={current}
+      onInput={(e) => {
+        const value = e.currentTarget.value.trim();
+        onChange(value === "" ? [] : [numeric ? Number(value) : value]);
+      }}
     />
   );
 }

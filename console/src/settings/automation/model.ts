@@ -4,12 +4,23 @@
  * what the API accepts), the actions with their kind of parameter, and the account's agents, teams,
  * labels, inboxes and SLA policies that parameters and values name.
  */
-import { type AutomationEvent, type FilterOperator, type QueryOperator, type StandardAttributeChoice, standardAttributeChoices } from "../../../../src/domain/automation-conditions";
+import {
+  type AttributeDisplayType,
+  type AttributeModel,
+  type AutomationEvent,
+  CUSTOM_ATTRIBUTE_OPERATORS,
+  type FilterOperator,
+  type QueryOperator,
+  type StandardAttributeChoice,
+  standardAttributeChoices,
+} from "../../../../src/domain/automation-conditions";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../../../src/domain/conversation";
 import { AUTOMATION_TRIGGERS } from "../../../../src/domain/events";
 import { accountPath, api } from "../../core/api";
 
-export type { AutomationEvent, FilterOperator, QueryOperator, StandardAttributeChoice };
+export type { AttributeModel, AutomationEvent, FilterOperator, QueryOperator, StandardAttributeChoice };
+/** What a custom attribute of this display type may be tested with. */
+export const customOperatorsOf = (displayType: AttributeDisplayType) => CUSTOM_ATTRIBUTE_OPERATORS[displayType];
 export const EVENTS: readonly AutomationEvent[] = AUTOMATION_TRIGGERS;
 export { CONVERSATION_STATUSES, PRIORITIES };
 export const MESSAGE_TYPES = Object.keys(MessageType);
@@ -18,7 +29,13 @@ export const attributesOf = (event: AutomationEvent) => standardAttributeChoices
 /** Operators that test presence take no value. */
 export const takesValue = (operator: FilterOperator) => operator !== "is_present" && operator !== "is_not_present";
 
-export type Condition = { attribute_key: string; filter_operator: FilterOperator; values: (string | number | boolean | null)[]; query_operator: QueryOperator | null };
+export type Condition = {
+  attribute_key: string;
+  filter_operator: FilterOperator;
+  values: (string | number | boolean | null)[];
+  query_operator: QueryOperator | null;
+  custom_attribute_type?: AttributeModel;
+};
 export type Action = { action_name: string; action_params: unknown[] };
 export type Rule = { id: number; name: string; description: string | null; event_name: AutomationEvent; conditions: Condition[]; actions: Action[]; active: boolean; created_on: number };
 export type Run = { id: number; conversation_id: number; event_name: string; status: string; results: { action_name: string; status: string; message?: string }[]; created_at: number | string };
@@ -44,18 +61,21 @@ export const ACTIONS: { name: string; params: ParamKind }[] = [
 export const paramsOf = (name: string): ParamKind => ACTIONS.find((action) => action.name === name)?.params ?? "none";
 
 export type Named = { id: number; name: string };
-export type Directory = { agents: Named[]; teams: Named[]; labels: string[]; inboxes: Named[]; slaPolicies: Named[] };
+export type CustomAttribute = { key: string; name: string; model: AttributeModel; displayType: AttributeDisplayType; values: string[] };
+export type Directory = { agents: Named[]; teams: Named[]; labels: string[]; inboxes: Named[]; slaPolicies: Named[]; customAttributes: CustomAttribute[] };
+type Definition = { attribute_key: string; attribute_display_name: string; attribute_model: AttributeModel; attribute_display_type: AttributeDisplayType; attribute_values: string[] };
 
 const listOf = <T,>(answer: T[] | { payload: T[] }): T[] => (Array.isArray(answer) ? answer : answer.payload);
 
 /** The account's people, teams, labels, inboxes and SLA policies, for the builder's pickers. */
 export async function loadDirectory(): Promise<Directory> {
-  const [agents, teams, labels, inboxes, slaPolicies] = await Promise.all([
+  const [agents, teams, labels, inboxes, slaPolicies, definitions] = await Promise.all([
     api.get<Named[] | { payload: Named[] }>(accountPath("/agents")),
     api.get<Named[] | { payload: Named[] }>(accountPath("/teams")),
     api.get<{ title: string }[] | { payload: { title: string }[] }>(accountPath("/labels")),
     api.get<Named[] | { payload: Named[] }>(accountPath("/inboxes")),
     api.get<Named[] | { payload: Named[] }>(accountPath("/sla_policies")),
+    api.get<Definition[] | { payload: Definition[] }>(accountPath("/custom_attribute_definitions")),
   ]);
   return {
     agents: listOf(agents),
@@ -63,6 +83,13 @@ export async function loadDirectory(): Promise<Directory> {
     labels: listOf(labels).map((label) => label.title),
     inboxes: listOf(inboxes),
     slaPolicies: listOf(slaPolicies),
+    customAttributes: listOf(definitions).map((definition) => ({
+      key: definition.attribute_key,
+      name: definition.attribute_display_name,
+      model: definition.attribute_model,
+      displayType: definition.attribute_display_type,
+      values: definition.attribute_values,
+    })),
   };
 }
 
