@@ -160,6 +160,7 @@ describe("Settings > Webhooks and Automation", () => {
     await check(page, "automation-builder-errors");
     await page.getByLabel("Condition 1 value").fill("refund");
     expect(await page.locator(".rule-row-errors").count()).toBe(0);
+    expect(await page.getByText("The rule is not saved").count()).toBe(0);
     // A second condition joined by AND: only what visitors write.
     await page.getByRole("button", { name: "Add condition" }).click();
     await page.getByLabel("Condition 2 attribute").selectOption("message_type");
@@ -172,6 +173,11 @@ describe("Settings > Webhooks and Automation", () => {
     expect(await page.getByLabel("Condition 3 value").locator("option").allTextContents()).toEqual(["Choose…", "Gold", "Silver"]);
     await page.getByRole("button", { name: "Remove condition 3" }).click();
     await check(page, "automation-builder");
+    // On a phone-sized screen the rows wrap instead of leaving the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await check(page, "automation-builder-phone");
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole("button", { name: "Save rule" }).click();
 
     const row = page.getByRole("row").filter({ hasText: "Refunds to billing" });

@@ -68,7 +68,12 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
     );
   };
   /** A row's refusal goes once the row is changed. */
-  const forget = (prefix: string) => setErrors({ ...errors, fields: Object.fromEntries(Object.entries(errors.fields).filter(([field]) => !field.startsWith(prefix))) });
+  const forget = (prefix: string) => {
+    const fields = Object.fromEntries(Object.entries(errors.fields).filter(([field]) => !field.startsWith(prefix)));
+    // The notice above the form points at marked rows; it goes with the last of them.
+    const message = Object.keys(fields).length === 0 && errors.message === t("settings.automation.checkRows") ? null : errors.message;
+    setErrors({ fields, message });
+  };
   const setCondition = (index: number, patch: Partial<Condition>) => {
     setConditions(conditions.map((each, at) => (at === index ? { ...each, ...patch } : each)));
     forget(`conditions.${index}.`);
