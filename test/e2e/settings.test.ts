@@ -107,6 +107,8 @@ describe("the sub-account's settings", () => {
 
     await row.getByRole("button", { name: "Delete follow-up" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete this label?" });
+    // Focus lands on the safe choice.
+    await expect.poll(() => confirm.getByRole("button", { name: "Cancel" }).evaluate((element) => document.activeElement === element), WAIT).toBe(true);
     await check(page, "settings-labels-delete");
     // Escape keeps the label.
     await page.keyboard.press("Escape");

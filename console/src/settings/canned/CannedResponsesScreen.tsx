@@ -243,6 +243,9 @@ function DeleteDialog({ canned, onClose, onDeleted }: { canned: Canned; onClose:
         </p>
       )}
       <div class="form-actions">
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
         <button
           type="button"
           class="button button-danger"
@@ -259,9 +262,6 @@ function DeleteDialog({ canned, onClose, onDeleted }: { canned: Canned; onClose:
           }}
         >
           {t("settings.canned.deleteConfirm", { code: canned.short_code })}
-        </button>
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
         </button>
       </div>
     </Dialog>

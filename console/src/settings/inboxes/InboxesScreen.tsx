@@ -478,6 +478,9 @@ function DeleteDialog({ inbox, onClose, onDeleted }: { inbox: Inbox; onClose: ()
         </p>
       )}
       <div class="form-actions">
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
         <button
           type="button"
           class="button button-danger"
@@ -494,9 +497,6 @@ function DeleteDialog({ inbox, onClose, onDeleted }: { inbox: Inbox; onClose: ()
           }}
         >
           {t("settings.inboxes.deleteConfirm", { name: inbox.name })}
-        </button>
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
         </button>
       </div>
     </Dialog>

@@ -214,6 +214,9 @@ function DeleteDialog({ label, onClose, onDeleted }: { label: Label; onClose: ()
         </p>
       )}
       <div class="form-actions">
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
         <button
           type="button"
           class="button button-danger"
@@ -230,9 +233,6 @@ function DeleteDialog({ label, onClose, onDeleted }: { label: Label; onClose: ()
           }}
         >
           {t("settings.labels.deleteConfirm", { title: label.title })}
-        </button>
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
         </button>
       </div>
     </Dialog>

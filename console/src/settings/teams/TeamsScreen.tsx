@@ -248,6 +248,9 @@ function DeleteDialog({ team, onClose, onDeleted }: { team: Team; onClose: () =>
         </p>
       )}
       <div class="form-actions">
+        <button type="button" class="button" onClick={onClose}>
+          {t("common.cancel")}
+        </button>
         <button
           type="button"
           class="button button-danger"
@@ -264,9 +267,6 @@ function DeleteDialog({ team, onClose, onDeleted }: { team: Team; onClose: () =>
           }}
         >
           {t("settings.teams.deleteConfirm", { name: team.name })}
-        </button>
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
         </button>
       </div>
     </Dialog>
