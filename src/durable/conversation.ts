@@ -154,6 +154,13 @@ const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards
 const PAGE_SIZE = 20;
 const AFTER_PAGE_SIZE = 100;
 const OUTBOX_RETRY_MS = 1_000;
+/**
+ * How soon after an entry is recorded the alarm looks for it, should this instance not publish it (a
+ * reset after the commit). Only such an entry waits this long (a later change of the conversation
+ * publishes it at once); it is longer than the retry so that a busy conversation, whose entries are
+ * all published at once, wakes its alarm for nothing at most every 10 s, not every second.
+ */
+const OUTBOX_UNPUBLISHED_WAKE_MS = 10_000;
 /** Published outbox entries are deleted once this many have gathered: one statement per batch, not per message. */
 export const OUTBOX_DROP_BATCH = 16;
 const SLA_REPORT_RETRY_MS = 10_000;
@@ -340,7 +347,7 @@ export class Conversation extends DurableObject<Env> {
       ...(name === "message.updated" ? { lastMessage: this.lastVisibleMessage() } : {}),
     };
     const seq = this.sql.exec<{ seq: number }>("insert into outbox (event) values (?) returning seq", JSON.stringify(stored)).one().seq;
-    this.wakeUps.request(Date.now() + OUTBOX_RETRY_MS);
+    this.wakeUps.request(Date.now() + OUTBOX_UNPUBLISHED_WAKE_MS);
     this.pending?.push(toPending(stored, seq));
     return seq;
   }
