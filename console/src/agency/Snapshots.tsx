@@ -4,6 +4,7 @@
  * snapshot into several sub-accounts at once with each target's progress.
  */
 import { useEffect, useState } from "preact/hooks";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Menu } from "../components/Menu";
 import { api } from "../core/api";
@@ -113,31 +114,24 @@ export function Snapshots() {
         />
       )}
       {deleting && (
-        <Dialog title={t("agency.snapshots.deleteTitle", { name: deleting.name })} onClose={() => setDeleting(null)} description={t("agency.snapshots.deleteBody")}>
-          <div class="form-actions">
-            <button type="button" class="button" onClick={() => setDeleting(null)}>
-              {t("common.cancel")}
-            </button>
-            <button
-              type="button"
-              class="button button-danger"
-              onClick={async () => {
-                const gone = deleting;
-                setDeleting(null);
-                try {
-                  await api.del(`${AGENCY}/snapshots/${gone.id}`);
-                  setSnapshots((list) => list?.filter((s) => s.id !== gone.id) ?? null);
-                  setNotice(t("agency.snapshots.deleted", { name: gone.name }));
-                  setReload((n) => n + 1);
-                } catch (e) {
-                  setError(messageOf(e));
-                }
-              }}
-            >
-              {t("agency.snapshots.deleteConfirm")}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={t("agency.snapshots.deleteTitle", { name: deleting.name })}
+          description={t("agency.snapshots.deleteBody")}
+          confirmLabel={t("agency.snapshots.deleteConfirm")}
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            const gone = deleting;
+            setDeleting(null);
+            try {
+              await api.del(`${AGENCY}/snapshots/${gone.id}`);
+              setSnapshots((list) => list?.filter((s) => s.id !== gone.id) ?? null);
+              setNotice(t("agency.snapshots.deleted", { name: gone.name }));
+              setReload((n) => n + 1);
+            } catch (e) {
+              setError(messageOf(e));
+            }
+          }}
+        />
       )}
       {loading && (
         <MultiLoadDialog

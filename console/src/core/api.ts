@@ -16,6 +16,29 @@ export class ApiError extends Error {
   }
 }
 
+/** What a form shows after a refused request: messages by field name, and a message for the rest. */
+export type FormErrors = { fields: Record<string, string>; message: string | null };
+
+export const NO_ERRORS: FormErrors = { fields: {}, message: null };
+
+/** Field errors of a 422 answer by field name, and the message for everything else. */
+export function errorsOf(error: unknown): FormErrors {
+  if (error instanceof ApiError && Array.isArray(error.details)) {
+    const fields: Record<string, string> = {};
+    for (const detail of error.details as { field?: unknown; message?: unknown }[]) {
+      if (typeof detail.field === "string" && typeof detail.message === "string") fields[detail.field] ??= detail.message;
+    }
+    if (Object.keys(fields).length > 0) return { fields, message: null };
+  }
+  return { fields: {}, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A failed request in words: its message, or the API's field messages joined when it names fields. */
+export function failureMessage(error: unknown): string {
+  const errors = errorsOf(error);
+  return errors.message ?? Object.values(errors.fields).join(" ");
+}
+
 export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;
 

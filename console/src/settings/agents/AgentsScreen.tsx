@@ -5,10 +5,9 @@
  * could not work.
  */
 import { useEffect, useState } from "preact/hooks";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf } from "../../core/api";
 import { t } from "../../core/i18n";
 import { accountId } from "../../core/session";
-import { errorsOf } from "../integrations/ConnectForm";
 
 type Agent = {
   id: number;

@@ -3,11 +3,13 @@
  * delete, the runs each rule made, and the builder (event, conditions joined by AND/OR, actions).
  */
 import { useEffect, useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { ApiError, accountPath, api } from "../../core/api";
+import { ApiError, accountPath, api, errorsOf, failureMessage } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
 import { settingsPath } from "../paths";
 import { RuleBuilder } from "./RuleBuilder";
 import { loadRules, loadRuns, type Rule, type Run } from "./model";
@@ -40,8 +42,7 @@ export function AutomationScreen() {
       await work();
       setError(null);
     } catch (failure) {
-      const errors = errorsOf(failure);
-      setError(errors.message ?? Object.values(errors.fields).join(" "));
+      setError(failureMessage(failure));
     }
   };
   if (editing) {
@@ -68,19 +69,9 @@ export function AutomationScreen() {
           <Icon name="plus" /> {t("settings.automation.add")}
         </button>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {rules === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {rules !== null && rules.length === 0 && <p class="empty-state">{t("settings.automation.empty")}</p>}
-      {rules !== null && rules.length > 0 && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label={t("settings.automation.title")}>
-          <table class="settings-table">
+      <ListState items={rules} error={error} announce={announce} label={t("settings.automation.title")} empty={t("settings.automation.empty")}>
+        {(rules) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.automation.name")}</th>
@@ -119,17 +110,11 @@ export function AutomationScreen() {
                   </td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(rule)}>
-                        {t("settings.automation.edit")}
-                        <span class="visually-hidden"> {rule.name}</span>
-                      </button>
-                      <button type="button" class="button button-small" onClick={() => setRunsOf(rule)}>
-                        {t("settings.automation.runs")}
-                        <span class="visually-hidden"> {rule.name}</span>
-                      </button>
-                      <button
-                        type="button"
-                        class="button button-small"
+                      <RowButton label={t("settings.automation.edit")} row={rule.name} onClick={() => setEditing(rule)} />
+                      <RowButton label={t("settings.automation.runs")} row={rule.name} onClick={() => setRunsOf(rule)} />
+                      <RowButton
+                        label={t("settings.automation.clone")}
+                        row={rule.name}
                         onClick={() =>
                           void act(async () => {
                             await api.post(accountPath(`/automation_rules/${rule.id}/clone`));
@@ -137,46 +122,32 @@ export function AutomationScreen() {
                             await load();
                           })
                         }
-                      >
-                        {t("settings.automation.clone")}
-                        <span class="visually-hidden"> {rule.name}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setRemoving(rule)}>
-                        {t("settings.automation.delete")}
-                        <span class="visually-hidden"> {rule.name}</span>
-                      </button>
+                      />
+                      <RowButton label={t("settings.automation.delete")} row={rule.name} danger onClick={() => setRemoving(rule)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {removing && (
-        <Dialog title={t("settings.automation.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
-          <p>{t("settings.automation.confirmDelete", { name: removing.name })}</p>
-          <div class="form-actions">
-            <button type="button" class="button" onClick={() => setRemoving(null)}>
-              {t("common.cancel")}
-            </button>
-            <button
-              type="button"
-              class="button button-danger"
-              onClick={() => {
-                const rule = removing;
-                setRemoving(null);
-                void act(async () => {
-                  await api.del(accountPath(`/automation_rules/${rule.id}`));
-                  setAnnounce(t("settings.automation.deleted", { name: rule.name }));
-                  await load();
-                });
-              }}
-            >
-              {t("settings.automation.delete")}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={t("settings.automation.confirmDeleteTitle")}
+          description={t("settings.automation.confirmDelete", { name: removing.name })}
+          confirmLabel={t("settings.automation.delete")}
+          onClose={() => setRemoving(null)}
+          onConfirm={() => {
+            const rule = removing;
+            setRemoving(null);
+            void act(async () => {
+              await api.del(accountPath(`/automation_rules/${rule.id}`));
+              setAnnounce(t("settings.automation.deleted", { name: rule.name }));
+              await load();
+            });
+          }}
+        />
       )}
       {runsOf && <RunsLog rule={runsOf} onClose={() => setRunsOf(null)} />}
     </div>

@@ -4,10 +4,9 @@
  * concerns. Every control's accessible name says which row it belongs to.
  */
 import { useEffect, useState } from "preact/hooks";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, type FormErrors } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
 import {
   ACTIONS,
   type Action,
@@ -29,7 +28,6 @@ import {
   takesValue,
 } from "./model";
 
-type Errors = { fields: Record<string, string>; message: string | null };
 
 const firstCondition = (event: AutomationEvent): Condition => {
   const attribute = attributesOf(event)[0];
@@ -37,7 +35,7 @@ const firstCondition = (event: AutomationEvent): Condition => {
 };
 
 /** The field errors under `prefix` (such as "conditions.0."), in words. */
-const errorsUnder = (errors: Errors, prefix: string) =>
+const errorsUnder = (errors: FormErrors, prefix: string) =>
   Object.entries(errors.fields)
     .filter(([field]) => field === prefix.slice(0, -1) || field.startsWith(prefix))
     .map(([field, message]) => ({ field: field.slice(prefix.length), message }));
@@ -49,7 +47,7 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
   const [conditions, setConditions] = useState<Condition[]>(rule?.conditions ?? [firstCondition("message_created")]);
   const [actions, setActions] = useState<Action[]>(rule?.actions ?? [{ action_name: "add_label", action_params: [] }]);
   const [directory, setDirectory] = useState<Directory | null>(null);
-  const [errors, setErrors] = useState<Errors>({ fields: {}, message: null });
+  const [errors, setErrors] = useState<FormErrors>({ fields: {}, message: null });
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     loadDirectory()

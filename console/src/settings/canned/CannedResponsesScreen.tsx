@@ -4,16 +4,17 @@
  * and that inserts template variables at the cursor; delete after a confirm dialog.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
+import { FormNotice } from "../FormNotice";
 
 type Canned = { id: number; short_code: string; content: string };
-type Errors = { fields: Record<string, string>; message: string | null };
 
-const NO_ERRORS: Errors = { fields: {}, message: null };
 /** The variables offered for insertion; the API renders these (and custom attributes) when an agent uses the reply. */
 const VARIABLES = ["contact.first_name", "contact.name", "contact.email", "agent.first_name", "agent.name", "conversation.id"];
 
@@ -56,20 +57,9 @@ export function CannedResponsesScreen() {
         <label for="canned-search">{t("settings.canned.search")}</label>
         <input id="canned-search" type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} />
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {t("settings.loadFailed", { message: error })}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {rows === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {rows?.length === 0 && <p class="empty-state">{search.trim() === "" ? t("settings.canned.empty") : t("settings.canned.noMatch", { search: search.trim() })}</p>}
-      {rows && rows.length > 0 && (
-        <div class="table-scroll" role="region" aria-label={t("settings.canned.title")} tabIndex={0}>
-          <table class="settings-table">
-            <caption class="visually-hidden">{t("settings.canned.title")}</caption>
+      <ListState items={rows} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.canned.title")} empty={search.trim() === "" ? t("settings.canned.empty") : t("settings.canned.noMatch", { search: search.trim() })}>
+        {(rows) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.canned.fields.short_code")}</th>
@@ -86,22 +76,16 @@ export function CannedResponsesScreen() {
                   <td class="canned-content">{row.content}</td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(row)}>
-                        {t("settings.canned.edit")}
-                        <span class="visually-hidden"> {row.short_code}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(row)}>
-                        {t("settings.canned.delete")}
-                        <span class="visually-hidden"> {row.short_code}</span>
-                      </button>
+                      <RowButton label={t("settings.canned.edit")} row={row.short_code} onClick={() => setEditing(row)} />
+                      <RowButton label={t("settings.canned.delete")} row={row.short_code} danger onClick={() => setDeleting(row)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {editing && (
         <CannedDialog
           canned={editing === "new" ? null : editing}
@@ -114,10 +98,13 @@ export function CannedResponsesScreen() {
         />
       )}
       {deleting && (
-        <DeleteDialog
-          canned={deleting}
+        <ConfirmDialog
+          title={t("settings.canned.confirmDeleteTitle")}
+          description={t("settings.canned.confirmDelete", { code: deleting.short_code })}
+          confirmLabel={t("settings.canned.deleteConfirm", { code: deleting.short_code })}
           onClose={() => setDeleting(null)}
-          onDeleted={() => {
+          onConfirm={async () => {
+            await api.del(accountPath(`/canned_responses/${deleting.id}`));
             setAnnounce(t("settings.canned.deleted", { code: deleting.short_code }));
             setDeleting(null);
             void load(search);
@@ -131,7 +118,7 @@ export function CannedResponsesScreen() {
 function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onClose: () => void; onSaved: (canned: Canned) => void }) {
   const [shortCode, setShortCode] = useState(canned?.short_code ?? "");
   const [content, setContent] = useState(canned?.content ?? "");
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const contentRef = useRef<HTMLTextAreaElement>(null);
   const submit = async (event: Event) => {
@@ -209,16 +196,7 @@ function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onC
             </button>
           ))}
         </div>
-        {errors.message && (
-          <p class="notice notice-error" role="alert">
-            {errors.message}
-          </p>
-        )}
-        {Object.keys(errors.fields).length > 0 && (
-          <p class="notice notice-error" role="alert">
-            {t("settings.canned.checkFields")}
-          </p>
-        )}
+        <FormNotice errors={errors} checkFields={t("settings.canned.checkFields")} />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
             {canned ? t("settings.canned.save") : t("settings.canned.create")}
@@ -228,42 +206,6 @@ function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onC
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function DeleteDialog({ canned, onClose, onDeleted }: { canned: Canned; onClose: () => void; onDeleted: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog title={t("settings.canned.confirmDeleteTitle")} description={t("settings.canned.confirmDelete", { code: canned.short_code })} onClose={onClose}>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-        <button
-          type="button"
-          class="button button-danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await api.del(accountPath(`/canned_responses/${canned.id}`));
-              onDeleted();
-            } catch (failure) {
-              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
-              setBusy(false);
-            }
-          }}
-        >
-          {t("settings.canned.deleteConfirm", { code: canned.short_code })}
-        </button>
-      </div>
     </Dialog>
   );
 }

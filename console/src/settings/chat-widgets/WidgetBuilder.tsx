@@ -4,13 +4,12 @@
  * Code stay focusable but off, with a helper tooltip, until the pickers supply what is missing.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { formatDateTime, t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
 import { Link, navigate } from "../../core/router";
 import { accountId } from "../../core/session";
 import { inboxes, loadLookups } from "../../stores/lookups";
-import { errorsOf } from "../integrations/ConnectForm";
 import { integrations, loadIntegrations } from "../integrations/store";
 import { DependencyPicker, pickerId } from "./DependencyPicker";
 import { type Fix, GatedButton } from "./GatedButton";
@@ -36,8 +35,6 @@ import { PreChatEditor } from "./PreChatEditor";
 import { Preview } from "./Preview";
 import { widgetsPath } from "../paths";
 
-type Errors = { fields: Record<string, string>; message: string | null };
-const NO_ERRORS: Errors = { fields: {}, message: null };
 const LINK_CHANNELS: WidgetType[] = ["whatsapp", "facebook", "all_in_one"];
 /** Fields whose errors the form shows beside them; any other field's error is listed above the form. */
 const PLACED_FIELD =
@@ -49,7 +46,7 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
   const [draft, setDraft] = useState<Draft | null>(widgetId === null ? newDraft(initialType ?? "live_chat", t("settings.widgets.newName")) : null);
   const [saved, setSaved] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState<"save" | "code" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [code, setCode] = useState<string | null>(null);

@@ -3,13 +3,12 @@
  * is missing), where they route, and the snapshot a widget came from; a new widget starts from a type.
  */
 import { useEffect, useState } from "preact/hooks";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf } from "../../core/api";
 import { formatDateTime, t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
 import { Link, navigate } from "../../core/router";
 import { accountId } from "../../core/session";
 import { inboxName, loadLookups } from "../../stores/lookups";
-import { errorsOf } from "../integrations/ConnectForm";
 import { integrationLabel, integrations, loadIntegrations } from "../integrations/store";
 import { widgetsPath } from "../paths";
 import { KIND_OF } from "./DependencyPicker";

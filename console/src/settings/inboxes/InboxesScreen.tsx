@@ -5,11 +5,13 @@
  * 422 answers are shown beside the field they concern.
  */
 import { useEffect, useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
 
 type Day = {
   day_of_week: number;
@@ -36,9 +38,7 @@ type Inbox = {
   phone_number: string | null;
 };
 type Agent = { id: number; name: string; email: string };
-type Errors = { fields: Record<string, string>; message: string | null };
 
-const NO_ERRORS: Errors = { fields: {}, message: null };
 const TYPE_KEY = { "Channel::WebWidget": "web_widget", "Channel::Api": "api", "Channel::Sms": "sms" } as const;
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 
@@ -83,20 +83,9 @@ export function InboxesScreen() {
           <Icon name="plus" /> {t("settings.inboxes.add")}
         </button>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {t("settings.loadFailed", { message: error })}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {inboxes === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {inboxes?.length === 0 && <p class="empty-state">{t("settings.inboxes.empty")}</p>}
-      {inboxes && inboxes.length > 0 && (
-        <div class="table-scroll" role="region" aria-label={t("settings.inboxes.title")} tabIndex={0}>
-          <table class="settings-table">
-            <caption class="visually-hidden">{t("settings.inboxes.title")}</caption>
+      <ListState items={inboxes} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.inboxes.title")} empty={t("settings.inboxes.empty")}>
+        {(inboxes) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.inboxes.fields.name")}</th>
@@ -116,22 +105,16 @@ export function InboxesScreen() {
                   <td>{inbox.hmac_mandatory ? t("settings.inboxes.verified") : t("settings.inboxes.notRequired")}</td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(inbox)}>
-                        {t("settings.inboxes.edit")}
-                        <span class="visually-hidden"> {inbox.name}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(inbox)}>
-                        {t("settings.inboxes.delete")}
-                        <span class="visually-hidden"> {inbox.name}</span>
-                      </button>
+                      <RowButton label={t("settings.inboxes.edit")} row={inbox.name} onClick={() => setEditing(inbox)} />
+                      <RowButton label={t("settings.inboxes.delete")} row={inbox.name} danger onClick={() => setDeleting(inbox)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {creating && (
         <CreateDialog
           onClose={() => setCreating(false)}
@@ -156,10 +139,13 @@ export function InboxesScreen() {
         />
       )}
       {deleting && (
-        <DeleteDialog
-          inbox={deleting}
+        <ConfirmDialog
+          title={t("settings.inboxes.confirmDeleteTitle")}
+          description={t("settings.inboxes.confirmDelete", { name: deleting.name })}
+          confirmLabel={t("settings.inboxes.deleteConfirm", { name: deleting.name })}
           onClose={() => setDeleting(null)}
-          onDeleted={() => {
+          onConfirm={async () => {
+            await api.del(accountPath(`/inboxes/${deleting.id}`));
             setAnnounce(t("settings.inboxes.deleted", { name: deleting.name }));
             setDeleting(null);
             void load();
@@ -171,7 +157,7 @@ export function InboxesScreen() {
 }
 
 /** A field's error (by the API's field path) or its hint, and the aria attributes that point to it. */
-function useNote(errors: Errors) {
+function useNote(errors: FormErrors) {
   return (field: string, hint?: string) => {
     const id = `inbox-${field.replace(/\W/g, "-")}`;
     const error = errors.fields[field];
@@ -191,7 +177,7 @@ function useNote(errors: Errors) {
 }
 
 /** Field errors the form has no place for, said in one notice. */
-function Unplaced({ errors, placed }: { errors: Errors; placed: string[] }) {
+function Unplaced({ errors, placed }: { errors: FormErrors; placed: string[] }) {
   const rest = Object.entries(errors.fields).filter(([field]) => !placed.includes(field));
   if (!errors.message && Object.keys(errors.fields).length === 0) return null;
   return (
@@ -212,7 +198,7 @@ function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: 
   const [type, setType] = useState<"web_widget" | "api">("web_widget");
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const field = useNote(errors);
   const urlField = type === "web_widget" ? "channel.website_url" : "channel.webhook_url";
@@ -279,7 +265,7 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
   const [hmacMandatory, setHmacMandatory] = useState(inbox.hmac_mandatory);
   const [members, setMembers] = useState<Set<number> | null>(null);
   const [copied, setCopied] = useState(false);
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const field = useNote(errors);
   const kind = TYPE_KEY[inbox.channel_type];
@@ -463,42 +449,6 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function DeleteDialog({ inbox, onClose, onDeleted }: { inbox: Inbox; onClose: () => void; onDeleted: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog title={t("settings.inboxes.confirmDeleteTitle")} description={t("settings.inboxes.confirmDelete", { name: inbox.name })} onClose={onClose}>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-        <button
-          type="button"
-          class="button button-danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await api.del(accountPath(`/inboxes/${inbox.id}`));
-              onDeleted();
-            } catch (failure) {
-              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
-              setBusy(false);
-            }
-          }}
-        >
-          {t("settings.inboxes.deleteConfirm", { name: inbox.name })}
-        </button>
-      </div>
     </Dialog>
   );
 }

@@ -4,7 +4,7 @@
  * Integrations screen and inside the widget builder's pickers.
  */
 import { useState } from "preact/hooks";
-import { ApiError } from "../../core/api";
+import { errorsOf } from "../../core/api";
 import { t } from "../../core/i18n";
 import { connectIntegration, type IntegrationKind, type IntegrationRow } from "./store";
 
@@ -28,18 +28,6 @@ export const CONNECT_FIELDS: Record<IntegrationKind, FieldSpec[]> = {
     { name: "phone_number", type: "tel", required: false },
   ],
 };
-
-/** Field errors of a 422 answer by field name, and the message for everything else. */
-export function errorsOf(error: unknown): { fields: Record<string, string>; message: string | null } {
-  if (error instanceof ApiError && Array.isArray(error.details)) {
-    const fields: Record<string, string> = {};
-    for (const detail of error.details as { field?: unknown; message?: unknown }[]) {
-      if (typeof detail.field === "string" && typeof detail.message === "string") fields[detail.field] ??= detail.message;
-    }
-    if (Object.keys(fields).length > 0) return { fields, message: null };
-  }
-  return { fields: {}, message: error instanceof Error ? error.message : String(error) };
-}
 
 type ConnectFormProps = {
   kind: IntegrationKind;

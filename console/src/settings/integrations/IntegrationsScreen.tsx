@@ -4,9 +4,10 @@
  * Connect, disconnect or reconnect, and remove each.
  */
 import { useEffect, useState } from "preact/hooks";
+import { errorsOf } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { ConnectForm, errorsOf } from "./ConnectForm";
+import { ConnectForm } from "./ConnectForm";
 import { INTEGRATION_KINDS, integrationLabel, integrations, integrationsLoaded, type IntegrationKind, type IntegrationRow, loadIntegrations, removeIntegration, updateIntegration, usable } from "./store";
 
 export function IntegrationsScreen() {

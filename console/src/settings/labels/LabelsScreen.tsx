@@ -4,17 +4,18 @@
  * confirm dialog.
  */
 import { useEffect, useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
+import { FormNotice } from "../FormNotice";
 
 type Label = { id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean };
 type Draft = { title: string; description: string; color: string; show_on_sidebar: boolean };
-type Errors = { fields: Record<string, string>; message: string | null };
 
-const NO_ERRORS: Errors = { fields: {}, message: null };
 const NEW_LABEL: Draft = { title: "", description: "", color: "#1f93ff", show_on_sidebar: true };
 
 export function LabelsScreen() {
@@ -43,20 +44,9 @@ export function LabelsScreen() {
           <Icon name="plus" /> {t("settings.labels.add")}
         </button>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {t("settings.loadFailed", { message: error })}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {labels === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {labels?.length === 0 && <p class="empty-state">{t("settings.labels.empty")}</p>}
-      {labels && labels.length > 0 && (
-        <div class="table-scroll" role="region" aria-label={t("settings.labels.title")} tabIndex={0}>
-          <table class="settings-table">
-            <caption class="visually-hidden">{t("settings.labels.title")}</caption>
+      <ListState items={labels} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.labels.title")} empty={t("settings.labels.empty")}>
+        {(labels) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.labels.fields.title")}</th>
@@ -76,22 +66,16 @@ export function LabelsScreen() {
                   <td>{label.show_on_sidebar ? t("settings.labels.shown") : t("settings.labels.hidden")}</td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(label)}>
-                        {t("settings.labels.edit")}
-                        <span class="visually-hidden"> {label.title}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(label)}>
-                        {t("settings.labels.delete")}
-                        <span class="visually-hidden"> {label.title}</span>
-                      </button>
+                      <RowButton label={t("settings.labels.edit")} row={label.title} onClick={() => setEditing(label)} />
+                      <RowButton label={t("settings.labels.delete")} row={label.title} danger onClick={() => setDeleting(label)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {editing && (
         <LabelDialog
           label={editing === "new" ? null : editing}
@@ -104,10 +88,13 @@ export function LabelsScreen() {
         />
       )}
       {deleting && (
-        <DeleteDialog
-          label={deleting}
+        <ConfirmDialog
+          title={t("settings.labels.confirmDeleteTitle")}
+          description={t("settings.labels.confirmDelete", { title: deleting.title })}
+          confirmLabel={t("settings.labels.deleteConfirm", { title: deleting.title })}
           onClose={() => setDeleting(null)}
-          onDeleted={() => {
+          onConfirm={async () => {
+            await api.del(accountPath(`/labels/${deleting.id}`));
             setAnnounce(t("settings.labels.deleted", { title: deleting.title }));
             setDeleting(null);
             void load();
@@ -120,7 +107,7 @@ export function LabelsScreen() {
 
 function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose: () => void; onSaved: (label: Label) => void }) {
   const [draft, setDraft] = useState<Draft>(label ? { title: label.title, description: label.description ?? "", color: label.color, show_on_sidebar: label.show_on_sidebar } : NEW_LABEL);
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -180,16 +167,7 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
           <input id="label-sidebar" type="checkbox" checked={draft.show_on_sidebar} onChange={(event) => setDraft({ ...draft, show_on_sidebar: event.currentTarget.checked })} />
           <label for="label-sidebar">{t("settings.labels.fields.show_on_sidebar")}</label>
         </div>
-        {errors.message && (
-          <p class="notice notice-error" role="alert">
-            {errors.message}
-          </p>
-        )}
-        {Object.keys(errors.fields).length > 0 && (
-          <p class="notice notice-error" role="alert">
-            {t("settings.labels.checkFields")}
-          </p>
-        )}
+        <FormNotice errors={errors} checkFields={t("settings.labels.checkFields")} />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
             {label ? t("settings.labels.save") : t("settings.labels.create")}
@@ -199,42 +177,6 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function DeleteDialog({ label, onClose, onDeleted }: { label: Label; onClose: () => void; onDeleted: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog title={t("settings.labels.confirmDeleteTitle")} description={t("settings.labels.confirmDelete", { title: label.title })} onClose={onClose}>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-        <button
-          type="button"
-          class="button button-danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await api.del(accountPath(`/labels/${label.id}`));
-              onDeleted();
-            } catch (failure) {
-              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
-              setBusy(false);
-            }
-          }}
-        >
-          {t("settings.labels.deleteConfirm", { title: label.title })}
-        </button>
-      </div>
     </Dialog>
   );
 }

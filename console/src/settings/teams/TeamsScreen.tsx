@@ -4,18 +4,19 @@
  * the API's 422 answers beside them; delete after a confirm dialog.
  */
 import { useEffect, useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { ApiError, accountPath, api } from "../../core/api";
+import { ApiError, accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
+import { FormNotice } from "../FormNotice";
 
 type Team = { id: number; name: string; description: string | null; allow_auto_assign: boolean };
 type Agent = { id: number; name: string; email: string };
 type TeamWithMembers = Team & { members: Agent[] };
-type Errors = { fields: Record<string, string>; message: string | null };
 
-const NO_ERRORS: Errors = { fields: {}, message: null };
 
 export function TeamsScreen() {
   const [teams, setTeams] = useState<TeamWithMembers[] | null>(null);
@@ -49,20 +50,9 @@ export function TeamsScreen() {
           <Icon name="plus" /> {t("settings.teams.add")}
         </button>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {t("settings.loadFailed", { message: error })}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {teams === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {teams?.length === 0 && <p class="empty-state">{t("settings.teams.empty")}</p>}
-      {teams && teams.length > 0 && (
-        <div class="table-scroll" role="region" aria-label={t("settings.teams.title")} tabIndex={0}>
-          <table class="settings-table">
-            <caption class="visually-hidden">{t("settings.teams.title")}</caption>
+      <ListState items={teams} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.teams.title")} empty={t("settings.teams.empty")}>
+        {(teams) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.teams.fields.name")}</th>
@@ -82,22 +72,16 @@ export function TeamsScreen() {
                   <td>{team.allow_auto_assign ? t("settings.teams.on") : t("settings.teams.off")}</td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(team)}>
-                        {t("settings.teams.edit")}
-                        <span class="visually-hidden"> {team.name}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setDeleting(team)}>
-                        {t("settings.teams.delete")}
-                        <span class="visually-hidden"> {team.name}</span>
-                      </button>
+                      <RowButton label={t("settings.teams.edit")} row={team.name} onClick={() => setEditing(team)} />
+                      <RowButton label={t("settings.teams.delete")} row={team.name} danger onClick={() => setDeleting(team)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {editing && (
         <TeamDialog
           team={editing === "new" ? null : editing}
@@ -111,10 +95,13 @@ export function TeamsScreen() {
         />
       )}
       {deleting && (
-        <DeleteDialog
-          team={deleting}
+        <ConfirmDialog
+          title={t("settings.teams.confirmDeleteTitle")}
+          description={t("settings.teams.confirmDelete", { name: deleting.name })}
+          confirmLabel={t("settings.teams.deleteConfirm", { name: deleting.name })}
           onClose={() => setDeleting(null)}
-          onDeleted={() => {
+          onConfirm={async () => {
+            await api.del(accountPath(`/teams/${deleting.id}`));
             setAnnounce(t("settings.teams.deleted", { name: deleting.name }));
             setDeleting(null);
             void load();
@@ -131,7 +118,7 @@ function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers 
   const [autoAssign, setAutoAssign] = useState(team?.allow_auto_assign ?? true);
   const [members, setMembers] = useState<Set<number>>(new Set(team?.members.map((member) => member.id) ?? []));
   const [saved, setSaved] = useState<Team | null>(team);
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -214,16 +201,7 @@ function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers 
             </span>
           )}
         </fieldset>
-        {errors.message && (
-          <p class="notice notice-error" role="alert">
-            {errors.message}
-          </p>
-        )}
-        {Object.keys(errors.fields).length > 0 && (
-          <p class="notice notice-error" role="alert">
-            {t("settings.teams.checkFields")}
-          </p>
-        )}
+        <FormNotice errors={errors} checkFields={t("settings.teams.checkFields")} />
         <div class="form-actions">
           <button type="submit" class="button button-primary" disabled={busy}>
             {team ? t("settings.teams.save") : t("settings.teams.create")}
@@ -233,42 +211,6 @@ function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers 
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function DeleteDialog({ team, onClose, onDeleted }: { team: Team; onClose: () => void; onDeleted: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Dialog title={t("settings.teams.confirmDeleteTitle")} description={t("settings.teams.confirmDelete", { name: team.name })} onClose={onClose}>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="form-actions">
-        <button type="button" class="button" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-        <button
-          type="button"
-          class="button button-danger"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await api.del(accountPath(`/teams/${team.id}`));
-              onDeleted();
-            } catch (failure) {
-              setError(errorsOf(failure).message ?? Object.values(errorsOf(failure).fields).join(" "));
-              setBusy(false);
-            }
-          }}
-        >
-          {t("settings.teams.deleteConfirm", { name: team.name })}
-        </button>
-      </div>
     </Dialog>
   );
 }

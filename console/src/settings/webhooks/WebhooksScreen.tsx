@@ -4,11 +4,13 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { WEBHOOK_EVENTS } from "../../../../src/domain/events";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { accountPath, api } from "../../core/api";
+import { accountPath, api, errorsOf, failureMessage, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { errorsOf } from "../integrations/ConnectForm";
+import { ListState } from "../ListState";
+import { RowButton } from "../RowButton";
 import { settingsPath } from "../paths";
 
 export const webhooksPath = (accountId: number) => `${settingsPath(accountId)}/webhooks`;
@@ -24,8 +26,6 @@ type Delivery = {
   created_at: number | string;
   delivered_at: number | string | null;
 };
-type Errors = { fields: Record<string, string>; message: string | null };
-const NO_ERRORS: Errors = { fields: {}, message: null };
 
 const when = (value: number | string | null) => {
   if (value === null) return "";
@@ -59,8 +59,7 @@ export function WebhooksScreen() {
     try {
       await work();
     } catch (failure) {
-      const errors = errorsOf(failure);
-      setError(errors.message ?? Object.values(errors.fields).join(" "));
+      setError(failureMessage(failure));
     }
   };
   return (
@@ -74,19 +73,9 @@ export function WebhooksScreen() {
           <Icon name="plus" /> {t("settings.webhooks.add")}
         </button>
       </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <p role="status" class="visually-hidden">
-        {announce}
-      </p>
-      {hooks === null && !error && <p class="page-loading">{t("common.loading")}</p>}
-      {hooks !== null && hooks.length === 0 && <p class="empty-state">{t("settings.webhooks.empty")}</p>}
-      {hooks !== null && hooks.length > 0 && (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label={t("settings.webhooks.title")}>
-          <table class="settings-table">
+      <ListState items={hooks} error={error} announce={announce} label={t("settings.webhooks.title")} empty={t("settings.webhooks.empty")}>
+        {(hooks) => (
+          <>
             <thead>
               <tr>
                 <th scope="col">{t("settings.webhooks.url")}</th>
@@ -106,13 +95,10 @@ export function WebhooksScreen() {
                   <td>{hook.subscriptions.map((event) => t(`settings.webhooks.eventNames.${event}`)).join(", ")}</td>
                   <td>
                     <span class="row-actions">
-                      <button type="button" class="button button-small" onClick={() => setLogOf(hook)}>
-                        {t("settings.webhooks.deliveries")}
-                        <span class="visually-hidden"> {labelOf(hook)}</span>
-                      </button>
-                      <button
-                        type="button"
-                        class="button button-small"
+                      <RowButton label={t("settings.webhooks.deliveries")} row={labelOf(hook)} onClick={() => setLogOf(hook)} />
+                      <RowButton
+                        label={t("settings.webhooks.test")}
+                        row={labelOf(hook)}
                         onClick={() =>
                           void act(async () => {
                             await api.post(accountPath(`/webhooks/${hook.id}/test`));
@@ -120,39 +106,27 @@ export function WebhooksScreen() {
                             setLogOf(hook);
                           })
                         }
-                      >
-                        {t("settings.webhooks.test")}
-                        <span class="visually-hidden"> {labelOf(hook)}</span>
-                      </button>
-                      <button type="button" class="button button-small" onClick={() => setEditing(hook)}>
-                        {t("settings.webhooks.edit")}
-                        <span class="visually-hidden"> {labelOf(hook)}</span>
-                      </button>
-                      <button
-                        type="button"
-                        class="button button-small"
+                      />
+                      <RowButton label={t("settings.webhooks.edit")} row={labelOf(hook)} onClick={() => setEditing(hook)} />
+                      <RowButton
+                        label={t("settings.webhooks.rotate")}
+                        row={labelOf(hook)}
                         onClick={() =>
                           void act(async () => {
                             const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath(`/webhooks/${hook.id}/rotate_secret`));
                             setSecret({ hook, secret: answer.payload.webhook.secret });
                           })
                         }
-                      >
-                        {t("settings.webhooks.rotate")}
-                        <span class="visually-hidden"> {labelOf(hook)}</span>
-                      </button>
-                      <button type="button" class="button button-small button-danger" onClick={() => setRemoving(hook)}>
-                        {t("settings.webhooks.delete")}
-                        <span class="visually-hidden"> {labelOf(hook)}</span>
-                      </button>
+                      />
+                      <RowButton label={t("settings.webhooks.delete")} row={labelOf(hook)} danger onClick={() => setRemoving(hook)} />
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </>
+        )}
+      </ListState>
       {editing && (
         <WebhookForm
           hook={editing === "new" ? null : editing}
@@ -180,29 +154,21 @@ export function WebhooksScreen() {
         </Dialog>
       )}
       {removing && (
-        <Dialog title={t("settings.webhooks.confirmDeleteTitle")} onClose={() => setRemoving(null)}>
-          <p>{t("settings.webhooks.confirmDelete", { name: labelOf(removing) })}</p>
-          <div class="form-actions">
-            <button type="button" class="button" onClick={() => setRemoving(null)}>
-              {t("common.cancel")}
-            </button>
-            <button
-              type="button"
-              class="button button-danger"
-              onClick={() =>
-                void act(async () => {
-                  const hook = removing;
-                  setRemoving(null);
-                  await api.del(accountPath(`/webhooks/${hook.id}`));
-                  setAnnounce(t("settings.webhooks.deleted", { name: labelOf(hook) }));
-                  await load();
-                })
-              }
-            >
-              {t("settings.webhooks.delete")}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={t("settings.webhooks.confirmDeleteTitle")}
+          description={t("settings.webhooks.confirmDelete", { name: labelOf(removing) })}
+          confirmLabel={t("settings.webhooks.delete")}
+          onClose={() => setRemoving(null)}
+          onConfirm={() =>
+            void act(async () => {
+              const hook = removing;
+              setRemoving(null);
+              await api.del(accountPath(`/webhooks/${hook.id}`));
+              setAnnounce(t("settings.webhooks.deleted", { name: labelOf(hook) }));
+              await load();
+            })
+          }
+        />
       )}
       {logOf && <DeliveryLog hook={logOf} onClose={() => setLogOf(null)} />}
     </div>
@@ -213,7 +179,7 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
   const [name, setName] = useState(hook?.name ?? "");
   const [url, setUrl] = useState(hook?.url ?? "");
   const [events, setEvents] = useState<string[]>(hook?.subscriptions ?? ["conversation_created", "message_created"]);
-  const [errors, setErrors] = useState<Errors>(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
