@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { accountPath, api, errorsOf } from "../../core/api";
 import { t } from "../../core/i18n";
 import { accountId } from "../../core/session";
+import { SettingsHead } from "../SettingsHead";
 
 type Agent = {
   id: number;
@@ -33,12 +34,7 @@ export function AgentsScreen() {
   }, [account]);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.agents.title")}</h1>
-          <p class="muted">{t("settings.agents.lead")}</p>
-        </div>
-      </div>
+      <SettingsHead title={t("settings.agents.title")} lead={t("settings.agents.lead")} />
       <p class="notice">{t("settings.agents.fromAgency")}</p>
       {error && (
         <p class="notice notice-error" role="alert">

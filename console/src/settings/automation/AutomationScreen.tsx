@@ -7,9 +7,9 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { ApiError, accountPath, api, errorsOf, failureMessage } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
+import { SettingsHead } from "../SettingsHead";
 import { settingsPath } from "../paths";
 import { RuleBuilder } from "./RuleBuilder";
 import { loadRules, loadRuns, type Rule, type Run } from "./model";
@@ -60,15 +60,7 @@ export function AutomationScreen() {
   }
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.automation.title")}</h1>
-          <p class="muted">{t("settings.automation.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
-          <Icon name="plus" /> {t("settings.automation.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.automation.title")} lead={t("settings.automation.lead")} add={{ label: t("settings.automation.add"), onAdd: () => setEditing("new") }} />
       <ListState items={rules} error={error} announce={announce} label={t("settings.automation.title")} empty={t("settings.automation.empty")}>
         {(rules) => (
           <>

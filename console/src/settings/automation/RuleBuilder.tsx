@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { accountPath, api, errorsOf, type FormErrors } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
 import {
   ACTIONS,
   type Action,
@@ -192,14 +193,7 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
         </button>
       </fieldset>
 
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy}>
-          {t("settings.automation.save")}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormActions submit={t("settings.automation.save")} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

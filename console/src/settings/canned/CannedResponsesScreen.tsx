@@ -8,10 +8,11 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
+import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
-import { FormNotice } from "../FormNotice";
+import { SettingsHead } from "../SettingsHead";
 
 type Canned = { id: number; short_code: string; content: string };
 
@@ -44,15 +45,7 @@ export function CannedResponsesScreen() {
   }, [search]);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.canned.title")}</h1>
-          <p class="muted">{t("settings.canned.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
-          <Icon name="plus" /> {t("settings.canned.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.canned.title")} lead={t("settings.canned.lead")} add={{ label: t("settings.canned.add"), onAdd: () => setEditing("new") }} />
       <div class="field settings-search" role="search">
         <label for="canned-search">{t("settings.canned.search")}</label>
         <input id="canned-search" type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} />
@@ -197,14 +190,7 @@ function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onC
           ))}
         </div>
         <FormNotice errors={errors} checkFields={t("settings.canned.checkFields")} />
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {canned ? t("settings.canned.save") : t("settings.canned.create")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={canned ? t("settings.canned.save") : t("settings.canned.create")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

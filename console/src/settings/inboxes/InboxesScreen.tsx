@@ -9,9 +9,10 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
+import { SettingsHead } from "../SettingsHead";
 
 type Day = {
   day_of_week: number;
@@ -74,15 +75,7 @@ export function InboxesScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.inboxes.title")}</h1>
-          <p class="muted">{t("settings.inboxes.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
-          <Icon name="plus" /> {t("settings.inboxes.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.inboxes.title")} lead={t("settings.inboxes.lead")} add={{ label: t("settings.inboxes.add"), onAdd: () => setCreating(true) }} />
       <ListState items={inboxes} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.inboxes.title")} empty={t("settings.inboxes.empty")}>
         {(inboxes) => (
           <>
@@ -240,14 +233,7 @@ function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: 
           {urlNote.note}
         </div>
         <Unplaced errors={errors} placed={["name", urlField]} />
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {t("settings.inboxes.create")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={t("settings.inboxes.create")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -440,14 +426,7 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
           )}
         </fieldset>
         <Unplaced errors={errors} placed={placed} />
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {t("settings.inboxes.save")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={t("settings.inboxes.save")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { errorsOf } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
+import { SettingsHead } from "../SettingsHead";
 import { ConnectForm } from "./ConnectForm";
 import { INTEGRATION_KINDS, integrationLabel, integrations, integrationsLoaded, type IntegrationKind, type IntegrationRow, loadIntegrations, removeIntegration, updateIntegration, usable } from "./store";
 
@@ -18,12 +19,7 @@ export function IntegrationsScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.integrations.title")}</h1>
-          <p class="muted">{t("settings.integrations.lead")}</p>
-        </div>
-      </div>
+      <SettingsHead title={t("settings.integrations.title")} lead={t("settings.integrations.lead")} />
       {error && (
         <p class="notice notice-error" role="alert">
           {t("settings.loadFailed", { message: error })}

@@ -8,10 +8,11 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
+import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
-import { FormNotice } from "../FormNotice";
+import { SettingsHead } from "../SettingsHead";
 
 type Label = { id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean };
 type Draft = { title: string; description: string; color: string; show_on_sidebar: boolean };
@@ -35,15 +36,7 @@ export function LabelsScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.labels.title")}</h1>
-          <p class="muted">{t("settings.labels.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
-          <Icon name="plus" /> {t("settings.labels.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.labels.title")} lead={t("settings.labels.lead")} add={{ label: t("settings.labels.add"), onAdd: () => setEditing("new") }} />
       <ListState items={labels} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.labels.title")} empty={t("settings.labels.empty")}>
         {(labels) => (
           <>
@@ -168,14 +161,7 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
           <label for="label-sidebar">{t("settings.labels.fields.show_on_sidebar")}</label>
         </div>
         <FormNotice errors={errors} checkFields={t("settings.labels.checkFields")} />
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {label ? t("settings.labels.save") : t("settings.labels.create")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={label ? t("settings.labels.save") : t("settings.labels.create")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

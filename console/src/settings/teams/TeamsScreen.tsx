@@ -8,10 +8,11 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { ApiError, accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
+import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
-import { FormNotice } from "../FormNotice";
+import { SettingsHead } from "../SettingsHead";
 
 type Team = { id: number; name: string; description: string | null; allow_auto_assign: boolean };
 type Agent = { id: number; name: string; email: string };
@@ -41,15 +42,7 @@ export function TeamsScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.teams.title")}</h1>
-          <p class="muted">{t("settings.teams.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
-          <Icon name="plus" /> {t("settings.teams.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.teams.title")} lead={t("settings.teams.lead")} add={{ label: t("settings.teams.add"), onAdd: () => setEditing("new") }} />
       <ListState items={teams} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.teams.title")} empty={t("settings.teams.empty")}>
         {(teams) => (
           <>
@@ -202,14 +195,7 @@ function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers 
           )}
         </fieldset>
         <FormNotice errors={errors} checkFields={t("settings.teams.checkFields")} />
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {team ? t("settings.teams.save") : t("settings.teams.create")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={team ? t("settings.teams.save") : t("settings.teams.create")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

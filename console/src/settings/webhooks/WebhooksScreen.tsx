@@ -8,9 +8,10 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, errorsOf, failureMessage, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
-import { Icon } from "../../core/icons";
+import { FormActions } from "../FormActions";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
+import { SettingsHead } from "../SettingsHead";
 import { settingsPath } from "../paths";
 
 export const webhooksPath = (accountId: number) => `${settingsPath(accountId)}/webhooks`;
@@ -64,15 +65,7 @@ export function WebhooksScreen() {
   };
   return (
     <div class="settings-screen">
-      <div class="settings-head">
-        <div>
-          <h1 class="page-title">{t("settings.webhooks.title")}</h1>
-          <p class="muted">{t("settings.webhooks.lead")}</p>
-        </div>
-        <button type="button" class="button button-primary" onClick={() => setEditing("new")}>
-          <Icon name="plus" /> {t("settings.webhooks.add")}
-        </button>
-      </div>
+      <SettingsHead title={t("settings.webhooks.title")} lead={t("settings.webhooks.lead")} add={{ label: t("settings.webhooks.add"), onAdd: () => setEditing("new") }} />
       <ListState items={hooks} error={error} announce={announce} label={t("settings.webhooks.title")} empty={t("settings.webhooks.empty")}>
         {(hooks) => (
           <>
@@ -243,14 +236,7 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
             {errors.message}
           </p>
         )}
-        <div class="form-actions">
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {hook ? t("settings.webhooks.save") : t("settings.webhooks.create")}
-          </button>
-          <button type="button" class="button" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-        </div>
+        <FormActions submit={hook ? t("settings.webhooks.save") : t("settings.webhooks.create")} busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );
