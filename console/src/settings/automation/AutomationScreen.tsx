@@ -5,37 +5,28 @@
 import { useEffect, useState } from "preact/hooks";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
-import { ApiError, accountPath, api, errorsOf, failureMessage } from "../../core/api";
+import { accountPath, api, failureMessage } from "../../core/api";
 import { t } from "../../core/i18n";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
+import { useList } from "../useList";
 import { settingsPath } from "../paths";
 import { RuleBuilder } from "./RuleBuilder";
-import { loadRules, loadRuns, type Rule, type Run } from "./model";
+import { loadRules, loadRuns, type Rule } from "./model";
 
 export const automationPath = (accountId: number) => `${settingsPath(accountId)}/automation`;
 
 const when = (value: number | string) => new Date(typeof value === "number" ? value * 1000 : value).toLocaleString();
 
 export function AutomationScreen() {
-  const [rules, setRules] = useState<Rule[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: rules, error, setError, reload: load } = useList(loadRules);
   const [editing, setEditing] = useState<Rule | "new" | null>(null);
   const [runsOf, setRunsOf] = useState<Rule | null>(null);
   const [removing, setRemoving] = useState<Rule | null>(null);
   const [announce, setAnnounce] = useState("");
-  const load = async () => {
-    try {
-      setRules(await loadRules());
-      setError(null);
-    } catch (failure) {
-      setError(errorsOf(failure).message);
-    }
-  };
   useEffect(() => {
     document.title = `${t("settings.automation.title")} · ${t("common.appName")}`;
-    void load();
   }, []);
   const act = async (work: () => Promise<void>) => {
     try {
@@ -147,17 +138,7 @@ export function AutomationScreen() {
 }
 
 function RunsLog({ rule, onClose }: { rule: Rule; onClose: () => void }) {
-  const [runs, setRuns] = useState<Run[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = async () => {
-    try {
-      setRuns(await loadRuns(rule.id));
-      setError(null);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
-    }
-  };
-  useEffect(() => void load(), [rule.id]);
+  const { items: runs, error, reload: load } = useList(() => loadRuns(rule.id), [rule.id]);
   return (
     <Dialog title={t("settings.automation.runsTitle", { name: rule.name })} onClose={onClose} class="dialog-wide">
       <div class="form-actions">

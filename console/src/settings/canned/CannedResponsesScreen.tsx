@@ -13,6 +13,7 @@ import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
+import { useList } from "../useList";
 
 type Canned = { id: number; short_code: string; content: string };
 
@@ -20,27 +21,18 @@ type Canned = { id: number; short_code: string; content: string };
 const VARIABLES = ["contact.first_name", "contact.name", "contact.email", "agent.first_name", "agent.name", "conversation.id"];
 
 export function CannedResponsesScreen() {
-  const [rows, setRows] = useState<Canned[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState("");
+  /** The search the list was asked for: follows the field 200 ms after the last keystroke, at once when it is cleared. */
+  const [query, setQuery] = useState("");
+  const { items: rows, error, reload } = useList(() => api.get<Canned[]>(accountPath("/canned_responses"), query === "" ? undefined : { search: query }), [query]);
   const [editing, setEditing] = useState<Canned | "new" | null>(null);
   const [deleting, setDeleting] = useState<Canned | null>(null);
   const [announce, setAnnounce] = useState("");
-  const asked = useRef(0);
-  const load = (query: string) => {
-    const ask = ++asked.current;
-    return api.get<Canned[]>(accountPath("/canned_responses"), query.trim() === "" ? undefined : { search: query.trim() }).then(
-      (answer) => {
-        if (ask === asked.current) setRows(answer);
-      },
-      (failure: unknown) => setError(errorsOf(failure).message),
-    );
-  };
   useEffect(() => {
     document.title = `${t("settings.canned.title")} · ${t("common.appName")}`;
   }, []);
   useEffect(() => {
-    const timer = setTimeout(() => void load(search), search === "" ? 0 : 200);
+    const timer = setTimeout(() => setQuery(search.trim()), search === "" ? 0 : 200);
     return () => clearTimeout(timer);
   }, [search]);
   return (
@@ -86,7 +78,7 @@ export function CannedResponsesScreen() {
           onSaved={(saved) => {
             setEditing(null);
             setAnnounce(t("settings.canned.saved", { code: saved.short_code }));
-            void load(search);
+            void reload();
           }}
         />
       )}
@@ -100,7 +92,7 @@ export function CannedResponsesScreen() {
             await api.del(accountPath(`/canned_responses/${deleting.id}`));
             setAnnounce(t("settings.canned.deleted", { code: deleting.short_code }));
             setDeleting(null);
-            void load(search);
+            void reload();
           }}
         />
       )}

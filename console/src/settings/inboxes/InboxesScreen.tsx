@@ -13,6 +13,7 @@ import { FormActions } from "../FormActions";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
+import { useList } from "../useList";
 
 type Day = {
   day_of_week: number;
@@ -53,25 +54,18 @@ const defaultWeek = (): Day[] =>
   [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day_of_week: day, closed_all_day: day === 0 || day === 6, open_all_day: false, open_hour: 9, open_minutes: 0, close_hour: 17, close_minutes: 0 }));
 
 export function InboxesScreen() {
-  const [inboxes, setInboxes] = useState<Inbox[] | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { items: inboxes, error, reload: load } = useList(async () => {
+    const [list, people] = await Promise.all([api.get<{ payload: Inbox[] }>(accountPath("/inboxes")), api.get<Agent[]>(accountPath("/agents"))]);
+    setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
+    return [...list.payload].sort((a, b) => a.name.localeCompare(b.name));
+  });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Inbox | null>(null);
   const [deleting, setDeleting] = useState<Inbox | null>(null);
   const [announce, setAnnounce] = useState("");
-  const load = async () => {
-    try {
-      const [list, people] = await Promise.all([api.get<{ payload: Inbox[] }>(accountPath("/inboxes")), api.get<Agent[]>(accountPath("/agents"))]);
-      setInboxes([...list.payload].sort((a, b) => a.name.localeCompare(b.name)));
-      setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
-    } catch (failure) {
-      setError(errorsOf(failure).message);
-    }
-  };
   useEffect(() => {
     document.title = `${t("settings.inboxes.title")} · ${t("common.appName")}`;
-    void load();
   }, []);
   return (
     <div class="settings-screen">

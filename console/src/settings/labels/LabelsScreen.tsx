@@ -13,6 +13,7 @@ import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
+import { useList } from "../useList";
 
 type Label = { id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean };
 type Draft = { title: string; description: string; color: string; show_on_sidebar: boolean };
@@ -20,19 +21,14 @@ type Draft = { title: string; description: string; color: string; show_on_sideba
 const NEW_LABEL: Draft = { title: "", description: "", color: "#1f93ff", show_on_sidebar: true };
 
 export function LabelsScreen() {
-  const [labels, setLabels] = useState<Label[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: labels, error, reload: load } = useList(async () =>
+    [...(await api.get<{ payload: Label[] }>(accountPath("/labels"))).payload].sort((a, b) => a.title.localeCompare(b.title)),
+  );
   const [editing, setEditing] = useState<Label | "new" | null>(null);
   const [deleting, setDeleting] = useState<Label | null>(null);
   const [announce, setAnnounce] = useState("");
-  const load = () =>
-    api.get<{ payload: Label[] }>(accountPath("/labels")).then(
-      (answer) => setLabels([...answer.payload].sort((a, b) => a.title.localeCompare(b.title))),
-      (failure: unknown) => setError(errorsOf(failure).message),
-    );
   useEffect(() => {
     document.title = `${t("settings.labels.title")} · ${t("common.appName")}`;
-    void load();
   }, []);
   return (
     <div class="settings-screen">

@@ -13,6 +13,7 @@ import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
+import { useList } from "../useList";
 
 type Team = { id: number; name: string; description: string | null; allow_auto_assign: boolean };
 type Agent = { id: number; name: string; email: string };
@@ -20,25 +21,18 @@ type TeamWithMembers = Team & { members: Agent[] };
 
 
 export function TeamsScreen() {
-  const [teams, setTeams] = useState<TeamWithMembers[] | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { items: teams, error, reload: load } = useList(async () => {
+    const [list, people] = await Promise.all([api.get<Team[]>(accountPath("/teams")), api.get<Agent[]>(accountPath("/agents"))]);
+    const members = await Promise.all(list.map((team) => api.get<Agent[]>(accountPath(`/teams/${team.id}/team_members`))));
+    setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
+    return list.map((team, index): TeamWithMembers => ({ ...team, members: members[index] ?? [] })).sort((a, b) => a.name.localeCompare(b.name));
+  });
   const [editing, setEditing] = useState<TeamWithMembers | "new" | null>(null);
   const [deleting, setDeleting] = useState<Team | null>(null);
   const [announce, setAnnounce] = useState("");
-  const load = async () => {
-    try {
-      const [list, people] = await Promise.all([api.get<Team[]>(accountPath("/teams")), api.get<Agent[]>(accountPath("/agents"))]);
-      const members = await Promise.all(list.map((team) => api.get<Agent[]>(accountPath(`/teams/${team.id}/team_members`))));
-      setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
-      setTeams(list.map((team, index) => ({ ...team, members: members[index] ?? [] })).sort((a, b) => a.name.localeCompare(b.name)));
-    } catch (failure) {
-      setError(errorsOf(failure).message);
-    }
-  };
   useEffect(() => {
     document.title = `${t("settings.teams.title")} · ${t("common.appName")}`;
-    void load();
   }, []);
   return (
     <div class="settings-screen">

@@ -13,6 +13,7 @@ import { ListState } from "../ListState";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
 import { settingsPath } from "../paths";
+import { useList } from "../useList";
 
 export const webhooksPath = (accountId: number) => `${settingsPath(accountId)}/webhooks`;
 
@@ -36,25 +37,14 @@ const when = (value: number | string | null) => {
 const labelOf = (hook: Webhook) => hook.name || hook.url;
 
 export function WebhooksScreen() {
-  const [hooks, setHooks] = useState<Webhook[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: hooks, error, setError, reload: load } = useList(async () => (await api.get<{ payload: { webhooks: Webhook[] } }>(accountPath("/webhooks"))).payload.webhooks);
   const [editing, setEditing] = useState<Webhook | "new" | null>(null);
   const [secret, setSecret] = useState<{ hook: Webhook; secret: string } | null>(null);
   const [logOf, setLogOf] = useState<Webhook | null>(null);
   const [removing, setRemoving] = useState<Webhook | null>(null);
   const [announce, setAnnounce] = useState("");
-  const load = async () => {
-    try {
-      const answer = await api.get<{ payload: { webhooks: Webhook[] } }>(accountPath("/webhooks"));
-      setHooks(answer.payload.webhooks);
-      setError(null);
-    } catch (failure) {
-      setError(errorsOf(failure).message);
-    }
-  };
   useEffect(() => {
     document.title = `${t("settings.webhooks.title")} · ${t("common.appName")}`;
-    void load();
   }, []);
   const act = async (work: () => Promise<void>) => {
     try {
@@ -243,18 +233,10 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
 }
 
 function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
-  const [rows, setRows] = useState<Delivery[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = async () => {
-    try {
-      const answer = await api.get<{ payload: Delivery[] }>(accountPath(`/webhooks/${hook.id}/deliveries`), { per_page: 50 });
-      setRows(answer.payload);
-      setError(null);
-    } catch (failure) {
-      setError(errorsOf(failure).message);
-    }
-  };
-  useEffect(() => void load(), [hook.id]);
+  const { items: rows, error, reload: load } = useList(
+    async () => (await api.get<{ payload: Delivery[] }>(accountPath(`/webhooks/${hook.id}/deliveries`), { per_page: 50 })).payload,
+    [hook.id],
+  );
   return (
     <Dialog title={t("settings.webhooks.logTitle", { name: labelOf(hook) })} onClose={onClose} class="dialog-wide">
       <div class="form-actions">
