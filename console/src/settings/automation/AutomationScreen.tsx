@@ -4,10 +4,10 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { Dialog } from "../../components/Dialog";
 import { accountPath, api, failureMessage } from "../../core/api";
 import { t } from "../../core/i18n";
 import { ListState } from "../ListState";
+import { LogDialog } from "../LogDialog";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
 import { useList } from "../useList";
@@ -138,23 +138,11 @@ export function AutomationScreen() {
 }
 
 function RunsLog({ rule, onClose }: { rule: Rule; onClose: () => void }) {
-  const { items: runs, error, reload: load } = useList(() => loadRuns(rule.id), [rule.id]);
+  const log = useList(() => loadRuns(rule.id), [rule.id]);
   return (
-    <Dialog title={t("settings.automation.runsTitle", { name: rule.name })} onClose={onClose} class="dialog-wide">
-      <div class="form-actions">
-        <button type="button" class="button" onClick={() => void load()}>
-          {t("settings.automation.refresh")}
-        </button>
-      </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {runs !== null && runs.length === 0 && <p class="muted">{t("settings.automation.noRuns")}</p>}
-      {runs !== null && runs.length > 0 && (
-        <table class="settings-table delivery-log">
-          <caption class="visually-hidden">{t("settings.automation.runs")}</caption>
+    <LogDialog title={t("settings.automation.runsTitle", { name: rule.name })} log={log} refresh={t("settings.automation.refresh")} label={t("settings.automation.runs")} empty={t("settings.automation.noRuns")} onClose={onClose}>
+      {(runs) => (
+        <>
           <thead>
             <tr>
               <th scope="col">{t("settings.automation.time")}</th>
@@ -182,8 +170,8 @@ function RunsLog({ rule, onClose }: { rule: Rule; onClose: () => void }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </>
       )}
-    </Dialog>
+    </LogDialog>
   );
 }

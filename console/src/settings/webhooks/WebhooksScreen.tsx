@@ -10,6 +10,7 @@ import { accountPath, api, errorsOf, failureMessage, type FormErrors, NO_ERRORS 
 import { t } from "../../core/i18n";
 import { FormActions } from "../FormActions";
 import { ListState } from "../ListState";
+import { LogDialog } from "../LogDialog";
 import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
 import { settingsPath } from "../paths";
@@ -233,26 +234,14 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
 }
 
 function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
-  const { items: rows, error, reload: load } = useList(
+  const log = useList(
     async () => (await api.get<{ payload: Delivery[] }>(accountPath(`/webhooks/${hook.id}/deliveries`), { per_page: 50 })).payload,
     [hook.id],
   );
   return (
-    <Dialog title={t("settings.webhooks.logTitle", { name: labelOf(hook) })} onClose={onClose} class="dialog-wide">
-      <div class="form-actions">
-        <button type="button" class="button" onClick={() => void load()}>
-          {t("settings.webhooks.refresh")}
-        </button>
-      </div>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {rows !== null && rows.length === 0 && <p class="muted">{t("settings.webhooks.noDeliveries")}</p>}
-      {rows !== null && rows.length > 0 && (
-        <table class="settings-table delivery-log">
-          <caption class="visually-hidden">{t("settings.webhooks.deliveries")}</caption>
+    <LogDialog title={t("settings.webhooks.logTitle", { name: labelOf(hook) })} log={log} refresh={t("settings.webhooks.refresh")} label={t("settings.webhooks.deliveries")} empty={t("settings.webhooks.noDeliveries")} onClose={onClose}>
+      {(rows) => (
+        <>
           <thead>
             <tr>
               <th scope="col">{t("settings.webhooks.event")}</th>
@@ -276,8 +265,8 @@ function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) 
               </tr>
             ))}
           </tbody>
-        </table>
+        </>
       )}
-    </Dialog>
+    </LogDialog>
   );
 }
