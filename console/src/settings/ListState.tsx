@@ -1,7 +1,7 @@
 /**
  * Where a settings screen's list goes: the failure to load it in words, the announcement of what
  * just changed, "Loading…" until it arrives, the empty state, then the table in a scrollable region
- * named after the screen (the caller renders the table's head and rows).
+ * named after the screen, with its column headers and the rows the caller renders.
  */
 import type { ComponentChildren } from "preact";
 import { t } from "../core/i18n";
@@ -15,10 +15,13 @@ type ListStateProps<T> = {
   /** The table's and the region's name. */
   label: string;
   empty: string;
+  /** The column headers, in order. */
+  columns: ComponentChildren[];
+  /** The table's rows. */
   children: (items: readonly T[]) => ComponentChildren;
 };
 
-export function ListState<T>({ items, error, announce, label, empty, children }: ListStateProps<T>) {
+export function ListState<T>({ items, error, announce, label, empty, columns, children }: ListStateProps<T>) {
   return (
     <>
       {error && (
@@ -35,7 +38,16 @@ export function ListState<T>({ items, error, announce, label, empty, children }:
         <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
           <table class="settings-table">
             <caption class="visually-hidden">{label}</caption>
-            {children(items)}
+            <thead>
+              <tr>
+                {columns.map((column, index) => (
+                  <th key={index} scope="col">
+                    {column}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children(items)}</tbody>
           </table>
         </div>
       )}

@@ -1,7 +1,7 @@
 /**
  * A dialog that shows a log (a rule's runs, a webhook's deliveries): a Refresh button, why the log
- * could not be loaded in words, a line when it is empty, then its table (the caller renders the
- * table's head and rows).
+ * could not be loaded in words, a line when it is empty, then its table with its column headers
+ * and the rows the caller renders.
  */
 import type { ComponentChildren } from "preact";
 import { Dialog } from "../components/Dialog";
@@ -14,11 +14,14 @@ type LogDialogProps<T> = {
   /** The table's name. */
   label: string;
   empty: string;
+  /** The column headers, in order. */
+  columns: ComponentChildren[];
   onClose: () => void;
+  /** The table's rows. */
   children: (entries: T[]) => ComponentChildren;
 };
 
-export function LogDialog<T>({ title, log, refresh, label, empty, onClose, children }: LogDialogProps<T>) {
+export function LogDialog<T>({ title, log, refresh, label, empty, columns, onClose, children }: LogDialogProps<T>) {
   return (
     <Dialog title={title} onClose={onClose} class="dialog-wide">
       <div class="form-actions">
@@ -35,7 +38,16 @@ export function LogDialog<T>({ title, log, refresh, label, empty, onClose, child
       {log.items !== null && log.items.length > 0 && (
         <table class="settings-table delivery-log">
           <caption class="visually-hidden">{label}</caption>
-          {children(log.items)}
+          <thead>
+            <tr>
+              {columns.map((column, index) => (
+                <th key={index} scope="col">
+                  {column}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children(log.items)}</tbody>
         </table>
       )}
     </Dialog>

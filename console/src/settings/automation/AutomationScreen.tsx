@@ -51,69 +51,66 @@ export function AutomationScreen() {
   }
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.automation.title")} lead={t("settings.automation.lead")} add={{ label: t("settings.automation.add"), onAdd: () => setEditing("new") }} />
-      <ListState items={rules} error={error} announce={announce} label={t("settings.automation.title")} empty={t("settings.automation.empty")}>
-        {(rules) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.automation.name")}</th>
-                <th scope="col">{t("settings.automation.event")}</th>
-                <th scope="col">{t("settings.automation.active")}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t("settings.automation.actionsColumn")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((rule) => (
-                <tr key={rule.id}>
-                  <th scope="row">
-                    <div>{rule.name}</div>
-                    {rule.description && <div class="muted rule-description">{rule.description}</div>}
-                  </th>
-                  <td>{t(`settings.automation.events.${rule.event_name}`)}</td>
-                  <td>
-                    <label class="switch">
-                      <input
-                        type="checkbox"
-                        role="switch"
-                        checked={rule.active}
-                        onChange={(event) => {
-                          const active = event.currentTarget.checked;
-                          void act(async () => {
-                            await api.patch(accountPath(`/automation_rules/${rule.id}`), { active });
-                            setAnnounce(t(active ? "settings.automation.activated" : "settings.automation.paused", { name: rule.name }));
-                            await load();
-                          });
-                        }}
-                      />
-                      <span class="visually-hidden">{t("settings.automation.activeRule", { name: rule.name })}</span>
-                    </label>
-                  </td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.automation.edit")} row={rule.name} onClick={() => setEditing(rule)} />
-                      <RowButton label={t("settings.automation.runs")} row={rule.name} onClick={() => setRunsOf(rule)} />
-                      <RowButton
-                        label={t("settings.automation.clone")}
-                        row={rule.name}
-                        onClick={() =>
-                          void act(async () => {
-                            await api.post(accountPath(`/automation_rules/${rule.id}/clone`));
-                            setAnnounce(t("settings.automation.cloned", { name: rule.name }));
-                            await load();
-                          })
-                        }
-                      />
-                      <RowButton label={t("settings.automation.delete")} row={rule.name} danger onClick={() => setRemoving(rule)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <SettingsHead
+        title={t("settings.automation.title")}
+        lead={t("settings.automation.lead")}
+        add={{ label: t("settings.automation.add"), onAdd: () => setEditing("new") }}
+      />
+      <ListState
+        items={rules}
+        error={error}
+        announce={announce}
+        label={t("settings.automation.title")}
+        empty={t("settings.automation.empty")}
+        columns={[t("settings.automation.name"), t("settings.automation.event"), t("settings.automation.active"), <span class="visually-hidden">{t("settings.automation.actionsColumn")}</span>]}
+      >
+        {(rules) =>
+          rules.map((rule) => (
+            <tr key={rule.id}>
+              <th scope="row">
+                <div>{rule.name}</div>
+                {rule.description && <div class="muted rule-description">{rule.description}</div>}
+              </th>
+              <td>{t(`settings.automation.events.${rule.event_name}`)}</td>
+              <td>
+                <label class="switch">
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    checked={rule.active}
+                    onChange={(event) => {
+                      const active = event.currentTarget.checked;
+                      void act(async () => {
+                        await api.patch(accountPath(`/automation_rules/${rule.id}`), { active });
+                        setAnnounce(t(active ? "settings.automation.activated" : "settings.automation.paused", { name: rule.name }));
+                        await load();
+                      });
+                    }}
+                  />
+                  <span class="visually-hidden">{t("settings.automation.activeRule", { name: rule.name })}</span>
+                </label>
+              </td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.automation.edit")} row={rule.name} onClick={() => setEditing(rule)} />
+                  <RowButton label={t("settings.automation.runs")} row={rule.name} onClick={() => setRunsOf(rule)} />
+                  <RowButton
+                    label={t("settings.automation.clone")}
+                    row={rule.name}
+                    onClick={() =>
+                      void act(async () => {
+                        await api.post(accountPath(`/automation_rules/${rule.id}/clone`));
+                        setAnnounce(t("settings.automation.cloned", { name: rule.name }));
+                        await load();
+                      })
+                    }
+                  />
+                  <RowButton label={t("settings.automation.delete")} row={rule.name} danger onClick={() => setRemoving(rule)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {removing && (
         <ConfirmDialog
@@ -140,38 +137,34 @@ export function AutomationScreen() {
 function RunsLog({ rule, onClose }: { rule: Rule; onClose: () => void }) {
   const log = useList(() => loadRuns(rule.id), [rule.id]);
   return (
-    <LogDialog title={t("settings.automation.runsTitle", { name: rule.name })} log={log} refresh={t("settings.automation.refresh")} label={t("settings.automation.runs")} empty={t("settings.automation.noRuns")} onClose={onClose}>
-      {(runs) => (
-        <>
-          <thead>
-            <tr>
-              <th scope="col">{t("settings.automation.time")}</th>
-              <th scope="col">{t("settings.automation.conversation")}</th>
-              <th scope="col">{t("settings.automation.status")}</th>
-              <th scope="col">{t("settings.automation.results")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <tr key={run.id}>
-                <td>{when(run.created_at)}</td>
-                <td>#{run.conversation_id}</td>
-                <td>{t(`settings.automation.runStatuses.${run.status}`)}</td>
-                <td>
-                  <ul class="run-results">
-                    {run.results.map((result, index) => (
-                      <li key={index}>
-                        {t(`settings.automation.actions.${result.action_name}`)}: {t(`settings.automation.resultStatuses.${result.status}`)}
-                        {result.message ? ` (${result.message})` : ""}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </>
-      )}
+    <LogDialog
+      title={t("settings.automation.runsTitle", { name: rule.name })}
+      log={log}
+      refresh={t("settings.automation.refresh")}
+      label={t("settings.automation.runs")}
+      empty={t("settings.automation.noRuns")}
+      onClose={onClose}
+      columns={[t("settings.automation.time"), t("settings.automation.conversation"), t("settings.automation.status"), t("settings.automation.results")]}
+    >
+      {(runs) =>
+        runs.map((run) => (
+          <tr key={run.id}>
+            <td>{when(run.created_at)}</td>
+            <td>#{run.conversation_id}</td>
+            <td>{t(`settings.automation.runStatuses.${run.status}`)}</td>
+            <td>
+              <ul class="run-results">
+                {run.results.map((result, index) => (
+                  <li key={index}>
+                    {t(`settings.automation.actions.${result.action_name}`)}: {t(`settings.automation.resultStatuses.${result.status}`)}
+                    {result.message ? ` (${result.message})` : ""}
+                  </li>
+                ))}
+              </ul>
+            </td>
+          </tr>
+        ))
+      }
     </LogDialog>
   );
 }

@@ -37,39 +37,39 @@ export function CannedResponsesScreen() {
   }, [search]);
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.canned.title")} lead={t("settings.canned.lead")} add={{ label: t("settings.canned.add"), onAdd: () => setEditing("new") }} />
+      <SettingsHead
+        title={t("settings.canned.title")}
+        lead={t("settings.canned.lead")}
+        add={{ label: t("settings.canned.add"), onAdd: () => setEditing("new") }}
+      />
       <div class="field settings-search" role="search">
         <label for="canned-search">{t("settings.canned.search")}</label>
         <input id="canned-search" type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} />
       </div>
-      <ListState items={rows} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.canned.title")} empty={search.trim() === "" ? t("settings.canned.empty") : t("settings.canned.noMatch", { search: search.trim() })}>
-        {(rows) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.canned.fields.short_code")}</th>
-                <th scope="col">{t("settings.canned.fields.content")}</th>
-                <th scope="col">{t("settings.canned.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id}>
-                  <th scope="row">
-                    <code>/{row.short_code}</code>
-                  </th>
-                  <td class="canned-content">{row.content}</td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.canned.edit")} row={row.short_code} onClick={() => setEditing(row)} />
-                      <RowButton label={t("settings.canned.delete")} row={row.short_code} danger onClick={() => setDeleting(row)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <ListState
+        items={rows}
+        error={error && t("settings.loadFailed", { message: error })}
+        announce={announce}
+        label={t("settings.canned.title")}
+        empty={search.trim() === "" ? t("settings.canned.empty") : t("settings.canned.noMatch", { search: search.trim() })}
+        columns={[t("settings.canned.fields.short_code"), t("settings.canned.fields.content"), t("settings.canned.actions")]}
+      >
+        {(rows) =>
+          rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">
+                <code>/{row.short_code}</code>
+              </th>
+              <td class="canned-content">{row.content}</td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.canned.edit")} row={row.short_code} onClick={() => setEditing(row)} />
+                  <RowButton label={t("settings.canned.delete")} row={row.short_code} danger onClick={() => setDeleting(row)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {editing && (
         <CannedDialog

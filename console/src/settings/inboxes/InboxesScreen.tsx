@@ -69,38 +69,37 @@ export function InboxesScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.inboxes.title")} lead={t("settings.inboxes.lead")} add={{ label: t("settings.inboxes.add"), onAdd: () => setCreating(true) }} />
-      <ListState items={inboxes} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.inboxes.title")} empty={t("settings.inboxes.empty")}>
-        {(inboxes) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.inboxes.fields.name")}</th>
-                <th scope="col">{t("settings.inboxes.type")}</th>
-                <th scope="col">{t("settings.inboxes.verification")}</th>
-                <th scope="col">{t("settings.inboxes.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {inboxes.map((inbox) => (
-                <tr key={inbox.id}>
-                  <th scope="row">
-                    {inbox.name}
-                    <span class="muted block team-description">{inbox.website_url ?? inbox.phone_number ?? inbox.webhook_url ?? ""}</span>
-                  </th>
-                  <td>{t(`settings.inboxes.types.${TYPE_KEY[inbox.channel_type]}`)}</td>
-                  <td>{inbox.hmac_mandatory ? t("settings.inboxes.verified") : t("settings.inboxes.notRequired")}</td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.inboxes.edit")} row={inbox.name} onClick={() => setEditing(inbox)} />
-                      <RowButton label={t("settings.inboxes.delete")} row={inbox.name} danger onClick={() => setDeleting(inbox)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <SettingsHead
+        title={t("settings.inboxes.title")}
+        lead={t("settings.inboxes.lead")}
+        add={{ label: t("settings.inboxes.add"), onAdd: () => setCreating(true) }}
+      />
+      <ListState
+        items={inboxes}
+        error={error && t("settings.loadFailed", { message: error })}
+        announce={announce}
+        label={t("settings.inboxes.title")}
+        empty={t("settings.inboxes.empty")}
+        columns={[t("settings.inboxes.fields.name"), t("settings.inboxes.type"), t("settings.inboxes.verification"), t("settings.inboxes.actions")]}
+      >
+        {(inboxes) =>
+          inboxes.map((inbox) => (
+            <tr key={inbox.id}>
+              <th scope="row">
+                {inbox.name}
+                <span class="muted block team-description">{inbox.website_url ?? inbox.phone_number ?? inbox.webhook_url ?? ""}</span>
+              </th>
+              <td>{t(`settings.inboxes.types.${TYPE_KEY[inbox.channel_type]}`)}</td>
+              <td>{inbox.hmac_mandatory ? t("settings.inboxes.verified") : t("settings.inboxes.notRequired")}</td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.inboxes.edit")} row={inbox.name} onClick={() => setEditing(inbox)} />
+                  <RowButton label={t("settings.inboxes.delete")} row={inbox.name} danger onClick={() => setDeleting(inbox)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {creating && (
         <CreateDialog

@@ -32,38 +32,37 @@ export function LabelsScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.labels.title")} lead={t("settings.labels.lead")} add={{ label: t("settings.labels.add"), onAdd: () => setEditing("new") }} />
-      <ListState items={labels} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.labels.title")} empty={t("settings.labels.empty")}>
-        {(labels) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.labels.fields.title")}</th>
-                <th scope="col">{t("settings.labels.fields.description")}</th>
-                <th scope="col">{t("settings.labels.sidebar")}</th>
-                <th scope="col">{t("settings.labels.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map((label) => (
-                <tr key={label.id}>
-                  <th scope="row">
-                    <span class="label-swatch" style={{ background: label.color }} aria-hidden="true" />
-                    {label.title}
-                  </th>
-                  <td>{label.description ?? <span class="muted">{t("settings.labels.noDescription")}</span>}</td>
-                  <td>{label.show_on_sidebar ? t("settings.labels.shown") : t("settings.labels.hidden")}</td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.labels.edit")} row={label.title} onClick={() => setEditing(label)} />
-                      <RowButton label={t("settings.labels.delete")} row={label.title} danger onClick={() => setDeleting(label)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <SettingsHead
+        title={t("settings.labels.title")}
+        lead={t("settings.labels.lead")}
+        add={{ label: t("settings.labels.add"), onAdd: () => setEditing("new") }}
+      />
+      <ListState
+        items={labels}
+        error={error && t("settings.loadFailed", { message: error })}
+        announce={announce}
+        label={t("settings.labels.title")}
+        empty={t("settings.labels.empty")}
+        columns={[t("settings.labels.fields.title"), t("settings.labels.fields.description"), t("settings.labels.sidebar"), t("settings.labels.actions")]}
+      >
+        {(labels) =>
+          labels.map((label) => (
+            <tr key={label.id}>
+              <th scope="row">
+                <span class="label-swatch" style={{ background: label.color }} aria-hidden="true" />
+                {label.title}
+              </th>
+              <td>{label.description ?? <span class="muted">{t("settings.labels.noDescription")}</span>}</td>
+              <td>{label.show_on_sidebar ? t("settings.labels.shown") : t("settings.labels.hidden")}</td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.labels.edit")} row={label.title} onClick={() => setEditing(label)} />
+                  <RowButton label={t("settings.labels.delete")} row={label.title} danger onClick={() => setDeleting(label)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {editing && (
         <LabelDialog

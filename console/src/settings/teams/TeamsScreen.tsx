@@ -36,38 +36,37 @@ export function TeamsScreen() {
   }, []);
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.teams.title")} lead={t("settings.teams.lead")} add={{ label: t("settings.teams.add"), onAdd: () => setEditing("new") }} />
-      <ListState items={teams} error={error && t("settings.loadFailed", { message: error })} announce={announce} label={t("settings.teams.title")} empty={t("settings.teams.empty")}>
-        {(teams) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.teams.fields.name")}</th>
-                <th scope="col">{t("settings.teams.members")}</th>
-                <th scope="col">{t("settings.teams.autoAssign")}</th>
-                <th scope="col">{t("settings.teams.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {teams.map((team) => (
-                <tr key={team.id}>
-                  <th scope="row">
-                    {team.name}
-                    {team.description && <span class="muted block team-description">{team.description}</span>}
-                  </th>
-                  <td>{team.members.length === 0 ? <span class="muted">{t("settings.teams.noMembers")}</span> : team.members.map((member) => member.name).join(", ")}</td>
-                  <td>{team.allow_auto_assign ? t("settings.teams.on") : t("settings.teams.off")}</td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.teams.edit")} row={team.name} onClick={() => setEditing(team)} />
-                      <RowButton label={t("settings.teams.delete")} row={team.name} danger onClick={() => setDeleting(team)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <SettingsHead
+        title={t("settings.teams.title")}
+        lead={t("settings.teams.lead")}
+        add={{ label: t("settings.teams.add"), onAdd: () => setEditing("new") }}
+      />
+      <ListState
+        items={teams}
+        error={error && t("settings.loadFailed", { message: error })}
+        announce={announce}
+        label={t("settings.teams.title")}
+        empty={t("settings.teams.empty")}
+        columns={[t("settings.teams.fields.name"), t("settings.teams.members"), t("settings.teams.autoAssign"), t("settings.teams.actions")]}
+      >
+        {(teams) =>
+          teams.map((team) => (
+            <tr key={team.id}>
+              <th scope="row">
+                {team.name}
+                {team.description && <span class="muted block team-description">{team.description}</span>}
+              </th>
+              <td>{team.members.length === 0 ? <span class="muted">{t("settings.teams.noMembers")}</span> : team.members.map((member) => member.name).join(", ")}</td>
+              <td>{team.allow_auto_assign ? t("settings.teams.on") : t("settings.teams.off")}</td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.teams.edit")} row={team.name} onClick={() => setEditing(team)} />
+                  <RowButton label={t("settings.teams.delete")} row={team.name} danger onClick={() => setDeleting(team)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {editing && (
         <TeamDialog

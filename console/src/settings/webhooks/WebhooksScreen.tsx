@@ -56,60 +56,58 @@ export function WebhooksScreen() {
   };
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settings.webhooks.title")} lead={t("settings.webhooks.lead")} add={{ label: t("settings.webhooks.add"), onAdd: () => setEditing("new") }} />
-      <ListState items={hooks} error={error} announce={announce} label={t("settings.webhooks.title")} empty={t("settings.webhooks.empty")}>
-        {(hooks) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{t("settings.webhooks.url")}</th>
-                <th scope="col">{t("settings.webhooks.events")}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t("settings.webhooks.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {hooks.map((hook) => (
-                <tr key={hook.id}>
-                  <th scope="row">
-                    {hook.name && <div>{hook.name}</div>}
-                    <code class="webhook-url">{hook.url}</code>
-                  </th>
-                  <td>{hook.subscriptions.map((event) => t(`settings.webhooks.eventNames.${event}`)).join(", ")}</td>
-                  <td>
-                    <span class="row-actions">
-                      <RowButton label={t("settings.webhooks.deliveries")} row={labelOf(hook)} onClick={() => setLogOf(hook)} />
-                      <RowButton
-                        label={t("settings.webhooks.test")}
-                        row={labelOf(hook)}
-                        onClick={() =>
-                          void act(async () => {
-                            await api.post(accountPath(`/webhooks/${hook.id}/test`));
-                            setAnnounce(t("settings.webhooks.pingQueued", { name: labelOf(hook) }));
-                            setLogOf(hook);
-                          })
-                        }
-                      />
-                      <RowButton label={t("settings.webhooks.edit")} row={labelOf(hook)} onClick={() => setEditing(hook)} />
-                      <RowButton
-                        label={t("settings.webhooks.rotate")}
-                        row={labelOf(hook)}
-                        onClick={() =>
-                          void act(async () => {
-                            const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath(`/webhooks/${hook.id}/rotate_secret`));
-                            setSecret({ hook, secret: answer.payload.webhook.secret });
-                          })
-                        }
-                      />
-                      <RowButton label={t("settings.webhooks.delete")} row={labelOf(hook)} danger onClick={() => setRemoving(hook)} />
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
+      <SettingsHead
+        title={t("settings.webhooks.title")}
+        lead={t("settings.webhooks.lead")}
+        add={{ label: t("settings.webhooks.add"), onAdd: () => setEditing("new") }}
+      />
+      <ListState
+        items={hooks}
+        error={error}
+        announce={announce}
+        label={t("settings.webhooks.title")}
+        empty={t("settings.webhooks.empty")}
+        columns={[t("settings.webhooks.url"), t("settings.webhooks.events"), <span class="visually-hidden">{t("settings.webhooks.actions")}</span>]}
+      >
+        {(hooks) =>
+          hooks.map((hook) => (
+            <tr key={hook.id}>
+              <th scope="row">
+                {hook.name && <div>{hook.name}</div>}
+                <code class="webhook-url">{hook.url}</code>
+              </th>
+              <td>{hook.subscriptions.map((event) => t(`settings.webhooks.eventNames.${event}`)).join(", ")}</td>
+              <td>
+                <span class="row-actions">
+                  <RowButton label={t("settings.webhooks.deliveries")} row={labelOf(hook)} onClick={() => setLogOf(hook)} />
+                  <RowButton
+                    label={t("settings.webhooks.test")}
+                    row={labelOf(hook)}
+                    onClick={() =>
+                      void act(async () => {
+                        await api.post(accountPath(`/webhooks/${hook.id}/test`));
+                        setAnnounce(t("settings.webhooks.pingQueued", { name: labelOf(hook) }));
+                        setLogOf(hook);
+                      })
+                    }
+                  />
+                  <RowButton label={t("settings.webhooks.edit")} row={labelOf(hook)} onClick={() => setEditing(hook)} />
+                  <RowButton
+                    label={t("settings.webhooks.rotate")}
+                    row={labelOf(hook)}
+                    onClick={() =>
+                      void act(async () => {
+                        const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath(`/webhooks/${hook.id}/rotate_secret`));
+                        setSecret({ hook, secret: answer.payload.webhook.secret });
+                      })
+                    }
+                  />
+                  <RowButton label={t("settings.webhooks.delete")} row={labelOf(hook)} danger onClick={() => setRemoving(hook)} />
+                </span>
+              </td>
+            </tr>
+          ))
+        }
       </ListState>
       {editing && (
         <WebhookForm
@@ -239,34 +237,29 @@ function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) 
     [hook.id],
   );
   return (
-    <LogDialog title={t("settings.webhooks.logTitle", { name: labelOf(hook) })} log={log} refresh={t("settings.webhooks.refresh")} label={t("settings.webhooks.deliveries")} empty={t("settings.webhooks.noDeliveries")} onClose={onClose}>
-      {(rows) => (
-        <>
-          <thead>
-            <tr>
-              <th scope="col">{t("settings.webhooks.event")}</th>
-              <th scope="col">{t("settings.webhooks.status")}</th>
-              <th scope="col">{t("settings.webhooks.attempts")}</th>
-              <th scope="col">{t("settings.webhooks.responseCode")}</th>
-              <th scope="col">{t("settings.webhooks.time")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>{row.event === "ping" ? t("settings.webhooks.ping") : t(`settings.webhooks.eventNames.${row.event}`)}</td>
-                <td>
-                  <span class={`chip ${row.status === "delivered" ? "chip-success" : "chip-neutral"}`}>{t(`settings.webhooks.statuses.${row.status}`)}</span>
-                  {row.last_error && <div class="field-hint">{row.last_error}</div>}
-                </td>
-                <td>{row.attempts}</td>
-                <td>{row.last_status_code ?? "—"}</td>
-                <td>{when(row.delivered_at ?? row.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </>
-      )}
+    <LogDialog
+      title={t("settings.webhooks.logTitle", { name: labelOf(hook) })}
+      log={log}
+      refresh={t("settings.webhooks.refresh")}
+      label={t("settings.webhooks.deliveries")}
+      empty={t("settings.webhooks.noDeliveries")}
+      onClose={onClose}
+      columns={[t("settings.webhooks.event"), t("settings.webhooks.status"), t("settings.webhooks.attempts"), t("settings.webhooks.responseCode"), t("settings.webhooks.time")]}
+    >
+      {(rows) =>
+        rows.map((row) => (
+          <tr key={row.id}>
+            <td>{row.event === "ping" ? t("settings.webhooks.ping") : t(`settings.webhooks.eventNames.${row.event}`)}</td>
+            <td>
+              <span class={`chip ${row.status === "delivered" ? "chip-success" : "chip-neutral"}`}>{t(`settings.webhooks.statuses.${row.status}`)}</span>
+              {row.last_error && <div class="field-hint">{row.last_error}</div>}
+            </td>
+            <td>{row.attempts}</td>
+            <td>{row.last_status_code ?? "—"}</td>
+            <td>{when(row.delivered_at ?? row.created_at)}</td>
+          </tr>
+        ))
+      }
     </LogDialog>
   );
 }
