@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { t } from "../core/i18n";
+import { SettingsTable } from "./SettingsTable";
 
 type ListStateProps<T> = {
   items: readonly T[] | null;
@@ -36,19 +37,9 @@ export function ListState<T>({ items, error, announce, label, empty, columns, ch
       {items?.length === 0 && <p class="empty-state">{empty}</p>}
       {items && items.length > 0 && (
         <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
-          <table class="settings-table">
-            <caption class="visually-hidden">{label}</caption>
-            <thead>
-              <tr>
-                {columns.map((column, index) => (
-                  <th key={index} scope="col">
-                    {column}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>{children(items)}</tbody>
-          </table>
+          <SettingsTable label={label} columns={columns}>
+            {children(items)}
+          </SettingsTable>
         </div>
       )}
     </>

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { Dialog } from "../components/Dialog";
+import { SettingsTable } from "./SettingsTable";
 import type { LoadedList } from "./useList";
 
 type LogDialogProps<T> = {
@@ -36,19 +37,9 @@ export function LogDialog<T>({ title, log, refresh, label, empty, columns, onClo
       )}
       {log.items !== null && log.items.length === 0 && <p class="muted">{empty}</p>}
       {log.items !== null && log.items.length > 0 && (
-        <table class="settings-table delivery-log">
-          <caption class="visually-hidden">{label}</caption>
-          <thead>
-            <tr>
-              {columns.map((column, index) => (
-                <th key={index} scope="col">
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>{children(log.items)}</tbody>
-        </table>
+        <SettingsTable label={label} columns={columns} class="delivery-log">
+          {children(log.items)}
+        </SettingsTable>
       )}
     </Dialog>
   );
