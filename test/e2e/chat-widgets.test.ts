@@ -3,16 +3,13 @@
 // tooltip that is also the buttons' accessible description); connecting a number from the builder's
 // picker turns both on without a reload, and Get Code shows the snippet. The preview is the real chat
 // app, showing unsaved changes and the fallback a visitor would see. Every screen is checked with axe-core.
-import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, consoleContext, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleContext, consoleTenant, signIn, WAIT } from "./console-fixtures";
 import { startWebsite } from "./website";
 
 /** Where the round's screenshots are looked at, besides test-results/console/. */
-const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
 
 describe("Sites > Chat Widgets", () => {
   let browser: Browser;
@@ -31,16 +28,7 @@ describe("Sites > Chat Widgets", () => {
     await website?.close();
   });
 
-  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
-  async function check(page: Page, name: string) {
-    const violations = await seriousViolations(page);
-    await screenshot(page, name);
-    if (SHOTS_DIR) {
-      mkdirSync(SHOTS_DIR, { recursive: true });
-      copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
-    }
-    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
-  }
+  const check = checkScreen;
 
   /** The button's accessible description: the text of what its aria-describedby names. */
   const descriptionOf = (button: Locator) =>

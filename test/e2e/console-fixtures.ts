@@ -2,10 +2,11 @@
 // passwords, a website inbox with its chat widget's Get Code snippet, agents signed in through the
 // console's sign-in form in their own browser contexts, a visitor on the customer's page, and
 // screenshots under test-results/console/.
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, ViewportSize } from "playwright-core";
 import { expect, inject } from "vitest";
+import { seriousViolations } from "./axe";
 import { callExpecting } from "./platform-api";
 
 export const WAIT = { timeout: 10_000, interval: 50 };
@@ -282,8 +283,22 @@ export async function visitorOn(browser: Browser, url: string, widgetToken: stri
   };
 }
 
-/** Saves a screenshot of `page` as test-results/console/<name>.png. */
+/** Where PARLEY_SHOTS_DIR asks for a copy of every screenshot (to look at them outside test-results). */
+const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
+
+/** Saves a screenshot of `page` as test-results/console/<name>.png (and a copy in PARLEY_SHOTS_DIR when set). */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotsDir, { recursive: true });
   await page.screenshot({ path: `${screenshotsDir}${name}.png` });
+  if (SHOTS_DIR) {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
+  }
+}
+
+/** Axe finds nothing serious or critical on the page as it is; then it is photographed as `name`. */
+export async function checkScreen(page: Page, name: string) {
+  const violations = await seriousViolations(page);
+  await screenshot(page, name);
+  expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
 }

@@ -6,7 +6,6 @@ import { copyFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
 import {
   type ConsolePage,
@@ -24,6 +23,7 @@ import {
   visitorCall,
   visitorConversation,
   visitorOn,
+  checkScreen,
   WAIT,
 } from "./console-fixtures";
 import { call, callExpecting } from "./platform-api";
@@ -555,12 +555,7 @@ describe("every screen of the console, checked with axe-core and photographed", 
   const inbox = () => `/app/accounts/${tenant.account.id}/conversations?assignee=all`;
   const conversation = () => `/app/accounts/${tenant.account.id}/conversations/${maria}?assignee=all`;
 
-  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
-  async function check(page: Page, name: string) {
-    const violations = await seriousViolations(page);
-    await screenshot(page, name);
-    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
-  }
+  const check = checkScreen;
 
   /** Maria's conversation, open and drawn. */
   async function openMaria(page: Page) {

@@ -3,15 +3,12 @@
 // and logs the deliveries a visitor's message causes; a rule built in the builder ("message created,
 // content contains refund → add label billing") labels the next visitor message's conversation.
 // Every screen is checked with axe-core.
-import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, consoleTenant, screenshot, screenshotsDir, signIn, visitorConversation, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, signIn, visitorConversation, WAIT } from "./console-fixtures";
 
 /** Where the round's screenshots are looked at, besides test-results/console/. */
-const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
 const SLOW = { timeout: 30_000, interval: 250 };
 
 describe("Settings > Webhooks and Automation", () => {
@@ -33,16 +30,7 @@ describe("Settings > Webhooks and Automation", () => {
     await browser?.close();
   });
 
-  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
-  async function check(page: Page, name: string) {
-    const violations = await seriousViolations(page);
-    await screenshot(page, name);
-    if (SHOTS_DIR) {
-      mkdirSync(SHOTS_DIR, { recursive: true });
-      copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
-    }
-    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
-  }
+  const check = checkScreen;
 
   it("creates a webhook to the local sink, shows its secret once, logs the delivery of a visitor's message and a test ping, rotates, edits and deletes it", async () => {
     const { page, errors } = admin;

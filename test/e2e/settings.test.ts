@@ -5,15 +5,12 @@
 // Teams with the members picked from the sub-account's agents, and Inboxes with greeting, working
 // hours, identity verification and members.
 // Each screen is checked with axe-core and photographed.
-import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, consoleTenant, screenshot, screenshotsDir, signIn, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, signIn, WAIT } from "./console-fixtures";
 
 /** Where the round's screenshots are looked at, besides test-results/console/. */
-const SHOTS_DIR = process.env.PARLEY_SHOTS_DIR;
 
 describe("the sub-account's settings", () => {
   let browser: Browser;
@@ -35,16 +32,7 @@ describe("the sub-account's settings", () => {
     await browser?.close();
   });
 
-  /** Axe finds nothing serious or critical on the page as it is; then it is photographed. */
-  async function check(page: Page, name: string) {
-    const violations = await seriousViolations(page);
-    await screenshot(page, name);
-    if (SHOTS_DIR) {
-      mkdirSync(SHOTS_DIR, { recursive: true });
-      copyFileSync(`${screenshotsDir}${name}.png`, `${SHOTS_DIR}/${name}.png`);
-    }
-    expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
-  }
+  const check = checkScreen;
 
   /** Opens a settings screen from the settings navigation. */
   async function openSettings(page: Page, screen: string) {
