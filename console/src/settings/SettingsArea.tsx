@@ -37,6 +37,38 @@ function screenOf(path: string): Screen {
   return { name: "unknown" };
 }
 
+type NavItem = { title: string; href: string; screens: Screen["name"][] };
+
+/** The settings nav: what a sub-account's administrator configures, grouped as its headings say. */
+function navGroups(account: number): { title: string; items: NavItem[] }[] {
+  return [
+    {
+      title: "settings.widgets.sites",
+      items: [
+        { title: "settings.widgets.title", href: widgetsPath(account), screens: ["widgets", "widget"] },
+        { title: "settings.integrations.title", href: integrationsPath(account), screens: ["integrations"] },
+      ],
+    },
+    {
+      title: "settings.navAccount",
+      items: [
+        { title: "settings.inboxes.title", href: inboxesPath(account), screens: ["inboxes"] },
+        { title: "settings.agents.title", href: agentsPath(account), screens: ["agents"] },
+        { title: "settings.teams.title", href: teamsPath(account), screens: ["teams"] },
+        { title: "settings.labels.title", href: labelsPath(account), screens: ["labels"] },
+        { title: "settings.canned.title", href: cannedResponsesPath(account), screens: ["canned"] },
+      ],
+    },
+    {
+      title: "settings.navWorkflows",
+      items: [
+        { title: "settings.webhooks.title", href: webhooksPath(account), screens: ["webhooks"] },
+        { title: "settings.automation.title", href: automationPath(account), screens: ["automation"] },
+      ],
+    },
+  ];
+}
+
 export function SettingsArea() {
   const account = accountId.value;
   const current = route.value;
@@ -56,52 +88,16 @@ export function SettingsArea() {
       <nav class="settings-nav" aria-label={t("settings.title")}>
         <h2 class="settings-nav-title">{t("settings.title")}</h2>
         <ul>
-          <li>
-            <span class="settings-nav-group">{t("settings.widgets.sites")}</span>
-            <Link href={widgetsPath(account)} aria-current={screen.name === "widgets" || screen.name === "widget" ? "page" : undefined}>
-              {t("settings.widgets.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={integrationsPath(account)} aria-current={screen.name === "integrations" ? "page" : undefined}>
-              {t("settings.integrations.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={inboxesPath(account)} aria-current={screen.name === "inboxes" ? "page" : undefined}>
-              {t("settings.inboxes.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={agentsPath(account)} aria-current={screen.name === "agents" ? "page" : undefined}>
-              {t("settings.agents.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={teamsPath(account)} aria-current={screen.name === "teams" ? "page" : undefined}>
-              {t("settings.teams.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={labelsPath(account)} aria-current={screen.name === "labels" ? "page" : undefined}>
-              {t("settings.labels.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={cannedResponsesPath(account)} aria-current={screen.name === "canned" ? "page" : undefined}>
-              {t("settings.canned.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={webhooksPath(account)} aria-current={screen.name === "webhooks" ? "page" : undefined}>
-              {t("settings.webhooks.title")}
-            </Link>
-          </li>
-          <li>
-            <Link href={automationPath(account)} aria-current={screen.name === "automation" ? "page" : undefined}>
-              {t("settings.automation.title")}
-            </Link>
-          </li>
+          {navGroups(account).map((group) =>
+            group.items.map((item, index) => (
+              <li key={item.href}>
+                {index === 0 && <span class="settings-nav-group">{t(group.title)}</span>}
+                <Link href={item.href} aria-current={item.screens.includes(screen.name) ? "page" : undefined}>
+                  {t(item.title)}
+                </Link>
+              </li>
+            )),
+          )}
         </ul>
       </nav>
       <main id="main" class="settings-main" tabIndex={-1}>

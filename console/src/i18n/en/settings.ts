@@ -16,6 +16,8 @@ export default {
     active: "Active",
     inactive: "Inactive",
   },
+  navAccount: "Sub-account",
+  navWorkflows: "Workflows",
   widgets: {
     sites: "Sites",
     title: "Chat Widgets",
