@@ -216,7 +216,8 @@ export const deadJobs = sqliteTable("dead_jobs", {
   createdAt: createdAt(),
 });
 
-export const CHANNEL_TYPES = ["web_widget", "api", "sms"] as const;
+/** Inbox channels by the `channel.type` Chatwoot creates them with (their Channel:: classes in src/domain/chatwoot-payloads.ts). */
+export const CHANNEL_TYPES = ["web_widget", "api", "sms", "whatsapp", "facebook_page", "instagram", "email"] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export const SMS_PROVIDERS = ["twilio"] as const;
@@ -237,6 +238,10 @@ export type WorkingHoursDay = {
   close_hour: number | null;
   close_minutes: number | null;
 };
+
+/** Chatwoot's web widget reply times, in its order. */
+export const REPLY_TIMES = ["in_a_few_minutes", "in_a_few_hours", "in_a_day"] as const;
+export type ReplyTime = (typeof REPLY_TIMES)[number];
 
 /**
  * An inbox: where conversations arrive. Website inboxes are reached by `website_token`, API
@@ -271,6 +276,10 @@ export const inboxes = sqliteTable(
     timezone: text("timezone").notNull().default("UTC"),
     outOfOfficeMessage: text("out_of_office_message"),
     workingHours: text("working_hours", { mode: "json" }).$type<WorkingHoursDay[]>().notNull(),
+    /** Chatwoot's `csat_survey_enabled`: resolving a conversation asks the contact for a rating (an input_csat message). */
+    csatSurveyEnabled: integer("csat_survey_enabled", { mode: "boolean" }).notNull().default(false),
+    /** Chatwoot's web widget `reply_time`: what the widget says about how soon the team answers. */
+    replyTime: text("reply_time", { enum: REPLY_TIMES }).notNull().default("in_a_few_minutes"),
     /** SMS inboxes: the E.164 number messages are sent from, the provider and its credentials. */
     phoneNumber: text("phone_number"),
     smsProvider: text("sms_provider", { enum: SMS_PROVIDERS }),
@@ -283,7 +292,7 @@ export const inboxes = sqliteTable(
     uniqueIndex("inboxes_account_phone_unique").on(t.accountId, t.phoneNumber),
     uniqueIndex("inboxes_inbox_identifier_unique").on(t.inboxIdentifier),
     uniqueIndex("inboxes_website_token_unique").on(t.websiteToken),
-    check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api', 'sms')`),
+    check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api', 'sms', 'whatsapp', 'facebook_page', 'instagram', 'email')`),
   ],
 );
 
@@ -970,5 +979,36 @@ export const emails = sqliteTable(
     uniqueIndex("emails_account_key_unique").on(t.accountId, t.key),
     index("emails_account_idx").on(t.accountId, t.id),
     check("emails_status_check", sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'dead')`),
+  ],
+);
+
+/**
+ * Chatwoot's CSAT survey responses: a contact's answer to the input_csat message sent when their
+ * conversation was resolved, one per survey message (the first answer stands). The agent credited
+ * is the conversation's assignee when the survey was sent; the inbox and team are kept for filters.
+ */
+export const csatSurveyResponses = sqliteTable(
+  "csat_survey_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** The conversation's display id. */
+    conversationId: integer("conversation_id").notNull(),
+    messageId: integer("message_id").notNull(),
+    inboxId: integer("inbox_id").notNull(),
+    teamId: integer("team_id"),
+    contactId: integer("contact_id").notNull(),
+    assignedAgentId: integer("assigned_agent_id"),
+    rating: integer("rating").notNull(),
+    feedbackMessage: text("feedback_message"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("csat_survey_responses_message_unique").on(t.accountId, t.conversationId, t.messageId),
+    index("csat_survey_responses_account_created_idx").on(t.accountId, t.createdAt),
+    check("csat_survey_responses_rating_check", sql`${t.rating} between 1 and 5`),
   ],
 );
