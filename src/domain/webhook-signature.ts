@@ -8,12 +8,20 @@
  * it got (before parsing the JSON), compares in constant time, and refuses timestamps too far
  * from its clock so a captured request cannot be replayed later: `verifyWebhookSignature` does all
  * three and runs anywhere WebCrypto does (Workers, Node 20+, Deno, browsers).
+ *
+ * Every delivery is also signed the way Chatwoot signs its webhooks (lib/webhooks/trigger.rb), so a
+ * receiver written for Chatwoot verifies it unchanged: `X-Chatwoot-Timestamp` (Unix seconds),
+ * `X-Chatwoot-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` with the same secret,
+ * and `X-Chatwoot-Delivery` (the delivery id). Both schemes sign the same text with the same key.
  */
 
 export const SIGNATURE_HEADER = "X-Parley-Signature";
 export const TIMESTAMP_HEADER = "X-Parley-Timestamp";
 export const DELIVERY_HEADER = "X-Parley-Delivery";
 export const WEBHOOK_USER_AGENT = "Parley-Webhooks/1.0";
+export const CHATWOOT_SIGNATURE_HEADER = "X-Chatwoot-Signature";
+export const CHATWOOT_TIMESTAMP_HEADER = "X-Chatwoot-Timestamp";
+export const CHATWOOT_DELIVERY_HEADER = "X-Chatwoot-Delivery";
 
 /** How far a receiver should let a timestamp stray from its own clock. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
@@ -38,7 +46,7 @@ export async function webhookSignature(secret: string, timestamp: number, body: 
   return `sha256=${toHex(mac)}`;
 }
 
-/** The headers of one delivery attempt; without a secret the request is sent unsigned. */
+/** The headers of one delivery attempt, Parley's and Chatwoot's; without a secret the request is sent unsigned. */
 export async function webhookHeaders(input: {
   secret: string | null;
   body: string;
@@ -50,8 +58,14 @@ export async function webhookHeaders(input: {
     "User-Agent": WEBHOOK_USER_AGENT,
     [TIMESTAMP_HEADER]: String(input.timestamp),
     [DELIVERY_HEADER]: String(input.deliveryId),
+    [CHATWOOT_TIMESTAMP_HEADER]: String(input.timestamp),
+    [CHATWOOT_DELIVERY_HEADER]: String(input.deliveryId),
   };
-  if (input.secret !== null) headers[SIGNATURE_HEADER] = await webhookSignature(input.secret, input.timestamp, input.body);
+  if (input.secret !== null) {
+    const signature = await webhookSignature(input.secret, input.timestamp, input.body);
+    headers[SIGNATURE_HEADER] = signature;
+    headers[CHATWOOT_SIGNATURE_HEADER] = signature;
+  }
   return headers;
 }
 

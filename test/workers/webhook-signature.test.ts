@@ -12,20 +12,25 @@ describe("webhook signatures", () => {
     expect(await webhookSignature(secret, 1767225600, body)).toBe(`sha256=${hex}`);
   });
 
-  it("sends the timestamp, the delivery id, JSON and a user agent with the signature", async () => {
+  it("sends the timestamp, the delivery id, JSON and a user agent with the signature, in Parley's headers and Chatwoot's", async () => {
     const headers = await webhookHeaders({ secret, body, timestamp: 1767225600, deliveryId: 42 });
+    const signature = await webhookSignature(secret, 1767225600, body);
     expect(headers).toEqual({
       "Content-Type": "application/json",
       "User-Agent": "Parley-Webhooks/1.0",
       "X-Parley-Timestamp": "1767225600",
       "X-Parley-Delivery": "42",
-      "X-Parley-Signature": await webhookSignature(secret, 1767225600, body),
+      "X-Parley-Signature": signature,
+      "X-Chatwoot-Timestamp": "1767225600",
+      "X-Chatwoot-Delivery": "42",
+      "X-Chatwoot-Signature": signature,
     });
   });
 
   it("leaves the signature out when there is no secret", async () => {
     const headers = await webhookHeaders({ secret: null, body, timestamp: 1767225600, deliveryId: 42 });
     expect(headers["X-Parley-Signature"]).toBeUndefined();
+    expect(headers["X-Chatwoot-Signature"]).toBeUndefined();
     expect(headers["X-Parley-Delivery"]).toBe("42");
   });
 
