@@ -228,6 +228,24 @@ export const SMS_PROVIDERS = ["twilio"] as const;
  */
 export type SmsProviderConfig = { account_sid: string; auth_token: string; api_base_url: string | null };
 
+/**
+ * How a WhatsApp inbox reaches the WhatsApp Cloud API (Chatwoot's `provider_config` for
+ * `whatsapp_cloud`): the access token (`api_key`) must be sent, so it is stored as is and never
+ * returned; the webhook verify token answers Meta's subscription handshake.
+ */
+export type WhatsappProviderConfig = { api_key: string; phone_number_id: string; business_account_id: string; webhook_verify_token: string };
+
+/** One of a WhatsApp Business account's message templates, as the Graph API lists them. */
+export type WhatsappTemplate = {
+  id: string | null;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  components: Record<string, unknown>[];
+  parameter_format?: string | null;
+};
+
 /** One day of an inbox's working hours, in Chatwoot's shape (day_of_week 0 = Sunday). */
 export type WorkingHoursDay = {
   day_of_week: number;
@@ -284,12 +302,17 @@ export const inboxes = sqliteTable(
     phoneNumber: text("phone_number"),
     smsProvider: text("sms_provider", { enum: SMS_PROVIDERS }),
     providerConfig: text("provider_config", { mode: "json" }).$type<SmsProviderConfig>(),
+    /** WhatsApp inboxes (`phone_number` is theirs too): the Cloud API settings and the message templates last synced from it. */
+    whatsappConfig: text("whatsapp_config", { mode: "json" }).$type<WhatsappProviderConfig>(),
+    whatsappTemplates: text("whatsapp_templates", { mode: "json" }).$type<WhatsappTemplate[]>(),
+    whatsappTemplatesSyncedAt: integer("whatsapp_templates_synced_at", { mode: "timestamp" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("inboxes_account_id_idx").on(t.accountId),
-    uniqueIndex("inboxes_account_phone_unique").on(t.accountId, t.phoneNumber),
+    // An SMS and a WhatsApp inbox may share the business's number.
+    uniqueIndex("inboxes_account_channel_phone_unique").on(t.accountId, t.channelType, t.phoneNumber),
     uniqueIndex("inboxes_inbox_identifier_unique").on(t.inboxIdentifier),
     uniqueIndex("inboxes_website_token_unique").on(t.websiteToken),
     check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api', 'sms', 'whatsapp', 'facebook_page', 'instagram', 'email')`),
@@ -356,10 +379,12 @@ export const whatsappNumbers = sqliteTable(
     phoneNumber: text("phone_number").notNull(),
     displayName: text("display_name"),
     status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    /** The WhatsApp inbox that holds this number's credentials and conversations (one home); null for a number only linked from widgets. */
+    inboxId: integer("inbox_id").references(() => inboxes.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("whatsapp_numbers_account_phone_unique").on(t.accountId, t.phoneNumber)],
+  (t) => [uniqueIndex("whatsapp_numbers_account_phone_unique").on(t.accountId, t.phoneNumber), uniqueIndex("whatsapp_numbers_inbox_unique").on(t.inboxId)],
 );
 
 export const facebookPages = sqliteTable(

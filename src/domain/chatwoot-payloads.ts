@@ -32,7 +32,15 @@ export type Availability = "online" | "busy" | "offline";
 export type UserSummary = { id: number; name: string; email: string; availability: Availability };
 export type TeamSummary = { id: number; name: string };
 /** Chatwoot's channel class names, by Parley's inbox channel type. */
-export const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", api: "Channel::Api", sms: "Channel::Sms" } as const;
+export const CHANNEL_CLASSES = {
+  web_widget: "Channel::WebWidget",
+  api: "Channel::Api",
+  sms: "Channel::Sms",
+  whatsapp: "Channel::Whatsapp",
+  facebook_page: "Channel::FacebookPage",
+  instagram: "Channel::Instagram",
+  email: "Channel::Email",
+} as const;
 export type ChannelName = (typeof CHANNEL_CLASSES)[keyof typeof CHANNEL_CLASSES];
 
 export function contactPayload(contact: ContactRecord) {

@@ -79,7 +79,7 @@ const ContactMergeInput = z
   .openapi("ContactMergeInput");
 
 const InboxSummarySchema = z
-  .object({ id: z.number().int(), name: z.string(), channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api, CHANNEL_CLASSES.sms]) })
+  .object({ id: z.number().int(), name: z.string(), channel_type: z.enum(Object.values(CHANNEL_CLASSES)) })
   .openapi("InboxSummary");
 type InboxSummary = z.infer<typeof InboxSummarySchema>;
 

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accounts, CHANNEL_TYPES, inboxes, inboxMembers, SMS_PROVIDERS, type SmsProviderConfig, type WorkingHoursDay } from "../../db/schema";
+import { accounts, CHANNEL_TYPES, REPLY_TIMES, inboxes, inboxMembers, SMS_PROVIDERS, type SmsProviderConfig, type WorkingHoursDay } from "../../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../../domain/destination-guard";
 import { DEFAULT_TWILIO_BASE_URL } from "../../domain/sms-provider";
 import { randomIdentifier } from "../../domain/tokens";
@@ -116,6 +116,8 @@ const settingsFields = {
   lock_to_single_conversation: z.boolean().optional(),
   working_hours_enabled: z.boolean().optional(),
   out_of_office_message: optionalText(10_000),
+  csat_survey_enabled: z.boolean().optional().openapi({ description: "Resolving a conversation asks the contact for a rating (Chatwoot's input_csat message)" }),
+  reply_time: z.enum(REPLY_TIMES).optional().openapi({ description: "Website inboxes: how soon the widget says the team replies" }),
   timezone: TimeZone.optional().openapi({ description: "Defaults to the account's time zone" }),
   working_hours: WorkingHoursInput.optional(),
 };
@@ -215,6 +217,10 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
   web_widget: ["website_url", "widget_color", "welcome_title", "welcome_tagline", "hmac_mandatory"],
   api: ["webhook_url", "hmac_mandatory"],
   sms: ["phone_number", "provider_config"],
+  whatsapp: [],
+  facebook_page: [],
+  instagram: [],
+  email: [],
 };
 
 
@@ -235,7 +241,7 @@ const InboxSchema = z
     id: z.number().int(),
     account_id: z.number().int(),
     name: z.string(),
-    channel_type: z.enum([CHANNEL_CLASSES.web_widget, CHANNEL_CLASSES.api, CHANNEL_CLASSES.sms]),
+    channel_type: z.enum(Object.values(CHANNEL_CLASSES)),
     channel_id: z.number().int(),
     avatar_url: z.null(),
     greeting_enabled: z.boolean(),
@@ -245,6 +251,8 @@ const InboxSchema = z
     lock_to_single_conversation: z.boolean(),
     working_hours_enabled: z.boolean(),
     out_of_office_message: z.string().nullable(),
+    csat_survey_enabled: z.boolean(),
+    reply_time: z.enum(REPLY_TIMES),
     timezone: z.string(),
     working_hours: z.array(WorkingHoursDaySchema),
     website_url: z.string().nullable(),
@@ -273,7 +281,8 @@ type Inbox = z.infer<typeof InboxSchema>;
 type InboxRow = typeof inboxes.$inferSelect;
 type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig";
 /** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
-export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns> & Partial<Pick<InboxRow, SmsColumns>>;
+type DefaultedColumns = "csatSurveyEnabled" | "replyTime";
+export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> & Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
 
 /** An SMS inbox's provider settings as they may be shown: never the auth token. */
 const visibleProviderConfig = (config: SmsProviderConfig | null | undefined) =>
@@ -291,6 +300,8 @@ export function configurationOf(inbox: InboxValues) {
     lock_to_single_conversation: inbox.lockToSingleConversation,
     working_hours_enabled: inbox.workingHoursEnabled,
     out_of_office_message: inbox.outOfOfficeMessage,
+    csat_survey_enabled: inbox.csatSurveyEnabled ?? false,
+    reply_time: inbox.replyTime ?? "in_a_few_minutes",
     timezone: inbox.timezone,
     working_hours: inbox.workingHours,
     website_url: inbox.websiteUrl,
@@ -340,6 +351,8 @@ function inboxColumns(patch: Partial<ReturnType<typeof configurationOf>>) {
     lockToSingleConversation: patch.lock_to_single_conversation,
     workingHoursEnabled: patch.working_hours_enabled,
     outOfOfficeMessage: patch.out_of_office_message,
+    csatSurveyEnabled: patch.csat_survey_enabled,
+    replyTime: patch.reply_time,
     timezone: patch.timezone,
     workingHours: patch.working_hours,
     websiteUrl: patch.website_url,
@@ -494,6 +507,8 @@ accountInboxes.openapi(
       lockToSingleConversation: input.lock_to_single_conversation ?? false,
       workingHoursEnabled: input.working_hours_enabled ?? false,
       outOfOfficeMessage: input.out_of_office_message ?? null,
+      csatSurveyEnabled: input.csat_survey_enabled ?? false,
+      replyTime: input.reply_time ?? "in_a_few_minutes",
       timezone: input.timezone ?? account.timezone,
       workingHours: input.working_hours ?? DEFAULT_WORKING_HOURS,
       phoneNumber: sms?.phone_number ?? null,
