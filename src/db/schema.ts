@@ -1,6 +1,6 @@
 /** D1 schema: the platform's configuration. Live conversation state lives in Durable Objects, not here. */
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Attachment } from "../domain/conversation";
 import { AUTOMATION_TRIGGERS } from "../domain/events";
 import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
@@ -574,7 +574,8 @@ export const campaigns = sqliteTable(
   ],
 );
 
-export const RECIPIENT_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+/** `skipped`: never sent, by rule (the contact opted out of text messages); `failed`: tried, or could not be. */
+export const RECIPIENT_STATUSES = ["pending", "sending", "sent", "failed", "skipped"] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
 /**
@@ -604,7 +605,7 @@ export const campaignRecipients = sqliteTable(
   (t) => [
     uniqueIndex("campaign_recipients_contact_unique").on(t.campaignId, t.contactId),
     index("campaign_recipients_status_idx").on(t.campaignId, t.status),
-    check("campaign_recipients_status_check", sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+    check("campaign_recipients_status_check", sql`${t.status} in ('pending', 'sending', 'sent', 'failed', 'skipped')`),
   ],
 );
 
@@ -923,6 +924,8 @@ export const webhookDeliveries = sqliteTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     webhookId: integer("webhook_id").references(() => webhooks.id, { onDelete: "cascade" }),
+    /** The agent bot whose outgoing_url this is (signed with its secret), for deliveries to a bot. */
+    agentBotId: integer("agent_bot_id").references((): AnySQLiteColumn => agentBots.id, { onDelete: "cascade" }),
     url: text("url").notNull(),
     event: text("event").notNull(),
     key: text("key").notNull(),
@@ -966,7 +969,7 @@ export const webhookSinkRequests = sqliteTable(
 
 // ---- Email ----------------------------------------------------------------------------------------
 
-export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset"] as const;
+export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset", "contact_export"] as const;
 export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
@@ -1036,4 +1039,116 @@ export const csatSurveyResponses = sqliteTable(
     index("csat_survey_responses_account_created_idx").on(t.accountId, t.createdAt),
     check("csat_survey_responses_rating_check", sql`${t.rating} between 1 and 5`),
   ],
+);
+
+// ---- Agent bots, saved filters, contact import and export ------------------------------------------
+
+/**
+ * Chatwoot's agent bots of an account: a program that gets its inboxes' events at `outgoing_url`
+ * (signed with `secret`) and answers through the Application API with its own access token (stored
+ * as a lookup id plus a SHA-256 hash, shown once when created or reset).
+ */
+export const agentBots = sqliteTable(
+  "agent_bots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    outgoingUrl: text("outgoing_url"),
+    tokenId: text("token_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("agent_bots_token_id_unique").on(t.tokenId), index("agent_bots_account_idx").on(t.accountId)],
+);
+
+/** Which agent bot answers an inbox first (Chatwoot's agent_bot_inboxes): at most one per inbox. */
+export const agentBotInboxes = sqliteTable(
+  "agent_bot_inboxes",
+  {
+    inboxId: integer("inbox_id")
+      .primaryKey()
+      .references(() => inboxes.id, { onDelete: "cascade" }),
+    agentBotId: integer("agent_bot_id")
+      .notNull()
+      .references(() => agentBots.id, { onDelete: "cascade" }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("agent_bot_inboxes_bot_idx").on(t.agentBotId)],
+);
+
+export const CUSTOM_FILTER_TYPES = ["conversation", "contact", "report"] as const;
+
+/** Chatwoot's custom filters: an agent's saved folders (conversations) and segments (contacts), each their own. */
+export const customFilters = sqliteTable(
+  "custom_filters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    filterType: text("filter_type", { enum: CUSTOM_FILTER_TYPES }).notNull(),
+    query: text("query", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("custom_filters_owner_idx").on(t.accountId, t.userId, t.filterType)],
+);
+
+export const CONTACT_IMPORT_STATUSES = ["queued", "completed", "failed"] as const;
+export type ContactImportRefusal = { row: number; reason: string };
+
+/** A CSV of contacts uploaded to R2 (`csv_key`) and imported by the queue, with its report. */
+export const contactImports = sqliteTable(
+  "contact_imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: CONTACT_IMPORT_STATUSES }).notNull().default("queued"),
+    csvKey: text("csv_key").notNull(),
+    totalRows: integer("total_rows").notNull().default(0),
+    importedRows: integer("imported_rows").notNull().default(0),
+    refusedRows: integer("refused_rows").notNull().default(0),
+    refusals: text("refusals", { mode: "json" }).$type<ContactImportRefusal[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("contact_imports_account_idx").on(t.accountId, t.id)],
+);
+
+export const CONTACT_EXPORT_STATUSES = ["queued", "completed", "failed"] as const;
+
+/** A CSV of the account's contacts written to R2 by the queue and mailed to who asked as a link that expires. */
+export const contactExports = sqliteTable(
+  "contact_exports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: CONTACT_EXPORT_STATUSES }).notNull().default("queued"),
+    /** R2 key of the CSV once written. */
+    fileKey: text("file_key"),
+    rows: integer("rows").notNull().default(0),
+    expiresAt: integer("expires_at", { mode: "timestamp" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("contact_exports_account_idx").on(t.accountId, t.id)],
 );
