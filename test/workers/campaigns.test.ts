@@ -165,15 +165,15 @@ describe("Application API: campaigns", () => {
 
   it("answers 422 for URLs that are not campaign URL patterns", async () => {
     const t = await withWebsiteInbox();
-    for (const url of ["acme.example.test/pricing", "ftp://acme.example.test/", "https://*.acme.example.test/", "https://", "https://a b/"]) {
+    for (const url of ["acme.example.test/pricing", "ftp://acme.example.test/", "https://acme.example.test/(a|b)", "https://", "https://a b/"]) {
       const issues = await createIssues(t, { trigger_rules: { url, time_on_page: 10 } });
       expect(issues.map((issue) => issue.field), url).toEqual(["trigger_rules.url"]);
     }
   });
 
-  it("accepts the seed's wildcard patterns", async () => {
+  it("accepts the seed's wildcard patterns and a host wildcard", async () => {
     const t = await withWebsiteInbox();
-    for (const url of ["https://chatwoot.com/app/", "https://chatwoot.com/*", "https://{*.}?chatwoot.com/"]) {
+    for (const url of ["https://chatwoot.com/app/", "https://chatwoot.com/*", "https://{*.}?chatwoot.com/", "https://*.chatwoot.com/"]) {
       const campaign = await createCampaign(t.admin.access_token, t.account.id, t.inbox.id, { trigger_rules: { url, time_on_page: 0 } });
       expect(campaign.trigger_rules).toEqual({ url, time_on_page: 0 });
     }

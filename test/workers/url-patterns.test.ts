@@ -216,16 +216,24 @@ describe("*, further", () => {
     expect(campaignUrlMatches("https://chatwoot.com/app?ref=*", "https://chatwoot.com/app?utm=newsletter")).toBe(false);
   });
 
-  it("does not stand for the host", () => {
-    expect(validCampaignUrlPattern("https://*.chatwoot.com/")).toBe(false);
-    expect(campaignUrlMatches("https://*.chatwoot.com/", "https://app.chatwoot.com/")).toBe(false);
+  it("stands for the subdomains of a host (a host wildcard)", () => {
+    expect(validCampaignUrlPattern("https://*.chatwoot.com/")).toBe(true);
+    expect(campaignUrlMatches("https://*.chatwoot.com/", "https://app.chatwoot.com/")).toBe(true);
+    expect(campaignUrlMatches("https://*.chatwoot.com/", "https://chatwoot.com/")).toBe(false);
+    expect(campaignUrlMatches("https://*.chatwoot.com/", "https://app.chatwoot.org/")).toBe(false);
   });
 
-  it("stays fast on patterns with many stars", () => {
-    const pattern = `https://chatwoot.com/${"*a".repeat(500)}b`;
+  it("refuses more than two wildcards in one part of the pattern", () => {
+    expect(validCampaignUrlPattern("https://chatwoot.com/*/a/*/b")).toBe(true);
+    expect(validCampaignUrlPattern("https://chatwoot.com/*a*a*b")).toBe(false);
+    expect(validCampaignUrlPattern("https://chatwoot.com/:lang/:page/*")).toBe(false);
+    expect(campaignUrlMatches(`https://chatwoot.com/${"*a".repeat(500)}b`, "https://chatwoot.com/aaa")).toBe(false);
+  });
+
+  it("stays fast on the slowest pattern it accepts", () => {
     const url = `https://chatwoot.com/${"a".repeat(2000)}`;
     const started = Date.now();
-    expect(campaignUrlMatches(pattern, url)).toBe(false);
+    expect(campaignUrlMatches("https://chatwoot.com/*a*b", url)).toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -248,11 +256,19 @@ describe("characters that need encoding", () => {
     expect(campaignUrlMatches("https://chatwoot.com/a%2Fb", "https://chatwoot.com/a/b")).toBe(false);
   });
 
-  it("treats regular expression characters literally", () => {
+  it("treats a dot in the path literally", () => {
     expect(campaignUrlMatches("https://chatwoot.com/a.b", "https://chatwoot.com/a.b")).toBe(true);
     expect(campaignUrlMatches("https://chatwoot.com/a.b", "https://chatwoot.com/axb")).toBe(false);
-    expect(campaignUrlMatches("https://chatwoot.com/(a)+[b]$", "https://chatwoot.com/(a)+[b]$")).toBe(true);
-    expect(campaignUrlMatches("https://chatwoot.com/(a)+[b]$", "https://chatwoot.com/aa[b]")).toBe(false);
+  });
+
+  it("refuses a regular-expression group", () => {
+    expect(validCampaignUrlPattern("https://chatwoot.com/(a)+[b]$")).toBe(false);
+    expect(validCampaignUrlPattern("https://chatwoot.com/:id(\\d+)")).toBe(false);
+    expect(campaignUrlMatches("https://chatwoot.com/(a)+", "https://chatwoot.com/aa")).toBe(false);
+  });
+
+  it("matches an escaped parenthesis literally", () => {
+    expect(campaignUrlMatches("https://chatwoot.com/\\(a\\)", "https://chatwoot.com/(a)")).toBe(true);
   });
 
   it("treats a dot in the domain literally", () => {
@@ -278,7 +294,7 @@ describe("invalid patterns and URLs", () => {
     "https://chat woot.com/",
     "https://chatwoot.com/a b",
     "https://chatwoot.com\\@evil.test/",
-    "https://www.{*.}?chatwoot.com/",
+    "https://*/",
     "https://chatwoot.com:99999/",
     "https://[::1/",
     `https://chatwoot.com/${"a".repeat(2100)}`,
@@ -313,5 +329,37 @@ describe("invalid patterns and URLs", () => {
 
   it("matches no page of another scheme", () => {
     expect(campaignUrlMatches("https://chatwoot.com/*", "file:///chatwoot.com/app")).toBe(false);
+  });
+});
+
+describe("the URL Pattern standard, as Chatwoot's widget uses it", () => {
+  // Chatwoot's widget spec, app/javascript/widget/helpers/specs/campaignHelper.spec.js
+  // (`isPatternMatchingWithURL`, which builds a URLPattern from the campaign's URL).
+  const chatwootCases: [string, string][] = [
+    ["https://www.buzzcrm.ai*", "https://www.buzzcrm.ai"],
+    ["https://*.chatwoot.com/pricing/", "https://app.chatwoot.com/pricing/"],
+    ["https://{*.}?chatwoot.com/pricing?test=true", "https://app.chatwoot.com/pricing/?test=true"],
+    ["https://{*.}?chatwoot.com/pricing*\\?*", "https://chatwoot.com/pricing/?test=true"],
+  ];
+
+  for (const [pattern, url] of chatwootCases) {
+    it(`matches ${pattern} with ${url}`, () => {
+      expect(campaignUrlMatches(pattern, url)).toBe(true);
+    });
+  }
+
+  it("matches a named path segment with one segment only", () => {
+    expect(campaignUrlMatches("https://chatwoot.com/:lang/pricing", "https://chatwoot.com/fr/pricing")).toBe(true);
+    expect(campaignUrlMatches("https://chatwoot.com/:lang/pricing", "https://chatwoot.com/fr/ca/pricing")).toBe(false);
+  });
+
+  it("reads {*.}? after a label as the standard does", () => {
+    expect(campaignUrlMatches("https://www.{*.}?chatwoot.com/", "https://www.chatwoot.com/")).toBe(true);
+    expect(campaignUrlMatches("https://www.{*.}?chatwoot.com/", "https://www.eu.chatwoot.com/")).toBe(true);
+    expect(campaignUrlMatches("https://www.{*.}?chatwoot.com/", "https://chatwoot.com/")).toBe(false);
+  });
+
+  it("matches a wildcard in the host across its labels", () => {
+    expect(campaignUrlMatches("https://www.buzzcrm.ai*", "https://www.buzzcrm.ai.example/")).toBe(true);
   });
 });

@@ -45,7 +45,8 @@ export const CampaignUrlPattern = z
   .max(2048)
   .refine(
     validCampaignUrlPattern,
-    "Expected an http(s) URL, optionally with * for any path and {*.}? before the domain for its subdomains.",
+    "Expected an http(s) URL pattern (the URL Pattern standard): * for any characters, :name for one path segment, " +
+      "{*.}? before the domain for its subdomains; no regular-expression groups, at most two wildcards in each part.",
   )
   .openapi({ example: "https://{*.}?acme.test/pricing/*" });
 
@@ -598,7 +599,7 @@ const RecipientSchema = z
     contact_id: z.number().int(),
     phone_number: z.string(),
     message: z.string().openapi({ description: "The message as rendered for this contact" }),
-    status: z.enum(RECIPIENT_STATUSES).openapi({ description: "pending, sending (handed to the provider), sent or failed" }),
+    status: z.enum(RECIPIENT_STATUSES).openapi({ description: "pending, sending (handed to the provider), sent, failed, or skipped (the contact opted out of text messages: never sent)" }),
     provider_sid: z.string().nullable().openapi({ description: "The provider's message id (Twilio's sid)" }),
     provider_status: z.string().nullable().openapi({ description: "What the provider said, e.g. queued" }),
     error: z.string().nullable(),
