@@ -397,10 +397,13 @@ export const facebookPages = sqliteTable(
     pageId: text("page_id").notNull(),
     name: text("name").notNull(),
     status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    /** The Messenger inbox that is this page (`Channel::FacebookPage`), and the page access token it sends with; never returned. */
+    inboxId: integer("inbox_id").references((): AnySQLiteColumn => inboxes.id, { onDelete: "set null" }),
+    pageAccessToken: text("page_access_token"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("facebook_pages_account_page_unique").on(t.accountId, t.pageId)],
+  (t) => [uniqueIndex("facebook_pages_account_page_unique").on(t.accountId, t.pageId), uniqueIndex("facebook_pages_inbox_unique").on(t.inboxId)],
 );
 
 export const instagramAccounts = sqliteTable(
@@ -413,10 +416,13 @@ export const instagramAccounts = sqliteTable(
     instagramId: text("instagram_id").notNull(),
     username: text("username").notNull(),
     status: text("status", { enum: INTEGRATION_STATUSES }).notNull().default("connected"),
+    /** The Instagram inbox that is this account (`Channel::Instagram`), and the access token it sends with; never returned. */
+    inboxId: integer("inbox_id").references((): AnySQLiteColumn => inboxes.id, { onDelete: "set null" }),
+    accessToken: text("access_token"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("instagram_accounts_account_ig_unique").on(t.accountId, t.instagramId)],
+  (t) => [uniqueIndex("instagram_accounts_account_ig_unique").on(t.accountId, t.instagramId), uniqueIndex("instagram_accounts_inbox_unique").on(t.inboxId)],
 );
 
 export const VOICE_AI_STATUSES = ["active", "inactive"] as const;
