@@ -21,7 +21,8 @@ import {
   welcomeFrame,
 } from "../domain/actioncable";
 import { parsePubsubToken, verifyUserPubsubToken } from "../domain/tokens";
-import { accountStub, SUBSCRIBER_HEADER, type SubscriptionRequest } from "../durable/account";
+import { SUBSCRIBER_HEADER, type SubscriptionRequest } from "../durable/account";
+import { accountStub } from "../durable/stubs";
 import { ACCESS_ENDED_CLOSE_CODE } from "../durable/account/subscribers";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";

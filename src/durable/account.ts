@@ -76,15 +76,17 @@ import {
   type NotificationSettingsRecord,
   NotificationStore,
 } from "./account/notifications";
-import { type Access, conversationObject } from "./conversation";
+import type { Access } from "./conversation";
 import { EarliestAlarm } from "./alarm";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
-import { remote } from "./remote";
+import { conversationObject } from "./stubs";
 import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { AnnouncedChanges, type MemberAccess, readActingSessions, readMemberAccess, visibleInboxIds } from "./account/member-access";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
+/** Kept while importers move to ./stubs, where the factories live. */
+export { accountObject, accountStub } from "./stubs";
 
 /** What the cable gateway asks for when it opens a subscription socket. */
 export type SubscriptionRequest =
@@ -1462,13 +1464,4 @@ function sendRaw(ws: WebSocket, identifier: string, messageJson: string) {
 
 function send(ws: WebSocket, identifier: string, event: string, data: unknown) {
   sendRaw(ws, identifier, JSON.stringify({ event, data }));
-}
-
-export function accountObject(env: Env, accountId: number) {
-  return remote<Account>(env.ACCOUNT.getByName(String(accountId)));
-}
-
-/** The raw stub, for opening subscription sockets with fetch(). */
-export function accountStub(env: Env, accountId: number) {
-  return env.ACCOUNT.getByName(String(accountId));
 }

@@ -5,7 +5,6 @@
  * hit and lasts `periodSeconds`; an alarm forgets windows that are over.
  */
 import { DurableObject } from "cloudflare:workers";
-import { remote } from "./remote";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 /** Append only: each entry runs once, in order. */
@@ -68,7 +67,3 @@ function shardOf(key: string): number {
 
 /** The name of the counter object that holds `key` of the limit `limitName`. */
 export const counterName = (limitName: string, key: string) => `${limitName}:${shardOf(key)}`;
-
-export function rateCounter(env: Env, limitName: string, key: string) {
-  return remote<RateCounter>(env.RATE_COUNTER.getByName(counterName(limitName, key)));
-}

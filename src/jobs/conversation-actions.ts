@@ -12,8 +12,8 @@ import { slaPolicies, teams, users, workflowFiles } from "../db/schema";
 import type { ConversationPayload } from "../domain/chatwoot-payloads";
 import { type Attachment, MessageType } from "../domain/conversation";
 import { renderTemplate, templateContextFor } from "../domain/template-variables";
-import { accountObject } from "../durable/account";
-import { type Access, type Actor, conversationObject, originOf } from "../durable/conversation";
+import { accountObject, conversationObject } from "../durable/stubs";
+import { type Access, type Actor, originOf } from "../durable/conversation";
 import { emailTeams, emailTranscript } from "./send-email";
 import { enqueueUrlWebhook } from "./webhooks";
 

@@ -6,8 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accountPurges } from "../db/schema";
-import { accountObject } from "../durable/account";
-import { conversationObject } from "../durable/conversation";
+import { accountObject, conversationObject } from "../durable/stubs";
 import { deleteStoredFiles } from "../db/account-storage";
 
 export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;

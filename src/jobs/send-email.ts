@@ -21,8 +21,7 @@ import {
   withPasswordToken,
 } from "../domain/emails";
 import { passwordToken } from "../domain/tokens";
-import { accountObject } from "../durable/account";
-import { conversationObject } from "../durable/conversation";
+import { accountObject, conversationObject } from "../durable/stubs";
 import { enqueueJobs } from "./messages";
 
 /** Attempts before an email is given up (`dead`): the first delivery and the queue's 5 retries. */

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountPurges, accounts, users } from "../../db/schema";
-import { accountObject } from "../../durable/account";
+import { accountObject } from "../../durable/stubs";
 import { enqueueJobs } from "../../jobs/messages";
 import {
   accountColumns,

@@ -1,8 +1,7 @@
 /** Client API: the contact session's conversations and their messages (Chatwoot's public conversations and messages). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { MessageType } from "../../domain/conversation";
-import { accountObject } from "../../durable/account";
-import { conversationObject } from "../../durable/conversation";
+import { accountObject, conversationObject } from "../../durable/stubs";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { jsonTextResponse, multipartMessage, readMessageBody, storeMessageAttachments } from "../messages";
@@ -13,6 +12,7 @@ import { contactSessionOf, contactViewer, conversationParams, sessionParams, ses
 import { capCustomAttributes, conversationsCapped, maxConversationsPerSession } from "../caps";
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
+import { answerTemplateMessage } from "./template-answers";
 
 const Json = z.record(z.string(), z.unknown());
 const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
@@ -39,8 +39,23 @@ const SubmittedValue = z
     value: z.union([z.string().max(10_000), z.number(), z.boolean()]),
   })
   .strict();
+/** Chatwoot's answers to its template messages: a CSAT rating (input_csat) or an email (input_email). */
+const TemplateAnswerInput = z
+  .object({
+    csat_survey_response: z
+      .object({ rating: z.number().int().min(1).max(5), feedback_message: z.string().max(2_000).nullable().optional() })
+      .strict()
+      .optional(),
+    email: z.string().trim().max(320).optional(),
+  })
+  .strict()
+  .refine((answer) => (answer.csat_survey_response === undefined) !== (answer.email === undefined), { message: "Expected csat_survey_response or email." });
 const MessageUpdateInput = z
-  .object({ submitted_values: z.array(SubmittedValue).min(1).max(100) })
+  .object({
+    submitted_values: z.union([z.array(SubmittedValue).min(1).max(100), TemplateAnswerInput]).openapi({
+      description: "Interactive messages: a list of values; input_csat: `{csat_survey_response: {rating, feedback_message}}`; input_email: `{email}`",
+    }),
+  })
   .strict()
   .openapi("PublicMessageUpdateInput");
 
@@ -315,8 +330,11 @@ publicConversations.openapi(
       method: "patch",
       path: "/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}",
       tags,
-      summary: "Answer an interactive message",
-      description: "Stores the contact's `submitted_values` on an input_select, form or cards message and emits message.updated.",
+      summary: "Answer an interactive or template message",
+      description:
+        "Stores the contact's `submitted_values` on an input_select, form or cards message, a CSAT survey (input_csat, answered once; " +
+        "the answer lands in csat_survey_responses) or an email box (input_email, the email stored on the contact as their own claim), " +
+        "and emits message.updated.",
       request: { params: messageParams, body: { required: true, content: { "application/json": { schema: MessageUpdateInput } } } },
       responses: {
         200: { description: "The updated message", content: { "application/json": { schema: MessageSchema } } },
@@ -328,6 +346,7 @@ publicConversations.openapi(
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id, message_id } = c.req.valid("param");
     const { submitted_values } = c.req.valid("json");
+    if (!Array.isArray(submitted_values)) return answerTemplateMessage(c, { inbox_identifier, contact_identifier, conversation_id, message_id }, submitted_values);
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
     const result = await (await existingConversation(c.env, ref.accountId, conversation_id)).submitValues(
       ref.access,

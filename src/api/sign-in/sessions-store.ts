@@ -17,7 +17,7 @@ import {
   randomTokenId,
   secretMatches,
 } from "../../domain/tokens";
-import { accountObject } from "../../durable/account";
+import { accountObject } from "../../durable/stubs";
 
 export type SessionRow = typeof userSessions.$inferSelect;
 

@@ -19,7 +19,7 @@ import {
   type SlaStatus,
   slaSchedule,
 } from "../../domain/sla";
-import { accountObject } from "../account";
+import { accountObject } from "../stubs";
 
 /** The policy fields a conversation keeps (callers may pass a whole D1 row). */
 export const policySnapshot = (policy: AppliedSlaPolicy): AppliedSlaPolicy => ({
