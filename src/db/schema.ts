@@ -165,7 +165,7 @@ export const passwordTokens = sqliteTable(
   ],
 );
 
-export const ACTOR_TYPES = ["Platform", "Agency", "User", "System"] as const;
+export const ACTOR_TYPES = ["Platform", "Agency", "User", "System", "AgentBot"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 /**

@@ -279,7 +279,7 @@ const InboxSchema = z
 type Inbox = z.infer<typeof InboxSchema>;
 
 type InboxRow = typeof inboxes.$inferSelect;
-type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig";
+type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig" | "whatsappConfig" | "whatsappTemplates" | "whatsappTemplatesSyncedAt";
 /** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
 type DefaultedColumns = "csatSurveyEnabled" | "replyTime";
 export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> & Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
