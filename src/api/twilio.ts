@@ -81,7 +81,8 @@ async function receive(c: Context<AppEnv>) {
       break;
     }
   }
-  if (inboxId === null) throw new ApiError(403, "invalid_signature", "X-Twilio-Signature does not match an SMS inbox of this number.");
+  // As every inbound webhook: a signature that matches no inbox is 401, and nothing is stored.
+  if (inboxId === null) throw new ApiError(401, "invalid_signature", "X-Twilio-Signature does not match an SMS inbox of this number.");
   await enqueueJobs(c.env.JOBS, [{ type: "sms.received", inbox_id: inboxId, form }]);
   return c.body(TWIML_EMPTY, 200, { "content-type": "text/xml; charset=utf-8" });
 }
@@ -95,7 +96,7 @@ const webhookRoute = (path: string, summary: string, description: string) =>
       summary,
       description,
       request: { body: formBody },
-      responses: { ...twimlResponse, ...errorResponses(400, 403, 413, 422) },
+      responses: { ...twimlResponse, ...errorResponses(400, 401, 413, 422) },
     }),
     "provider_webhook.address",
   );

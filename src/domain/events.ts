@@ -26,9 +26,14 @@ export type ConversationEvent = {
   message?: MessageRecord;
 };
 
-/** Events a contact's session receives (Chatwoot's contact pubsub token), besides typing and presence. */
+/**
+ * Events a contact's session receives (Chatwoot's contact pubsub token), besides typing and presence.
+ * conversation.updated too, as Chatwoot's ActionCableListener sends it to the contact: it carries
+ * `agent_last_seen_at`, from which the widget shows the visitor's messages read.
+ */
 const CONTACT_EVENTS: ReadonlySet<string> = new Set([
   "conversation.created",
+  "conversation.updated",
   "conversation.status_changed",
   "message.created",
   "message.updated",
@@ -153,14 +158,16 @@ export type WorkflowListeners = { automation: AutomationTrigger[]; webhooks: Web
 
 /**
  * Whether a conversation event must reach the workflow engine: some active rule or webhook listens
- * for one of its events (automation's own changes reach no rule), or it changed the assignee, who
- * gets a notification.
+ * for one of its events (automation's own changes reach no rule), it changed the assignee, who
+ * gets a notification, or it created a message the contact did not write, which may have to leave on
+ * the inbox's channel (src/jobs/outbound.ts decides from the message).
  */
 export function workflowListens(
   event: { origin: EventOrigin; changed: readonly TrackedAttribute[]; automation: readonly AutomationTrigger[]; webhooks: readonly WebhookEvent[] },
   listeners: WorkflowListeners,
 ): boolean {
   if (event.changed.includes("assignee_id")) return true;
+  if (event.origin.type !== "contact" && event.automation.includes("message_created")) return true;
   if (event.webhooks.some((name) => listeners.webhooks.includes(name))) return true;
   return event.origin.type !== "automation" && event.automation.some((name) => listeners.automation.includes(name));
 }

@@ -113,13 +113,13 @@ async function insertRecipients(db: Database, campaign: CampaignRow, contacts: C
       },
     });
     const body = text.trim();
-    // A contact who answered STOP is never sent to: recorded, never pending.
+    // A contact who answered STOP is never sent to: recorded as skipped, never pending.
     const error = contact.smsOptedOutAt
       ? `Skipped: the contact opted out of text messages (STOP) on ${contact.smsOptedOutAt}.`
       : body === ""
         ? "The message is empty for this contact."
         : null;
-    const status: RecipientStatus = error === null ? "pending" : "failed";
+    const status: RecipientStatus = contact.smsOptedOutAt ? "skipped" : error === null ? "pending" : "failed";
     return [{ contact_id: contact.id, phone_number: contact.phoneNumber, body, status, error }];
   });
   if (rows.length === 0) return;

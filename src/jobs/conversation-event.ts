@@ -13,6 +13,7 @@ import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from 
 import { accountObject } from "../durable/account";
 import { activeRules, runAutomationRules } from "./automation";
 import type { ContactEventJob, ConversationEventJob } from "./messages";
+import { dispatchOutboundMessage } from "./outbound";
 import { enqueueWebhookEvent } from "./webhooks";
 
 export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
@@ -30,6 +31,9 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
       to: { userId: assigneeId },
     });
   }
+
+  // A message not written by the contact may have to leave on the inbox's channel.
+  await dispatchOutboundMessage(env, job);
 
   // Who listens: most events of most accounts reach no rule and no webhook, and then the
   // conversation need not be read at all.

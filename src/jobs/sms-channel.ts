@@ -2,7 +2,8 @@
  * The SMS channel's queue work. `sms.received`: what Twilio posted to an inbox's webhook (signature
  * already checked), either an incoming message (contact by phone, one open conversation per contact
  * phone, media into R2, STOP/START honoured, a redelivered MessageSid stored once) or a status
- * callback for a message Parley sent. `sms.send`: an agent's reply out through the provider.
+ * callback for a message Parley sent. `sms.send`: an outgoing message (an agent's reply, automation's or
+ * a macro's message: src/jobs/outbound.ts) out through the provider.
  */
 import { and, eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
@@ -160,6 +161,10 @@ export async function sendSmsReply(env: Env, job: SmsSendJob): Promise<void> {
   if (!inbox?.phoneNumber || !inbox.providerConfig) return void (await fail("The inbox has no SMS provider."));
   const body = message.content?.trim() ?? "";
   if (body === "") return void (await fail("SMS replies carry text: this message has none."));
+  // An agent's reply was refused already; automation and macros write without asking, so they are stopped here.
+  const conversationPayload = await accountObject(env, job.account_id).conversation(job.display_id, { kind: "user", userId: 0, role: "administrator", inboxIds: null });
+  const optedOutAt = conversationPayload?.meta.sender.additional_attributes.sms_opted_out_at;
+  if (typeof optedOutAt === "string") return void (await fail(`The contact opted out of text messages (they answered STOP on ${optedOutAt}).`));
   const result = await sendSms(env, inbox.providerConfig, { from: inbox.phoneNumber, to: state.sourceId, body });
   if (result.ok) {
     await conversation.setDeliveryStatus({ messageId: message.id }, { status: "sent", ...(result.sid ? { sourceId: result.sid } : {}) });

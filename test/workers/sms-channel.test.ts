@@ -98,10 +98,10 @@ describe("SMS channel", () => {
     await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => [m.content, m.message_type])).toEqual([["Do you open on Sundays?", 0]]));
   });
 
-  it("refuses a form whose signature is not the inbox's with 403 and stores nothing", async () => {
+  it("refuses a form whose signature is not the inbox's with 401 and stores nothing", async () => {
     const t = await smsTenant();
     const answer = await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, uniquePhone(), "Hello"), "not-the-token");
-    expectStatus(answer, 403);
+    expectStatus(answer, 401);
     expect(answer.body.error.code).toBe("invalid_signature");
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await conversationsOf(t, t.inbox.id)).toEqual([]);
@@ -135,6 +135,55 @@ describe("SMS channel", () => {
       const stored = (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
       expect(stored).toMatchObject({ source_id: "SMreply000000000000000000000000001", status: "sent" });
     });
+  });
+
+  it("sends a macro's message in an SMS conversation as an SMS, like an agent's reply", async () => {
+    const t = await smsTenant();
+    const from = uniquePhone();
+    await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, from, "Hi"));
+    const conversation = await onlyConversation(t, t.inbox.id);
+    const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
+      token: t.admin.access_token,
+      body: { name: "Hours", visibility: "global", actions: [{ action_name: "send_message", action_params: ["We open at 9."] }] },
+    });
+    expectStatus(macro, 200);
+    const run = await call("POST", `/api/v1/accounts/${t.account.id}/macros/${macro.body.payload.id}/execute`, {
+      token: t.admin.access_token,
+      body: { conversation_ids: [conversation.id] },
+    });
+    expectStatus(run, 200);
+    await eventually(async () => {
+      const requests = await sinkRequests(t.host);
+      expect(requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)))).toEqual([
+        expect.objectContaining({ To: from, From: t.inbox.phone_number, Body: "We open at 9." }),
+      ]);
+    });
+  });
+
+  it("marks a macro's message to a contact who answered STOP failed instead of sending it", async () => {
+    const t = await smsTenant();
+    await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, uniquePhone(), "STOP"));
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => {
+      const [current] = await conversationsOf(t, t.inbox.id);
+      expect(current?.meta.sender.additional_attributes.sms_opted_out_at).toEqual(expect.any(String));
+    });
+    const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
+      token: t.admin.access_token,
+      body: { name: "Nudge", visibility: "global", actions: [{ action_name: "send_message", action_params: ["Still interested?"] }] },
+    });
+    expectStatus(macro, 200);
+    const run = await call("POST", `/api/v1/accounts/${t.account.id}/macros/${macro.body.payload.id}/execute`, {
+      token: t.admin.access_token,
+      body: { conversation_ids: [conversation.id] },
+    });
+    expectStatus(run, 200);
+    await eventually(async () => {
+      const message = (await messagesOf(t, conversation.id)).find((m) => m.content === "Still interested?");
+      expect(message?.status).toBe("failed");
+      expect(message?.content_attributes.external_error).toEqual(expect.stringContaining("opted out of text messages"));
+    });
+    expect(await sinkRequests(t.host)).toEqual([]);
   });
 
   it("never sends a private note as an SMS", async () => {
@@ -240,7 +289,7 @@ describe("SMS channel", () => {
     await startDueCampaigns(env, new Date((campaign.scheduled_at + 1) * 1000));
     const recipients = await call("GET", `/api/v1/accounts/${t.account.id}/campaigns/${campaign.id}/recipients`, { token: t.admin.access_token });
     expectStatus(recipients, 200);
-    expect(recipients.body.payload).toEqual([expect.objectContaining({ contact_id: contactId, status: "failed", error: expect.stringContaining("Skipped: the contact opted out") })]);
+    expect(recipients.body.payload).toEqual([expect.objectContaining({ contact_id: contactId, status: "skipped", error: expect.stringContaining("Skipped: the contact opted out") })]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await sinkRequests(t.host)).toEqual([]);
   });

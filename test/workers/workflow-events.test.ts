@@ -64,7 +64,17 @@ describe("what automation and webhooks hear of a conversation event", () => {
     expect(workflowListens(event, { automation: [], webhooks: [] })).toBe(false);
     expect(workflowListens(event, { automation: ["message_created"], webhooks: [] })).toBe(true);
     expect(workflowListens(event, { automation: [], webhooks: ["message_created"] })).toBe(true);
-    expect(workflowListens({ ...event, origin: { type: "automation", ruleId: 1 } }, { automation: ["message_created"], webhooks: [] })).toBe(false);
+    const automationChange = { ...event, origin: { type: "automation" as const, ruleId: 1 }, automation: ["conversation_updated" as const], webhooks: [] };
+    expect(workflowListens(automationChange, { automation: ["conversation_updated"], webhooks: [] })).toBe(false);
     expect(workflowListens({ ...event, changed: ["assignee_id"] }, { automation: [], webhooks: [] })).toBe(true);
+  });
+
+  it("sends every message the contact did not write to the queue, which decides whether it leaves on the inbox's channel", () => {
+    const message = { changed: [], automation: ["message_created" as const], webhooks: ["message_created" as const] };
+    const nobody = { automation: [], webhooks: [] };
+    expect(workflowListens({ ...message, origin: { type: "user", userId: 1 } }, nobody)).toBe(true);
+    expect(workflowListens({ ...message, origin: { type: "automation", ruleId: 1 } }, nobody)).toBe(true);
+    expect(workflowListens({ ...message, origin: { type: "system" } }, nobody)).toBe(true);
+    expect(workflowListens({ ...message, origin: { type: "contact" } }, nobody)).toBe(false);
   });
 });

@@ -6,10 +6,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { assignableAgent } from "../../db/queries";
+import { assignableAgent, inboxNameOf } from "../../db/queries";
 import { teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
-import { renderTemplate, templateContextFor } from "../../domain/template-variables";
+import { renderDraft, renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
 import type { Actor } from "../../durable/conversation";
 import { AgentSchema, serializeAgents } from "../agents";
@@ -26,7 +26,6 @@ import { userSecurity } from "./profile";
 import { viewerOf } from "./viewer";
 import { capLabels } from "../caps";
 import { existingConversation } from "../known-ids";
-import { enqueueJobs } from "../../jobs/messages";
 import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 
 const tags = ["Application: conversations"];
@@ -94,15 +93,24 @@ export const TemplatePreviewSchema = z
   .openapi("TemplatePreview");
 
 /**
- * `content` as it would read if the caller sent it in the conversation (template variables filled
- * from its contact, the caller and the conversation), and the variables left empty; 404 for a
- * conversation the caller does not see.
+ * `content` as an agent's draft in the conversation, with its template variables filled as
+ * Chatwoot's dashboard fills them (`agent` is the assignee), and the variables left empty; 404 for
+ * a conversation the caller does not see.
  */
 export async function previewTemplate(c: Context<AppEnv>, displayId: number, content: string): Promise<z.infer<typeof TemplatePreviewSchema>> {
   const { payload } = await visibleConversation(c, displayId);
-  const { text, undefinedVariables } = renderTemplate(content, templateContextFor(payload, userOf(c)));
+  const inbox = await inboxNameOf(c.var.db, c.var.membership.accountId, payload.inbox_id);
+  const { text, undefinedVariables } = renderDraft(content, templateContextFor(payload, userOf(c), inbox));
   return { content: text, undefined_variables: undefinedVariables };
 }
+
+/** An outgoing message's text with its template variables rendered as Chatwoot's server renders them (`agent` is the sender). */
+async function renderedContent(c: Context<AppEnv>, content: string, payload: ConversationPayloadOf, user: ReturnType<typeof userOf>) {
+  const inbox = await inboxNameOf(c.var.db, c.var.membership.accountId, payload.inbox_id);
+  return renderTemplate(content, templateContextFor(payload, user, inbox)).text;
+}
+
+type ConversationPayloadOf = Awaited<ReturnType<typeof visibleConversation>>["payload"];
 
 export const accountConversations = createRouter();
 
@@ -240,8 +248,8 @@ accountConversations.openapi(
     // The conversation's payload is needed to fill template variables, and for a reply that leaves as an SMS.
     const smsReply = outgoing && !input.private ? await smsReplyTarget(c, conversation_id) : null;
     const rendered =
-      outgoing && content?.includes("{{")
-        ? renderTemplate(content, templateContextFor(smsReply?.payload ?? (await visibleConversation(c, conversation_id)).payload, user)).text
+      outgoing && content && /\{[{%]/.test(content)
+        ? await renderedContent(c, content, smsReply?.payload ?? (await visibleConversation(c, conversation_id)).payload, user)
         : content;
     const conversation = await existingConversation(c.env, accountId, conversation_id);
     const attachments = await storeMessageAttachments(c, accountId, conversation_id, { inboxIds: viewer.inboxIds }, files);
@@ -263,9 +271,7 @@ accountConversations.openapi(
       await deleteStoredFiles(c.env, accountId, attachments);
       throw notFound("Conversation");
     }
-    if (smsReply?.isSms && result.created) {
-      await enqueueJobs(c.env.JOBS, [{ type: "sms.send", account_id: accountId, display_id: conversation_id, message_id: result.message.id }]);
-    }
+    // The reply leaves on the inbox's channel from the message's own event (src/jobs/outbound.ts), however it was written.
     if (outgoing && input.private && rendered) {
       // The note is stored whatever happens to its notifications.
       await notifyMentions(c.env, { accountId, displayId: conversation_id, messageId: result.message.id, content: rendered, author: user }).catch(
