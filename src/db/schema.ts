@@ -1158,3 +1158,21 @@ export const contactExports = sqliteTable(
   },
   (t) => [index("contact_exports_account_idx").on(t.accountId, t.id)],
 );
+
+/**
+ * The CSAT surveys sent (one row per input_csat message), so the metrics can say how many were
+ * answered: messages live in the Conversation objects, and a survey is sent once per resolution.
+ */
+export const csatSurveysSent = sqliteTable(
+  "csat_surveys_sent",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id").notNull(),
+    messageId: integer("message_id").notNull(),
+    inboxId: integer("inbox_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.conversationId, t.messageId] }), index("csat_surveys_sent_account_created_idx").on(t.accountId, t.createdAt)],
+);
