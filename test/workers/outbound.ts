@@ -14,7 +14,11 @@ export async function sinkRequests(host: string): Promise<RecordedRequest[]> {
   return (await response.json()) as RecordedRequest[];
 }
 
-/** The next requests to `host` get these answers, in order; after them, 200 again. */
-export async function programSink(host: string, responses: { status: number; body?: string }[]): Promise<void> {
+/**
+ * The next requests to `host` get these answers, in order; after them, 200 again. An answer with
+ * `match` goes only to a request whose URL, authorization header or body contains it (for hosts
+ * several tests share, such as the Graph API's).
+ */
+export async function programSink(host: string, responses: { status: number; body?: string; match?: string }[]): Promise<void> {
   await fetch("http://control.sink.test/program", { method: "POST", body: JSON.stringify({ host, responses }) });
 }
