@@ -15,9 +15,12 @@ import { LabelsScreen } from "./labels/LabelsScreen";
 import { CannedResponsesScreen } from "./canned/CannedResponsesScreen";
 import { TeamsScreen } from "./teams/TeamsScreen";
 import { InboxesScreen } from "./inboxes/InboxesScreen";
+import { CustomAttributesScreen } from "./custom-attributes/CustomAttributesScreen";
+import { SlaPoliciesScreen } from "./sla/SlaPoliciesScreen";
+import { customAttributesPath, slaPoliciesPath } from "./paths";
 import { agentsPath, cannedResponsesPath, inboxesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "custom_attributes" } | { name: "sla_policies" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -34,6 +37,8 @@ function screenOf(path: string): Screen {
   if (rest === "/teams") return { name: "teams" };
   if (rest === "/labels") return { name: "labels" };
   if (rest === "/canned_responses") return { name: "canned" };
+  if (rest === "/custom_attributes") return { name: "custom_attributes" };
+  if (rest === "/sla_policies") return { name: "sla_policies" };
   return { name: "unknown" };
 }
 
@@ -57,6 +62,7 @@ function navGroups(account: number): { title: string; items: NavItem[] }[] {
         { title: "settings.teams.title", href: teamsPath(account), screens: ["teams"] },
         { title: "settings.labels.title", href: labelsPath(account), screens: ["labels"] },
         { title: "settings.canned.title", href: cannedResponsesPath(account), screens: ["canned"] },
+        { title: "settingsAttributes.title", href: customAttributesPath(account), screens: ["custom_attributes"] },
       ],
     },
     {
@@ -64,6 +70,7 @@ function navGroups(account: number): { title: string; items: NavItem[] }[] {
       items: [
         { title: "settings.webhooks.title", href: webhooksPath(account), screens: ["webhooks"] },
         { title: "settings.automation.title", href: automationPath(account), screens: ["automation"] },
+        { title: "settingsSla.title", href: slaPoliciesPath(account), screens: ["sla_policies"] },
       ],
     },
   ];
@@ -111,6 +118,8 @@ export function SettingsArea() {
         {screen.name === "teams" && <TeamsScreen />}
         {screen.name === "labels" && <LabelsScreen />}
         {screen.name === "canned" && <CannedResponsesScreen />}
+        {screen.name === "custom_attributes" && <CustomAttributesScreen />}
+        {screen.name === "sla_policies" && <SlaPoliciesScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">
             <h1>{t("common.notFound.title")}</h1>

@@ -7,3 +7,7 @@ export const labelsPath = (accountId: number) => `${settingsPath(accountId)}/lab
 export const cannedResponsesPath = (accountId: number) => `${settingsPath(accountId)}/canned_responses`;
 export const teamsPath = (accountId: number) => `${settingsPath(accountId)}/teams`;
 export const inboxesPath = (accountId: number) => `${settingsPath(accountId)}/inboxes`;
+export const customAttributesPath = (accountId: number) => `${settingsPath(accountId)}/custom_attributes`;
+export const macrosPath = (accountId: number) => `${settingsPath(accountId)}/macros`;
+export const slaPoliciesPath = (accountId: number) => `${settingsPath(accountId)}/sla_policies`;
+export const auditLogPath = (accountId: number) => `${settingsPath(accountId)}/audit_log`;

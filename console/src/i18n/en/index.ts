@@ -10,5 +10,7 @@ import conversation from "./conversation";
 import profile from "./profile";
 import settings from "./settings";
 import agency from "./agency";
+import settingsAttributes from "./settings-attributes";
+import settingsSla from "./settings-sla";
 
-export const en = { common, auth, shell, inbox, conversation, profile, settings, agency };
+export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla };
