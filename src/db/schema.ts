@@ -306,6 +306,8 @@ export const inboxes = sqliteTable(
     whatsappConfig: text("whatsapp_config", { mode: "json" }).$type<WhatsappProviderConfig>(),
     whatsappTemplates: text("whatsapp_templates", { mode: "json" }).$type<WhatsappTemplate[]>(),
     whatsappTemplatesSyncedAt: integer("whatsapp_templates_synced_at", { mode: "timestamp" }),
+    /** Email inboxes: the address mail arrives at (Email Routing sends it to the Worker), lower case, one inbox per address. */
+    email: text("email"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -315,6 +317,7 @@ export const inboxes = sqliteTable(
     uniqueIndex("inboxes_account_channel_phone_unique").on(t.accountId, t.channelType, t.phoneNumber),
     uniqueIndex("inboxes_inbox_identifier_unique").on(t.inboxIdentifier),
     uniqueIndex("inboxes_website_token_unique").on(t.websiteToken),
+    uniqueIndex("inboxes_email_unique").on(t.email),
     check("inboxes_channel_type_check", sql`${t.channelType} in ('web_widget', 'api', 'sms', 'whatsapp', 'facebook_page', 'instagram', 'email')`),
   ],
 );
@@ -975,7 +978,9 @@ export const webhookSinkRequests = sqliteTable(
 
 // ---- Email ----------------------------------------------------------------------------------------
 
-export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset", "contact_export"] as const;
+export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset", "contact_export", "conversation_reply", "continuity"] as const;
+/** A file an email carries: its R2 key in the account's media, and how the email names it. */
+export type EmailFileRef = { key: string; file_name: string; content_type: string };
 export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
@@ -1003,6 +1008,16 @@ export const emails = sqliteTable(
     status: text("status", { enum: EMAIL_STATUSES }).notNull().default("queued"),
     delivery: text("delivery", { enum: ["binding", "outbox"] }),
     messageId: text("message_id"),
+    /**
+     * Conversation emails (an email inbox's replies, continuity): the sender, Reply-To (the
+     * conversation's reply address) and threading headers they carried; null for the others, sent
+     * from EMAIL_FROM.
+     */
+    fromAddress: text("from_address"),
+    replyTo: text("reply_to"),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>(),
+    /** Files sent along, read from R2 when the email is sent (a conversation message's attachments). */
+    attachments: text("attachments", { mode: "json" }).$type<EmailFileRef[]>(),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     sentAt: integer("sent_at", { mode: "timestamp" }),
