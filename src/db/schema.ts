@@ -629,6 +629,21 @@ export const smsSinkMessages = sqliteTable("sms_sink_messages", {
   createdAt: createdAt(),
 });
 
+/** Local development's Graph API Send API sink (src/api/dev/meta-sink.ts): what Messenger and Instagram replies would have sent. */
+export const metaSinkMessages = sqliteTable("meta_sink_messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  mid: text("mid").notNull().unique(),
+  /** The page or Instagram account whose token sent it. */
+  senderId: text("sender_id").notNull(),
+  channel: text("channel", { enum: ["facebook_page", "instagram"] }).notNull(),
+  recipientId: text("recipient_id").notNull(),
+  messagingType: text("messaging_type").notNull(),
+  tag: text("tag"),
+  /** The Send API request body as sent. */
+  body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
 // ---- Snapshots: an agency copies chat-widget setups from one sub-account into others ---------------
 
 export const SNAPSHOT_LOAD_STATUSES = ["queued", "running", "completed", "completed_with_warnings", "failed"] as const;
