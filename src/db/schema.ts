@@ -629,6 +629,18 @@ export const smsSinkMessages = sqliteTable("sms_sink_messages", {
   createdAt: createdAt(),
 });
 
+/** Local development's WhatsApp Cloud API sink (src/api/dev/whatsapp-sink.ts): what WhatsApp inboxes would have sent. */
+export const whatsappSinkMessages = sqliteTable("whatsapp_sink_messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  wamid: text("wamid").notNull().unique(),
+  phoneNumberId: text("phone_number_id").notNull(),
+  toNumber: text("to_number").notNull(),
+  type: text("type").notNull(),
+  /** The messages request body as sent. */
+  body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
 /** Local development's Graph API Send API sink (src/api/dev/meta-sink.ts): what Messenger and Instagram replies would have sent. */
 export const metaSinkMessages = sqliteTable("meta_sink_messages", {
   id: integer("id").primaryKey({ autoIncrement: true }),
