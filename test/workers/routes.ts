@@ -117,6 +117,8 @@ export const VALID_BODIES: Record<string, unknown> = {
     trigger_rules: { url: "https://walker.example.test/*", time_on_page: 5 },
   },
   "PATCH /api/v1/accounts/{account_id}/campaigns/{campaign_id}": { title: "Walker campaign" },
+  "POST /api/v1/accounts/{account_id}/agents": { name: "Walker", email: "walker-agent@example.test", role: "agent" },
+  "PATCH /api/v1/accounts/{account_id}/agents/{user_id}": { availability: "busy" },
   "POST /api/v1/accounts/{account_id}/integrations/whatsapp_numbers": { phone_number: "+14155550123" },
   "PATCH /api/v1/accounts/{account_id}/integrations/whatsapp_numbers/{whatsapp_number_id}": { display_name: "Walker" },
   "POST /api/v1/accounts/{account_id}/integrations/facebook_pages": { page_id: "1045", name: "Walker page" },
