@@ -28,9 +28,11 @@ import { accountNotifications } from "./accounts/notifications";
 import { accountIntegrations } from "./accounts/integrations/registry";
 import { profile } from "./accounts/profile";
 import { accountSlaPolicies } from "./accounts/sla-policies";
+import { accountCsatSurveyResponses } from "./accounts/csat-survey-responses";
 import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
 import { accountWebhooks } from "./accounts/webhooks";
+import { accountAgentBots } from "./accounts/agent-bots";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyStaff } from "./agency/agency-users";
@@ -51,9 +53,15 @@ import { publicContacts } from "./public/contacts";
 import { webhookSink } from "./dev/webhook-sink";
 import { smsSink } from "./dev/sms-sink";
 import { twilioWebhooks } from "./twilio";
+import { whatsappWebhooks } from "./whatsapp";
+import { whatsappSink } from "./dev/whatsapp-sink";
+import { accountWhatsappTemplates } from "./accounts/whatsapp-templates";
+import { metaWebhooks } from "./meta-webhooks";
+import { isMetaSinkPath, metaSink } from "./dev/meta-sink";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
+import { widgetAvailability } from "./widget/availability";
 import { widgetSessions } from "./widget/sessions";
 import { publicConversations } from "./public/conversations";
 import { signInPasswords } from "./sign-in/passwords";
@@ -125,7 +133,10 @@ export function createApp() {
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAgentList);
   app.route("/api/v1/accounts", accountAuditLogs);
+  // Before the inbox routes: its middleware refreshes the workflow listeners after inbox changes too (an API inbox's webhook_url listens).
+  app.route("/api/v1/accounts", accountAgentBots);
   app.route("/api/v1/accounts", accountInboxes);
+  app.route("/api/v1/accounts", accountWhatsappTemplates);
   app.route("/api/v1/accounts", accountInboxMembers);
   app.route("/api/v1/accounts", accountTeams);
   app.route("/api/v1/accounts", accountTeamMembers);
@@ -145,10 +156,12 @@ export function createApp() {
   app.route("/api/v1/accounts", accountCampaigns);
   app.route("/api/v1/accounts", accountCannedResponses);
   app.route("/api/v1/accounts", accountSlaPolicies);
+  app.route("/api/v1/accounts", accountCsatSurveyResponses);
   app.route("/api/v1/accounts", accountAutomationRules);
   app.route("/api/v1/accounts", accountMacros);
   app.route("/api/v1/accounts", accountWebhooks);
   app.route("/api/v1/widget", widgetConfig);
+  app.route("/api/v1/widget", widgetAvailability);
   app.route("/api/v1/widget", widgetSessions);
   app.route("/api/v1/widget", widgetCommands);
   app.route("/api/v1/widget", widgetCampaigns);
@@ -157,6 +170,12 @@ export function createApp() {
   // Providers' webhooks: form bodies, capped like the API's JSON ones.
   app.use("/twilio/*", limitBodySize);
   app.route("/", twilioWebhooks);
+  // Meta's WhatsApp webhook: JSON read as bytes (signed as sent) and capped by its own route.
+  app.route("/", whatsappWebhooks);
+  // Meta's webhooks for Messenger (/bot) and Instagram: JSON signed as sent, capped the same way.
+  app.use("/bot", limitBodySize);
+  app.use("/webhooks/instagram", limitBodySize);
+  app.route("/", metaWebhooks);
 
   app.get("/cable", openCable);
   // Served without a token, outside the API document: counted by address like the public API's reads.
@@ -171,6 +190,11 @@ export function createApp() {
   // Local development only (LOCAL_SINKS): receivers that record what Parley sends. Not part of the API document.
   app.all("/dev/sinks/webhooks/*", mount(webhookSink.fetch));
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
+  // The local Graph API (GRAPH_API_BASE_URL): Messenger and Instagram's Send API here, the rest of /dev/sinks/graph after.
+  const metaSinkHandler = mount(metaSink.fetch);
+  app.all("/dev/sinks/graph/*", (c, next) => (isMetaSinkPath(c.req.path) ? metaSinkHandler(c, next) : next()));
+  // The rest: the WhatsApp Cloud API (messages, media, message_templates).
+  app.all("/dev/sinks/graph/*", mount(whatsappSink.fetch));
 
   app.get("/health", publicRead, async (c) => {
     await c.env.DB.prepare("select 1").first();

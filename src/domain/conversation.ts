@@ -12,11 +12,21 @@ export const MessageType = { incoming: 0, outgoing: 1, activity: 2, template: 3 
 export type MessageTypeName = keyof typeof MessageType;
 export type MessageTypeCode = (typeof MessageType)[MessageTypeName];
 
-export const CONTENT_TYPES = ["text", "input_select", "form", "cards", "article"] as const;
+export const CONTENT_TYPES = ["text", "input_select", "form", "cards", "article", "input_email", "input_csat"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-/** Who sent a message: the conversation's contact (whoever that is now, after merges), an agent, or nobody (activity). */
-export type SenderRef = { type: "contact" } | { type: "user"; id: number } | null;
+/**
+ * Who sent a message: the conversation's contact (whoever that is now, after merges), an agent, an
+ * agent bot (Chatwoot's `sender_type: "AgentBot"`), or nobody (activity).
+ */
+export type SenderRef = { type: "contact" } | { type: "user"; id: number } | { type: "agent_bot"; id: number } | null;
+
+/** A sender as stored in a message row (`sender_type`, `sender_id`), read back. */
+export function senderFromRow(type: string | null, id: number | null): SenderRef {
+  if (type === "contact") return { type: "contact" };
+  if ((type === "user" || type === "agent_bot") && id !== null) return { type, id };
+  return null;
+}
 
 /** A conversation's state, owned by its Conversation object and mirrored into the Account object's index. */
 export type ConversationState = {

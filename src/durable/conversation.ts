@@ -20,6 +20,7 @@ import {
   type MessageTypeCode,
   type Priority,
   type SenderRef,
+  senderFromRow,
   statusAfterIncomingMessage,
   waitingSinceAfter,
   type MessageDeliveryStatus,
@@ -38,43 +39,18 @@ import {
 import { jsonBytes } from "../domain/json-bytes";
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
-import { accountObject, type PublishedEvent } from "./account";
+import type { PublishedEvent } from "./account";
 import { EarliestAlarm } from "./alarm";
 import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
-import { remote } from "./remote";
+import { storeCsatResponse, storedCsatAnswer, templateAnswer, templateSent, templatesAfterChange, templatesAfterFirstReply, type TemplateAnswer } from "./conversation/templates";
+import type { TemplateMessage } from "../domain/message-templates";
+import { accountObject } from "./stubs";
+import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
+import { lastIncomingAt } from "./conversation/channel-window";
 
-const MIGRATIONS = [
-  `create table messages (
-     id integer primary key autoincrement,
-     content text,
-     message_type integer not null,
-     content_type text not null,
-     content_attributes text not null default '{}',
-     private integer not null default 0,
-     sender_type text,
-     sender_id integer,
-     source_id text,
-     echo_id text,
-     attachments text not null default '[]',
-     created_at integer not null,
-     updated_at integer not null
-   );
-   create unique index messages_echo_id on messages(echo_id) where echo_id is not null;
-   create table outbox (
-     seq integer primary key autoincrement,
-     event text not null
-   );
-   create table state (
-     id integer primary key check (id = 1),
-     value text not null
-   );`,
-  // Unread counts are taken on every event: count incoming messages after a time by index.
-  `create index messages_type_created on messages(message_type, created_at);`,
-  // Channel messages: the provider's id finds a message again (redeliveries, delivery statuses); status is Chatwoot's delivery status.
-  `alter table messages add column status text;
-   create index messages_source_id on messages(source_id) where source_id is not null;`,
-];
+/** Kept while importers move to ./stubs, where the factories live. */
+export { conversationObject } from "./stubs";
 
 type MessageRow = {
   id: number;
@@ -100,12 +76,7 @@ const toMessage = (row: MessageRow): MessageRecord => ({
   contentType: row.content_type as ContentType,
   contentAttributes: parseJson(row.content_attributes, {}),
   private: row.private === 1,
-  sender:
-    row.sender_type === "user" && row.sender_id !== null
-      ? { type: "user", id: row.sender_id }
-      : row.sender_type === "contact"
-        ? { type: "contact" }
-        : null,
+  sender: senderFromRow(row.sender_type, row.sender_id),
   sourceId: row.source_id,
   echoId: row.echo_id,
   attachments: parseJson<Attachment[]>(row.attachments, []),
@@ -241,7 +212,7 @@ export class Conversation extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrateSqlite(ctx.storage.sql, MIGRATIONS);
+    migrateSqlite(ctx.storage.sql, CONVERSATION_MIGRATIONS);
     this.wakeUps = new EarliestAlarm(ctx);
   }
 
@@ -449,7 +420,7 @@ export class Conversation extends DurableObject<Env> {
         JSON.stringify(message.contentAttributes),
         message.private ? 1 : 0,
         sender?.type ?? null,
-        sender?.type === "user" ? sender.id : null,
+        sender && sender.type !== "contact" ? sender.id : null,
         message.sourceId,
         message.echoId,
         JSON.stringify(message.attachments),
@@ -466,7 +437,7 @@ export class Conversation extends DurableObject<Env> {
       contentType: message.contentType,
       contentAttributes: message.contentAttributes,
       private: message.private,
-      sender: sender?.type === "user" ? { type: "user", id: sender.id } : sender?.type === "contact" ? { type: "contact" } : null,
+      sender: sender ? { ...sender } : null,
       sourceId: message.sourceId,
       echoId: message.echoId,
       attachments: message.attachments,
@@ -516,6 +487,7 @@ export class Conversation extends DurableObject<Env> {
       const existing = this.sql.exec<MessageRow>("select * from messages where source_id = ? and message_type = ?", input.sourceId, MessageType.incoming).toArray()[0];
       if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
     }
+    const firstAnswer = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user" && state.firstReplyCreatedAt === null;
     const { message, seq } = this.transact(() => {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
@@ -543,6 +515,7 @@ export class Conversation extends DurableObject<Env> {
     });
     const published = await this.flush();
     await this.keepSlaClock();
+    if (firstAnswer) await this.addTemplates(await templatesAfterFirstReply(this.env, state));
     return { message, payloadJson: published.get(seq) ?? null, created: true };
   }
 
@@ -586,12 +559,47 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** Stores an interactive message's submitted values and records message.updated; answers the entry's seq. */
-  private writeSubmittedValues(state: ConversationState, message: MessageRow, submittedValues: Record<string, unknown>[], origin: EventOrigin): number {
+  private writeSubmittedValues(state: ConversationState, message: MessageRow, submittedValues: unknown, origin: EventOrigin): number {
     const attributes = { ...parseJson<Record<string, unknown>>(message.content_attributes, {}), submitted_values: submittedValues };
     const row = this.sql
       .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), message.id)
       .one();
     return this.record("message.updated", state, { origin }, toMessage(row));
+  }
+
+  /** Writes the messages a template calls for (conversation/templates.ts), as Parley itself. */
+  private async addTemplates(messages: TemplateMessage[]) {
+    for (const message of messages) {
+      const added = await this.addMessage({ inboxIds: null }, { ...message, private: false, echoId: null, sourceId: null, attachments: [] }, null, SYSTEM);
+      const state = this.readState();
+      if (added?.created && state) await templateSent(this.env, state, added.message);
+    }
+  }
+
+  /**
+   * The contact's answer to a CSAT survey or an email box (Chatwoot's submitted_values), read by
+   * conversation/templates.ts; a survey's answer is also stored in D1 (again, harmlessly, when a
+   * retry finds the survey answered). Answers the message as it now is.
+   */
+  async answerTemplate(
+    access: Extract<Access, { sourceId: string }>,
+    messageId: number,
+    contactId: number,
+    submitted: unknown,
+  ): Promise<{ payloadJson: string | null; message: MessageRecord; answer: Exclude<TemplateAnswer, string> | null } | "not_found" | Exclude<TemplateAnswer, object>> {
+    const state = this.stateFor(access);
+    const row = this.sql.exec<MessageRow>("select * from messages where id = ? and private = 0", messageId).toArray()[0];
+    if (!state || !row) return "not_found";
+    const current = toMessage(row);
+    const answer = templateAnswer(current, submitted);
+    const earlier = answer === "already_answered" ? storedCsatAnswer(current) : null;
+    if (earlier) await storeCsatResponse(this.env, state, current, contactId, earlier);
+    if (typeof answer === "string") return answer;
+    const seq = this.transact(() => this.writeSubmittedValues(state, row, answer.submittedValues, { type: "contact" }));
+    const published = await this.flush();
+    const message = this.message(messageId) ?? current;
+    if (answer.kind === "csat") await storeCsatResponse(this.env, state, message, contactId, answer.answer);
+    return { payloadJson: published.get(seq) ?? null, message, answer };
   }
 
   /**
@@ -677,6 +685,11 @@ export class Conversation extends DurableObject<Env> {
     return toMessage(row);
   }
 
+  /** When the contact last wrote, by the provider's clock where it gave one (src/durable/conversation/channel-window.ts). */
+  lastIncomingAt(): number | null {
+    return lastIncomingAt(this.sql);
+  }
+
   message(id: number): MessageRecord | null {
     const row = this.sql.exec<MessageRow>("select * from messages where id = ?", id).toArray()[0];
     return row ? toMessage(row) : null;
@@ -734,6 +747,7 @@ export class Conversation extends DurableObject<Env> {
     if (changed === null) return { state, payload: null };
     const published = await this.flush();
     await this.keepSlaClock();
+    await this.addTemplates(await templatesAfterChange(this.env, state, changed.next));
     return { state: changed.next, payload: payloadOf<ConversationPayload>(published.get(changed.seq)) };
   }
 
@@ -978,7 +992,7 @@ export class Conversation extends DurableObject<Env> {
     this.forgetCaches();
     this.publishedThrough = 0;
     // This instance may live on: leave it as a fresh, empty one.
-    migrateSqlite(this.ctx.storage.sql, MIGRATIONS);
+    migrateSqlite(this.ctx.storage.sql, CONVERSATION_MIGRATIONS);
   }
 }
 
@@ -991,7 +1005,3 @@ function withStatus(state: ConversationState, status: ConversationStatus, snooze
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.includes(item));
-
-export function conversationObject(env: Env, accountId: number, displayId: number) {
-  return remote<Conversation>(env.CONVERSATION.getByName(`${accountId}:${displayId}`));
-}

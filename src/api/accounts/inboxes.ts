@@ -19,6 +19,29 @@ import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, type FieldIssue, notFound } from "../errors";
 import { idParams, iso, Name, optionalText, Timestamp } from "../schemas";
 import { userSecurity } from "./profile";
+import { EmailChannelInput, emailChannelUpdateFields, ensureInboxEmailFree } from "./email-inbox";
+import {
+  FacebookPageChannelInput,
+  InstagramChannelInput,
+  inboxIdByIdentifier,
+  linkMetaChannel,
+  metaChannelIdentities,
+  metaChannelUpdateFields,
+  metaTokenUpdate,
+  unlinkMetaChannel,
+} from "./meta-inbox-channels";
+import {
+  linkWhatsappNumber,
+  providerConfigIssues,
+  relinkWhatsappNumber,
+  updatedWhatsappConfig,
+  visibleWhatsappConfig,
+  VisibleWhatsappConfigSchema,
+  WHATSAPP_PROVIDER,
+  WhatsappChannelInput,
+  whatsappConfigOf,
+  whatsappConfigUpdateFields,
+} from "./whatsapp-inbox";
 
 const tags = ["Application: inboxes"];
 const accountParams = idParams("account_id");
@@ -181,7 +204,7 @@ const InboxCreateInput = z
   .object({
     name: Name.openapi({ example: "Website" }),
     ...settingsFields,
-    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput, SmsChannelInput]),
+    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput, SmsChannelInput, FacebookPageChannelInput, InstagramChannelInput, WhatsappChannelInput, EmailChannelInput]),
   })
   .strict()
   .openapi("InboxCreateInput");
@@ -195,9 +218,11 @@ const ChannelUpdateInput = z
     webhook_url: HttpUrl.nullable().optional(),
     hmac_mandatory: z.boolean().optional(),
     phone_number: PhoneNumber.optional(),
-    provider_config: z.object(providerConfigFields).partial().strict().optional().openapi({
-      description: "Fields given replace the stored ones; the others (the auth token, say) are kept",
+    provider_config: z.object({ ...providerConfigFields, ...whatsappConfigUpdateFields }).partial().strict().optional().openapi({
+      description: "Fields given replace the stored ones; the others (the auth token, say) are kept. SMS: account_sid, auth_token, api_base_url; WhatsApp: api_key, phone_number_id, business_account_id, webhook_verify_token",
     }),
+    ...metaChannelUpdateFields,
+    ...emailChannelUpdateFields,
   })
   .strict()
   .openapi("ChannelUpdateInput", {
@@ -217,10 +242,10 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
   web_widget: ["website_url", "widget_color", "welcome_title", "welcome_tagline", "hmac_mandatory"],
   api: ["webhook_url", "hmac_mandatory"],
   sms: ["phone_number", "provider_config"],
-  whatsapp: [],
-  facebook_page: [],
-  instagram: [],
-  email: [],
+  whatsapp: ["phone_number", "provider_config"],
+  facebook_page: ["page_access_token"],
+  instagram: ["access_token"],
+  email: ["email"],
 };
 
 
@@ -265,12 +290,17 @@ const InboxSchema = z
     webhook_url: z.string().nullable(),
     hmac_mandatory: z.boolean(),
     phone_number: z.string().nullable().openapi({ description: "SMS inboxes: the number messages are sent from" }),
-    provider: z.enum(SMS_PROVIDERS).nullable().openapi({ description: "SMS inboxes: the provider" }),
+    provider: z.enum([...SMS_PROVIDERS, WHATSAPP_PROVIDER]).nullable().openapi({ description: "SMS and WhatsApp inboxes: the provider" }),
     provider_config: z
-      .object({ account_sid: z.string(), api_base_url: z.string().nullable() })
+      .union([z.object({ account_sid: z.string(), api_base_url: z.string().nullable() }), VisibleWhatsappConfigSchema])
       .nullable()
       .optional()
-      .openapi({ description: `SMS inboxes, shown to administrators only; never the auth token. api_base_url null: ${DEFAULT_TWILIO_BASE_URL}` }),
+      .openapi({
+        description: `SMS and WhatsApp inboxes, shown to administrators only; never the auth token, the WhatsApp access token masked. api_base_url null: ${DEFAULT_TWILIO_BASE_URL}`,
+      }),
+    page_id: z.string().optional().openapi({ description: "Messenger inboxes: the Facebook page that is this inbox" }),
+    instagram_id: z.string().optional().openapi({ description: "Instagram inboxes: the Instagram account that is this inbox" }),
+    email: z.string().nullable().openapi({ description: "Email inboxes: the address mail arrives at" }),
     hmac_token: z.string().optional().openapi({ description: "Signs visitor identities; shown to administrators only" }),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -279,7 +309,7 @@ const InboxSchema = z
 type Inbox = z.infer<typeof InboxSchema>;
 
 type InboxRow = typeof inboxes.$inferSelect;
-type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig" | "whatsappConfig" | "whatsappTemplates" | "whatsappTemplatesSyncedAt";
+type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig" | "whatsappConfig" | "whatsappTemplates" | "whatsappTemplatesSyncedAt" | "email";
 /** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
 type DefaultedColumns = "csatSurveyEnabled" | "replyTime";
 export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> & Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
@@ -313,8 +343,9 @@ export function configurationOf(inbox: InboxValues) {
     webhook_url: inbox.webhookUrl,
     hmac_mandatory: inbox.hmacMandatory,
     phone_number: inbox.phoneNumber ?? null,
-    provider: inbox.smsProvider ?? null,
-    provider_config: visibleProviderConfig(inbox.providerConfig),
+    email: inbox.email ?? null,
+    provider: inbox.smsProvider ?? (inbox.whatsappConfig ? WHATSAPP_PROVIDER : null),
+    provider_config: visibleProviderConfig(inbox.providerConfig) ?? visibleWhatsappConfig(inbox.whatsappConfig),
   };
 }
 
@@ -323,7 +354,7 @@ const widgetScript = (origin: string, websiteToken: string) =>
   `<script src="${origin}/widget.js" data-website-token="${websiteToken}" defer></script>`;
 
 /** The inbox as the caller may see it: the hmac_token and an SMS provider's settings only for administrators. */
-function serializeInbox(c: Context<AppEnv>, inbox: InboxRow): Inbox {
+function serializeInbox(c: Context<AppEnv>, inbox: InboxRow, identity: { page_id?: string; instagram_id?: string } = {}): Inbox {
   const origin = new URL(c.req.url).origin;
   const { provider_config, ...configuration } = configurationOf(inbox);
   const administrator = c.var.membership.role === "administrator";
@@ -334,6 +365,7 @@ function serializeInbox(c: Context<AppEnv>, inbox: InboxRow): Inbox {
     avatar_url: null,
     ...configuration,
     web_widget_script: inbox.websiteToken === null ? null : widgetScript(origin, inbox.websiteToken),
+    ...identity,
     ...(administrator ? { hmac_token: inbox.hmacToken, provider_config } : {}),
     created_at: iso(inbox.createdAt),
     updated_at: iso(inbox.updatedAt),
@@ -362,6 +394,7 @@ function inboxColumns(patch: Partial<ReturnType<typeof configurationOf>>) {
     webhookUrl: patch.webhook_url,
     hmacMandatory: patch.hmac_mandatory,
     phoneNumber: patch.phone_number ?? undefined,
+    email: patch.email ?? undefined,
   };
 }
 
@@ -427,7 +460,8 @@ accountInboxes.openapi(
   }),
   async (c) => {
     const rows = await c.var.db.select().from(inboxes).where(visibleToCaller(c)).orderBy(asc(inboxes.id));
-    return c.json({ payload: rows.map((row) => serializeInbox(c, row)) }, 200);
+    const identities = await metaChannelIdentities(c.var.db, rows.map((row) => row.id));
+    return c.json({ payload: rows.map((row) => serializeInbox(c, row, identities.get(row.id))) }, 200);
   },
 );
 
@@ -452,7 +486,8 @@ accountInboxes.openapi(
       .from(inboxes)
       .where(and(eq(inboxes.id, inbox_id), visibleToCaller(c)));
     if (!inbox) throw notFound("Inbox");
-    return c.json(serializeInbox(c, inbox), 200);
+    const identities = await metaChannelIdentities(c.var.db, [inbox.id]);
+    return c.json(serializeInbox(c, inbox, identities.get(inbox.id)), 200);
   },
 );
 
@@ -485,6 +520,7 @@ accountInboxes.openapi(
     const { channel } = input;
     const website = channel.type === "web_widget" ? channel : null;
     const sms = channel.type === "sms" ? channel : null;
+    const whatsapp = channel.type === "whatsapp" ? channel : null;
     ensureProviderDestination(c, sms?.provider_config.api_base_url);
     const websiteToken = website ? randomIdentifier(24) : null;
     const values: InboxValues = {
@@ -499,7 +535,7 @@ accountInboxes.openapi(
       welcomeTagline: website?.welcome_tagline ?? null,
       webhookUrl: channel.type === "api" ? (channel.webhook_url ?? null) : null,
       hmacToken: randomIdentifier(32),
-      hmacMandatory: channel.type === "sms" ? false : (channel.hmac_mandatory ?? false),
+      hmacMandatory: "hmac_mandatory" in channel ? (channel.hmac_mandatory ?? false) : false,
       greetingEnabled: input.greeting_enabled ?? false,
       greetingMessage: input.greeting_message ?? null,
       enableEmailCollect: input.enable_email_collect ?? true,
@@ -511,7 +547,9 @@ accountInboxes.openapi(
       replyTime: input.reply_time ?? "in_a_few_minutes",
       timezone: input.timezone ?? account.timezone,
       workingHours: input.working_hours ?? DEFAULT_WORKING_HOURS,
-      phoneNumber: sms?.phone_number ?? null,
+      phoneNumber: sms?.phone_number ?? whatsapp?.phone_number ?? null,
+      email: channel.type === "email" ? channel.email : null,
+      whatsappConfig: whatsapp ? whatsappConfigOf(whatsapp) : null,
       smsProvider: sms ? (sms.provider ?? "twilio") : null,
       providerConfig: sms
         ? {
@@ -521,7 +559,13 @@ accountInboxes.openapi(
           }
         : null,
     };
-    if (values.phoneNumber) await ensurePhoneNumberFree(c, values.phoneNumber);
+    if (values.phoneNumber) await ensurePhoneNumberFree(c, values.phoneNumber, channel.type);
+    if (values.email) await ensureInboxEmailFree(c, values.email);
+    // The WhatsApp inbox is the registry's number: registered or linked in the same batch.
+    const whatsappLink = whatsapp ? await linkWhatsappNumber(c, whatsapp.phone_number, { name: input.name, inboxId: inboxIdByIdentifier(values.inboxIdentifier) }) : [];
+    const metaChannel = channel.type === "facebook_page" || channel.type === "instagram" ? channel : null;
+    // The page or account becomes this inbox in the same batch (after the inbox's own audit entry, which names it by last_insert_rowid()).
+    const metaLink = metaChannel ? await linkMetaChannel(c, metaChannel, { name: input.name, inboxId: inboxIdByIdentifier(values.inboxIdentifier) }) : [];
     const [[inbox]] = await db.batch([
       db.insert(inboxes).values(values).returning(),
       auditEntry(c, {
@@ -532,9 +576,12 @@ accountInboxes.openapi(
         accountId,
         changes: configurationOf(values),
       }),
+      ...metaLink,
+      ...whatsappLink,
     ]);
     if (!inbox) throw new Error("inbox insert returned no row");
-    return c.json(serializeInbox(c, inbox), 201);
+    const identities = await metaChannelIdentities(db, [inbox.id]);
+    return c.json(serializeInbox(c, inbox, identities.get(inbox.id)), 201);
   },
 );
 
@@ -550,7 +597,7 @@ function flatPatch(inbox: InboxRow, input: InboxUpdateInput): Partial<Omit<Retur
       code: "not_for_channel_type",
     }));
   if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
-  const { provider_config: _providerConfig, ...channelFields } = channel;
+  const { provider_config: _providerConfig, page_access_token: _pageToken, access_token: _accessToken, ...channelFields } = channel;
   return { ...settings, ...channelFields };
 }
 
@@ -565,10 +612,10 @@ function updatedProviderConfig(inbox: InboxRow, patch: InboxUpdateInput["channel
   };
 }
 
-/** SMS numbers are unique within an account (422 `taken`). */
-async function ensurePhoneNumberFree(c: Context<AppEnv>, phoneNumber: string) {
+/** SMS and WhatsApp numbers are unique within an account and channel (422 `taken`): an SMS and a WhatsApp inbox may share one. */
+async function ensurePhoneNumberFree(c: Context<AppEnv>, phoneNumber: string, channelType: InboxRow["channelType"]) {
   const taken = await c.var.db.query.inboxes.findFirst({
-    where: and(eq(inboxes.accountId, c.var.membership.accountId), eq(inboxes.phoneNumber, phoneNumber)),
+    where: and(eq(inboxes.accountId, c.var.membership.accountId), eq(inboxes.channelType, channelType), eq(inboxes.phoneNumber, phoneNumber)),
   });
   if (taken) {
     throw new ApiError(422, "validation_failed", "The request body is not valid.", [
@@ -599,19 +646,31 @@ accountInboxes.openapi(
     const input = c.req.valid("json");
     const inbox = await accountInbox(c, inbox_id);
     const patch = flatPatch(inbox, input);
+    const configIssues = providerConfigIssues(inbox.channelType, input.channel?.provider_config);
+    if (configIssues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", configIssues);
     const providerConfig = updatedProviderConfig(inbox, input.channel);
-    const changes = changedFields(configurationOf(inbox), { ...patch, provider_config: visibleProviderConfig(providerConfig) });
+    const whatsapp = inbox.whatsappConfig ? updatedWhatsappConfig(inbox.whatsappConfig, input.channel?.provider_config) : null;
+    const changes = changedFields(configurationOf(inbox), {
+      ...patch,
+      provider_config: visibleProviderConfig(providerConfig) ?? visibleWhatsappConfig(whatsapp?.config),
+    });
     const tokenChanged = providerConfig?.auth_token !== inbox.providerConfig?.auth_token;
     // The audit log says the token changed, never what it was or became.
     if (tokenChanged) changes.auth_token = ["[FILTERED]", "[FILTERED]"];
-    if (Object.keys(changes).length === 0) return c.json(serializeInbox(c, inbox), 200);
+    if (whatsapp?.tokenChanged) changes.api_key = ["[FILTERED]", "[FILTERED]"];
+    const metaToken = metaTokenUpdate(c.var.db, inbox, input.channel);
+    if (metaToken) changes[inbox.channelType === "instagram" ? "access_token" : "page_access_token"] = ["[FILTERED]", "[FILTERED]"];
+    const identities = await metaChannelIdentities(c.var.db, [inbox.id]);
+    if (Object.keys(changes).length === 0) return c.json(serializeInbox(c, inbox, identities.get(inbox.id)), 200);
     if ("provider_config" in changes) ensureProviderDestination(c, providerConfig?.api_base_url);
-    if ("phone_number" in changes && patch.phone_number) await ensurePhoneNumberFree(c, patch.phone_number);
+    if ("phone_number" in changes && patch.phone_number) await ensurePhoneNumberFree(c, patch.phone_number, inbox.channelType);
+    if ("email" in changes && patch.email) await ensureInboxEmailFree(c, patch.email, inbox.id);
+    const whatsappRelink = inbox.channelType === "whatsapp" && "phone_number" in changes && patch.phone_number ? await relinkWhatsappNumber(c, inbox, patch.phone_number) : [];
     const db = c.var.db;
     const [[updated]] = await db.batch([
       db
         .update(inboxes)
-        .set({ ...inboxColumns(patch), providerConfig: providerConfig ?? undefined, updatedAt: new Date() })
+        .set({ ...inboxColumns(patch), providerConfig: providerConfig ?? undefined, whatsappConfig: whatsapp?.config, updatedAt: new Date() })
         .where(eq(inboxes.id, inbox.id))
         .returning(),
       auditEntry(c, {
@@ -622,8 +681,10 @@ accountInboxes.openapi(
         accountId: inbox.accountId,
         changes,
       }),
+      ...(metaToken ? [metaToken] : []),
+      ...whatsappRelink,
     ]);
-    return c.json(serializeInbox(c, updated ?? inbox), 200);
+    return c.json(serializeInbox(c, updated ?? inbox, identities.get(inbox.id)), 200);
   },
 );
 
@@ -645,6 +706,8 @@ accountInboxes.openapi(
     const inbox = await accountInbox(c, inbox_id);
     const db = c.var.db;
     await db.batch([
+      // Before the delete, whose foreign key would only unlink the page or account and keep its token.
+      ...unlinkMetaChannel(db, inbox.id),
       db.delete(inboxes).where(eq(inboxes.id, inbox.id)),
       auditEntry(c, {
         action: "destroy",

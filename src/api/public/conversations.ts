@@ -13,6 +13,7 @@ import { capCustomAttributes, conversationsCapped, maxConversationsPerSession } 
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
 import { answerTemplateMessage } from "./template-answers";
+import { initialConversationStatus } from "../../db/inbox-listeners";
 
 const Json = z.record(z.string(), z.unknown());
 const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
@@ -117,7 +118,12 @@ publicConversations.openapi(
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
     const account = accountObject(c.env, ref.accountId);
     const reserved = await account.reserveSessionConversation(
-      { ...ref.access, customAttributes: input.custom_attributes ?? {}, additionalAttributes: {}, status: "open" },
+      {
+        ...ref.access,
+        customAttributes: input.custom_attributes ?? {},
+        additionalAttributes: {},
+        status: await initialConversationStatus(c.env.DB, ref.access.inboxId),
+      },
       maxConversationsPerSession(c.env),
     );
     if (!reserved) throw notFound("Contact");
@@ -338,7 +344,7 @@ publicConversations.openapi(
       request: { params: messageParams, body: { required: true, content: { "application/json": { schema: MessageUpdateInput } } } },
       responses: {
         200: { description: "The updated message", content: { "application/json": { schema: MessageSchema } } },
-        ...errorResponses(400, 404, 413, 415, 422),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
       },
     }),
     "public_write.address", "session_message.session",
