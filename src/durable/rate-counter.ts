@@ -5,18 +5,8 @@
  * hit and lasts `periodSeconds`; an alarm forgets windows that are over.
  */
 import { DurableObject } from "cloudflare:workers";
+import { RATE_COUNTER_MIGRATIONS } from "./migrations/rate-counter";
 import { migrateSqlite, nowSeconds } from "./sqlite";
-
-/** Append only: each entry runs once, in order. */
-const RATE_COUNTER_MIGRATIONS = [
-  `create table windows (
-     key text primary key,
-     started_at integer not null,
-     ends_at integer not null,
-     hits integer not null
-   );
-   create index windows_ends_at on windows(ends_at);`,
-];
 
 /** How many objects share one limit's keys. */
 const SHARDS = 32;

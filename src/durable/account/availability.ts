@@ -5,14 +5,6 @@
  */
 import type { Availability } from "../../domain/chatwoot-payloads";
 
-export const AVAILABILITY_MIGRATIONS = [
-  `create table user_availability (
-     user_id integer primary key,
-     availability text not null,
-     updated_at integer not null
-   );`,
-];
-
 export const AVAILABILITIES = ["online", "busy", "offline"] as const satisfies readonly Availability[];
 
 export class AvailabilityStore {

@@ -2,64 +2,6 @@
 import type { ContactInboxRecord, ContactPayload, ContactRecord } from "../../domain/chatwoot-payloads";
 import { nowSeconds, parseJson } from "../sqlite";
 
-export const CONTACT_MIGRATIONS = [
-  `create table contacts (
-     id integer primary key autoincrement,
-     name text not null default '',
-     email text,
-     phone_number text,
-     identifier text,
-     avatar_url text,
-     custom_attributes text not null default '{}',
-     additional_attributes text not null default '{}',
-     created_at integer not null,
-     updated_at integer not null,
-     last_activity_at integer
-   );
-   create unique index contacts_identifier on contacts(identifier) where identifier is not null;
-   create unique index contacts_email on contacts(email) where email is not null;
-   create index contacts_phone on contacts(phone_number);
-   create table contact_inboxes (
-     id integer primary key autoincrement,
-     contact_id integer not null,
-     inbox_id integer not null,
-     source_id text not null,
-     hmac_verified integer not null default 0,
-     created_at integer not null,
-     updated_at integer not null
-   );
-   create unique index contact_inboxes_source on contact_inboxes(inbox_id, source_id);
-   create index contact_inboxes_contact on contact_inboxes(contact_id);`,
-  // Phone numbers are unique per account, as in Chatwoot.
-  `drop index contacts_phone;
-   create unique index contacts_phone on contacts(phone_number) where phone_number is not null;`,
-];
-
-/**
- * Contact labels (Chatwoot's contact tags, by title). The Account object runs these after the
- * conversation index's migrations: versions count across all its lists, so a list may only grow at
- * the end of the sequence.
- */
-export const CONTACT_LABEL_MIGRATIONS = [
-  `create table if not exists contact_labels (
-     contact_id integer not null,
-     label text not null,
-     primary key (contact_id, label)
-   );
-   create index if not exists contact_labels_label on contact_labels(label);`,
-];
-
-/**
- * Contact events on their way to the queue: written in the same transaction as the change, removed
- * once enqueued, so a change's webhook event survives a failed enqueue or an eviction.
- */
-export const CONTACT_OUTBOX_MIGRATIONS = [
-  `create table contact_outbox (
-     id integer primary key autoincrement,
-     job text not null
-   );`,
-];
-
 /** What a one-off campaign needs of a contact in its audience: the number and the template variables' values. */
 export type CampaignContact = Pick<ContactRecord, "id" | "name" | "email" | "phoneNumber" | "customAttributes"> & {
   /** When the contact answered STOP to SMS (ISO 8601), or null. */

@@ -7,59 +7,6 @@ import { ftsPrefixQuery } from "../../domain/search-query";
 import { parseJson } from "../sqlite";
 import { MessageSearch } from "./message-search";
 
-export const CONVERSATION_INDEX_MIGRATIONS = [
-  `create table conversations (
-     display_id integer primary key autoincrement,
-     inbox_id integer not null,
-     contact_id integer not null,
-     contact_inbox_id integer not null,
-     status text not null,
-     assignee_id integer,
-     team_id integer,
-     priority text,
-     last_activity_at integer not null,
-     created_at integer not null,
-     ready integer not null default 0,
-     state text not null,
-     last_message text,
-     unread_count integer not null default 0,
-     applied_seq integer not null default 0
-   );
-   create index conversations_activity on conversations(ready, last_activity_at);
-   create index conversations_contact on conversations(contact_id);
-   create index conversations_contact_inbox on conversations(contact_inbox_id);
-   create table conversation_labels (
-     display_id integer not null,
-     label text not null,
-     primary key (display_id, label)
-   );
-   create index conversation_labels_label on conversation_labels(label);`,
-];
-
-/**
- * Chatwoot's list orders, each served by an index (one per order for a status tab, one for all
- * statuses), so a page of thousands of conversations is read in order rather than sorted.
- * `priority_rank` orders priorities (none 0, low 1 … urgent 4); `waiting_sort_key` is
- * `waiting_since`, or a time after every other for conversations not waiting, as Chatwoot's
- * `coalesce(waiting_since, now())` orders them. The display id (the rowid) breaks ties.
- * Added after the other stores' lists: the Account object appends it to its migrations.
- */
-export const CONVERSATION_SORT_MIGRATIONS = [
-  `alter table conversations add column priority_rank integer not null default 0;
-   alter table conversations add column waiting_sort_key integer not null default ${Number.MAX_SAFE_INTEGER};
-   update conversations set
-     priority_rank = case json_extract(state, '$.priority') when 'urgent' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end,
-     waiting_sort_key = coalesce(json_extract(state, '$.waitingSince'), ${Number.MAX_SAFE_INTEGER})
-   where ready = 1;
-   create index conversations_status_activity on conversations(status, ready, last_activity_at);
-   create index conversations_status_created on conversations(status, ready, created_at);
-   create index conversations_created on conversations(ready, created_at);
-   create index conversations_status_priority on conversations(status, ready, priority_rank, last_activity_at);
-   create index conversations_priority on conversations(ready, priority_rank, last_activity_at);
-   create index conversations_status_waiting on conversations(status, ready, waiting_sort_key, created_at);
-   create index conversations_waiting on conversations(ready, waiting_sort_key, created_at);`,
-];
-
 const PRIORITY_RANKS: Record<Priority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
 const priorityRank = (priority: Priority | null) => (priority === null ? 0 : PRIORITY_RANKS[priority]);
 const waitingSortKey = (waitingSince: number | null) => waitingSince ?? Number.MAX_SAFE_INTEGER;

@@ -7,17 +7,6 @@
 import { type MessageRecord, MessageType } from "../../domain/conversation";
 import { parseJson } from "../sqlite";
 
-export const MESSAGE_SEARCH_MIGRATIONS = [
-  `create table searchable_messages (
-     id integer primary key,
-     display_id integer not null,
-     record text not null
-   );
-   create virtual table message_text using fts5(
-     content, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
-   );`,
-];
-
 /**
  * A message's row id: its conversation's display id in the high 32 bits and its id within the
  * conversation (which numbers its own messages) in the low ones, so one conversation's messages are
@@ -36,16 +25,6 @@ function searchableText(message: MessageRecord): string | null {
   const text = message.content?.trim();
   return text ? text : null;
 }
-
-/**
- * Appended later: messages are stored at once and written to the FTS5 table in batches (`indexed`
- * 0 until then), since FTS5 writes a segment per transaction and a segment per message cost the
- * message path more than the search saves; every search indexes what is pending first.
- */
-export const MESSAGE_SEARCH_BATCH_MIGRATIONS = [
-  `alter table searchable_messages add column indexed integer not null default 1;
-   create index searchable_messages_pending on searchable_messages(id) where indexed = 0;`,
-];
 
 /** Messages written to the FTS5 table together once this many wait. */
 const INDEX_BATCH = 64;

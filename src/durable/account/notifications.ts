@@ -10,33 +10,6 @@ import {
   PUSH_FLAGS,
 } from "../../domain/notifications";
 
-export const NOTIFICATION_MIGRATIONS = [
-  `create table notifications (
-     id integer primary key autoincrement,
-     user_id integer not null,
-     notification_type text not null,
-     display_id integer not null,
-     title text not null,
-     key text,
-     read_at integer,
-     created_at integer not null
-   );
-   create unique index notifications_user_key on notifications(user_id, key) where key is not null;
-   create index notifications_user on notifications(user_id, id);
-   create index notifications_user_unread on notifications(user_id, read_at);`,
-];
-
-/** Appended after the object's other migrations (the settings came later). */
-export const NOTIFICATION_SETTINGS_MIGRATIONS = [
-  `create table notification_settings (
-     id integer primary key autoincrement,
-     user_id integer not null unique,
-     email_flags text not null,
-     push_flags text not null,
-     updated_at integer not null
-   );`,
-];
-
 export type NotificationSettingsRecord = { id: number; userId: number; flags: NotificationFlags };
 
 /** How many notifications each user keeps; older ones are deleted as new ones arrive. */
