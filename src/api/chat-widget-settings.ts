@@ -12,6 +12,8 @@ import { DEFAULT_WIDGET_COLOR, DEFAULT_WORKING_HOURS, HexColor, WorkingHoursDayS
 import { optionalText, RegexPattern } from "./schemas";
 
 export const LAUNCHER_ICONS = ["chat", "message", "help", "phone"] as const;
+/** The chat app's colour scheme: light, dark, or the visitor's system setting (Chatwoot's darkMode "auto"). */
+export const WIDGET_THEMES = ["light", "dark", "auto"] as const;
 export const MEDIA_SLOTS = ["avatar", "logo"] as const;
 export type MediaSlot = (typeof MEDIA_SLOTS)[number];
 
@@ -36,6 +38,7 @@ export type WidgetSettings = {
   prefilled_text: string | null;
   /** The page's own script may send >cs commands that act on people (/assign, /notify, @mention) unsigned. */
   trust_page_script: boolean;
+  theme: (typeof WIDGET_THEMES)[number];
   avatar: StoredMedia | null;
   logo: StoredMedia | null;
 };
@@ -56,6 +59,7 @@ export function defaultWidgetSettings(type: ChatWidgetType): WidgetSettings {
     channels: type === "all_in_one" ? { ...NO_CHANNELS, live_chat: true } : null,
     prefilled_text: null,
     trust_page_script: false,
+    theme: "light",
     avatar: null,
     logo: null,
   };
@@ -118,6 +122,7 @@ export const WidgetSettingsInput = z
         "signature. Off by default: any visitor can run script on a page, so those commands then need the site's signature " +
         "(docs/SECURITY.md, \"What a site owner signs\").",
     }),
+    theme: z.enum(WIDGET_THEMES).openapi({ description: "The chat app's colours: light, dark, or auto (the visitor's system setting)" }),
   })
   .partial()
   .strict()
@@ -264,6 +269,7 @@ export const WidgetSettingsSchema = z
     channels: z.object(channelToggles).nullable(),
     prefilled_text: z.string().nullable(),
     trust_page_script: z.boolean(),
+    theme: z.enum(WIDGET_THEMES),
     avatar: MediaSchema,
     logo: MediaSchema,
   })

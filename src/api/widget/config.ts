@@ -13,7 +13,7 @@ import { isOpenAt } from "../../domain/business-hours";
 import { callLink, instagramLink, messengerLink, whatsappLink } from "../../domain/widget-links";
 import { channelAvailable, offeredChannels, unavailableChannels, WIDGET_CHANNELS } from "../../domain/widget-setup";
 import { type LoadedChatWidget, loadChatWidgets } from "../accounts/chat-widgets";
-import { LAUNCHER_ICONS, type PreChatField, PreChatFieldSchema, WidgetSettingsSchema } from "../chat-widget-settings";
+import { LAUNCHER_ICONS, type PreChatField, PreChatFieldSchema, WIDGET_THEMES, WidgetSettingsSchema } from "../chat-widget-settings";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { mediaUrl } from "../media";
@@ -54,6 +54,7 @@ const WidgetConfigSchema = z
         .nullable()
         .openapi({ description: "Shown when the widget shows business details; empty fields are the account's" }),
       away_message: z.string().nullable(),
+      theme: z.enum(WIDGET_THEMES),
       business_hours: WidgetSettingsSchema.shape.business_hours.extend({ timezone: z.string() }),
       online: z.boolean().openapi({ description: "Inside business hours now; always true without business hours" }),
       pre_chat_form: z.object({
@@ -178,6 +179,7 @@ widgetConfig.openapi(
               }
             : null,
           away_message: settings.away_message,
+          theme: settings.theme,
           business_hours: { ...settings.business_hours, timezone },
           online: !settings.business_hours.enabled || isOpenAt(settings.business_hours.days, timezone, new Date()),
           pre_chat_form: {
