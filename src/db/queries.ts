@@ -47,3 +47,13 @@ export async function assignableAgent(
     .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId)));
   return member ? agent : null;
 }
+
+/** An inbox's id and name, for the `inbox` of template variables; null when it is not the account's. */
+export async function inboxNameOf(db: Database, accountId: number, inboxId: number): Promise<{ id: number; name: string } | null> {
+  const [row] = await db
+    .select({ id: inboxes.id, name: inboxes.name })
+    .from(inboxes)
+    .where(and(eq(inboxes.accountId, accountId), eq(inboxes.id, inboxId)))
+    .limit(1);
+  return row ?? null;
+}

@@ -7,7 +7,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { ConversationAction } from "../api/conversation-actions";
 import type { Database } from "../db/client";
-import { assignableAgent } from "../db/queries";
+import { assignableAgent, inboxNameOf } from "../db/queries";
 import { slaPolicies, teams, users, workflowFiles } from "../db/schema";
 import type { ConversationPayload } from "../domain/chatwoot-payloads";
 import { type Attachment, MessageType } from "../domain/conversation";
@@ -110,7 +110,8 @@ async function runAction(run: ActionRun, action: ConversationAction, key: string
     case "add_private_note": {
       const current = await currentConversation(run);
       const author = await authorOf(run);
-      const content = renderTemplate(action.action_params[0], templateContextFor(current, author)).text;
+      const inbox = await inboxNameOf(run.db, run.accountId, current.inbox_id);
+      const content = renderTemplate(action.action_params[0], templateContextFor(current, author, inbox)).text;
       return addOutgoingMessage(run, key, author, { content, private: action.action_name === "add_private_note", attachments: [] });
     }
     case "send_attachment": {

@@ -126,9 +126,10 @@ describe("Application API: canned responses", () => {
 });
 
 describe("rendering a canned response into a conversation", () => {
-  it("fills the contact's, the calling agent's and the conversation's variables", async () => {
+  it("fills the contact's, the assignee's and the conversation's variables as Chatwoot's dashboard does", async () => {
     const t = await tenant();
     const { conversation } = await clientSession(t);
+    await assign(t, conversation.id, t.admin.id);
     const response = await createCannedResponse(t.admin.access_token, t.account.id, {
       content: "Hi {{ contact.first_name }}, {{ agent.name }} here about #{{ conversation.id }}.",
     });
@@ -137,8 +138,9 @@ describe("rendering a canned response into a conversation", () => {
       body: { conversation_id: conversation.id },
     });
     expectStatus(reply, 200);
+    // @chatwoot/utils' capitalizeName: the first character of each word upper case.
     expect(reply.body).toEqual({
-      content: `Hi Vera, administrator ${t.admin.email} here about #${conversation.id}.`,
+      content: `Hi Vera, Administrator ${capitalized(t.admin.email)} here about #${conversation.id}.`,
       undefined_variables: [],
     });
   });
@@ -176,13 +178,14 @@ describe("rendering a canned response into a conversation", () => {
       body: { inbox_id: inbox.id, user_ids: [t.agent.id] },
     });
     expectStatus(members, 200);
+    await assign(t, conversation.id, t.agent.id);
     const response = await createCannedResponse(t.admin.access_token, t.account.id, { content: "{{ agent.name }}" });
     const reply = await call("POST", `${cannedResponsePath(t.account.id, response.id)}/render`, {
       token: t.agent.access_token,
       body: { conversation_id: conversation.id },
     });
     expectStatus(reply, 200);
-    expect(reply.body.content).toBe(`agent ${t.agent.email}`);
+    expect(reply.body.content).toBe(`Agent ${capitalized(t.agent.email)}`);
   });
 
   it("answers 404 for a conversation the agent does not see", async () => {
@@ -209,3 +212,13 @@ describe("rendering a canned response into a conversation", () => {
     expect(reply.body.error.message).toBe("Canned response not found.");
   });
 });
+
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+async function assign(t: { account: { id: number }; admin: { access_token: string } }, conversationId: number, assigneeId: number) {
+  const reply = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversationId}/assignments`, {
+    token: t.admin.access_token,
+    body: { assignee_id: assigneeId },
+  });
+  expectStatus(reply, 200);
+}

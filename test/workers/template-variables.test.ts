@@ -2,51 +2,83 @@ import { describe, expect, it } from "vitest";
 import {
   SUPPORTED_VARIABLES,
   findUndefinedVariables,
+  renderDraft,
   renderTemplate,
   templateVariables,
   type TemplateContext,
 } from "../../src/domain/template-variables";
 
 const context: TemplateContext = {
-  conversation: { id: 17, custom_attributes: { order_id: "A-1001", priority_level: 2, vip: true } },
+  conversation: {
+    id: 17,
+    custom_attributes: { order_id: "A-1001", priority_level: 2, vip: true },
+    assignee: { id: 9, name: "katherine johnson", email: "katherine@example.com" },
+  },
   contact: {
     id: 42,
-    name: "Ada Lovelace",
+    name: "ada LOVELACE",
     email: "ada@example.com",
     phone_number: "+15550100",
     custom_attributes: { plan: "pro", "loyalty-tier": "gold", seats: 12, trial: false },
   },
   agent: { id: 7, name: "Grace Brewster Hopper", email: "grace@example.com", phone_number: "+15550199" },
+  inbox: { id: 3, name: "Website" },
 };
 
 function render(template: string, overrides: TemplateContext = context): string {
   return renderTemplate(template, overrides).text;
 }
 
-describe("substitution", () => {
-  it("replaces a variable written without spaces inside the braces", () => {
-    expect(render("Hi {{contact.name}}!")).toBe("Hi Ada Lovelace!");
+// Chatwoot renders an outgoing message's Liquid before it is created (app/models/concerns/liquidable.rb)
+// with these drops: 'contact' => ContactDrop, 'agent' => UserDrop.new(sender), 'conversation' =>
+// ConversationDrop, 'inbox' => InboxDrop. The values below are those of chatwoot/chatwoot's
+// app/drops/*.rb at commit 26b625f1248f6d87ed2762bba2f9ed1bcf7360dc (contact_drop.rb), 5733fb67b
+// (conversation_drop.rb), f771df85b (base_drop.rb: id and name), 89ef70c42 (user_drop.rb).
+describe("on the server, Chatwoot's Liquid drops", () => {
+  it("capitalizes each word of the contact's name as Ruby's capitalize does (ContactDrop#name)", () => {
+    // @obj.try(:name).try(:split).try(:map, &:capitalize).try(:join, ' ')
+    expect(render("{{ contact.name }}")).toBe("Ada Lovelace");
+    expect(render("{{ contact.name }}", { contact: { id: 1, name: "  mary   o'NEIL-smith \n" } })).toBe("Mary O'neil-smith");
   });
 
-  it("replaces a variable written with spaces inside the braces", () => {
-    expect(render("Hi {{ contact.name }}!")).toBe("Hi Ada Lovelace!");
+  it("takes the first and last words for first_name and last_name, only when the name has several (ContactDrop)", () => {
+    // first_name: ...split.first.capitalize if split.size > 1; last_name: ...split.last.capitalize if split.size > 1
+    expect(render("{{ contact.first_name }}/{{ contact.last_name }}", { contact: { id: 1, name: "mary ann EVANS" } })).toBe("Mary/Evans");
+    expect(render("[{{ contact.first_name }}][{{ contact.last_name }}]", { contact: { id: 1, name: "Cher" } })).toBe("[][]");
   });
 
-  it("replaces every occurrence of a variable", () => {
-    expect(render("{{ contact.email }} / {{contact.email}}")).toBe("ada@example.com / ada@example.com");
+  it("renders the contact's id, email and phone number as stored (ContactDrop, BaseDrop#id)", () => {
+    expect(render("{{ contact.id }} {{ contact.email }} {{ contact.phone_number }} {{ contact.phone }}")).toBe(
+      "42 ada@example.com +15550100 +15550100",
+    );
   });
 
-  it("renders the conversation display id and the contact id as numbers", () => {
-    expect(render("#{{ conversation.id }} for contact {{ contact.id }}")).toBe("#17 for contact 42");
+  it("uses the message's sender as the agent, with the name as stored (UserDrop, BaseDrop#name)", () => {
+    expect(render("{{ agent.id }} {{ agent.name }} {{ agent.available_name }}")).toBe("7 Grace Brewster Hopper Grace Brewster Hopper");
   });
 
-  it("renders the contact's email and phone number", () => {
-    expect(render("{{ contact.email }}, {{ contact.phone_number }}")).toBe("ada@example.com, +15550100");
+  it("renders the conversation's display id and its contact's name capitalized, or Customer (ConversationDrop)", () => {
+    // contact_name: @obj.try(:contact).name.try(:capitalize) || 'Customer'
+    expect(render("#{{ conversation.display_id }} {{ conversation.id }} {{ conversation.contact_name }}")).toBe("#17 17 Ada lovelace");
+    expect(render("{{ conversation.contact_name }}", { conversation: { id: 1 }, contact: { id: 1, name: null } })).toBe("Customer");
   });
 
-  it("renders the agent's name, email and phone number", () => {
-    expect(render("{{ agent.name }} <{{ agent.email }}> {{ agent.phone_number }}")).toBe(
-      "Grace Brewster Hopper <grace@example.com> +15550199",
+  it("renders the inbox's id and name (InboxDrop, BaseDrop)", () => {
+    expect(render("{{ inbox.id }}: {{ inbox.name }}")).toBe("3: Website");
+  });
+
+  it("renders custom attributes by key (ContactDrop and ConversationDrop #custom_attribute)", () => {
+    expect(render("{{ contact.custom_attribute.plan }} {{ contact.custom_attribute.loyalty-tier }} {{ conversation.custom_attribute.order_id }}")).toBe(
+      "pro gold A-1001",
+    );
+    expect(render("{{ contact.custom_attribute.seats }}/{{ conversation.custom_attribute.vip }}/{{ contact.custom_attribute.trial }}")).toBe(
+      "12/true/false",
+    );
+  });
+
+  it("keeps Parley's agent variables beside Chatwoot's (first and last name, email, phone)", () => {
+    expect(render("{{ agent.first_name }}|{{ agent.last_name }}|{{ agent.email }}|{{ agent.phone_number }}")).toBe(
+      "Grace|Hopper|grace@example.com|+15550199",
     );
   });
 
@@ -56,67 +88,72 @@ describe("substitution", () => {
     expect(result.undefinedVariables).toEqual([]);
     expect(result.text.split("|").every((value) => value !== "")).toBe(true);
   });
-
-  it("inserts values as plain text without HTML escaping", () => {
-    const result = render("{{ contact.name }}", { contact: { id: 1, name: "<b>Tom & Jerry</b>" } });
-    expect(result).toBe("<b>Tom & Jerry</b>");
-  });
-
-  it("inserts values containing replacement patterns such as $& literally", () => {
-    expect(render("{{ contact.name }}", { contact: { id: 1, name: "Cash $& $1 $$" } })).toBe("Cash $& $1 $$");
-  });
-
-  it("does not re-scan inserted values for variables", () => {
-    const result = renderTemplate("Hi {{ contact.name }}", { ...context, contact: { id: 1, name: "{{ agent.email }}" } });
-    expect(result.text).toBe("Hi {{ agent.email }}");
-    expect(result.undefinedVariables).toEqual([]);
-  });
 });
 
-describe("first and last names", () => {
-  it("takes the first word of the contact's name as first_name", () => {
-    expect(render("{{ contact.first_name }}")).toBe("Ada");
-  });
-
-  it("takes everything after the first word of the contact's name as last_name", () => {
-    expect(render("{{ contact.last_name }}", { contact: { id: 1, name: "Mary Ann Evans" } })).toBe("Ann Evans");
-  });
-
-  it("splits the agent's name the same way", () => {
-    expect(render("{{ agent.first_name }} / {{ agent.last_name }}")).toBe("Grace / Brewster Hopper");
-  });
-
-  it("trims the name before rendering or splitting it", () => {
-    const padded: TemplateContext = { contact: { id: 1, name: "  Ada   Lovelace \n" } };
-    expect(render("[{{ contact.name }}] [{{ contact.first_name }}] [{{ contact.last_name }}]", padded)).toBe(
-      "[Ada   Lovelace] [Ada] [Lovelace]",
+describe("Liquid", () => {
+  it("applies filters", () => {
+    expect(render("{{ contact.first_name | upcase }} {{ inbox.name | downcase }} {{ contact.email | split: '@' | last }}")).toBe(
+      "ADA website example.com",
     );
   });
 
-  it("treats last_name as missing when the name is a single word", () => {
-    const result = renderTemplate("Dear {{ contact.last_name }}", { contact: { id: 1, name: "Cher" } });
-    expect(result.text).toBe("Dear ");
-    expect(result.undefinedVariables).toEqual([{ variable: "contact.last_name", reason: "missing" }]);
+  it("runs conditionals", () => {
+    const template = "{% if contact.email %}We'll write to {{ contact.email }}.{% else %}How can we reach you?{% endif %}";
+    expect(render(template)).toBe("We'll write to ada@example.com.");
+    expect(render(template, { contact: { id: 1 } })).toBe("How can we reach you?");
+  });
+
+  it("inserts values as plain text without HTML escaping", () => {
+    expect(render("{{ contact.email }}", { contact: { id: 1, email: "<b>tom&jerry</b>@example.com" } })).toBe("<b>tom&jerry</b>@example.com");
+  });
+
+  it("inserts values containing replacement patterns such as $& literally", () => {
+    expect(render("{{ contact.custom_attribute.note }}", { contact: { id: 1, custom_attributes: { note: "Cash $& $1 $$" } } })).toBe(
+      "Cash $& $1 $$",
+    );
+  });
+
+  it("does not render the variables of an inserted value", () => {
+    const result = renderTemplate("Hi {{ contact.email }}", { ...context, contact: { id: 1, email: "{{ agent.email }}" } });
+    expect(result.text).toBe("Hi {{ agent.email }}");
+  });
+
+  it("leaves text between backticks as written, as Chatwoot does", () => {
+    expect(render("Type `{{ contact.name }}` to greet {{ contact.name }}")).toBe("Type `{{ contact.name }}` to greet Ada Lovelace");
+  });
+
+  it("sends a template that Liquid cannot parse as written, as Chatwoot does", () => {
+    for (const template of ["Hi {{ contact.name", "Hi {% if %}", "{{ contact.name || there }}", "Hi {% endif %}"]) {
+      expect(render(template), template).toBe(template);
+    }
+  });
+
+  it("reads no file for include and render", () => {
+    expect(render("{% include 'secrets' %}")).toBe("{% include 'secrets' %}");
+    expect(render("{% render '../wrangler.toml' %}")).toBe("{% render '../wrangler.toml' %}");
+  });
+
+  it("stops a loop that would write too much and sends the template as written", () => {
+    const template = "{% for i in (1..100000000) %}{{ contact.name }}{% endfor %}";
+    const result = renderTemplate(template, context);
+    expect(result.text).toBe(template);
+  });
+
+  it("leaves text without braces alone", () => {
+    expect(render("Thanks for reaching out! 100% sure.")).toBe("Thanks for reaching out! 100% sure.");
   });
 });
 
 describe("fallbacks", () => {
   const anonymous: TemplateContext = { contact: { id: 1 } };
 
-  it("uses a || fallback in single quotes when the value is missing", () => {
+  it("uses a || fallback in single or double quotes when the value is missing (Parley's extension)", () => {
     expect(render("Hi {{ contact.first_name || 'there' }}", anonymous)).toBe("Hi there");
-  });
-
-  it("uses a || fallback in double quotes when the value is missing", () => {
     expect(render('Hi {{ contact.first_name || "there" }}', anonymous)).toBe("Hi there");
   });
 
-  it("uses a Liquid default fallback in single quotes when the value is missing", () => {
+  it("uses Liquid's default filter the same way", () => {
     expect(render("Hi {{ contact.first_name | default: 'there' }}", anonymous)).toBe("Hi there");
-  });
-
-  it("uses a Liquid default fallback in double quotes when the value is missing", () => {
-    expect(render('Hi {{ contact.first_name | default: "there" }}', anonymous)).toBe("Hi there");
   });
 
   it("accepts fallbacks written without spaces", () => {
@@ -127,15 +164,9 @@ describe("fallbacks", () => {
     expect(render(`{{ contact.name || "dear O'Brien, friend!" }}`, anonymous)).toBe("dear O'Brien, friend!");
   });
 
-  it("uses the fallback when the value is an empty string", () => {
+  it("uses the fallback when the value is empty, only whitespace or null", () => {
     expect(render("{{ contact.email || 'no email' }}", { contact: { id: 1, email: "" } })).toBe("no email");
-  });
-
-  it("uses the fallback when the value is only whitespace", () => {
     expect(render("{{ contact.name || 'friend' }}", { contact: { id: 1, name: "   " } })).toBe("friend");
-  });
-
-  it("uses the fallback when the value is null", () => {
     expect(render("{{ agent.phone_number || 'n/a' }}", { agent: { phone_number: null } })).toBe("n/a");
   });
 
@@ -143,14 +174,8 @@ describe("fallbacks", () => {
     expect(render("Hi {{ contact.first_name || 'there' }}")).toBe("Hi Ada");
   });
 
-  it("does not report a variable whose fallback was applied", () => {
-    expect(renderTemplate("{{ contact.email || 'none' }}", anonymous).undefinedVariables).toEqual([]);
-  });
-
-  it("uses the fallback for an unknown variable and does not report it", () => {
-    const result = renderTemplate("{{ contact.shoe_size || 'unknown size' }}", context);
-    expect(result.text).toBe("unknown size");
-    expect(result.undefinedVariables).toEqual([]);
+  it("does not report a variable whose fallback applies", () => {
+    expect(renderTemplate("{{ contact.email || 'none' }} {{ contact.shoe_size || 'n/a' }}", anonymous).undefinedVariables).toEqual([]);
   });
 });
 
@@ -162,8 +187,7 @@ describe("undefined variables", () => {
   });
 
   it("reports variables as missing when their part of the context is absent", () => {
-    const result = renderTemplate("{{ agent.name }}{{ conversation.id }}", {});
-    expect(result.undefinedVariables).toEqual([
+    expect(renderTemplate("{{ agent.name }}{{ conversation.id }}", {}).undefinedVariables).toEqual([
       { variable: "agent.name", reason: "missing" },
       { variable: "conversation.id", reason: "missing" },
     ]);
@@ -178,10 +202,10 @@ describe("undefined variables", () => {
     ]);
   });
 
-  it("treats names inherited from Object.prototype as unknown", () => {
-    const result = renderTemplate("{{ constructor }}{{ toString }}", context);
+  it("finds nothing inherited from Object.prototype", () => {
+    const result = renderTemplate("{{ constructor }}{{ contact.custom_attribute.constructor }}{{ contact.custom_attribute.__proto__ }}", context);
     expect(result.text).toBe("");
-    expect(result.undefinedVariables.map((entry) => entry.reason)).toEqual(["unknown", "unknown"]);
+    expect(result.undefinedVariables.map((entry) => entry.reason)).toEqual(["unknown", "missing", "missing"]);
   });
 
   it("reports each undefined variable once, in order of first appearance", () => {
@@ -190,35 +214,6 @@ describe("undefined variables", () => {
       { variable: "foo", reason: "unknown" },
       { variable: "contact.email", reason: "missing" },
     ]);
-  });
-
-  it("reports a variable when one of its occurrences has no fallback", () => {
-    const result = renderTemplate("{{ contact.name || 'you' }} and {{ contact.name }}", { contact: { id: 1 } });
-    expect(result.text).toBe("you and ");
-    expect(result.undefinedVariables).toEqual([{ variable: "contact.name", reason: "missing" }]);
-  });
-});
-
-describe("custom attributes", () => {
-  it("renders a contact custom attribute", () => {
-    expect(render("Plan: {{ contact.custom_attribute.plan }}")).toBe("Plan: pro");
-  });
-
-  it("renders a conversation custom attribute", () => {
-    expect(render("Order {{ conversation.custom_attribute.order_id }}")).toBe("Order A-1001");
-  });
-
-  it("accepts keys with letters, digits, underscores and dashes", () => {
-    const withKeys: TemplateContext = { contact: { id: 1, custom_attributes: { "tier-2_Level9": "x" } } };
-    expect(render("{{ contact.custom_attribute.tier-2_Level9 }}", withKeys)).toBe("x");
-  });
-
-  it("renders numeric custom attribute values with String()", () => {
-    expect(render("{{ contact.custom_attribute.seats }}/{{ conversation.custom_attribute.priority_level }}")).toBe("12/2");
-  });
-
-  it("renders boolean custom attribute values with String()", () => {
-    expect(render("{{ conversation.custom_attribute.vip }} {{ contact.custom_attribute.trial }}")).toBe("true false");
   });
 
   it("treats object and array custom attribute values as missing", () => {
@@ -231,61 +226,25 @@ describe("custom attributes", () => {
     ]);
   });
 
-  it("reports an absent custom attribute as missing and uses its fallback when given", () => {
-    const result = renderTemplate("{{ contact.custom_attribute.color }}{{ contact.custom_attribute.size || 'M' }}", context);
-    expect(result.text).toBe("M");
-    expect(result.undefinedVariables).toEqual([{ variable: "contact.custom_attribute.color", reason: "missing" }]);
-  });
-
-  it("looks custom attributes up as own properties only", () => {
-    const result = renderTemplate("{{ contact.custom_attribute.constructor }}{{ contact.custom_attribute.__proto__ }}", context);
-    expect(result.text).toBe("");
-    expect(result.undefinedVariables.map((entry) => entry.reason)).toEqual(["missing", "missing"]);
-  });
-
   it("does not read a contact attribute for a conversation variable", () => {
     expect(render("[{{ conversation.custom_attribute.plan }}]")).toBe("[]");
   });
-});
 
-describe("malformed variables", () => {
-  it.each([
-    "Hi {{ contact.name",
-    "Hi {{}}",
-    "Hi {{ }}",
-    "Hi {{ 1+1 }}",
-    "Hi { contact.name }",
-    "Hi {{ contact.name }",
-    "Hi {{ contact name }}",
-    "Hi {{ contact.name | upcase }}",
-    "Hi {{ contact.name || there }}",
-    "Hi {{ contact.name || 'there }}",
-    "Hi {{ contact.name || 'it's me' }}",
-  ])("leaves %j untouched", (template) => {
-    const result = renderTemplate(template, context);
-    expect(result.text).toBe(template);
-    expect(result.undefinedVariables).toEqual([]);
-  });
-
-  it("still renders well-formed variables next to malformed ones", () => {
-    expect(render("{{ 1+1 }} {{ contact.first_name }} {{")).toBe("{{ 1+1 }} Ada {{");
-  });
-});
-
-describe("findUndefinedVariables", () => {
-  it("lists the variables that would render empty", () => {
-    expect(findUndefinedVariables("Hi {{ contact.first_name }}, re {{ foo }}", { contact: { id: 1 } })).toEqual([
+  it("lists what a draft would leave empty without rendering it (findUndefinedVariables)", () => {
+    expect(findUndefinedVariables("Hi {{ contact.first_name }}, re {{ foo }} {{ inbox.name || 'us' }}", { contact: { id: 1 } })).toEqual([
       { variable: "contact.first_name", reason: "missing" },
       { variable: "foo", reason: "unknown" },
     ]);
-  });
-
-  it("leaves out variables that have a fallback", () => {
-    expect(findUndefinedVariables("Hi {{ contact.first_name | default: 'there' }}", { contact: { id: 1 } })).toEqual([]);
-  });
-
-  it("returns nothing when every variable has a value", () => {
     expect(findUndefinedVariables("Hi {{ contact.first_name }}, I'm {{ agent.first_name }}", context)).toEqual([]);
+  });
+});
+
+// The draft's differential test against Chatwoot's own code runs in Node (test/node/template-drafts.test.ts):
+// @chatwoot/utils builds functions from strings, which the Workers runtime forbids.
+describe("an agent's draft", () => {
+  it("takes the agent from the conversation's assignee, not from the person writing", () => {
+    expect(renderDraft("{{ agent.name }}", context).text).toBe("Katherine Johnson");
+    expect(renderTemplate("{{ agent.name }}", context).text).toBe("Grace Brewster Hopper");
   });
 });
 
@@ -295,40 +254,40 @@ describe("templateVariables", () => {
   });
 
   it("includes variables written with fallbacks and custom attributes", () => {
-    expect(
-      templateVariables("{{ contact.first_name || 'there' }} {{ conversation.custom_attribute.order-id | default: \"-\" }}"),
-    ).toEqual(["contact.first_name", "conversation.custom_attribute.order-id"]);
+    expect(templateVariables("{{ contact.first_name || 'there' }} {{ conversation.custom_attribute.order-id | default: \"-\" }}")).toEqual([
+      "contact.first_name",
+      "conversation.custom_attribute.order-id",
+    ]);
   });
 
-  it("includes unknown names as written", () => {
-    expect(templateVariables("{{ foo }} {{ contact.shoe_size }}")).toEqual(["foo", "contact.shoe_size"]);
-  });
-
-  it("ignores malformed variables", () => {
-    expect(templateVariables("{{ 1+1 }} {{}} {{ contact.name | upcase }} {{ contact.email")).toEqual([]);
-  });
-
-  it("returns nothing for plain text", () => {
-    expect(templateVariables("Thanks for reaching out!")).toEqual([]);
+  it("includes unknown names as written and ignores other expressions", () => {
+    expect(templateVariables("{{ foo }} {{ contact.shoe_size }} {{ 1+1 }} {{ contact.name | upcase }}")).toEqual(["foo", "contact.shoe_size"]);
   });
 });
 
 describe("SUPPORTED_VARIABLES", () => {
-  it("lists exactly the documented fixed variables", () => {
+  it("lists Chatwoot's variables and Parley's additions", () => {
     expect([...SUPPORTED_VARIABLES].sort()).toEqual(
       [
         "conversation.id",
+        "conversation.display_id",
+        "conversation.contact_name",
         "contact.id",
         "contact.name",
         "contact.first_name",
         "contact.last_name",
         "contact.email",
+        "contact.phone",
         "contact.phone_number",
+        "agent.id",
         "agent.name",
+        "agent.available_name",
         "agent.first_name",
         "agent.last_name",
         "agent.email",
         "agent.phone_number",
+        "inbox.id",
+        "inbox.name",
       ].sort(),
     );
   });

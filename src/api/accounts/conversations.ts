@@ -8,11 +8,12 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { assignableAgent, inboxNameOf } from "../../db/queries";
 import { teams } from "../../db/schema";
-import { CONVERSATION_STATUSES, MessageType, PRIORITIES } from "../../domain/conversation";
+import { CONVERSATION_STATUSES, MessageType, PRIORITIES, type SenderRef } from "../../domain/conversation";
 import { renderDraft, renderTemplate, templateContextFor } from "../../domain/template-variables";
 import { accountObject } from "../../durable/account";
 import type { Actor } from "../../durable/conversation";
 import { AgentSchema, serializeAgents } from "../agents";
+import { agentBotOf } from "../agent-bot-access";
 import { userOf } from "../auth";
 import { Attributes } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
@@ -27,6 +28,9 @@ import { viewerOf } from "./viewer";
 import { capLabels } from "../caps";
 import { existingConversation } from "../known-ids";
 import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
+import { TemplateParams } from "../../domain/whatsapp-cloud";
+import { whatsappReplyOf } from "./whatsapp-templates";
+import { ensureMetaReplyWindow } from "../meta-reply-window";
 
 const tags = ["Application: conversations"];
 const security = userSecurity;
@@ -51,12 +55,18 @@ const MessageInput = z
     content_type: ContentTypeSchema.default("text"),
     content_attributes: z.record(z.string(), z.unknown()).optional(),
     echo_id: z.string().trim().min(1).max(128).optional(),
+    template_params: TemplateParams.optional().openapi({
+      description: "WhatsApp conversations: send an approved message template (Chatwoot's name, category, language, processed_params)",
+    }),
   })
   .strict()
   .openapi("MessageInput");
 
 /** The calling agent as the actor of a change. */
 export async function actorOf(c: Context<AppEnv>): Promise<Actor> {
+  // An agent bot hands over by opening the conversation: Parley itself acts, under the bot's name.
+  const bot = agentBotOf(c);
+  if (bot) return { type: "system", name: bot.name };
   const user = userOf(c);
   return { type: "user", id: user.id, name: user.name };
 }
@@ -82,6 +92,8 @@ async function smsReplyTarget(c: Context<AppEnv>, displayId: number) {
       sms_opted_out_at: optedOutAt,
     });
   }
+  // Messenger and Instagram: 422 outside_messaging_window beyond the 7 days Meta allows.
+  await ensureMetaReplyWindow(c.env, c.var.membership.accountId, payload);
   return { payload, isSms };
 }
 
@@ -235,20 +247,26 @@ accountConversations.openapi(
     const { conversation_id } = c.req.valid("param");
     const { input, files } = await readMessageBody(c, MessageInput);
     const content = input.content?.trim() ? input.content : null;
-    if (content === null && files.length === 0 && input.content_type === "text") {
+    if (content === null && files.length === 0 && input.content_type === "text" && !input.template_params) {
       throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [
         { field: "content", message: "can't be blank", code: "blank" },
       ]);
     }
     const contentAttributes = checkContentAttributes(input.content_type, input.content_attributes);
     const accountId = c.var.membership.accountId;
-    const user = userOf(c);
+    // An agent bot answers as itself (Chatwoot's sender_type AgentBot); its text is sent as written.
+    const bot = agentBotOf(c);
+    const user = bot ? null : userOf(c);
+    const author: SenderRef = user ? { type: "user", id: user.id } : bot ? { type: "agent_bot", id: bot.id } : null;
     const outgoing = input.message_type === "outgoing";
     const viewer = await viewerOf(c);
     // The conversation's payload is needed to fill template variables, and for a reply that leaves as an SMS.
     const smsReply = outgoing && !input.private ? await smsReplyTarget(c, conversation_id) : null;
+    // A WhatsApp reply outside the 24-hour window is refused; a template message takes its text from the template.
+    const whatsappReply = smsReply ? await whatsappReplyOf(c, smsReply.payload, input.template_params) : null;
+    if (!smsReply && input.template_params) throw new ApiError(422, "not_for_channel_type", "template_params are for outgoing WhatsApp messages only.");
     const rendered =
-      outgoing && content && /\{[{%]/.test(content)
+      outgoing && content && user && /\{[{%]/.test(content)
         ? await renderedContent(c, content, smsReply?.payload ?? (await visibleConversation(c, conversation_id)).payload, user)
         : content;
     const conversation = await existingConversation(c.env, accountId, conversation_id);
@@ -257,22 +275,22 @@ accountConversations.openapi(
       { inboxIds: viewer.inboxIds },
       {
         messageType: outgoing ? MessageType.outgoing : MessageType.incoming,
-        content: rendered,
+        content: whatsappReply?.content ?? rendered,
         contentType: input.content_type,
-        contentAttributes,
+        contentAttributes: whatsappReply ? { ...contentAttributes, ...whatsappReply.contentAttributes } : contentAttributes,
         private: outgoing && input.private,
         echoId: input.echo_id ?? null,
         sourceId: null,
         attachments,
       },
-      outgoing ? { type: "user", id: user.id } : { type: "contact" },
+      outgoing ? author : { type: "contact" },
     );
     if (!result) {
       await deleteStoredFiles(c.env, accountId, attachments);
       throw notFound("Conversation");
     }
     // The reply leaves on the inbox's channel from the message's own event (src/jobs/outbound.ts), however it was written.
-    if (outgoing && input.private && rendered) {
+    if (outgoing && input.private && rendered && user) {
       // The note is stored whatever happens to its notifications.
       await notifyMentions(c.env, { accountId, displayId: conversation_id, messageId: result.message.id, content: rendered, author: user }).catch(
         (error: unknown) => console.error("mention notifications failed", error),
