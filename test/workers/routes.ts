@@ -117,6 +117,7 @@ export const VALID_BODIES: Record<string, unknown> = {
     trigger_rules: { url: "https://walker.example.test/*", time_on_page: 5 },
   },
   "PATCH /api/v1/accounts/{account_id}/campaigns/{campaign_id}": { title: "Walker campaign" },
+  "POST /api/v1/accounts/{account_id}/campaigns/url_test": { url_pattern: "https://walker.example.test/*", url: "https://walker.example.test/a" },
   "POST /api/v1/accounts/{account_id}/agents": { name: "Walker", email: "walker-agent@example.test", role: "agent" },
   "PATCH /api/v1/accounts/{account_id}/agents/{user_id}": { availability: "busy" },
   "POST /api/v1/accounts/{account_id}/integrations/whatsapp_numbers": { phone_number: "+14155550123" },
@@ -157,6 +158,9 @@ export const VALID_BODIES: Record<string, unknown> = {
   // Twilio's webhooks take its signed form only: every JSON body is refused, which is what the walks check.
   "POST /twilio/callback": {},
   "POST /twilio/delivery_status": {},
+  "POST /webhooks/whatsapp/{phone_number}": { object: "whatsapp_business_account", entry: [] },
+  "POST /bot": { object: "page", entry: [] },
+  "POST /webhooks/instagram": { object: "instagram", entry: [] },
   "POST /api/v1/widget/sessions": { widget_token: "walker-widget", values: {} },
   "POST /api/v1/widget/commands": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, command: ">cs /notify" },
   "POST /api/v1/widget/contact/custom_attributes/delete": { widget_token: "walker-widget", source_id: "walker", keys: ["plan"] },

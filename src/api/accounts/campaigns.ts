@@ -23,7 +23,7 @@ import {
   users,
 } from "../../db/schema";
 import { SUPPORTED_VARIABLES, templateVariables } from "../../domain/template-variables";
-import { validCampaignUrlPattern } from "../../domain/url-patterns";
+import { campaignUrlMatches, validCampaignUrlPattern } from "../../domain/url-patterns";
 import { auditEntry, changedFields } from "../audit";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";
@@ -379,6 +379,45 @@ accountCampaigns.openapi(
   }),
   async (c) => {
     return c.json((await visibleCampaigns(c)).map(serializeCampaign), 200);
+  },
+);
+
+const UrlTestInput = z
+  .object({
+    url_pattern: CampaignUrlPattern.openapi({ description: "A campaign's `trigger_rules.url`" }),
+    url: z.string().max(2048).openapi({ description: "A page address, as a visitor's browser would report it", example: "https://shop.acme.test/pricing/team" }),
+  })
+  .strict()
+  .openapi("CampaignUrlTestInput");
+
+accountCampaigns.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/campaigns/url_test",
+    tags,
+    security: userSecurity,
+    summary: "Test a URL pattern against a page address (administrators)",
+    description:
+      "Whether an ongoing campaign with `trigger_rules.url` = `url_pattern` would run on the page at `url`, decided by " +
+      "the same matcher that picks the campaigns a widget shows, so the console's pattern tester answers as visitors' " +
+      "pages will. A pattern the API would refuse for a campaign is refused here with the same 422; an address that " +
+      "is not an http(s) URL matches nothing.",
+    middleware: [requireRole("administrator")] as const,
+    request: {
+      params: accountParams,
+      body: { required: true, content: { "application/json": { schema: UrlTestInput } } },
+    },
+    responses: {
+      200: {
+        description: "The answer",
+        content: { "application/json": { schema: z.object({ matches: z.boolean() }).openapi("CampaignUrlTestResult") } },
+      },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    },
+  }),
+  (c) => {
+    const { url_pattern, url } = c.req.valid("json");
+    return c.json({ matches: campaignUrlMatches(url_pattern, url) }, 200);
   },
 );
 
