@@ -1,4 +1,5 @@
 import { getMessageVariables, replaceVariablesInMessage } from "@chatwoot/utils";
+import type { Variables } from "@chatwoot/utils/dist/types/conversation";
 import { describe, expect, it } from "vitest";
 import { renderDraft, templateContextFor } from "../../src/domain/template-variables";
 
@@ -68,14 +69,18 @@ describe("an agent's draft, as Chatwoot's dashboard fills it", () => {
       const assignee = assigneeName === null ? null : { id: 9, name: assigneeName, email: "agent@example.com" };
       const conversation = { id: 17, custom_attributes: attributes, meta: { sender, assignee } };
       const inbox = { id: 3, name: "Website" };
-      const chatwoot = replaceVariablesInMessage({
-        message: template,
-        variables: getMessageVariables({ conversation, contact: { custom_attributes: attributes }, inbox }),
+      // The dashboard's conversation carries more fields than the variables read; its declared type
+      // also says an assignee is never null, though the code handles one (an unassigned conversation).
+      const dashboardConversation = { ...conversation, code: "", first_reply_created_at: 0, waiting_since: 0, status: "open" };
+      const variables = getMessageVariables({
+        conversation: dashboardConversation as Parameters<typeof getMessageVariables>[0]["conversation"],
+        contact: { id: sender.id, custom_attributes: attributes },
+        inbox,
       });
+      const chatwoot = replaceVariablesInMessage({ message: template, variables: variables as Variables });
       const parley = renderDraft(template, templateContextFor(conversation, null, inbox)).text;
       expect(parley).toBe(chatwoot);
     });
   }
-
 });
 
