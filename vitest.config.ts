@@ -8,7 +8,16 @@ import { outboundSink } from "./test/support/outbound-sink";
 export const TEST_SECRETS = {
   PLATFORM_TOKEN: "test-platform-token",
   TOKEN_SIGNING_SECRET: "test-token-signing-secret-0123456789abcdef",
+  WHATSAPP_APP_SECRET: "test-whatsapp-app-secret",
+  // Messenger and Instagram: the Meta app secrets that sign webhooks, and the verify tokens.
+  FB_APP_SECRET: "test-facebook-app-secret",
+  INSTAGRAM_APP_SECRET: "test-instagram-app-secret",
+  FB_VERIFY_TOKEN: "test-facebook-verify-token",
+  IG_VERIFY_TOKEN: "test-instagram-verify-token",
 };
+
+/** Providers' APIs as the tests reach them: recording hosts of the outbound sink (test/support/outbound-sink.ts). */
+const TEST_PROVIDER_SETTINGS = { GRAPH_API_BASE_URL: "https://graph.sink.test" };
 
 /**
  * The limits as the tests run them (docs/SECURITY.md, "Limits"): production's, except where a test's
@@ -31,7 +40,7 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, ...TEST_PROVIDER_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
               ratelimits: TEST_RATE_LIMITS,
               // The network, as the tests see it: recording hosts under *.sink.test, nothing else.
               outboundService: outboundSink,

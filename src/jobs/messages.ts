@@ -60,6 +60,41 @@ export const JobMessage = z.discriminatedUnion("type", [
     inbox_id: Id,
     form: z.record(z.string().max(100), z.string().max(10_000)),
   }),
+  /**
+   * What Meta posted to a WhatsApp inbox's webhook, its signature checked: incoming messages (each
+   * wamid stored once) and statuses of messages the inbox sent.
+   */
+  z.object({ type: z.literal("whatsapp.received"), inbox_id: Id, payload: z.record(z.string(), z.unknown()) }),
+  /** Send an outgoing message in a WhatsApp conversation through the Graph API (once: its source_id records the wamid). */
+  z.object({ type: z.literal("whatsapp.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /**
+   * One messaging event Meta posted to /bot (Messenger: `channel` facebook_page) or /webhooks/instagram,
+   * its signature checked; `business_id` is the entry's page or Instagram account id. Its mid makes it unique.
+   */
+  z.object({
+    type: z.literal("meta.received"),
+    channel: z.enum(["facebook_page", "instagram"]),
+    business_id: z.string().min(1).max(64),
+    event: z.record(z.string(), z.unknown()),
+  }),
+  /** Send an outgoing message in a Messenger or Instagram conversation through the Send API (once: its source_id records the mid). */
+  z.object({ type: z.literal("meta.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /**
+   * A mail the email() handler took for an email inbox (`inbox_id`) or a conversation's reply address
+   * (`display_id`), its raw MIME in R2 at `raw_key`; its Message-ID makes it unique.
+   */
+  z.object({
+    type: z.literal("email_channel.received"),
+    account_id: Id,
+    inbox_id: Id.nullable(),
+    display_id: Id.nullable(),
+    raw_key: z.string().min(1).max(300),
+    envelope_from: z.string().max(320),
+  }),
+  /** Record an outgoing message of an email inbox as the email that answers the contact's thread (once: keyed by the message). */
+  z.object({ type: z.literal("email_channel.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /** Conversation continuity: email a website visitor who is away the agents' messages not emailed yet, from this one on. */
+  z.object({ type: z.literal("email_continuity.send"), account_id: Id, display_id: Id, message_id: Id }),
   /** Send an agent's reply in an SMS conversation through the inbox's provider (once: the message's source_id records the sid). */
   z.object({ type: z.literal("sms.send"), account_id: Id, display_id: Id, message_id: Id }),
   /**

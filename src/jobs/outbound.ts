@@ -14,6 +14,7 @@ import { openDatabase } from "../db/client";
 import { type ChannelType, inboxes } from "../db/schema";
 import { type MessageRecord, MessageType } from "../domain/conversation";
 import { conversationObject } from "../durable/stubs";
+import { scheduleContinuityEmail } from "./email-channel";
 import { enqueueJobs, type ConversationEventJob, type JobMessage } from "./messages";
 
 export type OutboundRef = { account_id: number; display_id: number; message_id: number };
@@ -21,6 +22,10 @@ export type OutboundRef = { account_id: number; display_id: number; message_id: 
 /** The job that sends an outgoing message on each channel that can; website and API inboxes have none. */
 const CHANNEL_SENDERS: Partial<Record<ChannelType, (ref: OutboundRef) => JobMessage>> = {
   sms: (ref) => ({ type: "sms.send", ...ref }),
+  email: (ref) => ({ type: "email_channel.send", ...ref }),
+  whatsapp: (ref) => ({ type: "whatsapp.send", ...ref }),
+  facebook_page: (ref) => ({ type: "meta.send", ...ref }),
+  instagram: (ref) => ({ type: "meta.send", ...ref }),
 };
 
 /**
@@ -53,6 +58,8 @@ export async function dispatchOutboundMessage(env: Env, job: ConversationEventJo
   });
   if (!inbox) return;
   const ref = { account_id: job.account_id, display_id: job.display_id, message_id: message.id };
+  // Website conversations: a visitor who left an email and went away gets it by email (continuity).
+  if (inbox.channelType === "web_widget") return scheduleContinuityEmail(env, ref);
   const send = outboundChannelJob(inbox, ref);
   if (send) await enqueueJobs(env.JOBS, [send]);
 }

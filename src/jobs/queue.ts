@@ -14,7 +14,10 @@ import { sendEmail } from "./send-email";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 import { sendCampaignBatch } from "./campaigns";
 import { failDeadSmsReply, receiveSms, sendSmsReply } from "./sms-channel";
+import { queueEmailReply, receiveEmail, sendContinuityEmail } from "./email-channel";
+import { failDeadWhatsappMessage, receiveWhatsapp, sendWhatsappMessage } from "./whatsapp-channel";
 import { failDeadSnapshotLoad } from "./snapshot-load-sweep";
+import { failDeadMetaReply, receiveMetaEvent, sendMetaReply } from "./meta-channel";
 
 export const DEAD_LETTER_QUEUE = "parley-jobs-dead";
 
@@ -43,6 +46,20 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return receiveSms(env, job);
     case "sms.send":
       return sendSmsReply(env, job);
+    case "email_channel.received":
+      return receiveEmail(env, job);
+    case "email_channel.send":
+      return queueEmailReply(env, job);
+    case "email_continuity.send":
+      return sendContinuityEmail(env, job);
+    case "meta.received":
+      return receiveMetaEvent(env, job);
+    case "meta.send":
+      return sendMetaReply(env, job);
+    case "whatsapp.received":
+      return receiveWhatsapp(env, job);
+    case "whatsapp.send":
+      return sendWhatsappMessage(env, job);
   }
 }
 
@@ -93,6 +110,8 @@ async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<v
     if (job.success && job.data.type === "webhook.deliver") await markWebhookDeliveryDead(env, job.data.delivery_id);
     if (job.success && job.data.type === "snapshot.load") await failDeadSnapshotLoad(env, job.data.load_id, message.attempts);
     if (job.success && job.data.type === "sms.send") await failDeadSmsReply(env, job.data);
+    if (job.success && job.data.type === "meta.send") await failDeadMetaReply(env, job.data);
+    if (job.success && job.data.type === "whatsapp.send") await failDeadWhatsappMessage(env, job.data);
     message.ack();
   }
 }
