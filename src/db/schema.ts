@@ -96,6 +96,8 @@ export const accountUsers = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ROLES }).notNull(),
+    /** When the user last chose this account as their active one (Chatwoot's set_active_account). */
+    activeAt: integer("active_at", { mode: "timestamp" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -1217,4 +1219,56 @@ export const csatSurveysSent = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.conversationId, t.messageId] }), index("csat_surveys_sent_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+/**
+ * Where a user's notifications are pushed (Chatwoot's notification_subscriptions): a browser's Web
+ * Push subscription (`endpoint`, `p256dh`, `auth`) or a mobile app's device token (`fcm`,
+ * `push_token`), one row per user and endpoint or token.
+ */
+export const NOTIFICATION_SUBSCRIPTION_TYPES = ["browser_push", "fcm"] as const;
+export const notificationSubscriptions = sqliteTable(
+  "notification_subscriptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    subscriptionType: text("subscription_type", { enum: NOTIFICATION_SUBSCRIPTION_TYPES }).notNull(),
+    /** The browser's endpoint or the app's push token: what a later subscribe or delete names. */
+    identifier: text("identifier").notNull(),
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("notification_subscriptions_user_identifier_idx").on(t.userId, t.identifier)],
+);
+
+/**
+ * Notifications waiting to be emailed to a user who was offline, one open batch per user and
+ * conversation: the first notification opens it and schedules the email, later ones join it, so a
+ * busy conversation sends one email instead of one per message.
+ */
+export const notificationEmailBatches = sqliteTable(
+  "notification_email_batches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    displayId: integer("display_id").notNull(),
+    /** The notifications' titles, oldest first, at most NOTIFICATION_EMAIL_MAX_ITEMS. */
+    titles: text("titles", { mode: "json" }).$type<string[]>().notNull(),
+    count: integer("count").notNull().default(1),
+    sentAt: integer("sent_at", { mode: "timestamp" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("notification_email_batches_open_idx")
+      .on(t.accountId, t.userId, t.displayId)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );
