@@ -2,7 +2,7 @@
 // the browser tests. Applies D1 migrations to the chosen local state directory, builds the widget,
 // then waits until /health answers.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 
@@ -96,12 +96,27 @@ function portInUse(port) {
   });
 }
 
-/** Creates .dev.vars from .dev.vars.example when missing; returns its values. */
+/**
+ * Creates .dev.vars from .dev.vars.example when missing, and adds the example's secrets that an
+ * older .dev.vars lacks (a secret added since, such as WHATSAPP_APP_SECRET); returns its values.
+ */
 export function ensureDevVars() {
   const devVars = join(root, ".dev.vars");
   if (!existsSync(devVars)) {
     copyFileSync(join(root, ".dev.vars.example"), devVars);
     console.log("Created .dev.vars from .dev.vars.example (local development secrets).");
+  }
+  const namesIn = (text) => new Set(text.split("\n").map((line) => /^\s*([A-Z0-9_]+)=/.exec(line)?.[1]).filter(Boolean));
+  const present = namesIn(readFileSync(devVars, "utf8"));
+  const missing = readFileSync(join(root, ".dev.vars.example"), "utf8")
+    .split("\n")
+    .filter((line) => {
+      const name = /^\s*([A-Z0-9_]+)=/.exec(line)?.[1];
+      return name && !present.has(name);
+    });
+  if (missing.length > 0) {
+    appendFileSync(devVars, `\n${missing.join("\n")}\n`);
+    console.log(`Added to .dev.vars from .dev.vars.example: ${missing.map((line) => line.slice(0, line.indexOf("="))).join(", ")}.`);
   }
   return Object.fromEntries(
     readFileSync(devVars, "utf8")
@@ -176,7 +191,7 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
   } else {
     child = spawn(
       WRANGLER[0],
-      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`],
+      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`, "--var", `GRAPH_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`],
       { cwd: root, stdio, env: childEnv() },
     );
   }

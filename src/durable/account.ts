@@ -5,6 +5,9 @@
  * every conversation event out to the subscribers allowed to see it.
  */
 import { DurableObject } from "cloudflare:workers";
+import { agentBotSenders } from "./account/agent-bots";
+import { accountHasInboxListeners } from "../db/inbox-listeners";
+import { findOrStartChannelSession, latestOpenConversation } from "./account/channel-contacts";
 import {
   type Availability,
   CHANNEL_CLASSES,
@@ -45,9 +48,6 @@ import {
 import { contactPubsubToken, sameToken } from "../domain/tokens";
 import {
   type CampaignContact,
-  CONTACT_LABEL_MIGRATIONS,
-  CONTACT_MIGRATIONS,
-  CONTACT_OUTBOX_MIGRATIONS,
   ContactConflict,
   type ContactFields,
   ContactStore,
@@ -55,10 +55,9 @@ import {
   payloadAsVisitorSees,
   type ContactSort,
 } from "./account/contacts";
-import { AvailabilityStore, AVAILABILITY_MIGRATIONS } from "./account/availability";
+import { AvailabilityStore } from "./account/availability";
+import { type EmailThreadEntry, EmailThreads, findOrStartEmailSession } from "./account/email-threads";
 import {
-  CONVERSATION_INDEX_MIGRATIONS,
-  CONVERSATION_SORT_MIGRATIONS,
   type ConversationCounts,
   type ConversationFilter,
   ConversationIndex,
@@ -66,22 +65,21 @@ import {
   messageDrivenAttributesOf,
   sameMessageDrivenAttributes,
 } from "./account/conversation-index";
-import { MESSAGE_SEARCH_BATCH_MIGRATIONS, MESSAGE_SEARCH_MIGRATIONS, MessageSearch } from "./account/message-search";
+import { MessageSearch } from "./account/message-search";
 import { ftsPrefixQuery } from "../domain/search-query";
 import { ExpiringLookup } from "./account/expiring-lookup";
 import {
-  NOTIFICATION_MIGRATIONS,
-  NOTIFICATION_SETTINGS_MIGRATIONS,
   type NotificationRecord,
   type NotificationSettingsRecord,
   NotificationStore,
 } from "./account/notifications";
-import type { Access } from "./conversation";
+import { reaches, type Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
 import { conversationObject } from "./stubs";
 import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
 import { AnnouncedChanges, type MemberAccess, readActingSessions, readMemberAccess, visibleInboxIds } from "./account/member-access";
+import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
@@ -93,10 +91,7 @@ export type SubscriptionRequest =
   | { kind: "user"; userId: number; tokenId: string; identifier: string; sessionId?: number | null }
   | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
 
-/** Who is looking: decides which conversations, messages and fields they see. */
-export type Viewer =
-  | { kind: "user"; userId: number; role: "administrator" | "agent"; inboxIds: number[] | null }
-  | { kind: "contact"; inboxId: number; sourceId: string };
+export type { Viewer } from "./access";
 
 export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
 
@@ -133,20 +128,6 @@ export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 
 type Cached<T> = { value: T; at: number };
 
-/** The object's SQLite schema: each store's migrations, in the order they were added (append only). */
-const ACCOUNT_MIGRATIONS = [
-  ...CONTACT_MIGRATIONS,
-  ...CONVERSATION_INDEX_MIGRATIONS,
-  ...NOTIFICATION_MIGRATIONS,
-  ...CONTACT_LABEL_MIGRATIONS,
-  ...NOTIFICATION_SETTINGS_MIGRATIONS,
-  ...CONTACT_OUTBOX_MIGRATIONS,
-  ...CONVERSATION_SORT_MIGRATIONS,
-  ...MESSAGE_SEARCH_MIGRATIONS,
-  ...AVAILABILITY_MIGRATIONS,
-  ...MESSAGE_SEARCH_BATCH_MIGRATIONS,
-];
-
 /** A notification an applied event calls for, before it is weighed against access and settings. */
 type EventNotification = {
   state: ConversationState;
@@ -163,6 +144,7 @@ export class Account extends DurableObject<Env> {
   private readonly notifications: NotificationStore;
   private readonly messageSearch: MessageSearch;
   private readonly availabilities: AvailabilityStore;
+  private readonly emailThreads: EmailThreads;
   private readonly users = new ExpiringLookup<Omit<UserSummary, "availability">>(CACHE_SECONDS, async (ids) => {
     const rows = await this.env.DB.prepare(
       `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
@@ -199,6 +181,7 @@ export class Account extends DurableObject<Env> {
     this.notifications = new NotificationStore(ctx.storage.sql);
     this.messageSearch = new MessageSearch(ctx.storage.sql);
     this.availabilities = new AvailabilityStore(ctx.storage.sql);
+    this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
 
   private get accountId(): number {
@@ -290,8 +273,9 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * Which events the account's rules and webhooks listen for, read from D1 once and kept until a
-   * rule or webhook changes (`invalidateWorkflowListeners`) or, as a safety net, for a few minutes.
+   * Which events the account's rules, webhooks and inboxes' own listeners (agent bots, API callback
+   * URLs) listen for, read from D1 once and kept until one changes (`invalidateWorkflowListeners`) or,
+   * as a safety net, for a few minutes.
    */
   private async workflowListeners(): Promise<WorkflowListeners> {
     const now = nowSeconds();
@@ -306,6 +290,8 @@ export class Account extends DurableObject<Env> {
       automation: (rules?.results ?? []).map((row) => row.name).filter((name): name is AutomationTrigger => (AUTOMATION_TRIGGERS as readonly string[]).includes(name)),
       webhooks: (hooks?.results ?? []).map((row) => row.name).filter((name): name is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(name)),
     };
+    // An inbox's agent bot or API callback URL hears every event of its inbox.
+    if (await accountHasInboxListeners(this.env.DB, this.accountId)) value.webhooks = [...WEBHOOK_EVENTS];
     this.listenersCache = { value, at: now };
     return value;
   }
@@ -538,6 +524,7 @@ export class Account extends DurableObject<Env> {
     const { state } = row;
     const users = await this.usersById(messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : [])));
     const contact = messages.some((m) => m.sender?.type === "contact") ? this.contacts.get(row.contactId) : null;
+    const bots = await agentBotSenders(this.env.DB, this.accountId, messages.flatMap((m) => (m.sender?.type === "agent_bot" ? [m.sender.id] : [])));
     return messages.map((message) => {
       let sender: MessageContext["sender"] = null;
       if (message.sender?.type === "user") {
@@ -545,6 +532,8 @@ export class Account extends DurableObject<Env> {
         sender = user ? userPayload(user) : null;
       } else if (message.sender?.type === "contact") {
         sender = contact ? contactPayload(contact) : null;
+      } else if (message.sender?.type === "agent_bot") {
+        sender = bots.get(message.sender.id) ?? null;
       }
       return messagePayload(message, {
         accountId: state.accountId,
@@ -1080,6 +1069,71 @@ export class Account extends DurableObject<Env> {
     return contact;
   }
 
+  /** A phone channel's writer (WhatsApp: source id wa_id): their session, contact found by phone or made (src/durable/account/channel-contacts.ts). */
+  async channelContactSession(inboxId: number, sourceId: string, person: { name: string | null; phoneNumber: string }): Promise<ContactSession> {
+    const session = this.ctx.storage.transactionSync(() => {
+      const found = findOrStartChannelSession(this.contacts, inboxId, sourceId, person);
+      if (found.created) this.publishContact("contact.created", found.contact);
+      return { contact: found.contact, contactInbox: found.contactInbox };
+    });
+    await this.flushContactEvents();
+    return session;
+  }
+
+  /** The conversation a phone channel's new message joins: the session's latest open or pending one, else one reserved now. */
+  channelConversation(inboxId: number, sourceId: string): ConversationState | null {
+    return this.ctx.storage.transactionSync(() => {
+      const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
+      if (!contactInbox) return null;
+      return (
+        latestOpenConversation(this.ctx.storage.sql, contactInbox.id) ??
+        this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status: "open" })
+      );
+    });
+  }
+
+  // ---- Email channel and continuity (src/durable/account/email-threads.ts) ----------------------
+
+  /** The writer of a mail to an email inbox (source id: their address): their session, contact found by email or made. */
+  async emailContactSession(inboxId: number, person: { email: string; name: string | null }): Promise<ContactSession> {
+    const session = this.ctx.storage.transactionSync(() => {
+      const found = findOrStartEmailSession(this.contacts, inboxId, person);
+      if (found.created) this.publishContact("contact.created", found.contact);
+      return { contact: found.contact, contactInbox: found.contactInbox };
+    });
+    await this.flushContactEvents();
+    return session;
+  }
+
+  /** The conversation of the first of these Message-IDs the inbox has seen (In-Reply-To, References, or the mail's own). */
+  emailThreadConversation(inboxId: number, messageIds: string[]) {
+    return this.emailThreads.conversationOf(inboxId, messageIds);
+  }
+
+  recordEmailThread(inboxId: number, displayId: number, entries: EmailThreadEntry[]): void {
+    this.emailThreads.record(inboxId, displayId, entries, nowSeconds());
+  }
+
+  /** The conversation's Message-IDs, oldest first, and the contact's latest: an answer's References and In-Reply-To. */
+  emailThread(inboxId: number, displayId: number) {
+    return this.emailThreads.threadOf(inboxId, displayId, 50);
+  }
+
+  /** Continuity: claims the agent messages up to `throughMessageId` for one email; null when an earlier email took them. */
+  claimEmailContinuity(displayId: number, throughMessageId: number): number | null {
+    return this.emailThreads.claimContinuity(displayId, throughMessageId, nowSeconds());
+  }
+
+  releaseEmailContinuity(displayId: number, claimedThrough: number, after: number): void {
+    this.emailThreads.releaseContinuity(displayId, claimedThrough, after, nowSeconds());
+  }
+
+  /** Whether the contact has a widget or /cable subscription open that showed life within the presence window. */
+  contactOnline(contactId: number): boolean {
+    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
+    return this.subscribers().some(({ subscriber }) => subscriber.kind === "contact" && subscriber.contactId === contactId && subscriber.presenceAt >= since);
+  }
+
   /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */
   createContactInbox(contactId: number, inboxId: number, sourceId: string): ContactInboxRecord | null | Conflict {
     if (!this.contacts.get(contactId)) return null;
@@ -1286,11 +1340,7 @@ export class Account extends DurableObject<Env> {
   /** The conversation's state as indexed, if it exists and `viewer` may see it. */
   conversationState(displayId: number, viewer: Viewer): ConversationState | null {
     const row = this.index.get(displayId);
-    if (!row) return null;
-    if (viewer.kind === "contact") {
-      return row.state.inboxId === viewer.inboxId && row.state.sourceId === viewer.sourceId ? row.state : null;
-    }
-    return viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId) ? row.state : null;
+    return row && reaches(viewer, row.state) ? row.state : null;
   }
 
   async conversation(displayId: number, viewer: Viewer, withMessages = false): Promise<ConversationPayload | null> {
@@ -1300,7 +1350,7 @@ export class Account extends DurableObject<Env> {
     const [payload] = await this.conversationPayloads([row]);
     if (!payload) return null;
     if (!withMessages) return payload;
-    const page = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), { before: null, after: null });
+    const page = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, { before: null, after: null });
     return { ...payload, messages: await this.messagePayloads(row, page ?? []) };
   }
 
@@ -1383,7 +1433,7 @@ export class Account extends DurableObject<Env> {
   async messages(displayId: number, viewer: Viewer, page: { before: number | null; after: number | null }) {
     const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
     if (!row) return null;
-    const records = await conversationObject(this.env, this.accountId, displayId).listMessages(accessOf(viewer), page);
+    const records = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, page);
     if (!records) return null;
     const payloads = await this.messagePayloads(row, records);
     return viewer.kind === "contact" ? payloads.map(visitorMessage) : payloads;
@@ -1433,10 +1483,6 @@ function sameInboxIds(a: number[] | null, b: number[] | null): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-/** The Conversation object's access check for a viewer. */
-export function accessOf(viewer: Viewer): Access {
-  return viewer.kind === "contact" ? { inboxId: viewer.inboxId, sourceId: viewer.sourceId } : { inboxIds: viewer.inboxIds };
-}
 
 /** What a contact sees of a conversation: no internal labels, team or priority. */
 function contactView(payload: ConversationPayload) {

@@ -40,6 +40,7 @@ import { jsonBytes } from "../domain/json-bytes";
 import { advanceConversationSla, type AppliedSlaPolicy, nextSlaDeadline, startSla } from "../domain/sla";
 import { type ConversationEventJob, enqueueJobs } from "../jobs/messages";
 import type { PublishedEvent } from "./account";
+import { type Access, reaches } from "./access";
 import { EarliestAlarm } from "./alarm";
 import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
 import { storeCsatResponse, storedCsatAnswer, templateAnswer, templateSent, templatesAfterChange, templatesAfterFirstReply, type TemplateAnswer } from "./conversation/templates";
@@ -115,11 +116,8 @@ export type NewMessage = {
 
 export type MessagePage = { before: number | null; after: number | null };
 
-/**
- * Who may touch this conversation: the contact session that owns it (its inbox and source id), or agents limited to some
- * inboxes (null: every inbox). Every method checks it and answers null when it does not fit.
- */
-export type Access = { inboxId: number; sourceId: string } | { inboxIds: number[] | null };
+/** Who may touch this conversation (src/durable/access.ts): every method checks it and answers null when it does not fit. */
+export type { Access } from "./access";
 
 const INTERACTIVE: ReadonlySet<string> = new Set(["input_select", "form", "cards"]);
 const PAGE_SIZE = 20;
@@ -260,9 +258,7 @@ export class Conversation extends DurableObject<Env> {
   /** The state, when the conversation exists and `access` reaches it. */
   private stateFor(access: Access): ConversationState | null {
     const state = this.readState();
-    if (!state) return null;
-    if ("sourceId" in access) return state.inboxId === access.inboxId && state.sourceId === access.sourceId ? state : null;
-    return access.inboxIds === null || access.inboxIds.includes(state.inboxId) ? state : null;
+    return state && reaches(access, state) ? state : null;
   }
 
   private writeState(state: ConversationState) {
@@ -896,6 +892,20 @@ export class Conversation extends DurableObject<Env> {
     });
     if (!result) return null;
     return refused.bytes > 0 ? { tooLargeBytes: refused.bytes } : { customAttributes: result.state.customAttributes };
+  }
+
+  /**
+   * Marks the conversation unread for the agents (Chatwoot's unread): seen just before the contact's
+   * last message, so that message and those after it count as unread again.
+   */
+  markUnread(access: Access, who: "agent" | "assignee") {
+    const last = this.sql.exec<{ at: number | null }>("select max(created_at) as at from messages where message_type = ?", MessageType.incoming).one().at;
+    const at = last === null ? 0 : last - 1;
+    return this.change(access, "conversation.updated", SYSTEM, (state) => ({
+      ...state,
+      agentLastSeenAt: at,
+      assigneeLastSeenAt: who === "assignee" ? at : state.assigneeLastSeenAt,
+    }));
   }
 
   /** Marks the conversation seen by the agents or by the contact (which tells agents: conversation.read). */

@@ -1,0 +1,42 @@
+/**
+ * The Account object's side of phone channels (WhatsApp): who is writing, and which of their
+ * conversations a new message joins. Both run inside one storage transaction of the object, so two
+ * messages from a new person handled at once make one contact and one conversation.
+ */
+import type { ConversationState } from "../../domain/conversation";
+import type { ContactInboxRecord, ContactRecord } from "../../domain/chatwoot-payloads";
+import type { ContactStore } from "./contacts";
+
+/**
+ * The contact session for `sourceId` (WhatsApp's wa_id) in the inbox: the existing one, else a new
+ * session for the contact with that phone number, else a new contact with the name the person
+ * gave their profile. `created` says whether a contact was made, for contact.created.
+ */
+export function findOrStartChannelSession(
+  contacts: ContactStore,
+  inboxId: number,
+  sourceId: string,
+  person: { name: string | null; phoneNumber: string },
+): { contact: ContactRecord; contactInbox: ContactInboxRecord; created: boolean } {
+  const existing = contacts.contactInboxBySource(inboxId, sourceId);
+  const existingContact = existing ? contacts.get(existing.contactId) : null;
+  if (existing && existingContact) return { contact: existingContact, contactInbox: existing, created: false };
+  const known = contacts.findBy("phone_number", person.phoneNumber);
+  const contact = known ?? contacts.create({ name: person.name?.trim() || person.phoneNumber, phone_number: person.phoneNumber });
+  const contactInbox = contacts.createContactInbox(contact.id, inboxId, sourceId, false);
+  return { contact, contactInbox, created: !known };
+}
+
+/**
+ * The state of the session's latest open or pending conversation, including one reserved and
+ * still being started (so a second message arriving meanwhile joins it rather than opening another).
+ */
+export function latestOpenConversation(sql: SqlStorage, contactInboxId: number): ConversationState | null {
+  const row = sql
+    .exec<{ state: string }>(
+      "select state from conversations where contact_inbox_id = ? and status in ('open', 'pending') order by display_id desc limit 1",
+      contactInboxId,
+    )
+    .toArray()[0];
+  return row ? (JSON.parse(row.state) as ConversationState) : null;
+}
