@@ -305,7 +305,7 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     await programSink(GRAPH_HOST, [{ status: 200, body: sendApiAnswer(psid, mid), match: t.token }]);
     const sent = await reply(t, conversation.id, "Booked for 3pm.");
     const statusOf = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)?.status;
-    await eventually(async () => expect(await statusOf()).toBe("sent"));
+    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ status: "sent", source_id: mid }));
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, deliveryEvent(psid, t.pageId, [mid], Date.now()))), 200);
     await eventually(async () => expect(await statusOf()).toBe("delivered"));
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, readEvent(psid, t.pageId, Date.now()))), 200);
