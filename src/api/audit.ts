@@ -35,6 +35,8 @@ export function actorOf(principal: Principal): Actor {
       return { type: "Agency", id: principal.agency.id, name: principal.agency.name, email: null };
     case "User":
       return { type: "User", id: principal.user.id, name: principal.user.name, email: principal.user.email };
+    case "AgentBot":
+      return { type: "AgentBot", id: principal.bot.id, name: principal.bot.name, email: null };
   }
 }
 

@@ -16,6 +16,7 @@ import { cookieRequestAllowed, sessionCookieValue } from "../domain/sign-in";
 import { parseAccessToken, type ParsedToken, sameToken, secretMatches, secretsEqual } from "../domain/tokens";
 import type { AppEnv, Membership, Principal } from "./context";
 import { ApiError, forbidden, notFound, unauthorized } from "./errors";
+import { agentBotMembership, agentBotPrincipal } from "./agent-bot-access";
 import { refuseToken } from "./limits";
 import { Id } from "./schemas";
 import { sessionOfToken, touchSession } from "./sign-in/sessions-store";
@@ -56,6 +57,7 @@ async function resolvePrincipal(c: Context<AppEnv>, surface: Surface, presented:
   const parsed = parseAccessToken(token);
   if (!parsed) return null;
   const db = c.var.db;
+  if (parsed.kind === "agent_bot") return surface === "user" && presented.transport === "token" ? agentBotPrincipal(db, parsed) : null;
   if (surface === "agency" && parsed.kind === "agency") {
     const agency = await db.query.agencies.findFirst({ where: eq(agencies.tokenId, parsed.tokenId) });
     if (!agency || !(await secretMatches(parsed.secret, agency.tokenHash))) return null;
@@ -158,8 +160,15 @@ function idParam(c: Context<AppEnv>, name: string): number {
 /**
  * For `/api/v1/accounts/:account_id/*`: the user must be a member of that account, or an agency user
  * whose session opened it (`POST /api/v1/agency/accounts/:id/open`), who acts as its administrator.
+ * An agent bot acts in its own account on the few routes Chatwoot opens to bots (./agent-bot-access).
  */
 export const accountMember: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const principal = c.var.principal;
+  if (principal.type === "AgentBot") {
+    c.set("membership", await agentBotMembership(c, principal.bot, idParam(c, "account_id")));
+    await next();
+    return;
+  }
   const user = userOf(c);
   const accountId = idParam(c, "account_id");
   const [membership] = await c.var.db

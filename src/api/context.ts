@@ -32,7 +32,9 @@ export type Principal =
       type: "User";
       user: { id: number; agencyId: number; name: string; email: string; agencyRole: AgencyRole | null };
       credential: Credential;
-    };
+    }
+  /** An agent bot with its access token: acts in its own account, on the routes Chatwoot opens to bots. */
+  | { type: "AgentBot"; bot: { id: number; accountId: number; name: string } };
 
 /** The caller's membership in the account named by the `:account_id` path parameter. */
 export type Membership = { accountId: number; agencyId: number; role: Role };

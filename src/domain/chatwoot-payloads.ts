@@ -86,6 +86,15 @@ export function userPayload(user: UserSummary) {
 }
 export type UserPayload = ReturnType<typeof userPayload>;
 
+/** An agent bot as a message's sender (Chatwoot's AgentBot push_event_data). */
+export function agentBotPayload(bot: { id: number; name: string }) {
+  return { id: bot.id, name: bot.name, avatar_url: "", thumbnail: "", type: "agent_bot" as const };
+}
+export type AgentBotPayload = ReturnType<typeof agentBotPayload>;
+
+/** Chatwoot's `sender_type` of a message: the sender's class name. */
+const SENDER_TYPES = { contact: "Contact", user: "User", agent_bot: "AgentBot" } as const;
+
 export function attachmentPayload(attachment: Attachment, messageId: number, accountId: number) {
   return {
     id: attachment.id,
@@ -104,8 +113,8 @@ export type MessageContext = {
   accountId: number;
   inboxId: number;
   conversationDisplayId: number;
-  /** The sender's payload, when known (contact or user). */
-  sender: ContactPayload | UserPayload | null;
+  /** The sender's payload, when known (contact, user or agent bot). */
+  sender: ContactPayload | UserPayload | AgentBotPayload | null;
 };
 
 export function messagePayload(message: MessageRecord, context: MessageContext) {
@@ -124,8 +133,8 @@ export function messagePayload(message: MessageRecord, context: MessageContext) 
     status: message.status ?? ("sent" as const),
     source_id: message.sourceId,
     echo_id: message.echoId,
-    sender_type: message.sender === null ? null : message.sender.type === "contact" ? "Contact" : "User",
-    sender_id: context.sender?.id ?? (message.sender?.type === "user" ? message.sender.id : null),
+    sender_type: message.sender === null ? null : SENDER_TYPES[message.sender.type],
+    sender_id: context.sender?.id ?? (message.sender && message.sender.type !== "contact" ? message.sender.id : null),
     external_source_ids: {},
     attachments: message.attachments.map((attachment) => attachmentPayload(attachment, message.id, context.accountId)),
     ...(context.sender ? { sender: context.sender } : {}),

@@ -5,12 +5,15 @@
  * change whenever the access token is rotated.
  */
 
-/** agency and user: API tokens; session: the access token of a signed-in session (src/api/sign-in). */
-export type TokenKind = "agency" | "user" | "session";
+/**
+ * agency and user: API tokens; session: the access token of a signed-in session (src/api/sign-in);
+ * agent_bot: an agent bot's own token for the Application API.
+ */
+export type TokenKind = "agency" | "user" | "session" | "agent_bot";
 
-const PREFIX: Record<TokenKind, string> = { agency: "pag", user: "pus", session: "pse" };
-const KIND_OF_PREFIX: Record<string, TokenKind> = { pag: "agency", pus: "user", pse: "session" };
-const TOKEN_PATTERN = /^(pag|pus|pse)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const PREFIX: Record<TokenKind, string> = { agency: "pag", user: "pus", session: "pse", agent_bot: "pab" };
+const KIND_OF_PREFIX: Record<string, TokenKind> = { pag: "agency", pus: "user", pse: "session", pab: "agent_bot" };
+const TOKEN_PATTERN = /^(pag|pus|pse|pab)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 export type IssuedToken = { token: string; tokenId: string; tokenHash: string };
 export type ParsedToken = { kind: TokenKind; tokenId: string; secret: string };

@@ -1,7 +1,8 @@
 /**
  * The `conversation.event` consumer: what the workflow engine does with one stored conversation
- * event. It sends the Chatwoot-shaped webhook events, notifies a newly assigned agent, and runs the
- * automation rules, unless automation caused the event. Each part is idempotent by the event's key.
+ * event. It sends the Chatwoot-shaped webhook events (to the account's webhooks, the inbox's agent
+ * bot and an API inbox's callback URL), notifies a newly assigned agent, and runs the automation
+ * rules, unless automation caused the event. Each part is idempotent by the event's key.
  * Contact events (`contact.event`) only reach webhooks.
  */
 import { eq } from "drizzle-orm";
@@ -15,6 +16,8 @@ import { activeRules, runAutomationRules } from "./automation";
 import type { ContactEventJob, ConversationEventJob } from "./messages";
 import { dispatchOutboundMessage } from "./outbound";
 import { enqueueWebhookEvent } from "./webhooks";
+import { deliverInboxEvents } from "./inbox-deliveries";
+import { type InboxListener, inboxListenersOf } from "../db/inbox-listeners";
 
 export async function handleConversationEvent(env: Env, job: ConversationEventJob): Promise<void> {
   const db = openDatabase(env.DB);
@@ -37,15 +40,31 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
 
   // Who listens: most events of most accounts reach no rule and no webhook, and then the
   // conversation need not be read at all.
-  const [rules, webhookEvents] = await Promise.all([
+  const [rules, webhookEvents, inboxListeners] = await Promise.all([
     activeRules(db, job.account_id, job.origin.type === "automation" ? [] : job.automation),
     subscribedEvents(env, job.account_id, job.webhooks),
+    job.webhooks.length > 0 ? inboxListenersOf(env.DB, job.account_id) : new Map<number, InboxListener>(),
   ]);
-  if (rules.length === 0 && webhookEvents.length === 0) return;
+  if (rules.length === 0 && webhookEvents.length === 0 && inboxListeners.size === 0) return;
   const payloads = await accountObject(env, job.account_id).eventPayloads(job.display_id, job.message_id);
   // The conversation is gone (its inbox or account was deleted): nobody is left to tell.
   if (!payloads) return;
   const { conversation, message } = payloads;
+
+  // The inbox's own listeners: its agent bot, an API inbox's callback URL.
+  const listener = inboxListeners.get(conversation.inbox_id);
+  if (listener) {
+    await deliverInboxEvents(env, {
+      accountId: job.account_id,
+      listener,
+      events: job.webhooks,
+      conversation,
+      message,
+      changed: job.changed,
+      changes: job.changes,
+      key: eventKey,
+    });
+  }
 
   if (webhookEvents.length > 0) {
     const [account, inbox] = await Promise.all([

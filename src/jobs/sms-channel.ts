@@ -17,6 +17,7 @@ import { storeFiles } from "../api/messages";
 import { deleteStoredFiles } from "../db/account-storage";
 import type { JobMessage } from "./messages";
 import { sendSms } from "./send-sms";
+import { initialConversationStatus } from "../db/inbox-listeners";
 
 type SmsReceivedJob = Extract<JobMessage, { type: "sms.received" }>;
 type SmsSendJob = Extract<JobMessage, { type: "sms.send" }>;
@@ -75,7 +76,8 @@ async function openConversationOf(env: Env, accountId: number, inboxId: number, 
   const open = conversations.filter((conversation) => conversation.status === "open" || conversation.status === "pending");
   const latest = open.reduce<number | null>((max, conversation) => (max === null || conversation.id > max ? conversation.id : max), null);
   if (latest !== null) return latest;
-  const seed = await account.reserveConversation({ inboxId, sourceId: phone, customAttributes: {}, additionalAttributes: {}, status: "open" });
+  const status = await initialConversationStatus(env.DB, inboxId);
+  const seed = await account.reserveConversation({ inboxId, sourceId: phone, customAttributes: {}, additionalAttributes: {}, status });
   if (!seed) throw new Error(`no contact session for ${phone} in inbox ${inboxId}`);
   await conversationObject(env, accountId, seed.displayId).start(seed, { type: "contact" });
   return seed.displayId;

@@ -6,7 +6,7 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { inJsonList } from "../db/queries";
-import { webhookDeliveries, webhooks, type WebhookDeliveryStatus } from "../db/schema";
+import { agentBots, webhookDeliveries, webhooks, type WebhookDeliveryStatus } from "../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import { webhookHeaders } from "../domain/webhook-signature";
 import { enqueueJobs } from "./messages";
@@ -53,22 +53,24 @@ export async function enqueueWebhookEvent(
 }
 
 /**
- * Records and enqueues one delivery of `event` (automation's `automation_event.<name>`) to `url`.
- * When the account has a webhook with exactly this URL, the delivery belongs to it: signed with its
- * secret and listed in its delivery log. Otherwise it is sent unsigned (there is no secret to sign
- * with); X-Parley-Timestamp and X-Parley-Delivery are still sent. A repeated `key` adds nothing.
+ * Records and enqueues one delivery of `event` (automation's `automation_event.<name>`, an inbox's
+ * events to its agent bot or API callback URL) to `url`. For an agent bot (`agentBotId`), the delivery
+ * is signed with the bot's secret. Otherwise, when the account has a webhook with exactly this URL,
+ * the delivery belongs to it: signed with its secret and listed in its delivery log; failing both it
+ * is sent unsigned (there is no secret to sign with), X-Parley-Timestamp and X-Parley-Delivery still
+ * sent. A repeated `key` adds nothing.
  */
 export async function enqueueUrlWebhook(
   env: Env,
-  input: { accountId: number; url: string; event: string; payload: Record<string, unknown>; key: string },
+  input: { accountId: number; url: string; event: string; payload: Record<string, unknown>; key: string; agentBotId?: number },
 ): Promise<void> {
   const { results } = await env.DB.prepare(
-    `insert into webhook_deliveries (account_id, webhook_id, url, event, key, body)
-     values (?1, (select id from webhooks where account_id = ?1 and url = ?2), ?2, ?3, ?4, ?5)
+    `insert into webhook_deliveries (account_id, webhook_id, agent_bot_id, url, event, key, body)
+     values (?1, case when ?6 is null then (select id from webhooks where account_id = ?1 and url = ?2) end, ?6, ?2, ?3, ?4, ?5)
      on conflict do nothing
      returning id`,
   )
-    .bind(input.accountId, input.url, input.event, input.key, deliveryBody(input.event, input.payload))
+    .bind(input.accountId, input.url, input.event, input.key, deliveryBody(input.event, input.payload), input.agentBotId ?? null)
     .all<{ id: number }>();
   await enqueueJobs(env.JOBS, deliverJobs(results.map((row) => row.id)));
 }
@@ -116,10 +118,11 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
       url: webhookDeliveries.url,
       body: webhookDeliveries.body,
       status: webhookDeliveries.status,
-      secret: webhooks.secret,
+      secret: sql<string | null>`coalesce(${webhooks.secret}, ${agentBots.secret})`,
     })
     .from(webhookDeliveries)
     .leftJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .leftJoin(agentBots, eq(agentBots.id, webhookDeliveries.agentBotId))
     .where(eq(webhookDeliveries.id, deliveryId));
   if (!delivery || !UNFINISHED.includes(delivery.status)) return;
 

@@ -40,6 +40,8 @@ beforeAll(async () => {
   const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
   const label = await createLabel(t.admin.access_token, t.account.id);
   const webhook = await createWebhook(t.admin.access_token, t.account.id, "https://walked.example.test/hook");
+  const agentBot = await call("POST", `/api/v1/accounts/${t.account.id}/agent_bots`, { token: t.admin.access_token, body: { name: "Walked bot" } });
+  expectStatus(agentBot, 200);
   const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
     token: t.admin.access_token,
     body: { name: "Walked macro", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
@@ -78,6 +80,7 @@ beforeAll(async () => {
     automation_rule_id: automationRule.id,
     label_id: label.id,
     webhook_id: webhook.id,
+    agent_bot_id: agentBot.body.id,
     macro_id: macro.body.payload.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,

@@ -61,6 +61,8 @@ async function setUp() {
   const { secret: _webhookSecret, ...webhook } = await createWebhook(admin.access_token, account.id, "https://tenant-a.example.test/hook", {
     name: `${MARKER} webhook`,
   });
+  const agentBot = await call("POST", `/api/v1/accounts/${account.id}/agent_bots`, { token: admin.access_token, body: { name: `${MARKER} bot` } });
+  expectStatus(agentBot, 200);
   const macro = await call("POST", `/api/v1/accounts/${account.id}/macros`, {
     token: admin.access_token,
     body: { name: `${MARKER} macro`, visibility: "global", actions: [{ action_name: "add_label", action_params: ["marked"] }] },
@@ -106,6 +108,7 @@ async function setUp() {
     automationRule,
     label,
     webhook,
+    agentBotId: agentBot.body.id as number,
     macroId: macro.body.payload.id as number,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
@@ -141,6 +144,7 @@ const targetsOfA = () => ({
   automation_rule_id: a.automationRule.id,
   label_id: a.label.id,
   webhook_id: a.webhook.id,
+  agent_bot_id: a.agentBotId,
   macro_id: a.macroId,
   slot: "avatar",
   snapshot_id: a.snapshotId,

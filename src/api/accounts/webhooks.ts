@@ -156,10 +156,10 @@ const invalid = (field: string, message: string, code: string) =>
   new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message, code }]);
 
 /** 422 unless the URL is a destination this installation may call. */
-function ensureAllowedDestination(c: Context<AppEnv>, url: string) {
+export function ensureAllowedDestination(c: Context<AppEnv>, url: string, field = "url") {
   const check = checkDestination(url, { allowPrivate: privateDestinationsAllowed(c.env.ALLOW_PRIVATE_DESTINATIONS) });
   if (!check.ok) {
-    throw new ApiError(422, "destination_not_allowed", check.message, [{ field: "url", message: check.message, code: check.reason }]);
+    throw new ApiError(422, "destination_not_allowed", check.message, [{ field, message: check.message, code: check.reason }]);
   }
 }
 

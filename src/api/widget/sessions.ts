@@ -21,6 +21,7 @@ import { visiblePreChatFields } from "./config";
 import { capCustomAttributes, customAttributesTooLarge, maxCustomAttributesBytes, maxLabelsPerConversation, tooManyLabels } from "../caps";
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
+import { initialConversationStatus } from "../../db/inbox-listeners";
 
 const tags = ["Widget API"];
 const WidgetToken = z.string().min(1).max(64);
@@ -138,7 +139,7 @@ widgetSessions.openapi(
         browser_language: c.req.header("accept-language")?.split(",")[0]?.trim() ?? null,
         initiated_at: { timestamp: new Date().toISOString() },
       },
-      status: "open",
+      status: await initialConversationStatus(c.env.DB, inbox.id),
     });
     if (!seed) throw notFound("Contact");
     const conversation = conversationObject(c.env, inbox.accountId, seed.displayId);
