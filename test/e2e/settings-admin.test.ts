@@ -156,4 +156,163 @@ describe("the sub-account's administration screens", () => {
     await expect.poll(async () => (await tenant.as("admin")<{ payload: { name: string }[] }>(200, "GET", "/sla_policies")).payload.map((each) => each.name), WAIT).toEqual(["Urgent patients, faster"]);
     expect(refusals(errors)).toEqual([]);
   });
+
+  it("builds a global macro whose refused action is said beneath its row, reorders its actions by keyboard, edits it into a personal one, and deletes it", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Macros");
+    await page.getByText("No macros yet.", { exact: false }).waitFor();
+
+    await page.getByRole("button", { name: "Add macro" }).click();
+    const builder = page.getByRole("form", { name: "New macro" });
+    await builder.getByLabel("Name").fill("Billing follow-up");
+    expect(await builder.getByRole("radio", { name: "Everyone in the sub-account" }).isChecked()).toBe(true);
+    await builder.getByLabel("Action 1", { exact: true }).selectOption({ label: "Add labels" });
+    await builder.getByRole("checkbox", { name: /^billing/ }).check();
+    await builder.getByRole("button", { name: "Add action" }).click();
+    await builder.getByLabel("Action 2", { exact: true }).selectOption({ label: "Send the transcript by email" });
+    const emails = builder.getByLabel("Action 2 parameter");
+    await emails.fill("the patient");
+    await builder.getByRole("button", { name: "Add action" }).click();
+    await builder.getByLabel("Action 3", { exact: true }).selectOption({ label: "Assign an agent" });
+    await builder.getByLabel("Action 3 parameter").selectOption({ label: "Whoever runs the macro" });
+    await builder.getByRole("button", { name: "Save macro" }).click();
+    await expect.poll(() => emails.getAttribute("aria-invalid"), WAIT).toBe("true");
+    expect(await descriptionOf(emails)).toContain("Expected email addresses separated by commas.");
+    await builder.getByText("The macro is not saved: check the fields and rows marked below.").waitFor();
+    await checkScreen(page, "settings-macros-refused");
+
+    await emails.fill("billing@birch-street-dental.example.test");
+    expect(await emails.getAttribute("aria-invalid")).toBeNull();
+    // Move the assignment up by keyboard: focus follows the row.
+    await builder.getByRole("button", { name: "Move action 3 up" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => builder.getByLabel("Action 2", { exact: true }).inputValue(), WAIT).toBe("assign_agent");
+    expect(await builder.getByRole("button", { name: "Move action 2 up" }).evaluate((element) => document.activeElement === element)).toBe(true);
+    await page.getByRole("status").filter({ hasText: "Action 3 is now action 2." }).waitFor({ state: "attached" });
+    await builder.getByRole("button", { name: "Save macro" }).click();
+    await builder.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "Billing follow-up" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Global");
+    expect(await row.getByRole("listitem").allTextContents()).toEqual(["Add labels", "Assign an agent", "Send the transcript by email"]);
+    const [saved] = (await tenant.as("admin")<{ payload: { actions: { action_name: string; action_params: unknown[] }[] }[] }>(200, "GET", "/macros")).payload;
+    expect(saved?.actions).toEqual([
+      { action_name: "add_label", action_params: ["billing"] },
+      { action_name: "assign_agent", action_params: ["self"] },
+      { action_name: "send_email_transcript", action_params: ["billing@birch-street-dental.example.test"] },
+    ]);
+    await checkScreen(page, "settings-macros");
+
+    await row.getByRole("button", { name: "Edit Billing follow-up" }).click();
+    const edit = page.getByRole("form", { name: "Edit macro Billing follow-up" });
+    await edit.getByRole("radio", { name: "Only me" }).check();
+    await edit.getByRole("button", { name: "Remove action 3" }).click();
+    await edit.getByRole("button", { name: "Add action" }).click();
+    await edit.getByLabel("Action 3", { exact: true }).selectOption({ label: "Add a private note" });
+    await edit.getByLabel("Action 3 parameter").fill("Invoice questions: check the insurer first.");
+    await checkScreen(page, "settings-macros-edit");
+    await edit.getByRole("button", { name: "Save macro" }).click();
+    await edit.waitFor({ state: "hidden" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("Personal");
+    expect(await row.getByRole("listitem").allTextContents()).toEqual(["Add labels", "Assign an agent", "Add a private note"]);
+
+    await row.getByRole("button", { name: "Delete Billing follow-up" }).click();
+    await page.getByRole("dialog", { name: "Delete this macro?" }).getByRole("button", { name: "Delete Billing follow-up" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    expect((await tenant.as("admin")<{ payload: unknown[] }>(200, "GET", "/macros")).payload).toEqual([]);
+    expect(refusals(errors)).toEqual([]);
+  });
+
+  it("filters the audit log by action, kind, person and days, says a backwards range beside the To field, and pages it", async () => {
+    const { page, errors } = admin;
+    const [billing] = (await tenant.as("admin")<{ payload: { id: number; title: string }[] }>(200, "GET", "/labels")).payload.filter((label) => label.title === "billing");
+    await tenant.as("admin")(200, "PATCH", `/labels/${billing?.id}`, { color: "#2563eb" });
+    await tenant.as("agent")(200, "POST", "/macros", { name: "Agent's own", visibility: "personal", actions: [{ action_name: "resolve_conversation", action_params: [] }] });
+    // Enough entries for a second page of 25.
+    await Promise.all(Array.from({ length: 26 }, (_, index) => tenant.as("admin")(200, "POST", "/labels", { title: `audit-${index}` })));
+
+    await openSettings(page, "Audit log");
+    const log = page.getByRole("table", { name: "Audit log" });
+    await log.getByRole("row").filter({ hasText: "Created a label" }).first().waitFor();
+    const pager = page.getByRole("navigation", { name: "Audit log pages" });
+    expect(await pager.textContent()).toMatch(/Page 1 of [2-9]/);
+    await pager.getByRole("button", { name: "Next page" }).click();
+    await expect.poll(() => pager.textContent(), WAIT).toContain("Page 2 of");
+    expect(new URL(page.url()).searchParams.get("page")).toBe("2");
+
+    const filters = page.getByRole("form", { name: "Filter the audit log" });
+    await filters.getByLabel("Action").selectOption({ label: "Updated" });
+    await filters.getByLabel("Kind of object").selectOption({ label: "Labels" });
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(async () => (await log.getByRole("row").allTextContents()).length, WAIT).toBe(2);
+    const updated = log.getByRole("row").filter({ hasText: "Updated a label" });
+    expect(await updated.textContent()).toContain("color: #b45309 → #2563eb");
+    expect(await updated.textContent()).toContain(tenant.users.admin.name);
+    expect(new URL(page.url()).searchParams.get("action")).toBe("update");
+    await checkScreen(page, "settings-audit-log");
+
+    await filters.getByLabel("Action").selectOption({ label: "All actions" });
+    await filters.getByLabel("Kind of object").selectOption({ label: "All kinds" });
+    await filters.getByLabel("Changed by").selectOption({ label: tenant.users.agent.name });
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(async () => (await log.getByRole("row").allTextContents()).slice(1), WAIT).toEqual([expect.stringContaining("Created a macro")]);
+
+    // Today's entries are in today's range; a range that ends before it starts is refused beside To.
+    const today = await page.evaluate(() => new Date().toLocaleDateString("en-CA"));
+    const tomorrow = await page.evaluate(() => new Date(Date.now() + 86_400_000).toLocaleDateString("en-CA"));
+    await filters.getByLabel("From").fill(today);
+    await filters.getByLabel("To").fill(today);
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(async () => (await log.getByRole("row").allTextContents()).length, WAIT).toBe(2);
+    await filters.getByLabel("From").fill(tomorrow);
+    await filters.getByLabel("To").fill(today);
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    const to = filters.getByLabel("To");
+    await expect.poll(() => to.getAttribute("aria-invalid"), WAIT).toBe("true");
+    expect(await descriptionOf(to)).toBe("must be after the start of the range");
+    await checkScreen(page, "settings-audit-log-refused");
+
+    await filters.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(() => new URL(page.url()).search, WAIT).toBe("");
+    await log.getByRole("row").filter({ hasText: "Created a label" }).first().waitFor();
+    expect(refusals(errors)).toEqual([]);
+  });
+
+  it("lets an agent keep their own notification settings in their profile", async () => {
+    const agent = await signIn(browser, tenant.users.agent);
+    const { page, errors } = agent;
+    await page.goto(`/app/accounts/${tenant.account.id}/profile`);
+    const card = page.getByRole("region", { name: "Notifications" });
+    const assignedByEmail = card.getByRole("checkbox", { name: "Email me when a conversation is assigned to me" });
+    const newByPush = card.getByRole("checkbox", { name: "Push notification when a new conversation is created" });
+    await assignedByEmail.waitFor();
+    // Chatwoot's defaults: no email, push for all but new conversations.
+    expect(await assignedByEmail.isChecked()).toBe(false);
+    expect(await newByPush.isChecked()).toBe(false);
+    expect(await card.getByRole("checkbox", { name: "Push notification when a conversation is assigned to me" }).isChecked()).toBe(true);
+    await assignedByEmail.check();
+    await newByPush.press("Space");
+    await card.getByRole("button", { name: "Save notification settings" }).click();
+    await card.getByText("Notification settings saved.").waitFor();
+    await checkScreen(page, "profile-notifications");
+    const saved = await tenant.as("agent")<{ selected_email_flags: string[]; selected_push_flags: string[] }>(200, "GET", "/notification_settings");
+    expect(saved.selected_email_flags).toEqual(["email_conversation_assignment"]);
+    expect(saved.selected_push_flags).toContain("push_conversation_creation");
+
+    await page.reload();
+    await expect.poll(() => card.getByRole("checkbox", { name: "Email me when a conversation is assigned to me" }).isChecked(), WAIT).toBe(true);
+    // The administrator's own settings are untouched.
+    const admins = await tenant.as("admin")<{ selected_email_flags: string[] }>(200, "GET", "/notification_settings");
+    expect(admins.selected_email_flags).toEqual([]);
+    expect(errors).toEqual([]);
+    await agent.context.close();
+  });
+
+  it("keeps the administration screens from agents", async () => {
+    const agent = await signIn(browser, tenant.users.agent);
+    for (const screen of ["custom_attributes", "macros", "sla_policies", "audit_log"]) {
+      await agent.page.goto(`/app/accounts/${tenant.account.id}/settings/${screen}`);
+      await agent.page.getByRole("heading", { name: "Settings are for administrators" }).waitFor();
+    }
+    await agent.context.close();
+  });
 });

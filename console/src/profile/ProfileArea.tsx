@@ -1,9 +1,10 @@
-/** Profile: name and email, password change, and the sessions signed in as me (revocable). */
+/** Profile: name and email, password change, notification settings in the sub-account in view, and the sessions signed in as me (revocable). */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../core/api";
 import { formatDateTime, formatRelative, t } from "../core/i18n";
 import { Icon } from "../core/icons";
 import { profile, type Profile } from "../core/session";
+import { NotificationSettings } from "./NotificationSettings";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -16,6 +17,7 @@ export function ProfileArea() {
         </h1>
         <Details />
         <Password />
+        <NotificationSettings />
         <Sessions />
       </div>
     </main>

@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { accountPath, api, errorsOf, type FormErrors } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
+import { ActionRow, errorsUnder, type Problem, RowProblems } from "../ActionRow";
 import { FormActions } from "../FormActions";
 import {
   ACTIONS,
@@ -22,7 +23,6 @@ import {
   type FilterOperator,
   loadDirectory,
   MESSAGE_TYPES,
-  paramsOf,
   PRIORITIES,
   type Rule,
   type StandardAttributeChoice,
@@ -34,12 +34,6 @@ const firstCondition = (event: AutomationEvent): Condition => {
   const attribute = attributesOf(event)[0];
   return { attribute_key: attribute?.key ?? "", filter_operator: attribute?.operators[0] ?? "equal_to", values: [], query_operator: null };
 };
-
-/** The field errors under `prefix` (such as "conditions.0."), in words. */
-const errorsUnder = (errors: FormErrors, prefix: string) =>
-  Object.entries(errors.fields)
-    .filter(([field]) => field === prefix.slice(0, -1) || field.startsWith(prefix))
-    .map(([field, message]) => ({ field: field.slice(prefix.length), message }));
 
 export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; onCancel: () => void; onSaved: (rule: Rule) => void }) {
   const [name, setName] = useState(rule?.name ?? "");
@@ -180,6 +174,7 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
               key={index}
               index={index}
               action={action}
+              choices={ACTIONS}
               directory={directory}
               only={actions.length === 1}
               problems={errorsUnder(errors, `actions.${index}.`)}
@@ -195,22 +190,6 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
 
       <FormActions submit={t("settings.automation.save")} busy={busy} onCancel={onCancel} />
     </form>
-  );
-}
-
-type Problem = { field: string; message: string };
-
-function RowProblems({ id, label, problems }: { id: string; label: string; problems: Problem[] }) {
-  if (problems.length === 0) return null;
-  return (
-    <ul id={id} class="field-error rule-row-errors">
-      {problems.map((problem) => (
-        <li key={problem.field}>
-          {label}
-          {problem.field ? ` (${t(`settings.automation.fields.${problem.field.split(".")[0]}`)})` : ""}: {problem.message}
-        </li>
-      ))}
-    </ul>
   );
 }
 
@@ -446,168 +425,5 @@ function CustomValueInput(props: {
         onChange(value === "" ? [] : [numeric ? Number(value) : value]);
       }}
     />
-  );
-}
-
-function ActionRow(props: {
-  index: number;
-  action: Action;
-  directory: Directory | null;
-  only: boolean;
-  problems: Problem[];
-  onChange: (patch: Partial<Action>) => void;
-  onRemove: () => void;
-}) {
-  const { index, action, directory, only, problems, onChange, onRemove } = props;
-  const number = index + 1;
-  const kind = paramsOf(action.action_name);
-  const errorId = `action-${index}-errors`;
-  const describedBy = problems.length > 0 ? errorId : undefined;
-  const invalid = problems.some((problem) => problem.field.startsWith("action_params")) ? "true" : undefined;
-  const paramLabel = t("settings.automation.actionParam", { number });
-  const first = action.action_params[0];
-  const pick = (named: { id: number; name: string }[], extra: { value: string; label: string }[] = []) => (
-    <select
-      class="select"
-      aria-label={paramLabel}
-      aria-invalid={invalid}
-      aria-describedby={describedBy}
-      value={first === undefined ? "" : String(first)}
-      onChange={(e) => {
-        const value = e.currentTarget.value;
-        onChange({ action_params: value === "" ? [] : [/^\d+$/.test(value) ? Number(value) : value] });
-      }}
-    >
-      <option value="">{t("settings.automation.choose")}</option>
-      {extra.map((option) => (
-        <option key={option.value} value={option.value}>
-          {option.label}
-        </option>
-      ))}
-      {named.map((each) => (
-        <option key={each.id} value={String(each.id)}>
-          {each.name}
-        </option>
-      ))}
-    </select>
-  );
-  let editor = null;
-  switch (kind) {
-    case "agent":
-      editor = pick(directory?.agents ?? [], [{ value: "nil", label: t("settings.automation.unassign") }]);
-      break;
-    case "team":
-      editor = pick(directory?.teams ?? []);
-      break;
-    case "sla":
-      editor = pick(directory?.slaPolicies ?? []);
-      break;
-    case "priority":
-      editor = (
-        <select class="select" aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={first === null || first === undefined ? "nil" : String(first)} onChange={(e) => onChange({ action_params: [e.currentTarget.value === "nil" ? null : e.currentTarget.value] })}>
-          {PRIORITIES.map((value) => (
-            <option key={value} value={value}>
-              {t(`settings.automation.priorities.${value}`)}
-            </option>
-          ))}
-          <option value="nil">{t("settings.automation.priorities.nil")}</option>
-        </select>
-      );
-      break;
-    case "labels":
-      editor = (
-        <fieldset class="rule-labels" aria-describedby={describedBy}>
-          <legend class="visually-hidden">{paramLabel}</legend>
-          {(directory?.labels ?? []).length === 0 && <span class="muted">{t("settings.automation.noLabels")}</span>}
-          {(directory?.labels ?? []).map((label) => (
-            <span class="field-inline" key={label}>
-              <input
-                type="checkbox"
-                id={`action-${index}-label-${label}`}
-                checked={action.action_params.includes(label)}
-                onChange={(e) => onChange({ action_params: e.currentTarget.checked ? [...action.action_params, label] : action.action_params.filter((each) => each !== label) })}
-              />
-              <label for={`action-${index}-label-${label}`}>
-                {label}
-                <span class="visually-hidden"> ({paramLabel})</span>
-              </label>
-            </span>
-          ))}
-        </fieldset>
-      );
-      break;
-    case "text":
-      editor = <textarea class="rule-message" rows={2} aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={typeof first === "string" ? first : ""} onInput={(e) => onChange({ action_params: [e.currentTarget.value] })} />;
-      break;
-    case "url":
-    case "emails":
-      editor = (
-        <input
-          class="input-compact rule-wide"
-          type={kind === "url" ? "url" : "text"}
-          aria-label={paramLabel}
-          aria-invalid={invalid}
-          aria-describedby={describedBy}
-          placeholder={t(`settings.automation.placeholders.${kind}`)}
-          value={typeof first === "string" ? first : ""}
-          onInput={(e) => onChange({ action_params: [e.currentTarget.value] })}
-        />
-      );
-      break;
-    case "team_message": {
-      const params = (typeof first === "object" && first !== null ? first : { team_ids: [], message: "" }) as { team_ids: number[]; message: string };
-      editor = (
-        <span class="rule-team-message">
-          <select
-            class="select"
-            aria-label={t("settings.automation.actionTeam", { number })}
-            value={params.team_ids[0] === undefined ? "" : String(params.team_ids[0])}
-            onChange={(e) => onChange({ action_params: [{ ...params, team_ids: e.currentTarget.value === "" ? [] : [Number(e.currentTarget.value)] }] })}
-          >
-            <option value="">{t("settings.automation.choose")}</option>
-            {(directory?.teams ?? []).map((team) => (
-              <option key={team.id} value={String(team.id)}>
-                {team.name}
-              </option>
-            ))}
-          </select>
-          <textarea rows={2} aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={params.message} onInput={(e) => onChange({ action_params: [{ ...params, message: e.currentTarget.value }] })} />
-        </span>
-      );
-      break;
-    }
-    case "none":
-      editor = null;
-  }
-  return (
-    <li class="rule-row">
-      <div class="rule-row-fields">
-        <span class="rule-row-number" aria-hidden="true">
-          {number}
-        </span>
-        <select
-          class="select"
-          aria-label={t("settings.automation.actionName", { number })}
-          aria-invalid={problems.some((problem) => problem.field === "action_name" || problem.field === "") ? "true" : undefined}
-          aria-describedby={describedBy}
-          value={action.action_name}
-          onChange={(e) => onChange({ action_name: e.currentTarget.value, action_params: [] })}
-        >
-          {ACTIONS.map((each) => (
-            <option key={each.name} value={each.name}>
-              {t(`settings.automation.actions.${each.name}`)}
-            </option>
-          ))}
-        </select>
-        {editor}
-        {!only && (
-          <button type="button" class="button button-small" onClick={onRemove}>
-            <Icon name="x" />
-            <span class="visually-hidden">{t("settings.automation.removeAction", { number })}</span>
-          </button>
-        )}
-      </div>
-      <RowProblems id={errorId} label={t("settings.automation.actionRow", { number })} problems={problems} />
-    </li>
   );
 }

@@ -1,0 +1,25 @@
+/** Profile > Notifications: the signed-in person's email and push flags in the sub-account in view. */
+export default {
+  title: "Notifications",
+  lead: "Which events notify you in {account}, by email and as push notifications. An event with either turned on shows in your notifications.",
+  tableLabel: "Notifications in {account}",
+  event: "Event",
+  email: "Email",
+  push: "Push",
+  emailFor: "Email me when {event}",
+  pushFor: "Push notification when {event}",
+  types: {
+    conversation_creation: "a new conversation is created",
+    conversation_assignment: "a conversation is assigned to me",
+    assigned_conversation_new_message: "a new message arrives in a conversation assigned to me",
+    conversation_mention: "I am mentioned in a private note",
+    conversation_notify: "a conversation I take part in changes",
+    sla_missed_first_response: "a conversation misses its first response target",
+    sla_missed_next_response: "a conversation misses its next response target",
+    sla_missed_resolution: "a conversation misses its resolution target",
+  },
+  save: "Save notification settings",
+  saved: "Notification settings saved.",
+  loadFailed: "Could not load your notification settings: {message}",
+  saveFailed: "Your notification settings are not saved: {message}",
+};
