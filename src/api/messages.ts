@@ -10,7 +10,7 @@ import { type Attachment, fileTypeOf } from "../domain/conversation";
 import { deleteStoredFiles, releaseStorage, reserveStorage } from "../db/account-storage";
 import { checkFileType, SNIFF_BYTES } from "../domain/file-types";
 import type { AppEnv } from "./context";
-import type { Access } from "../durable/conversation";
+import type { Access } from "../durable/access";
 import { conversationObject } from "../durable/stubs";
 import { ApiError, notFound, validationError } from "./errors";
 import { mediaUrl, newMediaKey } from "./media";

@@ -13,7 +13,8 @@ import type { ConversationPayload } from "../domain/chatwoot-payloads";
 import { type Attachment, MessageType } from "../domain/conversation";
 import { renderTemplate, templateContextFor } from "../domain/template-variables";
 import { accountObject, conversationObject } from "../durable/stubs";
-import { type Access, type Actor, originOf } from "../durable/conversation";
+import type { Access } from "../durable/access";
+import { type Actor, originOf } from "../durable/conversation";
 import { emailTeams, emailTranscript } from "./send-email";
 import { enqueueUrlWebhook } from "./webhooks";
 
