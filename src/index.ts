@@ -1,5 +1,6 @@
-/** Parley's Worker: HTTP (Hono), the jobs queue consumers, cron sweeps, and the Durable Object classes. */
+/** Parley's Worker: HTTP (Hono), incoming mail (Email Routing), the jobs queue consumers, cron sweeps, and the Durable Object classes. */
 import { createApp } from "./api/app";
+import { receiveRoutedEmail } from "./api/email-routing";
 import { handleScheduled } from "./jobs/cron";
 import { handleQueueBatch } from "./jobs/queue";
 
@@ -11,6 +12,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  email: receiveRoutedEmail,
   queue: handleQueueBatch,
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

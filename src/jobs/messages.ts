@@ -95,6 +95,31 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("email_channel.send"), account_id: Id, display_id: Id, message_id: Id }),
   /** Conversation continuity: email a website visitor who is away the agents' messages not emailed yet, from this one on. */
   z.object({ type: z.literal("email_continuity.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /**
+   * Stored notifications that leave the account: pushed to the user's browsers and devices, or
+   * batched into an email for a user who was not connected (src/jobs/notification-delivery.ts).
+   */
+  z.object({
+    type: z.literal("notifications.deliver"),
+    account_id: Id,
+    notifications: z
+      .array(
+        z.object({
+          id: Id,
+          user_id: Id,
+          notification_type: z.string().min(1).max(64),
+          display_id: Id,
+          title: z.string().max(1000),
+          created_at: z.number().int(),
+          push: z.boolean(),
+          email: z.boolean(),
+        }),
+      )
+      .min(1)
+      .max(500),
+  }),
+  /** A batch of notifications for one user and conversation, emailed once its window has passed. */
+  z.object({ type: z.literal("notifications.email"), batch_id: Id }),
   /** Send an agent's reply in an SMS conversation through the inbox's provider (once: the message's source_id records the sid). */
   z.object({ type: z.literal("sms.send"), account_id: Id, display_id: Id, message_id: Id }),
   /**

@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
-import { accounts, emails, inboxes } from "../db/schema";
+import { accounts, type EmailFileRef, emails, inboxes } from "../db/schema";
 import { MessageType } from "../domain/conversation";
 import {
   type ConversationSummary,
@@ -22,6 +22,7 @@ import {
 } from "../domain/emails";
 import { passwordToken } from "../domain/tokens";
 import { accountObject, conversationObject } from "../durable/stubs";
+import { conversationEmailGivenUp, conversationEmailSent } from "./email-channel";
 import { enqueueJobs } from "./messages";
 
 /** Attempts before an email is given up (`dead`): the first delivery and the queue's 5 retries. */
@@ -61,7 +62,13 @@ type NewEmail = EmailContent & { key: string; to: string[] };
 const INSERT_CHUNK = 10;
 
 /** Records emails (a key already recorded adds nothing) and enqueues the new ones; returns how many were new. */
-async function queueEmails(env: Env, accountId: number, displayId: number, kind: "team_notification" | "transcript", list: NewEmail[]): Promise<number> {
+export async function queueEmails(
+  env: Env,
+  accountId: number,
+  displayId: number,
+  kind: "team_notification" | "transcript" | "agent_notification",
+  list: NewEmail[],
+): Promise<number> {
   const db = openDatabase(env.DB);
   const ids: number[] = [];
   for (let i = 0; i < list.length; i += INSERT_CHUNK) {
@@ -208,6 +215,24 @@ async function outgoingContent(env: Env, email: typeof emails.$inferSelect): Pro
   return { text: withPasswordToken(email.text, token), html: email.html === null ? null : withPasswordToken(email.html, token) };
 }
 
+/** `Name <address>` (a conversation email's sender) as the binding takes it. */
+function senderOf(from: string): { email: string; name: string } {
+  const match = /^(.*)<([^<>]+)>\s*$/.exec(from);
+  return match?.[2] ? { email: match[2].trim(), name: (match[1] ?? "").trim().replace(/^"|"$/g, "") } : { email: from.trim(), name: "" };
+}
+
+const outboxDomain = (from: string) => senderOf(from).email.split("@")[1] ?? "parley.local";
+
+/** A conversation email's files, read from R2; one that is gone is left out. */
+async function emailAttachments(env: Env, files: EmailFileRef[] | null): Promise<EmailAttachment[]> {
+  const attachments: EmailAttachment[] = [];
+  for (const file of files ?? []) {
+    const object = await env.MEDIA.get(file.key);
+    if (object) attachments.push({ disposition: "attachment", filename: file.file_name, type: file.content_type, content: await object.arrayBuffer() });
+  }
+  return attachments;
+}
+
 /**
  * The `email.send` job: sends one recorded email through the email binding ("binding") or leaves it
  * in the local outbox ("outbox"), and marks it sent. An email already sent, given up, or held by
@@ -236,24 +261,32 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
     // Local development: nothing leaves and the stored copy is redacted, so the platform's log shows
     // the password link (the only place it appears). Deployed installations never use the outbox.
     if (outgoing.text !== email.text) console.log(`outbox: ${email.subject} (to ${email.to.join(", ")}):\n${outgoing.text}`);
-    await db.update(emails).set({ status: "sent", delivery: "outbox", sentAt: new Date(), error: null, updatedAt: new Date() }).where(eq(emails.id, email.id));
+    // A conversation email gets the Message-ID Email Service would have given it, so its thread can be followed locally.
+    const messageId = email.fromAddress ? `<outbox-${email.id}-${crypto.randomUUID()}@${outboxDomain(email.fromAddress)}>` : null;
+    await db.update(emails).set({ status: "sent", delivery: "outbox", messageId, sentAt: new Date(), error: null, updatedAt: new Date() }).where(eq(emails.id, email.id));
+    await conversationEmailSent(env, email, messageId);
     return;
   }
 
   // An agency user's password email belongs to no sub-account: it is sent as Parley.
   const account = email.accountId === null ? null : await db.query.accounts.findFirst({ where: eq(accounts.id, email.accountId), columns: { name: true } });
   try {
+    const attachments = await emailAttachments(env, email.attachments);
     const result = await env.EMAIL.send({
-      from: { email: env.EMAIL_FROM, name: account?.name ?? "Parley" },
+      from: email.fromAddress ? senderOf(email.fromAddress) : { email: env.EMAIL_FROM, name: account?.name ?? "Parley" },
       to: email.to,
       subject: email.subject,
       text: outgoing.text,
       ...(outgoing.html ? { html: outgoing.html } : {}),
+      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+      ...(email.headers && Object.keys(email.headers).length > 0 ? { headers: email.headers } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
     });
     await db
       .update(emails)
       .set({ status: "sent", delivery: "binding", messageId: result.messageId, sentAt: new Date(), error: null, updatedAt: new Date() })
       .where(eq(emails.id, email.id));
+    await conversationEmailSent(env, email, result.messageId);
   } catch (error) {
     const code = typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : null;
     const message = error instanceof Error ? error.message : String(error);
@@ -262,6 +295,7 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
       .update(emails)
       .set({ status: givenUp ? "dead" : "failed", error: code ? `${code}: ${message}` : message, updatedAt: new Date() })
       .where(eq(emails.id, email.id));
+    if (givenUp) await conversationEmailGivenUp(env, email, code ? `${code}: ${message}` : message);
     if (!givenUp) throw error;
   }
 }

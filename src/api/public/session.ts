@@ -30,8 +30,8 @@ export const conversationParams = sessionParams.extend({
 
 export async function inboxByIdentifier(c: Context<AppEnv>, identifier: string) {
   const inbox = await c.var.db.query.inboxes.findFirst({ where: eq(inboxes.inboxIdentifier, identifier) });
-  // SMS inboxes reach contacts through their provider, not through the Client API.
-  if (!inbox || inbox.channelType === "sms") throw notFound("Inbox");
+  // Only website and API inboxes speak the Client API: the others reach contacts through their provider.
+  if (!inbox || (inbox.channelType !== "web_widget" && inbox.channelType !== "api")) throw notFound("Inbox");
   return inbox;
 }
 
