@@ -25,8 +25,16 @@ const MAX_TEXT_LENGTH = 2000;
 
 export const metaSink = new Hono<{ Bindings: Env }>();
 
-/** The paths under /dev/sinks/graph this sink answers (the others are the WhatsApp sink's). */
-export const isMetaSinkPath = (path: string) => /\/dev\/sinks\/graph\/(v\d+(\.\d+)?\/me\/messages|meta\/.*)$/.test(path);
+/**
+ * The requests under /dev/sinks/graph this sink answers (the others are the WhatsApp sink's): the Send
+ * API, a person's profile (`GET /:version/:psid?fields=first_name,...` or `name,username`), `/meta/*`.
+ */
+export const isMetaSinkRequest = (path: string, fields: string | undefined) =>
+  /\/dev\/sinks\/graph\/(v\d+(\.\d+)?\/me\/messages|meta\/.*)$/.test(path) ||
+  (/\/dev\/sinks\/graph\/v\d+(\.\d+)?\/\d+$/.test(path) && /\b(first_name|username)\b/.test(fields ?? ""));
+
+/** The Send API and `/meta/*` paths alone (the profile API needs the query: see isMetaSinkRequest). */
+export const isMetaSinkPath = (path: string) => isMetaSinkRequest(path, undefined);
 
 metaSink.use("*", async (c, next) => {
   if (c.env.LOCAL_SINKS !== "true") return c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
@@ -86,6 +94,31 @@ metaSink.post("/:version/me/messages", async (c) => {
     db.delete(metaSinkMessages).where(lte(metaSinkMessages.id, sql`(select max(id) - ${KEEP_MESSAGES} from ${metaSinkMessages})`)),
   ]);
   return c.json({ recipient_id: body.recipient.id, message_id: mid }, 200);
+});
+
+/** Names the sink gives people who write, chosen by their id so a person keeps theirs. */
+const PEOPLE = [
+  ["Jordan", "Rivera"],
+  ["Priya", "Shah"],
+  ["Lukas", "Meyer"],
+  ["Amara", "Okafor"],
+  ["Chen", "Wei"],
+  ["Sofia", "Rossi"],
+] as const;
+
+/**
+ * Meta's user profile APIs: Messenger's `{first_name, last_name, profile_pic, id}` for a PSID and
+ * Instagram's `{name, username, profile_pic, id}` for an IGSID, for a token of the page or account.
+ */
+metaSink.get("/:version{v\\d+(?:\\.\\d+)?}/:id{\\d+}", async (c) => {
+  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? c.req.query("access_token") ?? "";
+  const owner = token ? await tokenOwner(c.env, token) : null;
+  if (!owner) return c.json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 401);
+  const id = c.req.param("id");
+  const [first, last] = PEOPLE[Number(BigInt(id) % BigInt(PEOPLE.length))] ?? PEOPLE[0];
+  const picture = `https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=${id}`;
+  if (owner.channel === "instagram") return c.json({ name: `${first} ${last}`, username: `${first}.${last}`.toLowerCase(), profile_pic: picture, id });
+  return c.json({ first_name: first, last_name: last, profile_pic: picture, id });
 });
 
 metaSink.get("/meta/messages", async (c) => {
