@@ -140,6 +140,21 @@ function printBanner(url, demo) {
       `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/accounts/${demo.account.id}/conversations`,
       `  ${demo.account.name.padEnd(21)}account ${demo.account.id}, website inbox ${demo.inbox.id}, SMS inbox ${demo.sms.inbox.id}, label ${demo.sms.label.title} (id ${demo.sms.label.id})`,
       `  SMS sink             ${demo.sms.sink}`,
+      ...(demo.whatsapp
+        ? [
+            `  WhatsApp inbox       ${demo.whatsapp.inbox.id} (${demo.whatsapp.inbox.phone_number}); Meta's callback URL ${url}/webhooks/whatsapp/${encodeURIComponent(demo.whatsapp.inbox.phone_number)}`,
+            `    simulate a message   node scripts/simulate.mjs whatsapp --from +15550001234 --text 'Hi, can I book a cleaning?'`,
+            `    what replies sent    ${url}/dev/sinks/graph/whatsapp/messages`,
+          ]
+        : []),
+      ...(demo.meta
+        ? [
+            `  Messenger inbox      ${demo.meta.messenger.id} (page ${demo.meta.messenger.page_id}); Meta's callback URL ${url}/bot`,
+            `  Instagram inbox      ${demo.meta.instagram.id} (account ${demo.meta.instagram.instagram_id}); Meta's callback URL ${url}/webhooks/instagram`,
+            `    simulate a message   node scripts/simulate.mjs messenger --text 'Hi, are you open on Saturday?'   (or: instagram)`,
+            `    what replies sent    ${url}/dev/sinks/graph/meta/messages`,
+          ]
+        : []),
       `  All ids and tokens   ${shown(demo.stateFile)}`,
       "",
       `  Log   ${shown(logFile)} (the Worker's errors show in this terminal too)`,

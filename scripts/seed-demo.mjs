@@ -5,6 +5,8 @@
 // a team, canned responses, a macro, three conversations) is found by name or created on every run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { seedWhatsapp } from "./seed-whatsapp.mjs";
+import { seedMeta } from "./seed-meta.mjs";
 
 /** The demo users' local passwords: printed by `npm run dev` and documented in the README. */
 export const DEMO_PASSWORDS = { admin: "parley-admin-demo", agent: "parley-agent-demo" };
@@ -321,6 +323,8 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
     agent: { ...base.agent, password: DEMO.agent.password },
     passwords,
     sms: await seedSms(api, baseUrl, base.account.id, base.admin.token, created),
+    whatsapp: await seedWhatsapp(api, base.account.id, base.admin.token, created),
+    meta: await seedMeta(api, base.account.id, base.admin.token, created),
   };
   await seedConsole(api, demo, created);
   demo.agencyOwner = await seedAgencyView(api, baseUrl, platformToken, demo, created);

@@ -13,7 +13,7 @@ import { metaSignatureMatches, verificationChallenge } from "../domain/meta-grap
 import { WhatsappWebhook } from "../domain/whatsapp-cloud";
 import { enqueueJobs } from "../jobs/messages";
 import { createRouter } from "./context";
-import { ApiError, errorResponses } from "./errors";
+import { ApiError, errorResponses, validationError } from "./errors";
 import { limitedRoute } from "./limits";
 
 export const whatsappWebhooks = createRouter();
@@ -30,6 +30,9 @@ const PhoneParams = z.object({
     .regex(/^\+?[1-9]\d{1,14}$/, "Expected the inbox's phone number, e.g. +14155550100.")
     .openapi({ param: { name: "phone_number", in: "path" }, example: "+14155550100", description: "The WhatsApp inbox's number (E.164; the + may be left out)" }),
 });
+
+/** Meta's envelope: an object and its entries; what each entry holds is read later. */
+const WebhookEnvelope = z.object({ object: z.string().max(100), entry: z.array(z.record(z.string(), z.unknown())).max(100) }).strict();
 
 /** The inbox's number as stored: E.164 with its +. */
 const e164 = (phone: string) => (phone.startsWith("+") ? phone : `+${phone}`);
@@ -109,7 +112,7 @@ whatsappWebhooks.openapi(
       },
       responses: {
         200: { description: "Taken", content: { "text/plain": { schema: z.string() } } },
-        ...errorResponses(400, 401, 413),
+        ...errorResponses(400, 401, 413, 422),
       },
     }),
     "provider_webhook.address",
@@ -121,14 +124,17 @@ whatsappWebhooks.openapi(
     // The raw bytes, exactly as signed.
     const raw = await c.req.arrayBuffer();
     if (raw.byteLength > MAX_WHATSAPP_WEBHOOK_BYTES) throw tooLarge();
-    if (!(await metaSignatureMatches(c.env.WHATSAPP_APP_SECRET ?? "", raw, c.req.header("x-hub-signature-256")))) {
-      throw new ApiError(401, "invalid_signature", "X-Hub-Signature-256 is not Meta's signature of this body with the app secret.");
-    }
+    // Reading and shape checks keep nothing; the signature is checked before anything is.
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(raw));
     } catch {
       throw new ApiError(400, "malformed_json", "The body is not JSON.");
+    }
+    const envelope = WebhookEnvelope.safeParse(json);
+    if (!envelope.success) throw validationError(envelope.error, "json");
+    if (!(await metaSignatureMatches(c.env.WHATSAPP_APP_SECRET ?? "", raw, c.req.header("x-hub-signature-256")))) {
+      throw new ApiError(401, "invalid_signature", "X-Hub-Signature-256 is not Meta's signature of this body with the app secret.");
     }
     const parsed = WhatsappWebhook.safeParse(json);
     // Signed by Meta but of another kind (another product's object): nothing for an inbox, and no reason for Meta to retry.

@@ -87,6 +87,8 @@ beforeAll(async () => {
     load_id: load.body.loads[0].id,
     notification_id: await notificationOf(t.account.id, t.admin, session.conversation.id),
     session_id: await sessionIdOf(t.agent.access_token),
+    // Provider webhooks name an inbox by its number (WhatsApp's /webhooks/whatsapp/{phone_number}).
+    phone_number: "+15550000000",
   };
 }, WALK_TIMEOUT_MS);
 

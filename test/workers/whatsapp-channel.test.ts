@@ -116,7 +116,7 @@ describe("WhatsApp inboxes", () => {
   });
 });
 
-describe("WhatsApp webhook", () => {
+describe("WhatsApp webhook", { timeout: 20_000 }, () => {
   it("answers Meta's verification with the challenge when the verify token is the inbox's", async () => {
     const t = await whatsappTenant();
     const path = `/webhooks/whatsapp/${encodeURIComponent(t.business.phone)}`;
@@ -239,7 +239,7 @@ describe("WhatsApp webhook", () => {
   });
 });
 
-describe("WhatsApp replies", () => {
+describe("WhatsApp replies", { timeout: 20_000 }, () => {
   it("sends an agent's reply through the Graph API's messages endpoint with the inbox's token and stores the wamid", async () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
