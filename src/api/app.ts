@@ -33,6 +33,7 @@ import { accountTeamMembers } from "./accounts/team-members";
 import { accountTeams } from "./accounts/teams";
 import { accountWebhooks } from "./accounts/webhooks";
 import { accountAgentBots } from "./accounts/agent-bots";
+import { accountFilters } from "./accounts/filters";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyStaff } from "./agency/agency-users";
@@ -57,7 +58,7 @@ import { whatsappWebhooks } from "./whatsapp";
 import { whatsappSink } from "./dev/whatsapp-sink";
 import { accountWhatsappTemplates } from "./accounts/whatsapp-templates";
 import { metaWebhooks } from "./meta-webhooks";
-import { isMetaSinkPath, metaSink } from "./dev/meta-sink";
+import { isMetaSinkRequest, metaSink } from "./dev/meta-sink";
 import { widgetCampaigns } from "./widget/campaigns";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
@@ -140,6 +141,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountInboxMembers);
   app.route("/api/v1/accounts", accountTeams);
   app.route("/api/v1/accounts", accountTeamMembers);
+  // Before the contact and conversation routes: POST .../contacts/filter and .../conversations/filter.
+  app.route("/api/v1/accounts", accountFilters);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountContactLabels);
   app.route("/api/v1/accounts", accountLabels);
@@ -192,7 +195,7 @@ export function createApp() {
   app.all("/dev/sinks/sms/*", mount(smsSink.fetch));
   // The local Graph API (GRAPH_API_BASE_URL): Messenger and Instagram's Send API here, the rest of /dev/sinks/graph after.
   const metaSinkHandler = mount(metaSink.fetch);
-  app.all("/dev/sinks/graph/*", (c, next) => (isMetaSinkPath(c.req.path) ? metaSinkHandler(c, next) : next()));
+  app.all("/dev/sinks/graph/*", (c, next) => (isMetaSinkRequest(c.req.path, c.req.query("fields")) ? metaSinkHandler(c, next) : next()));
   // The rest: the WhatsApp Cloud API (messages, media, message_templates).
   app.all("/dev/sinks/graph/*", mount(whatsappSink.fetch));
 
