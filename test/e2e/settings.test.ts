@@ -1,6 +1,5 @@
 // The sub-account's settings screens in real Chromium against the whole platform, as an administrator
-// uses them: Agents lists the people with their role and availability (invitations come from the
-// agency), Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
+// uses them (Agents has its own, settings-agents.test.ts): Labels creates, edits and deletes a label through its dialogs, showing the API's refusal
 // beside the field it concerns, Canned responses does the same with search and template variables,
 // Teams with the members picked from the sub-account's agents, and Inboxes with greeting, working
 // hours, identity verification and members.
@@ -40,20 +39,6 @@ describe("the sub-account's settings", () => {
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: screen, exact: true }).click();
     await page.getByRole("heading", { name: screen, level: 1 }).waitFor();
   }
-
-  it("lists the sub-account's administrator and agent with their roles, and says invitations come from the agency", async () => {
-    const { page, errors } = admin;
-    await openSettings(page, "Agents");
-    const table = page.getByRole("table", { name: "Agents" });
-    const adminRow = table.getByRole("row").filter({ hasText: tenant.users.admin.email });
-    const agentRow = table.getByRole("row").filter({ hasText: tenant.users.agent.email });
-    await expect.poll(() => adminRow.textContent(), WAIT).toContain("Administrator");
-    expect(await agentRow.textContent()).toContain("Agent");
-    expect(await agentRow.textContent()).toContain("Offline");
-    expect(await page.getByText("Invitations, role changes and removals come from your agency").isVisible()).toBe(true);
-    await check(page, "settings-agents");
-    expect(errors).toEqual([]);
-  });
 
   it("creates a label after showing the API's refusal beside its title, edits it, and deletes it after a confirmation", async () => {
     const { page, errors } = admin;

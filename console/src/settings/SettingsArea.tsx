@@ -17,10 +17,15 @@ import { TeamsScreen } from "./teams/TeamsScreen";
 import { InboxesScreen } from "./inboxes/InboxesScreen";
 import { CustomAttributesScreen } from "./custom-attributes/CustomAttributesScreen";
 import { SlaPoliciesScreen } from "./sla/SlaPoliciesScreen";
-import { customAttributesPath, slaPoliciesPath } from "./paths";
+import { MacrosScreen } from "./macros/MacrosScreen";
+import { AuditLogScreen } from "./audit-log/AuditLogScreen";
+import { auditLogPath, customAttributesPath, macrosPath, slaPoliciesPath } from "./paths";
+import { OngoingCampaignsScreen } from "./campaigns/OngoingCampaignsScreen";
+import { SmsCampaignsScreen } from "./campaigns/SmsCampaignsScreen";
+import { ongoingCampaignsPath, smsCampaignsPath } from "./paths";
 import { agentsPath, cannedResponsesPath, inboxesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "custom_attributes" } | { name: "sla_policies" } | { name: "unknown" };
+type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "custom_attributes" } | { name: "sla_policies" } | { name: "macros" } | { name: "audit_log" } | { name: "ongoing_campaigns" } | { name: "sms_campaigns" } | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {
@@ -39,6 +44,10 @@ function screenOf(path: string): Screen {
   if (rest === "/canned_responses") return { name: "canned" };
   if (rest === "/custom_attributes") return { name: "custom_attributes" };
   if (rest === "/sla_policies") return { name: "sla_policies" };
+  if (rest === "/macros") return { name: "macros" };
+  if (rest === "/audit_log") return { name: "audit_log" };
+  if (rest === "/campaigns/ongoing") return { name: "ongoing_campaigns" };
+  if (rest === "/campaigns/one_off") return { name: "sms_campaigns" };
   return { name: "unknown" };
 }
 
@@ -63,6 +72,7 @@ function navGroups(account: number): { title: string; items: NavItem[] }[] {
         { title: "settings.labels.title", href: labelsPath(account), screens: ["labels"] },
         { title: "settings.canned.title", href: cannedResponsesPath(account), screens: ["canned"] },
         { title: "settingsAttributes.title", href: customAttributesPath(account), screens: ["custom_attributes"] },
+        { title: "settingsAudit.title", href: auditLogPath(account), screens: ["audit_log"] },
       ],
     },
     {
@@ -70,6 +80,9 @@ function navGroups(account: number): { title: string; items: NavItem[] }[] {
       items: [
         { title: "settings.webhooks.title", href: webhooksPath(account), screens: ["webhooks"] },
         { title: "settings.automation.title", href: automationPath(account), screens: ["automation"] },
+        { title: "settingsCampaigns.ongoing.title", href: ongoingCampaignsPath(account), screens: ["ongoing_campaigns"] },
+        { title: "settingsCampaigns.sms.title", href: smsCampaignsPath(account), screens: ["sms_campaigns"] },
+        { title: "settingsMacros.title", href: macrosPath(account), screens: ["macros"] },
         { title: "settingsSla.title", href: slaPoliciesPath(account), screens: ["sla_policies"] },
       ],
     },
@@ -120,6 +133,10 @@ export function SettingsArea() {
         {screen.name === "canned" && <CannedResponsesScreen />}
         {screen.name === "custom_attributes" && <CustomAttributesScreen />}
         {screen.name === "sla_policies" && <SlaPoliciesScreen />}
+        {screen.name === "macros" && <MacrosScreen />}
+        {screen.name === "audit_log" && <AuditLogScreen />}
+        {screen.name === "ongoing_campaigns" && <OngoingCampaignsScreen />}
+        {screen.name === "sms_campaigns" && <SmsCampaignsScreen />}
         {screen.name === "unknown" && (
           <div class="page-message">
             <h1>{t("common.notFound.title")}</h1>

@@ -11,3 +11,5 @@ export const customAttributesPath = (accountId: number) => `${settingsPath(accou
 export const macrosPath = (accountId: number) => `${settingsPath(accountId)}/macros`;
 export const slaPoliciesPath = (accountId: number) => `${settingsPath(accountId)}/sla_policies`;
 export const auditLogPath = (accountId: number) => `${settingsPath(accountId)}/audit_log`;
+export const ongoingCampaignsPath = (accountId: number) => `${settingsPath(accountId)}/campaigns/ongoing`;
+export const smsCampaignsPath = (accountId: number) => `${settingsPath(accountId)}/campaigns/one_off`;

@@ -12,5 +12,10 @@ import settings from "./settings";
 import agency from "./agency";
 import settingsAttributes from "./settings-attributes";
 import settingsSla from "./settings-sla";
+import settingsMacros from "./settings-macros";
+import profileNotifications from "./profile-notifications";
+import settingsAudit from "./settings-audit";
+import settingsAgents from "./settings-agents";
+import settingsCampaigns from "./settings-campaigns";
 
-export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla };
+export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla, settingsMacros, profileNotifications, settingsAudit, settingsAgents, settingsCampaigns };
