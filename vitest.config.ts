@@ -14,6 +14,9 @@ export const TEST_SECRETS = {
   INSTAGRAM_APP_SECRET: "test-instagram-app-secret",
   FB_VERIFY_TOKEN: "test-facebook-verify-token",
   IG_VERIFY_TOKEN: "test-instagram-verify-token",
+  // Web Push: a VAPID key pair for the tests only.
+  VAPID_PUBLIC_KEY: "BEO4d6O-nvOf4P_koTJfYKic3ySfazzOa7K5RD-cIKL10eey_WJHDUXc7-Z6iUX7bl4Bqy1gI2UBvjtoSlSj0GA",
+  VAPID_PRIVATE_KEY: "TFFODZff84z7MmFrjEsFb_IiK9aQ3VP95x4_5v30glc",
 };
 
 /** Providers' APIs as the tests reach them: recording hosts of the outbound sink (test/support/outbound-sink.ts). */
@@ -31,6 +34,8 @@ const TEST_RATE_LIMITS = {
 // The ping test waits up to 4.5 s for its first ping without subscribing: a connection that never
 // subscribes is closed after 8 s here (30 s deployed), late enough for a busy machine's first ping.
 const TEST_LIMIT_SETTINGS = { CABLE_SUBSCRIBE_WITHIN_SECONDS: "8" };
+// Conversation continuity waits 60 s for a burst of agent messages deployed; the tests' bursts take well under 2 s.
+const TEST_EMAIL_SETTINGS = { EMAIL_CONTINUITY_DELAY_SECONDS: "2" };
 
 export default defineConfig({
   test: {
@@ -40,7 +45,7 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, ...TEST_PROVIDER_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, ...TEST_EMAIL_SETTINGS, ...TEST_PROVIDER_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
               ratelimits: TEST_RATE_LIMITS,
               // The network, as the tests see it: recording hosts under *.sink.test, nothing else.
               outboundService: outboundSink,
