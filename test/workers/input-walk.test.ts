@@ -42,6 +42,11 @@ beforeAll(async () => {
   const webhook = await createWebhook(t.admin.access_token, t.account.id, "https://walked.example.test/hook");
   const agentBot = await call("POST", `/api/v1/accounts/${t.account.id}/agent_bots`, { token: t.admin.access_token, body: { name: "Walked bot" } });
   expectStatus(agentBot, 200);
+  const customFilter = await call("POST", `/api/v1/accounts/${t.account.id}/custom_filters`, {
+    token: t.admin.access_token,
+    body: { name: "Walked folder", query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
+  });
+  expectStatus(customFilter, 200);
   const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
     token: t.admin.access_token,
     body: { name: "Walked macro", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
@@ -81,6 +86,7 @@ beforeAll(async () => {
     label_id: label.id,
     webhook_id: webhook.id,
     agent_bot_id: agentBot.body.id,
+    custom_filter_id: customFilter.body.id,
     macro_id: macro.body.payload.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,

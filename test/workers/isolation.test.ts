@@ -63,6 +63,11 @@ async function setUp() {
   });
   const agentBot = await call("POST", `/api/v1/accounts/${account.id}/agent_bots`, { token: admin.access_token, body: { name: `${MARKER} bot` } });
   expectStatus(agentBot, 200);
+  const customFilter = await call("POST", `/api/v1/accounts/${account.id}/custom_filters`, {
+    token: admin.access_token,
+    body: { name: `${MARKER} folder`, query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
+  });
+  expectStatus(customFilter, 200);
   const macro = await call("POST", `/api/v1/accounts/${account.id}/macros`, {
     token: admin.access_token,
     body: { name: `${MARKER} macro`, visibility: "global", actions: [{ action_name: "add_label", action_params: ["marked"] }] },
@@ -109,6 +114,7 @@ async function setUp() {
     label,
     webhook,
     agentBotId: agentBot.body.id as number,
+    customFilterId: customFilter.body.id as number,
     macroId: macro.body.payload.id as number,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
@@ -145,6 +151,7 @@ const targetsOfA = () => ({
   label_id: a.label.id,
   webhook_id: a.webhook.id,
   agent_bot_id: a.agentBotId,
+  custom_filter_id: a.customFilterId,
   macro_id: a.macroId,
   slot: "avatar",
   snapshot_id: a.snapshotId,

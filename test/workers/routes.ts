@@ -178,6 +178,12 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/agent_bots/{agent_bot_id}": { description: "Walks every route" },
   "POST /api/v1/accounts/{account_id}/inboxes/{inbox_id}/set_agent_bot": { agent_bot: null },
   "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
+  "POST /api/v1/accounts/{account_id}/custom_filters": {
+    name: "Walker folder",
+    type: "conversation",
+    query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
+  },
+  "PATCH /api/v1/accounts/{account_id}/custom_filters/{custom_filter_id}": { name: "Walker folder again" },
   "POST /api/v1/accounts/{account_id}/contacts/filter": { payload: [{ attribute_key: "email", filter_operator: "contains", values: ["example"], query_operator: null }] },
   "PATCH /api/v1/accounts/{account_id}/webhooks/{webhook_id}": { name: "Walker webhook" },
   "POST /api/v1/accounts/{account_id}/notifications/read_all": { primary_actor_type: "Conversation", primary_actor_id: 1 },
