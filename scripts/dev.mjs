@@ -142,8 +142,8 @@ function printBanner(url, demo) {
       `  SMS sink             ${demo.sms.sink}`,
       ...(demo.whatsapp
         ? [
-            `  WhatsApp inbox       ${demo.whatsapp.inbox.id} (${demo.whatsapp.inbox.phone_number}); Meta's callback URL ${url}/webhooks/whatsapp/${encodeURIComponent(demo.whatsapp.inbox.phone_number)}`,
-            `    simulate a message   node scripts/simulate.mjs whatsapp --from +15550001234 --text 'Hi, can I book a cleaning?'`,
+            `  WhatsApp inbox       ${demo.whatsapp.inbox.id} (${demo.whatsapp.inbox.phone_number}); Meta's callback URL ${url}/webhooks/whatsapp/${demo.whatsapp.inbox.phone_number}`,
+            `    simulate a message   node scripts/simulate.mjs whatsapp --url ${url} --from +15550001234 --text 'Hi, can I book a cleaning?'`,
             `    what replies sent    ${url}/dev/sinks/graph/whatsapp/messages`,
           ]
         : []),

@@ -62,7 +62,7 @@ export async function run(options, { baseUrl, secrets }) {
   const { to, body } = payload(options);
   const raw = JSON.stringify(body);
   const signature = `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
-  const url = `${baseUrl}/webhooks/whatsapp/${encodeURIComponent(to)}`;
+  const url = `${baseUrl}/webhooks/whatsapp/${to}`;
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw });
   const answer = await response.text();
   console.log(`POST ${url} → ${response.status} ${answer.slice(0, 200)}`);

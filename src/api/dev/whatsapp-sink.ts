@@ -5,7 +5,7 @@
  * as Meta checks it:
  * - `POST /:version/:phone_number_id/messages` records the message and answers as Meta does
  *   (`{messaging_product, contacts: [{input, wa_id}], messages: [{id: "wamid..."}]}`), or Meta's
- *   131047 error for free-form text to a contact who has not written within 24 hours;
+ *   error object for a body it would refuse;
  * - `GET /:version/:business_account_id/message_templates` lists two approved templates;
  * - `GET /:version/:media_id` describes a file and `GET /media/:media_id` serves its bytes.
  * `GET /whatsapp/messages` lists what would have been sent (newest first, `?to=`), `DELETE` forgets
