@@ -1,6 +1,7 @@
 // Messenger and Instagram end to end: Meta's signed webhooks in (messages, files, echoes, deliveries,
 // reads, events Parley doesn't know), replies out through the Send API inside Meta's messaging
 // windows, and the inbox as the integration registry's page or account.
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagingWindowAt, readMessagingEvent, sendApiBodies } from "../../src/domain/meta-messaging";
 import { call, eventually, expectStatus, tenant } from "./helpers";
@@ -23,6 +24,7 @@ import {
   uniqueMid,
 } from "./meta-fixtures";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
+import { createWebhook } from "./webhook-fixtures";
 
 const GRAPH_HOST = "graph.sink.test";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -218,6 +220,37 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     expect((await sinkRequests(host)).map((request) => request.url)).toEqual([`https://${host}/v/t59/hours.txt`]);
   });
 
+  it("tells webhooks of the person's message as of a website visitor's: message_created in Chatwoot's shape, from Channel::FacebookPage", async () => {
+    const t = await messengerTenant();
+    const host = sinkHost("hook");
+    await createWebhook(t.admin.access_token, t.account.id, `https://${host}/parley`, { subscriptions: ["message_created", "conversation_created"] });
+    const { psid } = await personWrites(t, "Is parking free?");
+    await eventually(async () => {
+      const bodies = (await sinkRequests(host)).map((request) => JSON.parse(request.body));
+      const created = bodies.find((body) => body.event === "message_created");
+      expect(created).toMatchObject({
+        event: "message_created",
+        content: "Is parking free?",
+        message_type: "incoming",
+        inbox: { id: t.inbox.id },
+        conversation: { channel: "Channel::FacebookPage", contact_inbox: { source_id: psid } },
+      });
+      expect(bodies.some((body) => body.event === "conversation_created")).toBe(true);
+    });
+  });
+
+  it("turns a postback (a button the person pressed) into a message with its title", async () => {
+    const t = await messengerTenant();
+    const { psid, conversation } = await personWrites(t);
+    // messaging_postbacks Webhook Event Reference: {"sender", "recipient", "timestamp", "postback": {"mid", "title", "payload"}}
+    const postback = { sender: { id: psid }, recipient: { id: t.pageId }, timestamp: Date.now(), postback: { mid: uniqueMid(), title: "Book a visit", payload: "BOOK" } };
+    expectStatus(await postMeta("/bot", pageNotification(t.pageId, postback)), 200);
+    await eventually(async () => {
+      const messages = await messagesOf(t, conversation.id);
+      expect(messages[1]).toMatchObject({ content: "Book a visit", message_type: 0, content_attributes: { postback_payload: "BOOK" } });
+    });
+  });
+
   it("stores an event Parley doesn't know (a reaction) as an unsupported message, answering 200", async () => {
     const t = await messengerTenant();
     const { psid, conversation } = await personWrites(t);
@@ -262,6 +295,53 @@ describe("Messenger out", { timeout: 20_000 }, () => {
       expect(stored?.content_attributes.external_error).toContain("No matching user found");
     });
     expect(await sendsWith(t.token)).toHaveLength(1);
+  });
+
+  it("sends a reply's file by its URL after the text", async () => {
+    const t = await messengerTenant();
+    const { psid, conversation } = await personWrites(t);
+    const form = new FormData();
+    form.set("content", "Here is the form.");
+    form.set("message_type", "outgoing");
+    form.append("attachments[]", new File(["Name:\nDate of birth:\n"], "intake.txt", { type: "text/plain" }));
+    await programSink(GRAPH_HOST, [
+      { status: 200, body: sendApiAnswer(psid, uniqueMid()), match: t.token },
+      { status: 200, body: sendApiAnswer(psid, uniqueMid()), match: t.token },
+    ]);
+    const sent = await exports.default.fetch(
+      new Request(`http://parley.test/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/messages`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: `Bearer ${t.admin.access_token}` },
+      }),
+    );
+    expect(sent.status).toBe(200);
+    await eventually(async () => {
+      const bodies = (await sendsWith(t.token)).map((request) => JSON.parse(request.body));
+      expect(bodies).toHaveLength(2);
+      expect(bodies[0].message.text).toBe("Here is the form.");
+      expect(bodies[1].message.attachment).toMatchObject({ type: "file", payload: { url: expect.stringContaining("/media/") } });
+    });
+  });
+
+  it("sends with the new page token once a PATCH replaced it, and audits that it changed without saying what it is", async () => {
+    const t = await messengerTenant();
+    const { psid, conversation } = await personWrites(t);
+    const newToken = `EAArotated${Date.now()}`;
+    const patched = await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, {
+      token: t.admin.access_token,
+      body: { channel: { page_access_token: newToken } },
+    });
+    expectStatus(patched, 200);
+    expect(JSON.stringify(patched.body)).not.toContain(newToken);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sendApiAnswer(psid, uniqueMid()), match: newToken }]);
+    await reply(t, conversation.id, "New token, same page.");
+    await eventually(async () => expect(await sendsWith(newToken)).toHaveLength(1));
+    expect(await sendsWith(t.token)).toEqual([]);
+    const audit = await call("GET", `/api/v1/accounts/${t.account.id}/audit_logs`, { token: t.admin.access_token });
+    const update = audit.body.audit_logs.find((entry: { auditable_type: string; action: string; auditable_id: number }) => entry.auditable_type === "Inbox" && entry.action === "update" && entry.auditable_id === t.inbox.id);
+    expect(update.audited_changes).toEqual({ page_access_token: ["[FILTERED]", "[FILTERED]"] });
+    expect(JSON.stringify(audit.body)).not.toContain(newToken);
   });
 
   it("does not store Parley's own reply a second time when Meta echoes it", async () => {
