@@ -6,7 +6,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { call, eventually, expectStatus, tenant } from "./helpers";
-import { programSink, sinkRequests } from "./outbound";
+import { programSink, sinkHost, sinkRequests } from "./outbound";
+import { createWebhook } from "./webhook-fixtures";
 import {
   ACCESS_TOKEN,
   createWhatsappInbox,
@@ -224,6 +225,23 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
       for (const message of messages) expect(message.content_attributes.is_unsupported).toBe(true);
       expect(messages[0]?.content_attributes.external_error).toBe("Message type unknown (error 131051)");
       expect(messages[1]?.content).toContain('"order"');
+    });
+  });
+
+  it("tells the account's webhooks of an incoming WhatsApp message in Chatwoot's shape, channel Channel::Whatsapp", async () => {
+    const t = await whatsappTenant();
+    const host = sinkHost("wa-hooks");
+    await createWebhook(t.admin.access_token, t.account.id, `https://${host}/parley`, { subscriptions: ["message_created"] });
+    expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "Is the clinic open today?")), 200);
+    await eventually(async () => {
+      const [delivery] = await sinkRequests(host);
+      expect(JSON.parse(delivery?.body ?? "{}")).toMatchObject({
+        event: "message_created",
+        message_type: "incoming",
+        content: "Is the clinic open today?",
+        inbox: { id: t.inbox.id },
+        conversation: { channel: "Channel::Whatsapp", meta: { sender: { phone_number: `+${t.customer.waId}` } } },
+      });
     });
   });
 
