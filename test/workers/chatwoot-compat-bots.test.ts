@@ -115,6 +115,42 @@ describe("Chatwoot compatibility: an agent bot", { timeout: 30_000 }, () => {
   });
 });
 
+/**
+ * An n8n-style integration with a user's token. Its credential test is `GET /api/v1/profile` with the
+ * `api_access_token` header (Chatwoot's swagger `fetchProfile`, security `userApiKey`); then it creates
+ * the contact in an inbox (`contactCreate` with `inbox_id`, whose answer carries
+ * `payload.contact_inbox.source_id`) and starts the conversation with it (`newConversation`: "Creating
+ * a conversation in chatwoot requires a source id", with `inbox_id`, `contact_id` and a first `message`).
+ */
+describe("Chatwoot compatibility: an n8n-style integration", { timeout: 30_000 }, () => {
+  it("passes the credential check and creates a conversation with a first message", async () => {
+    const t = await tenant();
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    const profile = await call("GET", "/api/v1/profile", { token: t.agent.access_token, tokenHeader: "api_access_token" });
+    expectStatus(profile, 200);
+    expect(profile.body).toMatchObject({ id: t.agent.id, email: t.agent.email });
+    // The agent must be able to reach the inbox.
+    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, { token: t.admin.access_token, body: { inbox_id: inbox.id, user_ids: [t.agent.id] } }), 200);
+
+    const contact = await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, {
+      token: t.agent.access_token,
+      tokenHeader: "api_access_token",
+      body: { inbox_id: inbox.id, name: "Lead from n8n", email: `${unique("lead")}@example.test` },
+    });
+    expectStatus(contact, 201);
+    const sourceId = contact.body.payload.contact_inbox.source_id as string;
+    const conversation = await call("POST", `/api/v1/accounts/${t.account.id}/conversations`, {
+      token: t.agent.access_token,
+      tokenHeader: "api_access_token",
+      body: { source_id: sourceId, inbox_id: inbox.id, contact_id: contact.body.payload.contact.id, message: { content: "Thanks for signing up!" } },
+    });
+    expectStatus(conversation, 200);
+    expect(conversation.body).toMatchObject({ account_id: t.account.id, inbox_id: inbox.id, status: "open" });
+    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${conversation.body.id}/messages`, { token: t.agent.access_token });
+    expect(messages.body.payload.at(-1)).toMatchObject({ content: "Thanks for signing up!", message_type: 1, sender: { id: t.agent.id, type: "user" } });
+  });
+});
+
 describe("Chatwoot compatibility: webhook receivers", { timeout: 30_000 }, () => {
   it("verify a Parley delivery with the Chatwoot signature check from Chatwoot's documentation", async () => {
     const t = await tenant();

@@ -177,6 +177,7 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/agent_bots": { name: "Walker bot", outgoing_url: "https://walker.example.test/bot" },
   "PATCH /api/v1/accounts/{account_id}/agent_bots/{agent_bot_id}": { description: "Walks every route" },
   "POST /api/v1/accounts/{account_id}/inboxes/{inbox_id}/set_agent_bot": { agent_bot: null },
+  "POST /api/v1/accounts/{account_id}/conversations": { inbox_id: 1, contact_id: 1, message: { content: "Walking" } },
   "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
   "POST /api/v1/accounts/{account_id}/custom_filters": {
     name: "Walker folder",
@@ -190,6 +191,10 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_push_flags: ["push_conversation_creation"] } },
   "PUT /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_email_flags: [] } },
   "POST /api/v1/profile/availability": { profile: { availability: "busy", account_id: 1 } },
+  "POST /api/v1/notification_subscriptions": {
+    notification_subscription: { subscription_type: "fcm", subscription_attributes: { push_token: "walker-device-token" } },
+  },
+  "PUT /api/v1/profile/set_active_account": { profile: { account_id: 1 } },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
   "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations": { custom_attributes: { walk: "yes" } },
