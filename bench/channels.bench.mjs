@@ -1,4 +1,4 @@
-// Inbound traffic per channel: each channel's provider webhook, signed as the provider signs it,
+// Inbound traffic per channel (website, WhatsApp, SMS, Messenger, Instagram): each channel's provider webhook, signed as the provider signs it,
 // posted as fast as the platform takes them (C contacts at once, each contact's messages one after
 // the other, the next once the previous POST answered), beside the website Client API path in the
 // same run and the same platform. For every message it measures the provider's POST → the
@@ -123,7 +123,41 @@ export const CHANNELS = [
       };
     },
   },
+  metaChannel("Messenger", { type: "facebook_page", page_id: "100000000000299", page_access_token: "bench-page-token" }),
+  metaChannel("Instagram", { type: "instagram", instagram_id: "17841400000000299", access_token: "bench-instagram-token", username: "bench.account" }),
 ];
+
+/**
+ * Messenger (`/bot`, the page object) or Instagram (`/webhooks/instagram`): Meta's messaging webhook
+ * (Messenger Platform, messages webhook event reference: `{object, entry: [{id, time, messaging:
+ * [{sender, recipient, timestamp, message: {mid, text}}]}]}`), signed with the app secret, the same mid
+ * on redelivery. A person's first message also costs Meta's profile lookup for the contact's name.
+ */
+function metaChannel(name, channel) {
+  const instagram = channel.type === "instagram";
+  const businessId = instagram ? channel.instagram_id : channel.page_id;
+  return {
+    name,
+    async prepare({ api, admin, accountId, baseUrl, secrets }) {
+      await api(`/api/v1/accounts/${accountId}/inboxes`, { name: `Bench ${name}`, channel }, admin.access_token);
+      const url = `${baseUrl}${instagram ? "/webhooks/instagram" : "/bot"}`;
+      const secret = instagram ? secrets.INSTAGRAM_APP_SECRET : secrets.FB_APP_SECRET;
+      return async (index) => {
+        const personId = `${instagram ? 33 : 25}${String(9_000_000_000_000 + index)}`;
+        const mids = new Map();
+        return {
+          post(seq, content) {
+            if (!mids.has(seq)) mids.set(seq, `m_${randomUUID().replaceAll("-", "")}`);
+            const messaging = [{ sender: { id: personId }, recipient: { id: businessId }, timestamp: Date.now(), message: { mid: mids.get(seq), text: content } }];
+            const body = JSON.stringify({ object: instagram ? "instagram" : "page", entry: [{ id: businessId, time: Date.now(), messaging }] });
+            const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+            return postRaw(url, body, { "content-type": "application/json", "x-hub-signature-256": signature });
+          },
+        };
+      };
+    },
+  };
+}
 
 async function postRaw(url, body, headers) {
   const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
