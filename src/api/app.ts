@@ -14,6 +14,8 @@ import { accountCampaigns } from "./accounts/campaigns";
 import { accountConversationSla } from "./accounts/conversation-sla";
 import { accountAgentList } from "./accounts/agents";
 import { profileAvailability } from "./accounts/availability";
+import { notificationSubscriptionRoutes } from "./accounts/notification-subscriptions";
+import { accountConversationMute } from "./accounts/conversation-mute";
 import { accountConversationLists } from "./accounts/conversation-lists";
 import { accountConversations } from "./accounts/conversations";
 import { accountContacts } from "./accounts/contacts";
@@ -34,6 +36,9 @@ import { accountTeams } from "./accounts/teams";
 import { accountWebhooks } from "./accounts/webhooks";
 import { accountAgentBots } from "./accounts/agent-bots";
 import { accountFilters } from "./accounts/filters";
+import { accountIntegrationHooks } from "./accounts/integration-hooks";
+import { accountConversationStart } from "./accounts/conversation-start";
+import { accountCustomFilters } from "./accounts/custom-filters";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
 import { agencyStaff } from "./agency/agency-users";
@@ -116,6 +121,8 @@ export function createApp() {
   app.use("/auth/validate_token", authenticate("user"));
   app.use("/api/v1/profile", authenticate("user"));
   app.use("/api/v1/profile/*", authenticate("user"));
+  app.use("/api/v1/notification_subscriptions", authenticate("user"));
+  app.use("/api/v1/notification_subscriptions/*", authenticate("user"));
   app.use("/api/v1/accounts/:account_id", authenticate("user"), accountMember);
   app.use("/api/v1/accounts/:account_id/*", authenticate("user"), accountMember);
 
@@ -131,6 +138,7 @@ export function createApp() {
   app.route("/auth", signInPasswords);
   app.route("/api/v1", profile);
   app.route("/api/v1", profileAvailability);
+  app.route("/api/v1", notificationSubscriptionRoutes);
   app.route("/api/v1/accounts", accountSettings);
   app.route("/api/v1/accounts", accountAgentList);
   app.route("/api/v1/accounts", accountAuditLogs);
@@ -143,16 +151,20 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   // Before the contact and conversation routes: POST .../contacts/filter and .../conversations/filter.
   app.route("/api/v1/accounts", accountFilters);
+  app.route("/api/v1/accounts", accountCustomFilters);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountContactLabels);
   app.route("/api/v1/accounts", accountLabels);
   // Before the conversation routes, whose /{conversation_id} would take "meta" and "search".
   app.route("/api/v1/accounts", accountConversationLists);
   app.route("/api/v1/accounts", accountConversations);
+  app.route("/api/v1/accounts", accountConversationStart);
+  app.route("/api/v1/accounts", accountConversationMute);
   app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);
   app.route("/api/v1/accounts", accountNotificationSettings);
   app.route("/api/v1/accounts", accountEmails);
+  app.route("/api/v1/accounts", accountIntegrationHooks);
   for (const integration of accountIntegrations) app.route("/api/v1/accounts", integration);
   app.route("/api/v1/accounts", accountCustomAttributeDefinitions);
   app.route("/api/v1/accounts", accountChatWidgets);

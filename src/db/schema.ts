@@ -1007,7 +1007,16 @@ export const webhookSinkRequests = sqliteTable(
 
 // ---- Email ----------------------------------------------------------------------------------------
 
-export const EMAIL_KINDS = ["team_notification", "transcript", "invitation", "password_reset", "contact_export", "conversation_reply", "continuity"] as const;
+export const EMAIL_KINDS = [
+  "team_notification",
+  "transcript",
+  "invitation",
+  "password_reset",
+  "contact_export",
+  "conversation_reply",
+  "continuity",
+  "agent_notification",
+] as const;
 /** A file an email carries: its R2 key in the account's media, and how the email names it. */
 export type EmailFileRef = { key: string; file_name: string; content_type: string };
 export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "dead"] as const;

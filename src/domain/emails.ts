@@ -124,3 +124,26 @@ export function passwordResetEmail(input: { recipientName: string; link: string;
   );
   return { subject, text, html };
 }
+
+/**
+ * The notifications of one conversation that arrived while an agent was away, in one email: how
+ * many, the latest titles, and a link to the conversation in the console.
+ */
+export function notificationDigestEmail(input: { recipientName: string; displayId: number; count: number; titles: string[]; link: string }): EmailContent {
+  const { count, displayId } = input;
+  const subject = count === 1 ? `[#${displayId}] ${input.titles[0] ?? "A new notification"}` : `[#${displayId}] ${count} new notifications`;
+  const shown = input.titles.slice(-10);
+  const more = count - shown.length;
+  const text =
+    `Hi ${input.recipientName},\n\n${count === 1 ? "While you were away:" : `While you were away, ${count} notifications arrived in conversation #${displayId}:`}\n\n` +
+    shown.map((title) => `- ${title}\n`).join("") +
+    (more > 0 ? `- and ${more} more\n` : "") +
+    `\nOpen the conversation: ${input.link}\n`;
+  const html = page(
+    `<p>Hi ${escapeHtml(input.recipientName)},</p>` +
+      `<p>${count === 1 ? "While you were away:" : `While you were away, ${count} notifications arrived in conversation #${displayId}:`}</p>` +
+      `<ul>${shown.map((title) => `<li>${escapeHtml(title)}</li>`).join("")}${more > 0 ? `<li>and ${more} more</li>` : ""}</ul>` +
+      `<p><a href="${escapeHtml(input.link)}">Open the conversation</a></p>`,
+  );
+  return { subject, text, html };
+}

@@ -5,27 +5,20 @@
  * every conversation event out to the subscribers allowed to see it.
  */
 import { DurableObject } from "cloudflare:workers";
-import { agentBotSenders } from "./account/agent-bots";
+import { filterContacts, filterConversations } from "./account/filters";
 import { accountHasInboxListeners } from "../db/inbox-listeners";
 import { findOrStartChannelSession, latestOpenConversation } from "./account/channel-contacts";
 import {
   type Availability,
-  CHANNEL_CLASSES,
-  type ChannelName,
   type ContactInboxRecord,
   type ContactRecord,
   contactPayload,
-  conversationPayload,
   type ConversationPayload,
-  type MessageContext,
   type MessagePayload,
-  messagePayload,
   publicConversationPayload,
-  type TeamSummary,
-  type UserSummary,
   userPayload,
 } from "../domain/chatwoot-payloads";
-import type { ConversationState, MessageRecord } from "../domain/conversation";
+import type { ConversationState } from "../domain/conversation";
 import {
   AUTOMATION_TRIGGERS,
   type AutomationTrigger,
@@ -52,7 +45,6 @@ import {
   type ContactFields,
   ContactStore,
   asVisitorSees,
-  payloadAsVisitorSees,
   type ContactSort,
 } from "./account/contacts";
 import { AvailabilityStore } from "./account/availability";
@@ -76,8 +68,12 @@ import {
 import { reaches, type Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
 import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
+import { notificationDeliveryJob } from "./account/notification-delivery";
 import { conversationObject } from "./stubs";
-import { ACCESS_ENDED_CLOSE_CODE, type Subscriber, SubscriberRegistry, type Subscription } from "./account/subscribers";
+import { type Subscriber } from "./account/subscribers";
+import { fanOut, fanOutToUsers, sendToUsers } from "./account/fan-out";
+import { Presence } from "./account/presence";
+import { AccountPayloads, contactView, visitorMessage } from "./account/payloads";
 import { AnnouncedChanges, type MemberAccess, readActingSessions, readMemberAccess, visibleInboxIds } from "./account/member-access";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
@@ -114,8 +110,6 @@ function catchConflict<T>(write: () => T): T | Conflict {
   }
 }
 
-/** A subscriber counts as online while its socket is open and it has shown life within this window. */
-const PRESENCE_WINDOW_SECONDS = 90;
 const CACHE_SECONDS = 30;
 /** A safety net only: rule and webhook changes invalidate the listeners at once. */
 const LISTENERS_CACHE_SECONDS = 300;
@@ -145,22 +139,9 @@ export class Account extends DurableObject<Env> {
   private readonly messageSearch: MessageSearch;
   private readonly availabilities: AvailabilityStore;
   private readonly emailThreads: EmailThreads;
-  private readonly users = new ExpiringLookup<Omit<UserSummary, "availability">>(CACHE_SECONDS, async (ids) => {
-    const rows = await this.env.DB.prepare(
-      `select u.id, u.name, u.email from users u join account_users au on au.user_id = u.id
-       where au.account_id = ? and u.id in (select value from json_each(?))`,
-    )
-      .bind(this.accountId, JSON.stringify(ids))
-      .all<{ id: number; name: string; email: string }>();
-    return rows.results.map((row) => [row.id, row] as const);
-  });
-  private readonly teams = new ExpiringLookup<TeamSummary>(CACHE_SECONDS, async (ids) => {
-    const rows = await this.env.DB.prepare("select id, name from teams where account_id = ? and id in (select value from json_each(?))")
-      .bind(this.accountId, JSON.stringify(ids))
-      .all<TeamSummary>();
-    return rows.results.map((row) => [row.id, row] as const);
-  });
-  private channelCache: Cached<Map<number, { channel: ChannelName; name: string }>> | null = null;
+  /** The subscription sockets and who is online among them. */
+  private readonly presence: Presence;
+  private readonly payloads: AccountPayloads;
   /** Role and inbox memberships of account users, as notifications weigh them. */
   private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => readMemberAccess(this.env.DB, this.accountId, ids));
   /**
@@ -181,6 +162,8 @@ export class Account extends DurableObject<Env> {
     this.notifications = new NotificationStore(ctx.storage.sql);
     this.messageSearch = new MessageSearch(ctx.storage.sql);
     this.availabilities = new AvailabilityStore(ctx.storage.sql);
+    this.presence = new Presence(ctx, () => this.accountId, this.availabilities);
+    this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
     this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
 
@@ -199,12 +182,8 @@ export class Account extends DurableObject<Env> {
     const subscriber = wanted ? await this.admit(wanted) : null;
     if (!subscriber) return new Response("subscription refused", { status: 403 });
 
-    const wasOnline = this.onlineSnapshot();
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1], [subscriber.kind === "user" ? `user:${subscriber.userId}` : `contact:${subscriber.contactInboxId}`]);
-    this.remember(pair[1], subscriber);
-    this.sendPresence(pair[1], subscriber);
-    this.broadcastPresenceIfChanged(wasOnline);
+    this.presence.accept(pair[1], subscriber);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -240,7 +219,7 @@ export class Account extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const subscriber = this.subscriberOf(ws);
+    const subscriber = this.presence.subscriberOf(ws);
     if (!subscriber || typeof message !== "string") return;
     let action: unknown;
     try {
@@ -248,24 +227,11 @@ export class Account extends DurableObject<Env> {
     } catch {
       return;
     }
-    if (action === "update_presence") {
-      const wasOnline = this.onlineSnapshot();
-      const refreshed = { ...subscriber, presenceAt: nowSeconds() };
-      this.remember(ws, refreshed);
-      this.sendPresence(ws, refreshed);
-      this.broadcastPresenceIfChanged(wasOnline);
-    }
+    if (action === "update_presence") this.presence.seen(ws, subscriber);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    const wasOnline = this.onlineSnapshot();
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {
-      // already closed
-    }
-    this.broadcastPresenceIfChanged(wasOnline, ws);
-    this.known?.delete(ws);
+    this.presence.closed(ws, code);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -306,27 +272,12 @@ export class Account extends DurableObject<Env> {
    * (a session that ended), or all of them (the user left the account). Returns how many were closed.
    */
   async endUserAccess(userId: number, tokenIds: string[] | "all"): Promise<number> {
-    const ending = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => {
-      const subscriber = this.subscriberOf(ws);
+    const ending = this.presence.userSockets(userId).filter((ws) => {
+      const subscriber = this.presence.subscriberOf(ws);
       return subscriber?.kind === "user" && (tokenIds === "all" || tokenIds.includes(subscriber.tokenId));
     });
-    this.closeForLostAccess(ending);
+    this.presence.closeForLostAccess(ending);
     return ending.length;
-  }
-
-  /** Closes subscription sockets whose user lost access; the gateway then disconnects the client. */
-  private closeForLostAccess(sockets: WebSocket[]) {
-    if (sockets.length === 0) return;
-    const wasOnline = this.onlineSnapshot();
-    for (const ws of sockets) {
-      this.known?.delete(ws);
-      try {
-        ws.close(ACCESS_ENDED_CLOSE_CODE, "unauthorized");
-      } catch {
-        // already closed
-      }
-    }
-    this.broadcastPresenceIfChanged(wasOnline);
   }
 
   /**
@@ -336,7 +287,7 @@ export class Account extends DurableObject<Env> {
    */
   async invalidateMemberAccess(): Promise<void> {
     this.subscriberAccess.announce();
-    this.channelCache = null;
+    this.payloads.forgetInboxes();
     this.access.clear();
     await this.refreshSubscriberAccess();
   }
@@ -359,7 +310,7 @@ export class Account extends DurableObject<Env> {
    */
   private refreshSubscriberAccess(): Promise<void> {
     return this.subscriberAccess.refresh(async () => {
-      const open = this.knownSubscribers().openUsers();
+      const open = this.presence.registry().openUsers();
       const userIds = [...new Set(open.filter(({ subscriber }) => subscriber.actingSessionId === undefined).map(({ subscriber }) => subscriber.userId))];
       const sessionIds = open.flatMap(({ subscriber }) => (subscriber.actingSessionId === undefined ? [] : [subscriber.actingSessionId]));
       const [access, acting] = await Promise.all([
@@ -370,7 +321,7 @@ export class Account extends DurableObject<Env> {
         const read = new Set(userIds);
         const readSessions = new Set(sessionIds);
         const lost: WebSocket[] = [];
-        for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
+        for (const { ws, subscriber } of this.presence.registry().openUsers()) {
           // A session acting in the account keeps its subscription while it still acts here (not ended, not switched, still agency staff).
           if (subscriber.actingSessionId !== undefined) {
             if (readSessions.has(subscriber.actingSessionId) && acting.get(subscriber.actingSessionId) !== subscriber.userId) lost.push(ws);
@@ -385,91 +336,12 @@ export class Account extends DurableObject<Env> {
           }
           const inboxIds = visibleInboxIds(current);
           if (current.role !== subscriber.role || !sameInboxIds(inboxIds, subscriber.inboxIds)) {
-            this.remember(ws, { ...subscriber, role: current.role, inboxIds });
+            this.presence.remember(ws, { ...subscriber, role: current.role, inboxIds });
           }
         }
-        this.closeForLostAccess(lost);
+        this.presence.closeForLostAccess(lost);
       };
     }, nowSeconds);
-  }
-
-  /**
-   * Subscribers by socket. The attachment is the durable copy (it survives hibernation); this
-   * registry spares a deserialization per socket per event, indexes sockets by who may receive a
-   * conversation's events, and is rebuilt from the attachments after a wake.
-   */
-  private known: SubscriberRegistry | null = null;
-
-  private remember(ws: WebSocket, subscriber: Subscriber) {
-    ws.serializeAttachment(subscriber);
-    this.knownSubscribers().set(ws, subscriber);
-  }
-
-  private knownSubscribers(): SubscriberRegistry {
-    if (!this.known) {
-      this.known = new SubscriberRegistry();
-      for (const ws of this.ctx.getWebSockets()) {
-        const subscriber = ws.deserializeAttachment() as Subscriber | null;
-        if (subscriber) this.known.set(ws, subscriber);
-      }
-    }
-    return this.known;
-  }
-
-  private subscriberOf(ws: WebSocket): Subscriber | null {
-    return this.knownSubscribers().get(ws);
-  }
-
-  private subscribers(except?: WebSocket): Subscription[] {
-    return this.knownSubscribers().open(except);
-  }
-
-  private onlineSnapshot(except?: WebSocket) {
-    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
-    const users: Record<string, Availability> = {};
-    const contacts: Record<string, Availability> = {};
-    for (const { subscriber } of this.subscribers(except)) {
-      if (subscriber.presenceAt < since) continue;
-      // An agency user acting in the account is no member of it: never listed among its agents.
-      if (subscriber.kind === "user" && subscriber.actingSessionId !== undefined) continue;
-      if (subscriber.kind === "user") users[String(subscriber.userId)] = this.availabilities.chosen(subscriber.userId);
-      else contacts[String(subscriber.contactId)] = "online";
-    }
-    return { users, contacts };
-  }
-
-  private presenceData(subscriber: Subscriber, online = this.onlineSnapshot()) {
-    return subscriber.kind === "user"
-      ? { account_id: this.accountId, users: online.users, contacts: online.contacts }
-      : { account_id: this.accountId, users: online.users };
-  }
-
-  private sendPresence(ws: WebSocket, subscriber: Subscriber) {
-    send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber));
-  }
-
-  /**
-   * Tells subscribers when who is online changed: users whenever anyone came or went, contacts only
-   * when an agent did (they never see other contacts). Keeps a visitor's arrival O(agents).
-   */
-  private broadcastPresenceIfChanged(before: ReturnType<Account["onlineSnapshot"]>, closing?: WebSocket) {
-    const after = this.onlineSnapshot(closing);
-    const usersChanged = JSON.stringify(after.users) !== JSON.stringify(before.users);
-    const contactsChanged = JSON.stringify(after.contacts) !== JSON.stringify(before.contacts);
-    if (!usersChanged && !contactsChanged) return;
-    for (const { ws, subscriber } of this.subscribers(closing)) {
-      if (subscriber.kind === "contact" && !usersChanged) continue;
-      send(ws, subscriber.identifier, "presence.update", this.presenceData(subscriber, after));
-    }
-  }
-
-  /** What others see of a user: the availability they chose while they are connected, offline otherwise. */
-  private availability(userId: number): Availability {
-    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
-    const connected = this.knownSubscribers()
-      .openUsers()
-      .some(({ subscriber }) => subscriber.userId === userId && subscriber.actingSessionId === undefined && subscriber.presenceAt >= since);
-    return connected ? this.availabilities.chosen(userId) : "offline";
   }
 
   /**
@@ -477,130 +349,12 @@ export class Account extends DurableObject<Env> {
    * subscribed (presence.update) when what they see of the user changed.
    */
   async setAvailability(userId: number, availability: Availability): Promise<void> {
-    const before = this.onlineSnapshot();
-    this.availabilities.set(userId, availability, nowSeconds());
-    this.broadcastPresenceIfChanged(before);
+    this.presence.setAvailability(userId, availability);
   }
 
   /** Each user's chosen availability and what others see of them now (`availability_status`). */
   userAvailability(userIds: number[]): Record<string, { chosen: Availability; status: Availability }> {
-    return Object.fromEntries(
-      userIds.map((userId) => [String(userId), { chosen: this.availabilities.chosen(userId), status: this.availability(userId) }]),
-    );
-  }
-
-  // ---- D1 lookups (cached briefly) ------------------------------------------------------------
-
-  private async usersById(ids: number[]): Promise<Map<number, UserSummary>> {
-    const found = await this.users.getMany(ids, nowSeconds());
-    return new Map([...found].map(([id, user]) => [id, { ...user, availability: this.availability(id) }]));
-  }
-
-  private teamsById(ids: number[]): Promise<Map<number, TeamSummary>> {
-    return this.teams.getMany(ids, nowSeconds());
-  }
-
-  /** The account's inboxes by id: Chatwoot's channel class and the name. */
-  private async channels(): Promise<Map<number, { channel: ChannelName; name: string }>> {
-    const now = nowSeconds();
-    if (this.channelCache && now - this.channelCache.at <= CACHE_SECONDS) return this.channelCache.value;
-    const rows = await this.env.DB.prepare("select id, channel_type, name from inboxes where account_id = ?")
-      .bind(this.accountId)
-      .all<{ id: number; channel_type: string; name: string }>();
-    const value = new Map(
-      rows.results.map(
-        (row) =>
-          [row.id, { channel: CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget", name: row.name }] as const,
-      ),
-    );
-    this.channelCache = { value, at: now };
-    return value;
-  }
-
-  // ---- payloads -------------------------------------------------------------------------------
-
-  /** Message payloads with their senders; a contact's messages show the conversation's contact as it is now. */
-  private async messagePayloads(row: { state: ConversationState; contactId: number }, messages: MessageRecord[]): Promise<MessagePayload[]> {
-    const { state } = row;
-    const users = await this.usersById(messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : [])));
-    const contact = messages.some((m) => m.sender?.type === "contact") ? this.contacts.get(row.contactId) : null;
-    const bots = await agentBotSenders(this.env.DB, this.accountId, messages.flatMap((m) => (m.sender?.type === "agent_bot" ? [m.sender.id] : [])));
-    return messages.map((message) => {
-      let sender: MessageContext["sender"] = null;
-      if (message.sender?.type === "user") {
-        const user = users.get(message.sender.id);
-        sender = user ? userPayload(user) : null;
-      } else if (message.sender?.type === "contact") {
-        sender = contact ? contactPayload(contact) : null;
-      } else if (message.sender?.type === "agent_bot") {
-        sender = bots.get(message.sender.id) ?? null;
-      }
-      return messagePayload(message, {
-        accountId: state.accountId,
-        inboxId: state.inboxId,
-        conversationDisplayId: state.displayId,
-        sender,
-      });
-    });
-  }
-
-  private async conversationPayloads(
-    rows: { state: ConversationState; contactId: number; lastMessage: MessageRecord | null; unreadCount: number }[],
-  ): Promise<ConversationPayload[]> {
-    const contacts = this.contacts.getMany(rows.map((row) => row.contactId));
-    const users = await this.usersById(rows.flatMap((row) => (row.state.assigneeId === null ? [] : [row.state.assigneeId])));
-    const teams = await this.teamsById(rows.flatMap((row) => (row.state.teamId === null ? [] : [row.state.teamId])));
-    const channels = await this.channels();
-    const payloads: ConversationPayload[] = [];
-    for (const row of rows) {
-      const contact = contacts.get(row.contactId);
-      const contactInbox = this.contacts.contactInbox(row.state.contactInboxId);
-      if (!contact || !contactInbox) continue;
-      payloads.push(
-        conversationPayload(row.state, {
-          channel: channels.get(row.state.inboxId)?.channel ?? "Channel::WebWidget",
-          contact,
-          contactInbox,
-          assignee: row.state.assigneeId === null ? null : (users.get(row.state.assigneeId) ?? null),
-          team: row.state.teamId === null ? null : (teams.get(row.state.teamId) ?? null),
-          messages: row.lastMessage ? await this.messagePayloads(row, [row.lastMessage]) : [],
-          unreadCount: row.unreadCount,
-        }),
-      );
-    }
-    return payloads;
-  }
-
-  // ---- fan-out --------------------------------------------------------------------------------
-
-  private canSee(subscriber: Subscriber, state: ConversationState): boolean {
-    if (subscriber.kind === "contact") return subscriber.contactInboxId === state.contactInboxId;
-    return subscriber.inboxIds === null || subscriber.inboxIds.includes(state.inboxId);
-  }
-
-  /**
-   * Sends a conversation-scoped event to every subscriber allowed to see it: the users whose inboxes
-   * include it, and the sockets of its own contact session (when `forContact` is not null). Each
-   * audience's frame is serialized once.
-   */
-  private fanOut(
-    state: ConversationState,
-    eventName: string,
-    forUsers: unknown,
-    forContact: unknown | null,
-  ) {
-    const registry = this.knownSubscribers();
-    const userFrame = JSON.stringify({ event: eventName, data: forUsers });
-    for (const { ws, subscriber } of registry.openUsers()) {
-      if (this.canSee(subscriber, state)) sendRaw(ws, subscriber.identifier, userFrame);
-    }
-    if (forContact === null) return;
-    const contactSockets = registry.openContactSession(state.contactInboxId);
-    if (contactSockets.length === 0) return;
-    const contactFrame = forContact === forUsers ? userFrame : JSON.stringify({ event: eventName, data: forContact });
-    for (const { ws, subscriber } of contactSockets) {
-      if (this.canSee(subscriber, state)) sendRaw(ws, subscriber.identifier, contactFrame);
-    }
+    return this.presence.userAvailability(userIds);
   }
 
   /**
@@ -611,7 +365,7 @@ export class Account extends DurableObject<Env> {
    */
   private publishContact(eventName: "contact.created" | "contact.updated", contact: ContactRecord) {
     const payload = contactPayload(contact);
-    this.fanOutToUsers(eventName, payload);
+    fanOutToUsers(this.presence.registry(), eventName, payload);
     const job: ContactEventJob = {
       ...(JSON.stringify(payload).length <= CONTACT_IN_JOB_MAX_CHARS ? { contact: payload } : {}),
       type: "contact.event",
@@ -657,16 +411,6 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * An event for every member of the account (contacts, as Chatwoot sends them to agents whatever
-   * their inboxes): each open user subscription is one, since a read that finds a user no longer a
-   * member closes their sockets.
-   */
-  private fanOutToUsers(eventName: string, data: unknown) {
-    const frame = JSON.stringify({ event: eventName, data });
-    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) sendRaw(ws, subscriber.identifier, frame);
-  }
-
-  /**
    * Applies events published by a Conversation object, in order, to the index and fans them out.
    * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
    * payload built for each event (as JSON text), for the caller's HTTP answer, and which workflow events the
@@ -692,7 +436,7 @@ export class Account extends DurableObject<Env> {
       const { fresh, contactId, before } = applied;
       const { message } = event;
       if (message) {
-        const [payload] = await this.messagePayloads({ state: event.state, contactId }, [message]);
+        const [payload] = await this.payloads.messages({ state: event.state, contactId }, [message]);
         if (!payload) continue;
         const withConversation = {
           ...payload,
@@ -706,15 +450,15 @@ export class Account extends DurableObject<Env> {
         };
         if (fresh) {
           fanOuts.push(() =>
-            this.fanOut(event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
+            fanOut(this.presence.registry(), event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
           );
           if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
           this.messageSearch.put(event.state.displayId, message, event.name === "message.created");
           if (!sameMessageDrivenAttributes(before, messageDrivenAttributesOf(event.state))) {
             // As Chatwoot does when a message changes waiting_since, the first reply or the SLA: the whole conversation, to users.
             const row = this.index.get(event.state.displayId);
-            const [conversation] = row ? await this.conversationPayloads([row]) : [];
-            if (conversation) fanOuts.push(() => this.fanOut(event.state, "conversation.updated", conversation, null));
+            const [conversation] = row ? await this.payloads.conversations([row]) : [];
+            if (conversation) fanOuts.push(() => fanOut(this.presence.registry(), event.state, "conversation.updated", conversation, null));
           }
           if (event.name === "message.created" && notifiesAssignee(message, event.state.assigneeId)) {
             notifications.push({
@@ -731,11 +475,11 @@ export class Account extends DurableObject<Env> {
         continue;
       }
       const row = this.index.get(event.state.displayId);
-      const [payload] = row ? await this.conversationPayloads([row]) : [];
+      const [payload] = row ? await this.payloads.conversations([row]) : [];
       if (!payload) continue;
       if (fresh) {
         fanOuts.push(() =>
-          this.fanOut(event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
+          fanOut(this.presence.registry(), event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
         );
         if (event.name === "conversation.created") {
           // An opt-in type: only users who chose it (usually nobody) are weighed at all.
@@ -762,7 +506,7 @@ export class Account extends DurableObject<Env> {
    */
   private async storeEventNotifications(wanted: EventNotification[]): Promise<() => void> {
     const access = await this.access.getMany(wanted.flatMap((notification) => notification.userIds), nowSeconds());
-    const inboxes = await this.channels();
+    const inboxes = await this.payloads.channels();
     const created: NotificationRecord[] = [];
     for (const { state, type, userIds, key, content, replacesOlder } of wanted) {
       const candidates = userIds.flatMap((userId): Candidate[] => {
@@ -778,7 +522,10 @@ export class Account extends DurableObject<Env> {
       );
     }
     const frames = await this.notificationFrames(created);
-    return () => this.sendNotificationFrames(frames);
+    return () => {
+      sendToUsers(this.presence.registry(), frames);
+      this.deliverNotifications(created);
+    };
   }
 
   /** The users among `userIds` whose settings keep notifications of this type. */
@@ -792,19 +539,21 @@ export class Account extends DurableObject<Env> {
     const frames = new Map<number, string[]>();
     if (records.length === 0) return frames;
     const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) => this.index.get(displayId) ?? []);
-    const conversations = new Map((await this.conversationPayloads(rows)).map((payload) => [payload.id, payload]));
+    const conversations = new Map((await this.payloads.conversations(rows)).map((payload) => [payload.id, payload]));
     for (const record of records) {
-      const frame = JSON.stringify({ event: "notification.created", data: this.notificationPayload(record, conversations.get(record.displayId) ?? null) });
+      const frame = JSON.stringify({ event: "notification.created", data: this.payloads.notification(record, conversations.get(record.displayId) ?? null) });
       frames.set(record.userId, [...(frames.get(record.userId) ?? []), frame]);
     }
     return frames;
   }
 
-  private sendNotificationFrames(frames: Map<number, string[]>) {
-    if (frames.size === 0) return;
-    for (const { ws, subscriber } of this.knownSubscribers().openUsers()) {
-      for (const frame of frames.get(subscriber.userId) ?? []) sendRaw(ws, subscriber.identifier, frame);
-    }
+  /** Pushes and emails the stored notifications call for (src/durable/account/notification-delivery.ts). */
+  private deliverNotifications(records: NotificationRecord[]) {
+    if (records.length === 0) return;
+    const connected = new Set(this.presence.registry().openUsers().map(({ subscriber }) => subscriber.userId));
+    const flags = this.notifications.flagsOf([...new Set(records.map((record) => record.userId))]);
+    const job = notificationDeliveryJob(this.accountId, records, flags, connected);
+    if (job) this.ctx.waitUntil(enqueueJobs(this.env.JOBS, [job]));
   }
 
   // ---- notifications --------------------------------------------------------------------------
@@ -838,7 +587,8 @@ export class Account extends DurableObject<Env> {
     if (created.length === 0) return 0;
     const frames = await this.notificationFrames(created);
     await this.ctx.storage.sync();
-    this.sendNotificationFrames(frames);
+    sendToUsers(this.presence.registry(), frames);
+    this.deliverNotifications(created);
     return created.length;
   }
 
@@ -858,32 +608,13 @@ export class Account extends DurableObject<Env> {
     return rows.results.map((r) => ({ userId: r.user_id, role: r.role, seesConversation: r.sees === 1, inTargetInbox: r.in_target === 1 }));
   }
 
-  /** Chatwoot's notification payload (`push_event_data`); `conversation` is null when the viewer no longer sees it. */
-  private notificationPayload(record: NotificationRecord, conversation: ConversationPayload | null) {
-    return {
-      id: record.id,
-      notification_type: record.notificationType,
-      push_message_title: record.title,
-      primary_actor_type: "Conversation" as const,
-      primary_actor_id: record.displayId,
-      primary_actor: conversation,
-      read_at: record.readAt === null ? null : new Date(record.readAt * 1000).toISOString(),
-      secondary_actor: null,
-      user_id: record.userId,
-      created_at: record.createdAt,
-      last_activity_at: record.createdAt,
-      snoozed_until: null,
-      account_id: this.accountId,
-    };
-  }
-
   private async notificationPayloads(records: NotificationRecord[], viewer: Viewer & { kind: "user" }) {
     const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) =>
       this.conversationState(displayId, viewer) ? (this.index.get(displayId) ?? []) : [],
     );
-    const payloads = await this.conversationPayloads(rows);
+    const payloads = await this.payloads.conversations(rows);
     const byDisplayId = new Map(payloads.map((payload) => [payload.id, payload]));
-    return records.map((record) => this.notificationPayload(record, byDisplayId.get(record.displayId) ?? null));
+    return records.map((record) => this.payloads.notification(record, byDisplayId.get(record.displayId) ?? null));
   }
 
   /** A page of the viewer's notifications, newest first, with Chatwoot's counts. */
@@ -937,11 +668,11 @@ export class Account extends DurableObject<Env> {
     const row = this.index.get(displayId);
     if (!row) return false;
     await this.currentSubscriberAccess();
-    const [conversation] = await this.conversationPayloads([row]);
+    const [conversation] = await this.payloads.conversations([row]);
     if (!conversation) return false;
     let user: unknown;
     if (actor.type === "user") {
-      const found = (await this.usersById([actor.userId])).get(actor.userId);
+      const found = (await this.payloads.usersById([actor.userId])).get(actor.userId);
       if (!found) return false;
       user = userPayload(found);
     } else {
@@ -953,7 +684,7 @@ export class Account extends DurableObject<Env> {
     const forContact = actor.type === "user" && contactMayReceive(eventName, undefined, isPrivate)
       ? { conversation: contactView(conversation), user, is_private: false, account_id: this.accountId }
       : null;
-    this.fanOut(row.state, eventName, data, forContact);
+    fanOut(this.presence.registry(), row.state, eventName, data, forContact);
     return true;
   }
 
@@ -1130,8 +861,7 @@ export class Account extends DurableObject<Env> {
 
   /** Whether the contact has a widget or /cable subscription open that showed life within the presence window. */
   contactOnline(contactId: number): boolean {
-    const since = nowSeconds() - PRESENCE_WINDOW_SECONDS;
-    return this.subscribers().some(({ subscriber }) => subscriber.kind === "contact" && subscriber.contactId === contactId && subscriber.presenceAt >= since);
+    return this.presence.contactOnline(contactId);
   }
 
   /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */
@@ -1161,10 +891,10 @@ export class Account extends DurableObject<Env> {
       return ids;
     });
     const rows = moved.flatMap((id) => this.index.get(id) ?? []);
-    const payloads = await this.conversationPayloads(rows);
+    const payloads = await this.payloads.conversations(rows);
     for (const [i, payload] of payloads.entries()) {
       const row = rows[i];
-      if (row) this.fanOut(row.state, "conversation.contact_changed", payload, null);
+      if (row) fanOut(this.presence.registry(), row.state, "conversation.contact_changed", payload, null);
     }
     const merged = this.contacts.get(baseId);
     if (merged) this.publishContact("contact.updated", merged);
@@ -1347,11 +1077,11 @@ export class Account extends DurableObject<Env> {
     const state = this.conversationState(displayId, viewer);
     const row = state ? this.index.get(displayId) : null;
     if (!row) return null;
-    const [payload] = await this.conversationPayloads([row]);
+    const [payload] = await this.payloads.conversations([row]);
     if (!payload) return null;
     if (!withMessages) return payload;
     const page = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, { before: null, after: null });
-    return { ...payload, messages: await this.messagePayloads(row, page ?? []) };
+    return { ...payload, messages: await this.payloads.messages(row, page ?? []) };
   }
 
   /**
@@ -1361,18 +1091,29 @@ export class Account extends DurableObject<Env> {
   async eventPayloads(displayId: number, messageId: number | null): Promise<{ conversation: ConversationPayload; message: MessagePayload | null } | null> {
     const row = this.index.get(displayId);
     if (!row) return null;
-    const [conversation] = await this.conversationPayloads([row]);
+    const [conversation] = await this.payloads.conversations([row]);
     if (!conversation) return null;
     if (messageId === null) return { conversation, message: null };
     const stored = await conversationObject(this.env, this.accountId, displayId).message(messageId);
-    const [message] = stored ? await this.messagePayloads(row, [stored]) : [];
+    const [message] = stored ? await this.payloads.messages(row, [stored]) : [];
     return { conversation, message: message ?? null };
   }
 
   async listConversations(filter: ConversationFilter) {
     if (filter.q) this.messageSearch.indexPending();
     const { counts, conversations } = this.index.list(filter);
-    return { counts, payload: await this.conversationPayloads(conversations) };
+    return { counts, payload: await this.payloads.conversations(conversations) };
+  }
+
+  /** Chatwoot's conversation filter (./account/filters): the page of conversations meeting the conditions, and their counts. */
+  async filterConversations(input: Parameters<typeof filterConversations>[2]) {
+    const { counts, rows } = filterConversations(this.index, this.contacts, input);
+    return { counts, payload: await this.payloads.conversations(rows) };
+  }
+
+  /** Chatwoot's contact filter (./account/filters): the page of contacts meeting the conditions, and how many do. */
+  filterContacts(input: Parameters<typeof filterContacts>[1]) {
+    return filterContacts(this.contacts, input);
   }
 
   /** Chatwoot's counts per assignee type (conversations/meta) for the filters of a list. */
@@ -1390,12 +1131,12 @@ export class Account extends DurableObject<Env> {
     this.messageSearch.indexPending();
     const { counts, conversations } = this.index.list(filter);
     const match = ftsPrefixQuery(filter.q);
-    const payloads = await this.conversationPayloads(conversations);
+    const payloads = await this.payloads.conversations(conversations);
     const rows = new Map(conversations.map((row) => [row.state.displayId, row]));
     for (const payload of payloads) {
       const row = rows.get(payload.id);
       const matching = row && match ? this.messageSearch.newestMatch(payload.id, match) : null;
-      if (row && matching) payload.messages = await this.messagePayloads(row, [matching]);
+      if (row && matching) payload.messages = await this.payloads.messages(row, [matching]);
     }
     return { counts, payload: payloads };
   }
@@ -1404,7 +1145,7 @@ export class Account extends DurableObject<Env> {
     const rows = this.index
       .ofContact(contactId)
       .filter((row) => viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId));
-    return this.conversationPayloads(rows);
+    return this.payloads.conversations(rows);
   }
 
   /** The contact session's conversations, as the Client API shows them. */
@@ -1414,7 +1155,7 @@ export class Account extends DurableObject<Env> {
     if (!contactInbox || !contact) return null;
     const results = [];
     for (const row of this.index.ofContactInbox(contactInbox.id)) {
-      const last = row.lastMessage && !row.lastMessage.private ? await this.messagePayloads(row, [row.lastMessage]) : [];
+      const last = row.lastMessage && !row.lastMessage.private ? await this.payloads.messages(row, [row.lastMessage]) : [];
       results.push(publicConversationPayload(row.state, asVisitorSees(contact), last.map(visitorMessage)));
     }
     return results;
@@ -1426,7 +1167,7 @@ export class Account extends DurableObject<Env> {
     const contact = row ? this.contacts.get(row.contactId) : null;
     if (!row || !contact) return null;
     const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ inboxId, sourceId }, { before: null, after: null });
-    return publicConversationPayload(row.state, asVisitorSees(contact), (await this.messagePayloads(row, messages ?? [])).map(visitorMessage));
+    return publicConversationPayload(row.state, asVisitorSees(contact), (await this.payloads.messages(row, messages ?? [])).map(visitorMessage));
   }
 
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */
@@ -1435,7 +1176,7 @@ export class Account extends DurableObject<Env> {
     if (!row) return null;
     const records = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, page);
     if (!records) return null;
-    const payloads = await this.messagePayloads(row, records);
+    const payloads = await this.payloads.messages(row, records);
     return viewer.kind === "contact" ? payloads.map(visitorMessage) : payloads;
   }
 
@@ -1451,7 +1192,7 @@ export class Account extends DurableObject<Env> {
       this.index.removeInbox(inboxId);
       this.contacts.deleteContactInboxesOfInbox(inboxId);
     });
-    for (const { ws, subscriber } of this.subscribers()) {
+    for (const { ws, subscriber } of this.presence.subscriptions()) {
       if (subscriber.kind === "contact" && sessions.has(subscriber.contactInboxId)) ws.close(1000, "inbox deleted");
     }
   }
@@ -1466,8 +1207,7 @@ export class Account extends DurableObject<Env> {
 
   /** Deletes everything this object stores, including any alarm; used when the account is deleted. */
   async purge(): Promise<void> {
-    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
-    this.known = null;
+    this.presence.closeAll("account deleted");
     this.index.forget();
     this.availabilities.forget();
     this.messageSearch.forget();
@@ -1485,29 +1225,4 @@ function sameInboxIds(a: number[] | null, b: number[] | null): boolean {
 
 
 /** What a contact sees of a conversation: no internal labels, team or priority. */
-function contactView(payload: ConversationPayload) {
-  // Labels, priority, team and the SLA are the agents' business.
-  const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, last_non_activity_message: _last, ...rest } = payload;
-  // Private notes too, should one be the conversation's last message.
-  rest.messages = rest.messages.filter((message) => !message.private);
-  return { ...rest, messages: rest.messages.map(visitorMessage), meta: { ...rest.meta, sender: payloadAsVisitorSees(rest.meta.sender), team: null } };
-}
-
 /** A message as a visitor sees it: a contact sender shown with their claims in place (see `asVisitorSees`). */
-function visitorMessage<T extends MessagePayload>(payload: T): T {
-  if (payload.sender?.type !== "contact") return payload;
-  const sender = payloadAsVisitorSees(payload.sender);
-  return sender === payload.sender ? payload : { ...payload, sender };
-}
-
-function sendRaw(ws: WebSocket, identifier: string, messageJson: string) {
-  try {
-    ws.send(`{"identifier":${JSON.stringify(identifier)},"message":${messageJson}}`);
-  } catch {
-    // the socket closed while we were sending; webSocketClose cleans up
-  }
-}
-
-function send(ws: WebSocket, identifier: string, event: string, data: unknown) {
-  sendRaw(ws, identifier, JSON.stringify({ event, data }));
-}

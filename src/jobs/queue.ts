@@ -7,6 +7,7 @@ import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { handleContactEvent, handleConversationEvent } from "./conversation-event";
 import { JobMessage } from "./messages";
+import { deliverNotifications, emailNotificationBatch } from "./notification-delivery";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { snapshotMediaPrefix } from "../domain/snapshot-contents";
 import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
@@ -44,6 +45,10 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return sendEmail(env, job.email_id);
     case "sms.received":
       return receiveSms(env, job);
+    case "notifications.deliver":
+      return deliverNotifications(env, job);
+    case "notifications.email":
+      return emailNotificationBatch(env, job.batch_id);
     case "sms.send":
       return sendSmsReply(env, job);
     case "email_channel.received":

@@ -11,7 +11,7 @@
  *   host (the Graph API's) each get their own answers; responses without it go to any request.
  * - Anything else is refused with 502: the tests never reach the real network.
  */
-export type RecordedRequest = { method: string; url: string; headers: Record<string, string>; body: string; at: number };
+export type RecordedRequest = { method: string; url: string; headers: Record<string, string>; body: string; bodyBase64?: string; at: number };
 type ProgrammedResponse = { status: number; body?: string; match?: string };
 
 const received = new Map<string, RecordedRequest[]>();
@@ -39,7 +39,16 @@ export async function outboundSink(request: Request): Promise<Response> {
   if (url.hostname === "control.sink.test") return control(request, url);
   if (!url.hostname.endsWith(".sink.test")) return json({ error: `no network in tests: ${url.hostname}` }, 502);
   const list = received.get(url.hostname) ?? [];
-  const recorded = { method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: await request.text(), at: Date.now() };
+  // The bytes too, base64: a Web Push body is encrypted, and text would not keep it.
+  const bytes = Buffer.from(await request.arrayBuffer());
+  const recorded = {
+    method: request.method,
+    url: request.url,
+    headers: Object.fromEntries(request.headers),
+    body: bytes.toString("utf8"),
+    bodyBase64: bytes.toString("base64"),
+    at: Date.now(),
+  };
   list.push(recorded);
   received.set(url.hostname, list);
   const queue = programmed.get(url.hostname) ?? [];

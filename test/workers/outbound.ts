@@ -1,5 +1,5 @@
 /** Reads and programs the outbound sink (test/support/outbound-sink.ts) from tests in the Workers runtime. */
-export type RecordedRequest = { method: string; url: string; headers: Record<string, string>; body: string; at: number };
+export type RecordedRequest = { method: string; url: string; headers: Record<string, string>; body: string; bodyBase64?: string; at: number };
 
 let hosts = 0;
 

@@ -178,6 +178,8 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/agent_bots/{agent_bot_id}": { description: "Walks every route" },
   "POST /api/v1/accounts/{account_id}/inboxes/{inbox_id}/set_agent_bot": { agent_bot: null },
   "POST /api/v1/accounts/{account_id}/conversations": { inbox_id: 1, contact_id: 1, message: { content: "Walking" } },
+  "POST /api/v1/accounts/{account_id}/integrations/hooks": { app_id: "webhook", settings: { url: "https://walker.example.test/hook-app" } },
+  "PATCH /api/v1/accounts/{account_id}/integrations/hooks/{hook_id}": { settings: { events: ["message_created"] } },
   "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
   "POST /api/v1/accounts/{account_id}/custom_filters": {
     name: "Walker folder",
