@@ -67,7 +67,7 @@ function navGroups(account: number): { title: string; items: NavItem[] }[] {
       title: "settings.navAccount",
       items: [
         { title: "settings.inboxes.title", href: inboxesPath(account), screens: ["inboxes"] },
-        { title: "settings.agents.title", href: agentsPath(account), screens: ["agents"] },
+        { title: "settingsAgents.title", href: agentsPath(account), screens: ["agents"] },
         { title: "settings.teams.title", href: teamsPath(account), screens: ["teams"] },
         { title: "settings.labels.title", href: labelsPath(account), screens: ["labels"] },
         { title: "settings.canned.title", href: cannedResponsesPath(account), screens: ["canned"] },

@@ -337,18 +337,6 @@ export default {
       hmac_mandatory: "Visitors' identities must carry an identifier_hash signed with the secret below; others are refused.",
     },
   },
-  agents: {
-    title: "Agents",
-    lead: "The people who work in this sub-account, with their role and whether they are available now.",
-    fromAgency:
-      "Invitations, role changes and removals come from your agency: ask an agency owner or administrator to invite someone by email, change a role or remove a person.",
-    name: "Name",
-    email: "Email",
-    role: "Role",
-    availability: "Availability",
-    roles: { administrator: "Administrator", agent: "Agent" },
-    availabilities: { online: "Online", busy: "Busy", offline: "Offline" },
-  },
   webhooks: {
     title: "Webhooks",
     lead: "Parley posts the events you choose to your URLs, signed with each webhook's secret. Every delivery and its attempts are logged.",

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, failureMessage } from "../../core/api";
-import { formatDateTime, t } from "../../core/i18n";
+import { t } from "../../core/i18n";
 import { SettingsTable } from "../SettingsTable";
 import type { Campaign } from "./model";
 
@@ -26,7 +26,13 @@ type Recipient = {
 };
 type Report = { meta: { count: number; statuses: Record<RecipientStatus, number> }; payload: Recipient[] };
 
-export function RecipientsReport({ campaign, onClose }: { campaign: Campaign; onClose: () => void }) {
+/** "Dec 7, 2026, 2:30 PM" as the sub-account's clock shows the instant. */
+export function formatInZone(unixSeconds: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(unixSeconds * 1000));
+}
+
+/** `timeZone`: the sub-account's, in which the report's times are shown. */
+export function RecipientsReport({ campaign, timeZone, onClose }: { campaign: Campaign; timeZone: string; onClose: () => void }) {
   const [status, setStatus] = useState<RecipientStatus | "">("");
   const [page, setPage] = useState(1);
   const [report, setReport] = useState<Report | null>(null);
@@ -53,6 +59,7 @@ export function RecipientsReport({ campaign, onClose }: { campaign: Campaign; on
           {t("settingsCampaigns.recipients.summary", { sent: counts.sent, failed: counts.failed, skipped: counts.skipped, pending: counts.pending + counts.sending })}
         </p>
       )}
+      <p class="muted">{t("settingsCampaigns.recipients.zone", { zone: timeZone })}</p>
       <div class="report-tools">
         <div class="field">
           <label for="report-status">{t("settingsCampaigns.recipients.filter")}</label>
@@ -105,7 +112,7 @@ export function RecipientsReport({ campaign, onClose }: { campaign: Campaign; on
                   <span class={`chip ${STATUS_CHIP[recipient.status]}`}>{t(`settingsCampaigns.recipients.statuses.${recipient.status}`)}</span>
                 </td>
                 <td>{recipient.error ?? [recipient.provider_status, recipient.provider_sid].filter(Boolean).join(" · ")}</td>
-                <td>{recipient.finished_at === null ? "" : formatDateTime(new Date(recipient.finished_at * 1000))}</td>
+                <td>{recipient.finished_at === null ? "" : formatInZone(recipient.finished_at, timeZone)}</td>
               </tr>
             ))}
           </SettingsTable>

@@ -18,17 +18,13 @@ import { RowButton } from "../RowButton";
 import { SettingsHead } from "../SettingsHead";
 import { useList } from "../useList";
 import { type Campaign, campaignsOfType, type InboxOption, inboxesOfChannel, type LabelOption, renameFields } from "./model";
-import { RecipientsReport } from "./RecipientsReport";
+import { formatInZone, RecipientsReport } from "./RecipientsReport";
 
 const MAX_SMS_LENGTH = 1600;
 const STATUS_CHIP = { scheduled: "chip-neutral", running: "chip-warning", completed: "chip-success" } as const;
 
 type Options = { inboxes: InboxOption[]; labels: LabelOption[]; timeZone: string };
 
-/** "7 Dec 2026, 14:30" as the sub-account's clock shows the instant. */
-function formatInZone(unixSeconds: number, timeZone: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(unixSeconds * 1000));
-}
 
 export function SmsCampaignsScreen() {
   const { items: campaigns, error, reload } = useList(() => campaignsOfType("one_off"));
@@ -68,7 +64,7 @@ export function SmsCampaignsScreen() {
           t("settingsCampaigns.sms.columns.title"),
           t("settingsCampaigns.sms.columns.inbox"),
           t("settingsCampaigns.sms.columns.audience"),
-          t("settingsCampaigns.sms.columns.scheduled"),
+          t("settingsCampaigns.sms.columns.scheduled", { zone: options?.timeZone ?? "" }),
           t("settingsCampaigns.sms.columns.status"),
           t("settingsCampaigns.sms.columns.actions"),
         ]}
@@ -112,7 +108,7 @@ export function SmsCampaignsScreen() {
           }}
         />
       )}
-      {reporting && <RecipientsReport campaign={reporting} onClose={() => setReporting(null)} />}
+      {reporting && options && <RecipientsReport campaign={reporting} timeZone={options.timeZone} onClose={() => setReporting(null)} />}
       {deleting && (
         <ConfirmDialog
           title={t("settingsCampaigns.confirmDeleteTitle")}

@@ -42,26 +42,28 @@ export function UrlTester({ pattern, onPatternError }: UrlTesterProps) {
     <fieldset class="url-tester">
       <legend>{t("settingsCampaigns.tester.title")}</legend>
       <p class="field-hint">{t("settingsCampaigns.tester.lead")}</p>
-      <div class="url-tester-row">
+      <div class="field">
         <label for="campaign-test-url">{t("settingsCampaigns.tester.url")}</label>
-        <input
-          id="campaign-test-url"
-          type="url"
-          inputMode="url"
-          placeholder="https://"
-          value={url}
-          onInput={(event) => setUrl(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            // Enter tests the address instead of submitting the campaign.
-            if (event.key === "Enter") {
-              event.preventDefault();
-              void test();
-            }
-          }}
-        />
-        <button type="button" class="button" disabled={busy} onClick={() => void test()}>
-          {t("settingsCampaigns.tester.test")}
-        </button>
+        <div class="url-tester-row">
+          <input
+            id="campaign-test-url"
+            type="url"
+            inputMode="url"
+            placeholder="https://"
+            value={url}
+            onInput={(event) => setUrl(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              // Enter tests the address instead of submitting the campaign.
+              if (event.key === "Enter") {
+                event.preventDefault();
+                void test();
+              }
+            }}
+          />
+          <button type="button" class="button" disabled={busy} onClick={() => void test()}>
+            {t("settingsCampaigns.tester.test")}
+          </button>
+        </div>
       </div>
       <p role="status" class={answer === null ? "url-tester-answer" : "error" in answer ? "url-tester-answer field-error" : answer.matches ? "url-tester-answer url-tester-yes" : "url-tester-answer url-tester-no"}>
         {answer === null ? "" : "error" in answer ? answer.error : t(answer.matches ? "settingsCampaigns.tester.yes" : "settingsCampaigns.tester.no", { url: answer.url })}
