@@ -89,7 +89,11 @@ export function AuditLogScreen() {
         per_page: PER_PAGE,
       })
       .then(
-        (answer) => live && (setData(answer), setErrors(NO_ERRORS)),
+        (answer) => {
+          if (!live) return;
+          setData(answer);
+          setErrors(NO_ERRORS);
+        },
         (failure: unknown) => {
           if (!live) return;
           const found = errorsOf(failure);
