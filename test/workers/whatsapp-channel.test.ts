@@ -103,6 +103,33 @@ describe("WhatsApp inboxes", () => {
     expect((await linked())?.inbox_id).toBeNull();
   });
 
+  it("replaces the access token on PATCH without showing it, in the answer or the audit log, and refuses SMS settings", async () => {
+    const t = await whatsappTenant();
+    const path = `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`;
+    const newToken = "EAAG-rotated-access-token-9876";
+    const patched = await call("PATCH", path, { token: t.admin.access_token, body: { channel: { provider_config: { api_key: newToken } } } });
+    expectStatus(patched, 200);
+    expect(patched.body.provider_config).toMatchObject({ api_key: "********9876", phone_number_id: t.business.phoneNumberId });
+    const audit = await call("GET", `/api/v1/accounts/${t.account.id}/audit_logs`, { token: t.admin.access_token });
+    expect(JSON.stringify(audit.body)).not.toContain(newToken);
+    expect(JSON.stringify(audit.body)).not.toContain(ACCESS_TOKEN);
+    expect(audit.body.audit_logs[0].audited_changes.api_key).toEqual(["[FILTERED]", "[FILTERED]"]);
+    const wrong = await call("PATCH", path, { token: t.admin.access_token, body: { channel: { provider_config: { auth_token: "x" } } } });
+    expectStatus(wrong, 422);
+    expect(wrong.body.error.details[0]).toMatchObject({ field: "channel.provider_config.auth_token", code: "not_for_channel_type" });
+  });
+
+  it("moves the registry link when the inbox's number changes", async () => {
+    const t = await whatsappTenant();
+    const next = uniqueWhatsappPhone().e164;
+    expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token, body: { channel: { phone_number: next } } }), 200);
+    const rows = await env.DB.prepare("select phone_number, inbox_id from whatsapp_numbers where account_id = ? order by id").bind(t.account.id).all<{ phone_number: string; inbox_id: number | null }>();
+    expect(rows.results).toEqual([
+      { phone_number: t.business.phone, inbox_id: null },
+      { phone_number: next, inbox_id: t.inbox.id },
+    ]);
+  });
+
   it("links a number already in the registry instead of registering it twice", async () => {
     const t = await tenant();
     const phone = uniqueWhatsappPhone().e164;

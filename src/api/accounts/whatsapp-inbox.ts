@@ -8,7 +8,6 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import type { Database } from "../../db/client";
 import { whatsappNumbers, type WhatsappProviderConfig } from "../../db/schema";
 import { auditEntry } from "../audit";
 import type { AppEnv } from "../context";
@@ -130,14 +129,4 @@ export async function relinkWhatsappNumber(c: Context<AppEnv>, inbox: { id: numb
     db.update(whatsappNumbers).set({ inboxId: null, updatedAt: new Date() }).where(eq(whatsappNumbers.inboxId, inbox.id)),
     ...(await linkWhatsappNumber(c, phoneNumber, { name: inbox.name, inboxId: sql`${inbox.id}` })),
   ] as const;
-}
-
-/** The registry number each of these inboxes is, for `whatsapp_number_id` on the inbox. */
-export async function whatsappNumberIds(db: Database, inboxIds: number[]): Promise<Map<number, number>> {
-  if (inboxIds.length === 0) return new Map();
-  const rows = await db
-    .select({ id: whatsappNumbers.id, inboxId: whatsappNumbers.inboxId })
-    .from(whatsappNumbers)
-    .where(sql`${whatsappNumbers.inboxId} in (select value from json_each(${JSON.stringify(inboxIds)}))`);
-  return new Map(rows.flatMap((row) => (row.inboxId === null ? [] : [[row.inboxId, row.id] as const])));
 }

@@ -91,7 +91,7 @@ export async function whatsappReplyOf(
     if (!inbox) throw notFound("Inbox");
     const known = (await whatsappTemplatesOf(c.env, c.var.db, inbox)).templates;
     const template = known.find((candidate) => candidate.name === templateParams.name && candidate.language === templateParams.language);
-    if (!template || template.status.toUpperCase() !== "APPROVED") {
+    if (template?.status.toUpperCase() !== "APPROVED") {
       throw new ApiError(422, "unknown_template", `The business account has no approved template "${templateParams.name}" in ${templateParams.language}.`, [
         { field: "template_params.name", message: "is not an approved template of this inbox", code: "unknown_template" },
       ]);
