@@ -51,7 +51,9 @@ export async function readPush(browser: PushBrowser, request: RecordedRequest): 
   const serverPublic = fromB64url(headerParam(request.headers["crypto-key"], "dh") ?? "");
   const salt = fromB64url(headerParam(request.headers.encryption, "salt") ?? "");
   const serverKey = await crypto.subtle.importKey("raw", serverPublic, { name: "ECDH", namedCurve: "P-256" }, false, []);
-  const shared = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: serverKey }, browser.privateKey, 256));
+  // WebCrypto's parameter is `public`; the Workers types spell it `$public`.
+  const ecdh = { name: "ECDH", public: serverKey } as unknown as SubtleCryptoDeriveKeyAlgorithm;
+  const shared = new Uint8Array(await crypto.subtle.deriveBits(ecdh, browser.privateKey, 256));
   const ikm = await hkdf(browser.authBytes, shared, text("Content-Encoding: auth\0"), 32);
   const length = (n: number) => new Uint8Array([n >> 8, n & 0xff]);
   const context = concat(text("P-256\0"), length(browser.publicBytes.length), browser.publicBytes, length(serverPublic.length), serverPublic);
