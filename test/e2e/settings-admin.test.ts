@@ -245,7 +245,7 @@ describe("the sub-account's administration screens", () => {
     await filters.getByRole("button", { name: "Apply filters" }).click();
     await expect.poll(async () => (await log.getByRole("row").allTextContents()).length, WAIT).toBe(2);
     const updated = log.getByRole("row").filter({ hasText: "Updated a label" });
-    expect(await updated.textContent()).toContain("color: #b45309 → #2563eb");
+    expect(await updated.textContent()).toContain("color: from #b45309 to #2563eb");
     expect(await updated.textContent()).toContain(tenant.users.admin.name);
     expect(new URL(page.url()).searchParams.get("action")).toBe("update");
     await checkScreen(page, "settings-audit-log");

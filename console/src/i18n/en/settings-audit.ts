@@ -20,7 +20,7 @@ export default {
   emptyAll: "Nothing has been changed yet.",
   columns: { when: "When", who: "Who", what: "What", changes: "Changes" },
   what: "{action} {type}",
-  changed: "{field}: {before} → {after}",
+  changed: "{field}: from {before} to {after}",
   more: { one: "and {count} more", other: "and {count} more" },
   nothing: "empty",
   page: "Page {page} of {pages}",

@@ -47,7 +47,7 @@ function dayStart(day: string, after = 0): string | undefined {
 
 const shown = (value: unknown) => (value === null || value === undefined || value === "" ? t("settingsAudit.nothing") : typeof value === "object" ? JSON.stringify(value) : String(value));
 
-/** The first few changes in words: "color: #1f93ff → #ff0000" for updates, the fields for the rest. */
+/** The first few changes in words: "color: from #1f93ff to #ff0000" for updates, the fields for the rest. */
 function changesOf(entry: Entry): string[] {
   const entries = Object.entries(entry.audited_changes);
   const lines = entries.slice(0, 3).map(([field, value]) =>
