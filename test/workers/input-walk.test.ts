@@ -86,6 +86,7 @@ beforeAll(async () => {
     label_id: label.id,
     webhook_id: webhook.id,
     agent_bot_id: agentBot.body.id,
+    hook_id: webhook.id,
     custom_filter_id: customFilter.body.id,
     macro_id: macro.body.payload.id,
     slot: "avatar",

@@ -151,6 +151,7 @@ const targetsOfA = () => ({
   label_id: a.label.id,
   webhook_id: a.webhook.id,
   agent_bot_id: a.agentBotId,
+  hook_id: a.webhook.id,
   custom_filter_id: a.customFilterId,
   macro_id: a.macroId,
   slot: "avatar",
