@@ -1,9 +1,12 @@
 // Messenger and Instagram end to end: Meta's signed webhooks in (messages, files, echoes, deliveries,
 // reads, events Parley doesn't know), replies out through the Send API inside Meta's messaging
 // windows, and the inbox as the integration registry's page or account.
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagingWindowAt, readMessagingEvent, sendApiBodies } from "../../src/domain/meta-messaging";
+import worker from "../../src/index";
+import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
 import { call, eventually, expectStatus, tenant } from "./helpers";
 import {
   attachmentMessage,
@@ -254,8 +257,11 @@ describe("Messenger in", { timeout: 20_000 }, () => {
   it("stores an event Parley doesn't know (a reaction) as an unsupported message, answering 200", async () => {
     const t = await messengerTenant();
     const { psid, conversation } = await personWrites(t);
-    const answer = await postMeta("/bot", pageNotification(t.pageId, reactionEvent(psid, t.pageId, uniqueMid())));
+    const reaction = pageNotification(t.pageId, reactionEvent(psid, t.pageId, uniqueMid()));
+    const answer = await postMeta("/bot", reaction);
     expectStatus(answer, 200);
+    // Delivered again: still one.
+    expectStatus(await postMeta("/bot", reaction), 200);
     await eventually(async () => {
       const messages = await messagesOf(t, conversation.id);
       expect(messages).toHaveLength(2);
@@ -342,6 +348,23 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     const update = audit.body.audit_logs.find((entry: { auditable_type: string; action: string; auditable_id: number }) => entry.auditable_type === "Inbox" && entry.action === "update" && entry.auditable_id === t.inbox.id);
     expect(update.audited_changes).toEqual({ page_access_token: ["[FILTERED]", "[FILTERED]"] });
     expect(JSON.stringify(audit.body)).not.toContain(newToken);
+  });
+
+  it("retries a reply while Meta answers 5xx, and marks it failed when the queue gives up", async () => {
+    const t = await messengerTenant();
+    const { conversation } = await personWrites(t);
+    const unavailable = JSON.stringify({ error: { message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", code: 2 } });
+    await programSink(GRAPH_HOST, Array.from({ length: 5 }, () => ({ status: 503, body: unavailable, match: t.token })));
+    const sent = await reply(t, conversation.id, "Still there?");
+    await eventually(async () => expect((await sendsWith(t.token)).length).toBeGreaterThanOrEqual(1));
+    const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
+    expect((await stored())?.source_id).toBeNull();
+    const job = { type: "meta.send" as const, account_id: t.account.id, display_id: conversation.id, message_id: sent.body.id };
+    const batch = createMessageBatch(DEAD_LETTER_QUEUE, [{ id: `dead-meta-${sent.body.id}`, timestamp: new Date(), attempts: 6, body: job }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`dead-meta-${sent.body.id}`]);
+    expect(await stored()).toMatchObject({ status: "failed", content_attributes: { external_error: "Meta could not take the message after several attempts." } });
   });
 
   it("does not store Parley's own reply a second time when Meta echoes it", async () => {
@@ -450,8 +473,11 @@ describe("Instagram", { timeout: 20_000 }, () => {
       expect(body.message.metadata).toBeUndefined();
     });
     await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)?.source_id).toBe(mid));
+    // Instagram's echo of the reply (in the messages field, no metadata): known by its mid, not stored again.
+    expectStatus(await postMeta("/webhooks/instagram", instagramNotification(instagramId, echoMessage(instagramId, igsid, "It is, until Friday.", mid))), 200);
     expectStatus(await postMeta("/webhooks/instagram", instagramNotification(instagramId, instagramSeen(igsid, instagramId, mid))), 200);
     await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)?.status).toBe("read"));
+    expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Is the whitening offer still on?", "It is, until Friday."]);
   });
 
   it("refuses an Instagram notification signed with neither app secret with 401", async () => {

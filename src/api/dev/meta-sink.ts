@@ -33,9 +33,6 @@ export const isMetaSinkRequest = (path: string, fields: string | undefined) =>
   /\/dev\/sinks\/graph\/(v\d+(\.\d+)?\/me\/messages|meta\/.*)$/.test(path) ||
   (/\/dev\/sinks\/graph\/v\d+(\.\d+)?\/\d+$/.test(path) && /\b(first_name|username)\b/.test(fields ?? ""));
 
-/** The Send API and `/meta/*` paths alone (the profile API needs the query: see isMetaSinkRequest). */
-export const isMetaSinkPath = (path: string) => isMetaSinkRequest(path, undefined);
-
 metaSink.use("*", async (c, next) => {
   if (c.env.LOCAL_SINKS !== "true") return c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
   await next();
