@@ -1,6 +1,7 @@
 // Builds the widget into the Worker's static assets (dist/assets, see [assets] in wrangler.toml):
 // the loader (widget/src/widget.ts → /widget.js) and the chat app (widget/src/app/main.ts →
-// /widget/app.js) are bundled and minified with esbuild; widget/public is copied as is.
+// /widget/app.js, an ES module with lazy chunks) are bundled and minified with esbuild; widget/public
+// is copied as is.
 import { build } from "esbuild";
 import { cp, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,26 +13,23 @@ await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await cp(join(root, "widget/public"), out, { recursive: true });
 
-const bundles = [
-  { entry: "widget/src/widget.ts", outfile: "widget.js" },
-  { entry: "widget/src/app/main.ts", outfile: "widget/app.js" },
-];
-await Promise.all(
-  bundles.map(({ entry, outfile }) =>
-    build({
-      entryPoints: [join(root, entry)],
-      outfile: join(out, outfile),
-      bundle: true,
-      minify: true,
-      format: "iife",
-      target: ["es2020"],
-      legalComments: "none",
-      logLevel: "warning",
-    }),
-  ),
-);
+const common = { bundle: true, minify: true, target: ["es2020"], legalComments: "none", logLevel: "warning" };
+await Promise.all([
+  // The loader: one small classic script the site's snippet loads.
+  build({ ...common, entryPoints: [join(root, "widget/src/widget.ts")], outfile: join(out, "widget.js"), format: "iife" }),
+  // The chat app: an ES module; what loads later (non-English strings, the emoji picker) is split into
+  // widget/chunks/, fetched by dynamic import() when first needed.
+  build({
+    ...common,
+    entryPoints: { app: join(root, "widget/src/app/main.ts") },
+    outdir: join(out, "widget"),
+    format: "esm",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  }),
+]);
 
-console.log(`widget assets built into dist/assets (${bundles.map((b) => b.outfile).join(", ")})`);
+console.log("widget assets built into dist/assets (widget.js, widget/app.js, widget/chunks/)");
 
 // The agent console lands in the same static assets (dist/assets/app), so one build step serves both.
 const { buildConsole } = await import("./build-console.mjs");

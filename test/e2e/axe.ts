@@ -3,7 +3,7 @@
 // their rule, the elements they hit and axe's summary, so a failure says what to fix.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -21,7 +21,7 @@ declare global {
  * console's Content-Security-Policy allows no inline script, so axe is evaluated through the
  * DevTools protocol (as addScriptTag's content would be, were it allowed) rather than as a tag.
  */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export async function seriousViolations(page: Page | Frame): Promise<string[]> {
   if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const result = await window.axe!.run(document, {

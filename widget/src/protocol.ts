@@ -8,14 +8,32 @@ export type ToApp =
   | { type: "parley:focus" }
   | { type: "parley:visibility"; open: boolean };
 
-/** App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside the iframe). */
-export type FromApp = { type: "parley:app-ready" } | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown };
+/**
+ * The team's messages the visitor has not seen, for the preview above a closed launcher: how many,
+ * that count in words (in the visitor's language) and the latest two, as text.
+ */
+export type UnreadPreview = { count: number; label: string; messages: { name: string; text: string }[] };
+
+/**
+ * App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside
+ * the iframe); `parley:unread` carries the unread preview.
+ */
+export type FromApp =
+  | { type: "parley:app-ready" }
+  | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown }
+  | { type: "parley:unread"; preview: UnreadPreview };
+
+/** What a site may choose for the app (its settings): a locale, the visitor's browser language, a theme. */
+export type AppOptions = { locale?: string; useBrowserLanguage?: boolean; theme?: "light" | "dark" | "auto" };
 
 /**
  * The token goes in the query, where the server reads it to send the widget's frame-ancestors; the
- * page the visitor is on stays in the fragment, which never leaves the browser.
+ * page the visitor is on stays in the fragment, which never leaves the browser, with the site's options.
  */
-export function iframeUrl(origin: string, token: string, page: string, embedded: boolean): string {
+export function iframeUrl(origin: string, token: string, page: string, embedded: boolean, options: AppOptions = {}): string {
   const params = new URLSearchParams({ parent: new URL(page).origin, page, embedded: embedded ? "1" : "0" });
+  if (options.locale) params.set("locale", options.locale);
+  if (options.useBrowserLanguage) params.set("browser_language", "1");
+  if (options.theme) params.set("theme", options.theme);
   return `${origin}/widget/app.html?token=${encodeURIComponent(token)}#${params.toString()}`;
 }

@@ -4,9 +4,21 @@
  * loaded), and opens the chat app in an iframe on first use. Page and iframe talk by postMessage,
  * each checking the other's origin.
  */
-import { iframeUrl, type FromApp, type ToApp, type WidgetEvent } from "./protocol";
+import { type AppOptions, iframeUrl, type FromApp, type ToApp, type UnreadPreview, type WidgetEvent } from "./protocol";
 
-type Settings = { embedded?: boolean; container?: string; position?: "left" | "right"; hideLauncher?: boolean };
+/**
+ * What a site sets in `window.parleySettings`: where the widget goes, whether the unread preview
+ * shows above the closed launcher and a sound plays for new messages (both on unless false), and
+ * the app's locale, browser language and theme.
+ */
+type Settings = AppOptions & {
+  embedded?: boolean;
+  container?: string;
+  position?: "left" | "right";
+  hideLauncher?: boolean;
+  showUnreadMessagesDialog?: boolean;
+  sound?: boolean;
+};
 type Launcher = {
   colors: { primary: string; text: string };
   position: "left" | "right";
@@ -53,50 +65,72 @@ declare global {
 
   function createFrame(parent: HTMLElement) {
     frame = document.createElement("iframe");
-    frame.src = iframeUrl(origin, token as string, location.href, !!settings.embedded);
+    frame.src = iframeUrl(origin, token as string, location.href, !!settings.embedded, settings);
     frame.title = "Chat";
     frame.allow = "clipboard-write";
     frame.style.cssText = "border:0;width:100%;height:100%;display:block;background:transparent";
     parent.appendChild(frame);
   }
 
-  function panelStyle(side: "left" | "right") {
-    return `position:fixed;${side}:20px;bottom:90px;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 8px 30px rgba(0,0,0,.2);border-radius:12px;overflow:hidden;display:none;background:#fff`;
+  // Below 480 px the open panel takes the whole screen: inside the safe areas, above the on-screen
+  // keyboard (the visual viewport), with the page behind it kept from scrolling.
+  const phone = matchMedia("(max-width:479.98px)");
+  const viewport = window.visualViewport;
+  let side: "left" | "right" = "right";
+  let returnFocus: Element | null = null;
+
+  function layout() {
+    if (!host) return;
+    const small = phone.matches;
+    host.style.cssText = small
+      ? `position:fixed;left:0;top:${viewport?.offsetTop ?? 0}px;width:100%;height:${viewport ? `${viewport.height}px` : "100%"};padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);box-sizing:border-box;z-index:2147483000;background:#fff`
+      : `position:fixed;${side}:20px;bottom:90px;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 120px));z-index:2147483000;box-shadow:0 8px 30px rgba(0,0,0,.2);border-radius:12px;overflow:hidden;background:#fff`;
+    host.style.display = opened ? "block" : "none";
+    if (launcher) launcher.style.display = small && opened ? "none" : "";
+    document.documentElement.style.overflow = small && opened ? "hidden" : "";
   }
 
   function setOpened(next: boolean) {
     if (settings.embedded || next === opened || !host) return;
     opened = next;
     if (opened && !frame) createFrame(host);
-    if (opened) bubble?.remove();
-    host.style.display = opened ? "block" : "none";
+    bubble?.remove();
     launcher?.setAttribute("aria-expanded", String(opened));
+    if (opened) returnFocus = document.activeElement;
+    layout();
     if (opened) {
       frame?.focus();
       toApp({ type: "parley:focus" });
       emit("opened");
     } else {
       toApp({ type: "parley:visibility", open: false });
-      launcher?.focus();
+      (launcher ?? (returnFocus as HTMLElement | null))?.focus?.();
       emit("closed");
     }
   }
 
   function drawLauncher(config: Launcher) {
-    const side = settings.position ?? config.position;
+    side = settings.position ?? config.position;
     host = document.createElement("div");
     host.setAttribute("role", "dialog");
     host.setAttribute("aria-label", config.name || "Chat");
-    host.style.cssText = panelStyle(side);
+    layout();
+    phone.addEventListener("change", layout);
+    viewport?.addEventListener("resize", layout);
+    viewport?.addEventListener("scroll", layout);
     document.body.appendChild(host);
     if (settings.hideLauncher) return;
     launcher = document.createElement("button");
     launcher.type = "button";
-    launcher.setAttribute("aria-label", config.launcher.text || "Open chat");
+    // Named by its text when it has one (the badge is hidden from that name), else by this label.
+    if (!config.launcher.text) launcher.setAttribute("aria-label", "Open chat");
     launcher.setAttribute("aria-expanded", "false");
-    launcher.style.cssText = `position:fixed;${side}:20px;bottom:20px;z-index:2147483000;height:56px;min-width:56px;padding:0 18px;border:0;border-radius:28px;cursor:pointer;font:600 15px system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);background:${config.colors.primary};color:${config.colors.text}`;
-    launcher.textContent = config.launcher.text || "💬";
+    launcher.style.cssText = `position:fixed;${side}:20px;bottom:20px;z-index:2147483000;height:56px;min-width:56px;padding:0 18px;border:0;border-radius:28px;cursor:pointer;font:600 15px system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);background:${config.colors.primary};color:${config.colors.text};display:flex;align-items:center;justify-content:center;gap:8px`;
+    launcher.innerHTML = '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z"/></svg>';
+    if (config.launcher.text) launcher.append(config.launcher.text);
     badge = document.createElement("span");
+    // The count is said by the unread preview; the launcher's name stays its visible text.
+    badge.setAttribute("aria-hidden", "true");
     badge.style.cssText = "position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#e02424;color:#fff;font:600 12px/20px system-ui;display:none";
     launcher.appendChild(badge);
     launcher.addEventListener("click", () => setOpened(!opened));
@@ -119,22 +153,53 @@ declare global {
     if (campaign && check === campaignCheck) campaignTimer = setTimeout(() => showCampaign(campaign), campaign.trigger_rules.time_on_page * 1000);
   }
 
-  function showCampaign(campaign: Campaign) {
-    if (opened || !host) return;
-    localStorage.setItem(shownKey(campaign.id), String(Date.now()));
+  /** A message above the closed launcher (a campaign, or the unread preview): a button that opens the chat. */
+  function showBubble(label: string, text: string, onOpen?: () => void) {
     bubble?.remove();
     bubble = document.createElement("button");
     bubble.type = "button";
-    bubble.setAttribute("aria-label", `${campaign.sender?.name ?? "Message"}: ${campaign.message}`);
-    const side = settings.position ?? (host.style.left ? "left" : "right");
+    bubble.setAttribute("aria-label", label);
     bubble.style.cssText = `position:fixed;${side}:20px;bottom:90px;z-index:2147483000;max-width:300px;padding:12px 14px;border:0;border-radius:12px;background:#fff;color:#1f2933;text-align:left;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 20px rgba(0,0,0,.2);cursor:pointer`;
-    bubble.textContent = campaign.message;
+    bubble.textContent = text;
     bubble.addEventListener("click", () => {
-      bubble?.remove();
       setOpened(true);
-      toApp({ type: "parley:command", name: "campaign", args: [campaign] });
+      onOpen?.();
     });
     document.body.appendChild(bubble);
+  }
+
+  function showCampaign(campaign: Campaign) {
+    if (opened || !host) return;
+    localStorage.setItem(shownKey(campaign.id), String(Date.now()));
+    showBubble(`${campaign.sender?.name ?? "Message"}: ${campaign.message}`, campaign.message, () => toApp({ type: "parley:command", name: "campaign", args: [campaign] }));
+  }
+
+  let unreadCount = 0;
+  /** Chatwoot's unread messages dialog: the latest unread message and the count, unless the site turned it off; a sound for each new one. */
+  function showUnread(preview: UnreadPreview) {
+    const latest = preview.messages[preview.messages.length - 1];
+    if (preview.count > unreadCount && settings.sound !== false) ding();
+    unreadCount = preview.count;
+    if (opened || !host || settings.showUnreadMessagesDialog === false) return;
+    if (!latest) return bubble?.remove();
+    showBubble(`${preview.label}. ${latest.name}: ${latest.text}`, `${latest.name}: ${latest.text}`);
+  }
+
+  /** A short chime made on the spot (no sound file to fetch). */
+  function ding() {
+    try {
+      const audio = new AudioContext();
+      const gain = audio.createGain();
+      const tone = audio.createOscillator();
+      gain.gain.value = 0.08;
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      tone.frequency.value = 880;
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.4);
+    } catch {
+      // no audio here: the preview still shows
+    }
   }
 
   function watchNavigation(websiteToken: string) {
@@ -154,6 +219,8 @@ declare global {
     if (message?.type === "parley:app-ready") {
       appReady = true;
       for (const waiting of pending.splice(0)) frame?.contentWindow?.postMessage(waiting, origin);
+    } else if (message?.type === "parley:unread") {
+      showUnread(message.preview);
     } else if (message?.type === "parley:event") {
       if (message.event === "unread-count" && badge) {
         const count = Number(message.detail) || 0;

@@ -25,7 +25,7 @@ export function connectCable(pubsubToken: string, onEvent: Handler, onSubscribed
         attempt = 0;
         onSubscribed();
         presence();
-      } else if (frame.message) onEvent(frame.message.event, frame.message.data);
+      } else if (typeof frame.message?.event === "string") onEvent(frame.message.event, frame.message.data);
     };
     socket.onclose = () => {
       if (closed) return;

@@ -2,15 +2,24 @@
  * The chat app inside the widget's iframe: renders the widget type's experience (live chat, the
  * email/SMS form, channel links, the Voice AI entry point, or all of them), runs the visitor's
  * session against the Client API and /cable, and carries out the commands `window.parley` sends.
+ * The conversation itself is drawn by thread.ts, the controls inside messages by interactive.ts,
+ * the team's availability by availability.ts; strings come from the i18n catalog.
  */
 import { MAX_REGEX_INPUT_LENGTH, regexSafety } from "../../../src/domain/safe-regex";
-import { webLink, webUrl } from "../../../src/domain/web-url";
-import type { FromApp, ToApp } from "../protocol";
+import { webUrl } from "../../../src/domain/web-url";
+import type { FromApp, ToApp, UnreadPreview } from "../protocol";
+import { Team } from "./availability";
 import { connectCable } from "./cable";
 import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
-import { setLocale, t } from "./i18n";
+import { dateLabel } from "./format";
+import { browserLocale, setLocale, t } from "./i18n";
+import { icon } from "./icons";
+import { interactive } from "./interactive";
+import { renderMarkdown } from "./markdown";
 import { isPreviewMessage } from "./preview";
-import type { Item, Message, PreChatField, Session, WidgetConfig } from "./types";
+import { el, type Pending, Thread } from "./thread";
+import type { Item, Message, PreChatField, PublicConversation, Session, WidgetConfig } from "./types";
+import { uploadMessage } from "./upload";
 
 const params = new URLSearchParams(location.hash.slice(1));
 const token = new URLSearchParams(location.search).get("token") ?? params.get("token") ?? "";
@@ -23,24 +32,32 @@ const embedded = params.get("embedded") === "1";
 const page = params.get("page") ?? "";
 /** The console's builder shows unsaved settings here (preview.ts): only when Parley itself frames the app. */
 const preview = params.get("preview") === "1" && parentOrigin === location.origin;
+/** What the site asked for in its settings: a locale, the browser's language, a theme. */
+const siteLocale = params.get("locale");
+const useBrowserLanguage = params.get("browser_language") === "1";
+const siteTheme = params.get("theme");
+
+const PAGE_SIZE = 20;
+/** Messages shown here and never sent (showFakeAgentMessage) count down from the greeting's id, apart from campaigns' ids. */
+let localMessages = 0;
 
 let config: WidgetConfig;
 let session: Session | null = loadSession(token);
 let open = embedded;
-let unread = 0;
-let lastMessageId = 0;
+let unread: Message[] = [];
 let disconnect: (() => void) | null = null;
 /** The campaign whose message the visitor saw; their reply starts a conversation that begins with it. */
 let campaignId: number | null = null;
-const shown = new Map<number, HTMLElement>();
+/** The conversation's status as last heard (resolved shows the way to a new one). */
+let conversationStatus = "open";
+let olderExhausted = false;
+let loadingOlder = false;
+const team = new Team(token, () => {
+  renderHeader();
+  if (body.dataset.view === "chat") renderNotices();
+});
 
 const root = document.getElementById("app") as HTMLElement;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
 
 // ---- talking to the page ------------------------------------------------------------------------
 
@@ -56,169 +73,104 @@ function fromTrustedParent(event: MessageEvent): boolean {
   return !ancestors || ancestors.length === 0 || ancestors[0] === parentOrigin;
 }
 
-function setUnread(count: number) {
-  unread = count;
-  emit("unread-count", unread);
+/** The unread count for the page, and the preview the loader shows above the launcher. */
+function setUnread(messages: Message[]) {
+  unread = messages;
+  emit("unread-count", unread.length);
+  const preview: UnreadPreview = {
+    count: unread.length,
+    label: unread.length === 1 ? t("newMessage") : t("newMessages", { n: unread.length }),
+    messages: unread.slice(-2).map((message) => ({ name: thread.senderName(message), text: (message.content ?? message.attachments?.[0]?.file_name ?? "").slice(0, 160) })),
+  };
+  toPage({ type: "parley:unread", preview });
 }
 
 // ---- layout -------------------------------------------------------------------------------------
 
 const header = el("header");
 const body = el("main");
-const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Messages" });
+const notices = el("div", { class: "notices" });
 const typing = el("p", { class: "typing", "aria-live": "polite" });
 const composer = el("form", { class: "composer" });
-const input = el("textarea", { rows: "1", "aria-label": "Message" }) as HTMLTextAreaElement;
-const sendButton = el("button", { type: "submit" });
-const fileInput = el("input", { type: "file", id: "attachment", class: "visually-hidden" }) as HTMLInputElement;
-const attachButton = el("label", { for: "attachment", class: "attach", title: "Attach a file" }, "📎");
+const footer = el("div", { class: "resolved-footer" });
+const input = el("textarea", { rows: "1", "aria-label": "Message" });
+const sendButton = el("button", { type: "submit", class: "icon-button send" });
+const fileInput = el("input", { type: "file", id: "attachment", class: "visually-hidden", multiple: "" });
+const attachButton = el("label", { for: "attachment", class: "attach icon-button" });
+const emojiButton = el("button", { type: "button", class: "icon-button emoji" });
+
+const thread = new Thread({
+  teamName: () => config.name,
+  interactive: (message) => interactive(message, submitted, postback),
+  retry: (pending) => void deliver(pending),
+});
 
 function renderHeader() {
   header.replaceChildren();
   const image = webUrl(config.avatar_url ?? config.logo_url);
   if (image) header.append(el("img", { src: image, alt: "", class: "avatar" }));
   const titles = el("div", { class: "titles" });
-  titles.append(el("h1", {}, config.greeting.title ?? config.name), el("p", {}, config.greeting.tagline ?? ""));
+  titles.append(el("h1", {}, config.greeting.title ?? config.name));
+  const status = team.statusView();
+  titles.append(status ?? el("p", {}, config.greeting.tagline ?? ""));
   header.append(titles);
+  if (session && !preview && body.dataset.view !== "email_sms") {
+    const history = el("button", { type: "button", class: "icon-button header-button", "aria-label": t("earlier") });
+    history.append(icon("history"));
+    history.addEventListener("click", () => void earlierConversations());
+    header.append(history);
+  }
   if (!embedded) {
-    const close = el("button", { type: "button", class: "close", "aria-label": t("close") }, "×");
+    const close = el("button", { type: "button", class: "icon-button header-button close", "aria-label": t("close") });
+    close.append(icon("close"));
     close.addEventListener("click", () => emit("close"));
     header.append(close);
   }
+  if (status && config.greeting.tagline) header.append(el("p", { class: "tagline" }, config.greeting.tagline));
   if (config.business) {
     const details = [config.business.name, config.business.address, config.business.phone, config.business.email].filter(Boolean).join(" · ");
     if (details) header.append(el("p", { class: "business" }, details));
   }
 }
 
+/** The out-of-office message outside the schedule (the widget's away message, else the inbox's). */
+function renderNotices() {
+  notices.replaceChildren();
+  // Away without a schedule (no agent online) is the header's to say; the message is for outside the schedule.
+  const away = team.current ? (team.current.open_now ? null : team.current.out_of_office_message) : config.online ? null : config.away_message;
+  if (!away) return;
+  const notice = el("div", { class: "away", role: "status" });
+  notice.append(renderMarkdown(away));
+  notices.append(notice);
+}
+
 // ---- messages -----------------------------------------------------------------------------------
 
-function senderName(message: Message) {
-  return message.sender?.available_name ?? message.sender?.name ?? config.name;
-}
-
-/** A campaign's message shown from its bubble, under the campaign's negative id, until the real one arrives. */
-const placeholderId = (message: Message) => -(Number(message.content_attributes?.campaign_id) || 0);
-
-function render(message: Message): HTMLElement | undefined {
-  if (message.private) return;
-  const existing = shown.get(message.id) ?? shown.get(placeholderId(message));
-  const bubble = el("div", { class: `message m${message.message_type}` });
-  if (message.message_type === 1 || message.message_type === 3) bubble.append(el("span", { class: "sender" }, senderName(message)));
-  if (message.content && message.content_type !== "form") bubble.append(el("p", {}, message.content));
-  for (const attachment of message.attachments ?? []) {
-    const link = el("a", { href: attachment.data_url, target: "_blank", rel: "noopener" });
-    link.append(attachment.file_type === "image" ? el("img", { src: attachment.data_url, alt: attachment.file_name }) : document.createTextNode(attachment.file_name));
-    bubble.append(link);
-  }
-  bubble.append(...interactive(message));
-  if (existing) existing.replaceWith(bubble);
-  else log.append(bubble);
-  if (message.id > 0) {
-    shown.delete(placeholderId(message));
-    shown.set(message.id, bubble);
-    lastMessageId = Math.max(lastMessageId, message.id);
-  }
-  log.scrollTop = log.scrollHeight;
-  return bubble;
-}
-
-function submitted(message: Message, values: Item[]) {
+async function submitted(message: Message, values: unknown) {
   if (!session) return;
   const { conversation } = clientPaths(websiteToken(), session);
-  void request<Message>("PATCH", `${conversation}/messages/${message.id}`, { submitted_values: values }).then(render, reportError);
+  try {
+    thread.show(await request<Message>("PATCH", `${conversation}/messages/${message.id}`, { submitted_values: values }));
+  } catch (error) {
+    reportError(error);
+    throw error;
+  }
 }
 
-function interactive(message: Message): HTMLElement[] {
-  const items = message.content_attributes?.items ?? [];
-  const done = message.content_attributes?.submitted_values;
-  switch (message.content_type) {
-    case "input_select": {
-      const group = el("div", { class: "options", role: "group" });
-      for (const item of items) {
-        const button = el("button", { type: "button" }, String(item.title));
-        if (done) button.setAttribute("disabled", "");
-        if (done?.some((v) => v.value === item.value)) button.classList.add("chosen");
-        button.addEventListener("click", () => submitted(message, [{ title: item.title, value: item.value }]));
-        group.append(button);
-      }
-      return [group];
-    }
-    case "form": {
-      const form = el("form", { class: "interactive-form" });
-      for (const item of items) {
-        const id = `f${message.id}-${String(item.name)}`;
-        form.append(el("label", { for: id }, String(item.label ?? item.name)));
-        const value = String(done?.find((v) => v.name === item.name)?.value ?? item.default ?? "");
-        let field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
-        if (item.type === "select") {
-          field = el("select", { id, name: String(item.name) }) as HTMLSelectElement;
-          for (const option of (item.options as Item[] | undefined) ?? []) field.append(el("option", { value: String(option.value) }, String(option.label)));
-        } else if (item.type === "text_area") field = el("textarea", { id, name: String(item.name) }) as HTMLTextAreaElement;
-        else field = el("input", { id, name: String(item.name), type: String(item.type ?? "text") }) as HTMLInputElement;
-        field.value = value;
-        if (field instanceof HTMLInputElement && item.type === "checkbox") field.checked = value === "true";
-        if (item.required) field.required = true;
-        if (item.placeholder) field.setAttribute("placeholder", String(item.placeholder));
-        if (done) field.setAttribute("disabled", "");
-        form.append(field);
-      }
-      if (!done) form.append(el("button", { type: "submit" }, t("submit")));
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = items.map((item) => {
-          const field = form.elements.namedItem(String(item.name)) as HTMLInputElement | null;
-          return { name: item.name, value: item.type === "checkbox" ? !!field?.checked : (field?.value ?? "") };
-        });
-        submitted(message, values);
-      });
-      return [form];
-    }
-    case "cards":
-      return items.map((item) => {
-        const card = el("div", { class: "card" });
-        const media = webLink(item.media_url);
-        if (media) card.append(el("img", { src: media, alt: "" }));
-        card.append(el("strong", {}, String(item.title)), el("p", {}, String(item.description ?? "")));
-        for (const action of (item.actions as Item[] | undefined) ?? []) {
-          const uri = webLink(action.uri);
-          if (action.type === "link") {
-            // Only http(s) links become links: anything else (javascript:, data:) stays text.
-            card.append(uri ? el("a", { href: uri, target: "_blank", rel: "noopener", class: "action" }, String(action.text)) : el("span", { class: "action" }, String(action.text)));
-          } else {
-            const button = el("button", { type: "button", class: "action" }, String(action.text));
-            button.addEventListener("click", () => {
-              emit("postback", { payload: action.payload, title: action.text, message_id: message.id });
-              submitted(message, [{ title: action.text, value: action.payload }]);
-            });
-            card.append(button);
-          }
-        }
-        return card;
-      });
-    case "article": {
-      const list = el("ul", { class: "articles" });
-      for (const item of items) {
-        const entry = el("li");
-        const link = webLink(item.link);
-        entry.append(link ? el("a", { href: link, target: "_blank", rel: "noopener" }, String(item.title)) : el("span", {}, String(item.title)));
-        if (item.description) entry.append(el("p", {}, String(item.description)));
-        list.append(entry);
-      }
-      return [list];
-    }
-    default:
-      return [];
-  }
+function postback(message: Message, action: Item) {
+  emit("postback", { payload: action.payload, title: action.text, message_id: message.id });
+  void submitted(message, [{ title: action.text, value: action.payload }]).catch(() => undefined);
 }
 
 function receive(message: Message) {
-  const isNew = !shown.has(message.id) && !shown.has(placeholderId(message));
-  render(message);
+  const campaign = Number(message.content_attributes?.campaign_id);
+  if (campaign > 0) thread.forget(-campaign);
+  const isNew = thread.show(message);
   if (!isNew || message.message_type === 0 || message.message_type === 2) return;
+  thread.announce(message);
   emit("on-message", message);
   if (open && document.visibilityState === "visible") markRead();
-  else setUnread(unread + 1);
+  else setUnread([...unread, message]);
 }
 
 // ---- session ------------------------------------------------------------------------------------
@@ -257,6 +209,7 @@ async function ensureConversation(): Promise<Session> {
   const { base } = clientPaths(websiteToken(), session);
   const conversation = await request<{ id: number }>("POST", `${base}/conversations`, {});
   session = { ...session, conversationId: conversation.id };
+  conversationStatus = "open";
   rememberSession(session);
   return session;
 }
@@ -269,11 +222,22 @@ function listen() {
   disconnect = connectCable(session.pubsubToken, onEvent, () => void historyLoaded.then(() => catchUp(true)).catch(reportError));
 }
 
+type ConversationEvent = { id?: number; status?: string; agent_last_seen_at?: number };
+
 function onEvent(event: string, data: unknown) {
+  if (event === "presence.update") return team.presenceUpdate((data as { users?: Record<string, string> }).users ?? {});
   const payload = data as Message & { user?: { type?: string; name?: string } };
-  if (!session || (payload.conversation_id && payload.conversation_id !== session.conversationId)) return;
+  if (!session?.conversationId) return;
+  if (event.startsWith("conversation.") && !event.startsWith("conversation.typing")) {
+    const conversation = data as ConversationEvent;
+    if (conversation.id !== session.conversationId) return;
+    if (conversation.agent_last_seen_at) thread.markReadUntil(conversation.agent_last_seen_at);
+    if (conversation.status && conversation.status !== conversationStatus) setStatus(conversation.status);
+    return;
+  }
+  if (payload.conversation_id && payload.conversation_id !== session.conversationId) return;
   if (event === "message.created" || event === "message.updated") receive(payload);
-  if (event === "conversation.typing_on" && payload.user?.type === "user") typing.textContent = `${payload.user.name ?? config.name} ${t("typing")}`;
+  if (event === "conversation.typing_on" && payload.user?.type === "user") typing.textContent = t("typing", { name: payload.user.name ?? config.name });
   if (event === "conversation.typing_off") typing.textContent = "";
 }
 
@@ -281,38 +245,160 @@ function onEvent(event: string, data: unknown) {
 async function catchUp(missed: boolean) {
   if (!session?.conversationId) return;
   const { messages } = clientPaths(websiteToken(), session);
-  const found = await request<Message[]>("GET", `${messages}${lastMessageId ? `?after=${lastMessageId}` : ""}`);
-  for (const message of found) (missed ? receive : render)(message);
+  const last = thread.lastId;
+  const found = await request<Message[]>("GET", `${messages}${last ? `?after=${last}` : ""}`);
+  for (const message of found) {
+    if (missed) receive(message);
+    else thread.show(message);
+  }
+  if (!missed && !last) olderExhausted = found.length < PAGE_SIZE;
+}
+
+/** The conversation's status and the agents' last-seen time, then its latest messages. */
+async function loadConversation() {
+  if (!session?.conversationId) return;
+  const { conversation } = clientPaths(websiteToken(), session);
+  const current = await request<PublicConversation>("GET", conversation);
+  thread.markReadUntil(current.agent_last_seen_at);
+  setStatus(current.status);
+  await catchUp(false);
+}
+
+/** Earlier messages when the visitor scrolls to the top of the conversation. */
+async function loadOlder() {
+  const first = thread.firstId;
+  if (!session?.conversationId || olderExhausted || loadingOlder || first === null) return;
+  loadingOlder = true;
+  thread.log.setAttribute("aria-busy", "true");
+  try {
+    const { messages } = clientPaths(websiteToken(), session);
+    const older = await request<Message[]>("GET", `${messages}?before=${first}`);
+    olderExhausted = older.length < PAGE_SIZE;
+    const fromBottom = thread.log.scrollHeight - thread.log.scrollTop;
+    for (const message of older) thread.show(message);
+    thread.log.scrollTop = thread.log.scrollHeight - fromBottom;
+  } finally {
+    loadingOlder = false;
+    thread.log.removeAttribute("aria-busy");
+  }
 }
 
 function markRead() {
-  setUnread(0);
+  setUnread([]);
   if (!session?.conversationId) return;
   void request("POST", `${clientPaths(websiteToken(), session).conversation}/update_last_seen`).catch(() => undefined);
 }
 
+/** Sends the visitor's message, shown at once as sending; a failure keeps it with a retry that reuses its echo_id. */
 async function send(content: string, files: File[] = []) {
-  const active = await ensureConversation();
-  const { messages } = clientPaths(websiteToken(), active);
-  const echoId = newEchoId();
-  let message: Message;
-  if (files.length > 0) {
-    const form = new FormData();
-    if (content) form.append("content", content);
-    form.append("echo_id", echoId);
-    for (const file of files) form.append("attachments[]", file);
-    const res = await fetch(messages, { method: "POST", body: form });
-    if (!res.ok) throw new ApiError(res.status, await res.json());
-    message = (await res.json()) as Message;
-  } else {
-    message = await request<Message>("POST", messages, { content, echo_id: echoId });
+  await deliver({ echoId: newEchoId(), content, files, state: "sending", progress: files.length > 0 ? 0 : null });
+}
+
+async function deliver(pending: Pending) {
+  pending.state = "sending";
+  thread.showPending(pending);
+  try {
+    const active = await ensureConversation();
+    const { messages } = clientPaths(websiteToken(), active);
+    let message: Message;
+    if (pending.files.length > 0) {
+      const form = new FormData();
+      if (pending.content) form.append("content", pending.content);
+      form.append("echo_id", pending.echoId);
+      for (const file of pending.files) form.append("attachments[]", file);
+      message = await uploadMessage(messages, form, (fraction) => {
+        pending.progress = fraction;
+        thread.showPending(pending);
+      });
+    } else {
+      message = await request<Message>("POST", messages, { content: pending.content, echo_id: pending.echoId });
+    }
+    thread.show(message);
+    if (conversationStatus === "resolved") setStatus("open");
+  } catch (error) {
+    pending.state = "failed";
+    thread.showPending(pending);
+    reportError(error);
   }
-  render(message);
 }
 
 function reportError(error: unknown) {
   const detail = error instanceof ApiError ? { status: error.status, ...error.body.error } : { message: String(error) };
   emit("error", detail);
+}
+
+// ---- conversations: resolved, a new one, earlier ones ----------------------------------------------
+
+/**
+ * A resolved conversation: with `allow_messages_after_resolved` the visitor may write on (which
+ * reopens it), else the composer gives way; unless `lock_to_single_conversation`, they may start a
+ * new conversation either way.
+ */
+function setStatus(status: string) {
+  conversationStatus = status;
+  if (body.dataset.view !== "chat") return;
+  const settings = team.current;
+  const resolved = status === "resolved";
+  const mayWrite = !resolved || (settings?.allow_messages_after_resolved ?? true);
+  const mayStartNew = resolved && !(settings?.lock_to_single_conversation ?? false);
+  composer.hidden = !mayWrite;
+  footer.replaceChildren();
+  if (!resolved) return;
+  footer.append(el("p", { role: "status" }, t("resolved")));
+  if (mayStartNew) {
+    const start = el("button", { type: "button", class: "primary" });
+    start.append(icon("plus"), document.createTextNode(t("newConversation")));
+    start.addEventListener("click", () => void newConversation().catch(reportError));
+    footer.append(start);
+  }
+}
+
+async function newConversation() {
+  if (!session) return;
+  session = { ...session, conversationId: null };
+  rememberSession(session);
+  conversationStatus = "open";
+  thread.clear();
+  chatView();
+  input.focus();
+}
+
+/** The session's conversations, newest first; one is shown to read, without a composer. */
+async function earlierConversations() {
+  if (!session) return;
+  body.replaceChildren();
+  body.dataset.view = "earlier";
+  const list = el("ul", { class: "conversations" });
+  const back = el("button", { type: "button", class: "link-button" });
+  back.append(icon("back"), document.createTextNode(t("back")));
+  back.addEventListener("click", () => chatView());
+  body.append(back, el("h2", { class: "section-title" }, t("earlier")), list);
+  const conversations = await request<PublicConversation[]>("GET", `${clientPaths(websiteToken(), session).base}/conversations`);
+  for (const conversation of conversations) {
+    const last = conversation.messages.at(-1);
+    const item = el("li");
+    const open = el("button", { type: "button", class: "conversation" });
+    open.append(el("strong", {}, t("conversationFrom", { date: dateLabel(conversation.created_at ?? last?.created_at ?? Date.now() / 1000) })), el("span", {}, last?.content ?? ""));
+    open.addEventListener("click", () => void readConversation(conversation.id));
+    item.append(open);
+    list.append(item);
+  }
+  back.focus();
+}
+
+async function readConversation(id: number) {
+  if (!session) return;
+  if (id === session.conversationId) return chatView();
+  body.replaceChildren();
+  body.dataset.view = "earlier";
+  const reader = new Thread({ teamName: () => config.name, interactive: () => [], retry: () => undefined });
+  const back = el("button", { type: "button", class: "link-button" });
+  back.append(icon("back"), document.createTextNode(t("back")));
+  back.addEventListener("click", () => chatView());
+  body.append(back, reader.log);
+  const messages = await request<Message[]>("GET", `${clientPaths(websiteToken(), { ...session, conversationId: id }).messages}`);
+  for (const message of messages) reader.show(message);
+  back.focus();
 }
 
 // ---- commands from window.parley ----------------------------------------------------------------
@@ -323,15 +409,14 @@ async function runCommand(name: string, args: unknown[]) {
     case "campaign": {
       const campaign = first as { id: number; message: string; sender: { name: string } | null };
       if (!session?.conversationId) campaignId = campaign.id;
-      const bubble = render({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
-      if (bubble) shown.set(-campaign.id, bubble);
+      thread.show({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
       return;
     }
     case "setPredefinedMessage":
       input.value = String(first ?? "");
       return;
     case "api.showFakeAgentMessage":
-      render({ id: -Date.now(), content: String(first ?? ""), message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: second ? String(second) : config.name } });
+      thread.show({ id: -(Number.MAX_SAFE_INTEGER - ++localMessages), content: String(first ?? ""), message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: second ? String(second) : config.name } });
       return;
     case "api.sendClientMessage":
       return String(first ?? "").startsWith(">cs") ? command(String(first), second) : send(String(first ?? ""));
@@ -348,18 +433,16 @@ async function runCommand(name: string, args: unknown[]) {
     case "removeLabel":
       return session?.conversationId ? conversationAction("conversation/labels/remove", { label: first }) : undefined;
     case "setLocale":
-      setLocale(String(first ?? "en"));
+      await setLocale(String(first ?? "en"));
       return build();
     case "reset":
       disconnect?.();
       disconnect = null;
       session = null;
       saveSession(token, null);
-      shown.clear();
-      log.replaceChildren();
-      lastMessageId = 0;
+      thread.clear();
       campaignId = null;
-      setUnread(0);
+      setUnread([]);
       return build();
   }
 }
@@ -398,9 +481,7 @@ function useSession(next: Session) {
   disconnect = null;
   session = next;
   rememberSession(session);
-  shown.clear();
-  log.replaceChildren();
-  lastMessageId = 0;
+  thread.clear();
   if (body.dataset.view === "chat") chatView();
   else listen();
 }
@@ -456,20 +537,20 @@ function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: s
   for (const field of fields) {
     let control: HTMLInputElement | HTMLSelectElement;
     if (field.type === "list") {
-      control = el("select", { id: `p-${field.name}`, name: field.name }) as HTMLSelectElement;
+      control = el("select", { id: `p-${field.name}`, name: field.name });
       control.append(el("option", { value: "" }, field.placeholder ?? ""));
       for (const value of field.values ?? []) control.append(el("option", { value }, value));
     } else {
       const type = { email: "email", phone: "tel", number: "number", date: "date", link: "url", checkbox: "checkbox", text: "text" }[field.type];
-      control = el("input", { id: `p-${field.name}`, name: field.name, type }) as HTMLInputElement;
+      control = el("input", { id: `p-${field.name}`, name: field.name, type });
       if (field.placeholder) control.setAttribute("placeholder", field.placeholder);
     }
     if (field.required) control.setAttribute("aria-required", "true");
     add(field.name, `${field.label}${field.required ? " *" : ""}`, control);
   }
-  const messageBox = el("textarea", { id: "p-message", name: "message", rows: "3" }) as HTMLTextAreaElement;
+  const messageBox = el("textarea", { id: "p-message", name: "message", rows: "3" });
   if (withMessage) add("message", t("placeholder"), messageBox);
-  form.append(el("button", { type: "submit" }, submitLabel));
+  form.append(el("button", { type: "submit", class: "primary" }, submitLabel));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const values: Record<string, unknown> = {};
@@ -500,10 +581,19 @@ function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: s
   return form;
 }
 
+/** The inbox's greeting, before the visitor has a conversation (shown, not stored). */
+function showGreeting() {
+  const greeting = team.current?.greeting;
+  if (session?.conversationId || !greeting?.enabled || !greeting.message) return;
+  thread.show({ id: -Number.MAX_SAFE_INTEGER, content: greeting.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: config.name } }, 0);
+}
+
 function chatView() {
   body.replaceChildren();
   body.dataset.view = "chat";
-  if (!config.online && config.away_message) body.append(el("p", { class: "away" }, config.away_message || t("away")));
+  renderHeader();
+  renderNotices();
+  body.append(notices);
   const preChat = config.pre_chat_form;
   if (!session && preChat.enabled && preChat.fields.length > 0) {
     body.append(
@@ -514,15 +604,23 @@ function chatView() {
     );
     return;
   }
-  body.append(log, typing, composer);
+  body.append(thread.log, thread.announcer, typing, footer, composer);
   input.placeholder = t("placeholder");
-  sendButton.textContent = t("send");
-  attachButton.setAttribute("aria-label", t("attach"));
-  composer.replaceChildren(input, fileInput, attachButton, sendButton);
-  if (session) {
-    historyLoaded = catchUp(false).catch(reportError);
+  input.setAttribute("aria-label", t("message"));
+  sendButton.setAttribute("aria-label", t("send"));
+  sendButton.replaceChildren(icon("send"));
+  attachButton.replaceChildren(icon("attach"), el("span", { class: "visually-hidden" }, t("attach")));
+  emojiButton.setAttribute("aria-label", t("emoji"));
+  emojiButton.replaceChildren(icon("smile"));
+  composer.replaceChildren(input, fileInput, attachButton, emojiButton, sendButton);
+  composer.hidden = false;
+  footer.replaceChildren();
+  showGreeting();
+  if (session?.conversationId) {
+    historyLoaded = loadConversation().catch(reportError);
     listen();
-  }
+  } else if (session) listen();
+  thread.scrollToEnd();
 }
 
 function emailSmsView() {
@@ -542,7 +640,7 @@ function emailSmsView() {
 }
 
 function channelLink(label: string, url: string) {
-  return el("a", { href: url, target: "_blank", rel: "noopener", class: "channel" }, label);
+  return el("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "channel" }, label);
 }
 
 function channelsView(only?: keyof WidgetConfig["channels"]) {
@@ -577,6 +675,7 @@ function channelsView(only?: keyof WidgetConfig["channels"]) {
 function build() {
   document.documentElement.style.setProperty("--primary", config.colors.primary);
   document.documentElement.style.setProperty("--on-primary", config.colors.text);
+  document.documentElement.dataset.theme = siteTheme === "dark" || siteTheme === "light" || siteTheme === "auto" ? siteTheme : (config.theme ?? "light");
   renderHeader();
   switch (config.type) {
     case "live_chat":
@@ -599,13 +698,20 @@ composer.addEventListener("submit", (event) => {
   if (!content && files.length === 0) return;
   input.value = "";
   fileInput.value = "";
-  send(content, files).catch(reportError);
+  void send(content, files);
 });
+fileInput.addEventListener("change", () => {
+  if (fileInput.files?.length) composer.requestSubmit();
+});
+emojiButton.addEventListener("click", () => void import("./emoji").then(({ openEmojiPicker }) => openEmojiPicker(emojiButton, input)));
 input.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
     composer.requestSubmit();
   }
+});
+thread.log.addEventListener("scroll", () => {
+  if (thread.log.scrollTop < 48) void loadOlder().catch(reportError);
 });
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 input.addEventListener("input", () => {
@@ -621,14 +727,21 @@ input.addEventListener("input", () => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && !embedded) emit("close");
 });
+// Without a session there is no /cable to hear the agents' presence on: while the chat is open, ask again now and then.
+setInterval(() => {
+  if (open && !disconnect && !preview && config?.channels.live_chat) void team.load().then(() => team.current && (renderHeader(), body.dataset.view === "chat" && renderNotices()));
+}, 30_000);
+document.addEventListener("visibilitychange", () => {
+  if (open && document.visibilityState === "visible" && unread.length > 0) markRead();
+});
 
 window.addEventListener("message", (event: MessageEvent) => {
   if (!fromTrustedParent(event)) return;
-  if (preview && isPreviewMessage(event.data)) return showPreview(event.data.config);
+  if (preview && isPreviewMessage(event.data)) return void showPreview(event.data.config);
   const message = event.data as ToApp;
   if (message?.type === "parley:focus") {
     open = true;
-    (input.isConnected ? input : (body.querySelector<HTMLElement>("input, select, textarea, button, a[href]") ?? header.querySelector("button") ?? document.body)).focus();
+    (input.isConnected && !composer.hidden ? input : (body.querySelector<HTMLElement>("input, select, textarea, button, a[href]") ?? header.querySelector("button") ?? document.body)).focus();
     markRead();
   } else if (message?.type === "parley:visibility") {
     open = message.open;
@@ -646,10 +759,10 @@ window.addEventListener("message", (event: MessageEvent) => {
 });
 
 /** Preview mode: draws the configuration the console sent, again on each change. */
-function showPreview(next: WidgetConfig) {
+async function showPreview(next: WidgetConfig) {
   config = next;
   session = null;
-  setLocale(config.locale || "en");
+  await setLocale(config.locale || "en");
   root.replaceChildren(header, body);
   build();
 }
@@ -665,7 +778,8 @@ const ready = (async () => {
   const res = await fetch(`/api/v1/widget/config?widget_token=${encodeURIComponent(token)}`);
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   config = ((await res.json()) as { widget: WidgetConfig }).widget;
-  setLocale(config.locale || "en");
+  const chosen = siteLocale ?? (useBrowserLanguage ? browserLocale(navigator.languages) : null) ?? config.locale;
+  await Promise.all([setLocale(chosen || "en"), config.channels.live_chat ? team.load() : null]);
   root.replaceChildren(header, body);
   build();
 })();
