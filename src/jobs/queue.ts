@@ -6,6 +6,7 @@
 import { openDatabase } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { handleContactEvent, handleConversationEvent } from "./conversation-event";
+import { laneOf, runInLanes } from "./batch-lanes";
 import { JobMessage } from "./messages";
 import { deliverNotifications, emailNotificationBatch } from "./notification-delivery";
 import { loadSnapshotIntoAccount } from "./load-snapshot";
@@ -82,14 +83,15 @@ export function retryDelaySeconds(job: JobMessage, attempts: number): number {
 
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadJobs(batch, env);
-  for (const message of batch.messages) {
-    const parsed = JobMessage.safeParse(message.body);
+  const parsedMessages = batch.messages.map((message) => ({ message, parsed: JobMessage.safeParse(message.body) }));
+  // Inbound channel messages of different people run at once (src/jobs/batch-lanes.ts); the rest in order.
+  await runInLanes(parsedMessages, ({ parsed }) => (parsed.success ? laneOf(parsed.data) : null), async ({ message, parsed }) => {
     if (!parsed.success) {
       // A message no handler understands will never succeed: keep it for inspection instead of retrying.
       console.error("unknown job message", message.id, parsed.error.message);
       await recordDeadJob(env, message);
       message.ack();
-      continue;
+      return;
     }
     try {
       await runJob(env, parsed.data);
@@ -98,7 +100,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
       console.error("job failed", parsed.data.type, message.id, error);
       message.retry({ delaySeconds: retryDelaySeconds(parsed.data, message.attempts) });
     }
-  }
+  });
 }
 
 async function recordDeadJob(env: Env, message: Message<unknown>): Promise<void> {
