@@ -362,7 +362,7 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     const job = { type: "meta.send" as const, account_id: t.account.id, display_id: conversation.id, message_id: sent.body.id };
     const batch = createMessageBatch(DEAD_LETTER_QUEUE, [{ id: `dead-meta-${sent.body.id}`, timestamp: new Date(), attempts: 6, body: job }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`dead-meta-${sent.body.id}`]);
     expect(await stored()).toMatchObject({ status: "failed", content_attributes: { external_error: "Meta could not take the message after several attempts." } });
   });
