@@ -180,6 +180,7 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/conversations": { inbox_id: 1, contact_id: 1, message: { content: "Walking" } },
   "POST /api/v1/accounts/{account_id}/integrations/hooks": { app_id: "webhook", settings: { url: "https://walker.example.test/hook-app" } },
   "PATCH /api/v1/accounts/{account_id}/integrations/hooks/{hook_id}": { settings: { events: ["message_created"] } },
+  "POST /api/v1/accounts/{account_id}/bulk_actions": { type: "Conversation", ids: [1], labels: { add: ["walked"] } },
   "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
   "POST /api/v1/accounts/{account_id}/custom_filters": {
     name: "Walker folder",
@@ -197,6 +198,7 @@ export const VALID_BODIES: Record<string, unknown> = {
     notification_subscription: { subscription_type: "fcm", subscription_attributes: { push_token: "walker-device-token" } },
   },
   "PUT /api/v1/profile/set_active_account": { profile: { account_id: 1 } },
+  "DELETE /api/v1/notification_subscriptions": { push_token: "walker-device-token" },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts": { name: "Walker visitor" },
   "PATCH /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}": { name: "Walker visitor" },
   "POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations": { custom_attributes: { walk: "yes" } },
