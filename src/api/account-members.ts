@@ -4,7 +4,7 @@
  * batch and the user's access re-weighed at once. Shared by the Agency API (`/api/v1/agency/accounts/:id/users`)
  * and the Application API's agents (`/api/v1/accounts/:id/agents`), so both create, demote and remove alike.
  */
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountUsers, emails, inboxes, inboxMembers, type Role, teamMembers, teams, users } from "../db/schema";
 import { hashPassword } from "../domain/passwords";
@@ -13,7 +13,6 @@ import { issueAccessToken } from "../domain/tokens";
 import { accountObject } from "../durable/account";
 import { enqueueJobs } from "../jobs/messages";
 import { passwordEmailRow } from "../jobs/send-email";
-import { deleteUsersWithoutAccounts } from "./agency/accounts";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { type ApiError, notFound } from "./errors";
@@ -212,4 +211,17 @@ export async function removeAccountMember(c: Context<AppEnv>, account: MemberAcc
   ]);
   await endUserAccess(c.env, member.id, "all", [account.id]);
   await accountObject(c.env, account.id).invalidateMemberAccess();
+}
+
+/** Users of the agency that no longer belong to any sub-account (their token must stop working); agency users stay. */
+export function deleteUsersWithoutAccounts(c: Context<AppEnv>, agencyId: number) {
+  return c.var.db
+    .delete(users)
+    .where(
+      and(
+        eq(users.agencyId, agencyId),
+        isNull(users.agencyRole),
+        sql`not exists (select 1 from account_users where account_users.user_id = users.id)`,
+      ),
+    );
 }

@@ -1,8 +1,8 @@
 /** Agency API: an agency creates, lists, updates and deletes its sub-accounts. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, count, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accountPurges, accounts, users } from "../../db/schema";
+import { accountPurges, accounts } from "../../db/schema";
 import { accountObject } from "../../durable/stubs";
 import { enqueueJobs } from "../../jobs/messages";
 import {
@@ -13,6 +13,7 @@ import {
   serializeAccount,
   updateAccountSettings,
 } from "../account-settings";
+import { deleteUsersWithoutAccounts } from "../account-members";
 import { auditEntry } from "../audit";
 import { agencyOf } from "../auth";
 import { type AppEnv, createRouter } from "../context";
@@ -192,16 +193,3 @@ agencyAccounts.openapi(
     return c.body(null, 204);
   },
 );
-
-/** Users of the agency that no longer belong to any sub-account (their token must stop working); agency users stay. */
-export function deleteUsersWithoutAccounts(c: Context<AppEnv>, agencyId: number) {
-  return c.var.db
-    .delete(users)
-    .where(
-      and(
-        eq(users.agencyId, agencyId),
-        isNull(users.agencyRole),
-        sql`not exists (select 1 from account_users where account_users.user_id = users.id)`,
-      ),
-    );
-}
