@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { messagingWindowAt, readMessagingEvent, sendApiBodies } from "../../src/domain/meta-messaging";
 import worker from "../../src/index";
 import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
-import { call, eventually, expectStatus, tenant } from "./helpers";
+import { call, createAccount, createAgency, eventually, expectStatus, inviteUser, tenant } from "./helpers";
 import {
   attachmentMessage,
   createInstagramInbox,
@@ -172,6 +172,43 @@ describe("Messenger and Instagram inboxes", () => {
     });
     expectStatus(widget, 201);
     expect(widget.body.setup_status).toBe("complete");
+  });
+});
+
+describe("snapshots", { timeout: 30_000 }, () => {
+  it("maps a snapshot's Facebook widget to the target's Messenger inbox page, whose conversations land in the target's inbox", async () => {
+    const agency = await createAgency();
+    const source = await createAccount(agency.access_token);
+    const sourceAdmin = await inviteUser(agency.access_token, source.id, "administrator");
+    const { pageId } = await createMessengerInbox(sourceAdmin.access_token, source.id);
+    const sourcePages = await call("GET", `/api/v1/accounts/${source.id}/integrations/facebook_pages`, { token: sourceAdmin.access_token });
+    const widget = await call("POST", `/api/v1/accounts/${source.id}/chat_widgets`, {
+      token: sourceAdmin.access_token,
+      body: { name: "Messenger button", type: "facebook", facebook_page_id: sourcePages.body.payload[0].id },
+    });
+    expectStatus(widget, 201);
+    const snapshot = await call("POST", "/api/v1/agency/snapshots", { token: agency.access_token, body: { name: "Messenger setup", account_id: source.id, assets: { chat_widgets: "all" } } });
+    expectStatus(snapshot, 201);
+
+    const target = await createAccount(agency.access_token);
+    const targetAdmin = await inviteUser(agency.access_token, target.id, "administrator");
+    const { inbox: targetInbox } = await createMessengerInbox(targetAdmin.access_token, target.id, { pageId });
+    const loads = await call("POST", `/api/v1/agency/snapshots/${snapshot.body.id}/loads`, { token: agency.access_token, body: { account_ids: [target.id] } });
+    expectStatus(loads, 202);
+    await eventually(async () => {
+      const load = await call("GET", `/api/v1/agency/snapshot_loads/${loads.body.loads[0].id}`, { token: agency.access_token });
+      expect(load.body.status).toBe("completed");
+    }, 20_000);
+    const widgets = await call("GET", `/api/v1/accounts/${target.id}/chat_widgets`, { token: targetAdmin.access_token });
+    const targetPages = await call("GET", `/api/v1/accounts/${target.id}/integrations/facebook_pages`, { token: targetAdmin.access_token });
+    expect(widgets.body.payload).toEqual([expect.objectContaining({ name: "Messenger button", facebook_page_id: targetPages.body.payload[0].id, setup_status: "complete" })]);
+
+    const psid = uniqueMetaId("25");
+    expectStatus(await postMeta("/bot", pageNotification(pageId, textMessage(psid, pageId, "Found you on Facebook"))), 200);
+    await eventually(async () => {
+      const reply = await call("GET", `/api/v1/accounts/${target.id}/conversations?inbox_id=${targetInbox.id}&status=all`, { token: targetAdmin.access_token });
+      expect(reply.body.data.payload).toEqual([expect.objectContaining({ inbox_id: targetInbox.id, contact_inbox: expect.objectContaining({ source_id: psid }) })]);
+    });
   });
 });
 
