@@ -209,11 +209,18 @@ describe("the sub-account's administration screens", () => {
     await edit.getByRole("button", { name: "Add action" }).click();
     await edit.getByLabel("Action 3", { exact: true }).selectOption({ label: "Add a private note" });
     await edit.getByLabel("Action 3 parameter").fill("Invoice questions: check the insurer first.");
+    // A file for send_attachment is uploaded as it is picked, and listed by name.
+    await edit.getByRole("button", { name: "Add action" }).click();
+    await edit.getByLabel("Action 4", { exact: true }).selectOption({ label: "Send files" });
+    await edit.getByLabel("Action 4 parameter").setInputFiles({ name: "payment-options.txt", mimeType: "text/plain", buffer: Buffer.from("Card, bank transfer or a payment plan.\n") });
+    await edit.getByRole("list", { name: "Files of Action 4 parameter" }).getByText("payment-options.txt").waitFor();
     await checkScreen(page, "settings-macros-edit");
     await edit.getByRole("button", { name: "Save macro" }).click();
     await edit.waitFor({ state: "hidden" });
     await expect.poll(() => row.textContent(), WAIT).toContain("Personal");
-    expect(await row.getByRole("listitem").allTextContents()).toEqual(["Add labels", "Assign an agent", "Add a private note"]);
+    expect(await row.getByRole("listitem").allTextContents()).toEqual(["Add labels", "Assign an agent", "Add a private note", "Send files"]);
+    const [edited] = (await tenant.as("admin")<{ payload: { actions: { action_name: string; action_params: unknown[] }[] }[] }>(200, "GET", "/macros")).payload;
+    expect(edited?.actions[3]).toEqual({ action_name: "send_attachment", action_params: [expect.any(Number)] });
 
     await row.getByRole("button", { name: "Delete Billing follow-up" }).click();
     await page.getByRole("dialog", { name: "Delete this macro?" }).getByRole("button", { name: "Delete Billing follow-up" }).click();

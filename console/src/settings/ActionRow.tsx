@@ -9,7 +9,11 @@ import { t } from "../core/i18n";
 import { Icon } from "../core/icons";
 import { type Action, type Directory, type ParamKind, PRIORITIES } from "./automation/model";
 
-export type ActionChoice = { name: string; params: ParamKind };
+/** "custom": the list's own editor draws the parameters (`customParams`), e.g. a macro's files. */
+export type ActionChoice = { name: string; params: ParamKind | "custom" };
+
+/** What a list's own parameter editor gets: the row's action and the wiring its controls share. */
+export type CustomParams = { action: Action; label: string; describedBy: string | undefined; invalid: "true" | undefined; onChange: (patch: Partial<Action>) => void };
 
 /** The field errors under `prefix` (such as "conditions.0."), in words. */
 export const errorsUnder = (errors: FormErrors, prefix: string) =>
@@ -44,6 +48,8 @@ export function ActionRow(props: {
   agentChoices?: { value: string; label: string }[];
   directory: Directory | null;
   only: boolean;
+  /** The editor of a "custom" action's parameters. */
+  customParams?: (params: CustomParams) => ComponentChildren;
   /** Controls of the row's own before its remove button (a macro's move up and down). */
   extra?: ComponentChildren;
   problems: Problem[];
@@ -169,6 +175,9 @@ export function ActionRow(props: {
       );
       break;
     }
+    case "custom":
+      editor = props.customParams?.({ action, label: paramLabel, describedBy, invalid, onChange }) ?? null;
+      break;
     case "none":
       editor = null;
   }

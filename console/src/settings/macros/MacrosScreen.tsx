@@ -5,10 +5,10 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
+import { accountPath, api, errorsOf, failureMessage, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
-import { type ActionChoice, ActionRow, errorsUnder } from "../ActionRow";
+import { type ActionChoice, ActionRow, type CustomParams, errorsUnder } from "../ActionRow";
 import { ACTIONS, type Action, type Directory, loadDirectory } from "../automation/model";
 import { fieldNote } from "../fieldNote";
 import { FormActions } from "../FormActions";
@@ -20,14 +20,15 @@ import { useList } from "../useList";
 type Visibility = "global" | "personal";
 export type Macro = { id: number; name: string; visibility: Visibility; actions: Action[]; created_by: { id: number; name: string } | null };
 
-/** What a macro may do: the automation actions, a private note and removing the team (Chatwoot's macro actions). */
+/** What a macro may do: the automation actions, a private note, removing the team and sending files (Chatwoot's macro actions). */
 const MACRO_ACTIONS: readonly ActionChoice[] = [
   ...ACTIONS,
   { name: "add_private_note", params: "text" },
   { name: "remove_assigned_team", params: "none" },
+  { name: "send_attachment", params: "custom" },
 ];
 
-const MACRO_ONLY = ["add_private_note", "remove_assigned_team"];
+const MACRO_ONLY = ["add_private_note", "remove_assigned_team", "send_attachment"];
 const actionLabel = (name: string) => (MACRO_ONLY.includes(name) ? t(`settingsMacros.actions.${name}`) : t(`settings.automation.actions.${name}`));
 
 export function MacrosScreen() {
@@ -111,6 +112,8 @@ function MacroBuilder({ macro, onCancel, onSaved }: { macro: Macro | null; onCan
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const [moved, setMoved] = useState("");
+  /** The names of the files uploaded here, by blob id (a saved macro names only the ids). */
+  const [fileNames, setFileNames] = useState<Record<number, string>>({});
   useEffect(() => {
     loadDirectory()
       .then(setDirectory)
@@ -231,6 +234,7 @@ function MacroBuilder({ macro, onCancel, onSaved }: { macro: Macro | null; onCan
                 setActions(actions.filter((_, at) => at !== index));
                 setErrors({ fields: {}, message: null });
               }}
+              customParams={(params) => <AttachmentFiles {...params} names={fileNames} onUploaded={(id, name) => setFileNames((names) => ({ ...names, [id]: name }))} />}
               extra={
                 actions.length > 1 && (
                   <>
@@ -254,5 +258,71 @@ function MacroBuilder({ macro, onCancel, onSaved }: { macro: Macro | null; onCan
       </fieldset>
       <FormActions submit={t("settingsMacros.save")} busy={busy} onCancel={onCancel} />
     </form>
+  );
+}
+
+type UploadedFile = { blob_id: number; file_name: string };
+
+/**
+ * send_attachment's files: each picked file is uploaded at once (the API's attach_file answers the id
+ * the action names), listed by name with a button that takes it out of the action.
+ */
+function AttachmentFiles(props: CustomParams & { names: Record<number, string>; onUploaded: (id: number, name: string) => void }) {
+  const { action, label, describedBy, invalid, onChange, names, onUploaded } = props;
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const ids = action.action_params.filter((param): param is number => typeof param === "number");
+  const upload = async (files: File[]) => {
+    if (files.length === 0) return;
+    setBusy(true);
+    setFailure(null);
+    const added: number[] = [];
+    try {
+      for (const file of files) {
+        const form = new FormData();
+        form.append("attachment", file);
+        const stored = await api.upload<UploadedFile>(accountPath("/macros/attach_file"), form);
+        onUploaded(stored.blob_id, stored.file_name);
+        added.push(stored.blob_id);
+      }
+    } catch (error) {
+      setFailure(t("settingsMacros.uploadFailed", { message: failureMessage(error) }));
+    } finally {
+      if (added.length > 0) onChange({ action_params: [...ids, ...added] });
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="macro-files">
+      <input type="file" multiple aria-label={label} aria-invalid={invalid} aria-describedby={describedBy} disabled={busy} onChange={(event) => {
+          const picked = Array.from(event.currentTarget.files ?? []);
+          // The list below shows what is attached; the input is ready for more.
+          event.currentTarget.value = "";
+          void upload(picked);
+        }}
+      />
+      {busy && <span class="muted">{t("settingsMacros.uploading")}</span>}
+      {failure && (
+        <span class="field-error" role="alert">
+          {failure}
+        </span>
+      )}
+      {ids.length > 0 && (
+        <ul class="macro-file-list" aria-label={t("settingsMacros.filesOf", { label })}>
+          {ids.map((id) => {
+            const name = names[id] ?? t("settingsMacros.fileNumber", { id });
+            return (
+              <li key={id}>
+                {name}
+                <button type="button" class="button button-small" onClick={() => onChange({ action_params: ids.filter((each) => each !== id) })}>
+                  <Icon name="x" />
+                  <span class="visually-hidden">{t("settingsMacros.removeFile", { name })}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </span>
   );
 }
