@@ -228,7 +228,8 @@ const ChannelUpdateInput = z
   .openapi("ChannelUpdateInput", {
     description:
       "The channel's own fields: website_url, widget_color and the welcome texts for website inboxes, " +
-      "webhook_url for API inboxes, hmac_mandatory for both, phone_number and provider_config for SMS inboxes. " +
+      "webhook_url for API inboxes, hmac_mandatory for both, phone_number and provider_config for SMS inboxes, " +
+      "page_access_token for Messenger inboxes and access_token for Instagram inboxes (a new token; never returned). " +
       "The channel type cannot change.",
   });
 
