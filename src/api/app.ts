@@ -15,6 +15,7 @@ import { accountConversationSla } from "./accounts/conversation-sla";
 import { accountAgentList } from "./accounts/agents";
 import { profileAvailability } from "./accounts/availability";
 import { notificationSubscriptionRoutes } from "./accounts/notification-subscriptions";
+import { installationStatus } from "./installation-status";
 import { accountConversationMute } from "./accounts/conversation-mute";
 import { accountConversationLists } from "./accounts/conversation-lists";
 import { accountConversations } from "./accounts/conversations";
@@ -36,8 +37,11 @@ import { accountTeams } from "./accounts/teams";
 import { accountWebhooks } from "./accounts/webhooks";
 import { accountAgentBots } from "./accounts/agent-bots";
 import { accountFilters } from "./accounts/filters";
+import { accountContactFiles } from "./accounts/contact-files";
 import { accountIntegrationHooks } from "./accounts/integration-hooks";
 import { accountConversationStart } from "./accounts/conversation-start";
+import { accountConversationAttachments } from "./accounts/conversation-attachments";
+import { accountBulkActions } from "./accounts/bulk-actions";
 import { accountCustomFilters } from "./accounts/custom-filters";
 import { agencyAccounts } from "./agency/accounts";
 import { agencyAuditLogs } from "./agency/audit-logs";
@@ -151,6 +155,7 @@ export function createApp() {
   app.route("/api/v1/accounts", accountTeamMembers);
   // Before the contact and conversation routes: POST .../contacts/filter and .../conversations/filter.
   app.route("/api/v1/accounts", accountFilters);
+  app.route("/api/v1/accounts", accountContactFiles);
   app.route("/api/v1/accounts", accountCustomFilters);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountContactLabels);
@@ -159,6 +164,8 @@ export function createApp() {
   app.route("/api/v1/accounts", accountConversationLists);
   app.route("/api/v1/accounts", accountConversations);
   app.route("/api/v1/accounts", accountConversationStart);
+  app.route("/api/v1/accounts", accountConversationAttachments);
+  app.route("/api/v1/accounts", accountBulkActions);
   app.route("/api/v1/accounts", accountConversationMute);
   app.route("/api/v1/accounts", accountConversationSla);
   app.route("/api/v1/accounts", accountNotifications);
@@ -210,6 +217,12 @@ export function createApp() {
   app.all("/dev/sinks/graph/*", (c, next) => (isMetaSinkRequest(c.req.path, c.req.query("fields")) ? metaSinkHandler(c, next) : next()));
   // The rest: the WhatsApp Cloud API (messages, media, message_templates).
   app.all("/dev/sinks/graph/*", mount(whatsappSink.fetch));
+
+  // Chatwoot's `GET /api` (ApiController#index), which its mobile app calls to check an installation URL.
+  app.get("/api", publicRead, async (c) => {
+    await c.env.DB.prepare("select 1").first();
+    return c.json(installationStatus(new Date()));
+  });
 
   app.get("/health", publicRead, async (c) => {
     await c.env.DB.prepare("select 1").first();

@@ -483,7 +483,9 @@ export class Conversation extends DurableObject<Env> {
       const existing = this.sql.exec<MessageRow>("select * from messages where source_id = ? and message_type = ?", input.sourceId, MessageType.incoming).toArray()[0];
       if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
     }
-    const firstAnswer = input.messageType === MessageType.outgoing && !input.private && sender?.type === "user" && state.firstReplyCreatedAt === null;
+    // A campaign's opening message is no answer: like Chatwoot, a campaign's conversation gets no templates.
+    const firstAnswer =
+      input.messageType === MessageType.outgoing && !input.private && sender?.type === "user" && state.firstReplyCreatedAt === null && !input.contentAttributes.campaign_id;
     const { message, seq } = this.transact(() => {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
@@ -895,17 +897,13 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /**
-   * Marks the conversation unread for the agents (Chatwoot's unread): seen just before the contact's
-   * last message, so that message and those after it count as unread again.
+   * Marks the conversation unread for the agents and its assignee (Chatwoot's unread): seen just
+   * before the contact's last message, so that message and those after it count as unread again.
    */
-  markUnread(access: Access, who: "agent" | "assignee") {
+  markUnread(access: Access) {
     const last = this.sql.exec<{ at: number | null }>("select max(created_at) as at from messages where message_type = ?", MessageType.incoming).one().at;
     const at = last === null ? 0 : last - 1;
-    return this.change(access, "conversation.updated", SYSTEM, (state) => ({
-      ...state,
-      agentLastSeenAt: at,
-      assigneeLastSeenAt: who === "assignee" ? at : state.assigneeLastSeenAt,
-    }));
+    return this.change(access, "conversation.updated", SYSTEM, (state) => ({ ...state, agentLastSeenAt: at, assigneeLastSeenAt: at }));
   }
 
   /** Marks the conversation seen by the agents or by the contact (which tells agents: conversation.read). */

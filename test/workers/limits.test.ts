@@ -61,7 +61,7 @@ describe("rate limits", () => {
   it("counts what is served without a token outside the API (media, the console's and the chat app's pages, health) by address", { timeout: 60_000 }, async () => {
     const address = freshAddress();
     await withinOneWindow(10);
-    const paths = ["/media/accounts/1/nothing.png", "/app", "/widget/app.html", "/health"];
+    const paths = ["/media/accounts/1/nothing.png", "/app", "/widget/app.html", "/health", "/api"];
     const statuses: number[] = [];
     for (let i = 0; i < 101; i++) {
       const res = await exports.default.fetch(`http://parley.test${paths[i % paths.length]}`, { headers: { "cf-connecting-ip": address } });

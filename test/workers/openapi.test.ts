@@ -10,6 +10,7 @@ const UNDOCUMENTED = new Set([
   "GET /api/openapi.json",
   "GET /api/docs",
   "GET /health",
+  "GET /api",
   "GET /cable",
   "GET /media/*",
   "GET /widget/app.html",

@@ -181,6 +181,7 @@ export const VALID_BODIES: Record<string, unknown> = {
   "POST /api/v1/accounts/{account_id}/integrations/hooks": { app_id: "webhook", settings: { url: "https://walker.example.test/hook-app" } },
   "PATCH /api/v1/accounts/{account_id}/integrations/hooks/{hook_id}": { settings: { events: ["message_created"] } },
   "POST /api/v1/accounts/{account_id}/bulk_actions": { type: "Conversation", ids: [1], labels: { add: ["walked"] } },
+  "POST /api/v1/accounts/{account_id}/contacts/import": { csv: "name,email\nWalker,walker-import@example.test\n" },
   "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
   "POST /api/v1/accounts/{account_id}/custom_filters": {
     name: "Walker folder",

@@ -61,15 +61,14 @@ accountConversationMute.openapi(
   conversationRoute(
     "unread",
     "Mark the conversation unread",
-    "The agents' last seen time moves to just before the contact's last message (the assignee's too when the caller " +
-      "is the assignee), so that message counts as unread again (`unread_count`).",
+    "The agents' and the assignee's last seen time move to just before the contact's last message, so that message " +
+      "counts as unread again (`unread_count`).",
   ),
   async (c) => {
     const { conversation_id } = c.req.valid("param");
-    const { viewer, payload } = await visibleConversation(c, conversation_id);
+    const { viewer } = await visibleConversation(c, conversation_id);
     const conversation = await existingConversation(c.env, c.var.membership.accountId, conversation_id);
-    const who = payload.meta.assignee?.id === viewer.userId ? "assignee" : "agent";
-    const result = await conversation.markUnread({ inboxIds: viewer.inboxIds }, who);
+    const result = await conversation.markUnread({ inboxIds: viewer.inboxIds });
     if (!result) throw notFound("Conversation");
     const { payload: after } = await visibleConversation(c, conversation_id);
     return c.json(after, 200);

@@ -634,8 +634,12 @@ accountConversations.openapi(
     tags,
     security,
     summary: "Mark the conversation seen by the agent",
+    description: "Answers the conversation as it is now (its `unread_count` and `agent_last_seen_at`), which Chatwoot's mobile app reads.",
     request: { params: conversationParams },
-    responses: { 200: { description: "Marked" }, ...errorResponses(400, 401, 404) },
+    responses: {
+      200: { description: "The conversation", content: { "application/json": { schema: ConversationSchema } } },
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { conversation_id } = c.req.valid("param");
@@ -644,7 +648,7 @@ accountConversations.openapi(
       { inboxIds: viewer.inboxIds },
       payload.assignee_id === viewer.userId ? "assignee" : "agent",
     );
-    return c.json({}, 200);
+    return c.json((await visibleConversation(c, conversation_id)).payload, 200);
   },
 );
 

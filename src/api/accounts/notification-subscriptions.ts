@@ -24,25 +24,31 @@ const HttpsUrl = z
   .url()
   .refine((url) => url.startsWith("https://") || url.startsWith("http://"), "Expected an http(s) URL.");
 
+/** The app's device details beside its token (deviceName, devicePlatform, apiLevel, ...): kept as they come, a few short strings. */
+const DeviceDetails = z
+  .object({ push_token: Key, device_id: Key.optional() })
+  .catchall(z.string().max(256))
+  .refine((attributes) => Object.keys(attributes).length <= 20, "At most 20 attributes.");
+
+const SubscriptionFields = z.discriminatedUnion("subscription_type", [
+  z
+    .object({
+      subscription_type: z.literal("browser_push"),
+      subscription_attributes: z.object({ endpoint: HttpsUrl, p256dh: Key, auth: Key }).strict(),
+    })
+    .strict(),
+  z.object({ subscription_type: z.literal("fcm"), subscription_attributes: DeviceDetails }).strict(),
+]);
+
+/**
+ * Chatwoot's body is `{"notification_subscription": {...}}`; its mobile app sends the fields
+ * unwrapped (Rails wraps them), so both are taken.
+ */
 const SubscriptionInput = z
-  .object({
-    notification_subscription: z.discriminatedUnion("subscription_type", [
-      z
-        .object({
-          subscription_type: z.literal("browser_push"),
-          subscription_attributes: z.object({ endpoint: HttpsUrl, p256dh: Key, auth: Key }).strict(),
-        })
-        .strict(),
-      z
-        .object({
-          subscription_type: z.literal("fcm"),
-          subscription_attributes: z.object({ push_token: Key, device_id: Key.optional() }).strict(),
-        })
-        .strict(),
-    ]),
-  })
-  .strict()
-  .openapi("NotificationSubscriptionInput");
+  .preprocess((body) => (typeof body === "object" && body !== null && "notification_subscription" in body ? body.notification_subscription : body), SubscriptionFields)
+  .openapi("NotificationSubscriptionInput", {
+    description: "The fields, wrapped in `notification_subscription` (Chatwoot's documented body) or not (its mobile app's).",
+  });
 
 const SubscriptionSchema = z
   .object({
@@ -55,6 +61,8 @@ const SubscriptionSchema = z
     updated_at: Timestamp,
   })
   .openapi("NotificationSubscription");
+
+const SubscriptionRef = z.object({ push_token: Key.optional(), endpoint: HttpsUrl.optional() });
 
 export const notificationSubscriptionRoutes = createRouter();
 
@@ -77,7 +85,7 @@ notificationSubscriptionRoutes.openapi(
     },
   }),
   async (c) => {
-    const { notification_subscription: input } = c.req.valid("json");
+    const input = c.req.valid("json");
     const user = userOf(c);
     const identifier = input.subscription_type === "browser_push" ? input.subscription_attributes.endpoint : input.subscription_attributes.push_token;
     const attributes: Record<string, string> = { ...input.subscription_attributes };
@@ -113,12 +121,17 @@ notificationSubscriptionRoutes.openapi(
     security: userSecurity,
     summary: "Stop pushing to a browser or device",
     description: "Removes the caller's subscription named by `push_token` (the mobile app, on sign-out) or `endpoint` (a browser). Answers 200 whether it existed or not.",
-    request: { query: z.object({ push_token: Key.optional(), endpoint: HttpsUrl.optional() }) },
-    responses: { 200: { description: "Removed" }, ...errorResponses(400, 401, 422) },
+    request: {
+      query: SubscriptionRef,
+      // Chatwoot's mobile app names the token in a JSON body.
+      body: { required: false, content: { "application/json": { schema: SubscriptionRef.strict() } } },
+    },
+    responses: { 200: { description: "Removed" }, ...errorResponses(400, 401, 413, 415, 422) },
   }),
   async (c) => {
-    const { push_token, endpoint } = c.req.valid("query");
-    const identifier = push_token ?? endpoint;
+    const query = c.req.valid("query");
+    const body = c.req.valid("json") ?? {};
+    const identifier = body.push_token ?? body.endpoint ?? query.push_token ?? query.endpoint;
     if (!identifier) {
       throw new ApiError(422, "validation_failed", "Name the subscription by push_token or endpoint.", [
         { field: "push_token", message: "can't be blank", code: "blank" },
