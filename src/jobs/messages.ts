@@ -45,6 +45,10 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("webhook.deliver"), delivery_id: z.number().int().positive() }),
   /** Send one recorded email (the emails row holds recipients and content), or leave it in the local outbox. */
   z.object({ type: z.literal("email.send"), email_id: z.number().int().positive() }),
+  /** Import one uploaded contacts CSV (the contact_imports row holds its R2 key and gets the report). */
+  z.object({ type: z.literal("contact.import"), import_id: z.number().int().positive() }),
+  /** Write the account's contacts as CSV to R2 and email who asked a link to it. */
+  z.object({ type: z.literal("contact.export"), export_id: z.number().int().positive() }),
   /** Send a one-off campaign's message to these contacts (each pending recipient row once). */
   z.object({
     type: z.literal("campaign.send"),

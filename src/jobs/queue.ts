@@ -13,6 +13,7 @@ import { loadSnapshotIntoAccount } from "./load-snapshot";
 import { snapshotMediaPrefix } from "../domain/snapshot-contents";
 import { deleteMediaUnder, purgeAccount, purgeInbox } from "./purge-account";
 import { sendEmail } from "./send-email";
+import { exportContacts, importContacts } from "./contact-files";
 import { deliverWebhook, markWebhookDeliveryDead } from "./webhooks";
 import { sendCampaignBatch } from "./campaigns";
 import { failDeadSmsReply, receiveSms, sendSmsReply } from "./sms-channel";
@@ -42,6 +43,10 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return sendCampaignBatch(env, job);
     case "webhook.deliver":
       return deliverWebhook(env, job.delivery_id);
+    case "contact.import":
+      return importContacts(env, job.import_id);
+    case "contact.export":
+      return exportContacts(env, job.export_id);
     case "email.send":
       return sendEmail(env, job.email_id);
     case "sms.received":

@@ -47,6 +47,10 @@ beforeAll(async () => {
     body: { name: "Walked folder", query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
   });
   expectStatus(customFilter, 200);
+  const contactImport = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/import`, { token: t.admin.access_token, body: { csv: "name\nWalked\n" } });
+  expectStatus(contactImport, 202);
+  const contactExport = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/export`, { token: t.admin.access_token });
+  expectStatus(contactExport, 202);
   const macro = await call("POST", `/api/v1/accounts/${t.account.id}/macros`, {
     token: t.admin.access_token,
     body: { name: "Walked macro", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
@@ -88,6 +92,8 @@ beforeAll(async () => {
     agent_bot_id: agentBot.body.id,
     hook_id: webhook.id,
     custom_filter_id: customFilter.body.id,
+    import_id: contactImport.body.id,
+    export_id: contactExport.body.id,
     macro_id: macro.body.payload.id,
     slot: "avatar",
     snapshot_id: snapshot.body.id,

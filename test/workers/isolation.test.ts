@@ -68,6 +68,10 @@ async function setUp() {
     body: { name: `${MARKER} folder`, query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
   });
   expectStatus(customFilter, 200);
+  const contactImport = await call("POST", `/api/v1/accounts/${account.id}/contacts/import`, { token: admin.access_token, body: { csv: `name\n${MARKER} imported\n` } });
+  expectStatus(contactImport, 202);
+  const contactExport = await call("POST", `/api/v1/accounts/${account.id}/contacts/export`, { token: admin.access_token });
+  expectStatus(contactExport, 202);
   const macro = await call("POST", `/api/v1/accounts/${account.id}/macros`, {
     token: admin.access_token,
     body: { name: `${MARKER} macro`, visibility: "global", actions: [{ action_name: "add_label", action_params: ["marked"] }] },
@@ -115,6 +119,8 @@ async function setUp() {
     webhook,
     agentBotId: agentBot.body.id as number,
     customFilterId: customFilter.body.id as number,
+    importId: contactImport.body.id as number,
+    exportId: contactExport.body.id as number,
     macroId: macro.body.payload.id as number,
     snapshotId: snapshot.body.id as number,
     loadId: load.body.loads[0].id as number,
@@ -153,6 +159,8 @@ const targetsOfA = () => ({
   agent_bot_id: a.agentBotId,
   hook_id: a.webhook.id,
   custom_filter_id: a.customFilterId,
+  import_id: a.importId,
+  export_id: a.exportId,
   macro_id: a.macroId,
   slot: "avatar",
   snapshot_id: a.snapshotId,
