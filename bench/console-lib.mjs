@@ -123,3 +123,25 @@ export async function inParallel(items, concurrency, fn) {
     }),
   );
 }
+
+/**
+ * Every chunk of the console build the platform serves, found as a browser would: the scripts and
+ * stylesheets the console page names, then every `./file.js` or `./file.css` each script imports,
+ * statically or on demand. Each with its raw and gzip (level 9) size.
+ */
+export async function consoleChunks(baseUrl) {
+  const { gzipSync } = await import("node:zlib");
+  const page = await (await fetch(`${baseUrl}/app/login`)).text();
+  const queue = [...page.matchAll(/(?:src|href)="(\/app\/assets\/[^"]+\.(?:js|css))"/g)].map((match) => match[1]);
+  const chunks = new Map();
+  while (queue.length > 0) {
+    const path = queue.shift();
+    if (chunks.has(path)) continue;
+    const body = Buffer.from(await (await fetch(`${baseUrl}${path}`)).arrayBuffer());
+    chunks.set(path, { path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+    if (!path.endsWith(".js")) continue;
+    const folder = path.slice(0, path.lastIndexOf("/") + 1);
+    for (const match of body.toString("utf8").matchAll(/["'`]\.\/([\w.-]+\.(?:js|css))["'`]/g)) queue.push(`${folder}${match[1]}`);
+  }
+  return [...chunks.values()].sort((a, b) => b.gzip - a.gzip);
+}

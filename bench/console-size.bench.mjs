@@ -5,11 +5,15 @@
 // the user menu: the files that loads are the profile's, and none of them may have been loaded by
 // the inbox.
 //
+// Then every chunk of the build, reached from the console page through the imports of each script
+// (static and on demand), with its gzip size and the step of the run that loaded it, if any: the
+// settings and Agency View chunks show there without being opened.
+//
 // Reference, not measured here: Chatwoot's dashboard loaded about 1.5 MB on first load (its issue
 // #835); the ratio is printed against that figure.
 import { gzipSync } from "node:zlib";
 import { availableParallelism, loadavg } from "node:os";
-import { kb, PASSWORD, signIn, sleep, visitorConversation, withConsole } from "./console-lib.mjs";
+import { consoleChunks, kb, PASSWORD, signIn, sleep, visitorConversation, withConsole } from "./console-lib.mjs";
 
 const BUDGET = 120 * 1024;
 const CHATWOOT_FIRST_LOAD = 1.5 * 1024 * 1024;
@@ -88,5 +92,14 @@ export default async function consoleSizeBench() {
       `profile chunks (loaded only on opening the profile): ${profileChunks.map((f) => f.path.replace("/app/assets/", "")).join(", ") || "none"}; ` +
         `loaded by the inbox before that: ${profileNamed.length + leaked.length === 0 ? "none (good)" : [...profileNamed, ...leaked].map((f) => f.path).join(", ")}`,
     );
+
+    const chunks = await consoleChunks(platform.baseUrl);
+    const phaseOf = new Map(files.map((f) => [f.path, f.phase]));
+    console.log(`\nevery chunk of the build (${chunks.length}, from the console page through each script's imports), largest first:`);
+    console.log(`${"chunk".padEnd(44)}${"loaded for".padEnd(24)}${pad("raw", 10)}${pad("gzip", 10)}`);
+    for (const chunk of chunks) {
+      console.log(`${chunk.path.replace("/app/assets/", "").padEnd(44)}${(phaseOf.get(chunk.path) ?? "not in this run").padEnd(24)}${pad(kb(chunk.raw), 10)}${pad(kb(chunk.gzip), 10)}`);
+    }
+    console.log(`whole build: ${kb(sum(chunks, "gzip"))} gzip (${kb(sum(chunks, "raw"))} raw)`);
   });
 }

@@ -2,7 +2,10 @@
 // adds to what the inbox loaded (each gzipped at level 9), and the time from asking for the builder
 // to its live preview drawn (the chat app in its iframe showing the widget's greeting): cold (the
 // builder's address typed, a fresh page) and warm (a click on the widget in Sites > Chat Widgets),
-// median of several runs. The settings chunk must not be among the inbox's files.
+// median of several runs; each run also notes when the builder's form showed, so the difference is
+// what the live preview adds. Baseline, measured in the same run the same two ways: a settings screen
+// without a preview (Labels, its table with one label drawn). The settings chunk must not be among the
+// inbox's files.
 import { gzipSync } from "node:zlib";
 import { availableParallelism, loadavg } from "node:os";
 import { kb, PASSWORD, signIn, sleep, withConsole } from "./console-lib.mjs";
@@ -21,6 +24,7 @@ export default async function widgetBuilderBench() {
         { name: "Bench chat", type: "live_chat", inbox_id: inbox.id, settings: { greeting: { title: GREETING } } },
         admin.access_token,
       );
+      await api.post(`/api/v1/accounts/${account.id}/labels`, { title: "bench-label", description: "The baseline screen's one row" }, admin.access_token);
       const origin = new URL(platform.baseUrl).origin;
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
@@ -36,7 +40,10 @@ export default async function widgetBuilderBench() {
       phase = "settings";
       const listUrl = `${platform.baseUrl}/app/accounts/${account.id}/settings/chat_widgets`;
       const builderUrl = `${listUrl}/${widget.id}`;
-      const previewDrawn = () => page.frameLocator("iframe[title^='Preview of']").getByRole("heading", { name: GREETING }).waitFor({ timeout: 30_000 });
+      const labelsUrl = `${platform.baseUrl}/app/accounts/${account.id}/settings/labels`;
+      const formShown = (on) => on.getByRole("heading", { name: "Edit Bench chat", level: 1 }).waitFor({ timeout: 30_000 });
+      const previewDrawn = (on) => on.frameLocator("iframe[title^='Preview of']").getByRole("heading", { name: GREETING }).waitFor({ timeout: 30_000 });
+      const labelsDrawn = (on) => on.getByRole("row").filter({ hasText: "bench-label" }).waitFor({ timeout: 30_000 });
 
       await page.getByRole("link", { name: "Sites > Chat Widgets" }).click();
       await page.getByRole("link", { name: "Bench chat" }).waitFor();
@@ -52,27 +59,50 @@ export default async function widgetBuilderBench() {
       }
       console.log(`settings area adds ${settingsFiles.length} file(s), ${kb(total)} gzip; the inbox loaded ${settingsFiles.some((file) => inboxFiles.has(file.path)) ? "SOME OF THEM" : "none of them"}`);
 
-      const warm = [];
+      /** ms from `start()` to each of `marks` (awaited in order), on `on`. */
+      const timed = async (on, start, marks) => {
+        const started = performance.now();
+        await start();
+        const at = [];
+        for (const mark of marks) {
+          await mark(on);
+          at.push(performance.now() - started);
+        }
+        return at;
+      };
+      const warm = { form: [], preview: [], labels: [] };
       for (let run = 0; run < RUNS; run++) {
         await page.goto(listUrl);
         await page.getByRole("link", { name: "Bench chat" }).waitFor();
-        const started = performance.now();
-        await page.getByRole("link", { name: "Bench chat" }).click();
-        await previewDrawn();
-        warm.push(performance.now() - started);
+        const [form, preview] = await timed(page, () => page.getByRole("link", { name: "Bench chat" }).click(), [formShown, previewDrawn]);
+        warm.form.push(form);
+        warm.preview.push(preview);
+        await page.goto(listUrl);
+        await page.getByRole("link", { name: "Bench chat" }).waitFor();
+        const [labels] = await timed(page, () => page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Labels", exact: true }).click(), [labelsDrawn]);
+        warm.labels.push(labels);
       }
-      const cold = [];
+      const cold = { form: [], preview: [], labels: [] };
       for (let run = 0; run < RUNS; run++) {
         const fresh = await context.newPage();
-        const started = performance.now();
-        await fresh.goto(builderUrl);
-        await fresh.frameLocator("iframe[title^='Preview of']").getByRole("heading", { name: GREETING }).waitFor({ timeout: 30_000 });
-        cold.push(performance.now() - started);
+        const [form, preview] = await timed(fresh, () => fresh.goto(builderUrl, { waitUntil: "commit" }), [formShown, previewDrawn]);
+        cold.form.push(form);
+        cold.preview.push(preview);
         await fresh.close();
+        const other = await context.newPage();
+        const [labels] = await timed(other, () => other.goto(labelsUrl, { waitUntil: "commit" }), [labelsDrawn]);
+        cold.labels.push(labels);
+        await other.close();
       }
       const ms = (values) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
-      console.log(`open the builder with its live preview, from the widget list: ${ms(warm)}, ${RUNS} runs`);
-      console.log(`open the builder with its live preview, its address in a new tab:  ${ms(cold)}, ${RUNS} runs`);
+      for (const [how, figures] of [["from the widget list (a click)", warm], ["its address in a new tab", cold]]) {
+        const ratio = median(figures.preview) / median(figures.labels);
+        console.log(`\nopen the builder, ${how}, ${RUNS} runs each, alternating:`);
+        console.log(`  the builder's form shown:        ${ms(figures.form)}`);
+        console.log(`  its live preview drawn:          ${ms(figures.preview)}  (the preview adds ${(median(figures.preview) - median(figures.form)).toFixed(0)} ms at the median)`);
+        console.log(`  baseline, Labels with its table: ${ms(figures.labels)}`);
+        console.log(`  builder with preview ÷ baseline: ${ratio.toFixed(2)}×`);
+      }
       await context.close();
     },
     { accountName: "Widget builder bench" },
