@@ -108,6 +108,30 @@ describe("the sub-account's administration screens", () => {
     expect(refusals(errors)).toEqual([]);
   });
 
+  it("refuses a text attribute's validation pattern that could run away, beside the pattern, and keeps a safe one", async () => {
+    const { page, errors } = admin;
+    await openSettings(page, "Custom attributes");
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add attribute" });
+    await dialog.getByRole("radio", { name: "Contact" }).check();
+    await dialog.getByLabel("Display name").fill("Member number");
+    const pattern = dialog.getByLabel("Validation pattern");
+    await pattern.fill("^(\\d+)+$");
+    await dialog.getByLabel("Message when a value does not match").fill("Two letters, a dash and four digits, as on the card.");
+    await dialog.getByRole("button", { name: "Create attribute" }).click();
+    await expect.poll(() => pattern.getAttribute("aria-invalid"), WAIT).toBe("true");
+    expect(await descriptionOf(pattern)).toBe("A repeated group may not itself repeat or alternate, as in (a+)+ or (a|b)*.");
+    await checkScreen(page, "settings-attributes-pattern-refused");
+    await pattern.fill("^[A-Z]{2}-\\d{4}$");
+    expect(await pattern.getAttribute("aria-invalid")).toBeNull();
+    await dialog.getByRole("button", { name: "Create attribute" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("row").filter({ hasText: "member_number" }).waitFor();
+    const made = (await tenant.as("admin")<{ attribute_key: string; regex_pattern: string | null; regex_cue: string | null }[]>(200, "GET", "/custom_attribute_definitions")).find((each) => each.attribute_key === "member_number");
+    expect(made).toMatchObject({ regex_pattern: "^[A-Z]{2}-\\d{4}$", regex_cue: "Two letters, a dash and four digits, as on the card." });
+    expect(refusals(errors)).toEqual([]);
+  });
+
   it("creates an SLA policy after showing the missing target beside its field and a taken name beside the name, duplicates it into a new one, and deletes it", async () => {
     const { page, errors } = admin;
     await openSettings(page, "SLA policies");

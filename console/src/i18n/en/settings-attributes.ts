@@ -17,6 +17,8 @@ export default {
     attribute_display_type: "Type",
     attribute_values: "Values",
     attribute_description: "Description",
+    regex_pattern: "Validation pattern",
+    regex_cue: "Message when a value does not match",
   },
   hints: {
     attribute_model: "Cannot change once the attribute exists.",
@@ -24,6 +26,8 @@ export default {
     attribute_key: "Letters, digits and underscores; what the API and templates use. Cannot change later.",
     attribute_values: "One choice per line.",
     attribute_description: "What the attribute is for.",
+    regex_pattern: "A regular expression text values must match, such as ^[A-Z]{2}-\\d{4}$.",
+    regex_cue: "Shown to whoever enters a value that does not match.",
   },
   columns: { name: "Display name", key: "Key", model: "Applies to", type: "Type", description: "Description", actions: "Actions" },
   valuesCount: { one: "{count} value", other: "{count} values" },

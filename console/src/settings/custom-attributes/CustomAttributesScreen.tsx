@@ -29,8 +29,10 @@ export type Definition = {
   attribute_key: string;
   attribute_values: string[];
   attribute_model: Model;
+  regex_pattern: string | null;
+  regex_cue: string | null;
 };
-type Draft = { model: Model; name: string; key: string; keyEdited: boolean; type: string; values: string; description: string };
+type Draft = { model: Model; name: string; key: string; keyEdited: boolean; type: string; values: string; description: string; pattern: string; cue: string };
 
 /** A key from a display name, as an administrator would type it: "Plan name" → "plan_name". */
 const keyOf = (name: string) =>
@@ -151,8 +153,10 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
           type: definition.attribute_display_type,
           values: definition.attribute_values.join("\n"),
           description: definition.attribute_description ?? "",
+          pattern: definition.regex_pattern ?? "",
+          cue: definition.regex_cue ?? "",
         }
-      : { model: props.initialModel, name: "", key: "", keyEdited: false, type: "text", values: "", description: "" },
+      : { model: props.initialModel, name: "", key: "", keyEdited: false, type: "text", values: "", description: "", pattern: "", cue: "" },
   );
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
@@ -169,6 +173,9 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
       attribute_display_type: draft.type,
       attribute_description: draft.description.trim() === "" ? null : draft.description.trim(),
       attribute_values: values,
+      // Only text values are checked against a pattern.
+      regex_pattern: draft.type === "text" && draft.pattern.trim() !== "" ? draft.pattern.trim() : null,
+      regex_cue: draft.type === "text" && draft.pattern.trim() !== "" && draft.cue.trim() !== "" ? draft.cue.trim() : null,
     };
     try {
       const saved = definition
@@ -188,6 +195,8 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
   const values = note("attribute_values", true);
   const description = note("attribute_description", true);
   const model = note("attribute_model", true);
+  const pattern = note("regex_pattern", true);
+  const cue = note("regex_cue", true);
   const types: readonly string[] = TYPES.includes(draft.type as (typeof TYPES)[number]) ? TYPES : [...TYPES, draft.type];
   return (
     <Dialog title={definition ? t("settingsAttributes.editTitle", { name: definition.attribute_display_name }) : t("settingsAttributes.add")} onClose={onClose}>
@@ -238,6 +247,26 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
             <textarea {...values.props} rows={4} value={draft.values} onInput={(event) => change({ values: event.currentTarget.value }, "attribute_values")} />
             {values.note}
           </div>
+        )}
+        {draft.type === "text" && (
+          <>
+            <div class="field">
+              <label for={pattern.id}>
+                {t("settingsAttributes.fields.regex_pattern")} <span class="muted">{t("settings.optional")}</span>
+              </label>
+              <input {...pattern.props} type="text" spellcheck={false} value={draft.pattern} onInput={(event) => change({ pattern: event.currentTarget.value }, "regex_pattern")} />
+              {pattern.note}
+            </div>
+            {draft.pattern.trim() !== "" && (
+              <div class="field">
+                <label for={cue.id}>
+                  {t("settingsAttributes.fields.regex_cue")} <span class="muted">{t("settings.optional")}</span>
+                </label>
+                <input {...cue.props} type="text" value={draft.cue} onInput={(event) => change({ cue: event.currentTarget.value }, "regex_cue")} />
+                {cue.note}
+              </div>
+            )}
+          </>
         )}
         <div class="field">
           <label for={description.id}>
