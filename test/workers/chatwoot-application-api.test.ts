@@ -2,7 +2,8 @@
 // Parley's OpenAPI document: every operation is served, or is on the short list of exclusions below.
 import { describe, expect, it } from "vitest";
 import { CHATWOOT_APPLICATION_API, type ChatwootOperation } from "../fixtures/chatwoot-application-api";
-import { chatwootCoverage, EXCLUDED_TAGS } from "../fixtures/chatwoot-coverage";
+import chatwootDoc from "../../docs/CHATWOOT.md?raw";
+import { chatwootCoverage, coverageTable, EXCLUDED_TAGS, TABLE_END, TABLE_START } from "../fixtures/chatwoot-coverage";
 import { documentedOperations } from "./routes";
 
 describe("Chatwoot's Application API", () => {
@@ -24,5 +25,13 @@ describe("Chatwoot's Application API", () => {
       expect(tags.has(tag), tag).toBe(true);
       expect(reason.length).toBeGreaterThan(20);
     }
+  });
+
+  it("is tabled in docs/CHATWOOT.md as the fixture and Parley's document say (paste the expected table when this fails)", async () => {
+    const table = coverageTable(chatwootCoverage(CHATWOOT_APPLICATION_API, await documentedOperations()));
+    const start = chatwootDoc.indexOf(TABLE_START);
+    const end = chatwootDoc.indexOf(TABLE_END);
+    expect(start, "docs/CHATWOOT.md has the table markers").toBeGreaterThanOrEqual(0);
+    expect(chatwootDoc.slice(start + TABLE_START.length, end).trim()).toBe(table);
   });
 });
