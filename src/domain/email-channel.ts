@@ -208,3 +208,19 @@ export function conversationEmailBody(parts: { author: string | null; content: s
     .join("<hr>");
   return { text, html: `<!doctype html><html><body>${html}</body></html>` };
 }
+
+/**
+ * Where a contact is answered on a channel: their own email or phone number, else the one they
+ * claimed when another contact held it (a widget lead's `claimed_<field>`), which is where they asked
+ * to be answered.
+ */
+export function recipientOf(
+  contact: { email?: string | null; phone_number?: string | null; additional_attributes: Record<string, unknown> } | null,
+  field: "email" | "phone_number",
+): string | null {
+  if (!contact) return null;
+  const own = contact[field];
+  if (typeof own === "string" && own !== "") return field === "email" ? normalizeAddress(own) : own;
+  const claimed = contact.additional_attributes[`claimed_${field}`];
+  return typeof claimed === "string" && claimed !== "" ? (field === "email" ? normalizeAddress(claimed) : claimed) : null;
+}

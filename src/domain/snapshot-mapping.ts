@@ -70,15 +70,14 @@ export function mapFacebookPage(source: SnapshotDependencies["facebook_page"], t
   return {
     type: "facebook_page",
     outcome: "left_empty",
-    reason: same ? `The account's Facebook page ${source.name} (${source.page_id}) is disconnected.` : `The account has no connected Facebook page ${source.name} (${source.page_id}).`,
+    reason: same
+      ? `The account's Facebook page ${source.name} (${source.page_id}) is disconnected.`
+      : `The account has no connected Facebook page ${source.name} (${source.page_id}).`,
   };
 }
 
 /** Instagram: the same account, connected in the target, else none. */
-export function mapInstagramAccount(
-  source: SnapshotDependencies["instagram_account"],
-  target: TargetIntegrations["instagram_accounts"],
-): DependencyOutcome {
+export function mapInstagramAccount(source: SnapshotDependencies["instagram_account"], target: TargetIntegrations["instagram_accounts"]): DependencyOutcome {
   if (!source) return noSource("instagram_account");
   const same = target.find((account) => account.instagram_id === source.instagram_id);
   if (same?.status === "connected") {
@@ -170,11 +169,29 @@ export function dependencyWarning(outcome: DependencyOutcome): string | null {
 
 /** The target's inbox with the same name and channel type (the oldest, if several), else null: one is created. */
 export function matchInbox<T extends { id: number; name: string; channel_type: string }>(source: SnapshotInbox, target: T[]): T | null {
-  return (
-    target
-      .filter((inbox) => inbox.name === source.name && inbox.channel_type === source.channel_type)
-      .sort((a, b) => a.id - b.id)[0] ?? null
-  );
+  return target.filter((inbox) => inbox.name === source.name && inbox.channel_type === source.channel_type).sort((a, b) => a.id - b.id)[0] ?? null;
+}
+
+/**
+ * Whether a load may create an inbox like the source's when the target has none: website and API
+ * inboxes, yes; an email inbox needs an address of its own and an SMS inbox its provider's
+ * credentials, which only the target's administrators can give.
+ */
+export const inboxCreatable = (channelType: string) => channelType === "web_widget" || channelType === "api";
+
+/**
+ * The Email/SMS widget's inbox in the target: the one with the same name and channel type, else the
+ * target's only inbox of that channel (auto-selected), else none, and the widget is left incomplete.
+ */
+export function matchChannelInbox<T extends { id: number; name: string; channel_type: string }>(
+  source: SnapshotInbox,
+  target: T[],
+): { inbox: T; auto_selected: boolean } | null {
+  const named = matchInbox(source, target);
+  if (named) return { inbox: named, auto_selected: false };
+  const sameChannel = target.filter((inbox) => inbox.channel_type === source.channel_type);
+  const only = sameChannel.length === 1 ? sameChannel[0] : undefined;
+  return only ? { inbox: only, auto_selected: true } : null;
 }
 
 /**
@@ -214,7 +231,10 @@ type FormField = { field_type?: unknown; name?: unknown };
  * The pre-chat form without the attribute fields whose custom attribute the target lacks (after the
  * included definitions were created). Such fields are dropped and reported, never auto-created.
  */
-export function keepKnownPreChatFields<F extends { fields?: unknown }>(form: F, available: AttributeRef[]): { form: F; dropped: { name: string; field_type: string }[] } {
+export function keepKnownPreChatFields<F extends { fields?: unknown }>(
+  form: F,
+  available: AttributeRef[],
+): { form: F; dropped: { name: string; field_type: string }[] } {
   const fields: FormField[] = Array.isArray(form.fields) ? form.fields : [];
   const dropped: { name: string; field_type: string }[] = [];
   const kept = fields.filter((field) => {
@@ -258,7 +278,7 @@ export function widgetAction(existingWidgetId: number | null, onConflict: OnConf
 export type MediaOutcome = { slot: SnapshotMediaSlot; outcome: "copied" | "would_copy" | "missing" | "skipped" };
 
 export type InboxOutcome = {
-  outcome: "mapped" | "created" | "would_create";
+  outcome: "mapped" | "created" | "would_create" | "left_empty";
   inbox_id: number | null;
   name: string;
 };

@@ -4,7 +4,7 @@
  * missing, and the helper texts that explain why Save and Get Code are disabled. Pure: the API,
  * snapshot loads and the public widget configuration all decide the same way.
  */
-import type { ChatWidgetType } from "../db/schema";
+import type { ChannelType, ChatWidgetType } from "../db/schema";
 
 /** What a widget offers a visitor: every widget type but all-in-one, which bundles them. */
 export type WidgetChannel = Exclude<ChatWidgetType, "all_in_one">;
@@ -51,6 +51,20 @@ export const DEPENDENCY_FIELDS = {
   voice_ai_agent: "voice_ai_agent_id",
 } as const satisfies Record<DependencyType, string>;
 
+/**
+ * The inbox channels a widget may route to. Chat needs a website inbox. The Email/SMS widget's lead
+ * opens its conversation in the email or SMS inbox it names, so agents answer on that channel; a
+ * website inbox still serves, its replies reaching a visitor who left an email by continuity.
+ */
+export function widgetInboxChannels(type: ChatWidgetType): readonly ChannelType[] {
+  return type === "email_sms" ? ["email", "sms", "web_widget"] : ["web_widget"];
+}
+
+export const inboxFitsWidget = (type: ChatWidgetType, channelType: ChannelType) => widgetInboxChannels(type).includes(channelType);
+
+/** The Email/SMS widget's helper text when it has no inbox. */
+export const EMAIL_SMS_INBOX_TEXT = "Choose an email, SMS or website inbox for this widget before saving or getting its code.";
+
 /** The helper tooltip for each missing dependency. */
 export const HELPER_TEXTS: Record<DependencyType | "channel", string> = {
   inbox: "Choose a website inbox for this widget before saving or getting its code.",
@@ -91,17 +105,16 @@ function usable(type: DependencyType, dependencies: WidgetDependencies): boolean
 }
 
 /** Whether the channel can reach visitors now. */
-export const channelAvailable = (channel: WidgetChannel, dependencies: WidgetDependencies) =>
-  usable(CHANNEL_DEPENDENCY[channel], dependencies);
+export const channelAvailable = (channel: WidgetChannel, dependencies: WidgetDependencies) => usable(CHANNEL_DEPENDENCY[channel], dependencies);
 
 /** The widget's setup: complete when every offered channel's dependency is there and usable. */
 export function widgetSetup(type: ChatWidgetType, settings: { channels: ChannelToggles | null }, dependencies: WidgetDependencies): WidgetSetup {
   const offered = offeredChannels(type, settings.channels);
-  const missing: MissingDependency[] =
-    offered.length === 0 ? [{ type: "channel", field: "settings.channels", message: HELPER_TEXTS.channel }] : [];
+  const missing: MissingDependency[] = offered.length === 0 ? [{ type: "channel", field: "settings.channels", message: HELPER_TEXTS.channel }] : [];
   const missingTypes = new Set(offered.map((channel) => CHANNEL_DEPENDENCY[channel]).filter((dependency) => !usable(dependency, dependencies)));
   for (const dependency of missingTypes) {
-    missing.push({ type: dependency, field: DEPENDENCY_FIELDS[dependency], message: HELPER_TEXTS[dependency] });
+    const message = dependency === "inbox" && type === "email_sms" ? EMAIL_SMS_INBOX_TEXT : HELPER_TEXTS[dependency];
+    missing.push({ type: dependency, field: DEPENDENCY_FIELDS[dependency], message });
   }
   const reason = missing[0]?.message ?? null;
   const action = { enabled: reason === null, reason };

@@ -29,6 +29,7 @@ import {
   domainOf,
   messageIdsIn,
   normalizeAddress,
+  recipientOf,
   replyAddress,
   replySubject,
   splitQuotedReply,
@@ -247,6 +248,9 @@ export async function queueEmailReply(env: Env, ref: OutboundRef): Promise<void>
     account.emailThread(inbox.id, ref.display_id),
     authorName(env, message),
   ]);
+  // A mail's session is its sender's address; a widget lead's is its own id, and the address the visitor left is the contact's (or their claim).
+  const to = state.sourceId.includes("@") ? state.sourceId : recipientOf(payload?.meta.sender ?? null, "email");
+  if (!to) return void (await fail("The contact has no email address."));
   const subject = replySubject(
     typeof payload?.additional_attributes.mail_subject === "string" ? payload.additional_attributes.mail_subject : null,
     `[#${ref.display_id}] ${inbox.name}`,
@@ -257,7 +261,7 @@ export async function queueEmailReply(env: Env, ref: OutboundRef): Promise<void>
     key: `reply:${ref.display_id}:${message.id}`,
     kind: "conversation_reply",
     displayId: ref.display_id,
-    to: [state.sourceId],
+    to: [to],
     subject,
     text: body.text,
     html: body.html,
@@ -277,7 +281,7 @@ export async function sendContinuityEmail(env: Env, ref: OutboundRef): Promise<v
   const account = accountObject(env, ref.account_id);
   const payload = await account.conversation(ref.display_id, EVERYONE);
   const contact = payload?.meta.sender;
-  const to = contact?.email ? normalizeAddress(contact.email) : null;
+  const to = recipientOf(contact ?? null, "email");
   if (!payload || !contact || !to) return;
   if (await account.contactOnline(contact.id)) return; // they read it in the widget
   const after = await account.claimEmailContinuity(ref.display_id, ref.message_id);

@@ -48,6 +48,8 @@ import {
   keepKnownPreChatFields,
   type LoadCounts,
   mapDependencies,
+  inboxCreatable,
+  matchChannelInbox,
   matchInbox,
   type MediaOutcome,
   planAttributeDefinitions,
@@ -200,7 +202,10 @@ async function startLoad(run: Run, contents: SnapshotContents, widgetsDone: numb
       .select({ id: instagramAccounts.id, instagram_id: instagramAccounts.instagramId, username: instagramAccounts.username, status: instagramAccounts.status })
       .from(instagramAccounts)
       .where(eq(instagramAccounts.accountId, accountId)),
-    db.select({ id: voiceAiAgents.id, name: voiceAiAgents.name, status: voiceAiAgents.status }).from(voiceAiAgents).where(eq(voiceAiAgents.accountId, accountId)),
+    db
+      .select({ id: voiceAiAgents.id, name: voiceAiAgents.name, status: voiceAiAgents.status })
+      .from(voiceAiAgents)
+      .where(eq(voiceAiAgents.accountId, accountId)),
     db.select({ id: inboxes.id, name: inboxes.name, channel_type: inboxes.channelType }).from(inboxes).where(eq(inboxes.accountId, accountId)),
     db
       .select({
@@ -389,11 +394,19 @@ async function loadWidget(
   let newInbox: InboxValues | null = null;
   let inboxId: number | SQL | null = null;
   if (source.inbox) {
-    const matched = matchInbox(source.inbox, target.inboxes);
+    const creatable = inboxCreatable(source.inbox.channel_type);
+    const channelMatch = creatable ? null : matchChannelInbox(source.inbox, target.inboxes);
+    const matched = creatable ? matchInbox(source.inbox, target.inboxes) : (channelMatch?.inbox ?? null);
     let outcome: InboxOutcome;
     if (matched) {
       inboxId = matched.id;
       outcome = { outcome: "mapped", inbox_id: matched.id, name: matched.name };
+      if (channelMatch?.auto_selected) entry.warnings.push(`The ${source.inbox.channel_type} inbox "${matched.name}" was chosen: it is the target's only one.`);
+    } else if (!creatable) {
+      outcome = { outcome: "left_empty", inbox_id: null, name: source.inbox.name };
+      entry.warnings.push(
+        `The target has no ${source.inbox.channel_type} inbox named "${source.inbox.name}", and one cannot be made without its own address or provider. The widget stays incomplete until an inbox is chosen.`,
+      );
     } else if (load.dryRun) {
       outcome = { outcome: "would_create", inbox_id: null, name: source.inbox.name };
     } else {
@@ -413,7 +426,7 @@ async function loadWidget(
 
   if (load.dryRun) {
     const setup = widgetSetup(source.type, settings, {
-      inbox: entry.inbox ? {} : null,
+      inbox: entry.inbox && entry.inbox.outcome !== "left_empty" ? {} : null,
       whatsapp_number: ids.whatsapp_number_id === null ? null : { status: "connected" },
       facebook_page: ids.facebook_page_id === null ? null : { status: "connected" },
       instagram_account: ids.instagram_account_id === null ? null : { status: "connected" },
@@ -468,7 +481,12 @@ async function loadWidget(
 }
 
 /** Override: media the widget had before (an upload of its own) that the snapshot's copies replaced. */
-async function deleteReplacedMedia(run: Run, target: Target, existing: { type: SnapshotWidget["type"]; settings: Record<string, unknown> }, settings: WidgetSettings) {
+async function deleteReplacedMedia(
+  run: Run,
+  target: Target,
+  existing: { type: SnapshotWidget["type"]; settings: Record<string, unknown> },
+  settings: WidgetSettings,
+) {
   const before = storedWidgetSettings(existing.type, existing.settings);
   const prefix = `accounts/${target.account.id}/`;
   const replaced = SNAPSHOT_MEDIA_SLOTS.flatMap((slot) => {

@@ -10,6 +10,7 @@ import { openDatabase } from "../db/client";
 import { inboxes } from "../db/schema";
 import { type Attachment, MessageType } from "../domain/conversation";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
+import { recipientOf } from "../domain/email-channel";
 import { deliveryStatusOf, mediaOf, smsConsentKeyword } from "../domain/twilio-webhook";
 import { accountObject } from "../durable/account";
 import { conversationObject } from "../durable/conversation";
@@ -164,10 +165,18 @@ export async function sendSmsReply(env: Env, job: SmsSendJob): Promise<void> {
   const body = message.content?.trim() ?? "";
   if (body === "") return void (await fail("SMS replies carry text: this message has none."));
   // An agent's reply was refused already; automation and macros write without asking, so they are stopped here.
-  const conversationPayload = await accountObject(env, job.account_id).conversation(job.display_id, { kind: "user", userId: 0, role: "administrator", inboxIds: null });
+  const conversationPayload = await accountObject(env, job.account_id).conversation(job.display_id, {
+    kind: "user",
+    userId: 0,
+    role: "administrator",
+    inboxIds: null,
+  });
   const optedOutAt = conversationPayload?.meta.sender.additional_attributes.sms_opted_out_at;
   if (typeof optedOutAt === "string") return void (await fail(`The contact opted out of text messages (they answered STOP on ${optedOutAt}).`));
-  const result = await sendSms(env, inbox.providerConfig, { from: inbox.phoneNumber, to: state.sourceId, body });
+  // An SMS session is the contact's number; an Email/SMS widget lead may have its own id, and then the number it left is used.
+  const to = /^\+[1-9]\d{1,14}$/.test(state.sourceId) ? state.sourceId : recipientOf(conversationPayload?.meta.sender ?? null, "phone_number");
+  if (!to) return void (await fail("The contact has no phone number."));
+  const result = await sendSms(env, inbox.providerConfig, { from: inbox.phoneNumber, to, body });
   if (result.ok) {
     await conversation.setDeliveryStatus({ messageId: message.id }, { status: "sent", ...(result.sid ? { sourceId: result.sid } : {}) });
     return;
@@ -181,5 +190,8 @@ export async function failDeadSmsReply(env: Env, job: SmsSendJob): Promise<void>
   const conversation = conversationObject(env, job.account_id, job.display_id);
   const message = await conversation.message(job.message_id);
   if (!message || message.sourceId !== null || message.status !== undefined) return;
-  await conversation.setDeliveryStatus({ messageId: job.message_id }, { status: "failed", externalError: "The SMS provider could not take the message after several attempts." });
+  await conversation.setDeliveryStatus(
+    { messageId: job.message_id },
+    { status: "failed", externalError: "The SMS provider could not take the message after several attempts." },
+  );
 }

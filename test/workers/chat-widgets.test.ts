@@ -82,7 +82,7 @@ describe("Application API: chat widgets", () => {
 
   it.each([
     ["live_chat", "Choose a website inbox for this widget before saving or getting its code.", "inbox_id"],
-    ["email_sms", "Choose a website inbox for this widget before saving or getting its code.", "inbox_id"],
+    ["email_sms", "Choose an email, SMS or website inbox for this widget before saving or getting its code.", "inbox_id"],
     ["whatsapp", "Connect a WhatsApp number to this widget before saving or getting its code.", "whatsapp_number_id"],
     ["facebook", "Connect a Facebook page to this widget before saving or getting its code.", "facebook_page_id"],
     ["instagram", "Connect an Instagram account to this widget before saving or getting its code.", "instagram_account_id"],

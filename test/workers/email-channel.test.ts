@@ -318,6 +318,32 @@ describe("Email channel", { timeout: 30_000 }, () => {
     expect(current?.status).toBe("resolved");
   });
 
+  it("opens an Email/SMS widget's lead in the email inbox it names and answers the address the visitor left", async () => {
+    const t = await emailTenant();
+    const widget = await call("POST", `/api/v1/accounts/${t.account.id}/chat_widgets`, {
+      token: t.admin.access_token,
+      body: { name: "Contact us", type: "email_sms", inbox_id: t.inbox.id },
+    });
+    expectStatus(widget, 201);
+    const visitor = `${unique("lead")}@customer.example.test`;
+    const noEmail = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: widget.body.widget_token, values: { full_name: "Lee", phone_number: "+14155550123" }, message: "Call me" },
+    });
+    expectStatus(noEmail, 422);
+    expect(noEmail.body.error.details.map((d: { field: string }) => d.field)).toEqual(["values.email"]);
+    const lead = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: widget.body.widget_token, values: { full_name: "Lee", email: visitor }, message: "Do you have a catalogue?" },
+    });
+    expectStatus(lead, 201);
+    const conversation = await onlyConversation(t, t.inbox.id);
+    expect(conversation.id).toBe(lead.body.conversation_id);
+    await agentReply(t.admin.access_token, t.account.id, conversation.id, "Attached to this email soon.");
+    await eventually(async () => {
+      const [email] = await conversationEmails(t.account.id);
+      expect(email).toMatchObject({ kind: "conversation_reply", to: JSON.stringify([visitor]), status: "sent" });
+    });
+  });
+
   it("refuses mail for an address no inbox has, and for a reply address whose signature is wrong", async () => {
     const t = await emailTenant();
     const from = `${unique("stranger")}@customer.example.test`;

@@ -4,7 +4,9 @@ import {
   countReport,
   dependencyWarning,
   finishedStatus,
+  inboxCreatable,
   inboxSettingsFor,
+  matchChannelInbox,
   integrationTypesOf,
   keepKnownPreChatFields,
   mapDependencies,
@@ -106,8 +108,16 @@ describe("snapshot mapping: Facebook pages and Instagram accounts", () => {
       outcome: "mapped",
       mapped_to: { id: 4, page_id: "1045", name: "Acme (target)" },
     });
-    expect(mapFacebookPage({ page_id: "2000", name: "Other" }, pages)).toMatchObject({ outcome: "left_empty", reason: "The account has no connected Facebook page Other (2000)." });
-    expect(mapFacebookPage({ page_id: "1045", name: "Acme" }, pages.map((page) => ({ ...page, status: "disconnected" as const })))).toMatchObject({
+    expect(mapFacebookPage({ page_id: "2000", name: "Other" }, pages)).toMatchObject({
+      outcome: "left_empty",
+      reason: "The account has no connected Facebook page Other (2000).",
+    });
+    expect(
+      mapFacebookPage(
+        { page_id: "1045", name: "Acme" },
+        pages.map((page) => ({ ...page, status: "disconnected" as const })),
+      ),
+    ).toMatchObject({
       outcome: "left_empty",
       reason: "The account's Facebook page Acme (1045) is disconnected.",
     });
@@ -153,7 +163,9 @@ describe("snapshot mapping: which integrations a widget maps", () => {
     expect(dependencyWarning({ type: "whatsapp_number", outcome: "left_empty", reason: "No number." })).toBe(
       "No number. The widget stays incomplete until a WhatsApp number is chosen.",
     );
-    expect(dependencyWarning({ type: "voice_ai_agent", outcome: "mapped", mapped_to: { id: 1 }, auto_selected: true, reason: "Picked Bea." })).toBe("Picked Bea.");
+    expect(dependencyWarning({ type: "voice_ai_agent", outcome: "mapped", mapped_to: { id: 1 }, auto_selected: true, reason: "Picked Bea." })).toBe(
+      "Picked Bea.",
+    );
     expect(dependencyWarning({ type: "voice_ai_agent", outcome: "mapped", mapped_to: { id: 1 } })).toBeNull();
   });
 });
@@ -186,6 +198,25 @@ describe("snapshot mapping: inboxes", () => {
     ];
     expect(matchInbox(source, inboxes)?.id).toBe(5);
     expect(matchInbox(source, [{ id: 1, name: "website", channel_type: "web_widget" }])).toBeNull();
+  });
+
+  it("maps an Email/SMS widget's email or SMS inbox by name, else to the target's only one of that channel, and never makes one", () => {
+    const email = { ...source, name: "Support mail", channel_type: "email" as const };
+    expect(inboxCreatable("web_widget")).toBe(true);
+    expect(inboxCreatable("email")).toBe(false);
+    expect(inboxCreatable("sms")).toBe(false);
+    const named = [
+      { id: 4, name: "Billing mail", channel_type: "email" },
+      { id: 6, name: "Support mail", channel_type: "email" },
+    ];
+    expect(matchChannelInbox(email, named)).toEqual({ inbox: named[1], auto_selected: false });
+    const only = [
+      { id: 2, name: "Website", channel_type: "web_widget" },
+      { id: 9, name: "Inbound", channel_type: "email" },
+    ];
+    expect(matchChannelInbox(email, only)).toEqual({ inbox: only[1], auto_selected: true });
+    expect(matchChannelInbox(email, [...named.map((inbox) => ({ ...inbox, name: "Other" }))])).toBeNull();
+    expect(matchChannelInbox(email, [{ id: 2, name: "Support mail", channel_type: "sms" }])).toBeNull();
   });
 
   it("creates a missing inbox with the source's settings in the target's time zone", () => {

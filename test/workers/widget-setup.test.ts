@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HELPER_TEXTS, unavailableChannels, type WidgetDependencies, widgetSetup } from "../../src/domain/widget-setup";
+import { HELPER_TEXTS, inboxFitsWidget, unavailableChannels, type WidgetDependencies, widgetSetup } from "../../src/domain/widget-setup";
 
 const none: WidgetDependencies = { inbox: null, whatsapp_number: null, facebook_page: null, instagram_account: null, voice_ai_agent: null };
 const all: WidgetDependencies = {
@@ -24,7 +24,7 @@ const channels = (on: string[]) => ({
 describe("widget setup", () => {
   it.each([
     ["live_chat", "inbox", "inbox_id", "Choose a website inbox for this widget before saving or getting its code."],
-    ["email_sms", "inbox", "inbox_id", "Choose a website inbox for this widget before saving or getting its code."],
+    ["email_sms", "inbox", "inbox_id", "Choose an email, SMS or website inbox for this widget before saving or getting its code."],
     ["whatsapp", "whatsapp_number", "whatsapp_number_id", "Connect a WhatsApp number to this widget before saving or getting its code."],
     ["facebook", "facebook_page", "facebook_page_id", "Connect a Facebook page to this widget before saving or getting its code."],
     ["instagram", "instagram_account", "instagram_account_id", "Connect an Instagram account to this widget before saving or getting its code."],
@@ -94,5 +94,16 @@ describe("widget setup", () => {
     ]);
     expect(unavailableChannels("voice_ai", null, none)).toEqual([{ channel: "voice_ai", message: "Voice AI is not available yet" }]);
     expect(unavailableChannels("live_chat", null, all)).toEqual([]);
+  });
+
+  it("routes chat to a website inbox, and the Email/SMS widget also to an email or SMS inbox", () => {
+    expect(inboxFitsWidget("live_chat", "web_widget")).toBe(true);
+    expect(inboxFitsWidget("live_chat", "email")).toBe(false);
+    expect(inboxFitsWidget("all_in_one", "sms")).toBe(false);
+    expect(["web_widget", "email", "sms", "api", "whatsapp"].filter((channel) => inboxFitsWidget("email_sms", channel as never))).toEqual([
+      "web_widget",
+      "email",
+      "sms",
+    ]);
   });
 });

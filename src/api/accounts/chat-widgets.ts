@@ -23,7 +23,7 @@ import {
 import { imageTypeOf, WIDGET_IMAGE_TYPES } from "../../domain/image-types";
 import { randomIdentifier } from "../../domain/tokens";
 import { widgetEmbedCode } from "../../domain/widget-embed";
-import { DEPENDENCY_FIELDS, type DependencyType, dependencyTypesOf, widgetSetup, type WidgetSetup } from "../../domain/widget-setup";
+import { DEPENDENCY_FIELDS, type DependencyType, dependencyTypesOf, inboxFitsWidget, widgetSetup, type WidgetSetup } from "../../domain/widget-setup";
 import { accountAuditEntry, changedFields } from "../audit";
 import { requireRole } from "../auth";
 import {
@@ -82,14 +82,16 @@ export type LoadedChatWidget = {
 };
 
 /** A widget row read with its settings completed and its setup computed. */
-function loaded(widget: ChatWidgetRow, dependencies: WidgetDependencyRows): LoadedChatWidget {
+function loaded(widget: ChatWidgetRow, rows: WidgetDependencyRows): LoadedChatWidget {
   const settings = storedWidgetSettings(widget.type, widget.settings);
+  // An inbox of a channel the widget cannot route to (its type changed since) counts as none.
+  const dependencies = rows.inbox && !inboxFitsWidget(widget.type, rows.inbox.channelType) ? { ...rows, inbox: null } : rows;
   return { widget, settings, preChatForm: storedPreChatForm(widget.preChatForm), dependencies, setup: widgetSetup(widget.type, settings, dependencies) };
 }
 
 /**
  * The widgets matching `where`, each with its dependencies, in one query. Dependencies of another
- * account, or an inbox that is not a website inbox, never count.
+ * account, or an inbox of a channel the widget cannot route to, never count.
  */
 export async function loadChatWidgets(db: Database, where: SQL | undefined): Promise<LoadedChatWidget[]> {
   const rows = await db
@@ -102,16 +104,10 @@ export async function loadChatWidgets(db: Database, where: SQL | undefined): Pro
       voice_ai_agent: voiceAiAgents,
     })
     .from(chatWidgets)
-    .leftJoin(
-      inboxes,
-      and(eq(inboxes.id, chatWidgets.inboxId), eq(inboxes.accountId, chatWidgets.accountId), eq(inboxes.channelType, "web_widget")),
-    )
+    .leftJoin(inboxes, and(eq(inboxes.id, chatWidgets.inboxId), eq(inboxes.accountId, chatWidgets.accountId)))
     .leftJoin(whatsappNumbers, and(eq(whatsappNumbers.id, chatWidgets.whatsappNumberId), eq(whatsappNumbers.accountId, chatWidgets.accountId)))
     .leftJoin(facebookPages, and(eq(facebookPages.id, chatWidgets.facebookPageId), eq(facebookPages.accountId, chatWidgets.accountId)))
-    .leftJoin(
-      instagramAccounts,
-      and(eq(instagramAccounts.id, chatWidgets.instagramAccountId), eq(instagramAccounts.accountId, chatWidgets.accountId)),
-    )
+    .leftJoin(instagramAccounts, and(eq(instagramAccounts.id, chatWidgets.instagramAccountId), eq(instagramAccounts.accountId, chatWidgets.accountId)))
     .leftJoin(voiceAiAgents, and(eq(voiceAiAgents.id, chatWidgets.voiceAiAgentId), eq(voiceAiAgents.accountId, chatWidgets.accountId)))
     .where(where)
     .orderBy(asc(chatWidgets.id));
@@ -145,11 +141,14 @@ const ChatWidgetSchema = z
     name: z.string(),
     type: z.enum(CHAT_WIDGET_TYPES),
     widget_token: z.string().openapi({ description: "The public id the embed code carries" }),
-    command_secret: z.string().nullable().openapi({
-      description:
-        "The key a site's server signs >cs commands that act on people with (docs/SECURITY.md, \"What a site owner " +
-        "signs\"); shown to administrators only, null for agents",
-    }),
+    command_secret: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          "The key a site's server signs >cs commands that act on people with (docs/SECURITY.md, \"What a site owner " +
+          'signs"); shown to administrators only, null for agents',
+      }),
     inbox_id: z.number().int().nullable(),
     whatsapp_number_id: z.number().int().nullable(),
     facebook_page_id: z.number().int().nullable(),
@@ -257,7 +256,10 @@ export function ensureComplete(setup: WidgetSetup) {
   if (first) throw new ApiError(409, "setup_incomplete", first.message, { missing_dependencies: setup.missing_dependencies });
 }
 
-type WidgetConfiguration = Pick<ChatWidgetRow, "name" | "type" | "widgetToken" | "inboxId" | "whatsappNumberId" | "facebookPageId" | "instagramAccountId" | "voiceAiAgentId"> & {
+type WidgetConfiguration = Pick<
+  ChatWidgetRow,
+  "name" | "type" | "widgetToken" | "inboxId" | "whatsappNumberId" | "facebookPageId" | "instagramAccountId" | "voiceAiAgentId"
+> & {
   settings: WidgetSettings;
   preChatForm: PreChatForm;
 };
@@ -335,7 +337,7 @@ async function rowOfAccount<T extends DependencyTable>(c: Context<AppEnv>, table
 }
 
 /** The rows behind the chosen ids; an id that names nothing of the account, or an inbox that is not a website's, is an issue. */
-async function accountDependencies(c: Context<AppEnv>, ids: DependencyIdValues, issues: FieldIssue[]): Promise<WidgetDependencyRows> {
+async function accountDependencies(c: Context<AppEnv>, type: ChatWidgetType, ids: DependencyIdValues, issues: FieldIssue[]): Promise<WidgetDependencyRows> {
   const [inbox, whatsapp_number, facebook_page, instagram_account, voice_ai_agent] = await Promise.all([
     rowOfAccount(c, inboxes, ids.inbox_id),
     rowOfAccount(c, whatsappNumbers, ids.whatsapp_number_id),
@@ -349,8 +351,9 @@ async function accountDependencies(c: Context<AppEnv>, ids: DependencyIdValues, 
       issues.push({ field, message: `No ${DEPENDENCY_LABELS[type]} with this id in the account.`, code: "not_found" });
     }
   }
-  if (inbox && inbox.channelType !== "web_widget") {
-    issues.push({ field: "inbox_id", message: "Choose a website inbox.", code: "not_web_widget" });
+  if (inbox && !inboxFitsWidget(type, inbox.channelType)) {
+    if (type === "email_sms") issues.push({ field: "inbox_id", message: "Choose an email, SMS or website inbox.", code: "not_email_sms_inbox" });
+    else issues.push({ field: "inbox_id", message: "Choose a website inbox.", code: "not_web_widget" });
     found.inbox = null;
   }
   return found;
@@ -417,7 +420,7 @@ async function planWidget(c: Context<AppEnv>, current: LoadedChatWidget | null, 
     instagram_account_id: input.instagram_account_id !== undefined ? input.instagram_account_id : (stored?.instagramAccountId ?? null),
     voice_ai_agent_id: input.voice_ai_agent_id !== undefined ? input.voice_ai_agent_id : (stored?.voiceAiAgentId ?? null),
   };
-  const dependencies = await accountDependencies(c, ids, issues);
+  const dependencies = await accountDependencies(c, type, ids, issues);
   if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
 
   const setup = widgetSetup(type, settings, dependencies);
@@ -459,9 +462,11 @@ accountChatWidgets.openapi(
   }),
   async (c) => {
     const widgets = await loadChatWidgets(c.var.db, eq(chatWidgets.accountId, c.var.membership.accountId));
-    const origins = await snapshotOrigins(c, widgets.map(({ widget }) => widget));
-    const answer = (widget: LoadedChatWidget) =>
-      serializeChatWidget(widget, originOf(c), { ...secretFor(c), snapshot: origins.get(widget.widget.id) ?? null });
+    const origins = await snapshotOrigins(
+      c,
+      widgets.map(({ widget }) => widget),
+    );
+    const answer = (widget: LoadedChatWidget) => serializeChatWidget(widget, originOf(c), { ...secretFor(c), snapshot: origins.get(widget.widget.id) ?? null });
     return c.json({ payload: widgets.map(answer) }, 200);
   },
 );
@@ -612,9 +617,7 @@ accountChatWidgets.openapi(
 
 // ---- Media --------------------------------------------------------------------------------------
 
-const UploadInput = z
-  .object({ file: z.instanceof(File, { message: "Upload the image as multipart/form-data in the field file." }) })
-  .strict();
+const UploadInput = z.object({ file: z.instanceof(File, { message: "Upload the image as multipart/form-data in the field file." }) }).strict();
 
 /** The uploaded image: multipart `file` (a JSON body can only be refused, with the reason). */
 async function readImage(c: Context<AppEnv>): Promise<{ file: File; bytes: Uint8Array; contentType: string }> {

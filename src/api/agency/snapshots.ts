@@ -8,15 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { BatchItem } from "drizzle-orm/batch";
 import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import {
-  accounts,
-  CHAT_WIDGET_TYPES,
-  chatWidgets,
-  customAttributeDefinitions,
-  SNAPSHOT_LOAD_STATUSES,
-  snapshotLoads,
-  snapshots,
-} from "../../db/schema";
+import { accounts, CHAT_WIDGET_TYPES, chatWidgets, customAttributeDefinitions, SNAPSHOT_LOAD_STATUSES, snapshotLoads, snapshots } from "../../db/schema";
 import { inJsonList } from "../../db/queries";
 import {
   SNAPSHOT_CONTENTS_VERSION,
@@ -127,11 +119,7 @@ const SnapshotWithContentsSchema = SnapshotSchema.extend({ contents: SnapshotCon
 
 const LoadInput = z
   .object({
-    account_ids: z
-      .array(BodyId)
-      .min(1)
-      .max(MAX_TARGETS)
-      .openapi({ description: "Target sub-accounts of the agency; one load (and one job) each" }),
+    account_ids: z.array(BodyId).min(1).max(MAX_TARGETS).openapi({ description: "Target sub-accounts of the agency; one load (and one job) each" }),
     dry_run: z.boolean().default(false).openapi({ description: "Report what would happen without writing anything" }),
     on_conflict: z.enum(["override", "skip"]).default("override").openapi({
       description: "Widgets an earlier load of this snapshot created in the target: update them (override) or leave them (skip)",
@@ -162,7 +150,7 @@ const ReportEntrySchema = z
       dependencies: z.array(DependencyOutcomeSchema),
       media: z.array(z.object({ slot: z.enum(SNAPSHOT_MEDIA_SLOTS), outcome: z.enum(["copied", "would_copy", "missing", "skipped"]) })),
       inbox: z
-        .object({ outcome: z.enum(["mapped", "created", "would_create"]), inbox_id: z.number().int().nullable(), name: z.string() })
+        .object({ outcome: z.enum(["mapped", "created", "would_create", "left_empty"]), inbox_id: z.number().int().nullable(), name: z.string() })
         .nullable(),
       warnings: z.array(z.string()),
     }),
@@ -262,10 +250,7 @@ const invalid = (issues: FieldIssue[]) => new ApiError(422, "validation_failed",
 async function chosenWidgets(c: Context<AppEnv>, accountId: number, chosen: "all" | number[]) {
   const listed = chosen === "all" ? null : chosen;
   const ids = listed && [...new Set(listed)];
-  const widgets = await loadChatWidgets(
-    c.var.db,
-    and(eq(chatWidgets.accountId, accountId), ids === null ? undefined : inJsonList(chatWidgets.id, ids)),
-  );
+  const widgets = await loadChatWidgets(c.var.db, and(eq(chatWidgets.accountId, accountId), ids === null ? undefined : inJsonList(chatWidgets.id, ids)));
   if (listed && ids) {
     const unknown = ids.filter((id) => !widgets.some((loaded) => loaded.widget.id === id));
     if (unknown.length > 0) {
@@ -334,9 +319,7 @@ agencySnapshots.openapi(
     const definitions = await chosenDefinitions(c, account.id, input.assets.custom_attribute_definitions);
 
     const mediaKeys = widgets.flatMap(({ settings }) => SNAPSHOT_MEDIA_SLOTS.flatMap((slot) => settings[slot]?.key ?? []));
-    const present = new Set(
-      (await Promise.all(mediaKeys.map(async (key) => ((await c.env.MEDIA.head(key)) ? key : null)))).filter((key) => key !== null),
-    );
+    const present = new Set((await Promise.all(mediaKeys.map(async (key) => ((await c.env.MEDIA.head(key)) ? key : null)))).filter((key) => key !== null));
     const captured = widgets.map((widget) => snapshotWidgetOf(widget, (key) => present.has(key)));
     const contents: SnapshotContents = {
       version: SNAPSHOT_CONTENTS_VERSION,
@@ -349,10 +332,7 @@ agencySnapshots.openapi(
     };
     const db = c.var.db;
     const [[snapshot]] = await db.batch([
-      db
-        .insert(snapshots)
-        .values({ agencyId: agency.id, name: input.name, sourceAccountId: account.id, assets, contents })
-        .returning(),
+      db.insert(snapshots).values({ agencyId: agency.id, name: input.name, sourceAccountId: account.id, assets, contents }).returning(),
       auditEntry(c, {
         action: "create",
         auditableType: "Snapshot",
@@ -375,7 +355,14 @@ agencySnapshots.openapi(
       await deleteMediaUnder(c.env.MEDIA, snapshotMediaPrefix(snapshot.id));
       await db.batch([
         db.delete(snapshots).where(eq(snapshots.id, snapshot.id)),
-        auditEntry(c, { action: "destroy", auditableType: "Snapshot", auditableId: snapshot.id, agencyId: agency.id, accountId: null, changes: { reason: "its media could not be copied" } }),
+        auditEntry(c, {
+          action: "destroy",
+          auditableType: "Snapshot",
+          auditableId: snapshot.id,
+          agencyId: agency.id,
+          accountId: null,
+          changes: { reason: "its media could not be copied" },
+        }),
       ]);
       throw error;
     }
@@ -404,10 +391,7 @@ agencySnapshots.openapi(
       db.select().from(snapshots).where(mine).orderBy(desc(snapshots.id)).limit(query.per_page).offset(offsetOf(query)),
       db.select({ value: count() }).from(snapshots).where(mine),
     ]);
-    return c.json(
-      { meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeSnapshot) },
-      200,
-    );
+    return c.json({ meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeSnapshot) }, 200);
   },
 );
 
@@ -533,7 +517,12 @@ agencySnapshots.openapi(
       await db
         .update(snapshotLoads)
         .set({ status: "failed", error: "The load could not be queued; request it again.", finishedAt: new Date() })
-        .where(inJsonList(snapshotLoads.id, loads.map((load) => load.id)));
+        .where(
+          inJsonList(
+            snapshotLoads.id,
+            loads.map((load) => load.id),
+          ),
+        );
       throw error;
     }
     return c.json({ loads }, 202);

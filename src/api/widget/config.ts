@@ -28,7 +28,12 @@ const ConfigQuery = z.object({
 
 const ChannelsSchema = z.object({
   live_chat: z.object({ website_token: z.string() }).optional(),
-  email_sms: z.object({ website_token: z.string() }).optional(),
+  email_sms: z
+    .object({
+      website_token: z.string().optional().openapi({ description: "When the widget's inbox is a website inbox" }),
+      inbox_channel: z.enum(["web_widget", "email", "sms"]).openapi({ description: "Where the lead's conversation opens, and so how agents answer" }),
+    })
+    .optional(),
   whatsapp: z.object({ url: z.string() }).optional(),
   facebook: z.object({ url: z.string() }).optional(),
   instagram: z.object({ url: z.string() }).optional(),
@@ -113,7 +118,10 @@ function channelsOf({ widget, settings, dependencies }: LoadedChatWidget): Chann
   const { inbox, whatsapp_number, facebook_page, instagram_account, voice_ai_agent } = dependencies;
   for (const channel of offeredChannels(widget.type, settings.channels)) {
     if (!channelAvailable(channel, dependencies)) continue;
-    if ((channel === "live_chat" || channel === "email_sms") && inbox?.websiteToken) channels[channel] = { website_token: inbox.websiteToken };
+    if (channel === "live_chat" && inbox?.websiteToken) channels.live_chat = { website_token: inbox.websiteToken };
+    if (channel === "email_sms" && inbox && (inbox.channelType === "web_widget" || inbox.channelType === "email" || inbox.channelType === "sms")) {
+      channels.email_sms = { ...(inbox.websiteToken ? { website_token: inbox.websiteToken } : {}), inbox_channel: inbox.channelType };
+    }
     if (channel === "whatsapp" && whatsapp_number) channels.whatsapp = { url: whatsappLink(whatsapp_number.phoneNumber, settings.prefilled_text) };
     if (channel === "facebook" && facebook_page) channels.facebook = { url: messengerLink(facebook_page.pageId, settings.prefilled_text) };
     if (channel === "instagram" && instagram_account) channels.instagram = { url: instagramLink(instagram_account.username) };

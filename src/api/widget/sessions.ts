@@ -22,21 +22,39 @@ import { capCustomAttributes, customAttributesTooLarge, maxCustomAttributesBytes
 import { existingConversation } from "../known-ids";
 import { limitedRoute } from "../limits";
 import { initialConversationStatus } from "../../db/inbox-listeners";
+import { inboxFitsWidget } from "../../domain/widget-setup";
 
 const tags = ["Widget API"];
 const WidgetToken = z.string().min(1).max(64);
 const SourceId = z.string().min(1).max(128);
 
-/** The widget and the website inbox it routes to; a widget without one cannot take chats. */
+/**
+ * The widget and the inbox it routes to: a website inbox, or for the Email/SMS widget also an email
+ * or SMS inbox (src/domain/widget-setup.ts); a widget without one cannot take visitors.
+ */
 async function widgetWithInbox(c: Context<AppEnv>, widgetToken: string) {
   const [row] = await c.var.db
     .select({ widget: chatWidgets, inbox: inboxes })
     .from(chatWidgets)
-    .leftJoin(inboxes, and(eq(inboxes.id, chatWidgets.inboxId), eq(inboxes.channelType, "web_widget")))
+    .leftJoin(inboxes, eq(inboxes.id, chatWidgets.inboxId))
     .where(eq(chatWidgets.widgetToken, widgetToken));
   if (!row) throw notFound("Widget");
-  if (!row.inbox) throw new ApiError(409, "setup_incomplete", "This widget is not connected to a website inbox yet.");
+  if (!row.inbox || !inboxFitsWidget(row.widget.type, row.inbox.channelType)) {
+    throw new ApiError(409, "setup_incomplete", "This widget is not connected to an inbox it can route to yet.");
+  }
   return { widget: row.widget, inbox: row.inbox };
+}
+
+/**
+ * The session id of a lead in an email or SMS inbox. The address or number a visitor types is a
+ * claim, not a proof, so the lead never joins the contact who holds it: its own contact (the
+ * visitor rules make a taken value a claim) under a new session. An SMS lead's session is its
+ * number when the inbox has no session of that number yet, so the visitor's text answers join it.
+ */
+async function leadSourceId(c: Context<AppEnv>, inbox: { id: number; accountId: number; channelType: string }, phone: string | null | undefined) {
+  if (inbox.channelType !== "sms" || !phone) return crypto.randomUUID();
+  const taken = await accountObject(c.env, inbox.accountId).contactSession(inbox.id, phone);
+  return taken ? crypto.randomUUID() : phone;
 }
 
 /** The rules the server checks: exactly the fields the widget shows (see the public config). */
@@ -99,7 +117,9 @@ widgetSessions.openapi(
         ...errorResponses(400, 404, 409, 413, 415, 422),
       },
     }),
-    "public_create.address", "public_create.website_token", "widget_conversations.address",
+    "public_create.address",
+    "public_create.website_token",
+    "widget_conversations.address",
   ),
   async (c) => {
     const input = c.req.valid("json");
@@ -111,13 +131,19 @@ widgetSessions.openapi(
       issues.push({ field: "values.email", message: "Leave an email address or a phone number to answer on", code: "required" });
     }
     if (isEmailSms && !input.message) issues.push({ field: "message", message: "Write a message", code: "required" });
+    if (inbox.channelType === "email" && !answers.contact.email) {
+      issues.push({ field: "values.email", message: "Leave an email address: the answer comes by email", code: "required" });
+    }
+    if (inbox.channelType === "sms" && !answers.contact.phone_number) {
+      issues.push({ field: "values.phone_number", message: "Leave a phone number: the answer comes by text message", code: "required" });
+    }
     if (issues.length > 0) throw new ApiError(422, "validation_failed", "Some answers need another look.", issues);
     capCustomAttributes(c.env, "contact", answers.contactAttributes, "values");
     capCustomAttributes(c.env, "conversation", answers.conversationAttributes, "values");
     const campaign = input.campaign_id === undefined ? null : await answeredCampaign(c, input.campaign_id, inbox.id);
 
     const account = accountObject(c.env, inbox.accountId);
-    const sourceId = crypto.randomUUID();
+    const sourceId = await leadSourceId(c, inbox, answers.contact.phone_number);
     const session = await account.startContactSession({
       inboxId: inbox.id,
       sourceId,
@@ -216,7 +242,8 @@ widgetSessions.openapi(
       },
       responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
     }),
-    "public_write.address", "session_write.session",
+    "public_write.address",
+    "session_write.session",
   ),
   async (c) => {
     const input = c.req.valid("json");
@@ -242,7 +269,8 @@ widgetSessions.openapi(
       },
       responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
     }),
-    "public_write.address", "session_write.session",
+    "public_write.address",
+    "session_write.session",
   ),
   async (c) => {
     const input = c.req.valid("json");
@@ -256,7 +284,16 @@ widgetSessions.openapi(
 );
 
 const LabelInput = z
-  .object({ ...ConversationRef, label: z.string().trim().toLowerCase().min(1).max(100).regex(/^[\p{L}\p{N}_-]+$/u) })
+  .object({
+    ...ConversationRef,
+    label: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1)
+      .max(100)
+      .regex(/^[\p{L}\p{N}_-]+$/u),
+  })
   .strict();
 
 for (const change of ["add", "remove"] as const) {
@@ -270,7 +307,8 @@ for (const change of ["add", "remove"] as const) {
         request: { body: { required: true, content: { "application/json": { schema: LabelInput } } } },
         responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
       }),
-      "public_write.address", "session_write.session",
+      "public_write.address",
+      "session_write.session",
     ),
     async (c) => {
       const input = c.req.valid("json");
