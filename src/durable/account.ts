@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { filterContacts, filterConversations } from "./account/filters";
 import { accountHasInboxListeners } from "../db/inbox-listeners";
-import { findOrStartChannelSession, latestOpenConversation } from "./account/channel-contacts";
+import { findOrStartChannelSession, latestOpenConversation, openConversationOf } from "./account/channel-contacts";
 import {
   type Availability,
   type ContactInboxRecord,
@@ -38,7 +38,6 @@ import {
   notifiesAssignee,
   subscribesTo,
 } from "../domain/notifications";
-import { contactPubsubToken, sameToken } from "../domain/tokens";
 import {
   type CampaignContact,
   ContactConflict,
@@ -67,14 +66,15 @@ import {
 } from "./account/notifications";
 import { reaches, type Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
-import { type ContactEventJob, enqueueJobs } from "../jobs/messages";
+import { enqueueJobs } from "../jobs/messages";
 import { notificationDeliveryJob } from "./account/notification-delivery";
 import { conversationObject } from "./stubs";
-import { type Subscriber } from "./account/subscribers";
-import { fanOut, fanOutToUsers, sendToUsers } from "./account/fan-out";
+import { fanOut, sendToUsers } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { ContactEvents } from "./account/contact-events";
+import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
 import { AccountPayloads, contactView, visitorMessage } from "./account/payloads";
-import { AnnouncedChanges, type MemberAccess, readActingSessions, readMemberAccess, visibleInboxIds } from "./account/member-access";
+import { type MemberAccess, readMemberAccess } from "./account/member-access";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
@@ -82,10 +82,7 @@ export type { Subscriber } from "./account/subscribers";
 /** Kept while importers move to ./stubs, where the factories live. */
 export { accountObject, accountStub } from "./stubs";
 
-/** What the cable gateway asks for when it opens a subscription socket. */
-export type SubscriptionRequest =
-  | { kind: "user"; userId: number; tokenId: string; identifier: string; sessionId?: number | null }
-  | { kind: "contact"; contactInboxId: number; pubsubToken: string; identifier: string };
+export { SUBSCRIBER_HEADER, type SubscriptionRequest } from "./account/subscriptions";
 
 export type { Viewer } from "./access";
 
@@ -113,12 +110,6 @@ function catchConflict<T>(write: () => T): T | Conflict {
 const CACHE_SECONDS = 30;
 /** A safety net only: rule and webhook changes invalidate the listeners at once. */
 const LISTENERS_CACHE_SECONDS = 300;
-/** How soon the alarm tries again to enqueue contact events that could not be enqueued. */
-const CONTACT_OUTBOX_RETRY_MS = 5_000;
-/** Queue messages hold at most 128 KB: a larger contact travels by id. */
-const CONTACT_IN_JOB_MAX_CHARS = 64_000;
-
-export const SUBSCRIBER_HEADER = "x-parley-subscriber";
 
 type Cached<T> = { value: T; at: number };
 
@@ -142,13 +133,10 @@ export class Account extends DurableObject<Env> {
   /** The subscription sockets and who is online among them. */
   private readonly presence: Presence;
   private readonly payloads: AccountPayloads;
+  private readonly subscriptions: Subscriptions;
+  private readonly contactEvents: ContactEvents;
   /** Role and inbox memberships of account users, as notifications weigh them. */
   private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => readMemberAccess(this.env.DB, this.accountId, ids));
-  /**
-   * When the role and inboxes kept with each user subscriber were last read, and which changes to
-   * them were announced since (`invalidateMemberAccess`): the fan-out weighs subscribers against them.
-   */
-  private readonly subscriberAccess = new AnnouncedChanges(CACHE_SECONDS);
   private listenersCache: Cached<WorkflowListeners> | null = null;
   /** The one alarm: contact outbox retries. */
   private readonly wakeUps: EarliestAlarm;
@@ -163,6 +151,8 @@ export class Account extends DurableObject<Env> {
     this.messageSearch = new MessageSearch(ctx.storage.sql);
     this.availabilities = new AvailabilityStore(ctx.storage.sql);
     this.presence = new Presence(ctx, () => this.accountId, this.availabilities);
+    this.subscriptions = new Subscriptions(env, () => this.accountId, this.presence, (id) => this.contacts.contactInbox(id));
+    this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
     this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
     this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
@@ -179,43 +169,12 @@ export class Account extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 426 });
     const wanted = JSON.parse(request.headers.get(SUBSCRIBER_HEADER) ?? "null") as SubscriptionRequest | null;
-    const subscriber = wanted ? await this.admit(wanted) : null;
+    const subscriber = wanted ? await this.subscriptions.admit(wanted) : null;
     if (!subscriber) return new Response("subscription refused", { status: 403 });
 
     const pair = new WebSocketPair();
     this.presence.accept(pair[1], subscriber);
     return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-
-  private async admit(wanted: SubscriptionRequest): Promise<Subscriber | null> {
-    const presenceAt = nowSeconds();
-    if (wanted.kind === "contact") {
-      const contactInbox = this.contacts.contactInbox(wanted.contactInboxId);
-      if (!contactInbox) return null;
-      const expected = await contactPubsubToken(this.env.TOKEN_SIGNING_SECRET, this.accountId, contactInbox.id, contactInbox.sourceId);
-      if (!sameToken(wanted.pubsubToken, expected)) return null;
-      return { kind: "contact", contactId: contactInbox.contactId, contactInboxId: contactInbox.id, identifier: wanted.identifier, presenceAt };
-    }
-    // Read here, not taken from the gateway, and read again should a change be announced meanwhile.
-    const access = (await this.subscriberAccess.readUnchanged(() => readMemberAccess(this.env.DB, this.accountId, [wanted.userId]))).get(wanted.userId);
-    if (access) {
-      return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: access.role, inboxIds: visibleInboxIds(access), identifier: wanted.identifier, presenceAt };
-    }
-    // Not a member: an agency user's session that opened this sub-account sees it as an administrator.
-    const sessionId = wanted.sessionId ?? null;
-    if (sessionId === null) return null;
-    const acting = await this.subscriberAccess.readUnchanged(() => readActingSessions(this.env.DB, this.accountId, [sessionId]));
-    if (acting.get(sessionId) !== wanted.userId) return null;
-    return {
-      kind: "user",
-      userId: wanted.userId,
-      tokenId: wanted.tokenId,
-      role: "administrator",
-      inboxIds: null,
-      identifier: wanted.identifier,
-      presenceAt,
-      actingSessionId: sessionId,
-    };
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -272,12 +231,7 @@ export class Account extends DurableObject<Env> {
    * (a session that ended), or all of them (the user left the account). Returns how many were closed.
    */
   async endUserAccess(userId: number, tokenIds: string[] | "all"): Promise<number> {
-    const ending = this.presence.userSockets(userId).filter((ws) => {
-      const subscriber = this.presence.subscriberOf(ws);
-      return subscriber?.kind === "user" && (tokenIds === "all" || tokenIds.includes(subscriber.tokenId));
-    });
-    this.presence.closeForLostAccess(ending);
-    return ending.length;
+    return this.subscriptions.endUserAccess(userId, tokenIds);
   }
 
   /**
@@ -286,62 +240,9 @@ export class Account extends DurableObject<Env> {
    * subscriptions and closes those of users who are no longer members.
    */
   async invalidateMemberAccess(): Promise<void> {
-    this.subscriberAccess.announce();
     this.payloads.forgetInboxes();
     this.access.clear();
-    await this.refreshSubscriberAccess();
-  }
-
-  /** Re-reads the subscribers' access when it is older than the cache allows (or after a wake). */
-  private async currentSubscriberAccess(): Promise<void> {
-    if (!this.subscriberAccess.isStale(nowSeconds())) return;
-    try {
-      await this.refreshSubscriberAccess();
-    } catch (error) {
-      // Events still go out, weighed against the access last read; the next event reads again.
-      console.error("reading the subscribers' access failed", error);
-    }
-  }
-
-  /**
-   * The access of every connected user, read in one query and applied to their subscriptions: the
-   * role and inboxes kept in each socket's attachment follow the read, and a user who is no longer a
-   * member loses their sockets.
-   */
-  private refreshSubscriberAccess(): Promise<void> {
-    return this.subscriberAccess.refresh(async () => {
-      const open = this.presence.registry().openUsers();
-      const userIds = [...new Set(open.filter(({ subscriber }) => subscriber.actingSessionId === undefined).map(({ subscriber }) => subscriber.userId))];
-      const sessionIds = open.flatMap(({ subscriber }) => (subscriber.actingSessionId === undefined ? [] : [subscriber.actingSessionId]));
-      const [access, acting] = await Promise.all([
-        readMemberAccess(this.env.DB, this.accountId, userIds),
-        readActingSessions(this.env.DB, this.accountId, sessionIds),
-      ]);
-      return () => {
-        const read = new Set(userIds);
-        const readSessions = new Set(sessionIds);
-        const lost: WebSocket[] = [];
-        for (const { ws, subscriber } of this.presence.registry().openUsers()) {
-          // A session acting in the account keeps its subscription while it still acts here (not ended, not switched, still agency staff).
-          if (subscriber.actingSessionId !== undefined) {
-            if (readSessions.has(subscriber.actingSessionId) && acting.get(subscriber.actingSessionId) !== subscriber.userId) lost.push(ws);
-            continue;
-          }
-          // Users who subscribed during the read were admitted with a read of their own.
-          if (!read.has(subscriber.userId)) continue;
-          const current = access.get(subscriber.userId);
-          if (!current) {
-            lost.push(ws);
-            continue;
-          }
-          const inboxIds = visibleInboxIds(current);
-          if (current.role !== subscriber.role || !sameInboxIds(inboxIds, subscriber.inboxIds)) {
-            this.presence.remember(ws, { ...subscriber, role: current.role, inboxIds });
-          }
-        }
-        this.presence.closeForLostAccess(lost);
-      };
-    }, nowSeconds);
+    await this.subscriptions.changed();
   }
 
   /**
@@ -357,57 +258,10 @@ export class Account extends DurableObject<Env> {
     return this.presence.userAvailability(userIds);
   }
 
-  /**
-   * contact.created / contact.updated: to the members' sockets, and into the contact outbox, in the
-   * caller's transaction, for the workflow engine (webhooks). Every method that publishes then awaits
-   * `flushContactEvents()`, which moves the outbox to the queue before the method answers. The retry
-   * alarm is set in the same transaction, so an entry left behind by a reset after the commit is sent.
-   */
-  private publishContact(eventName: "contact.created" | "contact.updated", contact: ContactRecord) {
-    const payload = contactPayload(contact);
-    fanOutToUsers(this.presence.registry(), eventName, payload);
-    const job: ContactEventJob = {
-      ...(JSON.stringify(payload).length <= CONTACT_IN_JOB_MAX_CHARS ? { contact: payload } : {}),
-      type: "contact.event",
-      account_id: this.accountId,
-      contact_id: contact.id,
-      event: eventName === "contact.created" ? "contact_created" : "contact_updated",
-      key: crypto.randomUUID(),
-    };
-    this.ctx.storage.sql.exec("insert into contact_outbox (job) values (?)", JSON.stringify(job));
-    this.wakeUps.request(Date.now() + CONTACT_OUTBOX_RETRY_MS);
-  }
-
-  private contactFlush: Promise<void> = Promise.resolve();
-
-  /**
-   * Enqueues what the contact outbox holds, in order, and removes it; one flush at a time. When the
-   * queue refuses, the entries stay and the alarm tries again (the consumer skips a job's key it
-   * handled, should an entry be sent twice).
-   */
-  private flushContactEvents(): Promise<void> {
-    const run = this.contactFlush.then(async () => {
-      const rows = this.ctx.storage.sql.exec<{ id: number; job: string }>("select id, job from contact_outbox order by id limit 100").toArray();
-      const last = rows.at(-1);
-      if (!last) return;
-      try {
-        await enqueueJobs(this.env.JOBS, rows.map((row) => JSON.parse(row.job) as ContactEventJob));
-        this.ctx.storage.sql.exec("delete from contact_outbox where id <= ?", last.id);
-      } catch (error) {
-        console.error("enqueueing contact events failed; retrying by alarm", error);
-        this.wakeUps.request(Date.now() + CONTACT_OUTBOX_RETRY_MS);
-        return;
-      }
-      if (rows.length === 100) this.wakeUps.request(Date.now());
-    });
-    this.contactFlush = run.catch(() => undefined);
-    return run;
-  }
-
   /** Retries the contact outbox. */
   override async alarm(): Promise<void> {
     this.wakeUps.fired();
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
   }
 
   /**
@@ -423,7 +277,7 @@ export class Account extends DurableObject<Env> {
   async applyConversationEvents(
     events: ConversationEvent[],
   ): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
-    await this.currentSubscriberAccess();
+    await this.subscriptions.current();
     const results: PublishedEvent[] = [];
     const fanOuts: (() => void)[] = [];
     const notifications: EventNotification[] = [];
@@ -667,7 +521,7 @@ export class Account extends DurableObject<Env> {
     if (!this.conversationState(displayId, actor.viewer)) return false;
     const row = this.index.get(displayId);
     if (!row) return false;
-    await this.currentSubscriberAccess();
+    await this.subscriptions.current();
     const [conversation] = await this.payloads.conversations([row]);
     if (!conversation) return false;
     let user: unknown;
@@ -710,34 +564,34 @@ export class Account extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         const contact = this.contacts.create(fields);
         const contactInbox = inbox ? this.contacts.createContactInbox(contact.id, inbox.inboxId, inbox.sourceId, false) : null;
-        this.publishContact("contact.created", contact);
+        this.contactEvents.publish("contact.created", contact);
         return { contact, contactInbox };
       }),
     );
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return created;
   }
 
   async updateContact(id: number, fields: ContactFields): Promise<ContactRecord | null | Conflict> {
     const updated = catchConflict(() => this.ctx.storage.transactionSync(() => this.changeContact(id, fields)));
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return updated;
   }
 
   /** Changes a contact and publishes contact.updated, in the caller's transaction; null when there is no such contact. */
   private changeContact(id: number, fields: ContactFields): ContactRecord | null {
     const contact = this.contacts.update(id, fields);
-    if (contact) this.publishContact("contact.updated", contact);
+    if (contact) this.contactEvents.publish("contact.updated", contact);
     return contact;
   }
 
   async deleteContactCustomAttributes(id: number, keys: string[]): Promise<ContactRecord | null> {
     const contact = this.ctx.storage.transactionSync(() => {
       const changed = this.contacts.deleteCustomAttributes(id, keys);
-      if (changed) this.publishContact("contact.updated", changed);
+      if (changed) this.contactEvents.publish("contact.updated", changed);
       return changed;
     });
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return contact;
   }
 
@@ -785,10 +639,10 @@ export class Account extends DurableObject<Env> {
       const known = this.contacts.findBy("phone_number", phoneNumber);
       const contact = known ?? this.contacts.create({ name: phoneNumber, phone_number: phoneNumber });
       const contactInbox = this.contacts.createContactInbox(contact.id, inboxId, phoneNumber, false);
-      if (!known) this.publishContact("contact.created", contact);
+      if (!known) this.contactEvents.publish("contact.created", contact);
       return { contact, contactInbox };
     });
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return session;
   }
 
@@ -796,7 +650,7 @@ export class Account extends DurableObject<Env> {
   async setSmsOptOut(contactId: number, optedOutAt: string | null): Promise<ContactRecord | null> {
     // Additional attributes merge: START leaves the key with null, which reads as not opted out.
     const contact = this.ctx.storage.transactionSync(() => this.changeContact(contactId, { additional_attributes: { sms_opted_out_at: optedOutAt } }));
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return contact;
   }
 
@@ -804,11 +658,32 @@ export class Account extends DurableObject<Env> {
   async channelContactSession(inboxId: number, sourceId: string, person: { name: string | null; phoneNumber: string }): Promise<ContactSession> {
     const session = this.ctx.storage.transactionSync(() => {
       const found = findOrStartChannelSession(this.contacts, inboxId, sourceId, person);
-      if (found.created) this.publishContact("contact.created", found.contact);
+      if (found.created) this.contactEvents.publish("contact.created", found.contact);
       return { contact: found.contact, contactInbox: found.contactInbox };
     });
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return session;
+  }
+
+  /**
+   * Both of the above in one call, for a phone channel's new message: the writer's session (found or
+   * started) and the conversation the message joins, with whether its object has started.
+   */
+  async channelMessageTarget(
+    inboxId: number,
+    sourceId: string,
+    person: { name: string | null; phoneNumber: string },
+  ): Promise<{ seed: ConversationState; ready: boolean } | null> {
+    const target = this.ctx.storage.transactionSync(() => {
+      const found = findOrStartChannelSession(this.contacts, inboxId, sourceId, person);
+      if (found.created) this.contactEvents.publish("contact.created", found.contact);
+      const open = openConversationOf(this.ctx.storage.sql, found.contactInbox.id);
+      if (open) return open;
+      const seed = this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status: "open" });
+      return seed ? { seed, ready: false } : null;
+    });
+    await this.contactEvents.flush();
+    return target;
   }
 
   /** The conversation a phone channel's new message joins: the session's latest open or pending one, else one reserved now. */
@@ -829,10 +704,10 @@ export class Account extends DurableObject<Env> {
   async emailContactSession(inboxId: number, person: { email: string; name: string | null }): Promise<ContactSession> {
     const session = this.ctx.storage.transactionSync(() => {
       const found = findOrStartEmailSession(this.contacts, inboxId, person);
-      if (found.created) this.publishContact("contact.created", found.contact);
+      if (found.created) this.contactEvents.publish("contact.created", found.contact);
       return { contact: found.contact, contactInbox: found.contactInbox };
     });
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return session;
   }
 
@@ -897,8 +772,8 @@ export class Account extends DurableObject<Env> {
       if (row) fanOut(this.presence.registry(), row.state, "conversation.contact_changed", payload, null);
     }
     const merged = this.contacts.get(baseId);
-    if (merged) this.publishContact("contact.updated", merged);
-    await this.flushContactEvents();
+    if (merged) this.contactEvents.publish("contact.updated", merged);
+    await this.contactEvents.flush();
     return merged;
   }
 
@@ -925,11 +800,11 @@ export class Account extends DurableObject<Env> {
           ? (this.contacts.update(known.id, this.contacts.visitorWrite(fields, known.id, true)) ?? known)
           : this.contacts.create(this.contacts.visitorWrite(fields, null, input.identifierVerified));
         const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
-        this.publishContact(known ? "contact.updated" : "contact.created", contact);
+        this.contactEvents.publish(known ? "contact.updated" : "contact.created", contact);
         return { contact, contactInbox };
       }),
     );
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return started;
   }
 
@@ -957,7 +832,7 @@ export class Account extends DurableObject<Env> {
         return contact;
       }),
     );
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     if (updated === null || "conflict" in updated) return updated;
     return { contact: updated, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
   }
@@ -985,7 +860,7 @@ export class Account extends DurableObject<Env> {
             ? this.contacts.create(this.contacts.visitorWrite(fields, null, true))
             : this.contacts.update(personId, this.contacts.visitorWrite(fields, personId, true));
         if (!person) return null;
-        this.publishContact(personId === null ? "contact.created" : "contact.updated", person);
+        this.contactEvents.publish(personId === null ? "contact.created" : "contact.updated", person);
         let contactInbox = this.contacts.verifiedSessionOf(person.id, inboxId);
         if (!contactInbox) {
           const current = this.contacts.contactInbox(session.contactInbox.id);
@@ -999,7 +874,7 @@ export class Account extends DurableObject<Env> {
         return contactInbox ? { contact: person, contactInbox } : null;
       }),
     );
-    await this.flushContactEvents();
+    await this.contactEvents.flush();
     return identified;
   }
 
@@ -1216,11 +1091,6 @@ export class Account extends DurableObject<Env> {
     // This instance may live on: leave it as a fresh, empty one.
     migrateSqlite(this.ctx.storage.sql, ACCOUNT_MIGRATIONS);
   }
-}
-
-function sameInboxIds(a: number[] | null, b: number[] | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 

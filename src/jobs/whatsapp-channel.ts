@@ -54,13 +54,12 @@ export async function receiveWhatsapp(env: Env, job: WhatsappReceivedJob): Promi
 }
 
 async function receiveMessage(env: Env, inbox: WhatsappInbox, event: Extract<ReturnType<typeof whatsappEventsOf>[number], { kind: "message" }>) {
-  const account = accountObject(env, inbox.accountId);
-  await account.channelContactSession(inbox.id, event.waId, { name: event.profileName, phoneNumber: `+${event.waId.replace(/^\+/, "")}` });
-  const seed = await account.channelConversation(inbox.id, event.waId);
-  if (!seed) throw new Error(`no contact session for ${event.waId} in inbox ${inbox.id}`);
-  const conversation = conversationObject(env, inbox.accountId, seed.displayId);
-  // Harmless when it has started already; finishes a start an earlier attempt left half done.
-  await conversation.start(seed, { type: "contact" });
+  const person = { name: event.profileName, phoneNumber: `+${event.waId.replace(/^\+/, "")}` };
+  const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person);
+  if (!target) throw new Error(`no contact session for ${event.waId} in inbox ${inbox.id}`);
+  const conversation = conversationObject(env, inbox.accountId, target.seed.displayId);
+  // A new conversation, or one an earlier attempt (or a message handled at the same time) reserved and is still starting.
+  if (!target.ready) await conversation.start(target.seed, { type: "contact" });
   const readable = readableMessage(event.message);
   const attachments = readable.media ? await downloadMedia(env, inbox, readable.media) : [];
   const mediaMissing = readable.media !== null && attachments.length === 0;

@@ -32,11 +32,16 @@ export function findOrStartChannelSession(
  * still being started (so a second message arriving meanwhile joins it rather than opening another).
  */
 export function latestOpenConversation(sql: SqlStorage, contactInboxId: number): ConversationState | null {
+  return openConversationOf(sql, contactInboxId)?.seed ?? null;
+}
+
+/** The same, and whether its Conversation object has started (`ready`): one still starting needs its start finished. */
+export function openConversationOf(sql: SqlStorage, contactInboxId: number): { seed: ConversationState; ready: boolean } | null {
   const row = sql
-    .exec<{ state: string }>(
-      "select state from conversations where contact_inbox_id = ? and status in ('open', 'pending') order by display_id desc limit 1",
+    .exec<{ state: string; ready: number }>(
+      "select state, ready from conversations where contact_inbox_id = ? and status in ('open', 'pending') order by display_id desc limit 1",
       contactInboxId,
     )
     .toArray()[0];
-  return row ? (JSON.parse(row.state) as ConversationState) : null;
+  return row ? { seed: JSON.parse(row.state) as ConversationState, ready: row.ready === 1 } : null;
 }
