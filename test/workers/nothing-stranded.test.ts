@@ -22,7 +22,7 @@ type ConversationWrites = {
 /** The write half of an Account object's contact change. */
 type AccountWrites = {
   getContact(id: number): ContactRecord | null;
-  publishContact(eventName: "contact.updated", contact: ContactRecord): void;
+  contactEvents: { publish(eventName: "contact.updated", contact: ContactRecord): void };
 };
 
 describe("an object reset between the commit and the publish", () => {
@@ -69,7 +69,7 @@ describe("an object reset between the commit and the publish", () => {
       const account = instance as unknown as AccountWrites;
       const contact = account.getContact(contactId);
       if (!contact) throw new Error("the contact is missing");
-      state.storage.transactionSync(() => account.publishContact("contact.updated", contact));
+      state.storage.transactionSync(() => account.contactEvents.publish("contact.updated", contact));
       await state.storage.sync();
     });
     await evictDurableObject(stub);
