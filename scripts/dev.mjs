@@ -155,6 +155,14 @@ function printBanner(url, demo) {
             `    what replies sent    ${url}/dev/sinks/graph/meta/messages`,
           ]
         : []),
+      ...(demo.email
+        ? [
+            `  Email inbox          ${demo.email.inbox.id} (${demo.email.inbox.email}); mail arrives through the Worker's email() handler`,
+            `    simulate a mail      node scripts/simulate.mjs email --url ${url} --to ${demo.email.inbox.email} --text 'Can I move my appointment?'`,
+            `      (or curl -X POST '${url}/cdn-cgi/handler/email?from=ada@example.test&to=${demo.email.inbox.email}' --data-binary @message.eml)`,
+            `    what replies sent    ${url}/api/v1/accounts/${demo.account.id}/emails (the local outbox; each reply's reply_to is where an answer goes)`,
+          ]
+        : []),
       `  All ids and tokens   ${shown(demo.stateFile)}`,
       "",
       `  Log   ${shown(logFile)} (the Worker's errors show in this terminal too)`,

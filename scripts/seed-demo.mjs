@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { seedWhatsapp } from "./seed-whatsapp.mjs";
 import { seedMeta } from "./seed-meta.mjs";
+import { seedEmail } from "./seed-email.mjs";
 
 /** The demo users' local passwords: printed by `npm run dev` and documented in the README. */
 export const DEMO_PASSWORDS = { admin: "parley-admin-demo", agent: "parley-agent-demo" };
@@ -325,6 +326,7 @@ export async function seedDemo({ baseUrl, platformToken, stateDir, assetsDir }) 
     sms: await seedSms(api, baseUrl, base.account.id, base.admin.token, created),
     whatsapp: await seedWhatsapp(api, base.account.id, base.admin.token, created),
     meta: await seedMeta(api, base.account.id, base.admin.token, created),
+    email: await seedEmail(api, base.account.id, base.admin.token, created),
   };
   await seedConsole(api, demo, created);
   demo.agencyOwner = await seedAgencyView(api, baseUrl, platformToken, demo, created);

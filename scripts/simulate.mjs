@@ -16,6 +16,7 @@ const SUBCOMMANDS = {
   whatsapp: () => import("./simulate/whatsapp.mjs"),
   messenger: () => import("./simulate/messenger.mjs"),
   instagram: () => import("./simulate/instagram.mjs"),
+  email: () => import("./simulate/email.mjs"),
 };
 
 /** `--from +1555 --text "Hi" --redeliver` → { from: "+1555", text: "Hi", redeliver: true }. */

@@ -15,7 +15,10 @@ const EmailSchema = z
   .object({
     id: z.number().int(),
     account_id: z.number().int(),
-    kind: z.enum(EMAIL_KINDS).openapi({ description: "team_notification (send_email_to_team) or transcript (send_email_transcript)" }),
+    kind: z.enum(EMAIL_KINDS).openapi({
+      description:
+        "team_notification (send_email_to_team), transcript (send_email_transcript), conversation_reply (an email inbox's reply), continuity (a website visitor's replies by email), ...",
+    }),
     conversation_id: z.number().int().nullable(),
     to: z.array(z.string()),
     subject: z.string(),
@@ -24,6 +27,9 @@ const EmailSchema = z
     status: z.enum(EMAIL_STATUSES),
     delivery: z.enum(["binding", "outbox"]).nullable().openapi({ description: "How it was sent: the email binding, or only the local outbox" }),
     message_id: z.string().nullable(),
+    from: z.string().nullable().openapi({ description: "Conversation emails: the sender (`Name <address>`); null: EMAIL_FROM" }),
+    reply_to: z.string().nullable().openapi({ description: "Conversation emails: the conversation's reply address" }),
+    headers: z.record(z.string(), z.string()).nullable().openapi({ description: "Conversation emails: In-Reply-To and References" }),
     attempts: z.number().int(),
     error: z.string().nullable(),
     sent_at: Timestamp.nullable(),
@@ -33,24 +39,29 @@ const EmailSchema = z
   .openapi("Email");
 
 /** An email of the account listed (the list is filtered by it, so its `account_id` is that account). */
-const serializeEmail = (accountId: number) => (row: typeof emails.$inferSelect): z.infer<typeof EmailSchema> => ({
-  id: row.id,
-  account_id: accountId,
-  kind: row.kind,
-  conversation_id: row.displayId,
-  to: row.to,
-  subject: row.subject,
-  text: row.text,
-  html: row.html,
-  status: row.status,
-  delivery: row.delivery,
-  message_id: row.messageId,
-  attempts: row.attempts,
-  error: row.error,
-  sent_at: row.sentAt ? iso(row.sentAt) : null,
-  created_at: iso(row.createdAt),
-  updated_at: iso(row.updatedAt),
-});
+const serializeEmail =
+  (accountId: number) =>
+  (row: typeof emails.$inferSelect): z.infer<typeof EmailSchema> => ({
+    id: row.id,
+    account_id: accountId,
+    kind: row.kind,
+    conversation_id: row.displayId,
+    to: row.to,
+    subject: row.subject,
+    text: row.text,
+    html: row.html,
+    status: row.status,
+    delivery: row.delivery,
+    message_id: row.messageId,
+    from: row.fromAddress,
+    reply_to: row.replyTo,
+    headers: row.headers,
+    attempts: row.attempts,
+    error: row.error,
+    sent_at: row.sentAt ? iso(row.sentAt) : null,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  });
 
 export const accountEmails = createRouter();
 
@@ -63,7 +74,7 @@ accountEmails.openapi(
     summary: "The account's emails, newest first (administrators)",
     description:
       "Every email automation queued (send_email_to_team, send_email_transcript) with its status. When the " +
-      "installation's EMAIL_DELIVERY is \"outbox\" (local development) nothing is sent and this is the outbox.",
+      'installation\'s EMAIL_DELIVERY is "outbox" (local development) nothing is sent and this is the outbox.',
     middleware: [requireRole("administrator")] as const,
     request: { params: idParams("account_id"), query: PageQuery },
     responses: {
