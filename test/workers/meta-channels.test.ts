@@ -153,6 +153,15 @@ describe("Messenger and Instagram inboxes", () => {
     expect(again.inbox.page_id).toBe(pageId);
   });
 
+  it("refuses to remove from the registry a page that is an inbox, with 409 in_use", async () => {
+    const t = await tenant();
+    const { inbox } = await createMessengerInbox(t.admin.access_token, t.account.id);
+    const pages = await call("GET", `/api/v1/accounts/${t.account.id}/integrations/facebook_pages`, { token: t.admin.access_token });
+    const removed = await call("DELETE", `/api/v1/accounts/${t.account.id}/integrations/facebook_pages/${pages.body.payload[0].id}`, { token: t.admin.access_token });
+    expectStatus(removed, 409);
+    expect(removed.body.error).toMatchObject({ code: "in_use", details: { inbox_id: inbox.id } });
+  });
+
   it("registers an Instagram account with its username when an Instagram inbox is created", async () => {
     const t = await tenant();
     const { inbox, instagramId, token } = await createInstagramInbox(t.admin.access_token, t.account.id);

@@ -240,14 +240,19 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
       tags,
       security: userSecurity,
       summary: `Remove a ${label} (administrators)`,
-      description: "Widgets that used it keep their settings and become incomplete until another is chosen.",
+      description:
+        "Widgets that used it keep their settings and become incomplete until another is chosen. " +
+        "One that is an inbox (a WhatsApp number, page or Instagram account with its channel) answers 409 `in_use`: delete the inbox first.",
       middleware: [requireRole("administrator")] as const,
       request: { params: itemParams },
-      responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
+      responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const params: Record<string, number> = c.req.valid("param");
       const row = await find(c, params[idParam] ?? 0);
+      // The row is the channel's one home: its inbox would be left with nothing to send from.
+      const inboxId = "inboxId" in row ? row.inboxId : null;
+      if (typeof inboxId === "number") throw new ApiError(409, "in_use", `This ${label} is inbox ${inboxId}: delete the inbox first.`, { inbox_id: inboxId });
       const db = c.var.db;
       await db.batch([db.delete(table as IntegrationTable).where(eq(columns.id, row.id)), accountAuditEntry(c, "destroy", typeName, row.id, configurationOf(row))]);
       return c.body(null, 204);
