@@ -58,7 +58,9 @@ export type CsatAnswer = { rating: number; feedback_message: string | null };
  * { rating, feedback_message } }`, rating 1 to 5. Null when it is not one.
  */
 export function csatAnswerOf(submitted: unknown): CsatAnswer | null {
-  const response = (submitted as { csat_survey_response?: unknown } | null)?.csat_survey_response as { rating?: unknown; feedback_message?: unknown } | undefined;
+  const response = (submitted as { csat_survey_response?: unknown } | null)?.csat_survey_response as
+    | { rating?: unknown; feedback_message?: unknown }
+    | undefined;
   const rating = Number(response?.rating);
   if (!response || !Number.isInteger(rating) || rating < 1 || rating > 5) return null;
   const feedback = typeof response.feedback_message === "string" ? response.feedback_message.trim().slice(0, 2_000) : "";

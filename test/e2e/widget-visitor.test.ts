@@ -5,7 +5,7 @@
 // (test-results/widget-visitor/, copied to PARLEY_SHOTS_DIR when set; docs/screenshots keeps them).
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, FrameLocator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
@@ -35,9 +35,9 @@ function customerPage(snippet: string, settings: Record<string, unknown> = {}) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Acme Dental</title>
     <script>
-      (window as unknown as TestWindow).parleyEvents = [];
+      window.parleyEvents = [];
       window.parleySettings = ${JSON.stringify(settings)};
-      addEventListener("parley:ready", () => (window as unknown as TestWindow).parleyEvents.push("ready"));
+      addEventListener("parley:ready", () => window.parleyEvents.push("ready"));
     </script>
     <style>body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2933; }</style>
   </head>
@@ -68,14 +68,23 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
   async function widgetFor(inbox: Record<string, unknown>, settings: Record<string, unknown>) {
     const created = await admin<{ id: number }>(201, "POST", "/inboxes", { channel: { type: "web_widget", website_url: website.url }, ...inbox });
     await admin(200, "POST", "/inbox_members", { inbox_id: created.id, user_ids: [tenant.agent.id] });
-    const made = await admin<{ id: number; widget_token: string }>(201, "POST", "/chat_widgets", { name: "Acme chat", type: "live_chat", inbox_id: created.id, settings });
+    const made = await admin<{ id: number; widget_token: string }>(201, "POST", "/chat_widgets", {
+      name: "Acme chat",
+      type: "live_chat",
+      inbox_id: created.id,
+      settings,
+    });
     const { html } = await admin<{ html: string }>(200, "GET", `/chat_widgets/${made.id}/embed_code`);
     return { token: made.widget_token, embed: html };
   }
 
   beforeAll(async () => {
     [browser, website, tenant] = await Promise.all([launchChromium(inject("chromium")), startWebsite(), newTenant("Acme Dental")]);
-    const looks = { colors: { primary: "#0f766e", text: "#ffffff" }, launcher: { text: LAUNCHER }, greeting: { title: "Acme Dental", tagline: "Questions about a visit? Ask us." } };
+    const looks = {
+      colors: { primary: "#0f766e", text: "#ffffff" },
+      launcher: { text: LAUNCHER },
+      greeting: { title: "Acme Dental", tagline: "Questions about a visit? Ask us." },
+    };
     [widget, afterHours] = await Promise.all([
       widgetFor(
         {
@@ -110,7 +119,10 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
   });
 
   /** A new visitor (a browser context of their own) on the customer's page; the chat opened unless asked not to. */
-  async function visit(snippet: string, { settings = {}, locale = "en-US", open = true }: { settings?: Record<string, unknown>; locale?: string; open?: boolean } = {}) {
+  async function visit(
+    snippet: string,
+    { settings = {}, locale = "en-US", open = true }: { settings?: Record<string, unknown>; locale?: string; open?: boolean } = {},
+  ) {
     const address = clientAddress();
     const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, locale, hasTouch: size.name === "phone" });
     contexts.push(context);
@@ -150,7 +162,8 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
       log: app.getByRole("log"),
       /** The conversation's id once the widget has one. */
       conversationId: async (): Promise<number> => {
-        const read = async () => (await frame()).evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null")?.conversationId ?? null, `parley:session:${widget.token}`);
+        const read = async () =>
+          (await frame()).evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null")?.conversationId ?? null, `parley:session:${widget.token}`);
         await expect.poll(read, WAIT).not.toBeNull();
         return (await read()) as number;
       },
@@ -213,7 +226,8 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
     await visitor.say("Do you fit implants?");
     const conversationId = await visitor.conversationId();
     await agent(200, "POST", `/conversations/${conversationId}/messages`, {
-      content: "We do. **Shall I book you in?**\n\nOpen slots:\n- Monday 9:00\n- Tuesday 14:30\n\nSee [our prices](https://acme-dental.example/prices) or `javascript:` links [like this](javascript:alert(1)).",
+      content:
+        "We do. **Shall I book you in?**\n\nOpen slots:\n- Monday 9:00\n- Tuesday 14:30\n\nSee [our prices](https://acme-dental.example/prices) or `javascript:` links [like this](javascript:alert(1)).",
     });
     const answer = visitor.log.locator(".message.m1", { hasText: "Shall I book you in?" });
     await answer.waitFor();
@@ -386,19 +400,24 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
     await checkState(arabic, "rtl");
   });
 
-  it(size.name === "phone" ? "takes the whole screen below 480 px and gives focus back to the page when closed" : "floats as a panel beside the page and gives focus back to the page when closed", async () => {
-    const visitor = await visit(widget.embed, { open: false });
-    await visitor.page.getByRole("button", { name: "Ask us" }).click();
-    await visitor.app.locator("header h1").waitFor();
-    const box = await visitor.page.locator('iframe[title="Chat"]').boundingBox();
-    if (size.name === "phone") {
-      expect(box).toMatchObject({ x: 0, y: 0, width: size.width, height: size.height });
-      expect(await visitor.launcher.isVisible()).toBe(false);
-    } else {
-      expect(box?.width).toBeLessThanOrEqual(380);
-      expect(await visitor.launcher.isVisible()).toBe(true);
-    }
-    await visitor.app.getByRole("button", { name: "Close chat" }).click();
-    await expect.poll(() => visitor.page.evaluate(() => document.activeElement?.textContent), WAIT).toMatch(/Chat with Acme/);
-  });
+  it(
+    size.name === "phone"
+      ? "takes the whole screen below 480 px and gives focus back to the page when closed"
+      : "floats as a panel beside the page and gives focus back to the page when closed",
+    async () => {
+      const visitor = await visit(widget.embed, { open: false });
+      await visitor.page.getByRole("button", { name: "Ask us" }).click();
+      await visitor.app.locator("header h1").waitFor();
+      const box = await visitor.page.locator('iframe[title="Chat"]').boundingBox();
+      if (size.name === "phone") {
+        expect(box).toMatchObject({ x: 0, y: 0, width: size.width, height: size.height });
+        expect(await visitor.launcher.isVisible()).toBe(false);
+      } else {
+        expect(box?.width).toBeLessThanOrEqual(380);
+        expect(await visitor.launcher.isVisible()).toBe(true);
+      }
+      await visitor.app.getByRole("button", { name: "Close chat" }).click();
+      await expect.poll(() => visitor.page.evaluate(() => document.activeElement?.textContent), WAIT).toMatch(/Chat with Acme/);
+    },
+  );
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, createInbox, eventually, expectStatus, tenant } from "./helpers";
+import { sinkHost, sinkRequests } from "./outbound";
+import { createWebhook } from "./webhook-fixtures";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
@@ -21,7 +23,13 @@ const app = (t: Tenant) => (method: string, path: string, body?: unknown) =>
   call(method, `/api/v1/accounts/${t.account.id}${path}`, { token: t.admin.access_token, body });
 
 async function visitorMessages(path: string) {
-  return (await call("GET", `${path}/messages`)).body as { id: number; content_type: string; content: string; message_type: number; content_attributes: Record<string, unknown> }[];
+  return (await call("GET", `${path}/messages`)).body as {
+    id: number;
+    content_type: string;
+    content: string;
+    message_type: number;
+    content_attributes: Record<string, unknown>;
+  }[];
 }
 
 describe("CSAT surveys", () => {
@@ -55,12 +63,40 @@ describe("CSAT surveys", () => {
     const list = await app(t)("GET", "/csat_survey_responses?rating=5");
     expectStatus(list, 200);
     expect(list.body).toEqual([
-      expect.objectContaining({ rating: 5, feedback_message: "Quick and kind.", conversation_id: chat.conversationId, message_id: survey?.id, contact: expect.objectContaining({ id: chat.contact.id }) }),
+      expect.objectContaining({
+        rating: 5,
+        feedback_message: "Quick and kind.",
+        conversation_id: chat.conversationId,
+        message_id: survey?.id,
+        contact: expect.objectContaining({ id: chat.contact.id }),
+      }),
     ]);
     expect((await app(t)("GET", "/csat_survey_responses?rating=1,2")).body).toEqual([]);
     const metrics = await app(t)("GET", "/csat_survey_responses/metrics");
     expect(metrics.body).toEqual({ total_count: 1, ratings_count: { "5": 1 }, total_sent_messages_count: 1 });
   });
+
+  it("sends the answer to webhooks as Chatwoot does: message_updated with the submitted values", async () => {
+    const t = await tenant();
+    const host = sinkHost();
+    await createWebhook(t.admin.access_token, t.account.id, `https://${host}/parley`, { subscriptions: ["message_updated"] });
+    const chat = await visitorConversation(t, { csat_survey_enabled: true });
+    expectStatus(await app(t)("POST", `/conversations/${chat.conversationId}/toggle_status`, { status: "resolved" }), 200);
+    const survey = (await visitorMessages(chat.path)).find((message) => message.content_type === "input_csat");
+    const answer = { csat_survey_response: { rating: 4, feedback_message: "Good, thanks." } };
+    expectStatus(await call("PATCH", `${chat.path}/messages/${survey?.id}`, { body: { submitted_values: answer } }), 200);
+    await eventually(async () => {
+      const bodies = (await sinkRequests(host)).map((request) => JSON.parse(request.body));
+      expect(bodies).toContainEqual(
+        expect.objectContaining({
+          event: "message_updated",
+          id: survey?.id,
+          content_type: "input_csat",
+          content_attributes: expect.objectContaining({ submitted_values: answer }),
+        }),
+      );
+    }, 15_000);
+  }, 20_000);
 
   it("lets only administrators read the responses", async () => {
     const t = await tenant();
@@ -109,7 +145,10 @@ describe("email collect", () => {
 
 describe("widget availability", () => {
   async function widgetFor(t: Tenant, inboxSettings: Record<string, unknown>, widgetSettings: Record<string, unknown> = {}) {
-    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "web_widget", website_url: "https://acme.test" }, ...inboxSettings });
+    const inbox = await createInbox(t.admin.access_token, t.account.id, {
+      channel: { type: "web_widget", website_url: "https://acme.test" },
+      ...inboxSettings,
+    });
     const widget = await app(t)("POST", "/chat_widgets", { name: "Site chat", type: "live_chat", inbox_id: inbox.id, settings: widgetSettings });
     expectStatus(widget, 201);
     return widget.body.widget_token as string;
@@ -117,10 +156,21 @@ describe("widget availability", () => {
 
   it("is away with the out-of-office message outside the inbox's working hours", async () => {
     const t = await tenant();
-    const token = await widgetFor(t, { working_hours_enabled: true, working_hours: CLOSED_ALL_WEEK, out_of_office_message: "We are closed for the week.", reply_time: "in_a_day" });
+    const token = await widgetFor(t, {
+      working_hours_enabled: true,
+      working_hours: CLOSED_ALL_WEEK,
+      out_of_office_message: "We are closed for the week.",
+      reply_time: "in_a_day",
+    });
     const reply = await call("GET", `/api/v1/widget/availability?widget_token=${token}`);
     expectStatus(reply, 200);
-    expect(reply.body).toMatchObject({ online: false, open_now: false, out_of_office_message: "We are closed for the week.", reply_time: "in_a_day", next_change_at: null });
+    expect(reply.body).toMatchObject({
+      online: false,
+      open_now: false,
+      out_of_office_message: "We are closed for the week.",
+      reply_time: "in_a_day",
+      next_change_at: null,
+    });
   });
 
   it("lets the widget's business hours and away message win over the inbox's", async () => {
@@ -138,6 +188,11 @@ describe("widget availability", () => {
     const t = await tenant();
     const token = await widgetFor(t, { greeting_enabled: true, greeting_message: "Hi! Ask us anything." });
     const reply = await call("GET", `/api/v1/widget/availability?widget_token=${token}`);
-    expect(reply.body).toMatchObject({ online: false, open_now: true, out_of_office_message: null, greeting: { enabled: true, message: "Hi! Ask us anything." } });
+    expect(reply.body).toMatchObject({
+      online: false,
+      open_now: true,
+      out_of_office_message: null,
+      greeting: { enabled: true, message: "Hi! Ask us anything." },
+    });
   });
 });

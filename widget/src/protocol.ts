@@ -3,10 +3,7 @@
 export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error" | "session";
 
 /** Loader → app. */
-export type ToApp =
-  | { type: "parley:command"; name: string; args: unknown[] }
-  | { type: "parley:focus" }
-  | { type: "parley:visibility"; open: boolean };
+export type ToApp = { type: "parley:command"; name: string; args: unknown[] } | { type: "parley:focus" } | { type: "parley:visibility"; open: boolean };
 
 /**
  * The team's messages the visitor has not seen, for the preview above a closed launcher: how many,

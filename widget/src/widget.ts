@@ -126,12 +126,14 @@ declare global {
     if (!config.launcher.text) launcher.setAttribute("aria-label", "Open chat");
     launcher.setAttribute("aria-expanded", "false");
     launcher.style.cssText = `position:fixed;${side}:20px;bottom:20px;z-index:2147483000;height:56px;min-width:56px;padding:0 18px;border:0;border-radius:28px;cursor:pointer;font:600 15px system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);background:${config.colors.primary};color:${config.colors.text};display:flex;align-items:center;justify-content:center;gap:8px`;
-    launcher.innerHTML = '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z"/></svg>';
+    launcher.innerHTML =
+      '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z"/></svg>';
     if (config.launcher.text) launcher.append(config.launcher.text);
     badge = document.createElement("span");
     // The count is said by the unread preview; the launcher's name stays its visible text.
     badge.setAttribute("aria-hidden", "true");
-    badge.style.cssText = "position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#e02424;color:#fff;font:600 12px/20px system-ui;display:none";
+    badge.style.cssText =
+      "position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#e02424;color:#fff;font:600 12px/20px system-ui;display:none";
     launcher.appendChild(badge);
     launcher.addEventListener("click", () => setOpened(!opened));
     document.body.appendChild(launcher);
@@ -171,7 +173,9 @@ declare global {
   function showCampaign(campaign: Campaign) {
     if (opened || !host) return;
     localStorage.setItem(shownKey(campaign.id), String(Date.now()));
-    showBubble(`${campaign.sender?.name ?? "Message"}: ${campaign.message}`, campaign.message, () => toApp({ type: "parley:command", name: "campaign", args: [campaign] }));
+    showBubble(`${campaign.sender?.name ?? "Message"}: ${campaign.message}`, campaign.message, () =>
+      toApp({ type: "parley:command", name: "campaign", args: [campaign] }),
+    );
   }
 
   let unreadCount = 0;
@@ -237,7 +241,17 @@ declare global {
     close: () => setOpened(false),
     toggle: () => setOpened(!opened),
   };
-  for (const name of ["setPredefinedMessage", "setUser", "setCustomAttributes", "deleteCustomAttribute", "setConversationCustomAttributes", "setLabel", "removeLabel", "setLocale", "reset"]) {
+  for (const name of [
+    "setPredefinedMessage",
+    "setUser",
+    "setCustomAttributes",
+    "deleteCustomAttribute",
+    "setConversationCustomAttributes",
+    "setLabel",
+    "removeLabel",
+    "setLocale",
+    "reset",
+  ]) {
     api[name] = (...args: unknown[]) => toApp({ type: "parley:command", name, args });
   }
   const parley: Parley = {

@@ -25,7 +25,12 @@ const RESULTS_PER_PAGE = 25;
 const idList = (max: number) =>
   z
     .union([z.string(), z.array(z.string())])
-    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((entry) => entry.split(",")).filter((entry) => entry !== "").map(Number))
+    .transform((value) =>
+      (Array.isArray(value) ? value : [value])
+        .flatMap((entry) => entry.split(","))
+        .filter((entry) => entry !== "")
+        .map(Number),
+    )
     .pipe(z.array(z.number().int().min(1).max(max)).max(100))
     .optional();
 
@@ -88,9 +93,7 @@ async function serializeResponses(c: Context<AppEnv>, rows: ResponseRow[]) {
           .where(inArray(users.id, agentIds));
   const agents = new Map((await serializeAgents(c, agentRows)).map((agent) => [agent.id, agent]));
   const account = accountObject(c.env, accountId);
-  const contacts = new Map(
-    await Promise.all([...new Set(rows.map((row) => row.contactId))].map(async (id) => [id, await account.getContact(id)] as const)),
-  );
+  const contacts = new Map(await Promise.all([...new Set(rows.map((row) => row.contactId))].map(async (id) => [id, await account.getContact(id)] as const)));
   return rows.map((row) => {
     const contact = contacts.get(row.contactId);
     const agent = row.assignedAgentId === null ? undefined : agents.get(row.assignedAgentId);
@@ -170,7 +173,10 @@ accountCsatSurveyResponses.openapi(
     if (query.since !== undefined) sentWhere.push(gte(t.createdAt, new Date(query.since * 1000)));
     if (query.until !== undefined) sentWhere.push(lte(t.createdAt, new Date(query.until * 1000)));
     if (query.inbox_id !== undefined) sentWhere.push(eq(t.inboxId, query.inbox_id));
-    const [sent] = await c.var.db.select({ count: sql<number>`count(*)` }).from(t).where(and(...sentWhere));
+    const [sent] = await c.var.db
+      .select({ count: sql<number>`count(*)` })
+      .from(t)
+      .where(and(...sentWhere));
     return c.json({ total_count, ratings_count, total_sent_messages_count: sent?.count ?? 0 }, 200);
   },
 );

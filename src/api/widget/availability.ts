@@ -32,13 +32,17 @@ const AgentSchema = z.object({
 const AvailabilitySchema = z
   .object({
     online: z.boolean().openapi({ description: "With working hours on: within them; else: an agent of the inbox is online" }),
-    open_now: z.boolean().openapi({ description: "Within the schedule (the widget's business hours when on, else the inbox's working hours); true without one" }),
+    open_now: z
+      .boolean()
+      .openapi({ description: "Within the schedule (the widget's business hours when on, else the inbox's working hours); true without one" }),
     next_change_at: z.number().int().nullable().openapi({ description: "Unix seconds when open_now next changes, within eight days" }),
     working_hours_enabled: z.boolean(),
     timezone: z.string(),
     reply_time: z.enum(REPLY_TIMES),
     out_of_office_message: z.string().nullable().openapi({ description: "Outside the schedule: the widget's away message, else the inbox's" }),
-    greeting: z.object({ enabled: z.boolean(), message: z.string().nullable() }).openapi({ description: "The inbox's greeting, shown before a conversation starts" }),
+    greeting: z
+      .object({ enabled: z.boolean(), message: z.string().nullable() })
+      .openapi({ description: "The inbox's greeting, shown before a conversation starts" }),
     enable_email_collect: z.boolean(),
     csat_survey_enabled: z.boolean(),
     allow_messages_after_resolved: z.boolean(),

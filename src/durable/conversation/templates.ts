@@ -85,7 +85,17 @@ export async function storeCsatResponse(env: Env, state: ConversationState, mess
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (account_id, conversation_id, message_id) do nothing`,
   )
-    .bind(state.accountId, state.displayId, message.id, state.inboxId, state.teamId, contactId, Number.isInteger(agent) && agent > 0 ? agent : state.assigneeId, answer.rating, answer.feedback_message)
+    .bind(
+      state.accountId,
+      state.displayId,
+      message.id,
+      state.inboxId,
+      state.teamId,
+      contactId,
+      Number.isInteger(agent) && agent > 0 ? agent : state.assigneeId,
+      answer.rating,
+      answer.feedback_message,
+    )
     .run();
 }
 

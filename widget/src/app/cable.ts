@@ -33,7 +33,9 @@ export function connectCable(pubsubToken: string, onEvent: Handler, onSubscribed
       setTimeout(open, Math.min(10_000, 500 * 2 ** attempt));
     };
   };
-  const presence = () => socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ command: "message", identifier, data: JSON.stringify({ action: "update_presence" }) }));
+  const presence = () =>
+    socket?.readyState === WebSocket.OPEN &&
+    socket.send(JSON.stringify({ command: "message", identifier, data: JSON.stringify({ action: "update_presence" }) }));
 
   open();
   watchdog = setInterval(() => {

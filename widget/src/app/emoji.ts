@@ -6,7 +6,9 @@
 import { t } from "./i18n";
 
 const EMOJI =
-  "😀 😃 😄 😁 😆 😅 😂 🙂 😉 😊 😇 🥰 😍 😘 😋 😜 🤔 🤗 🤩 😎 😐 😑 😶 🙄 😏 😬 😌 😔 😴 😷 🤒 🤯 🥳 😕 😟 🙁 😮 😲 😳 🥺 😢 😭 😱 😤 😡 👍 👎 👌 ✌️ 🤞 👏 🙌 🙏 💪 👋 🤝 ❤️ 🧡 💛 💚 💙 💜 🔥 ✨ 🎉 ✅ ❌ ⭐ 💡 📅 📞 📧 🦷 🚗 🏠 ☕".split(" ");
+  "😀 😃 😄 😁 😆 😅 😂 🙂 😉 😊 😇 🥰 😍 😘 😋 😜 🤔 🤗 🤩 😎 😐 😑 😶 🙄 😏 😬 😌 😔 😴 😷 🤒 🤯 🥳 😕 😟 🙁 😮 😲 😳 🥺 😢 😭 😱 😤 😡 👍 👎 👌 ✌️ 🤞 👏 🙌 🙏 💪 👋 🤝 ❤️ 🧡 💛 💚 💙 💜 🔥 ✨ 🎉 ✅ ❌ ⭐ 💡 📅 📞 📧 🦷 🚗 🏠 ☕".split(
+    " ",
+  );
 
 export function openEmojiPicker(anchor: HTMLElement, input: HTMLTextAreaElement): void {
   document.querySelector(".emoji-picker")?.remove();

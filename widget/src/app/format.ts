@@ -21,7 +21,8 @@ export function dayLabel(unixSeconds: number, now = new Date()): string {
 }
 
 /** The time of day, as the visitor's locale writes it. */
-export const timeLabel = (unixSeconds: number) => new Intl.DateTimeFormat(intlLocale(), { hour: "numeric", minute: "2-digit" }).format(new Date(unixSeconds * 1000));
+export const timeLabel = (unixSeconds: number) =>
+  new Intl.DateTimeFormat(intlLocale(), { hour: "numeric", minute: "2-digit" }).format(new Date(unixSeconds * 1000));
 
 /** A day and time, for "back online" and a conversation's date. */
 export const dateTimeLabel = (unixSeconds: number) =>
@@ -34,7 +35,7 @@ export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]];
   return letters
-    .map((word) => (word ? Array.from(word)[0] ?? "" : ""))
+    .map((word) => (word ? (Array.from(word)[0] ?? "") : ""))
     .join("")
     .toUpperCase();
 }

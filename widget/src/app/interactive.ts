@@ -42,7 +42,11 @@ export function interactive(message: Message, submit: Submit, postback: Postback
         for (const action of (item.actions as Item[] | undefined) ?? []) {
           const uri = webLink(action.uri);
           if (action.type === "link") {
-            card.append(uri ? el("a", { href: uri, target: "_blank", rel: "noopener noreferrer", class: "action" }, String(action.text)) : el("span", { class: "action" }, String(action.text)));
+            card.append(
+              uri
+                ? el("a", { href: uri, target: "_blank", rel: "noopener noreferrer", class: "action" }, String(action.text))
+                : el("span", { class: "action" }, String(action.text)),
+            );
           } else {
             const button = el("button", { type: "button", class: "action" }, String(action.text));
             button.addEventListener("click", () => postback(message, action));
@@ -146,7 +150,8 @@ function face(n: number): SVGSVGElement {
 
 /** Chatwoot's input_csat: five ratings, each a button named like "5 of 5: very satisfied", then an optional comment. */
 function csatBox(message: Message, submit: Submit): HTMLElement {
-  const answered = (message.content_attributes?.submitted_values as { csat_survey_response?: { rating: number; feedback_message?: string | null } } | undefined)?.csat_survey_response;
+  const answered = (message.content_attributes?.submitted_values as { csat_survey_response?: { rating: number; feedback_message?: string | null } } | undefined)
+    ?.csat_survey_response;
   const box = el("div", { class: "csat" });
   if (answered) {
     box.append(el("p", { class: "template-done" }, t("csatThanks")), el("p", { class: "csat-yours" }, t("csatYours", { n: answered.rating })));
@@ -162,7 +167,12 @@ function csatBox(message: Message, submit: Submit): HTMLElement {
   form.append(el("label", { for: commentId }, t("csatComment")), comment, send);
   let rating = 0;
   for (let n = 1; n <= 5; n++) {
-    const button = el("button", { type: "button", class: `rating r${n}`, "aria-label": t("csatRating", { n, label: labels[n - 1] ?? "" }), "aria-pressed": "false" });
+    const button = el("button", {
+      type: "button",
+      class: `rating r${n}`,
+      "aria-label": t("csatRating", { n, label: labels[n - 1] ?? "" }),
+      "aria-pressed": "false",
+    });
     button.append(face(n), el("span", { "aria-hidden": "true" }, String(n)));
     button.addEventListener("click", () => {
       rating = n;

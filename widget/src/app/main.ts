@@ -80,7 +80,9 @@ function setUnread(messages: Message[]) {
   const preview: UnreadPreview = {
     count: unread.length,
     label: unread.length === 1 ? t("newMessage") : t("newMessages", { n: unread.length }),
-    messages: unread.slice(-2).map((message) => ({ name: thread.senderName(message), text: (message.content ?? message.attachments?.[0]?.file_name ?? "").slice(0, 160) })),
+    messages: unread
+      .slice(-2)
+      .map((message) => ({ name: thread.senderName(message), text: (message.content ?? message.attachments?.[0]?.file_name ?? "").slice(0, 160) })),
   };
   toPage({ type: "parley:unread", preview });
 }
@@ -100,7 +102,7 @@ const attachButton = el("label", { for: "attachment", class: "attach icon-button
 const emojiButton = el("button", { type: "button", class: "icon-button emoji" });
 
 const thread = new Thread({
-  teamName: () => config.name,
+  teamName: () => config.greeting.title || config.name,
   interactive: (message) => interactive(message, submitted, postback),
   retry: (pending) => void deliver(pending),
 });
@@ -163,9 +165,10 @@ function postback(message: Message, action: Item) {
 }
 
 function receive(message: Message) {
+  // A campaign's message the visitor saw in its bubble is no news when the conversation's own copy arrives.
   const campaign = Number(message.content_attributes?.campaign_id);
-  if (campaign > 0) thread.forget(-campaign);
-  const isNew = thread.show(message);
+  const seen = campaign > 0 && thread.forget(-campaign);
+  const isNew = thread.show(message) && !seen;
   if (!isNew || message.message_type === 0 || message.message_type === 2) return;
   thread.announce(message);
   emit("on-message", message);
@@ -378,7 +381,10 @@ async function earlierConversations() {
     const last = conversation.messages.at(-1);
     const item = el("li");
     const open = el("button", { type: "button", class: "conversation" });
-    open.append(el("strong", {}, t("conversationFrom", { date: dateLabel(conversation.created_at ?? last?.created_at ?? Date.now() / 1000) })), el("span", {}, last?.content ?? ""));
+    open.append(
+      el("strong", {}, t("conversationFrom", { date: dateLabel(conversation.created_at ?? last?.created_at ?? Date.now() / 1000) })),
+      el("span", {}, last?.content ?? ""),
+    );
     open.addEventListener("click", () => void readConversation(conversation.id));
     item.append(open);
     list.append(item);
@@ -391,7 +397,7 @@ async function readConversation(id: number) {
   if (id === session.conversationId) return chatView();
   body.replaceChildren();
   body.dataset.view = "earlier";
-  const reader = new Thread({ teamName: () => config.name, interactive: () => [], retry: () => undefined });
+  const reader = new Thread({ teamName: () => config.greeting.title || config.name, interactive: () => [], retry: () => undefined });
   const back = el("button", { type: "button", class: "link-button" });
   back.append(icon("back"), document.createTextNode(t("back")));
   back.addEventListener("click", () => chatView());
@@ -409,14 +415,30 @@ async function runCommand(name: string, args: unknown[]) {
     case "campaign": {
       const campaign = first as { id: number; message: string; sender: { name: string } | null };
       if (!session?.conversationId) campaignId = campaign.id;
-      thread.show({ id: -campaign.id, content: campaign.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: campaign.sender?.name ?? config.name } });
+      thread.show({
+        id: -campaign.id,
+        content: campaign.message,
+        message_type: 1,
+        content_type: "text",
+        content_attributes: {},
+        created_at: Date.now() / 1000,
+        sender: { name: campaign.sender?.name ?? config.name },
+      });
       return;
     }
     case "setPredefinedMessage":
       input.value = String(first ?? "");
       return;
     case "api.showFakeAgentMessage":
-      thread.show({ id: -(Number.MAX_SAFE_INTEGER - ++localMessages), content: String(first ?? ""), message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: second ? String(second) : config.name } });
+      thread.show({
+        id: -(Number.MAX_SAFE_INTEGER - ++localMessages),
+        content: String(first ?? ""),
+        message_type: 1,
+        content_type: "text",
+        content_attributes: {},
+        created_at: Date.now() / 1000,
+        sender: { name: second ? String(second) : config.name },
+      });
       return;
     case "api.sendClientMessage":
       return String(first ?? "").startsWith(">cs") ? command(String(first), second) : send(String(first ?? ""));
@@ -524,7 +546,13 @@ function validate(field: PreChatField, value: string): string | null {
 }
 
 /** A form of pre-chat fields; validated here and again by the server, whose per-field errors show the same way. */
-function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: string, withMessage: boolean, onSubmit: (values: Record<string, unknown>, message: string) => Promise<void>) {
+function fieldsForm(
+  fields: PreChatField[],
+  intro: string | null,
+  submitLabel: string,
+  withMessage: boolean,
+  onSubmit: (values: Record<string, unknown>, message: string) => Promise<void>,
+) {
   const form = el("form", { class: "prechat", novalidate: "" });
   if (intro) form.append(el("p", {}, intro));
   const errors = new Map<string, HTMLElement>();
@@ -570,7 +598,8 @@ function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: s
     }
     if (!valid) return;
     onSubmit(values, messageBox.value.trim()).catch((error: unknown) => {
-      const details = error instanceof ApiError && Array.isArray(error.body.error?.details) ? (error.body.error?.details as { field: string; message: string }[]) : [];
+      const details =
+        error instanceof ApiError && Array.isArray(error.body.error?.details) ? (error.body.error?.details as { field: string; message: string }[]) : [];
       for (const detail of details) {
         const target = errors.get(detail.field.replace(/^values\./, ""));
         if (target) target.textContent = detail.message;
@@ -585,7 +614,18 @@ function fieldsForm(fields: PreChatField[], intro: string | null, submitLabel: s
 function showGreeting() {
   const greeting = team.current?.greeting;
   if (session?.conversationId || !greeting?.enabled || !greeting.message) return;
-  thread.show({ id: -Number.MAX_SAFE_INTEGER, content: greeting.message, message_type: 1, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, sender: { name: config.name } }, 0);
+  thread.show(
+    {
+      id: -Number.MAX_SAFE_INTEGER,
+      content: greeting.message,
+      message_type: 1,
+      content_type: "text",
+      content_attributes: {},
+      created_at: Date.now() / 1000,
+      sender: { name: config.greeting.title || config.name },
+    },
+    0,
+  );
 }
 
 function chatView() {
@@ -729,7 +769,11 @@ document.addEventListener("keydown", (event) => {
 });
 // Without a session there is no /cable to hear the agents' presence on: while the chat is open, ask again now and then.
 setInterval(() => {
-  if (open && !disconnect && !preview && config?.channels.live_chat) void team.load().then(() => team.current && (renderHeader(), body.dataset.view === "chat" && renderNotices()));
+  if (!open || disconnect || preview || !config?.channels.live_chat) return;
+  void team.load().then(() => {
+    renderHeader();
+    if (body.dataset.view === "chat") renderNotices();
+  });
 }, 30_000);
 document.addEventListener("visibilitychange", () => {
   if (open && document.visibilityState === "visible" && unread.length > 0) markRead();
@@ -741,7 +785,10 @@ window.addEventListener("message", (event: MessageEvent) => {
   const message = event.data as ToApp;
   if (message?.type === "parley:focus") {
     open = true;
-    (input.isConnected && !composer.hidden ? input : (body.querySelector<HTMLElement>("input, select, textarea, button, a[href]") ?? header.querySelector("button") ?? document.body)).focus();
+    (input.isConnected && !composer.hidden
+      ? input
+      : (body.querySelector<HTMLElement>("input, select, textarea, button, a[href]") ?? header.querySelector("button") ?? document.body)
+    ).focus();
     markRead();
   } else if (message?.type === "parley:visibility") {
     open = message.open;

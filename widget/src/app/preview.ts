@@ -10,7 +10,10 @@ import type { WidgetConfig } from "./types";
 export type PreviewMessage = { type: "parley:preview"; config: WidgetConfig };
 
 export const isPreviewMessage = (data: unknown): data is PreviewMessage =>
-  typeof data === "object" && data !== null && (data as { type?: unknown }).type === "parley:preview" && typeof (data as { config?: unknown }).config === "object";
+  typeof data === "object" &&
+  data !== null &&
+  (data as { type?: unknown }).type === "parley:preview" &&
+  typeof (data as { config?: unknown }).config === "object";
 
 /** The preview page's address for a console at `origin` (which must be Parley's own). */
 export const previewUrl = (origin: string) => `${origin}/widget/app.html#${new URLSearchParams({ preview: "1", parent: origin, embedded: "1" }).toString()}`;

@@ -79,18 +79,27 @@ export class Thread {
   }
 
   /** Drops a message shown under a stand-in id (a campaign's, before the conversation's own copy arrives). */
-  forget(id: number) {
+  forget(id: number): boolean {
     const index = this.entries.findIndex((entry) => entry.key === `m${id}`);
-    if (index < 0) return;
+    if (index < 0) return false;
     this.entries.splice(index, 1);
     this.layout();
+    return true;
   }
 
   /** A message the visitor is sending, until the server's copy replaces it. */
   showPending(pending: Pending) {
     const key = `e${pending.echoId}`;
     const existing = this.entries.find((entry) => entry.key === key);
-    const message: Message = { id: 0, content: pending.content, message_type: 0, content_type: "text", content_attributes: {}, created_at: Date.now() / 1000, echo_id: pending.echoId };
+    const message: Message = {
+      id: 0,
+      content: pending.content,
+      message_type: 0,
+      content_type: "text",
+      content_attributes: {},
+      created_at: Date.now() / 1000,
+      echo_id: pending.echoId,
+    };
     const node = this.bubble(message, pending);
     if (existing) {
       existing.node.replaceWith(node);
@@ -158,7 +167,9 @@ export class Thread {
     if (isTeam(message)) {
       const name = this.senderName(message);
       const picture = safeHref(message.sender?.avatar_url || message.sender?.thumbnail || "");
-      const avatar = picture ? el("img", { class: "avatar", src: picture, alt: "" }) : el("span", { class: "avatar initials", "aria-hidden": "true" }, initials(name));
+      const avatar = picture
+        ? el("img", { class: "avatar", src: picture, alt: "" })
+        : el("span", { class: "avatar initials", "aria-hidden": "true" }, initials(name));
       row.append(avatar);
       bubble.append(el("span", { class: "sender" }, name));
     }
@@ -167,7 +178,8 @@ export class Thread {
       text.append(renderMarkdown(message.content));
       bubble.append(text);
     }
-    for (const attachment of message.attachments ?? []) bubble.append(attachmentView(attachment.data_url, attachment.thumb_url, attachment.file_name, attachment.file_type));
+    for (const attachment of message.attachments ?? [])
+      bubble.append(attachmentView(attachment.data_url, attachment.thumb_url, attachment.file_name, attachment.file_type));
     for (const file of pending?.files ?? []) bubble.append(uploadView(file, pending?.state === "sending" ? pending.progress : null));
     bubble.append(...this.options.interactive(message));
     row.append(bubble);
