@@ -6,17 +6,15 @@
  */
 import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { accountUsers, emails, inboxes, inboxMembers, type Role, teamMembers, teams, users } from "../db/schema";
+import { accountUsers, inboxes, inboxMembers, type Role, teamMembers, teams, users } from "../db/schema";
 import { hashPassword } from "../domain/passwords";
-import { INVITATION_LINK_SECONDS } from "../domain/sign-in";
 import { issueAccessToken } from "../domain/tokens";
 import { accountObject } from "../durable/account";
-import { enqueueJobs } from "../jobs/messages";
-import { passwordEmailRow } from "../jobs/send-email";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { type ApiError, notFound } from "./errors";
-import { endUserAccess, newPasswordTokenId, passwordTokenInsert } from "./sign-in/sessions-store";
+import { invitationStatements, mailInvitation, userWithTokenId } from "./invitations";
+import { endUserAccess } from "./sign-in/sessions-store";
 
 /** The sub-account a member belongs to: its id, its agency and the name its invitation email carries. */
 export type MemberAccount = { id: number; agencyId: number; name: string };
@@ -112,7 +110,7 @@ export async function addAccountMember(
   }
 
   const token = await issueAccessToken("user");
-  const newUserId = sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`;
+  const newUserId = userWithTokenId(token.tokenId);
   const userInsert = db
     .insert(users)
     .values({
@@ -134,25 +132,10 @@ export async function addAccountMember(
   if (input.password !== undefined) {
     [[user], [membership]] = await db.batch([userInsert, membershipInsert, audit(newUserId, { password: "set" })]);
   } else {
-    const link = await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET);
-    const email = passwordEmailRow(c.env, {
-      accountId: account.id,
-      purpose: "invitation",
-      tokenId: link.tokenId,
-      to: input.email,
-      recipientName: input.name,
-      accountName: account.name,
-      validForSeconds: INVITATION_LINK_SECONDS,
-    });
-    const [[added], [joined], , [queued]] = await db.batch([
-      userInsert,
-      membershipInsert,
-      audit(newUserId, { invitation: "sent" }),
-      db.insert(emails).values(email).returning({ id: emails.id }),
-      passwordTokenInsert(db, { ...link, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
-    ]);
+    const invitation = await invitationStatements(c, { userId: newUserId, to: input.email, recipientName: input.name, accountId: account.id, invitedTo: account.name });
+    const [[added], [joined], , [stored]] = await db.batch([userInsert, membershipInsert, audit(newUserId, { invitation: "sent" }), invitation.email, invitation.link]);
     [user, membership] = [added, joined];
-    if (queued) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: queued.id }]);
+    await mailInvitation(c.env, stored);
   }
   if (!user || !membership) throw new Error("user insert returned no row");
   return {

@@ -4,19 +4,16 @@
  * They are users rows with an `agency_role`, so sessions, passwords and sign-in stay in one place.
  */
 import { z } from "@hono/zod-openapi";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { AGENCY_ROLES, type AgencyRole, agencies, emails, users } from "../db/schema";
+import { AGENCY_ROLES, type AgencyRole, agencies, users } from "../db/schema";
 import { hashPassword } from "../domain/passwords";
-import { INVITATION_LINK_SECONDS } from "../domain/sign-in";
 import { issueAccessToken } from "../domain/tokens";
-import { enqueueJobs } from "../jobs/messages";
-import { passwordEmailRow } from "../jobs/send-email";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { conflict } from "./errors";
+import { invitationStatements, mailInvitation, userWithTokenId } from "./invitations";
 import { Password } from "./sign-in/passwords";
-import { newPasswordTokenId, passwordTokenInsert } from "./sign-in/sessions-store";
 import { iso, Name, Timestamp } from "./schemas";
 
 export const AgencyRoleSchema = z.enum(AGENCY_ROLES).openapi({
@@ -89,7 +86,7 @@ export async function createAgencyUser(c: Context<AppEnv>, agencyId: number, inp
     auditEntry(c, {
       action: "create",
       auditableType: "AgencyUser",
-      auditableId: sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`,
+      auditableId: userWithTokenId(token.tokenId),
       agencyId,
       accountId: null,
       changes: { name: input.name, email: input.email, role: input.role, ...extra },
@@ -100,28 +97,15 @@ export async function createAgencyUser(c: Context<AppEnv>, agencyId: number, inp
     return serializeAgencyUser(user);
   }
   const agency = await db.query.agencies.findFirst({ where: eq(agencies.id, agencyId), columns: { name: true } });
-  const link = await newPasswordTokenId(c.env.TOKEN_SIGNING_SECRET);
-  const newUserId = sql`(select ${users.id} from ${users} where ${users.tokenId} = ${token.tokenId})`;
-  const [[user], , , [queued]] = await db.batch([
-    userInsert,
-    audit({ invitation: "sent" }),
-    passwordTokenInsert(db, { ...link, userId: newUserId, purpose: "invitation", validForSeconds: INVITATION_LINK_SECONDS }),
-    db
-      .insert(emails)
-      .values(
-        passwordEmailRow(c.env, {
-          accountId: null,
-          purpose: "invitation",
-          tokenId: link.tokenId,
-          to: input.email,
-          recipientName: input.name,
-          accountName: agency?.name ?? "Parley",
-          validForSeconds: INVITATION_LINK_SECONDS,
-        }),
-      )
-      .returning({ id: emails.id }),
-  ]);
-  if (queued) await enqueueJobs(c.env.JOBS, [{ type: "email.send", email_id: queued.id }]);
+  const invitation = await invitationStatements(c, {
+    userId: userWithTokenId(token.tokenId),
+    to: input.email,
+    recipientName: input.name,
+    accountId: null,
+    invitedTo: agency?.name ?? "Parley",
+  });
+  const [[user], , , [stored]] = await db.batch([userInsert, audit({ invitation: "sent" }), invitation.link, invitation.email]);
+  await mailInvitation(c.env, stored);
   if (!user) throw new Error("agency user insert returned no row");
   return serializeAgencyUser(user);
 }
