@@ -19,9 +19,7 @@ const LISTENING_INBOXES = `
 /** The account's inboxes that have a listener of their own, by inbox id. */
 export async function inboxListenersOf(db: D1Database, accountId: number): Promise<Map<number, InboxListener>> {
   const { results } = await db
-    .prepare(
-      `select inboxes.id as inbox_id, inboxes.channel_type, inboxes.webhook_url, agent_bots.id as bot_id, agent_bots.outgoing_url ${LISTENING_INBOXES}`,
-    )
+    .prepare(`select inboxes.id as inbox_id, inboxes.channel_type, inboxes.webhook_url, agent_bots.id as bot_id, agent_bots.outgoing_url ${LISTENING_INBOXES}`)
     .bind(accountId)
     .all<{ inbox_id: number; channel_type: string; webhook_url: string | null; bot_id: number | null; outgoing_url: string | null }>();
   return new Map(

@@ -47,12 +47,7 @@ export async function webhookSignature(secret: string, timestamp: number, body: 
 }
 
 /** The headers of one delivery attempt, Parley's and Chatwoot's; without a secret the request is sent unsigned. */
-export async function webhookHeaders(input: {
-  secret: string | null;
-  body: string;
-  timestamp: number;
-  deliveryId: number;
-}): Promise<Record<string, string>> {
+export async function webhookHeaders(input: { secret: string | null; body: string; timestamp: number; deliveryId: number }): Promise<Record<string, string>> {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "User-Agent": WEBHOOK_USER_AGENT,

@@ -76,10 +76,13 @@ async function upsertContact(env: Env, accountId: number, fields: ContactFields)
 export async function importContacts(env: Env, importId: number): Promise<void> {
   const db = openDatabase(env.DB);
   const job = await db.query.contactImports.findFirst({ where: eq(contactImports.id, importId) });
-  if (!job || job.status !== "queued") return;
+  if (job?.status !== "queued") return;
   const object = await env.MEDIA.get(job.csvKey);
   if (!object) {
-    await db.update(contactImports).set({ status: "failed", refusals: [{ row: 0, reason: "The uploaded file is gone." }], updatedAt: new Date() }).where(eq(contactImports.id, importId));
+    await db
+      .update(contactImports)
+      .set({ status: "failed", refusals: [{ row: 0, reason: "The uploaded file is gone." }], updatedAt: new Date() })
+      .where(eq(contactImports.id, importId));
     return;
   }
   const [headerRow, ...rows] = parseCsv(await object.text());
@@ -142,7 +145,7 @@ export const exportDownloadPath = (accountId: number, exportId: number) => `/api
 export async function exportContacts(env: Env, exportId: number, now = new Date()): Promise<void> {
   const db = openDatabase(env.DB);
   const job = await db.query.contactExports.findFirst({ where: eq(contactExports.id, exportId) });
-  if (!job || job.status !== "queued") return;
+  if (job?.status !== "queued") return;
   const account = accountObject(env, job.accountId);
   let csv = csvLine(EXPORT_COLUMNS);
   let rows = 0;

@@ -12,11 +12,19 @@ describe("Application API: bulk actions", () => {
     const second = await clientSession(t);
     const team = await createTeam(t.admin.access_token, t.account.id);
     const ids = [first.conversation.id, second.conversation.id];
-    await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.conversation.id}/labels`, { token: t.admin.access_token, body: { labels: ["new"] } });
+    await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.conversation.id}/labels`, {
+      token: t.admin.access_token,
+      body: { labels: ["new"] },
+    });
     // Chatwoot's dashboard (app/javascript/dashboard/api/bulkActions.js): {type, ids, fields, labels: {add, remove}}.
     const reply = await call("POST", `/api/v1/accounts/${t.account.id}/bulk_actions`, {
       token: t.admin.access_token,
-      body: { type: "Conversation", ids, fields: { status: "pending", assignee_id: t.admin.id, team_id: team.id }, labels: { add: ["billing"], remove: ["new"] } },
+      body: {
+        type: "Conversation",
+        ids,
+        fields: { status: "pending", assignee_id: t.admin.id, team_id: team.id },
+        labels: { add: ["billing"], remove: ["new"] },
+      },
     });
     expectStatus(reply, 200);
     expect(reply.body).toEqual({ updated: ids, skipped: [] });
@@ -52,6 +60,9 @@ describe("Application API: a conversation's attachments", () => {
     expectStatus(reply, 200);
     expect(reply.body.meta).toEqual({ total_count: 1 });
     expect(reply.body.payload[0]).toMatchObject({ file_type: "image", file_name: "photo.png", sender: { type: "contact" } });
-    expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/attachments`, { token: t.agent.access_token }), 404);
+    expectStatus(
+      await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/attachments`, { token: t.agent.access_token }),
+      404,
+    );
   });
 });

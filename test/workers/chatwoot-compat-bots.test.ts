@@ -26,7 +26,19 @@ const BOT_GUIDE = {
  * payload": `"event": "message_created"`, `"message_type": "incoming"` for what the user sends from
  * the widget, `content`, `sender`, `conversation` and `account` objects.
  */
-const DOCUMENTED_MESSAGE_CREATED = ["event", "id", "content", "created_at", "message_type", "content_type", "content_attributes", "source_id", "sender", "conversation", "account"];
+const DOCUMENTED_MESSAGE_CREATED = [
+  "event",
+  "id",
+  "content",
+  "created_at",
+  "message_type",
+  "content_type",
+  "content_attributes",
+  "source_id",
+  "sender",
+  "conversation",
+  "account",
+];
 
 /**
  * A receiver as Chatwoot documents and signs its webhooks (lib/webhooks/trigger.rb): the
@@ -108,10 +120,15 @@ describe("Chatwoot compatibility: an agent bot", { timeout: 30_000 }, () => {
   it("is refused the routes Chatwoot does not open to bots, and other accounts", async () => {
     const t = await tenant();
     const other = await tenant();
-    const bot = (await call("POST", `/api/v1/accounts/${t.account.id}/agent_bots`, { token: t.admin.access_token, body: { name: "Bot" } })).body as { access_token: string };
+    const bot = (await call("POST", `/api/v1/accounts/${t.account.id}/agent_bots`, { token: t.admin.access_token, body: { name: "Bot" } })).body as {
+      access_token: string;
+    };
     expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/labels`, { token: bot.access_token }), 401);
     expectStatus(await call("GET", "/api/v1/profile", { token: bot.access_token }), 401);
-    expectStatus(await call("POST", `/api/v1/accounts/${other.account.id}/conversations/1/messages`, { token: bot.access_token, body: { content: "hi" } }), 404);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${other.account.id}/conversations/1/messages`, { token: bot.access_token, body: { content: "hi" } }),
+      404,
+    );
   });
 });
 
@@ -130,7 +147,13 @@ describe("Chatwoot compatibility: an n8n-style integration", { timeout: 30_000 }
     expectStatus(profile, 200);
     expect(profile.body).toMatchObject({ id: t.agent.id, email: t.agent.email });
     // The agent must be able to reach the inbox.
-    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, { token: t.admin.access_token, body: { inbox_id: inbox.id, user_ids: [t.agent.id] } }), 200);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, {
+        token: t.admin.access_token,
+        body: { inbox_id: inbox.id, user_ids: [t.agent.id] },
+      }),
+      200,
+    );
 
     const contact = await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, {
       token: t.agent.access_token,
@@ -175,7 +198,9 @@ describe("Chatwoot compatibility: webhook receivers", { timeout: 30_000 }, () =>
     const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api", webhook_url: `https://${host}/callback` } });
     const identifier = inbox.inbox_identifier as string;
     const contact = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts`, { body: { name: "Ada" } })).body as { source_id: string };
-    const conversation = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`, { body: {} })).body as { id: number };
+    const conversation = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`, { body: {} })).body as {
+      id: number;
+    };
     const path = `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}`;
     expectStatus(await call("POST", `${path}/messages`, { token: t.admin.access_token, body: { content: "An agent's answer" } }), 200);
     await eventually(async () => {

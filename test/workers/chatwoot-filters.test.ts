@@ -4,10 +4,12 @@ import { call, createInbox, expectStatus, tenant, unique } from "./helpers";
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
 /** A visitor's conversation in an API inbox, through the Client API. */
-async function visitorConversation(t: Tenant, inbox: { inbox_identifier?: unknown }, name: string, email: string) {
+async function visitorConversation(inbox: Record<string, unknown>, name: string, email: string) {
   const identifier = inbox.inbox_identifier as string;
   const contact = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts`, { body: { name, email } })).body as { id: number; source_id: string };
-  const conversation = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`, { body: {} })).body as { id: number };
+  const conversation = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`, { body: {} })).body as {
+    id: number;
+  };
   return { contact, conversation };
 }
 
@@ -18,8 +20,8 @@ describe("Application API: conversation filter", () => {
   it("finds the conversations that meet all the conditions, as Chatwoot's swagger example joins them with AND", async () => {
     const t = await tenant();
     const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
-    const pending = await visitorConversation(t, inbox, "Pia", `${unique("pia")}@example.test`);
-    await visitorConversation(t, inbox, "Otto", `${unique("otto")}@example.test`);
+    const pending = await visitorConversation(inbox, "Pia", `${unique("pia")}@example.test`);
+    await visitorConversation(inbox, "Otto", `${unique("otto")}@example.test`);
     await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${pending.conversation.id}/toggle_status`, {
       token: t.admin.access_token,
       body: { status: "pending" },
@@ -37,9 +39,9 @@ describe("Application API: conversation filter", () => {
   it("joins conditions with OR when asked, in either case", async () => {
     const t = await tenant();
     const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
-    const first = await visitorConversation(t, inbox, "Ann", "ann@alpha.example");
-    const second = await visitorConversation(t, inbox, "Bob", "bob@beta.example");
-    await visitorConversation(t, inbox, "Cy", "cy@gamma.example");
+    const first = await visitorConversation(inbox, "Ann", "ann@alpha.example");
+    const second = await visitorConversation(inbox, "Bob", "bob@beta.example");
+    await visitorConversation(inbox, "Cy", "cy@gamma.example");
     const reply = await filter(t, "conversations", [
       { attribute_key: "email", filter_operator: "contains", values: ["alpha"], query_operator: "or" },
       { attribute_key: "display_id", filter_operator: "equal_to", values: [second.conversation.id], query_operator: null },
@@ -51,7 +53,7 @@ describe("Application API: conversation filter", () => {
   it("shows an agent only the conversations of their inboxes", async () => {
     const t = await tenant();
     const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
-    await visitorConversation(t, inbox, "Hidden", "hidden@example.test");
+    await visitorConversation(inbox, "Hidden", "hidden@example.test");
     const reply = await filter(t, "conversations", [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }], t.agent.access_token);
     expectStatus(reply, 200);
     expect(reply.body.payload).toEqual([]);
@@ -78,7 +80,10 @@ describe("Application API: contact filter", () => {
       body: { name: "Goldie", email: "goldie@example.test", custom_attributes: { plan: "gold" } },
     });
     expectStatus(gold, 201);
-    await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, { token: t.admin.access_token, body: { name: "Silvia", custom_attributes: { plan: "silver" } } });
+    await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, {
+      token: t.admin.access_token,
+      body: { name: "Silvia", custom_attributes: { plan: "silver" } },
+    });
     const reply = await filter(t, "contacts", [
       { attribute_key: "plan", filter_operator: "equal_to", values: ["gold"], query_operator: "AND" },
       { attribute_key: "name", filter_operator: "contains", values: ["gold"], query_operator: null },

@@ -26,7 +26,11 @@ describe("Application API: contact import", () => {
     const form = new FormData();
     form.append("import_file", new File([CHATWOOT_CONTACTS_CSV], "contacts.csv", { type: "text/csv" }));
     const res = await exports.default.fetch(
-      new Request(`http://parley.test/api/v1/accounts/${t.account.id}/contacts/import`, { method: "POST", body: form, headers: { authorization: `Bearer ${t.admin.access_token}` } }),
+      new Request(`http://parley.test/api/v1/accounts/${t.account.id}/contacts/import`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: `Bearer ${t.admin.access_token}` },
+      }),
     );
     expect(res.status).toBe(202);
     const queued = (await res.json()) as { id: number };
@@ -62,7 +66,10 @@ describe("Application API: contact import", () => {
 describe("Application API: contact export", () => {
   it("writes the contacts as CSV and mails the administrator a link that expires", async () => {
     const t = await tenant();
-    await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, { token: t.admin.access_token, body: { name: "Exported, Ellen", email: "ellen@example.test" } });
+    await call("POST", `/api/v1/accounts/${t.account.id}/contacts`, {
+      token: t.admin.access_token,
+      body: { name: "Exported, Ellen", email: "ellen@example.test" },
+    });
     const queued = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/export`, { token: t.admin.access_token });
     expectStatus(queued, 202);
     const download = `/api/v1/accounts/${t.account.id}/contact_exports/${queued.body.id}/download`;

@@ -50,7 +50,10 @@ describe("Application API: custom filters", () => {
   it("renames and deletes its owner's filter", async () => {
     const t = await tenant();
     const saved = await call("POST", path(t.account.id), { token: t.admin.access_token, body: folder });
-    const renamed = await call("PATCH", `${path(t.account.id)}/${saved.body.id}`, { token: t.admin.access_token, body: { custom_filter: { name: "Waiting" } } });
+    const renamed = await call("PATCH", `${path(t.account.id)}/${saved.body.id}`, {
+      token: t.admin.access_token,
+      body: { custom_filter: { name: "Waiting" } },
+    });
     expectStatus(renamed, 200);
     expect(renamed.body).toMatchObject({ name: "Waiting", query: folder.custom_filter.query });
     expectStatus(await call("DELETE", `${path(t.account.id)}/${saved.body.id}`, { token: t.admin.access_token }), 200);

@@ -11,7 +11,10 @@ describe("Application API: integration apps and hooks", () => {
     const before = await call("GET", `/api/v1/accounts/${t.account.id}/integrations/apps`, { token: t.admin.access_token });
     expectStatus(before, 200);
     expect(before.body.payload).toEqual([expect.objectContaining({ id: "webhook", enabled: false, hooks: [] })]);
-    const hook = await call("POST", `/api/v1/accounts/${t.account.id}/integrations/hooks`, { token: t.admin.access_token, body: hookOf("https://example.com/hook") });
+    const hook = await call("POST", `/api/v1/accounts/${t.account.id}/integrations/hooks`, {
+      token: t.admin.access_token,
+      body: hookOf("https://example.com/hook"),
+    });
     expectStatus(hook, 200);
     const after = await call("GET", `/api/v1/accounts/${t.account.id}/integrations/apps`, { token: t.admin.access_token });
     expect(after.body.payload[0]).toMatchObject({ enabled: true, hooks: [{ id: hook.body.id, app_id: "webhook", hook_type: "account" }] });
@@ -32,7 +35,10 @@ describe("Application API: integration apps and hooks", () => {
   it("scopes a hook to an inbox and updates its settings", async () => {
     const t = await tenant();
     const inbox = await createInbox(t.admin.access_token, t.account.id);
-    const hook = await call("POST", `/api/v1/accounts/${t.account.id}/integrations/hooks`, { token: t.admin.access_token, body: hookOf("https://example.com/inbox-hook", inbox.id) });
+    const hook = await call("POST", `/api/v1/accounts/${t.account.id}/integrations/hooks`, {
+      token: t.admin.access_token,
+      body: hookOf("https://example.com/inbox-hook", inbox.id),
+    });
     expect(hook.body).toMatchObject({ hook_type: "inbox", inbox: { id: inbox.id } });
     const updated = await call("PATCH", `/api/v1/accounts/${t.account.id}/integrations/hooks/${hook.body.id}`, {
       token: t.admin.access_token,

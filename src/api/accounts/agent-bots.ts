@@ -310,9 +310,12 @@ accountAgentBots.openapi(
     const { inbox_id } = c.req.valid("param");
     const { agent_bot } = c.req.valid("json");
     const inbox = await accountInbox(c, inbox_id);
-    const bot = agent_bot === null ? null : await c.var.db.query.agentBots.findFirst({
-      where: and(eq(agentBots.id, agent_bot), eq(agentBots.accountId, c.var.membership.accountId)),
-    });
+    const bot =
+      agent_bot === null
+        ? null
+        : await c.var.db.query.agentBots.findFirst({
+            where: and(eq(agentBots.id, agent_bot), eq(agentBots.accountId, c.var.membership.accountId)),
+          });
     if (agent_bot !== null && !bot) {
       throw new ApiError(422, "validation_failed", "The agent bot does not exist in this account.", [
         { field: "agent_bot", message: `Agent bot ${agent_bot} is not a bot of this account.`, code: "not_found" },

@@ -45,11 +45,15 @@ const BulkActionInput = z
     example: { type: "Conversation", ids: [1, 2], fields: { status: "resolved", assignee_id: 3 }, labels: { add: ["billing"], remove: ["new"] } },
   });
 
-const invalid = (field: string, message: string, code: string) => new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message, code }]);
+const invalid = (field: string, message: string, code: string) =>
+  new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message, code }]);
 
 async function accountTeam(c: Context<AppEnv>, teamId: number | null | undefined) {
   if (teamId == null) return null;
-  const team = await c.var.db.query.teams.findFirst({ where: and(eq(teams.id, teamId), eq(teams.accountId, c.var.membership.accountId)), columns: { id: true, name: true } });
+  const team = await c.var.db.query.teams.findFirst({
+    where: and(eq(teams.id, teamId), eq(teams.accountId, c.var.membership.accountId)),
+    columns: { id: true, name: true },
+  });
   if (!team) throw invalid("fields.team_id", `Team ${teamId} is not a team of this account.`, "not_found");
   return team;
 }

@@ -36,7 +36,9 @@ const ImportSchema = z
     total_rows: z.number().int(),
     imported_rows: z.number().int(),
     refused_rows: z.number().int(),
-    refusals: z.array(z.object({ row: z.number().int(), reason: z.string() })).openapi({ description: "Each refused row (1 is the header) and why; the first 500" }),
+    refusals: z
+      .array(z.object({ row: z.number().int(), reason: z.string() }))
+      .openapi({ description: "Each refused row (1 is the header) and why; the first 500" }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -75,7 +77,8 @@ const serializeExport = (row: typeof contactExports.$inferSelect): z.infer<typeo
 async function uploadedCsv(c: Context<AppEnv>): Promise<string> {
   if (/^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) {
     const file = (await readForm(c)).get("import_file");
-    if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Send the CSV as import_file.", [{ field: "import_file", message: "is required", code: "required" }]);
+    if (!(file instanceof File))
+      throw new ApiError(422, "validation_failed", "Send the CSV as import_file.", [{ field: "import_file", message: "is required", code: "required" }]);
     if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", "The CSV is larger than the limit.", { max_bytes: MAX_IMPORT_BYTES });
     return file.text();
   }
@@ -96,7 +99,7 @@ accountContactFiles.openapi(
     security: userSecurity,
     summary: "Import contacts from a CSV (administrators)",
     description:
-      "Chatwoot's import: multipart/form-data with the file as `import_file` (or JSON `{\"csv\": ...}`). Columns name, email, " +
+      'Chatwoot\'s import: multipart/form-data with the file as `import_file` (or JSON `{"csv": ...}`). Columns name, email, ' +
       "phone_number and identifier; city and company go to additional attributes, any other column to custom attributes. A row whose " +
       "identifier, email or phone number a contact already has updates that contact. The queue imports it; the report is at " +
       `GET .../contact_imports/{id}. At most ${MAX_IMPORT_ROWS} rows and ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`,
@@ -121,7 +124,10 @@ accountContactFiles.openapi(
     await c.env.MEDIA.put(key, csv, { httpMetadata: { contentType: "text/csv" } });
     const db = c.var.db;
     const [[row]] = await db.batch([
-      db.insert(contactImports).values({ accountId, userId: userOf(c).id, csvKey: key }).returning(),
+      db
+        .insert(contactImports)
+        .values({ accountId, userId: userOf(c).id, csvKey: key })
+        .returning(),
       accountAuditEntry(c, "import", "Contact", null, { bytes: csv.length }),
     ]);
     if (!row) throw new Error("contact import insert returned no row");
@@ -165,7 +171,10 @@ accountContactFiles.openapi(
   async (c) => {
     const db = c.var.db;
     const [[row]] = await db.batch([
-      db.insert(contactExports).values({ accountId: c.var.membership.accountId, userId: userOf(c).id }).returning(),
+      db
+        .insert(contactExports)
+        .values({ accountId: c.var.membership.accountId, userId: userOf(c).id })
+        .returning(),
       accountAuditEntry(c, "export", "Contact", null, {}),
     ]);
     if (!row) throw new Error("contact export insert returned no row");

@@ -100,14 +100,22 @@ accountConversationStart.openapi(
     const accountId = c.var.membership.accountId;
     if (input.custom_attributes) capCustomAttributes(c.env, "conversation", input.custom_attributes);
     const viewer = await viewerOf(c);
-    const inbox = await c.var.db.query.inboxes.findFirst({ where: and(eq(inboxes.id, input.inbox_id), eq(inboxes.accountId, accountId)), columns: { id: true } });
-    if (!inbox || (viewer.inboxIds !== null && !viewer.inboxIds.includes(inbox.id))) throw invalid("inbox_id", `Inbox ${input.inbox_id} is not an inbox you can reach.`, "not_found");
+    const inbox = await c.var.db.query.inboxes.findFirst({
+      where: and(eq(inboxes.id, input.inbox_id), eq(inboxes.accountId, accountId)),
+      columns: { id: true },
+    });
+    if (!inbox || (viewer.inboxIds !== null && !viewer.inboxIds.includes(inbox.id)))
+      throw invalid("inbox_id", `Inbox ${input.inbox_id} is not an inbox you can reach.`, "not_found");
     const assignee = input.assignee_id === undefined ? null : await assignableAgent(c.var.db, accountId, input.assignee_id, inbox.id);
-    if (input.assignee_id !== undefined && !assignee) throw invalid("assignee_id", `User ${input.assignee_id} cannot be assigned conversations of this inbox.`, "not_assignable");
+    if (input.assignee_id !== undefined && !assignee)
+      throw invalid("assignee_id", `User ${input.assignee_id} cannot be assigned conversations of this inbox.`, "not_assignable");
     const team =
       input.team_id === undefined
         ? null
-        : ((await c.var.db.query.teams.findFirst({ where: and(eq(teams.id, input.team_id), eq(teams.accountId, accountId)), columns: { id: true, name: true } })) ?? null);
+        : ((await c.var.db.query.teams.findFirst({
+            where: and(eq(teams.id, input.team_id), eq(teams.accountId, accountId)),
+            columns: { id: true, name: true },
+          })) ?? null);
     if (input.team_id !== undefined && !team) throw invalid("team_id", `Team ${input.team_id} is not a team of this account.`, "not_found");
 
     const sourceId = await sourceIdOf(c, inbox.id, input);

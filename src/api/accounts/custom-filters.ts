@@ -23,7 +23,9 @@ export const MAX_CUSTOM_FILTERS = 50;
 const MAX_QUERY_BYTES = 16 * 1024;
 
 const FilterType = z.enum(CUSTOM_FILTER_TYPES);
-const Query = z.record(z.string(), z.unknown()).openapi({ description: "Conversation and contact filters: Chatwoot's filter payload, `{\"payload\": [conditions]}`" });
+const Query = z
+  .record(z.string(), z.unknown())
+  .openapi({ description: 'Conversation and contact filters: Chatwoot\'s filter payload, `{"payload": [conditions]}`' });
 
 const CustomFilterFields = z
   .object({
@@ -76,7 +78,7 @@ async function checkedQuery(c: Context<AppEnv>, type: z.infer<typeof FilterType>
   const parsed = FilterPayload.safeParse(query);
   if (!parsed.success) {
     throw new ApiError(422, "validation_failed", "The query is not a filter payload.", [
-      { field: "query.payload", message: "expected {\"payload\": [{attribute_key, filter_operator, values, query_operator}]}", code: "invalid_filter" },
+      { field: "query.payload", message: 'expected {"payload": [{attribute_key, filter_operator, values, query_operator}]}', code: "invalid_filter" },
     ]);
   }
   return { ...query, payload: await checkedFilter(c, type, parsed.data.payload) };
@@ -144,7 +146,10 @@ accountCustomFilters.openapi(
     if ((saved?.n ?? 0) >= MAX_CUSTOM_FILTERS) {
       throw new ApiError(422, "limit_reached", `A user keeps at most ${MAX_CUSTOM_FILTERS} custom filters in an account.`);
     }
-    const [row] = await c.var.db.insert(customFilters).values({ ...owner, name: input.name, filterType, query }).returning();
+    const [row] = await c.var.db
+      .insert(customFilters)
+      .values({ ...owner, name: input.name, filterType, query })
+      .returning();
     if (!row) throw new Error("custom filter insert returned no row");
     return c.json(serialize(row), 200);
   },
@@ -177,7 +182,8 @@ accountCustomFilters.openapi(
     const current = await ownFilter(c, c.req.valid("param").custom_filter_id);
     const input = unwrap(c.req.valid("json"));
     const filterType = input.filter_type ?? input.type ?? current.filterType;
-    const query = input.query !== undefined || filterType !== current.filterType ? await checkedQuery(c, filterType, input.query ?? current.query) : current.query;
+    const query =
+      input.query !== undefined || filterType !== current.filterType ? await checkedQuery(c, filterType, input.query ?? current.query) : current.query;
     const [row] = await c.var.db
       .update(customFilters)
       .set({ name: input.name ?? current.name, filterType, query, updatedAt: new Date() })

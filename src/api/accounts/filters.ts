@@ -130,7 +130,10 @@ accountFilters.openapi(
         description: "A page of contacts",
         content: {
           "application/json": {
-            schema: z.object({ meta: z.object({ count: z.number().int(), current_page: z.number().int() }), payload: z.array(z.record(z.string(), z.unknown())) }),
+            schema: z.object({
+              meta: z.object({ count: z.number().int(), current_page: z.number().int() }),
+              payload: z.array(z.record(z.string(), z.unknown())),
+            }),
           },
         },
       },

@@ -28,7 +28,11 @@ const DEFAULT_EVENTS = WEBHOOK_EVENTS.filter((event) => !event.startsWith("conve
 const HookSettings = z
   .object({
     url: z.url({ protocol: /^https?$/, error: "Expected an http or https URL." }).max(2048),
-    events: z.array(z.enum(WEBHOOK_EVENTS)).max(WEBHOOK_EVENTS.length * 2).optional().openapi({ description: "Chatwoot's webhook event names; all but typing by default" }),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .max(WEBHOOK_EVENTS.length * 2)
+      .optional()
+      .openapi({ description: "Chatwoot's webhook event names; all but typing by default" }),
     name: z.string().trim().max(255).optional(),
   })
   .strict()
@@ -86,7 +90,8 @@ const serializeHook = (row: WebhookRow, inbox: InboxSummary): z.infer<typeof Hoo
   settings: { url: row.url, events: row.subscriptions, name: row.name },
 });
 
-const invalid = (field: string, message: string, code: string) => new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message, code }]);
+const invalid = (field: string, message: string, code: string) =>
+  new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message, code }]);
 
 async function accountInbox(c: Context<AppEnv>, inboxId: number | null): Promise<InboxSummary> {
   if (inboxId === null) return null;
@@ -109,12 +114,14 @@ async function accountHook(c: Context<AppEnv>, id: number): Promise<{ webhook: W
 }
 
 async function ensureUrlFree(c: Context<AppEnv>, url: string, exceptId?: number) {
-  const taken = await c.var.db.query.webhooks.findFirst({ columns: { id: true }, where: and(eq(webhooks.accountId, c.var.membership.accountId), eq(webhooks.url, url)) });
+  const taken = await c.var.db.query.webhooks.findFirst({
+    columns: { id: true },
+    where: and(eq(webhooks.accountId, c.var.membership.accountId), eq(webhooks.url, url)),
+  });
   if (taken && taken.id !== exceptId) throw invalid("settings.url", "has already been taken", "taken");
 }
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { "application/json": { schema } } });
-
 
 export const accountIntegrationHooks = createRouter();
 accountIntegrationHooks.use("/:account_id/integrations/hooks", refreshWorkflowListeners);
@@ -188,7 +195,12 @@ accountIntegrationHooks.openapi(
     const db = c.var.db;
     const [[row]] = await db.batch([
       db.insert(webhooks).values(values).returning(),
-      accountAuditEntry(c, "create", "Webhook", sql`last_insert_rowid()`, { name: values.name, url: values.url, subscriptions: values.subscriptions, inbox_id: values.inboxId }),
+      accountAuditEntry(c, "create", "Webhook", sql`last_insert_rowid()`, {
+        name: values.name,
+        url: values.url,
+        subscriptions: values.subscriptions,
+        inbox_id: values.inboxId,
+      }),
     ]);
     if (!row) throw new Error("webhook insert returned no row");
     return c.json(serializeHook(row, inbox), 200);
@@ -224,7 +236,11 @@ accountIntegrationHooks.openapi(
     };
     const db = c.var.db;
     const [[updated]] = await db.batch([
-      db.update(webhooks).set({ ...next, updatedAt: new Date() }).where(eq(webhooks.id, hook_id)).returning(),
+      db
+        .update(webhooks)
+        .set({ ...next, updatedAt: new Date() })
+        .where(eq(webhooks.id, hook_id))
+        .returning(),
       accountAuditEntry(c, "update", "Webhook", hook_id, {
         url: [current.webhook.url, next.url],
         subscriptions: [current.webhook.subscriptions, next.subscriptions],
@@ -251,7 +267,12 @@ accountIntegrationHooks.openapi(
     const db = c.var.db;
     await db.batch([
       db.delete(webhooks).where(eq(webhooks.id, webhook.id)),
-      accountAuditEntry(c, "destroy", "Webhook", webhook.id, { name: webhook.name, url: webhook.url, subscriptions: webhook.subscriptions, inbox_id: webhook.inboxId }),
+      accountAuditEntry(c, "destroy", "Webhook", webhook.id, {
+        name: webhook.name,
+        url: webhook.url,
+        subscriptions: webhook.subscriptions,
+        inbox_id: webhook.inboxId,
+      }),
     ]);
     return c.json({}, 200);
   },
