@@ -2,9 +2,10 @@
 // statuses, redeliveries), agents' replies out through the Graph API (text, templates, the 24-hour
 // window), and the inbox as the integration registry's number.
 import { createExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { bytesOf, REAL_FILE_HEADERS } from "./file-headers";
 import { call, eventually, expectStatus, tenant } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { createWebhook } from "./webhook-fixtures";
@@ -305,6 +306,36 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
       });
     });
     await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ source_id: wamid, status: "sent" }));
+  });
+
+  it("sends an agent's photo as a WhatsApp image linking to its Parley media URL, the text as its caption", async () => {
+    const t = await whatsappTenant();
+    const conversation = await conversationWithText(t);
+    const wamid = newWamid();
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    const form = new FormData();
+    form.append("content", "Here is the map to our clinic");
+    form.append("attachments[]", new File([bytesOf(REAL_FILE_HEADERS.find((header) => header.name === "png")?.hex ?? "")], "map.png", { type: "image/png" }));
+    const res = await exports.default.fetch(
+      new Request(`http://parley.test/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/messages`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: `Bearer ${t.admin.access_token}` },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const sent = (await res.json()) as { id: number; attachments: { data_url: string }[] };
+    await eventually(async () => {
+      const [request] = await graphCalls(t);
+      expect(JSON.parse(request?.body ?? "{}")).toEqual({
+        messaging_product: "whatsapp",
+        recipient_type: "individual",
+        to: t.customer.waId,
+        type: "image",
+        image: { link: sent.attachments[0]?.data_url, caption: "Here is the map to our clinic" },
+      });
+    });
+    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.id)).toMatchObject({ source_id: wamid, status: "sent" }));
   });
 
   it("never goes back when statuses arrive out of order: read stays read after a late delivered and sent", async () => {
