@@ -138,7 +138,25 @@ async function conversationFor(env: Env, inbox: MetaInbox, personId: string) {
   return conversation;
 }
 
+/** An event this much older than now may be Meta delivering it again after its conversation was resolved. */
+const LATE_EVENT_MS = 60_000;
+
+/**
+ * Whether a late event's message is stored already in one of the person's latest conversations: the
+ * conversation it went to may have been resolved since, and its redelivery would otherwise open another.
+ */
+async function receivedBefore(env: Env, inbox: MetaInbox, personId: string, sourceId: string, timestampMs: number): Promise<boolean> {
+  if (Date.now() - timestampMs < LATE_EVENT_MS) return false;
+  for (const { id } of (await conversationsOf(env, inbox, personId)).slice(0, 3)) {
+    const recent = (await conversationObject(env, inbox.accountId, id).listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
+    if (recent.some((message) => message.messageType === MessageType.incoming && message.sourceId === sourceId)) return true;
+  }
+  return false;
+}
+
 async function receiveFromPerson(env: Env, inbox: MetaInbox, event: Extract<MessagingEvent, { kind: "message" | "postback" | "unsupported" }>) {
+  const sourceId = event.kind === "unsupported" ? event.key : event.mid;
+  if (await receivedBefore(env, inbox, event.customerId, sourceId, event.timestampMs)) return;
   await contactSessionOf(env, inbox, event.customerId);
   const conversation = await conversationFor(env, inbox, event.customerId);
   const files = event.kind === "message" ? await downloadAttachments(env, inbox, event.attachments) : { attachments: [], links: [], missing: 0 };
@@ -167,7 +185,7 @@ async function receiveFromPerson(env: Env, inbox: MetaInbox, event: Extract<Mess
       contentAttributes,
       private: false,
       echoId: null,
-      sourceId: event.kind === "unsupported" ? event.key : event.mid,
+      sourceId,
       attachments: files.attachments,
     },
     { type: "contact" },

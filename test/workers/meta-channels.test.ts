@@ -254,6 +254,24 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Only once, please", "A second one"]));
   });
 
+  it("stores a message Meta delivers again after its conversation was resolved once, without opening another conversation", async () => {
+    const t = await messengerTenant();
+    const psid = uniqueMetaId("25");
+    const late = pageNotification(t.pageId, textMessage(psid, t.pageId, "Sent while you were down", { timestamp: Date.now() - 10 * 60 * 1000 }));
+    expectStatus(await postMeta("/bot", late), 200);
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
+    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, { token: t.admin.access_token, body: { status: "resolved" } });
+    expectStatus(resolved, 200);
+    expectStatus(await postMeta("/bot", late), 200);
+    // A new message afterwards shows the redelivery was handled: it opens the only new conversation.
+    expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "Hello again"))), 200);
+    await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));
+    const [newest] = await conversationsOf(t, t.inbox.id);
+    await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again"]));
+    expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Sent while you were down"]);
+  });
+
   it("downloads a message's file into R2 as its attachment", async () => {
     const t = await messengerTenant();
     const host = sinkHost("scontent");
