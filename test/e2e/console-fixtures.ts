@@ -302,3 +302,13 @@ export async function checkScreen(page: Page, name: string) {
   await screenshot(page, name);
   expect(violations, `${name}:\n${violations.join("\n")}`).toEqual([]);
 }
+
+/** Where the pictures the docs show are kept (committed). */
+export const docsScreenshotsDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+
+/** With UPDATE_DOCS_SCREENSHOTS=1, writes `page` as docs/screenshots/<name>.png; otherwise does nothing. */
+export async function docsScreenshot(page: Page, name: string) {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== "1") return;
+  mkdirSync(docsScreenshotsDir, { recursive: true });
+  await page.screenshot({ path: `${docsScreenshotsDir}${name}.png` });
+}

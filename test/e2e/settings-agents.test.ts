@@ -2,11 +2,11 @@
 // it: invite someone by email (the API's refusal of an email already in the sub-account said beside the
 // field), make them an administrator, remove them after a confirmation, and be told why the only
 // administrator cannot remove themself. Agents do not see the screen. Each state is checked with
-// axe-core and photographed.
+// axe-core and photographed; UPDATE_DOCS_SCREENSHOTS=1 also writes the invitation into docs/screenshots.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, signIn, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, docsScreenshot, signIn, WAIT } from "./console-fixtures";
 
 type Agent = { id: number; name: string; email: string; role: string };
 
@@ -59,6 +59,7 @@ describe("Settings > Agents", () => {
     await expect.poll(() => email.getAttribute("aria-invalid"), WAIT).toBe("true");
     expect(await descriptionOf(email)).toBe(`${tenant.users.agent.email} is already an agent of this account.`);
     await check(page, "settings-agents-refused");
+    await docsScreenshot(page, "settings-agents-invite");
 
     const invitee = `ines-${Date.now().toString(36)}@example.test`;
     await email.fill(invitee);

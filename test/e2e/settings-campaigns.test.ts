@@ -4,11 +4,11 @@
 // an SMS campaign is scheduled in the sub-account's time zone (a past time refused beside its field),
 // and after a campaign ran against the local SMS sink its recipients' report says who was sent to, who
 // failed and who was skipped for having answered STOP, and why. Each state is checked with axe-core and
-// photographed.
+// photographed; UPDATE_DOCS_SCREENSHOTS=1 also writes the tester and the report into docs/screenshots.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./browser";
-import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, signIn, WAIT } from "./console-fixtures";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, docsScreenshot, signIn, WAIT } from "./console-fixtures";
 
 type Campaign = { id: number; title: string; enabled: boolean; status?: string; trigger_rules: { url?: string; time_on_page?: number } };
 
@@ -92,6 +92,7 @@ describe("Settings > Campaigns", () => {
     await expect.poll(() => answer.textContent(), WAIT).toBe("Runs on https://book.lakeside-dental.example.test/pricing/family");
     expect(await pattern.getAttribute("aria-invalid")).toBeNull();
     await check(page, "settings-campaigns-ongoing-tester-yes");
+    await docsScreenshot(page, "settings-campaigns-url-tester");
     await address.fill(`${SITE}/blog/whitening`);
     await address.press("Enter");
     await expect.poll(() => answer.textContent(), WAIT).toBe(`Does not run on ${SITE}/blog/whitening`);
@@ -208,6 +209,7 @@ describe("Settings > Campaigns", () => {
     expect(await recipient(stopped.id).textContent()).toContain("Skipped");
     expect(await recipient(stopped.id).textContent()).toContain("opted out");
     await check(page, "settings-campaigns-sms-report");
+    await docsScreenshot(page, "settings-campaigns-sms-report");
 
     await report.getByLabel("Show").selectOption({ label: "Skipped" });
     await expect.poll(() => recipients.getByRole("row").count(), WAIT).toBe(2);
