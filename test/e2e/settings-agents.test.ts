@@ -115,13 +115,23 @@ describe("Settings > Agents", () => {
     expect(refusals(errors)).toEqual([]);
   });
 
-  it("is not shown to agents", async () => {
+  it("takes the settings away at once from an administrator who makes themself an agent", async () => {
     const other = await consoleTenant({ name: "Harbor Physio North", websiteUrl: "https://north.harbor-physio.example.test" });
-    const agent = await signIn(browser, other.users.agent);
-    await agent.page.goto(`/app/accounts/${other.account.id}/settings/agents`);
-    await agent.page.getByRole("heading", { name: "Settings are for administrators" }).waitFor();
-    expect(await agent.page.getByRole("button", { name: "Invite agent" }).count()).toBe(0);
-    await agent.context.close();
+    await other.as("admin")(200, "PATCH", `/agents/${other.users.agent.id}`, { role: "administrator" });
+    const { page, errors, context } = await signIn(browser, other.users.admin);
+    await page.goto(`/app/accounts/${other.account.id}/settings/agents`);
+    const row = page.getByRole("table", { name: "Agents" }).getByRole("row").filter({ hasText: other.users.admin.email });
+    await row.getByRole("button", { name: `Edit ${other.users.admin.name}` }).click();
+    const edit = page.getByRole("dialog", { name: `Edit ${other.users.admin.name}` });
+    const role = edit.getByLabel("Role");
+    await role.selectOption({ label: "Agent" });
+    expect(await descriptionOf(role)).toBe("If you make yourself an agent you lose these settings at once.");
+    await edit.getByRole("button", { name: "Save agent" }).click();
+    await page.getByRole("heading", { name: "Settings are for administrators" }).waitFor();
+    expect(await page.getByRole("button", { name: "Invite agent" }).count()).toBe(0);
+    await check(page, "settings-agents-demoted-self");
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   const check = checkScreen;

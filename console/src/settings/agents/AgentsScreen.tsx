@@ -2,12 +2,14 @@
  * Agents: the sub-account's people (administrators and agents) with their role and availability.
  * Invite someone by email (a new person is mailed a link to choose a password), change a name or a
  * role, and remove someone after a confirmation, through the Application API's agents; the API's
- * refusals show beside the field they concern, or in the dialog that asked.
+ * refusals show beside the field they concern, or in the dialog that asked. A change to oneself
+ * reloads the profile, so the shell and the settings follow at once.
  */
 import { useEffect, useState } from "preact/hooks";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
+import { loadProfile } from "../../core/boot";
 import { t } from "../../core/i18n";
 import { currentUserId } from "../../core/session";
 import { fieldNote } from "../fieldNote";
@@ -87,6 +89,8 @@ export function AgentsScreen() {
                 : t("settingsAgents.saved", { name: saved.name }),
             );
             void reload();
+            // A change to oneself shows at once: the name in the shell, and without the administrator role no settings.
+            if (saved.id === me) void loadProfile();
           }}
         />
       )}
@@ -100,7 +104,8 @@ export function AgentsScreen() {
             await api.del(accountPath(`/agents/${removing.id}`));
             setAnnounce(t("settingsAgents.removed", { name: removing.name }));
             setRemoving(null);
-            void reload();
+            if (removing.id === me) void loadProfile();
+            else void reload();
           }}
         />
       )}
