@@ -1,7 +1,5 @@
-/** The events a Conversation object publishes and /cable delivers, with who may receive each. */
-import { type ConversationState, type MessageRecord, MessageType } from "./conversation";
-
-const MESSAGE_TYPE_ACTIVITY = MessageType.activity;
+/** The events a Conversation object publishes, what they change, and the names automation and webhooks know them by. */
+import type { ConversationState, MessageRecord } from "./conversation";
 
 export const CONVERSATION_EVENTS = [
   "conversation.created",
@@ -26,27 +24,6 @@ export type ConversationEvent = {
   message?: MessageRecord;
 };
 
-/**
- * Events a contact's session receives (Chatwoot's contact pubsub token), besides typing and presence.
- * conversation.updated too, as Chatwoot's ActionCableListener sends it to the contact: it carries
- * `agent_last_seen_at`, from which the widget shows the visitor's messages read.
- */
-const CONTACT_EVENTS: ReadonlySet<string> = new Set([
-  "conversation.created",
-  "conversation.updated",
-  "conversation.status_changed",
-  "message.created",
-  "message.updated",
-  "conversation.typing_on",
-  "conversation.typing_off",
-  "presence.update",
-]);
-
-export function contactMayReceive(eventName: string, message: MessageRecord | undefined, isPrivate = false): boolean {
-  if (!CONTACT_EVENTS.has(eventName)) return false;
-  if (message?.private || isPrivate) return false;
-  return true;
-}
 
 // ---- The workflow side: what automation and webhooks hear of each event ------------------------
 
@@ -119,55 +96,5 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const AUTOMATION_TRIGGERS = ["conversation_created", "conversation_updated", "message_created", "conversation_opened"] as const;
 export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
 
-/**
- * What one stored conversation event means to automation and webhooks, as Chatwoot dispatches it:
- * a new conversation; a message (activity messages are nobody's business); a status change, which
- * is also `conversation_opened` when it opens; and any tracked attribute change, which is
- * `conversation_updated`.
- */
-export function workflowEventsOf(
-  name: ConversationEventName,
-  changed: readonly TrackedAttribute[],
-  status: ConversationState["status"],
-  message: Pick<MessageRecord, "messageType"> | null,
-): { automation: AutomationTrigger[]; webhooks: WebhookEvent[] } {
-  const automation: AutomationTrigger[] = [];
-  const webhooks: WebhookEvent[] = [];
-  if (name === "conversation.created") {
-    automation.push("conversation_created");
-    webhooks.push("conversation_created");
-  }
-  if (name === "message.created" && message && message.messageType !== MESSAGE_TYPE_ACTIVITY) {
-    automation.push("message_created");
-    webhooks.push("message_created");
-  }
-  if (name === "message.updated" && message && message.messageType !== MESSAGE_TYPE_ACTIVITY) webhooks.push("message_updated");
-  if (name !== "conversation.created" && changed.includes("status")) {
-    webhooks.push("conversation_status_changed");
-    if (status === "open") automation.push("conversation_opened");
-  }
-  if (name !== "conversation.created" && changed.length > 0) {
-    automation.push("conversation_updated");
-    webhooks.push("conversation_updated");
-  }
-  return { automation, webhooks };
-}
-
-/** Which workflow events the account has listeners for: the events of its active rules, and those its webhooks subscribe to. */
-export type WorkflowListeners = { automation: AutomationTrigger[]; webhooks: WebhookEvent[] };
-
-/**
- * Whether a conversation event must reach the workflow engine: some active rule or webhook listens
- * for one of its events (automation's own changes reach no rule), it changed the assignee, who
- * gets a notification, or it created a message the contact did not write, which may have to leave on
- * the inbox's channel (src/jobs/outbound.ts decides from the message).
- */
-export function workflowListens(
-  event: { origin: EventOrigin; changed: readonly TrackedAttribute[]; automation: readonly AutomationTrigger[]; webhooks: readonly WebhookEvent[] },
-  listeners: WorkflowListeners,
-): boolean {
-  if (event.changed.includes("assignee_id")) return true;
-  if (event.origin.type !== "contact" && event.automation.includes("message_created")) return true;
-  if (event.webhooks.some((name) => listeners.webhooks.includes(name))) return true;
-  return event.origin.type !== "automation" && event.automation.some((name) => listeners.automation.includes(name));
-}
+// Who hears each event is decided in src/domain/listeners.ts; these names stay importable from here.
+export { contactMayReceive, type WorkflowListeners, workflowEventsOf, workflowListens } from "./listeners";

@@ -10,6 +10,7 @@ import { openDatabase } from "../db/client";
 import { accounts, inboxes } from "../db/schema";
 import { type ContactPayload, contactPayload } from "../domain/chatwoot-payloads";
 import type { WebhookEvent } from "../domain/events";
+import { assignmentNotificationOf } from "../domain/listeners";
 import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
 import { accountObject } from "../durable/account";
 import { activeRules, runAutomationRules } from "./automation";
@@ -23,15 +24,14 @@ export async function handleConversationEvent(env: Env, job: ConversationEventJo
   const db = openDatabase(env.DB);
   const eventKey = `${job.account_id}:${job.display_id}:${job.seq}`;
 
-  const assigneeId = job.assignee_id;
-  const assignedBySomeoneElse = !(job.origin.type === "user" && job.origin.userId === assigneeId);
-  if (job.changed.includes("assignee_id") && assigneeId !== null && assignedBySomeoneElse) {
+  const assignment = assignmentNotificationOf({ origin: job.origin, changed: job.changed, assigneeId: job.assignee_id, displayId: job.display_id, eventKey });
+  if (assignment) {
     await accountObject(env, job.account_id).notify({
-      key: `${eventKey}:assignment`,
+      key: assignment.key,
       displayId: job.display_id,
       notificationType: "conversation_assignment",
-      title: `Conversation #${job.display_id} has been assigned to you`,
-      to: { userId: assigneeId },
+      title: assignment.title,
+      to: { userId: assignment.userId },
     });
   }
 
