@@ -64,6 +64,19 @@ describe("Application API: adding agents", () => {
     expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/audit_logs`, { token: person.access_token }), 200);
   });
 
+  it("presets the availability the others see once the added person connects", async () => {
+    const t = await tenant();
+    const elsewhere = await createAccount(t.agency.access_token);
+    const person = await inviteUser(t.agency.access_token, elsewhere.id, "agent");
+    const reply = await addAgent(t, { name: "Busy Person", email: person.email, role: "agent", availability_status: "busy" });
+    expectStatus(reply, 201);
+    expect(reply.body.availability_status).toBe("offline");
+    const cable = await connectCable();
+    await cable.subscribe(cable.identifierFor(person.pubsub_token, t.account.id));
+    expect((await agents(t)).find((agent) => agent.id === person.id)?.availability_status).toBe("busy");
+    cable.close();
+  });
+
   it("answers 422 on email for a person who is already an agent of the account", async () => {
     const t = await tenant();
     const reply = await addAgent(t, { name: "Again", email: t.agent.email, role: "agent" });
