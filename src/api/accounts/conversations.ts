@@ -587,7 +587,8 @@ accountConversations.openapi(
     const result = await (await existingConversation(c.env, c.var.membership.accountId, conversation_id)).setCustomAttributes(
       { inboxIds: viewer.inboxIds },
       custom_attributes,
-      { type: "user", userId: userOf(c).id },
+      // An agent bot may set them too (Chatwoot's bot routes); Parley itself acts for it.
+      agentBotOf(c) ? { type: "system" } : { type: "user", userId: userOf(c).id },
     );
     if (!result) throw notFound("Conversation");
     return c.json({ custom_attributes: result }, 200);
