@@ -71,6 +71,7 @@ import { notificationDeliveryJob } from "./account/notification-delivery";
 import { conversationObject } from "./stubs";
 import { fanOut, sendToUsers } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { AccountWorkflowListeners } from "./account/workflow-listeners";
 import { ContactEvents } from "./account/contact-events";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
 import { AccountPayloads, contactView, visitorMessage } from "./account/payloads";
@@ -108,8 +109,6 @@ function catchConflict<T>(write: () => T): T | Conflict {
 }
 
 const CACHE_SECONDS = 30;
-/** A safety net only: rule and webhook changes invalidate the listeners at once. */
-const LISTENERS_CACHE_SECONDS = 300;
 
 type Cached<T> = { value: T; at: number };
 
@@ -137,7 +136,7 @@ export class Account extends DurableObject<Env> {
   private readonly contactEvents: ContactEvents;
   /** Role and inbox memberships of account users, as notifications weigh them. */
   private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => readMemberAccess(this.env.DB, this.accountId, ids));
-  private listenersCache: Cached<WorkflowListeners> | null = null;
+  private readonly workflowListeners: AccountWorkflowListeners;
   /** The one alarm: contact outbox retries. */
   private readonly wakeUps: EarliestAlarm;
 
@@ -153,6 +152,7 @@ export class Account extends DurableObject<Env> {
     this.presence = new Presence(ctx, () => this.accountId, this.availabilities);
     this.subscriptions = new Subscriptions(env, () => this.accountId, this.presence, (id) => this.contacts.contactInbox(id));
     this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
+    this.workflowListeners = new AccountWorkflowListeners(env, () => this.accountId);
     this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
     this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
@@ -197,33 +197,9 @@ export class Account extends DurableObject<Env> {
     await this.webSocketClose(ws, 1011);
   }
 
-  /**
-   * Which events the account's rules, webhooks and inboxes' own listeners (agent bots, API callback
-   * URLs) listen for, read from D1 once and kept until one changes (`invalidateWorkflowListeners`) or,
-   * as a safety net, for a few minutes.
-   */
-  private async workflowListeners(): Promise<WorkflowListeners> {
-    const now = nowSeconds();
-    if (this.listenersCache && now - this.listenersCache.at <= LISTENERS_CACHE_SECONDS) return this.listenersCache.value;
-    const [rules, hooks] = await this.env.DB.batch<{ name: string }>([
-      this.env.DB.prepare("select distinct event_name as name from automation_rules where account_id = ? and active = 1").bind(this.accountId),
-      this.env.DB.prepare(
-        "select distinct subscription.value as name from webhooks, json_each(webhooks.subscriptions) as subscription where webhooks.account_id = ?",
-      ).bind(this.accountId),
-    ]);
-    const value: WorkflowListeners = {
-      automation: (rules?.results ?? []).map((row) => row.name).filter((name): name is AutomationTrigger => (AUTOMATION_TRIGGERS as readonly string[]).includes(name)),
-      webhooks: (hooks?.results ?? []).map((row) => row.name).filter((name): name is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(name)),
-    };
-    // An inbox's agent bot or API callback URL hears every event of its inbox.
-    if (await accountHasInboxListeners(this.env.DB, this.accountId)) value.webhooks = [...WEBHOOK_EVENTS];
-    this.listenersCache = { value, at: now };
-    return value;
-  }
-
   /** Called after an automation rule or webhook of the account changed. */
   async invalidateWorkflowListeners(): Promise<void> {
-    this.listenersCache = null;
+    this.workflowListeners.forget();
   }
 
   /**
@@ -350,7 +326,7 @@ export class Account extends DurableObject<Env> {
       await this.ctx.storage.sync();
       for (const fanOut of fanOuts) fanOut();
     }
-    return { published: results, listeners: await this.workflowListeners() };
+    return { published: results, listeners: await this.workflowListeners.get() };
   }
 
   /**
@@ -673,11 +649,12 @@ export class Account extends DurableObject<Env> {
     inboxId: number,
     sourceId: string,
     person: { name: string | null; phoneNumber: string },
+    singleConversation = false,
   ): Promise<{ seed: ConversationState; ready: boolean } | null> {
     const target = this.ctx.storage.transactionSync(() => {
       const found = findOrStartChannelSession(this.contacts, inboxId, sourceId, person);
       if (found.created) this.contactEvents.publish("contact.created", found.contact);
-      const open = openConversationOf(this.ctx.storage.sql, found.contactInbox.id);
+      const open = openConversationOf(this.ctx.storage.sql, found.contactInbox.id, singleConversation);
       if (open) return open;
       const seed = this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status: "open" });
       return seed ? { seed, ready: false } : null;
@@ -714,6 +691,11 @@ export class Account extends DurableObject<Env> {
   /** The conversation of the first of these Message-IDs the inbox has seen (In-Reply-To, References, or the mail's own). */
   emailThreadConversation(inboxId: number, messageIds: string[]) {
     return this.emailThreads.conversationOf(inboxId, messageIds);
+  }
+
+  /** Claims a mail's Message-ID for one delivery (its raw copy's key): "duplicate" for any other delivery of it. */
+  claimEmailMessage(inboxId: number, messageId: string, owner: string): "mine" | "duplicate" {
+    return this.emailThreads.claim(inboxId, messageId, owner, nowSeconds());
   }
 
   recordEmailThread(inboxId: number, displayId: number, entries: EmailThreadEntry[]): void {

@@ -68,8 +68,8 @@ export async function receiveEmail(env: Env, job: EmailReceivedJob): Promise<voi
   const from = normalizeAddress(mail.from?.address ?? job.envelope_from);
   const messageId = messageIdsIn(mail.messageId)[0] ?? `${job.raw_key}@parley.invalid`;
 
-  const seen = await account.emailThreadConversation(inbox.id, [messageId]);
-  if (seen?.incoming) return; // a mail delivered twice is stored once
+  // A mail delivered twice is stored once, even when both deliveries are handled at the same time.
+  if ((await account.claimEmailMessage(inbox.id, messageId, job.raw_key)) === "duplicate") return;
   const thread = target.displayId ?? (await account.emailThreadConversation(inbox.id, threadIdsOf(mail)))?.displayId ?? null;
   const headers = new Map<string, string>();
   for (const header of mail.headers) if (!headers.has(header.key)) headers.set(header.key, header.value);

@@ -25,6 +25,7 @@ const PINNED: Record<string, { migrations: readonly SqliteMigration[]; fingerpri
       "10:d247b3fdeeefe2c1",
       "11:076363fe8e21c7c7",
       "12:b1e17c7a2770c191",
+      "13:7049c44ad2fe368c",
     ],
   },
   CONVERSATION_MIGRATIONS: {

@@ -200,6 +200,19 @@ describe("Email channel", { timeout: 30_000 }, () => {
     expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Only once, please"]);
   });
 
+  it("stores one message when two deliveries of a new mail arrive at the same time", async () => {
+    const t = await emailTenant();
+    const from = `${unique("race")}@customer.example.test`;
+    const raw = plainMail({ from, to: t.inbox.email, subject: "Twice at once", messageId: newMessageId(), text: "Hello once" });
+    await Promise.all([deliverMail(raw, { from, to: t.inbox.email }), deliverMail(raw, { from, to: t.inbox.email })]);
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
+    // Both jobs have run once the next mail of the sender is stored.
+    await deliverMail(plainMail({ from, to: t.inbox.email, subject: "Later", messageId: newMessageId(), text: "Later" }), { from, to: t.inbox.email });
+    await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));
+    expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Hello once"]);
+  });
+
   it("sends an agent's reply from the inbox's address with the conversation's reply address and the contact's thread headers", async () => {
     const t = await emailTenant();
     const from = `${unique("reply")}@customer.example.test`;

@@ -198,7 +198,7 @@ describe("Application API: inboxes", () => {
     const { account, admin } = await tenant();
     const reply = await call("POST", inboxesPath(account.id), {
       token: admin.access_token,
-      body: { name: "Mail", channel: { type: "email", email: "help@acme.test" } },
+      body: { name: "Fax", channel: { type: "fax", number: "+14155550100" } },
     });
     expectStatus(reply, 422);
     expect(reply.body.error.details[0].field).toMatch(/^channel/);

@@ -3,7 +3,7 @@
  * names one in In-Reply-To or References joins that conversation, a redelivered mail is known by
  * its own), and how far conversation continuity has emailed each website conversation, so a burst
  * of agent replies leaves as one email. Rows are per inbox: the same Message-ID in two inboxes is
- * two threads. Tables `email_threads` and `email_continuity` (src/durable/migrations/account.ts).
+ * two threads. Tables `email_threads`, `email_claims` and `email_continuity` (src/durable/migrations/account.ts).
  */
 import type { ContactStore } from "./contacts";
 import type { ContactInboxRecord, ContactRecord } from "../../domain/chatwoot-payloads";
@@ -26,6 +26,17 @@ export class EmailThreads {
       if (row) return { displayId: row.display_id, messageId, incoming: row.incoming === 1 };
     }
     return null;
+  }
+
+  /**
+   * Claims a mail's Message-ID for one delivery (`owner`: the key of its raw copy, which a queue retry
+   * of the same delivery keeps): "mine" for the first delivery and its retries, "duplicate" for any
+   * other delivery of the same mail, which is then stored no more.
+   */
+  claim(inboxId: number, messageId: string, owner: string, at: number): "mine" | "duplicate" {
+    this.sql.exec("insert into email_claims (inbox_id, message_id, owner, created_at) values (?, ?, ?, ?) on conflict do nothing", inboxId, messageId, owner, at);
+    const row = this.sql.exec<{ owner: string }>("select owner from email_claims where inbox_id = ? and message_id = ?", inboxId, messageId).one();
+    return row.owner === owner ? "mine" : "duplicate";
   }
 
   record(inboxId: number, displayId: number, entries: readonly EmailThreadEntry[], at: number) {

@@ -194,4 +194,16 @@ export const ACCOUNT_MIGRATIONS: readonly SqliteMigration[] = [
      updated_at integer not null
    );`,
   },
+  // Email: which delivery of a Message-ID is the one to store, so two deliveries handled at once store one message.
+  {
+    version: 13,
+    name: "email claims",
+    sql: `create table email_claims (
+     inbox_id integer not null,
+     message_id text not null,
+     owner text not null,
+     created_at integer not null,
+     primary key (inbox_id, message_id)
+   );`,
+  },
 ];
