@@ -33,6 +33,20 @@ export async function buildConsole() {
     logLevel: "warning",
   });
 
+  // The service worker that shows pushed notifications: one file with a stable name (a browser
+  // registers it by URL), /app/assets/sw.js.
+  await build({
+    entryPoints: [join(root, "console/src/push/sw.ts")],
+    outfile: join(assetsDir, "sw.js"),
+    bundle: true,
+    format: "iife",
+    minify: true,
+    target: ["es2022"],
+    tsconfig: join(root, "console/tsconfig.json"),
+    legalComments: "none",
+    logLevel: "warning",
+  });
+
   const outputs = Object.entries(result.metafile.outputs);
   const url = (file) => `/app/assets/${relative(assetsDir, join(root, file)).split("\\").join("/")}`;
   const entry = outputs.find(([, o]) => o.entryPoint === "console/src/main.tsx");
@@ -90,6 +104,11 @@ ${preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("\n")}
   if (!existing.includes(rule)) {
     const block = "\n# The console's hashed files (scripts/build-console.mjs).\n" + rule + "  ! Cache-Control\n  Cache-Control: public, max-age=31536000, immutable\n";
     await appendFile(headersFile, block);
+  }
+  // The service worker keeps its name, so browsers must always ask whether it changed.
+  const workerRule = "/app/assets/sw.js\n";
+  if (!existing.includes(workerRule)) {
+    await appendFile(headersFile, "\n# The console's service worker (stable name).\n" + workerRule + "  ! Cache-Control\n  Cache-Control: no-cache\n");
   }
   const kept = outputs.filter(([file]) => !file.endsWith(".css") || file === entryCss);
   return { files: kept.map(([file, o]) => ({ file: basename(file), bytes: o.bytes })) };

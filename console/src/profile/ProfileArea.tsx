@@ -5,6 +5,7 @@ import { formatDateTime, formatRelative, t } from "../core/i18n";
 import { Icon } from "../core/icons";
 import { profile, type Profile } from "../core/session";
 import { NotificationSettings } from "./NotificationSettings";
+import { BrowserPush } from "../push/BrowserPush";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -18,6 +19,7 @@ export function ProfileArea() {
         <Details />
         <Password />
         <NotificationSettings />
+        <BrowserPush />
         <Sessions />
       </div>
     </main>

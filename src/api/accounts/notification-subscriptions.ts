@@ -45,7 +45,11 @@ const SubscriptionFields = z.discriminatedUnion("subscription_type", [
  * unwrapped (Rails wraps them), so both are taken.
  */
 const SubscriptionInput = z
-  .preprocess((body) => (typeof body === "object" && body !== null && "notification_subscription" in body ? body.notification_subscription : body), SubscriptionFields)
+  .preprocess(
+    // Only a body that is the wrapper alone is unwrapped: anything beside it is refused with the rest.
+    (body) => (typeof body === "object" && body !== null && Object.keys(body).length === 1 && "notification_subscription" in body ? body.notification_subscription : body),
+    SubscriptionFields,
+  )
   .openapi("NotificationSubscriptionInput", {
     description: "The fields, wrapped in `notification_subscription` (Chatwoot's documented body) or not (its mobile app's).",
   });

@@ -14,8 +14,9 @@ import settingsAttributes from "./settings-attributes";
 import settingsSla from "./settings-sla";
 import settingsMacros from "./settings-macros";
 import profileNotifications from "./profile-notifications";
+import profilePush from "./profile-push";
 import settingsAudit from "./settings-audit";
 import settingsAgents from "./settings-agents";
 import settingsCampaigns from "./settings-campaigns";
 
-export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla, settingsMacros, profileNotifications, settingsAudit, settingsAgents, settingsCampaigns };
+export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla, settingsMacros, profileNotifications, profilePush, settingsAudit, settingsAgents, settingsCampaigns };
