@@ -55,7 +55,7 @@ export async function receiveWhatsapp(env: Env, job: WhatsappReceivedJob): Promi
 
 async function receiveMessage(env: Env, inbox: WhatsappInbox, event: Extract<ReturnType<typeof whatsappEventsOf>[number], { kind: "message" }>) {
   const person = { name: event.profileName, phoneNumber: `+${event.waId.replace(/^\+/, "")}` };
-  const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person);
+  const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person, inbox.lockToSingleConversation);
   if (!target) throw new Error(`no contact session for ${event.waId} in inbox ${inbox.id}`);
   const conversation = conversationObject(env, inbox.accountId, target.seed.displayId);
   // A new conversation, or one an earlier attempt (or a message handled at the same time) reserved and is still starting.

@@ -195,6 +195,28 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
     await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content).sort()).toEqual(["one", "three", "two"]));
   });
 
+  it("opens a new conversation for a message after the last one was resolved, and joins a snoozed one", async () => {
+    const t = await whatsappTenant();
+    const first = await conversationWithText(t, "First question");
+    const toggle = (status: string) => call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, { token: t.admin.access_token, body: { status } });
+    expectStatus(await toggle("snoozed"), 200);
+    expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "Still there?")), 200);
+    await eventually(async () => expect((await conversationsOf(t, t.inbox.id)).map((c) => [c.id, c.status])).toEqual([[first.id, "open"]]));
+    expectStatus(await toggle("resolved"), 200);
+    expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "A new question")), 200);
+    await eventually(async () => expect((await conversationsOf(t, t.inbox.id)).map((c) => c.status).sort()).toEqual(["open", "resolved"]));
+  });
+
+  it("reopens the contact's one conversation when the inbox locks contacts to a single conversation", async () => {
+    const t = await whatsappTenant();
+    expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token, body: { lock_to_single_conversation: true } }), 200);
+    const first = await conversationWithText(t, "First question");
+    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, { token: t.admin.access_token, body: { status: "resolved" } }), 200);
+    expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "One more thing")), 200);
+    await eventually(async () => expect((await conversationsOf(t, t.inbox.id)).map((c) => [c.id, c.status])).toEqual([[first.id, "open"]]));
+    expect((await messagesOf(t, first.id)).map((m) => m.content)).toEqual(["First question", "One more thing"]);
+  });
+
   it("downloads a document through the Graph API's media endpoint into R2 as the message's attachment", async () => {
     const t = await whatsappTenant();
     const mediaId = `${Date.now()}7788`;

@@ -28,18 +28,23 @@ export function findOrStartChannelSession(
 }
 
 /**
- * The state of the session's latest open or pending conversation, including one reserved and
- * still being started (so a second message arriving meanwhile joins it rather than opening another).
+ * The state of the session's latest conversation that is not resolved (open, pending or snoozed, which
+ * the message wakes), including one reserved and still being started (so a second message arriving
+ * meanwhile joins it rather than opening another), as Chatwoot's channels pick it.
  */
 export function latestOpenConversation(sql: SqlStorage, contactInboxId: number): ConversationState | null {
   return openConversationOf(sql, contactInboxId)?.seed ?? null;
 }
 
-/** The same, and whether its Conversation object has started (`ready`): one still starting needs its start finished. */
-export function openConversationOf(sql: SqlStorage, contactInboxId: number): { seed: ConversationState; ready: boolean } | null {
+/**
+ * The same, and whether its Conversation object has started (`ready`): one still starting needs its
+ * start finished. `anyStatus`: the inbox locks each contact to a single conversation (Chatwoot's
+ * `lock_to_single_conversation`), so the latest one is taken even when resolved (the message reopens it).
+ */
+export function openConversationOf(sql: SqlStorage, contactInboxId: number, anyStatus = false): { seed: ConversationState; ready: boolean } | null {
   const row = sql
     .exec<{ state: string; ready: number }>(
-      "select state, ready from conversations where contact_inbox_id = ? and status in ('open', 'pending') order by display_id desc limit 1",
+      `select state, ready from conversations where contact_inbox_id = ? ${anyStatus ? "" : "and status != 'resolved'"} order by display_id desc limit 1`,
       contactInboxId,
     )
     .toArray()[0];
