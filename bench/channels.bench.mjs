@@ -1,4 +1,4 @@
-// Inbound traffic per channel (website, WhatsApp, SMS, Messenger, Instagram): each channel's provider webhook, signed as the provider signs it,
+// Inbound traffic per channel (website, WhatsApp, SMS, Messenger, Instagram, email): each channel's provider webhook, signed as the provider signs it,
 // posted as fast as the platform takes them (C contacts at once, each contact's messages one after
 // the other, the next once the previous POST answered), beside the website Client API path in the
 // same run and the same platform. For every message it measures the provider's POST → the
@@ -126,6 +126,42 @@ export const CHANNELS = [
   },
   metaChannel("Messenger", { type: "facebook_page", page_id: "100000000000299", page_access_token: "bench-page-token" }),
   metaChannel("Instagram", { type: "instagram", instagram_id: "17841400000000299", access_token: "bench-instagram-token", username: "bench.account" }),
+  {
+    name: "Email",
+    // Mail reaches the Worker's email() handler through `wrangler dev`'s /cdn-cgi/handler/email; the
+    // workerd runtime's direct socket has no such endpoint.
+    skip: benchRuntime === "workerd" ? "needs wrangler dev's /cdn-cgi/handler/email: run with BENCH_RUNTIME=wrangler-dev" : null,
+    async prepare({ api, admin, accountId, baseUrl }) {
+      const address = "bench-inbox@bench.example";
+      await api(`/api/v1/accounts/${accountId}/inboxes`, { name: "Bench email", channel: { type: "email", email: address } }, admin.access_token);
+      return async (index) => {
+        const from = `customer-${index}@bench.example`;
+        const ids = new Map();
+        return {
+          post(seq, content) {
+            // An RFC 5322 message as Email Routing hands it to the Worker, the same Message-ID on
+            // redelivery; each later mail answers the first (In-Reply-To), so a contact keeps one thread.
+            if (!ids.has(seq)) ids.set(seq, `${randomUUID()}@bench.example`);
+            const thread = seq > 0 ? [`In-Reply-To: <${ids.get(0)}>`, `References: <${ids.get(0)}>`] : [];
+            const raw = [
+              `From: "Customer ${index}" <${from}>`,
+              `To: <${address}>`,
+              "Subject: Bench",
+              `Date: ${new Date().toUTCString()}`,
+              `Message-ID: <${ids.get(seq)}>`,
+              ...thread,
+              "MIME-Version: 1.0",
+              "Content-Type: text/plain; charset=UTF-8",
+              "",
+              content,
+              "",
+            ].join("\r\n");
+            return postRaw(`${baseUrl}/cdn-cgi/handler/email?${new URLSearchParams({ from, to: address })}`, raw, { "content-type": "message/rfc822" });
+          },
+        };
+      };
+    },
+  },
 ];
 
 /**
@@ -212,6 +248,10 @@ export default async function channelsBench() {
     try {
       for (const [index, channel] of CHANNELS.entries()) {
         if (only && !channel.name.toLowerCase().startsWith(only.toLowerCase())) continue;
+        if (channel.skip) {
+          console.log(`${channel.name}: skipped (${channel.skip})`);
+          continue;
+        }
         results.push(await runChannel(channel, `c${index}`, ctx, frames, { C, M, graceMs }));
         const last = results[results.length - 1];
         console.log(`${channel.name}: ${last.error ?? summary(last)}`);
