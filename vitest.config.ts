@@ -20,7 +20,7 @@ export const TEST_SECRETS = {
 };
 
 /** Providers' APIs as the tests reach them: recording hosts of the outbound sink (test/support/outbound-sink.ts). */
-const TEST_PROVIDER_SETTINGS = { PUSH_RELAY_URL: "https://push-relay.sink.test/send_push", NOTIFICATION_EMAIL_DELAY_SECONDS: "4", GRAPH_API_BASE_URL: "https://graph.sink.test" };
+const TEST_PROVIDER_SETTINGS = { PUSH_RELAY_URL: "https://push-relay.sink.test/send_push", NOTIFICATION_EMAIL_DELAY_SECONDS: "4", GRAPH_API_BASE_URL: "https://graph.sink.test", INSTAGRAM_API_BASE_URL: "https://graph-instagram.sink.test" };
 
 /**
  * The limits as the tests run them (docs/SECURITY.md, "Limits"): production's, except where a test's

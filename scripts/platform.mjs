@@ -191,7 +191,7 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
   } else {
     child = spawn(
       WRANGLER[0],
-      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`, "--var", `GRAPH_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`],
+      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`, "--var", `GRAPH_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`, "--var", `INSTAGRAM_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`],
       { cwd: root, stdio, env: childEnv() },
     );
   }

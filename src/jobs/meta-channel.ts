@@ -27,7 +27,8 @@ import {
 } from "../domain/meta-messaging";
 import { accountObject, conversationObject } from "../durable/stubs";
 import type { JobMessage } from "./messages";
-import { graphRequest } from "./meta-graph";
+import { graphUrl } from "../domain/meta-graph";
+import { graphRequest, graphSettingsOf } from "./meta-graph";
 
 type MetaReceivedJob = Extract<JobMessage, { type: "meta.received" }>;
 type MetaSendJob = Extract<JobMessage, { type: "meta.send" }>;
@@ -39,6 +40,17 @@ const MEDIA_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_MEDIA_BYTES = 40 * 1024 * 1024;
 /** Attachment types that are files to keep; shares, reels, posts and fallbacks are links. */
 const FILE_TYPES: ReadonlySet<string> = new Set(["image", "video", "audio", "file", "sticker"]);
+
+/**
+ * Where an inbox's Graph API calls go: Messenger's to GRAPH_API_BASE_URL, Instagram's to
+ * INSTAGRAM_API_BASE_URL (Instagram Login's graph.instagram.com; graph.facebook.com for an app that
+ * reaches Instagram through a page), both at GRAPH_API_VERSION.
+ */
+function graphPathOf(env: Env, inbox: MetaInbox, path: string): string {
+  if (inbox.channel !== "instagram") return path;
+  const settings = graphSettingsOf(env);
+  return graphUrl({ ...settings, baseUrl: env.INSTAGRAM_API_BASE_URL || settings.baseUrl }, path);
+}
 
 /** Every inbox that is this page (or Instagram account): usually one; each sub-account that connected it gets the event. */
 async function metaInboxesOf(env: Env, channel: MetaChannel, businessId: string): Promise<MetaInbox[]> {
@@ -121,7 +133,7 @@ async function contactSessionOf(env: Env, inbox: MetaInbox, personId: string) {
 async function profileName(env: Env, inbox: MetaInbox, personId: string): Promise<string | null> {
   if (!inbox.token) return null;
   const fields = inbox.channel === "instagram" ? "name,username" : "first_name,last_name";
-  const answer = await graphRequest(env, encodeURIComponent(personId), { token: inbox.token, query: { fields } });
+  const answer = await graphRequest(env, graphPathOf(env, inbox, encodeURIComponent(personId)), { token: inbox.token, query: { fields } });
   if (!answer.ok) return null;
   const text = (key: string) => (typeof answer.json[key] === "string" ? (answer.json[key] as string).trim() : "");
   const name = inbox.channel === "instagram" ? text("name") || text("username") : `${text("first_name")} ${text("last_name")}`.trim();
@@ -348,7 +360,7 @@ export async function sendMetaReply(env: Env, job: MetaSendJob): Promise<void> {
   let firstMid: string | null = null;
   const later: string[] = [];
   for (const [index, body] of bodies.entries()) {
-    const answer = await graphRequest(env, "me/messages", { token: inbox.token, json: body });
+    const answer = await graphRequest(env, graphPathOf(env, inbox, "me/messages"), { token: inbox.token, json: body });
     if (!answer.ok) {
       if (index > 0) {
         // The text went: the message stays sent, and says which part did not.

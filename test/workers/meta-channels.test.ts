@@ -70,9 +70,12 @@ async function messagesOf(t: Tenant, displayId: number) {
 const reply = (t: Tenant, displayId: number, content: string) =>
   call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, { token: t.admin.access_token, body: { content, message_type: "outgoing" } });
 
-/** The Send API requests made with this token, oldest first. */
-async function sendsWith(token: string) {
-  const requests = await sinkRequests(GRAPH_HOST);
+/** Instagram inboxes call Instagram's Graph API (INSTAGRAM_API_BASE_URL), which the tests point here. */
+const INSTAGRAM_GRAPH_HOST = "graph-instagram.sink.test";
+
+/** The Send API requests made with this token (to Meta's or Instagram's Graph API host), oldest first. */
+async function sendsWith(token: string, host = GRAPH_HOST) {
+  const requests = await sinkRequests(host);
   return requests.filter((request) => request.url.endsWith("/me/messages") && request.headers.authorization === `Bearer ${token}`);
 }
 
@@ -528,10 +531,11 @@ describe("Instagram", { timeout: 20_000 }, () => {
     expect(conversation.meta.channel).toBe("Channel::Instagram");
     expect(conversation.contact_inbox.source_id).toBe(igsid);
     const mid = uniqueMid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sendApiAnswer(igsid, mid), match: token }]);
+    await programSink(INSTAGRAM_GRAPH_HOST, [{ status: 200, body: sendApiAnswer(igsid, mid), match: token }]);
     const sent = await reply(t, conversation.id, "It is, until Friday.");
     await eventually(async () => {
-      const [request] = await sendsWith(token);
+      const [request] = await sendsWith(token, INSTAGRAM_GRAPH_HOST);
+      expect(request?.url).toBe(`https://${INSTAGRAM_GRAPH_HOST}/v22.0/me/messages`);
       const body = JSON.parse(request?.body ?? "{}");
       expect(body).toMatchObject({ recipient: { id: igsid }, messaging_type: "RESPONSE", message: { text: "It is, until Friday." } });
       expect(body.message.metadata).toBeUndefined();
