@@ -17,6 +17,8 @@ const common = { bundle: true, minify: true, target: ["es2020"], legalComments: 
 await Promise.all([
   // The loader: one small classic script the site's snippet loads.
   build({ ...common, entryPoints: [join(root, "widget/src/widget.ts")], outfile: join(out, "widget.js"), format: "iife" }),
+  // Chatwoot's website SDK at Chatwoot's path: a thin adapter that loads the loader above (docs/CHATWOOT.md).
+  build({ ...common, entryPoints: [join(root, "widget/src/sdk.ts")], outfile: join(out, "packs/js/sdk.js"), format: "iife" }),
   // The chat app: an ES module; what loads later (non-English strings, the emoji picker) is split into
   // widget/chunks/, fetched by dynamic import() when first needed.
   build({
@@ -29,7 +31,7 @@ await Promise.all([
   }),
 ]);
 
-console.log("widget assets built into dist/assets (widget.js, widget/app.js, widget/chunks/)");
+console.log("widget assets built into dist/assets (widget.js, packs/js/sdk.js, widget/app.js, widget/chunks/)");
 
 // The agent console lands in the same static assets (dist/assets/app), so one build step serves both.
 const { buildConsole } = await import("./build-console.mjs");

@@ -69,6 +69,7 @@ import { accountWhatsappTemplates } from "./accounts/whatsapp-templates";
 import { metaWebhooks } from "./meta-webhooks";
 import { isMetaSinkRequest, metaSink } from "./dev/meta-sink";
 import { widgetCampaigns } from "./widget/campaigns";
+import { widgetSdk } from "./widget/sdk";
 import { widgetCommands } from "./widget/commands";
 import { widgetConfig } from "./widget/config";
 import { widgetAvailability } from "./widget/availability";
@@ -187,6 +188,7 @@ export function createApp() {
   app.route("/api/v1/widget", widgetSessions);
   app.route("/api/v1/widget", widgetCommands);
   app.route("/api/v1/widget", widgetCampaigns);
+  app.route("/api/v1/widget", widgetSdk);
   app.route("/public/api/v1", publicContacts);
   app.route("/public/api/v1", publicConversations);
   // Providers' webhooks: form bodies, capped like the API's JSON ones.
