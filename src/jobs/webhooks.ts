@@ -9,6 +9,7 @@ import { inJsonList } from "../db/queries";
 import { agentBots, webhookDeliveries, webhooks, type WebhookDeliveryStatus } from "../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import { webhookHeaders } from "../domain/webhook-signature";
+import { handOverFromUnreachableBot } from "./bot-handover";
 import { enqueueJobs } from "./messages";
 
 /** How long one attempt may take before it counts as failed. */
@@ -144,6 +145,7 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
   const destination = checkDestination(delivery.url, { allowPrivate: privateDestinationsAllowed(env.ALLOW_PRIVATE_DESTINATIONS) });
   if (!destination.ok) {
     await recordAttempt({ status: "dead", statusCode: null, error: `destination_not_allowed (${destination.reason}): ${destination.message}` });
+    await handOverFromUnreachableBot(env, delivery.id);
     return;
   }
 
@@ -176,12 +178,16 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
   if (error !== null) throw new WebhookAttemptFailed(`delivery ${delivery.id}: ${error}`);
 }
 
-/** The dead letter queue took the delivery's job: the queue gave up, so the delivery is dead. */
+/**
+ * The dead letter queue took the delivery's job: the queue gave up, so the delivery is dead (and a
+ * pending conversation whose agent bot never got a message is opened for people).
+ */
 export async function markWebhookDeliveryDead(env: Env, deliveryId: number, now = new Date()): Promise<void> {
   await openDatabase(env.DB)
     .update(webhookDeliveries)
     .set({ status: "dead", updatedAt: now })
     .where(and(eq(webhookDeliveries.id, deliveryId), inArray(webhookDeliveries.status, UNFINISHED)));
+  await handOverFromUnreachableBot(env, deliveryId);
 }
 
 /**

@@ -1,5 +1,10 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, clientSession, createInbox, expectStatus, tenant } from "./helpers";
+import worker from "../../src/index";
+import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
+import { call, clientSession, createInbox, eventually, expectStatus, tenant, unique } from "./helpers";
+import { programSink, sinkHost } from "./outbound";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 const bots = (t: Tenant) => `/api/v1/accounts/${t.account.id}/agent_bots`;
@@ -111,5 +116,40 @@ describe("Application API: an inbox's agent bot", () => {
     expectStatus(mine, 200);
     expect(mine.body.custom_attributes).toEqual({ intent: "refund" });
     expectStatus(await attributes(other.conversation.id), 404);
+  });
+
+  it("opens a pending conversation for people when its bot cannot be reached, as Chatwoot's webhook trigger does", { timeout: 30_000 }, async () => {
+    const t = await tenant();
+    const host = sinkHost("down-bot");
+    await programSink(
+      host,
+      Array.from({ length: 10 }, () => ({ status: 503 })),
+    );
+    const bot = await createBot(t, { name: "Down", outgoing_url: `https://${host}/hook` });
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    await call("POST", `/api/v1/accounts/${t.account.id}/inboxes/${inbox.id}/set_agent_bot`, { token: t.admin.access_token, body: { agent_bot: bot.id } });
+    const identifier = inbox.inbox_identifier as string;
+    const contact = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts`, { body: { name: "Waiting" } })).body as { source_id: string };
+    const base = `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`;
+    const conversation = (await call("POST", base, { body: {} })).body as { id: number; status: string };
+    expect(conversation.status).toBe("pending");
+    await call("POST", `${base}/${conversation.id}/messages`, { body: { content: "Hello?" } });
+    let deliveryId = 0;
+    await eventually(async () => {
+      const row = await env.DB.prepare("select id from webhook_deliveries where agent_bot_id = ? and event = 'message_created'")
+        .bind(bot.id)
+        .first<{ id: number }>();
+      expect(row).not.toBeNull();
+      deliveryId = row?.id ?? 0;
+    });
+    // The queue gives up on the delivery: its job reaches the dead letter queue.
+    const batch = createMessageBatch(DEAD_LETTER_QUEUE, [
+      { id: unique("dead"), timestamp: new Date(), attempts: 6, body: { type: "webhook.deliver", delivery_id: deliveryId } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    await getQueueResult(batch, ctx);
+    const now = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}`, { token: t.admin.access_token });
+    expect(now.body.status).toBe("open");
   });
 });
