@@ -128,7 +128,7 @@ describe("Settings > Campaigns", () => {
     expect(refusals(errors)).toEqual([]);
   });
 
-  it("schedules an SMS campaign in the sub-account's time zone after refusing a time that has passed beside its field", async () => {
+  it("schedules an SMS campaign in the sub-account's time zone after refusing a time that has passed beside its field, edits and deletes it", async () => {
     const { page, errors } = admin;
     await openScreen(page, "SMS campaigns");
     await page.getByRole("button", { name: "Add SMS campaign" }).click();
@@ -155,7 +155,23 @@ describe("Settings > Campaigns", () => {
     // 09:30 in Berlin in March (UTC+1) is 08:30 UTC, whatever zone the browser is in (New York here).
     expect(campaign?.scheduled_at).toBe(Date.UTC(nextYear, 2, 2, 8, 30) / 1000);
     await check(page, "settings-campaigns-sms");
-    if (campaign) await tenant.as("admin")(204, "DELETE", `/campaigns/${campaign.id}`);
+
+    await row.getByRole("button", { name: "Edit Spring recall" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit campaign Spring recall" });
+    expect(await edit.getByLabel("Send at").inputValue()).toBe(`${nextYear}-03-02T09:30`);
+    await edit.getByLabel("Send at").fill(`${nextYear}-04-06T10:15`);
+    await edit.getByLabel("orthodontics").check();
+    await edit.getByRole("button", { name: "Save campaign" }).click();
+    await edit.waitFor({ state: "hidden" });
+    await expect.poll(() => row.textContent(), WAIT).toContain("recall, orthodontics");
+    const [edited] = await tenant.as("admin")<(Campaign & { scheduled_at: number })[]>(200, "GET", "/campaigns");
+    // April is summer time in Berlin (UTC+2).
+    expect(edited?.scheduled_at).toBe(Date.UTC(nextYear, 3, 6, 8, 15) / 1000);
+
+    await row.getByRole("button", { name: "Delete Spring recall" }).click();
+    await page.getByRole("dialog", { name: "Delete this campaign?" }).getByRole("button", { name: "Delete Spring recall" }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    expect(await tenant.as("admin")<Campaign[]>(200, "GET", "/campaigns")).toEqual([]);
     expect(refusals(errors)).toEqual([]);
   });
 
