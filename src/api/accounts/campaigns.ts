@@ -11,7 +11,6 @@ import type { Context } from "hono";
 import { inJsonList } from "../../db/queries";
 import {
   accountUsers,
-  type CampaignAudience,
   campaignRecipients,
   CAMPAIGN_TYPES,
   campaigns,
