@@ -21,7 +21,8 @@ type AvatarProps = { name: string; src?: string | null; size?: "sm" | "md" | "lg
 export function Avatar({ name, src, size = "md", availability, availabilityLabel }: AvatarProps) {
   return (
     <span class={`avatar avatar-${size} avatar-hue-${hueOf(name)}`} aria-hidden={availabilityLabel ? undefined : "true"}>
-      {src ? <img src={src} alt="" /> : initials(name)}
+      {/* The initials are drawn by CSS: they repeat the name the control around the avatar already says, and as text they would be a visible label its accessible name lacks. */}
+      {src ? <img src={src} alt="" /> : <span class="avatar-initials" data-initials={initials(name)} aria-hidden="true" />}
       {availability && <span class={`avatar-status status-${availability}`} role={availabilityLabel ? "img" : undefined} aria-label={availabilityLabel} />}
     </span>
   );

@@ -84,6 +84,7 @@ export default {
     mapped: "Uses inbox {name}",
     created: "Creates inbox {name}",
     would_create: "Will create inbox {name}",
+    left_empty: "No inbox of its kind here: needs setup",
   },
   customField: {
     would_create: "Custom field {key} will be created",

@@ -49,7 +49,7 @@ export default {
     },
     status: { complete: "Complete", incomplete: "Incomplete" },
     missing: {
-      inbox: "Needs a website inbox",
+      inbox: "Needs an inbox",
       whatsapp_number: "Needs a WhatsApp number",
       facebook_page: "Needs a Facebook page",
       instagram_account: "Needs an Instagram account",
@@ -57,7 +57,7 @@ export default {
       channel: "Needs at least one channel",
     },
     fix: {
-      inbox: "Choose a website inbox",
+      inbox: "Choose an inbox",
       whatsapp_number: "Connect a WhatsApp number",
       facebook_page: "Connect a Facebook page",
       instagram_account: "Connect an Instagram account",
@@ -78,7 +78,7 @@ export default {
     },
     picker: {
       notUsable: "{name} ({status})",
-      inbox: { label: "Website inbox", choose: "Choose a website inbox", none: "No website inbox yet" },
+      inbox: { label: "Inbox", choose: "Choose an inbox", none: "No inbox this widget can use yet (website; email or SMS for the Email/SMS widget)" },
       whatsapp_number: { label: "WhatsApp number", choose: "Choose a WhatsApp number", none: "No WhatsApp number connected" },
       facebook_page: { label: "Facebook page", choose: "Choose a Facebook page", none: "No Facebook page connected" },
       instagram_account: { label: "Instagram account", choose: "Choose an Instagram account", none: "No Instagram account connected" },

@@ -29,7 +29,7 @@ import {
   WIDGET_CHANNELS,
   WIDGET_TYPES,
   type WidgetType,
-  websiteInboxes,
+  inboxesFor,
 } from "./model";
 import { PreChatEditor } from "./PreChatEditor";
 import { Preview } from "./Preview";
@@ -341,7 +341,7 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
                     key={dependency}
                     dependency={dependency}
                     value={draft[field]}
-                    websiteInboxes={websiteInboxes(inboxes.value)}
+                    websiteInboxes={inboxesFor(draft.type, inboxes.value)}
                     missing={missing.find((item) => item.type === dependency)?.message ?? null}
                     error={errorOf(field)}
                     onChange={(id) => change({ [field]: id })}

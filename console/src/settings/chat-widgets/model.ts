@@ -14,6 +14,7 @@ import {
   WIDGET_CHANNELS,
   type WidgetChannel,
   type WidgetDependencies,
+  widgetInboxChannels,
   widgetSetup,
   type WidgetSetup,
 } from "../../../../src/domain/widget-setup";
@@ -148,13 +149,23 @@ type Found = {
   voice_ai_agent: VoiceAiAgent | null;
 };
 
-const WEBSITE_INBOX = "Channel::WebWidget";
-export const websiteInboxes = (inboxes: InboxSummary[]) => inboxes.filter((inbox) => inbox.channel_type === WEBSITE_INBOX);
+/** Chatwoot's channel classes, as inbox lists carry them, for the inbox channels a widget may route to. */
+const CHANNEL_CLASSES = { web_widget: "Channel::WebWidget", email: "Channel::Email", sms: "Channel::Sms" } as const;
+type InboxChannel = keyof typeof CHANNEL_CLASSES;
+const channelOfInbox = (inbox: InboxSummary): InboxChannel | null =>
+  (Object.keys(CHANNEL_CLASSES) as InboxChannel[]).find((channel) => CHANNEL_CLASSES[channel] === inbox.channel_type) ?? null;
+
+/** The inboxes a widget of this type may route to: website inboxes, and for the Email/SMS widget email and SMS inboxes too. */
+export const inboxesFor = (type: Draft["type"], inboxes: InboxSummary[]) =>
+  inboxes.filter((inbox) => {
+    const channel = channelOfInbox(inbox);
+    return channel !== null && (widgetInboxChannels(type) as readonly string[]).includes(channel);
+  });
 
 /** The rows behind the draft's ids (null for none, or one that no longer exists). */
 export function foundDependencies(draft: Draft, inboxes: InboxSummary[], lists: Integrations): Found {
   return {
-    inbox: websiteInboxes(inboxes).find((inbox) => inbox.id === draft.inbox_id) ?? null,
+    inbox: inboxesFor(draft.type, inboxes).find((inbox) => inbox.id === draft.inbox_id) ?? null,
     whatsapp_number: lists.whatsapp_numbers.find((row) => row.id === draft.whatsapp_number_id) ?? null,
     facebook_page: lists.facebook_pages.find((row) => row.id === draft.facebook_page_id) ?? null,
     instagram_account: lists.instagram_accounts.find((row) => row.id === draft.instagram_account_id) ?? null,
@@ -188,7 +199,11 @@ export function previewConfig(draft: Draft, found: Found, media: { avatar: Media
   const channels: WidgetConfig["channels"] = {};
   const previewToken = "preview";
   for (const channel of channelsOf(draft)) {
-    if ((channel === "live_chat" || channel === "email_sms") && found.inbox) channels[channel] = { website_token: previewToken };
+    if (channel === "live_chat" && found.inbox) channels.live_chat = { website_token: previewToken };
+    const inboxChannel = found.inbox ? channelOfInbox(found.inbox) : null;
+    if (channel === "email_sms" && inboxChannel) {
+      channels.email_sms = { inbox_channel: inboxChannel, ...(inboxChannel === "web_widget" ? { website_token: previewToken } : {}) };
+    }
     if (channel === "whatsapp" && found.whatsapp_number?.status === "connected")
       channels.whatsapp = { url: whatsappLink(found.whatsapp_number.phone_number, settings.prefilled_text) };
     if (channel === "facebook" && found.facebook_page?.status === "connected")
