@@ -989,6 +989,36 @@ export const webhookDeliveries = sqliteTable(
 );
 
 /**
+ * Each attempt at a webhook delivery (the delivery row keeps only the last one's outcome): when it
+ * started and ended, the receiver's HTTP status or why no answer came, in words, and the first
+ * kilobyte of the answer. The newest attempts of a delivery are kept (src/jobs/webhook-attempts.ts).
+ */
+export const webhookDeliveryAttempts = sqliteTable(
+  "webhook_delivery_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: integer("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** 1 for the first attempt; the delivery's `attempts` once this one is recorded. */
+    attempt: integer("attempt").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
+    /** The receiver's HTTP status; null when no answer came (timeout, refused destination, network error). */
+    statusCode: integer("status_code"),
+    /** Why the attempt failed, in words; null when it succeeded. */
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    /** The start of the answer's body (at most 1 KB of text). */
+    responseExcerpt: text("response_excerpt"),
+  },
+  (t) => [uniqueIndex("webhook_delivery_attempts_delivery_attempt_unique").on(t.deliveryId, t.attempt)],
+);
+
+/**
  * What the local webhook sink (`/dev/sinks/webhooks/:name`, served only when LOCAL_SINKS is
  * "true") received: the newest requests per sink name, for someone trying webhooks locally.
  */
