@@ -17,6 +17,16 @@ export function laneOf(job: JobMessage): string | null {
     }
     case "sms.received":
       return `sms:${job.inbox_id}:${job.form.From ?? ""}`;
+    case "meta.received": {
+      // The person is whichever of sender and recipient is not the page or account (an echo is sent by it).
+      const idOf = (party: unknown) => {
+        const id = typeof party === "object" && party !== null ? (party as { id?: unknown }).id : undefined;
+        return typeof id === "string" || typeof id === "number" ? String(id) : null;
+      };
+      const sender = idOf(job.event.sender);
+      const person = sender !== null && sender !== job.business_id ? sender : idOf(job.event.recipient);
+      return `meta:${job.channel}:${job.business_id}:${person ?? ""}`;
+    }
     default:
       return null;
   }

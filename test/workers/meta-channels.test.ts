@@ -6,6 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagingWindowAt, readMessagingEvent, sendApiBodies } from "../../src/domain/meta-messaging";
 import worker from "../../src/index";
+import { laneOf } from "../../src/jobs/batch-lanes";
 import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
 import { call, createAccount, createAgency, eventually, expectStatus, inviteUser, tenant } from "./helpers";
 import {
@@ -562,6 +563,14 @@ describe("Meta messaging rules", () => {
     expect(readMessagingEvent(echoMessage("10", "25", "hello", "m_2"), "10")).toMatchObject({ kind: "echo", customerId: "25", mid: "m_2" });
     expect(readMessagingEvent(deliveryEvent("25", "10", ["m_3"], 9), "10")).toEqual({ kind: "delivery", customerId: "25", mids: ["m_3"], watermarkMs: 9 });
     expect(readMessagingEvent({ recipient: { id: "10" } }, "10")).toMatchObject({ kind: "ignored" });
+  });
+
+  it("works a person's message and the page's echo to them in one queue lane, and another person's in another", () => {
+    const job = (event: Record<string, unknown>) => ({ type: "meta.received" as const, channel: "facebook_page" as const, business_id: "10", event });
+    const lane = laneOf(job(textMessage("25", "10", "hi")));
+    expect(lane).toBe("meta:facebook_page:10:25");
+    expect(laneOf(job(echoMessage("10", "25", "hello", "m_1")))).toBe(lane);
+    expect(laneOf(job(textMessage("26", "10", "hi")))).not.toBe(lane);
   });
 
   it("opens the standard window for 24 hours after the person's message, the human agent window until 7 days, then closes", () => {
