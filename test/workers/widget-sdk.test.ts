@@ -37,6 +37,9 @@ describe("Widget API: the widget Chatwoot's website SDK shows for a website inbo
     expectStatus(reply, 404);
     expect(reply.body.error.code).toBe("no_widget");
     expectStatus(await sdkWidget("no-such-inbox"), 404);
+    const fromPage = await sdkWidget(inbox.website_token as string, "https://shop.acme.test");
+    expectStatus(fromPage, 404);
+    expect(fromPage.headers.get("access-control-allow-origin")).toBe("https://shop.acme.test");
   });
 
   it("lets only the widget's allowed domains read the answer from a browser", async () => {
@@ -49,5 +52,6 @@ describe("Widget API: the widget Chatwoot's website SDK shows for a website inbo
     const refused = await sdkWidget(inbox.website_token as string, "https://elsewhere.test");
     expectStatus(refused, 403);
     expect(refused.body.error.code).toBe("origin_not_allowed");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
   });
 });

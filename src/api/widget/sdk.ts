@@ -61,6 +61,10 @@ widgetSdk.openapi(
   ),
   async (c) => {
     const { website_token } = c.req.valid("query");
+    const origin = c.req.header("origin");
+    c.header("Vary", "Origin");
+    // A page may read why there is no widget (the SDK fires chatwoot:error with it); a widget's answer only its allowed domains.
+    if (origin !== undefined) c.header("Access-Control-Allow-Origin", origin);
     const inbox = await c.var.db.query.inboxes.findFirst({
       where: and(eq(inboxes.websiteToken, website_token), eq(inboxes.channelType, "web_widget")),
       columns: { id: true },
@@ -71,13 +75,9 @@ widgetSdk.openapi(
       widgets.find((w) => w.widget.type === "live_chat") ??
       widgets.find((w) => w.widget.type === "all_in_one" && offeredChannels(w.widget.type, w.settings.channels).includes("live_chat"));
     if (!chosen) throw new ApiError(404, "no_widget", "This inbox has no Live Chat widget yet: make one for it in Settings > Chat widgets.");
-    const origin = c.req.header("origin");
-    c.header("Vary", "Origin");
-    if (origin !== undefined) {
-      if (origin !== new URL(c.req.url).origin && !originAllowed(origin, chosen.settings.allowed_domains)) {
-        throw new ApiError(403, "origin_not_allowed", "This website may not load the widget.", { origin });
-      }
-      c.header("Access-Control-Allow-Origin", origin);
+    if (origin !== undefined && origin !== new URL(c.req.url).origin && !originAllowed(origin, chosen.settings.allowed_domains)) {
+      c.header("Access-Control-Allow-Origin", undefined);
+      throw new ApiError(403, "origin_not_allowed", "This website may not load the widget.", { origin });
     }
     c.header("Cache-Control", `public, max-age=${CACHE_SECONDS}`);
     const widget_type: "live_chat" | "all_in_one" = chosen.widget.type === "live_chat" ? "live_chat" : "all_in_one";
