@@ -6,7 +6,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { filterContacts, filterConversations } from "./account/filters";
-import { accountHasInboxListeners } from "../db/inbox-listeners";
 import { findOrStartChannelSession, latestOpenConversation, openConversationOf } from "./account/channel-contacts";
 import {
   type Availability,
@@ -19,25 +18,9 @@ import {
   userPayload,
 } from "../domain/chatwoot-payloads";
 import type { ConversationState } from "../domain/conversation";
-import {
-  AUTOMATION_TRIGGERS,
-  type AutomationTrigger,
-  type ConversationEvent,
-  contactMayReceive,
-  WEBHOOK_EVENTS,
-  type WebhookEvent,
-  type WorkflowListeners,
-} from "../domain/events";
-import {
-  type Candidate,
-  type NotificationFlags,
-  type NotificationRecipients,
-  type NotificationType,
-  notificationRecipients,
-  notificationTitle,
-  notifiesAssignee,
-  subscribesTo,
-} from "../domain/notifications";
+import type { ConversationEvent } from "../domain/events";
+import { contactMayReceive, type WorkflowListeners } from "../domain/listeners";
+import type { NotificationFlags, NotificationRecipients, NotificationType } from "../domain/notifications";
 import {
   type CampaignContact,
   ContactConflict,
@@ -53,29 +36,24 @@ import {
   type ConversationFilter,
   ConversationIndex,
   type ConversationScope,
-  messageDrivenAttributesOf,
-  sameMessageDrivenAttributes,
 } from "./account/conversation-index";
 import { MessageSearch } from "./account/message-search";
 import { ftsPrefixQuery } from "../domain/search-query";
-import { ExpiringLookup } from "./account/expiring-lookup";
 import {
-  type NotificationRecord,
   type NotificationSettingsRecord,
   NotificationStore,
 } from "./account/notifications";
 import { reaches, type Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
-import { enqueueJobs } from "../jobs/messages";
-import { notificationDeliveryJob } from "./account/notification-delivery";
 import { conversationObject } from "./stubs";
-import { fanOut, sendToUsers } from "./account/fan-out";
+import { fanOut } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { applyConversationEvents, type EventApplicationParts, type PublishedEvent } from "./account/event-application";
+import { Notifier } from "./account/notifier";
 import { AccountWorkflowListeners } from "./account/workflow-listeners";
 import { ContactEvents } from "./account/contact-events";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
 import { AccountPayloads, contactView, visitorMessage } from "./account/payloads";
-import { type MemberAccess, readMemberAccess } from "./account/member-access";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
@@ -89,13 +67,7 @@ export type { Viewer } from "./access";
 
 export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
 
-/**
- * What applying an outbox entry built for the HTTP answer: the event's Chatwoot payload (a message
- * or a conversation) as JSON text, or null when the entry was applied before. Text crosses the two
- * RPC hops back to the Worker as one copy and goes out as the body as it is, where an object would
- * be cloned twice and serialized again.
- */
-export type PublishedEvent = { seq: number; json: string | null };
+export type { PublishedEvent } from "./account/event-application";
 
 /** Uniqueness conflicts come back as values: errors thrown across RPC lose their type. */
 export type Conflict = { conflict: ContactConflict["field"] };
@@ -107,20 +79,6 @@ function catchConflict<T>(write: () => T): T | Conflict {
     throw error;
   }
 }
-
-const CACHE_SECONDS = 30;
-
-type Cached<T> = { value: T; at: number };
-
-/** A notification an applied event calls for, before it is weighed against access and settings. */
-type EventNotification = {
-  state: ConversationState;
-  type: NotificationType;
-  userIds: number[];
-  key: string;
-  content?: string;
-  replacesOlder: boolean;
-};
 
 export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
@@ -134,9 +92,8 @@ export class Account extends DurableObject<Env> {
   private readonly payloads: AccountPayloads;
   private readonly subscriptions: Subscriptions;
   private readonly contactEvents: ContactEvents;
-  /** Role and inbox memberships of account users, as notifications weigh them. */
-  private readonly access = new ExpiringLookup<MemberAccess>(CACHE_SECONDS, async (ids) => readMemberAccess(this.env.DB, this.accountId, ids));
   private readonly workflowListeners: AccountWorkflowListeners;
+  private readonly notifier: Notifier;
   /** The one alarm: contact outbox retries. */
   private readonly wakeUps: EarliestAlarm;
 
@@ -154,6 +111,9 @@ export class Account extends DurableObject<Env> {
     this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
     this.workflowListeners = new AccountWorkflowListeners(env, () => this.accountId);
     this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
+    this.notifier = new Notifier(ctx, env, () => this.accountId, this.notifications, this.index, this.payloads, this.presence, (displayId, viewer) =>
+      this.conversationState(displayId, viewer) !== null,
+    );
     this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
 
@@ -217,7 +177,7 @@ export class Account extends DurableObject<Env> {
    */
   async invalidateMemberAccess(): Promise<void> {
     this.payloads.forgetInboxes();
-    this.access.clear();
+    this.notifier.forgetAccess();
     await this.subscriptions.changed();
   }
 
@@ -240,251 +200,57 @@ export class Account extends DurableObject<Env> {
     await this.contactEvents.flush();
   }
 
-  /**
-   * Applies events published by a Conversation object, in order, to the index and fans them out.
-   * Redelivered events (seq already applied) change nothing and are not sent again. Returns the
-   * payload built for each event (as JSON text), for the caller's HTTP answer, and which workflow events the
-   * account listens for, so the caller sends only what someone hears to the queue.
-   *
-   * The frames go out once the index writes are durable (`storage.sync()`), in the events' order.
-   * Sent during the write they would wait at the output gate anyway, one by one, which costs
-   * several times more per socket than sending after the commit.
-   */
-  async applyConversationEvents(
-    events: ConversationEvent[],
-  ): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
-    await this.subscriptions.current();
-    const results: PublishedEvent[] = [];
-    const fanOuts: (() => void)[] = [];
-    const notifications: EventNotification[] = [];
-    for (const event of events) {
-      const applied = this.index.apply(event.seq, event.state, event.lastMessage, event.unreadCount);
-      if (!applied) {
-        results.push({ seq: event.seq, json: null });
-        continue;
-      }
-      const { fresh, contactId, before } = applied;
-      const { message } = event;
-      if (message) {
-        const [payload] = await this.payloads.messages({ state: event.state, contactId }, [message]);
-        if (!payload) continue;
-        const withConversation = {
-          ...payload,
-          conversation: {
-            id: event.state.displayId,
-            assignee_id: event.state.assigneeId,
-            unread_count: event.unreadCount,
-            last_activity_at: event.state.lastActivityAt,
-            contact_inbox: { source_id: event.state.sourceId },
-          },
-        };
-        if (fresh) {
-          fanOuts.push(() =>
-            fanOut(this.presence.registry(), event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
-          );
-          if (message.sender?.type === "contact") this.contacts.touch(contactId, message.createdAt);
-          this.messageSearch.put(event.state.displayId, message, event.name === "message.created");
-          if (!sameMessageDrivenAttributes(before, messageDrivenAttributesOf(event.state))) {
-            // As Chatwoot does when a message changes waiting_since, the first reply or the SLA: the whole conversation, to users.
-            const row = this.index.get(event.state.displayId);
-            const [conversation] = row ? await this.payloads.conversations([row]) : [];
-            if (conversation) fanOuts.push(() => fanOut(this.presence.registry(), event.state, "conversation.updated", conversation, null));
-          }
-          if (event.name === "message.created" && notifiesAssignee(message, event.state.assigneeId)) {
-            notifications.push({
-              state: event.state,
-              type: "assigned_conversation_new_message",
-              userIds: [event.state.assigneeId],
-              key: `new_message:${event.state.displayId}:${message.id}`,
-              content: message.content ?? undefined,
-              replacesOlder: true,
-            });
-          }
-        }
-        results.push({ seq: event.seq, json: JSON.stringify(payload) });
-        continue;
-      }
-      const row = this.index.get(event.state.displayId);
-      const [payload] = row ? await this.payloads.conversations([row]) : [];
-      if (!payload) continue;
-      if (fresh) {
-        fanOuts.push(() =>
-          fanOut(this.presence.registry(), event.state, event.name, payload, contactMayReceive(event.name, undefined) ? contactView(payload) : null),
-        );
-        if (event.name === "conversation.created") {
-          // An opt-in type: only users who chose it (usually nobody) are weighed at all.
-          const userIds = this.notifications.usersWithFlag("conversation_creation");
-          if (userIds.length > 0) {
-            notifications.push({ state: event.state, type: "conversation_creation", userIds, key: `creation:${event.state.displayId}`, replacesOlder: false });
-          }
-        }
-      }
-      results.push({ seq: event.seq, json: JSON.stringify(payload) });
-    }
-    if (notifications.length > 0) fanOuts.push(await this.storeEventNotifications(notifications));
-    if (fanOuts.length > 0) {
-      await this.ctx.storage.sync();
-      for (const fanOut of fanOuts) fanOut();
-    }
-    return { published: results, listeners: await this.workflowListeners.get() };
+  /** Applies what a Conversation object published (account/event-application.ts). */
+  async applyConversationEvents(events: ConversationEvent[]): Promise<{ published: PublishedEvent[]; listeners: WorkflowListeners }> {
+    return applyConversationEvents(this.parts(), events);
   }
 
-  /**
-   * Stores the notifications applied events call for (new conversations for those who chose them,
-   * new messages for the assignee) for the users who see the conversation and keep that type on, and
-   * returns what sends their notification.created frames once the writes are durable.
-   */
-  private async storeEventNotifications(wanted: EventNotification[]): Promise<() => void> {
-    const access = await this.access.getMany(wanted.flatMap((notification) => notification.userIds), nowSeconds());
-    const inboxes = await this.payloads.channels();
-    const created: NotificationRecord[] = [];
-    for (const { state, type, userIds, key, content, replacesOlder } of wanted) {
-      const candidates = userIds.flatMap((userId): Candidate[] => {
-        const member = access.get(userId);
-        if (!member) return [];
-        const seesConversation = member.role === "administrator" || member.inboxIds.includes(state.inboxId);
-        return [{ userId, role: member.role, seesConversation, inTargetInbox: false }];
-      });
-      const recipients = this.subscribed(notificationRecipients({ userIds }, candidates), type);
-      const title = notificationTitle(type, { displayId: state.displayId, inboxName: inboxes.get(state.inboxId)?.name, content });
-      created.push(
-        ...this.notifications.create(recipients, { key, notificationType: type, displayId: state.displayId, title, createdAt: nowSeconds(), replacesOlder }),
-      );
-    }
-    const frames = await this.notificationFrames(created);
-    return () => {
-      sendToUsers(this.presence.registry(), frames);
-      this.deliverNotifications(created);
-    };
-  }
-
-  /** The users among `userIds` whose settings keep notifications of this type. */
-  private subscribed(userIds: number[], type: NotificationType): number[] {
-    const flags = this.notifications.flagsOf(userIds);
-    return userIds.filter((userId) => subscribesTo(flags.get(userId) as NotificationFlags, type));
-  }
-
-  /** Each recipient's notification.created frames, with the conversation as it is now. */
-  private async notificationFrames(records: NotificationRecord[]): Promise<Map<number, string[]>> {
-    const frames = new Map<number, string[]>();
-    if (records.length === 0) return frames;
-    const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) => this.index.get(displayId) ?? []);
-    const conversations = new Map((await this.payloads.conversations(rows)).map((payload) => [payload.id, payload]));
-    for (const record of records) {
-      const frame = JSON.stringify({ event: "notification.created", data: this.payloads.notification(record, conversations.get(record.displayId) ?? null) });
-      frames.set(record.userId, [...(frames.get(record.userId) ?? []), frame]);
-    }
-    return frames;
-  }
-
-  /** Pushes and emails the stored notifications call for (src/durable/account/notification-delivery.ts). */
-  private deliverNotifications(records: NotificationRecord[]) {
-    if (records.length === 0) return;
-    const connected = new Set(this.presence.registry().openUsers().map(({ subscriber }) => subscriber.userId));
-    const flags = this.notifications.flagsOf([...new Set(records.map((record) => record.userId))]);
-    const job = notificationDeliveryJob(this.accountId, records, flags, connected);
-    if (job) this.ctx.waitUntil(enqueueJobs(this.env.JOBS, [job]));
+  private parts(): EventApplicationParts {
+    const { ctx, index, contacts, messageSearch, payloads, presence, subscriptions, notifier, workflowListeners } = this;
+    return { ctx, index, contacts, messageSearch, payloads, presence, subscriptions, notifier, workflowListeners };
   }
 
   // ---- notifications --------------------------------------------------------------------------
 
   /**
-   * Stores a notification about a conversation for each user `to` names who can see it (one user,
-   * several, the agents of one inbox and the administrators, or everyone), then sends each of them
-   * notification.created. A repeated `key` stores and sends nothing for users who already have it.
-   * Returns how many notifications were stored.
+   * Stores a notification about a conversation for each user `to` names who can see it, then sends
+   * each of them notification.created (account/notifier.ts). Returns how many were stored.
    */
-  async notify(input: {
-    key?: string;
-    displayId: number;
-    notificationType: NotificationType;
-    title: string;
-    to: NotificationRecipients;
-  }): Promise<number> {
-    const row = this.index.get(input.displayId);
-    if (!row) return 0;
-    const userIds = this.subscribed(notificationRecipients(input.to, await this.notificationCandidates(row.state.inboxId, input.to)), input.notificationType);
-    if (userIds.length === 0) return 0;
-    const created = this.ctx.storage.transactionSync(() =>
-      this.notifications.create(userIds, {
-        key: input.key ?? null,
-        notificationType: input.notificationType,
-        displayId: input.displayId,
-        title: input.title,
-        createdAt: nowSeconds(),
-      }),
-    );
-    if (created.length === 0) return 0;
-    const frames = await this.notificationFrames(created);
-    await this.ctx.storage.sync();
-    sendToUsers(this.presence.registry(), frames);
-    this.deliverNotifications(created);
-    return created.length;
-  }
-
-  /** The account's users who might receive a notification, with what decides whether they see the conversation. */
-  private async notificationCandidates(conversationInboxId: number, to: NotificationRecipients): Promise<Candidate[]> {
-    const named = to === "everyone" || "inboxId" in to ? null : JSON.stringify("userId" in to ? [to.userId] : to.userIds);
-    const targetInboxId = typeof to === "object" && "inboxId" in to ? to.inboxId : null;
-    const rows = await this.env.DB.prepare(
-      `select au.user_id, au.role,
-         exists(select 1 from inbox_members im where im.inbox_id = ? and im.user_id = au.user_id) as sees,
-         exists(select 1 from inbox_members im where im.inbox_id = ? and im.user_id = au.user_id) as in_target
-       from account_users au
-       where au.account_id = ? and (? is null or au.user_id in (select value from json_each(?)))`,
-    )
-      .bind(conversationInboxId, targetInboxId, this.accountId, named, named)
-      .all<{ user_id: number; role: "administrator" | "agent"; sees: number; in_target: number }>();
-    return rows.results.map((r) => ({ userId: r.user_id, role: r.role, seesConversation: r.sees === 1, inTargetInbox: r.in_target === 1 }));
-  }
-
-  private async notificationPayloads(records: NotificationRecord[], viewer: Viewer & { kind: "user" }) {
-    const rows = [...new Set(records.map((record) => record.displayId))].flatMap((displayId) =>
-      this.conversationState(displayId, viewer) ? (this.index.get(displayId) ?? []) : [],
-    );
-    const payloads = await this.payloads.conversations(rows);
-    const byDisplayId = new Map(payloads.map((payload) => [payload.id, payload]));
-    return records.map((record) => this.payloads.notification(record, byDisplayId.get(record.displayId) ?? null));
+  notify(input: { key?: string; displayId: number; notificationType: NotificationType; title: string; to: NotificationRecipients }): Promise<number> {
+    return this.notifier.notify(input);
   }
 
   /** A page of the viewer's notifications, newest first, with Chatwoot's counts. */
   async listNotifications(viewer: Viewer & { kind: "user" }, page: number, perPage: number) {
-    const { records, count, unreadCount } = this.notifications.page(viewer.userId, page, perPage);
-    return { count, unreadCount, payload: await this.notificationPayloads(records, viewer) };
+    return this.notifier.list(viewer, page, perPage);
   }
 
   unreadNotificationCount(userId: number): number {
-    return this.notifications.unreadCount(userId);
+    return this.notifier.unreadCount(userId);
   }
 
   /** Marks the user's notifications read: all of them, or those about one conversation. */
   readAllNotifications(userId: number, displayId: number | null): number {
-    return this.notifications.markAllRead(userId, displayId, nowSeconds());
+    return this.notifier.readAll(userId, displayId);
   }
 
   /** Marks one of the viewer's notifications read or unread; null when it is not theirs. */
   async markNotification(viewer: Viewer & { kind: "user" }, id: number, read: boolean) {
-    const record = this.notifications.setReadAt(viewer.userId, id, read ? nowSeconds() : null);
-    if (!record) return null;
-    const [payload] = await this.notificationPayloads([record], viewer);
-    return payload ?? null;
+    return this.notifier.mark(viewer, id, read);
   }
 
   deleteNotification(userId: number, id: number): boolean {
-    return this.notifications.delete(userId, id);
+    return this.notifier.delete(userId, id);
   }
 
   /** The user's notification settings in this account (Chatwoot's defaults until they save some). */
   notificationSettings(userId: number): NotificationSettingsRecord {
-    return this.notifications.settings(userId);
+    return this.notifier.settings(userId);
   }
 
   /** Replaces the email flags, the push flags, or both; the other kind stays as it was. */
   updateNotificationSettings(userId: number, change: Partial<NotificationFlags>): NotificationSettingsRecord {
-    return this.ctx.storage.transactionSync(() => {
-      const { flags } = this.notifications.settings(userId);
-      return this.notifications.saveSettings(userId, { email: change.email ?? flags.email, push: change.push ?? flags.push }, nowSeconds());
-    });
+    return this.notifier.updateSettings(userId, change);
   }
 
   /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
