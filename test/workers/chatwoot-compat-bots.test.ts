@@ -6,13 +6,15 @@ import { call, createInbox, eventually, expectStatus, tenant, unique } from "./h
 import { type RecordedRequest, sinkHost, sinkRequests } from "./outbound";
 
 /**
- * Chatwoot's agent bot guide (chatwoot.com/docs/product/others/agent-bots) and its Application API
- * (swagger/tag_groups/application_swagger.json): create the bot with `name` and `outgoing_url`
- * (POST /api/v1/accounts/{account_id}/agent_bots), connect it to an inbox with
- * `{"agent_bot": <id>}` (POST .../inboxes/{id}/set_agent_bot); conversations of that inbox start
- * `pending`, the bot gets `message_created` at its outgoing_url, answers through
- * POST .../conversations/{conversation_id}/messages with its own `api_access_token`, and hands over
- * with POST .../toggle_status `{"status": "open"}`.
+ * Chatwoot's agent bot documentation: chatwoot.com/docs/product/others/agent-bots ("The agent bot can
+ * post the generated response back into the widget by calling chatwoot APIs like message_create",
+ * "The agent bot can toggle a conversation status to open to hand off the conversation to a human
+ * agent") and the help center's "How to use Agent bots?" ("When an agent bot is connected to an
+ * inbox, conversations are created with a "pending" status"); the calls as its Application API
+ * (swagger/tag_groups/application_swagger.json) names them: create-an-account-agent-bot with `name`,
+ * `description` and `outgoing_url`, updateAgentBot (`set_agent_bot`) with `{"agent_bot": <id>}`,
+ * create-a-new-message-in-a-conversation and toggle-status-of-a-conversation with the bot's own
+ * `api_access_token` (security agentBotApiKey).
  */
 const BOT_GUIDE = {
   create: (outgoingUrl: string) => ({ name: "Support bot", description: "Answers first", outgoing_url: outgoingUrl }),
