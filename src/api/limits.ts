@@ -49,6 +49,7 @@ export const LIMITS = {
   "session_typing.session": { by: "session", binding: "SESSION_TYPING_LIMITER", period: 10, description: "Typing events per visitor session (one a second)" },
   "session_write.session": { by: "session", binding: "SESSION_WRITE_LIMITER", period: 60, description: "Contact, attribute, label, status and command changes per visitor session" },
   "provider_webhook.address": { by: "address", binding: "PUBLIC_WRITE_LIMITER", period: 10, description: "Provider webhook posts (Twilio's SMS callbacks, Meta's WhatsApp, Messenger and Instagram webhooks) per address" },
+  "email_sender.email": { by: "email", binding: "PUBLIC_WRITE_LIMITER", period: 10, description: "Mails the email() handler takes per sender address (a flood is refused)" },
   "cable_connect.address": { by: "address", binding: "CABLE_CONNECT_LIMITER", period: 60, description: "/cable connections opened per address" },
   "cable_subscribe.address": { by: "address", binding: "CABLE_SUBSCRIBE_LIMITER", period: 60, description: "/cable subscribe frames per address" },
 } as const satisfies Record<string, Limit>;

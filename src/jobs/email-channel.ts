@@ -19,6 +19,7 @@
 import PostalMime, { type Email } from "postal-mime";
 import { and, eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
+import { initialConversationStatus } from "../db/inbox-listeners";
 import { accounts, type EmailFileRef, emails, inboxes, users } from "../db/schema";
 import type { Attachment, MessageRecord } from "../domain/conversation";
 import { MessageType } from "../domain/conversation";
@@ -114,7 +115,8 @@ export async function receiveEmail(env: Env, job: EmailReceivedJob): Promise<voi
       sourceId: from,
       customAttributes: {},
       additionalAttributes: { mail_subject: mail.subject ?? "" },
-      status: "open",
+      // Pending while an agent bot has the inbox, as every channel's new conversations.
+      status: await initialConversationStatus(env.DB, inbox.id),
     });
     if (!seed) throw new Error(`no contact session for ${from} in inbox ${inbox.id}`);
     await conversationObject(env, accountId, seed.displayId).start(seed, { type: "contact" });
