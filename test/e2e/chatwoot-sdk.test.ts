@@ -276,6 +276,16 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(visitor.errors).toEqual([]);
   });
 
+  it("opens the widget's chat app in a window of its own with popoutChatWindow", async () => {
+    const visitor = await visit(pageWith("/popout"));
+    const [popup] = await Promise.all([visitor.page.waitForEvent("popup"), visitor.chatwoot("window.$chatwoot.popoutChatWindow()")]);
+    expect(new URL(popup.url()).pathname).toBe("/widget/app.html");
+    expect(new URL(popup.url()).searchParams.get("token")).toBe(widgetToken);
+    await popup.getByRole("textbox", { name: "Message" }).waitFor({ state: "visible" });
+    await popup.getByText("Greenleaf Garden").first().waitFor();
+    await screenshot(popup, "chatwoot-sdk-popout");
+  });
+
   it("follows chatwootSettings: expanded bubble with its launcherTitle on the left, the browser's language, flat style and dark mode", async () => {
     const settings = `window.chatwootSettings = {
       position: 'left',
