@@ -152,4 +152,30 @@ describe("Application API: an inbox's agent bot", () => {
     const now = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}`, { token: t.admin.access_token });
     expect(now.body.status).toBe("open");
   });
+
+  it("goes with its sub-account, deliveries and all", { timeout: 30_000 }, async () => {
+    const t = await tenant();
+    const bot = await createBot(t, { name: "Short-lived", outgoing_url: `https://${sinkHost("gone-bot")}/hook` });
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
+    await call("POST", `/api/v1/accounts/${t.account.id}/inboxes/${inbox.id}/set_agent_bot`, { token: t.admin.access_token, body: { agent_bot: bot.id } });
+    const identifier = inbox.inbox_identifier as string;
+    const contact = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts`, { body: { name: "Brief" } })).body as { source_id: string };
+    const conversation = (await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations`, { body: {} })).body as {
+      id: number;
+    };
+    await call("POST", `/public/api/v1/inboxes/${identifier}/contacts/${contact.source_id}/conversations/${conversation.id}/messages`, {
+      body: { content: "Hi" },
+    });
+    await eventually(async () => {
+      const row = await env.DB.prepare("select count(*) as n from webhook_deliveries where agent_bot_id = ?").bind(bot.id).first<{ n: number }>();
+      expect(row?.n).toBeGreaterThan(0);
+    });
+    expectStatus(await call("DELETE", `/api/v1/agency/accounts/${t.account.id}`, { token: t.agency.access_token }), 204);
+    const left = await env.DB.prepare(
+      "select (select count(*) from agent_bots where id = ?1) + (select count(*) from webhook_deliveries where agent_bot_id = ?1) as n",
+    )
+      .bind(bot.id)
+      .first<{ n: number }>();
+    expect(left?.n).toBe(0);
+  });
 });
