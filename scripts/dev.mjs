@@ -140,6 +140,7 @@ function printBanner(url, demo) {
       `    curl -H 'api_access_token: ${demo.admin.token}' ${url}/api/v1/accounts/${demo.account.id}/conversations`,
       `  ${demo.account.name.padEnd(21)}account ${demo.account.id}, website inbox ${demo.inbox.id}, SMS inbox ${demo.sms.inbox.id}, label ${demo.sms.label.title} (id ${demo.sms.label.id})`,
       `  SMS sink             ${demo.sms.sink}`,
+      `  Chatwoot's snippet   BASE_URL="${url}", websiteToken '${demo.inbox.website_token}' (the website inbox; docs/CHATWOOT.md)`,
       ...(demo.whatsapp
         ? [
             `  WhatsApp inbox       ${demo.whatsapp.inbox.id} (${demo.whatsapp.inbox.phone_number}); Meta's callback URL ${url}/webhooks/whatsapp/${demo.whatsapp.inbox.phone_number}`,
