@@ -298,7 +298,7 @@ export default {
     delete: "Delete",
     actions: "Actions",
     type: "Type",
-    types: { web_widget: "Website", api: "API", sms: "SMS" },
+    types: { web_widget: "Website", api: "API", sms: "SMS", email: "Email", whatsapp: "WhatsApp", facebook_page: "Facebook Messenger", instagram: "Instagram" },
     verification: "Identity",
     verified: "Verified identity required",
     notRequired: "Not required",

@@ -27,7 +27,7 @@ type Day = {
 type Inbox = {
   id: number;
   name: string;
-  channel_type: "Channel::WebWidget" | "Channel::Api" | "Channel::Sms";
+  channel_type: keyof typeof TYPE_KEY;
   greeting_enabled: boolean;
   greeting_message: string | null;
   working_hours_enabled: boolean;
@@ -41,7 +41,17 @@ type Inbox = {
 };
 type Agent = { id: number; name: string; email: string };
 
-const TYPE_KEY = { "Channel::WebWidget": "web_widget", "Channel::Api": "api", "Channel::Sms": "sms" } as const;
+const TYPE_KEY = {
+  "Channel::WebWidget": "web_widget",
+  "Channel::Api": "api",
+  "Channel::Sms": "sms",
+  "Channel::Email": "email",
+  "Channel::Whatsapp": "whatsapp",
+  "Channel::FacebookPage": "facebook_page",
+  "Channel::Instagram": "instagram",
+} as const;
+/** Identity verification (an HMAC of the visitor's identifier) belongs to website and API inboxes only. */
+const verifiesIdentity = (kind: (typeof TYPE_KEY)[keyof typeof TYPE_KEY]) => kind === "web_widget" || kind === "api";
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 
 const pad = (value: number | null) => String(value ?? 0).padStart(2, "0");
@@ -266,7 +276,7 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
       working_hours_enabled: hoursEnabled,
       working_hours: week.map((day) => (day.closed_all_day || day.open_all_day ? { ...day, open_hour: null, open_minutes: null, close_hour: null, close_minutes: null } : day)),
     };
-    if (kind !== "sms") body.channel = { hmac_mandatory: hmacMandatory };
+    if (verifiesIdentity(kind)) body.channel = { hmac_mandatory: hmacMandatory };
     try {
       const saved = await api.patch<Inbox>(accountPath(`/inboxes/${inbox.id}`), body);
       if (members) await api.patch(accountPath("/inbox_members"), { inbox_id: inbox.id, user_ids: [...members] });
@@ -360,7 +370,7 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
             </div>
           )}
         </fieldset>
-        {kind !== "sms" && (
+        {verifiesIdentity(kind) && (
           <fieldset class="inbox-group">
             <legend class="field-label">{t("settings.inboxes.identity")}</legend>
             <div class="field-inline">
