@@ -165,10 +165,12 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
       launcher.removeAttribute("aria-label");
     }
     if (flat) {
-      const style = document.createElement("style");
-      style.textContent =
-        "[data-chatwoot-flat]{border-radius:0!important;box-shadow:none!important}[data-chatwoot-flat][role=dialog]{border:1px solid #f2f3f7!important}";
-      document.head.appendChild(style);
+      // A constructed style sheet, not a <style> element: sites whose CSP has no 'unsafe-inline' allow it too.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(
+        "[data-chatwoot-flat]{border-radius:0!important;box-shadow:none!important}[data-chatwoot-flat][role=dialog]{border:1px solid #f2f3f7!important}",
+      );
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
       for (const node of [launcher, panel]) node?.setAttribute("data-chatwoot-flat", "");
     }
   }
