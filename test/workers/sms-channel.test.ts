@@ -186,6 +186,35 @@ describe("SMS channel", () => {
     expect(await sinkRequests(t.host)).toEqual([]);
   });
 
+  it("opens an Email/SMS widget's lead in the SMS inbox it names, texts the agent's reply to the number left, and joins the answer to it", async () => {
+    const t = await smsTenant();
+    const widget = await call("POST", `/api/v1/accounts/${t.account.id}/chat_widgets`, {
+      token: t.admin.access_token,
+      body: { name: "Text us", type: "email_sms", inbox_id: t.inbox.id },
+    });
+    expectStatus(widget, 201);
+    const phone = uniquePhone();
+    const noPhone = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: widget.body.widget_token, values: { full_name: "Pat", email: "pat@example.test" }, message: "Text me" },
+    });
+    expectStatus(noPhone, 422);
+    expect(noPhone.body.error.details.map((d: { field: string }) => d.field)).toEqual(["values.phone_number"]);
+    const lead = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: widget.body.widget_token, values: { full_name: "Pat", phone_number: phone }, message: "Any slots tomorrow?" },
+    });
+    expectStatus(lead, 201);
+    const conversation = await onlyConversation(t, t.inbox.id);
+    expect(conversation.id).toBe(lead.body.conversation_id);
+    await programSink(t.host, [{ status: 201, body: JSON.stringify({ sid: newSid(), status: "queued" }) }]);
+    expectStatus(await reply(t, conversation.id, "Yes, at 3 pm."), 200);
+    await eventually(async () => {
+      const requests = await sinkRequests(t.host);
+      expect(requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)))).toEqual([expect.objectContaining({ To: phone, Body: "Yes, at 3 pm." })]);
+    });
+    await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, phone, "Great, book it"));
+    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Any slots tomorrow?", "Yes, at 3 pm.", "Great, book it"]));
+  });
+
   it("never sends a private note as an SMS", async () => {
     const t = await smsTenant();
     await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, uniquePhone(), "Hi"));
