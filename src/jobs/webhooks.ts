@@ -11,6 +11,7 @@ import { checkDestination, privateDestinationsAllowed } from "../domain/destinat
 import { webhookHeaders } from "../domain/webhook-signature";
 import { handOverFromUnreachableBot } from "./bot-handover";
 import { enqueueJobs } from "./messages";
+import { readResponseExcerpt, recordAttemptStatements } from "./webhook-attempts";
 
 /** How long one attempt may take before it counts as failed. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -116,6 +117,7 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
   const [delivery] = await db
     .select({
       id: webhookDeliveries.id,
+      accountId: webhookDeliveries.accountId,
       url: webhookDeliveries.url,
       body: webhookDeliveries.body,
       status: webhookDeliveries.status,
@@ -127,9 +129,13 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
     .where(eq(webhookDeliveries.id, deliveryId));
   if (!delivery || !UNFINISHED.includes(delivery.status)) return;
 
-  const recordAttempt = (outcome: { status: WebhookDeliveryStatus; statusCode: number | null; error: string | null }) => {
+  // Each attempt is also kept in the attempt log (src/jobs/webhook-attempts.ts), in the same batch.
+  const recordAttempt = (
+    outcome: { status: WebhookDeliveryStatus; statusCode: number | null; error: string | null },
+    tried: { startedAt: Date; responseExcerpt: string | null } = { startedAt: now(), responseExcerpt: null },
+  ) => {
     const at = now();
-    return db
+    const countAttempt = db
       .update(webhookDeliveries)
       .set({
         status: outcome.status,
@@ -140,6 +146,7 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
         updatedAt: at,
       })
       .where(and(eq(webhookDeliveries.id, delivery.id), inArray(webhookDeliveries.status, UNFINISHED)));
+    return db.batch([countAttempt, ...recordAttemptStatements(db, delivery, { ...outcome, ...tried, finishedAt: at })]);
   };
 
   const destination = checkDestination(delivery.url, { allowPrivate: privateDestinationsAllowed(env.ALLOW_PRIVATE_DESTINATIONS) });
@@ -157,6 +164,8 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
   });
   let statusCode: number | null = null;
   let error: string | null = null;
+  let responseExcerpt: string | null = null;
+  const startedAt = now();
   try {
     const response = await fetch(destination.url, {
       method: "POST",
@@ -166,7 +175,7 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     statusCode = response.status;
-    await response.body?.cancel();
+    responseExcerpt = await readResponseExcerpt(response);
     if (statusCode < 200 || statusCode > 299) error = `The receiver answered HTTP ${statusCode}.`;
   } catch (cause) {
     error =
@@ -174,7 +183,7 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
         ? `No answer within ${DELIVERY_TIMEOUT_MS / 1000} s.`
         : `The request failed: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
-  await recordAttempt({ status: error === null ? "delivered" : "failed", statusCode, error });
+  await recordAttempt({ status: error === null ? "delivered" : "failed", statusCode, error }, { startedAt, responseExcerpt });
   if (error !== null) throw new WebhookAttemptFailed(`delivery ${delivery.id}: ${error}`);
 }
 

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { inboxes, WEBHOOK_DELIVERY_STATUSES, webhookDeliveries, webhooks } from "../../db/schema";
+import { inboxes, WEBHOOK_DELIVERY_STATUSES, webhookDeliveries, webhookDeliveryAttempts, webhooks } from "../../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../../domain/destination-guard";
 import { WEBHOOK_EVENTS } from "../../domain/events";
 import { newWebhookSecret } from "../../domain/webhook-signature";
@@ -22,6 +22,7 @@ import { userSecurity } from "./profile";
 const tags = ["Application: webhooks"];
 const accountParams = idParams("account_id");
 const webhookParams = idParams("account_id", "webhook_id");
+const deliveryParams = idParams("account_id", "webhook_id", "delivery_id");
 const AUDITABLE_TYPE = "Webhook";
 
 /** What a webhook gets when created without `subscriptions`: Chatwoot's default (everything but typing). */
@@ -89,6 +90,10 @@ const DeliverySchema = z
     url: z.string(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES).openapi({ description: "failed: the last attempt failed, another follows; dead: given up" }),
     attempts: z.number().int(),
+    attempts_count: z
+      .number()
+      .int()
+      .openapi({ description: "How many attempts the attempt log keeps (the newest 20); listed by .../deliveries/{delivery_id}/attempts" }),
     last_status_code: z.number().int().nullable(),
     last_error: z.string().nullable(),
     payload: z.record(z.string(), z.unknown()).openapi({ description: "The JSON body sent" }),
@@ -97,6 +102,21 @@ const DeliverySchema = z
     delivered_at: Timestamp.nullable(),
   })
   .openapi("WebhookDelivery");
+
+const DeliveryAttemptSchema = z
+  .object({
+    attempt: z.number().int().openapi({ description: "1 for the first attempt" }),
+    started_at: Timestamp,
+    finished_at: Timestamp,
+    status_code: z.number().int().nullable().openapi({ description: "The receiver's HTTP status; null when no answer came" }),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why the attempt failed, in words (an HTTP status, no answer in time, a refused destination); null when it succeeded" }),
+    duration_ms: z.number().int(),
+    response_excerpt: z.string().nullable().openapi({ description: "The start of the answer's body, at most 1 KB" }),
+  })
+  .openapi("WebhookDeliveryAttempt");
 
 type WebhookRow = typeof webhooks.$inferSelect;
 type InboxSummary = { id: number; name: string; channelType: string } | null;
@@ -122,13 +142,14 @@ const serializeWebhook = (row: WebhookRow, inbox: InboxSummary): z.infer<typeof 
 
 const withSecret = (row: WebhookRow, inbox: InboxSummary) => ({ ...serializeWebhook(row, inbox), secret: row.secret });
 
-const serializeDelivery = (row: typeof webhookDeliveries.$inferSelect): z.infer<typeof DeliverySchema> => ({
+const serializeDelivery = (row: typeof webhookDeliveries.$inferSelect, attemptsCount = 0): z.infer<typeof DeliverySchema> => ({
   id: row.id,
   webhook_id: row.webhookId,
   event: row.event,
   url: row.url,
   status: row.status,
   attempts: row.attempts,
+  attempts_count: attemptsCount,
   last_status_code: row.lastStatusCode,
   last_error: row.lastError,
   payload: JSON.parse(row.body) as Record<string, unknown>,
@@ -398,13 +419,67 @@ accountWebhooks.openapi(
     const { webhook } = await accountWebhook(c, webhook_id);
     const db = c.var.db;
     const ofWebhook = eq(webhookDeliveries.webhookId, webhook.id);
+    const attemptsCount = sql<number>`(select count(*) from webhook_delivery_attempts as kept where kept.delivery_id = webhook_deliveries.id)`;
     const [rows, [total]] = await Promise.all([
-      db.select().from(webhookDeliveries).where(ofWebhook).orderBy(desc(webhookDeliveries.id)).limit(query.per_page).offset(offsetOf(query)),
+      db
+        .select({ delivery: webhookDeliveries, attemptsCount })
+        .from(webhookDeliveries)
+        .where(ofWebhook)
+        .orderBy(desc(webhookDeliveries.id))
+        .limit(query.per_page)
+        .offset(offsetOf(query)),
       db.select({ value: count() }).from(webhookDeliveries).where(ofWebhook),
     ]);
     return c.json(
-      { meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeDelivery) },
+      {
+        meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page },
+        payload: rows.map((row) => serializeDelivery(row.delivery, row.attemptsCount)),
+      },
       200,
     );
+  },
+);
+
+accountWebhooks.openapi(
+  createRoute({
+    method: "get",
+    path: "/{account_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/attempts",
+    tags,
+    security: userSecurity,
+    summary: "A delivery's attempts (administrators)",
+    description:
+      "Oldest first: when each attempt started and ended, the receiver's HTTP status or why no answer came, in words, how " +
+      "long it took and the first kilobyte of the answer. The newest 20 attempts of a delivery are kept.",
+    middleware: [requireRole("administrator")] as const,
+    request: { params: deliveryParams },
+    responses: {
+      200: json("The delivery's attempts", z.object({ meta: z.object({ count: z.number().int() }), payload: z.array(DeliveryAttemptSchema) })),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { webhook_id, delivery_id } = c.req.valid("param");
+    const { webhook } = await accountWebhook(c, webhook_id);
+    const db = c.var.db;
+    const [delivery] = await db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, delivery_id), eq(webhookDeliveries.webhookId, webhook.id), eq(webhookDeliveries.accountId, webhook.accountId)));
+    if (!delivery) throw notFound("Delivery");
+    const rows = await db
+      .select()
+      .from(webhookDeliveryAttempts)
+      .where(and(eq(webhookDeliveryAttempts.deliveryId, delivery.id), eq(webhookDeliveryAttempts.accountId, webhook.accountId)))
+      .orderBy(asc(webhookDeliveryAttempts.attempt));
+    const payload = rows.map((row) => ({
+      attempt: row.attempt,
+      started_at: iso(row.startedAt),
+      finished_at: iso(row.finishedAt),
+      status_code: row.statusCode,
+      error: row.error,
+      duration_ms: row.durationMs,
+      response_excerpt: row.responseExcerpt,
+    }));
+    return c.json({ meta: { count: payload.length }, payload }, 200);
   },
 );
