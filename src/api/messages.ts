@@ -161,12 +161,21 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
+/** The content types whose body the route's own validator (its `createRoute` JSON schema) parses, as @hono/zod-openapi tells them. */
+const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json/i;
+
 /**
- * Reads a message body sent as JSON or as multipart/form-data (Chatwoot's `attachments[]`), parses
- * the fields with `schema`, and returns them with the uploaded files.
+ * Reads a message body sent as JSON or as multipart/form-data (Chatwoot's `attachments[]`) and
+ * returns its fields with the uploaded files. `schema` is the route's JSON body schema: a JSON body
+ * was parsed and validated with it before the handler ran and is taken as it is, so it is parsed
+ * once; the form's fields (and a body sent without a content type) are parsed with it here.
  */
 export async function readMessageBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<{ input: z.infer<T>; files: File[] }> {
   const type = c.req.header("content-type") ?? "";
+  if (JSON_CONTENT_TYPE.test(type)) {
+    const validated = (c.req as unknown as { valid(target: "json"): z.infer<T> }).valid("json");
+    return { input: validated, files: [] };
+  }
   let raw: unknown;
   let files: File[] = [];
   if (/^multipart\/form-data/i.test(type)) {

@@ -793,6 +793,16 @@ export class Account extends DurableObject<Env> {
     return publicConversationPayload(row.state, asVisitorSees(contact), (await this.payloads.messages(row, messages ?? [])).map(visitorMessage));
   }
 
+  /** One message with its sender, read by id, as `viewer` sees it; null when they do not see it. */
+  async message(displayId: number, viewer: Viewer, messageId: number): Promise<MessagePayload | null> {
+    const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
+    const record = row ? await conversationObject(this.env, this.accountId, displayId).messageFor(viewer, messageId) : null;
+    if (!row || !record) return null;
+    const [payload] = await this.payloads.messages(row, [record]);
+    if (!payload) return null;
+    return viewer.kind === "contact" ? visitorMessage(payload) : payload;
+  }
+
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */
   async messages(displayId: number, viewer: Viewer, page: { before: number | null; after: number | null }) {
     const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;

@@ -693,6 +693,13 @@ export class Conversation extends DurableObject<Env> {
     return row ? toMessage(row) : null;
   }
 
+  /** One message by id, when `access` reaches the conversation; contacts never see private notes. */
+  messageFor(access: Access, id: number): MessageRecord | null {
+    if (!this.stateFor(access)) return null;
+    const message = this.message(id);
+    return message && !("sourceId" in access && message.private) ? message : null;
+  }
+
   /** Up to 20 messages before `before` (or the latest), or up to 100 after `after`, oldest first; contacts never see private notes. */
   listMessages(access: Access, page: MessagePage): MessageRecord[] | null {
     if (!this.stateFor(access)) return null;

@@ -297,8 +297,7 @@ accountConversations.openapi(
       );
     }
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
-    const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: result.message.id + 1, after: null });
-    return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
+    return c.json((await accountObject(c.env, accountId).message(conversation_id, viewer, result.message.id)) ?? {}, 200);
   },
 );
 
@@ -327,8 +326,7 @@ accountConversations.openapi(
     if (!result) throw notFound("Message");
     await deleteStoredFiles(c.env, accountId, result.attachments);
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
-    const stored = await accountObject(c.env, accountId).messages(conversation_id, viewer, { before: message_id + 1, after: null });
-    return c.json(stored?.find((message) => message.id === message_id) ?? {}, 200);
+    return c.json((await accountObject(c.env, accountId).message(conversation_id, viewer, message_id)) ?? {}, 200);
   },
 );
 

@@ -322,11 +322,7 @@ publicConversations.openapi(
       throw notFound("Conversation");
     }
     if (result.payloadJson) return jsonTextResponse(c, result.payloadJson);
-    const stored = await accountObject(c.env, ref.accountId).messages(conversation_id, contactViewer(ref), {
-      before: result.message.id + 1,
-      after: null,
-    });
-    return c.json(stored?.find((message) => message.id === result.message.id) ?? {}, 200);
+    return c.json((await accountObject(c.env, ref.accountId).message(conversation_id, contactViewer(ref), result.message.id)) ?? {}, 200);
   },
 );
 
