@@ -34,6 +34,13 @@ const DEMO = {
       welcome_title: "Hi there!",
       welcome_tagline: "We usually reply in a few minutes.",
     },
+    // What a visitor meets in the widget (docs/WIDGET.md): a greeting before the conversation, the
+    // reply time, an email asked for after the first answer, and a rating once it is resolved.
+    greeting_enabled: true,
+    greeting_message: "Hi! Ask us about **appointments**, prices or insurance.",
+    reply_time: "in_a_few_minutes",
+    enable_email_collect: true,
+    csat_survey_enabled: true,
   },
   widget: {
     name: "Demo Dental chat",

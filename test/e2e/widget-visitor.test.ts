@@ -340,6 +340,25 @@ describe.each(SIZES)("the widget a visitor meets, at $name size ($width px)", (s
     expect(await quiet.page.evaluate(() => (window as unknown as TestWindow).chimes)).toBe(0);
   });
 
+  it("brings a returning visitor's new messages above the launcher on their next page, the chat still closed", async () => {
+    const visitor = await visit(widget.embed);
+    await visitor.say("Can I bring my dog?");
+    const conversationId = await visitor.conversationId();
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Let me ask." });
+    const emailBox = visitor.log.locator("form.email-box");
+    await emailBox.getByLabel("Your email").fill("rex.owner@example.test");
+    await emailBox.getByRole("button", { name: "Submit" }).click();
+    await visitor.log.getByText("We will reach you at rex.owner@example.test.").waitFor();
+    await visitor.page.reload();
+    await visitor.page.waitForFunction(() => (window as unknown as TestWindow).parleyEvents.includes("ready"));
+    // The app loads at once for a visitor with a conversation; what arrives once it shows the history is news.
+    // Polled by interval: a hidden frame draws no animation frames.
+    await (await visitor.frame()).waitForFunction(() => document.querySelectorAll(".message").length >= 4, null, { polling: 100 });
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Dogs are welcome." });
+    await visitor.page.getByRole("button", { name: "1 new message. Alex Agent: Dogs are welcome." }).waitFor();
+    expect(await visitor.launcher.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("keeps a message that failed to send and sends it once on retry", async () => {
     const visitor = await visit(widget.embed);
     await visitor.say("First message.");

@@ -7,9 +7,10 @@ export type ToApp = { type: "parley:command"; name: string; args: unknown[] } | 
 
 /**
  * The team's messages the visitor has not seen, for the preview above a closed launcher: how many,
- * that count in words (in the visitor's language) and the latest two, as text.
+ * the latest as text ("Alex: See you at 4"), and the preview's accessible name with the count in
+ * words, in the visitor's language ("2 new messages. Alex: See you at 4"); no text: nothing to show.
  */
-export type UnreadPreview = { count: number; label: string; messages: { name: string; text: string }[] };
+export type UnreadPreview = { count: number; text: string; label: string };
 
 /**
  * App → loader. `close` asks the loader to close the panel (the app's close button, Escape inside

@@ -152,12 +152,14 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
     });
   }
 
-  // The loader's launcher and panel are the body's children it adds; they are looked for once it is ready.
-  const before = new Set(Array.from(document.body.children));
+  // The loader appends its panel, then its launcher (unless hidden), to the body and fires parley:ready
+  // in the same task, so when it is ready they are the body's last children.
   function adjustLauncher() {
-    const added = Array.from(document.body.children).filter((node) => !before.has(node)) as HTMLElement[];
-    launcher = added.find((node) => node.tagName === "BUTTON" && node.hasAttribute("aria-expanded")) ?? null;
-    panel = added.find((node) => node.getAttribute("role") === "dialog") ?? null;
+    const last = document.body.lastElementChild as HTMLElement | null;
+    const button = settings.hideMessageBubble ? null : last;
+    launcher = button?.tagName === "BUTTON" && button.hasAttribute("aria-expanded") ? button : null;
+    const host = (launcher ? launcher.previousElementSibling : last) as HTMLElement | null;
+    panel = host?.getAttribute("role") === "dialog" ? host : null;
     if (launcher && expanded) {
       const title = settings.launcherTitle || launcher.textContent?.trim() || "Chat with us";
       for (const node of Array.from(launcher.childNodes)) if (node.nodeType === Node.TEXT_NODE) node.remove();
@@ -199,7 +201,7 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
     script.async = true;
     script.setAttribute("data-parley-widget", widgetToken);
     script.setAttribute("data-parley-origin", origin);
-    document.body.appendChild(script);
+    document.head.appendChild(script);
   })();
 }
 

@@ -143,6 +143,7 @@ declare global {
   let campaignTimer: ReturnType<typeof setTimeout> | undefined;
   let bubble: HTMLButtonElement | null = null;
   const shownKey = (id: number) => `parley:campaign:${token}:${id}`;
+  const activeKey = `parley:active:${token}`;
   const recentlyShown = (id: number) => Date.now() - Number(localStorage.getItem(shownKey(id)) ?? 0) < CAMPAIGN_QUIET_MS;
 
   let campaignCheck = 0;
@@ -181,12 +182,11 @@ declare global {
   let unreadCount = 0;
   /** Chatwoot's unread messages dialog: the latest unread message and the count, unless the site turned it off; a sound for each new one. */
   function showUnread(preview: UnreadPreview) {
-    const latest = preview.messages[preview.messages.length - 1];
     if (preview.count > unreadCount && settings.sound !== false) ding();
     unreadCount = preview.count;
     if (opened || !host || settings.showUnreadMessagesDialog === false) return;
-    if (!latest) return bubble?.remove();
-    showBubble(`${preview.label}. ${latest.name}: ${latest.text}`, `${latest.name}: ${latest.text}`);
+    if (!preview.text) return bubble?.remove();
+    showBubble(preview.label, preview.text);
   }
 
   /** A short chime made on the spot (no sound file to fetch). */
@@ -232,6 +232,8 @@ declare global {
         badge.style.display = count > 0 && !opened ? "block" : "none";
       }
       if (message.event === "close") return setOpened(false);
+      // A visitor with a conversation gets the app at once on their next pages, so its messages reach them while it is closed.
+      if (message.event === "session") localStorage.setItem(activeKey, "1");
       emit(message.event as WidgetEvent, message.detail);
     }
   }
@@ -254,14 +256,11 @@ declare global {
   ]) {
     api[name] = (...args: unknown[]) => toApp({ type: "parley:command", name, args });
   }
-  const parley: Parley = {
-    ...api,
-    isOpened: () => opened,
-    api: {
-      showFakeAgentMessage: (...args: unknown[]) => toApp({ type: "parley:command", name: "api.showFakeAgentMessage", args }),
-      sendClientMessage: (...args: unknown[]) => toApp({ type: "parley:command", name: "api.sendClientMessage", args }),
-    },
-  };
+  const extras: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const name of ["showFakeAgentMessage", "sendClientMessage"]) {
+    extras[name] = (...args: unknown[]) => toApp({ type: "parley:command", name: `api.${name}`, args });
+  }
+  const parley: Parley = { ...api, isOpened: () => opened, api: extras };
 
   function replay(call: QueuedCall) {
     const [name, args] = call;
@@ -288,6 +287,7 @@ declare global {
       if (container) createFrame(container);
     } else {
       drawLauncher(config);
+      if (host && localStorage.getItem(activeKey)) createFrame(host);
     }
     window.parley = parley;
     for (const call of queued) replay(call);

@@ -38,6 +38,8 @@ const useBrowserLanguage = params.get("browser_language") === "1";
 const siteTheme = params.get("theme");
 
 const PAGE_SIZE = 20;
+/** Which visitor the app shows: reset() and a switch of session move it on, so answers to an earlier one's requests are dropped. */
+let generation = 0;
 /** Messages shown here and never sent (showFakeAgentMessage) count down from the greeting's id, apart from campaigns' ids. */
 let localMessages = 0;
 
@@ -77,13 +79,10 @@ function fromTrustedParent(event: MessageEvent): boolean {
 function setUnread(messages: Message[]) {
   unread = messages;
   emit("unread-count", unread.length);
-  const preview: UnreadPreview = {
-    count: unread.length,
-    label: unread.length === 1 ? t("newMessage") : t("newMessages", { n: unread.length }),
-    messages: unread
-      .slice(-2)
-      .map((message) => ({ name: thread.senderName(message), text: (message.content ?? message.attachments?.[0]?.file_name ?? "").slice(0, 160) })),
-  };
+  const latest = unread.at(-1);
+  const text = latest ? `${thread.senderName(latest)}: ${(latest.content ?? latest.attachments?.[0]?.file_name ?? "").slice(0, 160)}` : "";
+  const count = unread.length === 1 ? t("newMessage") : t("newMessages", { n: unread.length });
+  const preview: UnreadPreview = { count: unread.length, text, label: `${count}. ${text}` };
   toPage({ type: "parley:unread", preview });
 }
 
@@ -249,7 +248,9 @@ async function catchUp(missed: boolean) {
   if (!session?.conversationId) return;
   const { messages } = clientPaths(websiteToken(), session);
   const last = thread.lastId;
+  const mine = generation;
   const found = await request<Message[]>("GET", `${messages}${last ? `?after=${last}` : ""}`);
+  if (mine !== generation) return;
   for (const message of found) {
     if (missed) receive(message);
     else thread.show(message);
@@ -298,6 +299,7 @@ async function send(content: string, files: File[] = []) {
 }
 
 async function deliver(pending: Pending) {
+  const mine = generation;
   pending.state = "sending";
   thread.showPending(pending);
   try {
@@ -316,9 +318,11 @@ async function deliver(pending: Pending) {
     } else {
       message = await request<Message>("POST", messages, { content: pending.content, echo_id: pending.echoId });
     }
+    if (mine !== generation) return;
     thread.show(message);
     if (conversationStatus === "resolved") setStatus("open");
   } catch (error) {
+    if (mine !== generation) return;
     pending.state = "failed";
     thread.showPending(pending);
     reportError(error);
@@ -458,6 +462,7 @@ async function runCommand(name: string, args: unknown[]) {
       await setLocale(String(first ?? "en"));
       return build();
     case "reset":
+      generation++;
       disconnect?.();
       disconnect = null;
       session = null;
@@ -499,6 +504,7 @@ async function identify(identifier: string, user: Record<string, unknown>) {
 
 /** Makes `next` the visitor's session: forgets what the previous one showed, listens to the new one, and redraws an open chat. */
 function useSession(next: Session) {
+  generation++;
   disconnect?.();
   disconnect = null;
   session = next;
@@ -668,8 +674,9 @@ function emailSmsView() {
   body.dataset.view = "email_sms";
   const fields: PreChatField[] = [
     { field_type: "standard", name: "full_name", type: "text", label: "Name", required: true },
-    { field_type: "standard", name: "email", type: "email", label: "Email", required: false },
-    { field_type: "standard", name: "phone_number", type: "phone", label: "Phone", required: false },
+    // An email inbox answers by email, an SMS inbox by text: then that field is the one the visitor must fill.
+    { field_type: "standard", name: "email", type: "email", label: "Email", required: config.channels.email_sms?.inbox_channel === "email" },
+    { field_type: "standard", name: "phone_number", type: "phone", label: "Phone", required: config.channels.email_sms?.inbox_channel === "sms" },
   ];
   body.append(
     fieldsForm(fields, config.greeting.tagline, t("send"), true, async (values, message) => {
