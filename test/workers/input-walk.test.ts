@@ -40,6 +40,8 @@ beforeAll(async () => {
   const automationRule = await createAutomationRule(t.admin.access_token, t.account.id);
   const label = await createLabel(t.admin.access_token, t.account.id);
   const webhook = await createWebhook(t.admin.access_token, t.account.id, "https://walked.example.test/hook");
+  const ping = await call("POST", `/api/v1/accounts/${t.account.id}/webhooks/${webhook.id}/test`, { token: t.admin.access_token });
+  expectStatus(ping, 202);
   const agentBot = await call("POST", `/api/v1/accounts/${t.account.id}/agent_bots`, { token: t.admin.access_token, body: { name: "Walked bot" } });
   expectStatus(agentBot, 200);
   const customFilter = await call("POST", `/api/v1/accounts/${t.account.id}/custom_filters`, {
@@ -89,6 +91,7 @@ beforeAll(async () => {
     automation_rule_id: automationRule.id,
     label_id: label.id,
     webhook_id: webhook.id,
+    delivery_id: ping.body.payload.delivery.id,
     agent_bot_id: agentBot.body.id,
     hook_id: webhook.id,
     custom_filter_id: customFilter.body.id,

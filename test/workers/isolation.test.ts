@@ -61,6 +61,9 @@ async function setUp() {
   const { secret: _webhookSecret, ...webhook } = await createWebhook(admin.access_token, account.id, "https://tenant-a.example.test/hook", {
     name: `${MARKER} webhook`,
   });
+  // A delivery of A's webhook (a test ping), so the walk addresses a real delivery's attempts.
+  const ping = await call("POST", `${webhooksPath(account.id)}/${webhook.id}/test`, { token: admin.access_token });
+  expectStatus(ping, 202);
   const agentBot = await call("POST", `/api/v1/accounts/${account.id}/agent_bots`, { token: admin.access_token, body: { name: `${MARKER} bot` } });
   expectStatus(agentBot, 200);
   const customFilter = await call("POST", `/api/v1/accounts/${account.id}/custom_filters`, {
@@ -117,6 +120,7 @@ async function setUp() {
     automationRule,
     label,
     webhook,
+    deliveryId: ping.body.payload.delivery.id as number,
     agentBotId: agentBot.body.id as number,
     customFilterId: customFilter.body.id as number,
     importId: contactImport.body.id as number,
@@ -156,6 +160,7 @@ const targetsOfA = () => ({
   automation_rule_id: a.automationRule.id,
   label_id: a.label.id,
   webhook_id: a.webhook.id,
+  delivery_id: a.deliveryId,
   agent_bot_id: a.agentBotId,
   hook_id: a.webhook.id,
   custom_filter_id: a.customFilterId,
@@ -294,7 +299,8 @@ describe("tenant isolation, walked over every documented route", () => {
     const contactLabels = await call("GET", `/api/v1/accounts/${a.account.id}/contacts/${a.session.contact.id}/labels`, admin);
     expect(contactLabels.body).toEqual({ payload: [MARKER] });
     expect((await call("GET", webhooksPath(a.account.id), admin)).body).toEqual({ payload: { webhooks: [a.webhook] } });
-    expect((await call("GET", `${webhooksPath(a.account.id)}/${a.webhook.id}/deliveries`, admin)).body.payload).toEqual([]);
+    const deliveries = (await call("GET", `${webhooksPath(a.account.id)}/${a.webhook.id}/deliveries`, admin)).body.payload as { id: number }[];
+    expect(deliveries.map((delivery) => delivery.id)).toEqual([a.deliveryId]);
     const agency = { token: a.agency.access_token };
     expectStatus(await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}`, agency), 200);
     const loads = await call("GET", `/api/v1/agency/snapshots/${a.snapshotId}/loads`, agency);
