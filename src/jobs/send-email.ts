@@ -307,6 +307,13 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
  */
 export async function sweepEmails(env: Env, now: Date): Promise<number> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  // An agent's reply given up here is marked failed on its message too, as when its last attempt gives up.
+  const abandonedReplies = await openDatabase(env.DB)
+    .update(emails)
+    .set({ status: "dead", updatedAt: now })
+    .where(and(eq(emails.status, "failed"), eq(emails.kind, "conversation_reply"), lt(emails.updatedAt, new Date((nowSeconds - FAILED_ABANDONED_SECONDS) * 1000))))
+    .returning();
+  for (const email of abandonedReplies) await conversationEmailGivenUp(env, email, email.error ?? "the queue gave up");
   await env.DB.prepare("update emails set status = 'dead', updated_at = ? where status = 'failed' and updated_at < ?")
     .bind(nowSeconds, nowSeconds - FAILED_ABANDONED_SECONDS)
     .run();

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { conversationOfReplyAddress } from "../../src/domain/email-channel";
+import { sweepEmails } from "../../src/jobs/send-email";
 import { call, eventually, expectStatus, tenant, unique } from "./helpers";
 import {
   agentReply,
@@ -238,6 +239,31 @@ describe("Email channel", { timeout: 30_000 }, () => {
     await eventually(async () => {
       const reply = (await messagesOf(t, conversation.id)).find((m) => m.id === sent.id);
       expect(reply?.status).toBe("sent");
+    });
+  });
+
+  it("marks a reply failed with Email Service's reason when its email is given up", async () => {
+    const t = await emailTenant();
+    const from = `${unique("giveup")}@customer.example.test`;
+    await deliverMail(plainMail({ from, to: t.inbox.email, subject: "Hi", messageId: newMessageId(), text: "Hi" }), { from, to: t.inbox.email });
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
+    const sent = await agentReply(t.admin.access_token, t.account.id, conversation.id, "Hello back");
+    let emailId = 0;
+    await eventually(async () => {
+      const [email] = await conversationEmails(t.account.id);
+      expect(email?.status).toBe("sent");
+      emailId = email?.id ?? 0;
+    });
+    // As it would stand had the queue kept failing for over an hour (its job has run, so nothing races the sweep).
+    await env.DB.prepare("update emails set status = 'failed', error = 'E_DELIVERY_FAILED: mailbox unavailable', updated_at = unixepoch() - 7200 where id = ?")
+      .bind(emailId)
+      .run();
+    await sweepEmails(env, new Date());
+    await eventually(async () => {
+      const message = (await messagesOf(t, conversation.id)).find((m) => m.id === sent.id);
+      expect(message?.status).toBe("failed");
+      expect(message?.content_attributes.external_error).toBe("The email could not be sent: E_DELIVERY_FAILED: mailbox unavailable");
     });
   });
 
