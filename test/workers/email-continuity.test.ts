@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { conversationOfReplyAddress } from "../../src/domain/email-channel";
 import { connectCable } from "./cable-client";
 import { agentReply, conversationEmails, deliverMail, newMessageId, plainMail } from "./email-fixtures";
-import { call, clientSession, eventually, expectStatus, tenant } from "./helpers";
+import { call, clientSession, createInbox, eventually, expectStatus, tenant } from "./helpers";
 
 type Message = { id: number; content: string | null; message_type: number; private: boolean };
 
@@ -79,6 +79,19 @@ describe("Email continuity", { timeout: 30_000 }, () => {
         [0, "Oslo, please."],
       ]),
     );
+  });
+
+  it("sends nothing to a visitor who left no email", async () => {
+    const t = await tenant();
+    const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: websiteChannel });
+    const base = `/public/api/v1/inboxes/${inbox.inbox_identifier}`;
+    const contact = await call("POST", `${base}/contacts`, { body: { name: "Anonymous visitor" } });
+    expectStatus(contact, 200);
+    const conversation = await call("POST", `${base}/contacts/${contact.body.source_id}/conversations`, { body: {} });
+    expectStatus(conversation, 200);
+    await agentReply(t.admin.access_token, t.account.id, conversation.body.id, "Are you still there?");
+    await new Promise((resolve) => setTimeout(resolve, continuityDelayMs() + 1_500));
+    expect(await conversationEmails(t.account.id)).toEqual([]);
   });
 
   it("sends nothing by email to a visitor who is on the page, nor a private note", async () => {
