@@ -12,24 +12,7 @@ import { errorBody } from "./errors";
 
 const MEDIA_KEY = /^accounts\/\d+\/[\w-]+\/[0-9a-f-]{36}\/[^/]+$/;
 
-/**
- * A key for a file of the account, its name reduced to safe characters: fresh for uploads; snapshot
- * loads pass an id derived from where the copy came from (`derivedUuid`), so copying again overwrites.
- */
-export function newMediaKey(accountId: number, kind: "attachments" | "widgets", fileName: string, id: string = crypto.randomUUID()): string {
-  const safeName = fileName.replace(/[^\w.\-]+/g, "_").slice(-120) || "file";
-  return `accounts/${accountId}/${kind}/${id}/${safeName}`;
-}
-
-/** Copies an object with its content type; false when there is nothing at `from`. */
-export async function copyMedia(bucket: R2Bucket, from: string, to: string): Promise<boolean> {
-  const object = await bucket.get(from);
-  if (!object) return false;
-  await bucket.put(to, await object.arrayBuffer(), { httpMetadata: object.httpMetadata });
-  return true;
-}
-
-export const mediaUrl = (origin: string, key: string) => `${origin}/media/${key}`;
+export { copyMedia, mediaUrl, newMediaKey } from "../services/media-store";
 
 /** The type a stored file is served as: one of the allowed types, else bytes to download (files stored before the allowlist). */
 function servedType(stored: string | undefined): string {

@@ -6,14 +6,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import type { JSONValue } from "hono/utils/types";
-import { type Attachment, fileTypeOf } from "../domain/conversation";
-import { deleteStoredFiles, releaseStorage, reserveStorage } from "../db/account-storage";
-import { checkFileType, SNIFF_BYTES } from "../domain/file-types";
+import type { Attachment } from "../domain/conversation";
 import type { AppEnv } from "./context";
 import type { Access } from "../durable/access";
 import { conversationObject } from "../durable/stubs";
 import { ApiError, notFound, validationError } from "./errors";
-import { mediaUrl, newMediaKey } from "./media";
+import { storeFiles } from "../services/media-store";
 import { WebLink } from "./schemas";
 
 const Text = z.string().trim().min(1).max(1000);
@@ -92,50 +90,6 @@ export function storeAttachments(c: Context<AppEnv>, accountId: number, files: F
   return storeFiles(c.env, new URL(c.req.url).origin, accountId, files);
 }
 
-/** storeAttachments for work outside a request (a channel's incoming media): links are made on `origin`. */
-export async function storeFiles(env: Env, origin: string, accountId: number, files: File[]): Promise<Attachment[]> {
-  const contentTypes: string[] = [];
-  for (const [index, file] of files.entries()) {
-    const verdict = checkFileType(file.type, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
-    if (!verdict.ok) {
-      throw new ApiError(422, "file_type_not_allowed", verdict.reason, [
-        { field: `attachments.${index}`, message: verdict.reason, code: "file_type_not_allowed" },
-      ]);
-    }
-    contentTypes.push(verdict.contentType);
-  }
-  const requestedBytes = files.reduce((total, file) => total + file.size, 0);
-  const reservation = await reserveStorage(env, accountId, requestedBytes);
-  if (!reservation.ok) {
-    throw new ApiError(413, "storage_quota_exceeded", "The account has no room left for these files: delete some, or ask for a larger quota.", {
-      quota_bytes: reservation.quotaBytes,
-      used_bytes: reservation.usedBytes,
-      requested_bytes: requestedBytes,
-    });
-  }
-  const stored: Attachment[] = [];
-  try {
-    for (const [index, file] of files.entries()) {
-      const key = newMediaKey(accountId, "attachments", file.name);
-      const contentType = contentTypes[index] ?? "application/octet-stream";
-      await env.MEDIA.put(key, file.stream(), { httpMetadata: { contentType } });
-      stored.push({
-        id: index + 1,
-        file_type: fileTypeOf(contentType),
-        key,
-        dataUrl: mediaUrl(origin, key),
-        file_name: file.name || key.slice(key.lastIndexOf("/") + 1),
-        content_type: contentType,
-        file_size: file.size,
-      });
-    }
-  } catch (error) {
-    await deleteStoredFiles(env, accountId, stored);
-    await releaseStorage(env, accountId, files.slice(stored.length).reduce((total, file) => total + file.size, 0));
-    throw error;
-  }
-  return stored;
-}
 
 /**
  * A 200 answer whose body is JSON text built elsewhere (a payload a Durable Object built), sent as it

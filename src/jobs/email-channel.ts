@@ -40,8 +40,8 @@ import {
 } from "../domain/email-channel";
 import { accountObject, conversationObject } from "../durable/stubs";
 import { deleteStoredFiles } from "../db/account-storage";
-import { mediaUrl } from "../api/media";
-import { storeFiles } from "../api/messages";
+import { mediaUrl } from "../services/media-store";
+import { storeFiles } from "../services/media-store";
 import { enqueueJobs, type JobMessage } from "./messages";
 import { leavesOnChannel, type OutboundRef } from "./outbound";
 

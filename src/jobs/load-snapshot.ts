@@ -13,7 +13,7 @@ import { configurationOf as inboxConfiguration, type InboxValues } from "../api/
 import { loadChatWidgets } from "../api/accounts/chat-widgets";
 import { auditInsert, SYSTEM_ACTOR } from "../api/audit";
 import { type StoredMedia, storedPreChatForm, storedWidgetSettings, type WidgetSettings } from "../api/chat-widget-settings";
-import { copyMedia, newMediaKey } from "../api/media";
+import { copyMedia, newMediaKey } from "../services/media-store";
 import { type Database, openDatabase } from "../db/client";
 import { countingD1, type D1Counts } from "../db/query-count";
 import {

@@ -8,7 +8,7 @@
  * through the Send API, inside the messaging window.
  */
 import { and, eq } from "drizzle-orm";
-import { storeFiles } from "../api/messages";
+import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import { openDatabase } from "../db/client";
 import { facebookPages, inboxes, instagramAccounts } from "../db/schema";

@@ -14,7 +14,7 @@ import { recipientOf } from "../domain/email-channel";
 import { deliveryStatusOf, mediaOf, smsConsentKeyword } from "../domain/twilio-webhook";
 import { accountObject } from "../durable/account";
 import { conversationObject } from "../durable/conversation";
-import { storeFiles } from "../api/messages";
+import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import type { JobMessage } from "./messages";
 import { sendSms } from "./send-sms";

@@ -6,7 +6,7 @@
  * Graph API's messages endpoint (text, media by link, or a template with its parameters).
  */
 import { and, eq } from "drizzle-orm";
-import { storeFiles } from "../api/messages";
+import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import { openDatabase } from "../db/client";
 import { inboxes } from "../db/schema";

@@ -1,5 +1,6 @@
 // The folders keep their places in the architecture: the Durable Object modules import each other
-// without a cycle, and the jobs never import a router.
+// without a cycle, and the jobs do not import the HTTP surfaces (src/api): a rule both need lives in
+// a module both import (src/domain, src/services).
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -84,4 +85,37 @@ it("sees a cycle through a re-export, and none through imports of types only", (
   writeFileSync(join(dir, "c.ts"), 'import { type A } from "./a";\nexport type C = 1;\n');
   expect(findCycle([join(dir, "a.ts"), join(dir, "c.ts")])).toBeNull();
   expect(findCycle([join(dir, "a.ts"), join(dir, "b.ts"), join(dir, "c.ts")])).toHaveLength(3);
+});
+
+/**
+ * Imports from src/api that jobs still make, each waiting to move out of the surface it lives in.
+ * The list only shrinks: a job that needs something of a router moves it first.
+ */
+const JOB_IMPORTS_LEFT_TO_MOVE = new Set([
+  "src/jobs/automation.ts → src/api/conversation-actions.ts",
+  "src/jobs/conversation-actions.ts → src/api/conversation-actions.ts",
+  "src/jobs/contact-files.ts → src/api/contact-input.ts",
+  "src/jobs/load-snapshot.ts → src/api/accounts/inboxes.ts",
+  "src/jobs/load-snapshot.ts → src/api/accounts/chat-widgets.ts",
+  "src/jobs/load-snapshot.ts → src/api/audit.ts",
+  "src/jobs/load-snapshot.ts → src/api/chat-widget-settings.ts",
+]);
+
+/** Every relative import of a file, types included (a type from a router still ties a job to it). */
+function allImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)].map(([, specifier = ""]) => resolveModule(file, specifier));
+}
+
+it("keeps the jobs from importing the HTTP surfaces", () => {
+  const found = sourceFiles(join(root, "src/jobs")).flatMap((file) =>
+    allImports(file)
+      .map((imported) => relative(root, imported))
+      .filter((imported) => imported.startsWith("src/api/"))
+      .map((imported) => `${relative(root, file)} → ${imported}`),
+  );
+  const added = found.filter((edge) => !JOB_IMPORTS_LEFT_TO_MOVE.has(edge));
+  expect(added, "a job imports src/api: move what both need into src/domain (pure) or src/services (with bindings)").toEqual([]);
+  const moved = [...JOB_IMPORTS_LEFT_TO_MOVE].filter((edge) => !found.includes(edge));
+  expect(moved, "these imports are gone: take them off JOB_IMPORTS_LEFT_TO_MOVE").toEqual([]);
 });
