@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
 import { chatwootSnippet } from "./chatwoot-snippet";
 import { newTenant, type Tenant } from "./platform-api";
@@ -302,6 +303,7 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(box?.x).toBeLessThan(100);
     expect(await launcher.evaluate((node) => getComputedStyle(node).borderRadius)).toBe("0px");
     await screenshot(visitor.page, "chatwoot-sdk-expanded-left");
+    expect(await seriousViolations(visitor.page)).toEqual([]);
     await launcher.click();
     await visitor.app.getByRole("button", { name: "Envoyer" }).waitFor();
     expect(await (await visitor.frame()).evaluate(() => document.documentElement.lang)).toBe("fr");
