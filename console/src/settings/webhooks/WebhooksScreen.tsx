@@ -24,10 +24,19 @@ type Delivery = {
   event: string;
   status: string;
   attempts: number;
+  attempts_count: number;
   last_status_code: number | null;
   last_error: string | null;
   created_at: number | string;
   delivered_at: number | string | null;
+};
+type DeliveryAttempt = {
+  attempt: number;
+  started_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  response_excerpt: string | null;
 };
 
 const when = (value: number | string | null) => {
@@ -36,9 +45,16 @@ const when = (value: number | string | null) => {
   return date.toLocaleString();
 };
 const labelOf = (hook: Webhook) => hook.name || hook.url;
+const eventName = (event: string) => (event === "ping" ? t("settings.webhooks.ping") : t(`settings.webhooks.eventNames.${event}`));
+const deliveryName = (delivery: Delivery) => t("settings.webhooks.deliveryRow", { event: eventName(delivery.event), id: delivery.id });
 
 export function WebhooksScreen() {
-  const { items: hooks, error, setError, reload: load } = useList(async () => (await api.get<{ payload: { webhooks: Webhook[] } }>(accountPath("/webhooks"))).payload.webhooks);
+  const {
+    items: hooks,
+    error,
+    setError,
+    reload: load,
+  } = useList(async () => (await api.get<{ payload: { webhooks: Webhook[] } }>(accountPath("/webhooks"))).payload.webhooks);
   const [editing, setEditing] = useState<Webhook | "new" | null>(null);
   const [secret, setSecret] = useState<{ hook: Webhook; secret: string } | null>(null);
   const [logOf, setLogOf] = useState<Webhook | null>(null);
@@ -97,7 +113,9 @@ export function WebhooksScreen() {
                     row={labelOf(hook)}
                     onClick={() =>
                       void act(async () => {
-                        const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(accountPath(`/webhooks/${hook.id}/rotate_secret`));
+                        const answer = await api.post<{ payload: { webhook: Webhook & { secret: string } } }>(
+                          accountPath(`/webhooks/${hook.id}/rotate_secret`),
+                        );
                         setSecret({ hook, secret: answer.payload.webhook.secret });
                       })
                     }
@@ -189,7 +207,15 @@ function WebhookForm({ hook, onClose, onSaved }: { hook: Webhook | null; onClose
       <form onSubmit={submit} noValidate class="webhook-form">
         <div class="field">
           <label for="webhook-url">{t("settings.webhooks.url")}</label>
-          <input id="webhook-url" type="url" value={url} required aria-invalid={urlError ? "true" : undefined} aria-describedby="webhook-url-note" onInput={(e) => setUrl(e.currentTarget.value)} />
+          <input
+            id="webhook-url"
+            type="url"
+            value={url}
+            required
+            aria-invalid={urlError ? "true" : undefined}
+            aria-describedby="webhook-url-note"
+            onInput={(e) => setUrl(e.currentTarget.value)}
+          />
           <span id="webhook-url-note" class={urlError ? "field-error" : "field-hint"}>
             {urlError ?? t("settings.webhooks.urlHint")}
           </span>
@@ -236,27 +262,85 @@ function DeliveryLog({ hook, onClose }: { hook: Webhook; onClose: () => void }) 
     async () => (await api.get<{ payload: Delivery[] }>(accountPath(`/webhooks/${hook.id}/deliveries`), { per_page: 50 })).payload,
     [hook.id],
   );
+  const [opened, setOpened] = useState<Delivery | null>(null);
+  return (
+    <>
+      <LogDialog
+        title={t("settings.webhooks.logTitle", { name: labelOf(hook) })}
+        log={log}
+        refresh={t("settings.webhooks.refresh")}
+        label={t("settings.webhooks.deliveries")}
+        empty={t("settings.webhooks.noDeliveries")}
+        onClose={onClose}
+        columns={[
+          t("settings.webhooks.event"),
+          t("settings.webhooks.status"),
+          t("settings.webhooks.attempts"),
+          t("settings.webhooks.responseCode"),
+          t("settings.webhooks.time"),
+          <span class="visually-hidden">{t("settings.webhooks.deliveryActions")}</span>,
+        ]}
+      >
+        {(rows) =>
+          rows.map((row) => (
+            <tr key={row.id}>
+              <td>{eventName(row.event)}</td>
+              <td>
+                <span class={`chip ${row.status === "delivered" ? "chip-success" : "chip-neutral"}`}>{t(`settings.webhooks.statuses.${row.status}`)}</span>
+                {row.last_error && <div class="field-hint">{row.last_error}</div>}
+              </td>
+              <td>{row.attempts}</td>
+              <td>{row.last_status_code ?? "—"}</td>
+              <td>{when(row.delivered_at ?? row.created_at)}</td>
+              <td>
+                <RowButton label={t("settings.webhooks.viewAttempts")} row={deliveryName(row)} onClick={() => setOpened(row)} />
+              </td>
+            </tr>
+          ))
+        }
+      </LogDialog>
+      {opened && <DeliveryAttempts hook={hook} delivery={opened} onClose={() => setOpened(null)} />}
+    </>
+  );
+}
+
+/** One delivery's attempts, oldest first: when, the receiver's status or the error in words, how long, the start of the answer. */
+function DeliveryAttempts({ hook, delivery, onClose }: { hook: Webhook; delivery: Delivery; onClose: () => void }) {
+  const log = useList(
+    async () => (await api.get<{ payload: DeliveryAttempt[] }>(accountPath(`/webhooks/${hook.id}/deliveries/${delivery.id}/attempts`))).payload,
+    [hook.id, delivery.id],
+  );
   return (
     <LogDialog
-      title={t("settings.webhooks.logTitle", { name: labelOf(hook) })}
+      title={t("settings.webhooks.attemptsTitle", { event: eventName(delivery.event), id: delivery.id })}
       log={log}
       refresh={t("settings.webhooks.refresh")}
-      label={t("settings.webhooks.deliveries")}
-      empty={t("settings.webhooks.noDeliveries")}
+      label={t("settings.webhooks.attemptsLabel")}
+      empty={t("settings.webhooks.noAttempts")}
       onClose={onClose}
-      columns={[t("settings.webhooks.event"), t("settings.webhooks.status"), t("settings.webhooks.attempts"), t("settings.webhooks.responseCode"), t("settings.webhooks.time")]}
+      columns={[
+        t("settings.webhooks.attempt"),
+        t("settings.webhooks.started"),
+        t("settings.webhooks.outcome"),
+        t("settings.webhooks.duration"),
+        t("settings.webhooks.response"),
+      ]}
     >
       {(rows) =>
         rows.map((row) => (
-          <tr key={row.id}>
-            <td>{row.event === "ping" ? t("settings.webhooks.ping") : t(`settings.webhooks.eventNames.${row.event}`)}</td>
+          <tr key={row.attempt}>
+            <th scope="row">{row.attempt}</th>
+            <td>{when(row.started_at)}</td>
             <td>
-              <span class={`chip ${row.status === "delivered" ? "chip-success" : "chip-neutral"}`}>{t(`settings.webhooks.statuses.${row.status}`)}</span>
-              {row.last_error && <div class="field-hint">{row.last_error}</div>}
+              {row.status_code !== null && (
+                <span class={`chip ${row.error === null ? "chip-success" : "chip-neutral"}`}>
+                  {t("settings.webhooks.httpStatus", { code: row.status_code })}
+                </span>
+              )}
+              {row.error && <div class="field-hint">{row.error}</div>}
             </td>
-            <td>{row.attempts}</td>
-            <td>{row.last_status_code ?? "—"}</td>
-            <td>{when(row.delivered_at ?? row.created_at)}</td>
+            <td>{t("settings.webhooks.durationMs", { ms: row.duration_ms })}</td>
+            <td>{row.response_excerpt && <code class="attempt-excerpt">{row.response_excerpt}</code>}</td>
           </tr>
         ))
       }
