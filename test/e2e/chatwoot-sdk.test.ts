@@ -311,6 +311,13 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(visitor.errors).toEqual([]);
   });
 
+  it("falls back to chatwootSettings.locale when the widget does not ship the browser's language, as Chatwoot's docs say", async () => {
+    const settings = "window.chatwootSettings = { useBrowserLanguage: true, locale: 'de' };";
+    const visitor = await visit(pageWith("/japanese-browser", settings), { locale: "ja-JP" });
+    await visitor.chatwoot("window.$chatwoot.toggle('open')");
+    await visitor.app.getByRole("textbox", { name: "Nachricht" }).waitFor({ state: "visible" });
+  });
+
   it("hides the launcher with hideMessageBubble, leaving toggle() to open the chat", async () => {
     const visitor = await visit(pageWith("/no-bubble", "window.chatwootSettings = { hideMessageBubble: true };"));
     expect(await visitor.page.getByRole("button", { name: LAUNCHER }).count()).toBe(0);

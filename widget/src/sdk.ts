@@ -8,6 +8,8 @@
  * text, its visibility, the flat style, the pop-out window) is done here, on the loader's elements.
  */
 
+import { browserLocale } from "./app/i18n";
+
 /** Chatwoot's `window.chatwootSettings` (app/javascript/entrypoints/sdk.js reads these). */
 type ChatwootSettings = {
   position?: string;
@@ -180,8 +182,9 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
   const parleySettings = window.parleySettings ?? {};
   parleySettings.position ??= sdk.position as "left" | "right";
   if (settings.hideMessageBubble) parleySettings.hideLauncher = true;
-  if (useBrowserLanguage) parleySettings.useBrowserLanguage = true;
-  else if (settings.locale) parleySettings.locale = settings.locale;
+  // Chatwoot's rule: the browser's language when the widget ships it (the app's own catalog says), else `locale`, else the widget's.
+  const locale = (useBrowserLanguage ? browserLocale(navigator.languages) : null) ?? settings.locale;
+  if (locale) parleySettings.locale = locale;
   parleySettings.theme ??= sdk.darkMode as "light" | "dark" | "auto";
   if (settings.showUnreadMessagesDialog === false) parleySettings.showUnreadMessagesDialog = false;
   window.parleySettings = parleySettings;
@@ -206,4 +209,3 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
 }
 
 window.chatwootSDK = { run };
-export {};
