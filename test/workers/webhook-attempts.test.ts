@@ -123,6 +123,16 @@ describe("Application API: a webhook delivery's attempts", () => {
     expect(attempts.map((each) => each.attempt)).toEqual(Array.from({ length: 20 }, (_, index) => index + 3));
   });
 
+  it("forgets a delivery's attempts when its webhook is deleted", async () => {
+    const { t, webhook } = await tenantWithWebhook();
+    const deliveryId = await recordDelivery(t.account.id, webhook.id, webhook.url);
+    await runDeliverJob(deliveryId, 1);
+    expect(await attemptsOf(t, webhook.id, deliveryId)).toHaveLength(1);
+    expectStatus(await call("DELETE", `${webhooksPath(t.account.id)}/${webhook.id}`, { token: t.admin.access_token }), 204);
+    const left = await env.DB.prepare("select count(*) as count from webhook_delivery_attempts where delivery_id = ?").bind(deliveryId).first<{ count: number }>();
+    expect(left?.count).toBe(0);
+  });
+
   it("answers 404 for another account's delivery, whichever webhook it is asked under", async () => {
     const mine = await tenantWithWebhook();
     const theirs = await tenantWithWebhook();
