@@ -10,7 +10,9 @@ import type { JobMessage } from "./messages";
 export function laneOf(job: JobMessage): string | null {
   switch (job.type) {
     case "whatsapp.received": {
-      const entry = (job.payload.entry as { changes?: { value?: { messages?: { from?: unknown }[]; statuses?: { recipient_id?: unknown }[] } }[] }[] | undefined)?.[0];
+      const entry = (
+        job.payload.entry as { changes?: { value?: { messages?: { from?: unknown }[]; statuses?: { recipient_id?: unknown }[] } }[] }[] | undefined
+      )?.[0];
       const value = entry?.changes?.[0]?.value;
       const person = value?.messages?.[0]?.from ?? value?.statuses?.[0]?.recipient_id;
       return typeof person === "string" ? `whatsapp:${job.inbox_id}:${person}` : `whatsapp:${job.inbox_id}`;
@@ -27,6 +29,9 @@ export function laneOf(job: JobMessage): string | null {
       const person = sender !== null && sender !== job.business_id ? sender : idOf(job.event.recipient);
       return `meta:${job.channel}:${job.business_id}:${person ?? ""}`;
     }
+    case "email_channel.received":
+      // A sender's mails to one inbox (or one conversation's reply address) in order.
+      return `email:${job.account_id}:${job.inbox_id ?? `conversation-${job.display_id}`}:${job.envelope_from}`;
     default:
       return null;
   }

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { conversationOfReplyAddress } from "../../src/domain/email-channel";
+import { laneOf } from "../../src/jobs/batch-lanes";
 import { sweepEmails } from "../../src/jobs/send-email";
 import { call, eventually, expectStatus, tenant, unique } from "./helpers";
 import {
@@ -381,6 +382,14 @@ describe("Email channel", { timeout: 30_000 }, () => {
       const [email] = await conversationEmails(t.account.id);
       expect(email).toMatchObject({ kind: "conversation_reply", to: JSON.stringify([visitor]), status: "sent" });
     });
+  });
+
+  it("works one sender's mails to an inbox in order, and different senders' at once", () => {
+    const mail = (from: string, inboxId: number | null, displayId: number | null) =>
+      ({ type: "email_channel.received", account_id: 1, inbox_id: inboxId, display_id: displayId, raw_key: "k", envelope_from: from }) as const;
+    expect(laneOf(mail("ana@x.test", 3, null))).toBe(laneOf(mail("ana@x.test", 3, null)));
+    expect(laneOf(mail("ana@x.test", 3, null))).not.toBe(laneOf(mail("ben@x.test", 3, null)));
+    expect(laneOf(mail("ana@x.test", null, 9))).not.toBe(laneOf(mail("ana@x.test", 3, null)));
   });
 
   it("refuses mail for an address no inbox has, and for a reply address whose signature is wrong", async () => {
