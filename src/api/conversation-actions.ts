@@ -1,79 +1,23 @@
 /**
- * The actions automation rules and macros take on a conversation (Chatwoot's `actions: [{action_name,
- * action_params}]`): their input schemas and the account checks an action list must pass before it
- * is stored. Running them is src/jobs/conversation-actions.ts.
+ * The account checks a list of conversation actions must pass before a rule or macro is stored (their
+ * schemas are src/services/conversation-actions.ts). Running them is src/jobs/conversation-actions.ts.
  */
-import { z } from "@hono/zod-openapi";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountUsers, slaPolicies, teams, workflowFiles } from "../db/schema";
-import { PRIORITIES } from "../domain/conversation";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
-import { Label } from "./accounts/conversations";
 import type { AppEnv } from "./context";
 import { ApiError, type FieldIssue } from "./errors";
-import { BodyId } from "./schemas";
 
-const noParams = z.tuple([]).default([]);
-const action = <N extends string, P extends z.ZodType>(name: N, params: P) =>
-  z.object({ action_name: z.literal(name), action_params: params }).strict();
+import type { ConversationAction } from "../services/conversation-actions";
 
-const EmailList = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2000)
-  .refine((list) => list.split(",").every((email) => /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email.trim())), "Expected email addresses separated by commas.");
-
-const MessageText = z.string().trim().min(1).max(150_000);
-
-const SHARED_ACTIONS = [
-  action("assign_team", z.tuple([BodyId]).openapi({ description: "[team_id]" })),
-  action("add_label", z.array(Label).min(1).max(100)),
-  action("remove_label", z.array(Label).min(1).max(100)),
-  action(
-    "send_email_to_team",
-    z.tuple([z.object({ team_ids: z.array(BodyId).min(1).max(100), message: z.string().trim().min(1).max(10_000) }).strict()]),
-  ),
-  action("send_email_transcript", z.tuple([EmailList]).openapi({ description: "[\"a@example.com, b@example.com\"]" })),
-  action("mute_conversation", noParams),
-  action("snooze_conversation", noParams),
-  action("resolve_conversation", noParams),
-  action("open_conversation", noParams),
-  action("change_priority", z.tuple([z.enum(PRIORITIES).nullable()])),
-  action("send_webhook_event", z.tuple([z.url({ protocol: /^https?$/ }).max(2048)])),
-  action(
-    "send_attachment",
-    z.array(BodyId).min(1).max(15).openapi({ description: "[blob_id, ...]: files uploaded through attach_file; sent as one outgoing message" }),
-  ),
-  action("send_message", z.tuple([MessageText]).openapi({ description: "[text]; may use template variables" })),
-  action("add_sla", z.tuple([BodyId]).openapi({ description: "[sla_policy_id]" })),
-] as const;
-
-export const AutomationActionInput = z
-  .discriminatedUnion("action_name", [
-    action("assign_agent", z.tuple([z.union([BodyId, z.literal("nil")])]).openapi({ description: "[user_id], or [\"nil\"] to unassign" })),
-    ...SHARED_ACTIONS,
-  ])
-  .openapi("AutomationActionInput");
-export type AutomationAction = z.infer<typeof AutomationActionInput>;
-
-/** Macros take the automation actions, a private note, removing the team, and assigning whoever runs the macro ("self"). */
-export const MacroActionInput = z
-  .discriminatedUnion("action_name", [
-    action(
-      "assign_agent",
-      z.tuple([z.union([BodyId, z.literal("nil"), z.literal("self")])]).openapi({ description: "[user_id], [\"self\"] (who runs the macro) or [\"nil\"]" }),
-    ),
-    ...SHARED_ACTIONS,
-    action("add_private_note", z.tuple([MessageText]).openapi({ description: "[text]; may use template variables" })),
-    action("remove_assigned_team", noParams),
-  ])
-  .openapi("MacroActionInput");
-export type MacroAction = z.infer<typeof MacroActionInput>;
-
-/** Any action either kind of list may hold: what the runner takes. */
-export type ConversationAction = AutomationAction | MacroAction;
+export {
+  type AutomationAction,
+  AutomationActionInput,
+  type ConversationAction,
+  type MacroAction,
+  MacroActionInput,
+} from "../services/conversation-actions";
 
 export const invalidBody = (issues: FieldIssue[]) => new ApiError(422, "validation_failed", "The request body is not valid.", issues);
 

@@ -6,6 +6,15 @@ import { webLink, webUrl } from "../domain/web-url";
 /** A numeric id in a path: positive integer, parsed from the string. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** A label's title as Chatwoot keeps it: lower case letters, digits, _ and -. */
+export const Label = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{N}_-]+$/u, "Labels are letters, digits, _ and -.");
+
 /** An id inside a JSON body: a positive integer, not coerced from strings. */
 export const BodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 

@@ -5,7 +5,7 @@
  * reach this runner again (the consumer drops events automation caused).
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { ConversationAction } from "../api/conversation-actions";
+import type { ConversationAction } from "../services/conversation-actions";
 import type { Database } from "../db/client";
 import { automationRules, automationRuns } from "../db/schema";
 import { type AutomationCondition, evaluateConditions, factsFromConversation } from "../domain/automation-conditions";

@@ -17,7 +17,7 @@ import type { ContactRecord } from "../domain/chatwoot-payloads";
 import { csvLine, parseCsv } from "../domain/csv";
 import type { ContactFields } from "../durable/account/contacts";
 import { accountObject } from "../durable/stubs";
-import { ContactInput, contactFields } from "../api/contact-input";
+import { ContactInput, contactFields } from "../services/contact-input";
 import { enqueueJobs } from "./messages";
 
 /** Rows one import takes (beyond them, rows are refused). */

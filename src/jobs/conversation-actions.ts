@@ -5,7 +5,7 @@
  * an echo id derived from the key, and emails and webhooks are keyed by it.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import type { ConversationAction } from "../api/conversation-actions";
+import type { ConversationAction } from "../services/conversation-actions";
 import type { Database } from "../db/client";
 import { assignableAgent, inboxNameOf } from "../db/queries";
 import { slaPolicies, teams, users, workflowFiles } from "../db/schema";

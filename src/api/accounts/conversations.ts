@@ -39,13 +39,9 @@ const conversationParams = idParams("account_id", "conversation_id");
 const Json = z.record(z.string(), z.unknown());
 const MessageSchema = Json.openapi("Message");
 
-export const Label = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1)
-  .max(100)
-  .regex(/^[\p{L}\p{N}_-]+$/u, "Labels are letters, digits, _ and -.");
+import { Label } from "../schemas";
+
+export { Label };
 
 const MessageInput = z
   .object({
