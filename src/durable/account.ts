@@ -58,8 +58,6 @@ import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
 export type { Subscriber } from "./account/subscribers";
-/** Kept while importers move to ./stubs, where the factories live. */
-export { accountObject, accountStub } from "./stubs";
 
 export { SUBSCRIBER_HEADER, type SubscriptionRequest } from "./account/subscriptions";
 

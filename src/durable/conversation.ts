@@ -50,9 +50,6 @@ import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
 import { lastIncomingAt } from "./conversation/channel-window";
 
-/** Kept while importers move to ./stubs, where the factories live. */
-export { conversationObject } from "./stubs";
-
 type MessageRow = {
   id: number;
   content: string | null;

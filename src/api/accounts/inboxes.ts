@@ -10,7 +10,7 @@ import { accounts, CHANNEL_TYPES, REPLY_TIMES, inboxes, inboxMembers, SMS_PROVID
 import { checkDestination, privateDestinationsAllowed } from "../../domain/destination-guard";
 import { DEFAULT_TWILIO_BASE_URL } from "../../domain/sms-provider";
 import { randomIdentifier } from "../../domain/tokens";
-import { accountObject } from "../../durable/account";
+import { accountObject } from "../../durable/stubs";
 import { enqueueJobs } from "../../jobs/messages";
 import { TimeZone } from "../account-settings";
 import { auditEntry, changedFields } from "../audit";
