@@ -23,7 +23,6 @@ import { contactMayReceive, type WorkflowListeners } from "../domain/listeners";
 import type { NotificationFlags, NotificationRecipients, NotificationType } from "../domain/notifications";
 import {
   type CampaignContact,
-  ContactConflict,
   type ContactFields,
   ContactStore,
   asVisitorSees,
@@ -48,6 +47,7 @@ import { EarliestAlarm } from "./alarm";
 import { conversationObject } from "./stubs";
 import { fanOut } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { type Conflict, type ContactSession, ContactWrites } from "./account/contact-writes";
 import { applyConversationEvents, type EventApplicationParts, type PublishedEvent } from "./account/event-application";
 import { Notifier } from "./account/notifier";
 import { AccountWorkflowListeners } from "./account/workflow-listeners";
@@ -63,20 +63,9 @@ export { SUBSCRIBER_HEADER, type SubscriptionRequest } from "./account/subscript
 
 export type { Viewer } from "./access";
 
-export type ContactSession = { contact: ContactRecord; contactInbox: ContactInboxRecord };
+export type { Conflict, ContactSession } from "./account/contact-writes";
 
 export type { PublishedEvent } from "./account/event-application";
-
-/** Uniqueness conflicts come back as values: errors thrown across RPC lose their type. */
-export type Conflict = { conflict: ContactConflict["field"] };
-function catchConflict<T>(write: () => T): T | Conflict {
-  try {
-    return write();
-  } catch (error) {
-    if (error instanceof ContactConflict) return { conflict: error.field };
-    throw error;
-  }
-}
 
 export class Account extends DurableObject<Env> {
   private readonly contacts: ContactStore;
@@ -92,6 +81,7 @@ export class Account extends DurableObject<Env> {
   private readonly contactEvents: ContactEvents;
   private readonly workflowListeners: AccountWorkflowListeners;
   private readonly notifier: Notifier;
+  private readonly contactWrites: ContactWrites;
   /** The one alarm: contact outbox retries. */
   private readonly wakeUps: EarliestAlarm;
 
@@ -109,6 +99,7 @@ export class Account extends DurableObject<Env> {
     this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
     this.workflowListeners = new AccountWorkflowListeners(env, () => this.accountId);
     this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
+    this.contactWrites = new ContactWrites(ctx, this.contacts, this.index, this.contactEvents, this.payloads, this.presence);
     this.notifier = new Notifier(ctx, env, () => this.accountId, this.notifications, this.index, this.payloads, this.presence, (displayId, viewer) =>
       this.conversationState(displayId, viewer) !== null,
     );
@@ -300,39 +291,15 @@ export class Account extends DurableObject<Env> {
     fields: ContactFields,
     inbox?: { inboxId: number; sourceId: string },
   ): Promise<ContactSession | { contact: ContactRecord; contactInbox: null } | Conflict> {
-    const created = catchConflict(() =>
-      this.ctx.storage.transactionSync(() => {
-        const contact = this.contacts.create(fields);
-        const contactInbox = inbox ? this.contacts.createContactInbox(contact.id, inbox.inboxId, inbox.sourceId, false) : null;
-        this.contactEvents.publish("contact.created", contact);
-        return { contact, contactInbox };
-      }),
-    );
-    await this.contactEvents.flush();
-    return created;
+    return this.contactWrites.createContact(fields, inbox);
   }
 
   async updateContact(id: number, fields: ContactFields): Promise<ContactRecord | null | Conflict> {
-    const updated = catchConflict(() => this.ctx.storage.transactionSync(() => this.changeContact(id, fields)));
-    await this.contactEvents.flush();
-    return updated;
-  }
-
-  /** Changes a contact and publishes contact.updated, in the caller's transaction; null when there is no such contact. */
-  private changeContact(id: number, fields: ContactFields): ContactRecord | null {
-    const contact = this.contacts.update(id, fields);
-    if (contact) this.contactEvents.publish("contact.updated", contact);
-    return contact;
+    return this.contactWrites.updateContact(id, fields);
   }
 
   async deleteContactCustomAttributes(id: number, keys: string[]): Promise<ContactRecord | null> {
-    const contact = this.ctx.storage.transactionSync(() => {
-      const changed = this.contacts.deleteCustomAttributes(id, keys);
-      if (changed) this.contactEvents.publish("contact.updated", changed);
-      return changed;
-    });
-    await this.contactEvents.flush();
-    return contact;
+    return this.contactWrites.deleteContactCustomAttributes(id, keys);
   }
 
   /** Deletes a contact that has no conversations; returns false when it has some. */
@@ -373,25 +340,12 @@ export class Account extends DurableObject<Env> {
    * contact with it.
    */
   async smsContactSession(inboxId: number, phoneNumber: string): Promise<ContactSession> {
-    const existing = this.contactSession(inboxId, phoneNumber);
-    if (existing) return existing;
-    const session = this.ctx.storage.transactionSync(() => {
-      const known = this.contacts.findBy("phone_number", phoneNumber);
-      const contact = known ?? this.contacts.create({ name: phoneNumber, phone_number: phoneNumber });
-      const contactInbox = this.contacts.createContactInbox(contact.id, inboxId, phoneNumber, false);
-      if (!known) this.contactEvents.publish("contact.created", contact);
-      return { contact, contactInbox };
-    });
-    await this.contactEvents.flush();
-    return session;
+    return this.contactWrites.smsContactSession(inboxId, phoneNumber);
   }
 
   /** Records an SMS opt-out (STOP: `additional_attributes.sms_opted_out_at`) or its end (START); null when there is no such contact. */
   async setSmsOptOut(contactId: number, optedOutAt: string | null): Promise<ContactRecord | null> {
-    // Additional attributes merge: START leaves the key with null, which reads as not opted out.
-    const contact = this.ctx.storage.transactionSync(() => this.changeContact(contactId, { additional_attributes: { sms_opted_out_at: optedOutAt } }));
-    await this.contactEvents.flush();
-    return contact;
+    return this.contactWrites.setSmsOptOut(contactId, optedOutAt);
   }
 
   /** A phone channel's writer (WhatsApp: source id wa_id): their session, contact found by phone or made (src/durable/account/channel-contacts.ts). */
@@ -487,8 +441,7 @@ export class Account extends DurableObject<Env> {
 
   /** Adds an inbox session to an existing contact (Chatwoot's contact_inboxes create). */
   createContactInbox(contactId: number, inboxId: number, sourceId: string): ContactInboxRecord | null | Conflict {
-    if (!this.contacts.get(contactId)) return null;
-    return catchConflict(() => this.contacts.createContactInbox(contactId, inboxId, sourceId, false));
+    return this.contactWrites.createContactInbox(contactId, inboxId, sourceId);
   }
 
   /**
@@ -496,31 +449,7 @@ export class Account extends DurableObject<Env> {
    * missing fields are filled from it, and each moved conversation emits conversation.contact_changed.
    */
   async mergeContacts(baseId: number, mergeeId: number): Promise<ContactRecord | null> {
-    const base = this.contacts.get(baseId);
-    const mergee = this.contacts.get(mergeeId);
-    if (!base || !mergee || baseId === mergeeId) return null;
-    const moved = this.ctx.storage.transactionSync(() => {
-      this.contacts.merge(baseId, mergeeId);
-      const ids = this.index.moveToContact(mergeeId, baseId);
-      this.contacts.update(baseId, {
-        email: base.email ?? mergee.email,
-        phone_number: base.phoneNumber ?? mergee.phoneNumber,
-        identifier: base.identifier ?? mergee.identifier,
-        custom_attributes: { ...mergee.customAttributes, ...base.customAttributes },
-        additional_attributes: { ...mergee.additionalAttributes, ...base.additionalAttributes },
-      });
-      return ids;
-    });
-    const rows = moved.flatMap((id) => this.index.get(id) ?? []);
-    const payloads = await this.payloads.conversations(rows);
-    for (const [i, payload] of payloads.entries()) {
-      const row = rows[i];
-      if (row) fanOut(this.presence.registry(), row.state, "conversation.contact_changed", payload, null);
-    }
-    const merged = this.contacts.get(baseId);
-    if (merged) this.contactEvents.publish("contact.updated", merged);
-    await this.contactEvents.flush();
-    return merged;
+    return this.contactWrites.mergeContacts(baseId, mergeeId);
   }
 
   // ---- contact sessions (Client API) ----------------------------------------------------------
@@ -538,26 +467,11 @@ export class Account extends DurableObject<Env> {
     fields: ContactFields;
     identifierVerified: boolean;
   }): Promise<ContactSession | Conflict> {
-    const started = catchConflict(() =>
-      this.ctx.storage.transactionSync(() => {
-        const { fields } = input;
-        const known = input.identifierVerified && fields.identifier ? this.contacts.findBy("identifier", fields.identifier) : null;
-        const contact = known
-          ? (this.contacts.update(known.id, this.contacts.visitorWrite(fields, known.id, true)) ?? known)
-          : this.contacts.create(this.contacts.visitorWrite(fields, null, input.identifierVerified));
-        const contactInbox = this.contacts.createContactInbox(contact.id, input.inboxId, input.sourceId, input.identifierVerified);
-        this.contactEvents.publish(known ? "contact.updated" : "contact.created", contact);
-        return { contact, contactInbox };
-      }),
-    );
-    await this.contactEvents.flush();
-    return started;
+    return this.contactWrites.startContactSession(input);
   }
 
   contactSession(inboxId: number, sourceId: string): ContactSession | null {
-    const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
-    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
-    return contactInbox && contact ? { contact, contactInbox } : null;
+    return this.contactWrites.contactSession(inboxId, sourceId);
   }
 
   /**
@@ -566,62 +480,7 @@ export class Account extends DurableObject<Env> {
    * `identifyContactSession`, whose answer may be another session: the one the person's devices share.
    */
   async updateContactSession(inboxId: number, sourceId: string, fields: ContactFields, identifierVerified: boolean): Promise<ContactSession | null | Conflict> {
-    const session = this.contactSession(inboxId, sourceId);
-    if (!session) return null;
-    if (identifierVerified && fields.identifier && fields.identifier !== session.contact.identifier) {
-      return this.identifyContactSession(session, fields.identifier, fields);
-    }
-    const updated = catchConflict(() =>
-      this.ctx.storage.transactionSync(() => {
-        const contact = this.changeContact(session.contact.id, this.contacts.visitorWrite(fields, session.contact.id, identifierVerified));
-        if (contact && identifierVerified && !session.contactInbox.hmacVerified) this.contacts.markHmacVerified(session.contactInbox.id);
-        return contact;
-      }),
-    );
-    await this.contactEvents.flush();
-    if (updated === null || "conflict" in updated) return updated;
-    return { contact: updated, contactInbox: this.contacts.contactInbox(session.contactInbox.id) ?? session.contactInbox };
-  }
-
-  /**
-   * The visitor of `session` proved `identifier` (a valid identifier_hash). The person's contact is
-   * the one that holds it; when none does, the visitor's own contact takes it if it has no identity
-   * yet, otherwise a new contact is created. An anonymous contact whose only session this is joins
-   * the person's contact (as Chatwoot merges on identify: the device's history is theirs). The answer
-   * is the person's verified session in the inbox, shared by their devices so each sees their
-   * conversations; the session itself when it is the first. Nothing of the person's contact ever
-   * moves to another contact, and an earlier unproven claim of the identifier stays a claim.
-   */
-  private async identifyContactSession(session: ContactSession, identifier: string, fields: ContactFields): Promise<ContactSession | null | Conflict> {
-    const own = session.contact;
-    const holder = this.contacts.findBy("identifier", identifier);
-    const ownIsAnonymous = own.identifier === null;
-    if (holder && ownIsAnonymous && this.contacts.contactInboxesOf(own.id).length === 1) await this.mergeContacts(holder.id, own.id);
-    const { inboxId } = session.contactInbox;
-    const identified = catchConflict(() =>
-      this.ctx.storage.transactionSync(() => {
-        const personId = holder?.id ?? (ownIsAnonymous ? own.id : null);
-        const person =
-          personId === null
-            ? this.contacts.create(this.contacts.visitorWrite(fields, null, true))
-            : this.contacts.update(personId, this.contacts.visitorWrite(fields, personId, true));
-        if (!person) return null;
-        this.contactEvents.publish(personId === null ? "contact.created" : "contact.updated", person);
-        let contactInbox = this.contacts.verifiedSessionOf(person.id, inboxId);
-        if (!contactInbox) {
-          const current = this.contacts.contactInbox(session.contactInbox.id);
-          if (current?.contactId === person.id) {
-            this.contacts.markHmacVerified(current.id);
-            contactInbox = this.contacts.contactInbox(current.id);
-          } else {
-            contactInbox = this.contacts.createContactInbox(person.id, inboxId, crypto.randomUUID(), true);
-          }
-        }
-        return contactInbox ? { contact: person, contactInbox } : null;
-      }),
-    );
-    await this.contactEvents.flush();
-    return identified;
+    return this.contactWrites.updateContactSession(inboxId, sourceId, fields, identifierVerified);
   }
 
   // ---- conversations --------------------------------------------------------------------------
