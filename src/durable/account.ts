@@ -14,7 +14,6 @@ import {
   contactPayload,
   type ConversationPayload,
   type MessagePayload,
-  publicConversationPayload,
   userPayload,
 } from "../domain/chatwoot-payloads";
 import type { ConversationState } from "../domain/conversation";
@@ -25,7 +24,6 @@ import {
   type CampaignContact,
   type ContactFields,
   ContactStore,
-  asVisitorSees,
   type ContactSort,
 } from "./account/contacts";
 import { AvailabilityStore } from "./account/availability";
@@ -37,23 +35,22 @@ import {
   type ConversationScope,
 } from "./account/conversation-index";
 import { MessageSearch } from "./account/message-search";
-import { ftsPrefixQuery } from "../domain/search-query";
 import {
   type NotificationSettingsRecord,
   NotificationStore,
 } from "./account/notifications";
-import { reaches, type Viewer } from "./access";
+import type { Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
-import { conversationObject } from "./stubs";
 import { fanOut } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { ConversationReads } from "./account/conversation-reads";
 import { type Conflict, type ContactSession, ContactWrites } from "./account/contact-writes";
 import { applyConversationEvents, type EventApplicationParts, type PublishedEvent } from "./account/event-application";
 import { Notifier } from "./account/notifier";
 import { AccountWorkflowListeners } from "./account/workflow-listeners";
 import { ContactEvents } from "./account/contact-events";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
-import { AccountPayloads, contactView, visitorMessage } from "./account/payloads";
+import { AccountPayloads, contactView } from "./account/payloads";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
@@ -82,6 +79,7 @@ export class Account extends DurableObject<Env> {
   private readonly workflowListeners: AccountWorkflowListeners;
   private readonly notifier: Notifier;
   private readonly contactWrites: ContactWrites;
+  private readonly reads: ConversationReads;
   /** The one alarm: contact outbox retries. */
   private readonly wakeUps: EarliestAlarm;
 
@@ -99,6 +97,7 @@ export class Account extends DurableObject<Env> {
     this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
     this.workflowListeners = new AccountWorkflowListeners(env, () => this.accountId);
     this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
+    this.reads = new ConversationReads(env, () => this.accountId, this.index, this.contacts, this.messageSearch, this.payloads);
     this.contactWrites = new ContactWrites(ctx, this.contacts, this.index, this.contactEvents, this.payloads, this.presence);
     this.notifier = new Notifier(ctx, env, () => this.accountId, this.notifications, this.index, this.payloads, this.presence, (displayId, viewer) =>
       this.conversationState(displayId, viewer) !== null,
@@ -549,19 +548,11 @@ export class Account extends DurableObject<Env> {
 
   /** The conversation's state as indexed, if it exists and `viewer` may see it. */
   conversationState(displayId: number, viewer: Viewer): ConversationState | null {
-    const row = this.index.get(displayId);
-    return row && reaches(viewer, row.state) ? row.state : null;
+    return this.reads.state(displayId, viewer);
   }
 
   async conversation(displayId: number, viewer: Viewer, withMessages = false): Promise<ConversationPayload | null> {
-    const state = this.conversationState(displayId, viewer);
-    const row = state ? this.index.get(displayId) : null;
-    if (!row) return null;
-    const [payload] = await this.payloads.conversations([row]);
-    if (!payload) return null;
-    if (!withMessages) return payload;
-    const page = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, { before: null, after: null });
-    return { ...payload, messages: await this.payloads.messages(row, page ?? []) };
+    return this.reads.conversation(displayId, viewer, withMessages);
   }
 
   /**
@@ -569,20 +560,11 @@ export class Account extends DurableObject<Env> {
    * and the event's message with its sender (read from the Conversation object by id).
    */
   async eventPayloads(displayId: number, messageId: number | null): Promise<{ conversation: ConversationPayload; message: MessagePayload | null } | null> {
-    const row = this.index.get(displayId);
-    if (!row) return null;
-    const [conversation] = await this.payloads.conversations([row]);
-    if (!conversation) return null;
-    if (messageId === null) return { conversation, message: null };
-    const stored = await conversationObject(this.env, this.accountId, displayId).message(messageId);
-    const [message] = stored ? await this.payloads.messages(row, [stored]) : [];
-    return { conversation, message: message ?? null };
+    return this.reads.eventPayloads(displayId, messageId);
   }
 
   async listConversations(filter: ConversationFilter) {
-    if (filter.q) this.messageSearch.indexPending();
-    const { counts, conversations } = this.index.list(filter);
-    return { counts, payload: await this.payloads.conversations(conversations) };
+    return this.reads.list(filter);
   }
 
   /** Chatwoot's conversation filter (./account/filters): the page of conversations meeting the conditions, and their counts. */
@@ -608,66 +590,30 @@ export class Account extends DurableObject<Env> {
    * the contact matched).
    */
   async searchConversations(filter: ConversationFilter & { q: string }) {
-    this.messageSearch.indexPending();
-    const { counts, conversations } = this.index.list(filter);
-    const match = ftsPrefixQuery(filter.q);
-    const payloads = await this.payloads.conversations(conversations);
-    const rows = new Map(conversations.map((row) => [row.state.displayId, row]));
-    for (const payload of payloads) {
-      const row = rows.get(payload.id);
-      const matching = row && match ? this.messageSearch.newestMatch(payload.id, match) : null;
-      if (row && matching) payload.messages = await this.payloads.messages(row, [matching]);
-    }
-    return { counts, payload: payloads };
+    return this.reads.search(filter);
   }
 
   async conversationsOfContact(contactId: number, viewer: Viewer & { kind: "user" }) {
-    const rows = this.index
-      .ofContact(contactId)
-      .filter((row) => viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId));
-    return this.payloads.conversations(rows);
+    return this.reads.ofContact(contactId, viewer);
   }
 
   /** The contact session's conversations, as the Client API shows them. */
   async sessionConversations(inboxId: number, sourceId: string) {
-    const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
-    const contact = contactInbox ? this.contacts.get(contactInbox.contactId) : null;
-    if (!contactInbox || !contact) return null;
-    const results = [];
-    for (const row of this.index.ofContactInbox(contactInbox.id)) {
-      const last = row.lastMessage && !row.lastMessage.private ? await this.payloads.messages(row, [row.lastMessage]) : [];
-      results.push(publicConversationPayload(row.state, asVisitorSees(contact), last.map(visitorMessage)));
-    }
-    return results;
+    return this.reads.sessionConversations(inboxId, sourceId);
   }
 
   async sessionConversation(inboxId: number, sourceId: string, displayId: number) {
-    if (!this.conversationState(displayId, { kind: "contact", inboxId, sourceId })) return null;
-    const row = this.index.get(displayId);
-    const contact = row ? this.contacts.get(row.contactId) : null;
-    if (!row || !contact) return null;
-    const messages = await conversationObject(this.env, this.accountId, displayId).listMessages({ inboxId, sourceId }, { before: null, after: null });
-    return publicConversationPayload(row.state, asVisitorSees(contact), (await this.payloads.messages(row, messages ?? [])).map(visitorMessage));
+    return this.reads.sessionConversation(inboxId, sourceId, displayId);
   }
 
   /** One message with its sender, read by id, as `viewer` sees it; null when they do not see it. */
   async message(displayId: number, viewer: Viewer, messageId: number): Promise<MessagePayload | null> {
-    const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
-    const record = row ? await conversationObject(this.env, this.accountId, displayId).messageFor(viewer, messageId) : null;
-    if (!row || !record) return null;
-    const [payload] = await this.payloads.messages(row, [record]);
-    if (!payload) return null;
-    return viewer.kind === "contact" ? visitorMessage(payload) : payload;
+    return this.reads.message(displayId, viewer, messageId);
   }
 
   /** A page of messages with their senders, for an agent (private notes included) or the contact. */
   async messages(displayId: number, viewer: Viewer, page: { before: number | null; after: number | null }) {
-    const row = this.conversationState(displayId, viewer) ? this.index.get(displayId) : null;
-    if (!row) return null;
-    const records = await conversationObject(this.env, this.accountId, displayId).listMessages(viewer, page);
-    if (!records) return null;
-    const payloads = await this.payloads.messages(row, records);
-    return viewer.kind === "contact" ? payloads.map(visitorMessage) : payloads;
+    return this.reads.messages(displayId, viewer, page);
   }
 
   conversationIdsOfInbox(inboxId: number): number[] {
