@@ -32,7 +32,7 @@ describe("browser notifications", () => {
     const card = page.getByRole("region", { name: "Browser notifications" });
     const permission = await page.evaluate(() => Notification.permission);
     if (permission === "denied") {
-      await expect.poll(() => card.getByRole("alert").textContent()).toContain("Notifications are blocked for this site");
+      await card.getByText("Notifications are blocked for this site", { exact: false }).waitFor();
     } else {
       await card.getByRole("button", { name: "Turn on browser notifications" }).waitFor();
     }

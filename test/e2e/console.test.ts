@@ -121,7 +121,9 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await pane.message("opening for a cleaning").waitFor();
     expect(alex.page.url()).toContain(`/conversations/${conversationId}`);
 
-    // A canned response through `/`, rendered for this conversation, sent with Enter.
+    // A canned response through `/`, rendered for this conversation as Chatwoot's dashboard fills it
+    // (`agent` is the conversation's assignee, so Alex takes it first), sent with Enter.
+    await tenant.as("admin")(200, "POST", `/conversations/${conversationId}/assignments`, { assignee_id: tenant.users.agent.id });
     await pane.reply.click();
     await pane.reply.pressSequentially("/hou");
     const hours = pane.canned.getByRole("option", { name: /\/hours/ });
@@ -152,8 +154,8 @@ describe("the agent console, worked by two agents and a visitor", () => {
       `/public/api/v1/inboxes/${tenant.inbox.identifier}/contacts/${session?.sourceId}/conversations/${conversationId}/messages`,
     );
     const clientMessages = Array.isArray(clientView) ? clientView : clientView.payload;
-    // What the visitor and the agent wrote, without the templates Parley adds (email collect after a first answer).
-    expect(clientMessages.filter((m) => m.message_type !== 3).map((m) => m.content)).toEqual(["Hi, is there an opening for a cleaning this week?", answer, "Thursday at 3pm works. Shall I book it?"]);
+    // What the visitor and the agent wrote (incoming and outgoing), without activity lines or the templates Parley adds (email collect after a first answer).
+    expect(clientMessages.filter((m) => m.message_type === 0 || m.message_type === 1).map((m) => m.content)).toEqual(["Hi, is there an opening for a cleaning this week?", answer, "Thursday at 3pm works. Shall I book it?"]);
 
     // The agent hands it to the administrator, who sees it arrive in Mine.
     await pane.assign.click();

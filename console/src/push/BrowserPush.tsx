@@ -85,11 +85,7 @@ export function BrowserPush() {
       {state.kind === "loading" && <p class="page-loading">{t("common.loading")}</p>}
       {state.kind === "unsupported" && <p class="notice">{t("profilePush.unsupported")}</p>}
       {state.kind === "unavailable" && <p class="notice">{t("profilePush.unavailable")}</p>}
-      {state.kind === "denied" && (
-        <p class="notice notice-error" role="alert">
-          {t("profilePush.denied")}
-        </p>
-      )}
+      {state.kind === "denied" && <p class="notice notice-error">{t("profilePush.denied")}</p>}
       {state.kind === "ready" && (
         <>
           <p role="status">{t(state.subscribed ? "profilePush.on" : "profilePush.off")}</p>
