@@ -7,18 +7,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { filterContacts, filterConversations } from "./account/filters";
 import { findOrStartChannelSession, latestOpenConversation, openConversationOf } from "./account/channel-contacts";
-import {
-  type Availability,
-  type ContactInboxRecord,
-  type ContactRecord,
-  contactPayload,
-  type ConversationPayload,
-  type MessagePayload,
-  userPayload,
-} from "../domain/chatwoot-payloads";
+import type { Availability, ContactInboxRecord, ContactRecord, ConversationPayload, MessagePayload } from "../domain/chatwoot-payloads";
 import type { ConversationState } from "../domain/conversation";
 import type { ConversationEvent } from "../domain/events";
-import { contactMayReceive, type WorkflowListeners } from "../domain/listeners";
+import type { WorkflowListeners } from "../domain/listeners";
 import type { NotificationFlags, NotificationRecipients, NotificationType } from "../domain/notifications";
 import {
   type CampaignContact,
@@ -41,8 +33,8 @@ import {
 } from "./account/notifications";
 import type { Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
-import { fanOut } from "./account/fan-out";
 import { Presence } from "./account/presence";
+import { sendTyping, type TypingActor } from "./account/typing";
 import { ConversationReads } from "./account/conversation-reads";
 import { type Conflict, type ContactSession, ContactWrites } from "./account/contact-writes";
 import { applyConversationEvents, type EventApplicationParts, type PublishedEvent } from "./account/event-application";
@@ -50,7 +42,7 @@ import { Notifier } from "./account/notifier";
 import { AccountWorkflowListeners } from "./account/workflow-listeners";
 import { ContactEvents } from "./account/contact-events";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
-import { AccountPayloads, contactView } from "./account/payloads";
+import { AccountPayloads } from "./account/payloads";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
@@ -241,35 +233,11 @@ export class Account extends DurableObject<Env> {
     return this.notifier.updateSettings(userId, change);
   }
 
-  /** conversation.typing_on / typing_off from an agent or the contact; never stored. */
-  async typing(
-    displayId: number,
-    actor: { type: "user"; userId: number; viewer: Viewer } | { type: "contact"; viewer: Viewer },
-    on: boolean,
-    isPrivate: boolean,
-  ): Promise<boolean> {
-    if (!this.conversationState(displayId, actor.viewer)) return false;
-    const row = this.index.get(displayId);
-    if (!row) return false;
-    await this.subscriptions.current();
-    const [conversation] = await this.payloads.conversations([row]);
-    if (!conversation) return false;
-    let user: unknown;
-    if (actor.type === "user") {
-      const found = (await this.payloads.usersById([actor.userId])).get(actor.userId);
-      if (!found) return false;
-      user = userPayload(found);
-    } else {
-      const contact = this.contacts.get(row.contactId);
-      user = contact ? contactPayload(contact) : null;
-    }
-    const eventName = on ? "conversation.typing_on" : "conversation.typing_off";
-    const data = { conversation, user, is_private: isPrivate, account_id: this.accountId };
-    const forContact = actor.type === "user" && contactMayReceive(eventName, undefined, isPrivate)
-      ? { conversation: contactView(conversation), user, is_private: false, account_id: this.accountId }
-      : null;
-    fanOut(this.presence.registry(), row.state, eventName, data, forContact);
-    return true;
+  /** conversation.typing_on / typing_off from an agent or the contact; never stored (account/typing.ts). */
+  typing(displayId: number, actor: TypingActor, on: boolean, isPrivate: boolean): Promise<boolean> {
+    const { index, contacts, payloads, presence, subscriptions } = this;
+    const sees = (id: number, viewer: Viewer) => this.conversationState(id, viewer) !== null;
+    return sendTyping({ accountId: this.accountId, index, contacts, payloads, presence, subscriptions, sees }, displayId, actor, on, isPrivate);
   }
 
   // ---- contacts -------------------------------------------------------------------------------
