@@ -205,15 +205,31 @@ function rememberSession(current: Session) {
   emit("session", { contact_id: current.contactId });
 }
 
-async function ensureConversation(): Promise<Session> {
-  if (!session) return startSession({});
-  if (session.conversationId) return session;
-  const { base } = clientPaths(websiteToken(), session);
-  const conversation = await request<{ id: number }>("POST", `${base}/conversations`, {});
-  session = { ...session, conversationId: conversation.id };
-  conversationStatus = "open";
-  rememberSession(session);
-  return session;
+/**
+ * What changes whose session this is runs one step at a time, in the order asked: starting a
+ * session, its first conversation, setUser's identification, reset. A message sent while setUser is
+ * still identifying waits for it and lands in the identified visitor's conversation; two steps never
+ * start two sessions.
+ */
+let sessionSteps: Promise<unknown> = Promise.resolve();
+
+function inTurn<T>(step: () => Promise<T>): Promise<T> {
+  const turn = sessionSteps.then(step);
+  sessionSteps = turn.catch(() => undefined);
+  return turn;
+}
+
+function ensureConversation(): Promise<Session> {
+  return inTurn(async () => {
+    if (!session) return startSession({});
+    if (session.conversationId) return session;
+    const { base } = clientPaths(websiteToken(), session);
+    const conversation = await request<{ id: number }>("POST", `${base}/conversations`, {});
+    session = { ...session, conversationId: conversation.id };
+    conversationStatus = "open";
+    rememberSession(session);
+    return session;
+  });
 }
 
 /** Loading the conversation's earlier messages; catching up after a subscription waits for it. */
@@ -299,11 +315,13 @@ async function send(content: string, files: File[] = []) {
 }
 
 async function deliver(pending: Pending) {
-  const mine = generation;
   pending.state = "sending";
   thread.showPending(pending);
+  let mine = generation;
   try {
     const active = await ensureConversation();
+    // The session it goes to is the one shown now (setUser may have switched to the person's own while it waited).
+    mine = generation;
     const { messages } = clientPaths(websiteToken(), active);
     let message: Message;
     if (pending.files.length > 0) {
@@ -462,22 +480,23 @@ async function runCommand(name: string, args: unknown[]) {
       await setLocale(String(first ?? "en"));
       return build();
     case "reset":
-      generation++;
-      disconnect?.();
-      disconnect = null;
-      session = null;
-      saveSession(token, null);
-      thread.clear();
-      campaignId = null;
-      setUnread([]);
-      return build();
+      return inTurn(async () => {
+        generation++;
+        disconnect?.();
+        disconnect = null;
+        session = null;
+        saveSession(token, null);
+        thread.clear();
+        campaignId = null;
+        setUnread([]);
+        build();
+      });
   }
 }
 
 async function updateContact(fields: Record<string, unknown>) {
-  if (!session) await startSession({});
-  if (!session) return;
-  await request("PATCH", clientPaths(websiteToken(), session).base, fields);
+  const active = await inTurn(async () => session ?? startSession({}));
+  await request("PATCH", clientPaths(websiteToken(), active).base, fields);
 }
 
 /**
@@ -485,21 +504,37 @@ async function updateContact(fields: Record<string, unknown>) {
  * updated. With a valid identifier_hash the server may answer with the person's own session (the
  * one their other devices use): the app switches to it and shows their latest conversation.
  */
-async function identify(identifier: string, user: Record<string, unknown>) {
+function identify(identifier: string, user: Record<string, unknown>) {
   const fields: Record<string, unknown> = { identifier };
   for (const key of ["name", "email", "phone_number", "avatar_url", "identifier_hash", "custom_attributes"]) {
     if (user[key] !== undefined) fields[key] = user[key];
   }
-  if (!session) {
-    const started = await request<PublicContact>("POST", `/public/api/v1/inboxes/${encodeURIComponent(websiteToken())}/contacts`, {});
-    useSession({ sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.id, conversationId: null });
+  return inTurn(async () => {
+    const current = session ?? (await startBareSession());
+    const identified = await request<PublicContact>("PATCH", clientPaths(websiteToken(), current).base, fields);
+    if (identified.source_id === current.sourceId) return;
+    const switched: Session = { sourceId: identified.source_id, pubsubToken: identified.pubsub_token, contactId: identified.id, conversationId: null };
+    const [latest] = await request<{ id: number }[]>("GET", `${clientPaths(websiteToken(), switched).base}/conversations`);
+    useSession({ ...switched, conversationId: latest?.id ?? null });
+  });
+}
+
+/**
+ * A session without a conversation, for setUser. Nothing shown belongs to an earlier visitor, so the
+ * thread stays (a message being sent among it); a pre-chat form gives way to the chat, an open
+ * composer stays as it is, the visitor may be typing in it.
+ */
+async function startBareSession(): Promise<Session> {
+  if (preview) throw new Error(t("preview"));
+  const started = await request<PublicContact>("POST", `/public/api/v1/inboxes/${encodeURIComponent(websiteToken())}/contacts`, {});
+  session = { sourceId: started.source_id, pubsubToken: started.pubsub_token, contactId: started.id, conversationId: null };
+  rememberSession(session);
+  if (body.dataset.view === "chat" && !composer.isConnected) chatView();
+  else {
+    renderHeader();
+    listen();
   }
-  if (!session) return;
-  const identified = await request<PublicContact>("PATCH", clientPaths(websiteToken(), session).base, fields);
-  if (identified.source_id === session.sourceId) return;
-  const switched: Session = { sourceId: identified.source_id, pubsubToken: identified.pubsub_token, contactId: identified.id, conversationId: null };
-  const [latest] = await request<{ id: number }[]>("GET", `${clientPaths(websiteToken(), switched).base}/conversations`);
-  useSession({ ...switched, conversationId: latest?.id ?? null });
+  return session;
 }
 
 /** Makes `next` the visitor's session: forgets what the previous one showed, listens to the new one, and redraws an open chat. */
@@ -644,7 +679,7 @@ function chatView() {
   if (!session && preChat.enabled && preChat.fields.length > 0) {
     body.append(
       fieldsForm(preChat.fields, preChat.message, t("start"), false, async (values) => {
-        await startSession(values);
+        await inTurn(() => startSession(values));
         chatView();
       }),
     );
@@ -680,7 +715,7 @@ function emailSmsView() {
   ];
   body.append(
     fieldsForm(fields, config.greeting.tagline, t("send"), true, async (values, message) => {
-      await startSession(values, message);
+      await inTurn(() => startSession(values, message));
       body.replaceChildren(el("p", { class: "done", role: "status" }, t("sent")));
     }),
   );
