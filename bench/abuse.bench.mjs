@@ -64,7 +64,7 @@ export default async function abuseBench() {
         door.fresh();
         let next = 0;
         const many = await measure(`${addressCount} addresses`, () =>
-          flood(door, () => `10.${door.index * 2 + 2}.${Math.floor((next % addressCount) / 250)}.${(next++ % addressCount) % 250 + 1}`, seconds, concurrency),
+          flood(door, () => `10.${door.index * 2 + 2}.${Math.floor((next % addressCount) / 250)}.${((next++ % addressCount) % 250) + 1}`, seconds, concurrency),
         );
         rows.push(withRefusedCost(many, cpuPerAccepted));
         printRows(rows.slice(-3));
@@ -207,7 +207,16 @@ function doors(api, world, baseUrl) {
   const cableUrl = `${baseUrl.replace(/^http/, "ws")}/cable`;
   const list = [];
   // `res`: what a door's floods use (an inbox, visitors, a widget), made anew for each phase by `fresh()`.
-  const door = (name, make) => list.push({ name, index: list.length, res: {}, fresh() { this.res = {}; }, ...make });
+  const door = (name, make) =>
+    list.push({
+      name,
+      index: list.length,
+      res: {},
+      fresh() {
+        this.res = {};
+      },
+      ...make,
+    });
 
   // Contacts: public_create.address (10/60 s), public_create.website_token (300/60 s).
   door("contact create", {
@@ -299,8 +308,7 @@ function doors(api, world, baseUrl) {
     }
     return sessions;
   };
-  const command = (session, address) =>
-    status("POST", "/api/v1/widget/commands", { body: { ...session, command: ">cs /set plan gold" }, address });
+  const command = (session, address) => status("POST", "/api/v1/widget/commands", { body: { ...session, command: ">cs /set plan gold" }, address });
   door("widget command", {
     async baseline(count) {
       const sessions = await widgetSessions("Abuse commands baseline", Math.ceil(count / 20));
@@ -447,7 +455,17 @@ function printRows(rows, header = true) {
   }
   for (const row of rows) {
     const others = Object.entries(row.statuses)
-      .filter(([status]) => !(status === "429" || status === "rejected" || status === "connection 429" || status === "confirmed" || status === "welcome" || /^2\d\d$/.test(status)))
+      .filter(
+        ([status]) =>
+          !(
+            status === "429" ||
+            status === "rejected" ||
+            status === "connection 429" ||
+            status === "confirmed" ||
+            status === "welcome" ||
+            /^2\d\d$/.test(status)
+          ),
+      )
       .map(([status, n]) => `${status}×${n}`)
       .join(" ");
     const ratio = row.cpuPerRefused / row.cpuPerAccepted;

@@ -20,7 +20,10 @@ export default async function apiAuthBench() {
       email: "bench@example.test",
       role: "administrator",
     });
-    const get = (path, headers = {}) => () => fetch(`${baseUrl}${path}`, { headers }).then(async (res) => (await res.arrayBuffer(), res));
+    const get =
+      (path, headers = {}) =>
+      () =>
+        fetch(`${baseUrl}${path}`, { headers }).then(async (res) => (await res.arrayBuffer(), res));
     const bearer = { authorization: `Bearer ${admin.access_token}` };
 
     const scenarios = [

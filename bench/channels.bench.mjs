@@ -57,7 +57,12 @@ export const CHANNELS = [
             type: "whatsapp",
             phone_number: phone,
             provider: "whatsapp_cloud",
-            provider_config: { api_key: "bench-token", phone_number_id: phoneNumberId, business_account_id: "100000000000001", webhook_verify_token: "bench-verify" },
+            provider_config: {
+              api_key: "bench-token",
+              phone_number_id: phoneNumberId,
+              business_account_id: "100000000000001",
+              webhook_verify_token: "bench-verify",
+            },
           },
         },
         admin.access_token,
@@ -104,7 +109,10 @@ export const CHANNELS = [
       const accountSid = "ACbench000000000000000000000000000";
       await api(
         `/api/v1/accounts/${accountId}/inboxes`,
-        { name: "Bench SMS", channel: { type: "sms", phone_number: phone, provider_config: { account_sid: accountSid, auth_token: authToken, api_base_url: null } } },
+        {
+          name: "Bench SMS",
+          channel: { type: "sms", phone_number: phone, provider_config: { account_sid: accountSid, auth_token: authToken, api_base_url: null } },
+        },
         admin.access_token,
       );
       // Twilio signs the URL it was given: the installation's PUBLIC_URL and the path.
@@ -115,10 +123,28 @@ export const CHANNELS = [
         return {
           post(seq, content) {
             if (!sids.has(seq)) sids.set(seq, `SM${randomUUID().replaceAll("-", "")}`);
-            const form = { MessageSid: sids.get(seq), SmsSid: sids.get(seq), AccountSid: accountSid, From: from, To: phone, Body: content, NumMedia: "0", SmsStatus: "received", ApiVersion: "2010-04-01" };
-            const data = signedUrl + Object.keys(form).sort().map((name) => name + form[name]).join("");
+            const form = {
+              MessageSid: sids.get(seq),
+              SmsSid: sids.get(seq),
+              AccountSid: accountSid,
+              From: from,
+              To: phone,
+              Body: content,
+              NumMedia: "0",
+              SmsStatus: "received",
+              ApiVersion: "2010-04-01",
+            };
+            const data =
+              signedUrl +
+              Object.keys(form)
+                .sort()
+                .map((name) => name + form[name])
+                .join("");
             const signature = createHmac("sha1", authToken).update(data).digest("base64");
-            return postRaw(`${baseUrl}/twilio/callback`, new URLSearchParams(form).toString(), { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature });
+            return postRaw(`${baseUrl}/twilio/callback`, new URLSearchParams(form).toString(), {
+              "content-type": "application/x-www-form-urlencoded",
+              "x-twilio-signature": signature,
+            });
           },
         };
       };
@@ -185,7 +211,9 @@ function metaChannel(name, channel) {
         return {
           post(seq, content) {
             if (!mids.has(seq)) mids.set(seq, `m_${randomUUID().replaceAll("-", "")}`);
-            const messaging = [{ sender: { id: personId }, recipient: { id: businessId }, timestamp: Date.now(), message: { mid: mids.get(seq), text: content } }];
+            const messaging = [
+              { sender: { id: personId }, recipient: { id: businessId }, timestamp: Date.now(), message: { mid: mids.get(seq), text: content } },
+            ];
             const body = JSON.stringify({ object: instagram ? "instagram" : "page", entry: [{ id: businessId, time: Date.now(), messaging }] });
             const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
             return postRaw(url, body, { "content-type": "application/json", "x-hub-signature-256": signature });
@@ -229,7 +257,11 @@ export default async function channelsBench() {
     };
     const agency = await api("/platform/api/v1/agencies", { name: "Channels bench agency" }, vars.PLATFORM_TOKEN);
     const account = await api("/api/v1/agency/accounts", { name: "Channels bench" }, agency.access_token);
-    const admin = await api(`/api/v1/agency/accounts/${account.id}/users`, { name: "Bench agent", email: "bench-agent@example.test", role: "administrator" }, agency.access_token);
+    const admin = await api(
+      `/api/v1/agency/accounts/${account.id}/users`,
+      { name: "Bench agent", email: "bench-agent@example.test", role: "administrator" },
+      agency.access_token,
+    );
     // workerd serves the bundle with wrangler.toml's PUBLIC_URL; `wrangler dev` is given its own address.
     const publicUrl = benchRuntime === "workerd" ? "http://localhost:8787" : baseUrl;
     const ctx = { api, admin, accountId: account.id, baseUrl, publicUrl, secrets: vars };
@@ -337,7 +369,9 @@ const summary = (r) =>
 
 function printTable(results) {
   const pad = (value, width) => String(value).padStart(width);
-  console.log(`\n${"channel".padEnd(24)}${pad("msgs", 7)}${pad("POST/s", 9)}${pad("msg/s", 8)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("drain s", 9)}${pad("lost", 6)}${pad("dup", 5)}${pad("refused", 9)}`);
+  console.log(
+    `\n${"channel".padEnd(24)}${pad("msgs", 7)}${pad("POST/s", 9)}${pad("msg/s", 8)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("drain s", 9)}${pad("lost", 6)}${pad("dup", 5)}${pad("refused", 9)}`,
+  );
   for (const r of results) {
     if (r.error) {
       console.log(`${r.name.padEnd(24)} ${r.error.split("\n")[0]}`);

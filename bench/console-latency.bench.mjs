@@ -36,7 +36,8 @@ function instrumentPage(mark) {
   const report = (n) => {
     const frame = seen.frame.get(n);
     const pane = seen.pane.get(n);
-    if (pane && pane.painted !== undefined) window.__benchDrawn?.(n, { frame, dom: pane.dom, painted: pane.painted, paintedBy: pane.by, row: seen.row.get(n) ?? null });
+    if (pane && pane.painted !== undefined)
+      window.__benchDrawn?.(n, { frame, dom: pane.dom, painted: pane.painted, paintedBy: pane.by, row: seen.row.get(n) ?? null });
   };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
@@ -135,9 +136,13 @@ export default async function consoleLatencyBench() {
     // machine the second one lags the first by a few ms: this way the lag counts against the console.
     const me = { pubsub_token: admin.pubsub_token, account_id: account.id, id: admin.id };
     const cableAt = new Map();
-    const cable = await cableClient(`${platform.baseUrl.replace(/^http/, "ws")}/cable`, { pubsub_token: me.pubsub_token, account_id: me.account_id, user_id: me.id }, (n, at) => {
-      if (!cableAt.has(n)) cableAt.set(n, at);
-    });
+    const cable = await cableClient(
+      `${platform.baseUrl.replace(/^http/, "ws")}/cable`,
+      { pubsub_token: me.pubsub_token, account_id: me.account_id, user_id: me.id },
+      (n, at) => {
+        if (!cableAt.has(n)) cableAt.set(n, at);
+      },
+    );
     await signIn(page, platform.baseUrl, { email: admin.email, password: PASSWORD });
     await page.locator("#conv-tab-all").click();
     await page.locator(".conv-row").first().click();
@@ -194,7 +199,11 @@ export default async function consoleLatencyBench() {
       `\nclock offset page→Node ${before.offset.toFixed(2)} ms before, ${after.offset.toFixed(2)} ms after (round trips ${before.rtt.toFixed(2)} / ${after.rtt.toFixed(2)} ms: ` +
         `error ≤ ±${(Math.max(before.rtt, after.rtt) / 2 + Math.abs(after.offset - before.offset) / 2).toFixed(2)} ms)`,
     );
-    console.log(`${samples.length} messages measured, ${missing} not drawn or not delivered within ${WAIT_MS / 1000} s; painted by ${Object.entries(by).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `${samples.length} messages measured, ${missing} not drawn or not delivered within ${WAIT_MS / 1000} s; painted by ${Object.entries(by)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     console.log(`\n${"from the start of the POST to".padEnd(52)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("max ms", 9)}`);
     const rows = [
       ["the POST's answer", series.post],
@@ -219,7 +228,9 @@ export default async function consoleLatencyBench() {
     }
     const painted = stat(series.painted);
     const raw = stat(series.cable);
-    console.log(`\npainted p50 ${f(painted.p50)} ms, p99 ${f(painted.p99)} ms vs raw /cable p50 ${f(raw.p50)} ms, p99 ${f(raw.p99)} ms: ${(painted.p50 / raw.p50).toFixed(2)}× / ${(painted.p99 / raw.p99).toFixed(2)}×`);
+    console.log(
+      `\npainted p50 ${f(painted.p50)} ms, p99 ${f(painted.p99)} ms vs raw /cable p50 ${f(raw.p50)} ms, p99 ${f(raw.p99)} ms: ${(painted.p50 / raw.p50).toFixed(2)}× / ${(painted.p99 / raw.p99).toFixed(2)}×`,
+    );
   });
 }
 

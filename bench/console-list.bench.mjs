@@ -29,7 +29,8 @@ function instrumentPage() {
     for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.identifier === "bench-first-row" && bench.firstRowPainted === null) bench.firstRowPainted = e.renderTime || e.loadTime;
+    for (const e of list.getEntries())
+      if (e.identifier === "bench-first-row" && bench.firstRowPainted === null) bench.firstRowPainted = e.renderTime || e.loadTime;
   }).observe({ type: "element", buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.name === "first-contentful-paint") bench.fcp = e.startTime;
@@ -52,7 +53,7 @@ function instrumentPage() {
 async function scrollToEnd({ expected, pageTimeoutMs }) {
   const scroller = document.querySelector(".conv-scroll");
   const listbox = document.getElementById("conv-listbox");
-  const rowHeight = () => (document.querySelector(".conv-row")?.getBoundingClientRect().height || 92);
+  const rowHeight = () => document.querySelector(".conv-row")?.getBoundingClientRect().height || 92;
   const length = () => Math.round(parseFloat(listbox.style.height) / rowHeight());
   const afterNextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const pages = [];
@@ -125,8 +126,10 @@ export default async function consoleListBench() {
       },
     );
     const seedMs = nodeNow() - seedStarted;
-    console.log(`seed: ${total} conversations (3 Client API requests each) in ${(seedMs / 1000).toFixed(1)} s: ${((total * 3) / (seedMs / 1000)).toFixed(0)} requests/s, ${(total / (seedMs / 1000)).toFixed(0)} conversations/s` +
-        (api.rateLimited ? `, ${api.rateLimited} answers 429 (rate limited) waited out and retried` : ""));
+    console.log(
+      `seed: ${total} conversations (3 Client API requests each) in ${(seedMs / 1000).toFixed(1)} s: ${((total * 3) / (seedMs / 1000)).toFixed(0)} requests/s, ${(total / (seedMs / 1000)).toFixed(0)} conversations/s` +
+        (api.rateLimited ? `, ${api.rateLimited} answers 429 (rate limited) waited out and retried` : ""),
+    );
     const check = await api.get(`/api/v1/accounts/${account.id}/conversations/meta?status=open`, admin.access_token);
     console.log(`the server counts ${check.meta.all_count} open conversations`);
 
@@ -148,7 +151,9 @@ export default async function consoleListBench() {
         return {
           ...window.__bench,
           longTasks: window.__bench.longTasks.length,
-          requests: [{ what: "the page (/app/…)", start: nav.startTime, end: nav.responseEnd }, ...requests].filter((r) => r.start <= window.__bench.firstRowPainted),
+          requests: [{ what: "the page (/app/…)", start: nav.startTime, end: nav.responseEnd }, ...requests].filter(
+            (r) => r.start <= window.__bench.firstRowPainted,
+          ),
         };
       });
     };

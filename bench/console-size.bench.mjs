@@ -36,7 +36,13 @@ export default async function consoleSizeBench() {
       const type = response.request().resourceType();
       const byName = /\.(m?js|css)$/.test(url.pathname);
       if (url.origin !== origin || !(type === "script" || type === "stylesheet" || byName)) return;
-      loaded.push({ path: url.pathname, type: type === "stylesheet" || url.pathname.endsWith(".css") ? "css" : "js", phase, status: response.status(), body: response.body().catch(() => null) });
+      loaded.push({
+        path: url.pathname,
+        type: type === "stylesheet" || url.pathname.endsWith(".css") ? "css" : "js",
+        phase,
+        status: response.status(),
+        body: response.body().catch(() => null),
+      });
     });
 
     await page.goto(`${platform.baseUrl}/app/login`);
@@ -82,7 +88,9 @@ export default async function consoleSizeBench() {
       `\nsign-in page to an open conversation: ${counted.length} files, JS ${kb(sum(js, "gzip"))} + CSS ${kb(sum(css, "gzip"))} = ` +
         `${kb(total)} gzip (${kb(sum(counted, "raw"))} raw); budget ${kb(BUDGET)}: ${total <= BUDGET ? "within budget" : "OVER BUDGET"} (${((100 * total) / BUDGET).toFixed(0)}% of it)`,
     );
-    console.log(`  vs Chatwoot's dashboard first load, ~1.5 MB (issue #835, a reference figure, not measured here): ${(CHATWOOT_FIRST_LOAD / total).toFixed(1)}× larger`);
+    console.log(
+      `  vs Chatwoot's dashboard first load, ~1.5 MB (issue #835, a reference figure, not measured here): ${(CHATWOOT_FIRST_LOAD / total).toFixed(1)}× larger`,
+    );
     if (repeated) console.log(`  (${repeated} responses repeated a file already loaded and are counted once)`);
     const countedPaths = new Set(counted.map((f) => f.path));
     const profileChunks = profileOnly.filter((f) => !countedPaths.has(f.path));
@@ -98,7 +106,9 @@ export default async function consoleSizeBench() {
     console.log(`\nevery chunk of the build (${chunks.length}, from the console page through each script's imports), largest first:`);
     console.log(`${"chunk".padEnd(44)}${"loaded for".padEnd(24)}${pad("raw", 10)}${pad("gzip", 10)}`);
     for (const chunk of chunks) {
-      console.log(`${chunk.path.replace("/app/assets/", "").padEnd(44)}${(phaseOf.get(chunk.path) ?? "not in this run").padEnd(24)}${pad(kb(chunk.raw), 10)}${pad(kb(chunk.gzip), 10)}`);
+      console.log(
+        `${chunk.path.replace("/app/assets/", "").padEnd(44)}${(phaseOf.get(chunk.path) ?? "not in this run").padEnd(24)}${pad(kb(chunk.raw), 10)}${pad(kb(chunk.gzip), 10)}`,
+      );
     }
     console.log(`whole build: ${kb(sum(chunks, "gzip"))} gzip (${kb(sum(chunks, "raw"))} raw)`);
   });

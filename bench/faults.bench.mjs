@@ -69,7 +69,11 @@ async function run(platform, hooks, { visitors, agents, intervalMs, steadyMs, gr
   const admins = [];
   for (let i = 0; i < agents; i++) {
     admins.push(
-      await call(`/api/v1/agency/accounts/${account.id}/users`, { name: `Faults admin ${i}`, email: `faults-admin-${i}@example.test`, role: "administrator" }, agency.access_token),
+      await call(
+        `/api/v1/agency/accounts/${account.id}/users`,
+        { name: `Faults admin ${i}`, email: `faults-admin-${i}@example.test`, role: "administrator" },
+        agency.access_token,
+      ),
     );
   }
   const inbox = await call(`/api/v1/accounts/${account.id}/inboxes`, { name: "Faults API inbox", channel: { type: "api" } }, admins[0].access_token);
@@ -162,7 +166,12 @@ async function run(platform, hooks, { visitors, agents, intervalMs, steadyMs, gr
   for (const conversation of conversations) {
     let before = null;
     for (;;) {
-      const res = await request("GET", `/api/v1/accounts/${account.id}/conversations/${conversation.id}/messages${before ? `?before=${before}` : ""}`, undefined, admins[0].access_token);
+      const res = await request(
+        "GET",
+        `/api/v1/accounts/${account.id}/conversations/${conversation.id}/messages${before ? `?before=${before}` : ""}`,
+        undefined,
+        admins[0].access_token,
+      );
       if (!res.ok) throw new Error(`reading back answered ${res.status}`);
       const page = res.json().payload;
       for (const message of page) if (String(message.content ?? "").startsWith("faults:")) stored.set(message.content, (stored.get(message.content) ?? 0) + 1);
@@ -175,7 +184,12 @@ async function run(platform, hooks, { visitors, agents, intervalMs, steadyMs, gr
   // `webhook.deliver` job was lost) or not (then its `conversation.event` job was).
   const deliveries = new Map(); // content → [status/attempts]
   for (let page = 1; ; page++) {
-    const res = await request("GET", `/api/v1/accounts/${account.id}/webhooks/${webhook.id}/deliveries?per_page=100&page=${page}`, undefined, admins[0].access_token);
+    const res = await request(
+      "GET",
+      `/api/v1/accounts/${account.id}/webhooks/${webhook.id}/deliveries?per_page=100&page=${page}`,
+      undefined,
+      admins[0].access_token,
+    );
     if (!res.ok) throw new Error(`the delivery log answered ${res.status}`);
     const rows = res.json().payload;
     for (const row of rows) {
@@ -194,10 +208,20 @@ async function run(platform, hooks, { visitors, agents, intervalMs, steadyMs, gr
   for (const outcome of unacknowledged.values()) failures[outcome] = (failures[outcome] ?? 0) + 1;
   console.log("\ntimeline:");
   for (const line of timeline) console.log(`  ${line}`);
-  console.log(`\nmessages sent (POST answered 2xx): ${ackd.length}; POSTs not acknowledged: ${unacknowledged.size} ${JSON.stringify(failures)}, of which stored anyway: ${storedUnacknowledged.length}`);
-  console.log(`stored (read back through the Application API): ${ackd.length - lostStored.length} of ${ackd.length}; LOST ${lostStored.length}, DUPLICATED ${duplicatedStored.length}`);
+  console.log(
+    `\nmessages sent (POST answered 2xx): ${ackd.length}; POSTs not acknowledged: ${unacknowledged.size} ${JSON.stringify(failures)}, of which stored anyway: ${storedUnacknowledged.length}`,
+  );
+  console.log(
+    `stored (read back through the Application API): ${ackd.length - lostStored.length} of ${ackd.length}; LOST ${lostStored.length}, DUPLICATED ${duplicatedStored.length}`,
+  );
   if (lostStored.length) console.log(`  not stored, e.g.: ${lostStored.slice(0, 5).join(", ")}`);
-  if (duplicatedStored.length) console.log(`  stored more than once, e.g.: ${duplicatedStored.slice(0, 5).map(([c, n]) => `${c}×${n}`).join(", ")}`);
+  if (duplicatedStored.length)
+    console.log(
+      `  stored more than once, e.g.: ${duplicatedStored
+        .slice(0, 5)
+        .map(([c, n]) => `${c}×${n}`)
+        .join(", ")}`,
+    );
   for (const agent of listeners) {
     const figures = agent.figures(ackd);
     console.log(
@@ -219,9 +243,16 @@ async function run(platform, hooks, { visitors, agents, intervalMs, steadyMs, gr
       const reason = `${rows ? `delivery recorded (${rows.join("; ")})` : "no delivery recorded"}, acknowledged ${PHASES[acknowledged.get(content).phase]}`;
       why[reason] = [...(why[reason] ?? []), content];
     }
-    for (const [reason, contents] of Object.entries(why)) console.log(`  ${contents.length} without a webhook: ${reason}, e.g. ${contents.slice(0, 6).join(", ")}`);
+    for (const [reason, contents] of Object.entries(why))
+      console.log(`  ${contents.length} without a webhook: ${reason}, e.g. ${contents.slice(0, 6).join(", ")}`);
   }
-  if (hookDuplicated.length) console.log(`  two or more webhooks, e.g.: ${hookDuplicated.slice(0, 5).map((c) => `${c}×${hooks.count(c)}`).join(", ")}`);
+  if (hookDuplicated.length)
+    console.log(
+      `  two or more webhooks, e.g.: ${hookDuplicated
+        .slice(0, 5)
+        .map((c) => `${c}×${hooks.count(c)}`)
+        .join(", ")}`,
+    );
 }
 
 /**
@@ -322,7 +353,8 @@ async function webhookReceiver() {
       total++;
       try {
         const payload = JSON.parse(body);
-        if (payload.event === "message_created" && String(payload.content ?? "").startsWith("faults:")) counts.set(payload.content, (counts.get(payload.content) ?? 0) + 1);
+        if (payload.event === "message_created" && String(payload.content ?? "").startsWith("faults:"))
+          counts.set(payload.content, (counts.get(payload.content) ?? 0) + 1);
       } catch {
         // not JSON: counted in the total only
       }

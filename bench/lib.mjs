@@ -1,6 +1,19 @@
 // Shared benchmark helpers: a private platform instance and latency/throughput measurement.
 import { execSync } from "node:child_process";
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,7 +69,8 @@ function isWritableDirectory(path) {
 }
 
 /** One line saying where Parley runs and keeps its state, for a benchmark's header. */
-export const benchSetting = () => `Parley ${benchTree === "head" ? "at HEAD " : ""}in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
+export const benchSetting = () =>
+  `Parley ${benchTree === "head" ? "at HEAD " : ""}in ${benchRuntime}, state on ${benchState === "tmpfs" ? "tmpfs (/dev/shm)" : `disk (${benchStateRoot})`}`;
 
 /** How high the benchmarks and the browser tests raise every rate limit. */
 const RAISED_LIMIT = 1_000_000;

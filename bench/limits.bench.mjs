@@ -21,9 +21,21 @@ export default async function limitsBench() {
     };
     const agency = await post("/platform/api/v1/agencies", { name: "Bench agency" }, vars.PLATFORM_TOKEN);
     const account = await post("/api/v1/agency/accounts", { name: "Bench account" }, agency.access_token);
-    const admin = await post(`/api/v1/agency/accounts/${account.id}/users`, { name: "Bench admin", email: "bench@example.test", role: "administrator" }, agency.access_token);
-    const inbox = await post(`/api/v1/accounts/${account.id}/inboxes`, { name: "Bench site", channel: { type: "web_widget", website_url: "https://bench.example.test" } }, admin.access_token);
-    const widget = await post(`/api/v1/accounts/${account.id}/chat_widgets`, { name: "Bench widget", type: "live_chat", inbox_id: inbox.id }, admin.access_token);
+    const admin = await post(
+      `/api/v1/agency/accounts/${account.id}/users`,
+      { name: "Bench admin", email: "bench@example.test", role: "administrator" },
+      agency.access_token,
+    );
+    const inbox = await post(
+      `/api/v1/accounts/${account.id}/inboxes`,
+      { name: "Bench site", channel: { type: "web_widget", website_url: "https://bench.example.test" } },
+      admin.access_token,
+    );
+    const widget = await post(
+      `/api/v1/accounts/${account.id}/chat_widgets`,
+      { name: "Bench widget", type: "live_chat", inbox_id: inbox.id },
+      admin.access_token,
+    );
     const contact = await post(`/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`, { name: "Bench visitor" });
     const base = `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts/${contact.source_id}`;
     const conversation = await post(`${base}/conversations`, {});
@@ -31,7 +43,8 @@ export default async function limitsBench() {
 
     let addresses = 0;
     const address = () => ({ "cf-connecting-ip": `198.51.100.${(addresses++ % 250) + 1}` });
-    const read = (headers) => () => fetch(`${baseUrl}${base}/conversations/${conversation.id}/messages`, { headers: headers() }).then(async (res) => (await res.arrayBuffer(), res));
+    const read = (headers) => () =>
+      fetch(`${baseUrl}${base}/conversations/${conversation.id}/messages`, { headers: headers() }).then(async (res) => (await res.arrayBuffer(), res));
     const startSession = (headers) => () =>
       fetch(`${baseUrl}/api/v1/widget/sessions`, {
         method: "POST",
@@ -61,7 +74,10 @@ export default async function limitsBench() {
     for (const row of rows) console.log(`  ${row.name.padEnd(50)}${row.cpuMs.toFixed(3).padStart(8)}`);
     const mean = (prefix) => {
       const matching = rows.filter((row) => row.name.startsWith(prefix));
-      return { p50: matching.reduce((sum, row) => sum + row.p50, 0) / matching.length, cpu: matching.reduce((sum, row) => sum + row.cpuMs, 0) / matching.length };
+      return {
+        p50: matching.reduce((sum, row) => sum + row.p50, 0) / matching.length,
+        cpu: matching.reduce((sum, row) => sum + row.cpuMs, 0) / matching.length,
+      };
     };
     const pairs = [
       ["one burst limit on a read", "read messages, 1 limit", "read messages, no address"],

@@ -137,9 +137,7 @@ async function runScenario(system, { n, k, m, graceMs, tag }) {
       5,
       async (index) => clients.push(await system.connectAgent(index, conversations, onFrame(index, null))),
     );
-    await inBatches(conversations, 10, async (conversation) =>
-      clients.push(await conversation.connectVisitor(onFrame(k, conversation.key))),
-    );
+    await inBatches(conversations, 10, async (conversation) => clients.push(await conversation.connectVisitor(onFrame(k, conversation.key))));
     const connectMs = performance.now() - connectStarted;
     await sleep(1_000); // let subscription side effects (presence broadcasts) settle
 
@@ -306,8 +304,7 @@ async function withParley(fn, k) {
                 await res.arrayBuffer();
                 return { ok: res.ok, status: res.status };
               },
-              connectVisitor: (onFrame) =>
-                cableSubscription(cableUrl, JSON.stringify({ channel: "RoomChannel", pubsub_token: contact.pubsub_token }), onFrame),
+              connectVisitor: (onFrame) => cableSubscription(cableUrl, JSON.stringify({ channel: "RoomChannel", pubsub_token: contact.pubsub_token }), onFrame),
             };
           },
         );

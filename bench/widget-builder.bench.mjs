@@ -18,7 +18,11 @@ export default async function widgetBuilderBench() {
   console.log(`${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(2)}; Parley under wrangler dev`);
   await withConsole(
     async ({ platform, browser, api, account, admin }) => {
-      const inbox = await api.post(`/api/v1/accounts/${account.id}/inboxes`, { name: "Bench website", channel: { type: "web_widget", website_url: "https://bench.example.test" } }, admin.access_token);
+      const inbox = await api.post(
+        `/api/v1/accounts/${account.id}/inboxes`,
+        { name: "Bench website", channel: { type: "web_widget", website_url: "https://bench.example.test" } },
+        admin.access_token,
+      );
       const widget = await api.post(
         `/api/v1/accounts/${account.id}/chat_widgets`,
         { name: "Bench chat", type: "live_chat", inbox_id: inbox.id, settings: { greeting: { title: GREETING } } },
@@ -57,7 +61,9 @@ export default async function widgetBuilderBench() {
         total += size;
         console.log(`  ${file.path.padEnd(44)} ${kb(size).padStart(9)} gzip${inboxFiles.has(file.path) ? "  (ALSO LOADED BY THE INBOX)" : ""}`);
       }
-      console.log(`settings area adds ${settingsFiles.length} file(s), ${kb(total)} gzip; the inbox loaded ${settingsFiles.some((file) => inboxFiles.has(file.path)) ? "SOME OF THEM" : "none of them"}`);
+      console.log(
+        `settings area adds ${settingsFiles.length} file(s), ${kb(total)} gzip; the inbox loaded ${settingsFiles.some((file) => inboxFiles.has(file.path)) ? "SOME OF THEM" : "none of them"}`,
+      );
 
       /** ms from `start()` to each of `marks` (awaited in order), on `on`. */
       const timed = async (on, start, marks) => {
@@ -79,7 +85,11 @@ export default async function widgetBuilderBench() {
         warm.preview.push(preview);
         await page.goto(listUrl);
         await page.getByRole("link", { name: "Bench chat" }).waitFor();
-        const [labels] = await timed(page, () => page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Labels", exact: true }).click(), [labelsDrawn]);
+        const [labels] = await timed(
+          page,
+          () => page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Labels", exact: true }).click(),
+          [labelsDrawn],
+        );
         warm.labels.push(labels);
       }
       const cold = { form: [], preview: [], labels: [] };
@@ -95,11 +105,16 @@ export default async function widgetBuilderBench() {
         await other.close();
       }
       const ms = (values) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
-      for (const [how, figures] of [["from the widget list (a click)", warm], ["its address in a new tab", cold]]) {
+      for (const [how, figures] of [
+        ["from the widget list (a click)", warm],
+        ["its address in a new tab", cold],
+      ]) {
         const ratio = median(figures.preview) / median(figures.labels);
         console.log(`\nopen the builder, ${how}, ${RUNS} runs each, alternating:`);
         console.log(`  the builder's form shown:        ${ms(figures.form)}`);
-        console.log(`  its live preview drawn:          ${ms(figures.preview)}  (the preview adds ${(median(figures.preview) - median(figures.form)).toFixed(0)} ms at the median)`);
+        console.log(
+          `  its live preview drawn:          ${ms(figures.preview)}  (the preview adds ${(median(figures.preview) - median(figures.form)).toFixed(0)} ms at the median)`,
+        );
         console.log(`  baseline, Labels with its table: ${ms(figures.labels)}`);
         console.log(`  builder with preview ÷ baseline: ${ratio.toFixed(2)}×`);
       }

@@ -102,7 +102,8 @@ ${preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("\n")}
   const rule = "/app/assets/*\n";
   const existing = await readFile(headersFile, "utf8").catch(() => "");
   if (!existing.includes(rule)) {
-    const block = "\n# The console's hashed files (scripts/build-console.mjs).\n" + rule + "  ! Cache-Control\n  Cache-Control: public, max-age=31536000, immutable\n";
+    const block =
+      "\n# The console's hashed files (scripts/build-console.mjs).\n" + rule + "  ! Cache-Control\n  Cache-Control: public, max-age=31536000, immutable\n";
     await appendFile(headersFile, block);
   }
   // The service worker keeps its name, so browsers must always ask whether it changed.

@@ -106,7 +106,13 @@ export function ensureDevVars() {
     copyFileSync(join(root, ".dev.vars.example"), devVars);
     console.log("Created .dev.vars from .dev.vars.example (local development secrets).");
   }
-  const namesIn = (text) => new Set(text.split("\n").map((line) => /^\s*([A-Z0-9_]+)=/.exec(line)?.[1]).filter(Boolean));
+  const namesIn = (text) =>
+    new Set(
+      text
+        .split("\n")
+        .map((line) => /^\s*([A-Z0-9_]+)=/.exec(line)?.[1])
+        .filter(Boolean),
+    );
   const present = namesIn(readFileSync(devVars, "utf8"));
   const missing = readFileSync(join(root, ".dev.vars.example"), "utf8")
     .split("\n")
@@ -191,7 +197,21 @@ export async function startPlatform({ port, persistTo, quiet = false, cron = fal
   } else {
     child = spawn(
       WRANGLER[0],
-      [WRANGLER[1], "dev", "--port", String(port), "--show-interactive-dev-session=false", ...persist, ...LOCAL_VAR_FLAGS, "--var", `PUBLIC_URL:http://localhost:${port}`, "--var", `GRAPH_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`, "--var", `INSTAGRAM_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`],
+      [
+        WRANGLER[1],
+        "dev",
+        "--port",
+        String(port),
+        "--show-interactive-dev-session=false",
+        ...persist,
+        ...LOCAL_VAR_FLAGS,
+        "--var",
+        `PUBLIC_URL:http://localhost:${port}`,
+        "--var",
+        `GRAPH_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`,
+        "--var",
+        `INSTAGRAM_API_BASE_URL:http://localhost:${port}/dev/sinks/graph`,
+      ],
       { cwd: root, stdio, env: childEnv() },
     );
   }

@@ -161,10 +161,7 @@ async function seedSms(api, baseUrl, accountId, adminToken, created) {
   }
 
   for (const person of contacts) {
-    const found = expectOk(
-      await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(person.phone_number)}`, adminToken),
-      "find demo contact",
-    );
+    const found = expectOk(await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(person.phone_number)}`, adminToken), "find demo contact");
     let contact = found.payload.find((c) => c.phone_number === person.phone_number);
     if (!contact) {
       contact = expectOk(await api("POST", `${accountPath}/contacts`, adminToken, person), `create ${person.name}`).payload.contact;
@@ -231,10 +228,7 @@ async function seedConsole(api, demo, created) {
 
   const visitor = `/public/api/v1/inboxes/${demo.inbox.website_token}`;
   for (const spec of DEMO.conversations) {
-    const found = expectOk(
-      await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(spec.contact.email)}`, admin),
-      "find demo visitor",
-    );
+    const found = expectOk(await api("GET", `${accountPath}/contacts/search?q=${encodeURIComponent(spec.contact.email)}`, admin), "find demo visitor");
     if (found.payload.some((c) => c.email === spec.contact.email)) continue;
     const contact = expectOk(await api("POST", `${visitor}/contacts`, null, spec.contact), `start ${spec.contact.name}'s session`);
     const conversation = expectOk(

@@ -5,8 +5,18 @@
  * link to them), with tokens the local Graph API sink (/dev/sinks/graph, GRAPH_API_BASE_URL under
  * `npm run dev`) accepts. Found by name or created, never twice.
  */
-export const DEMO_MESSENGER = { name: "Demo Dental Messenger", page_id: "100000000000210", page_name: "Demo Dental", page_access_token: "demo-page-access-token" };
-export const DEMO_INSTAGRAM = { name: "Demo Dental Instagram", instagram_id: "17841400000000210", username: "demodental", access_token: "demo-instagram-access-token" };
+export const DEMO_MESSENGER = {
+  name: "Demo Dental Messenger",
+  page_id: "100000000000210",
+  page_name: "Demo Dental",
+  page_access_token: "demo-page-access-token",
+};
+export const DEMO_INSTAGRAM = {
+  name: "Demo Dental Instagram",
+  instagram_id: "17841400000000210",
+  username: "demodental",
+  access_token: "demo-instagram-access-token",
+};
 
 /** @param {(method: string, path: string, token?: string, body?: unknown) => Promise<{status: number, body: any}>} api */
 export async function seedMeta(api, accountId, adminToken, created) {
@@ -19,13 +29,19 @@ export async function seedMeta(api, accountId, adminToken, created) {
   let messenger = inboxes.find((inbox) => inbox.name === DEMO_MESSENGER.name && inbox.channel_type === "Channel::FacebookPage");
   if (!messenger) {
     const { name, ...channel } = DEMO_MESSENGER;
-    messenger = expectOk(await api("POST", `${accountPath}/inboxes`, adminToken, { name, channel: { type: "facebook_page", ...channel } }), "create Messenger inbox");
+    messenger = expectOk(
+      await api("POST", `${accountPath}/inboxes`, adminToken, { name, channel: { type: "facebook_page", ...channel } }),
+      "create Messenger inbox",
+    );
     created(`inbox ${messenger.name}`);
   }
   let instagram = inboxes.find((inbox) => inbox.name === DEMO_INSTAGRAM.name && inbox.channel_type === "Channel::Instagram");
   if (!instagram) {
     const { name, ...channel } = DEMO_INSTAGRAM;
-    instagram = expectOk(await api("POST", `${accountPath}/inboxes`, adminToken, { name, channel: { type: "instagram", ...channel } }), "create Instagram inbox");
+    instagram = expectOk(
+      await api("POST", `${accountPath}/inboxes`, adminToken, { name, channel: { type: "instagram", ...channel } }),
+      "create Instagram inbox",
+    );
     created(`inbox ${instagram.name}`);
   }
 

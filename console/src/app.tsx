@@ -35,7 +35,12 @@ export function preloadAreas() {
 }
 
 function Boot({ error, onRetry }: { error: string | null; onRetry: () => void }) {
-  if (!error) return <div class="page-loading" aria-busy="true">{t("common.loading")}</div>;
+  if (!error)
+    return (
+      <div class="page-loading" aria-busy="true">
+        {t("common.loading")}
+      </div>
+    );
   return (
     <main class="page-message">
       <p role="alert">{t("common.errors.generic", { message: error })}</p>

@@ -30,12 +30,22 @@ function event(options, channel) {
   const timestamp = Date.now() - Math.round(Number(options["hours-ago"] ?? 0) * 3600_000);
   const mid = String(options.mid ?? `m_${randomUUID().replaceAll("-", "")}`);
   const text = String(options.text ?? `Hello from ${messenger ? "Messenger" : "Instagram"}`);
-  if (options.delivered) return { business, mid: null, event: { sender: { id: person }, recipient: { id: business }, delivery: { mids: [String(options.delivered)], watermark: Date.now() } } };
+  if (options.delivered)
+    return {
+      business,
+      mid: null,
+      event: { sender: { id: person }, recipient: { id: business }, delivery: { mids: [String(options.delivered)], watermark: Date.now() } },
+    };
   if (options.read) {
     const read = messenger ? { watermark: Date.now() } : { mid: String(options.read) };
     return { business, mid: null, event: { sender: { id: person }, recipient: { id: business }, timestamp: Date.now(), read } };
   }
-  if (options.echo) return { business, mid, event: { sender: { id: business }, recipient: { id: person }, timestamp, message: { is_echo: true, app_id: 1517776481860111, mid, text } } };
+  if (options.echo)
+    return {
+      business,
+      mid,
+      event: { sender: { id: business }, recipient: { id: person }, timestamp, message: { is_echo: true, app_id: 1517776481860111, mid, text } },
+    };
   const message = { mid, ...(options.image ? { attachments: [{ type: "image", payload: { url: String(options.image) } }] } : { text }) };
   return { business, mid, event: { sender: { id: person }, recipient: { id: business }, timestamp, message } };
 }

@@ -22,7 +22,10 @@ export const usage = `node scripts/simulate.mjs whatsapp [options]
 function payload(options) {
   const to = String(options.to ?? DEMO_WHATSAPP.phone_number);
   const waId = String(options.from ?? "+15550001234").replace(/^\+/, "");
-  const metadata = { display_phone_number: to.replace(/^\+/, ""), phone_number_id: String(options["phone-number-id"] ?? DEMO_WHATSAPP.provider_config.phone_number_id) };
+  const metadata = {
+    display_phone_number: to.replace(/^\+/, ""),
+    phone_number_id: String(options["phone-number-id"] ?? DEMO_WHATSAPP.provider_config.phone_number_id),
+  };
   const timestamp = String(Math.floor(Date.now() / 1000 - Number(options["hours-ago"] ?? 0) * 3600));
   let value;
   if (options.status) {
@@ -35,7 +38,11 @@ function payload(options) {
           status: String(options.status),
           timestamp,
           recipient_id: waId,
-          ...(failed ? { errors: [{ code: 131026, title: "Message undeliverable", message: "Message undeliverable", error_data: { details: "Message Undeliverable." } }] } : {}),
+          ...(failed
+            ? {
+                errors: [{ code: 131026, title: "Message undeliverable", message: "Message undeliverable", error_data: { details: "Message Undeliverable." } }],
+              }
+            : {}),
         },
       ],
     };
@@ -52,7 +59,15 @@ function payload(options) {
   }
   return {
     to,
-    body: { object: "whatsapp_business_account", entry: [{ id: DEMO_WHATSAPP.provider_config.business_account_id, changes: [{ value: { messaging_product: "whatsapp", metadata, ...value }, field: "messages" }] }] },
+    body: {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: DEMO_WHATSAPP.provider_config.business_account_id,
+          changes: [{ value: { messaging_product: "whatsapp", metadata, ...value }, field: "messages" }],
+        },
+      ],
+    },
   };
 }
 

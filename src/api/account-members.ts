@@ -122,18 +122,27 @@ export async function addAccountMember(
       passwordHash: input.password === undefined ? null : await hashPassword(input.password),
     })
     .returning();
-  const membershipInsert = db
-    .insert(accountUsers)
-    .values({ accountId: account.id, userId: sql`last_insert_rowid()`, role: input.role })
-    .returning();
+  const membershipInsert = db.insert(accountUsers).values({ accountId: account.id, userId: sql`last_insert_rowid()`, role: input.role }).returning();
 
   let user: typeof users.$inferSelect | undefined;
   let membership: typeof accountUsers.$inferSelect | undefined;
   if (input.password !== undefined) {
     [[user], [membership]] = await db.batch([userInsert, membershipInsert, audit(newUserId, { password: "set" })]);
   } else {
-    const invitation = await invitationStatements(c, { userId: newUserId, to: input.email, recipientName: input.name, accountId: account.id, invitedTo: account.name });
-    const [[added], [joined], , [stored]] = await db.batch([userInsert, membershipInsert, audit(newUserId, { invitation: "sent" }), invitation.email, invitation.link]);
+    const invitation = await invitationStatements(c, {
+      userId: newUserId,
+      to: input.email,
+      recipientName: input.name,
+      accountId: account.id,
+      invitedTo: account.name,
+    });
+    const [[added], [joined], , [stored]] = await db.batch([
+      userInsert,
+      membershipInsert,
+      audit(newUserId, { invitation: "sent" }),
+      invitation.email,
+      invitation.link,
+    ]);
     [user, membership] = [added, joined];
     await mailInvitation(c.env, stored);
   }
@@ -200,11 +209,5 @@ export async function removeAccountMember(c: Context<AppEnv>, account: MemberAcc
 export function deleteUsersWithoutAccounts(c: Context<AppEnv>, agencyId: number) {
   return c.var.db
     .delete(users)
-    .where(
-      and(
-        eq(users.agencyId, agencyId),
-        isNull(users.agencyRole),
-        sql`not exists (select 1 from account_users where account_users.user_id = users.id)`,
-      ),
-    );
+    .where(and(eq(users.agencyId, agencyId), isNull(users.agencyRole), sql`not exists (select 1 from account_users where account_users.user_id = users.id)`));
 }

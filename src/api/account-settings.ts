@@ -32,11 +32,7 @@ const Country = z
   .regex(/^[A-Z]{2}$/, "Expected an ISO 3166-1 alpha-2 country code such as US.")
   .openapi({ example: "US" });
 /** An IANA time zone, as the runtime's Intl knows them. */
-export const TimeZone = z
-  .string()
-  .trim()
-  .refine(isTimeZone, "Expected an IANA time zone such as Europe/Amsterdam.")
-  .openapi({ example: "America/New_York" });
+export const TimeZone = z.string().trim().refine(isTimeZone, "Expected an IANA time zone such as Europe/Amsterdam.").openapi({ example: "America/New_York" });
 export const Phone = z
   .string()
   .trim()

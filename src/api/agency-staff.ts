@@ -38,8 +38,7 @@ export const AgencyUserInput = z
     role: AgencyRoleSchema,
     password: Password.optional().openapi({
       description:
-        "Their sign-in password (8 to 128 characters). Without one they are mailed an invitation: a one-time link " +
-        "to choose it, valid for 7 days.",
+        "Their sign-in password (8 to 128 characters). Without one they are mailed an invitation: a one-time link " + "to choose it, valid for 7 days.",
     }),
   })
   .strict()

@@ -74,9 +74,7 @@ export async function accountAgents(c: Context<AppEnv>, userIds: number[]): Prom
     .orderBy(asc(users.id));
   const found = new Set(rows.map((row) => row.id));
   const issues: FieldIssue[] = userIds.flatMap((id, index) =>
-    found.has(id)
-      ? []
-      : [{ field: `user_ids.${index}`, message: `User ${id} is not a member of this account.`, code: "not_account_member" }],
+    found.has(id) ? [] : [{ field: `user_ids.${index}`, message: `User ${id} is not a member of this account.`, code: "not_account_member" }],
   );
   if (issues.length > 0) throw new ApiError(422, "validation_failed", "The request body is not valid.", issues);
   return rows;
@@ -94,11 +92,7 @@ export function planMemberEdit(edit: MemberEdit, current: AgentRow[], requested:
   return {
     added: edit === "remove" ? [] : requested.filter((agent) => !currentIds.has(agent.id)),
     removed:
-      edit === "add"
-        ? []
-        : edit === "replace"
-          ? current.filter((agent) => !requestedIds.has(agent.id))
-          : current.filter((agent) => requestedIds.has(agent.id)),
+      edit === "add" ? [] : edit === "replace" ? current.filter((agent) => !requestedIds.has(agent.id)) : current.filter((agent) => requestedIds.has(agent.id)),
   };
 }
 

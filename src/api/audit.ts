@@ -86,14 +86,10 @@ export function accountAuditEntry(
 }
 
 /** Equal values; JSON values (e.g. working hours) compare by content, not identity. */
-const sameValue = (a: unknown, b: unknown) =>
-  a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
+const sameValue = (a: unknown, b: unknown) => a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 /** `{field: [before, after]}` for the fields of `patch` whose value differs from `before`. */
-export function changedFields<T extends Record<string, unknown>>(
-  before: T,
-  patch: Partial<T>,
-): Record<string, [unknown, unknown]> {
+export function changedFields<T extends Record<string, unknown>>(before: T, patch: Partial<T>): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value !== undefined && !sameValue(before[key], value)) changes[key] = [before[key] ?? null, value];
@@ -133,13 +129,7 @@ export const AuditLogQuery = PageQuery;
 /** One page of audit entries matching `filter`, newest first. */
 export async function listAuditLogs(db: Database, filter: SQL | undefined, query: PageQuery) {
   const [rows, [total]] = await Promise.all([
-    db
-      .select()
-      .from(auditLogs)
-      .where(filter)
-      .orderBy(desc(auditLogs.id))
-      .limit(query.per_page)
-      .offset(offsetOf(query)),
+    db.select().from(auditLogs).where(filter).orderBy(desc(auditLogs.id)).limit(query.per_page).offset(offsetOf(query)),
     db.select({ value: count() }).from(auditLogs).where(filter),
   ]);
   return {

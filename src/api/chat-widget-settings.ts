@@ -65,12 +65,7 @@ export function defaultWidgetSettings(type: ChatWidgetType): WidgetSettings {
   };
 }
 
-const AllowedDomain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .regex(ALLOWED_DOMAIN, "Expected a hostname such as example.com or *.example.com.");
+const AllowedDomain = z.string().trim().toLowerCase().max(253).regex(ALLOWED_DOMAIN, "Expected a hostname such as example.com or *.example.com.");
 
 const channelToggles = Object.fromEntries(WIDGET_CHANNELS.map((channel) => [channel, z.boolean()])) as Record<WidgetChannel, z.ZodBoolean>;
 const ChannelTogglesInput = z.object(channelToggles).partial().strict().openapi({ description: "All-in-one widgets only" });
@@ -120,7 +115,7 @@ export const WidgetSettingsInput = z
       description:
         "Whether the page's own script may send >cs commands that act on people (/assign, /notify, @mention) without a " +
         "signature. Off by default: any visitor can run script on a page, so those commands then need the site's signature " +
-        "(docs/SECURITY.md, \"What a site owner signs\").",
+        '(docs/SECURITY.md, "What a site owner signs").',
     }),
     theme: z.enum(WIDGET_THEMES).openapi({ description: "The chat app's colours: light, dark, or auto (the visitor's system setting)" }),
   })
@@ -232,7 +227,15 @@ export const DEFAULT_PRE_CHAT_FORM: PreChatForm = {
   fields: [
     { field_type: "standard", name: "email", type: "email", label: "Email Id", placeholder: "Please enter your email address", required: true, enabled: true },
     { field_type: "standard", name: "full_name", type: "text", label: "Full name", placeholder: "Please enter your full name", required: false, enabled: true },
-    { field_type: "standard", name: "phone_number", type: "phone", label: "Phone number", placeholder: "Please enter your phone number", required: false, enabled: false },
+    {
+      field_type: "standard",
+      name: "phone_number",
+      type: "phone",
+      label: "Phone number",
+      placeholder: "Please enter your phone number",
+      required: false,
+      enabled: false,
+    },
   ],
 };
 
@@ -289,6 +292,4 @@ export const PreChatFieldSchema = z
   })
   .openapi("PreChatFieldSettings");
 
-export const PreChatFormSchema = z
-  .object({ enabled: z.boolean(), message: z.string().nullable(), fields: z.array(PreChatFieldSchema) })
-  .openapi("PreChatForm");
+export const PreChatFormSchema = z.object({ enabled: z.boolean(), message: z.string().nullable(), fields: z.array(PreChatFieldSchema) }).openapi("PreChatForm");

@@ -6,7 +6,5 @@ export { Attributes, ContactInput, contactFields } from "../services/contact-inp
 /** A uniqueness conflict reported by the Account object, as Chatwoot answers it: 422 on the field. */
 export function contactConflict(field: string): ApiError {
   const label = field === "source_id" ? "Source" : field.charAt(0).toUpperCase() + field.slice(1).replace("_", " ");
-  return new ApiError(422, "validation_failed", `${label} has already been taken.`, [
-    { field, message: "has already been taken", code: "taken" },
-  ]);
+  return new ApiError(422, "validation_failed", `${label} has already been taken.`, [{ field, message: "has already been taken", code: "taken" }]);
 }

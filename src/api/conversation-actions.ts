@@ -39,14 +39,28 @@ export async function checkActions(c: Context<AppEnv>, actions: ConversationActi
   const [members, accountTeams, policies, files] = await Promise.all([
     userIds.size === 0
       ? []
-      : db.select({ id: accountUsers.userId }).from(accountUsers).where(and(eq(accountUsers.accountId, accountId), inArray(accountUsers.userId, [...userIds]))),
-    teamIds.size === 0 ? [] : db.select({ id: teams.id }).from(teams).where(and(eq(teams.accountId, accountId), inArray(teams.id, [...teamIds]))),
+      : db
+          .select({ id: accountUsers.userId })
+          .from(accountUsers)
+          .where(and(eq(accountUsers.accountId, accountId), inArray(accountUsers.userId, [...userIds]))),
+    teamIds.size === 0
+      ? []
+      : db
+          .select({ id: teams.id })
+          .from(teams)
+          .where(and(eq(teams.accountId, accountId), inArray(teams.id, [...teamIds]))),
     policyIds.size === 0
       ? []
-      : db.select({ id: slaPolicies.id }).from(slaPolicies).where(and(eq(slaPolicies.accountId, accountId), inArray(slaPolicies.id, [...policyIds]))),
+      : db
+          .select({ id: slaPolicies.id })
+          .from(slaPolicies)
+          .where(and(eq(slaPolicies.accountId, accountId), inArray(slaPolicies.id, [...policyIds]))),
     fileIds.size === 0
       ? []
-      : db.select({ id: workflowFiles.id }).from(workflowFiles).where(and(eq(workflowFiles.accountId, accountId), inArray(workflowFiles.id, [...fileIds]))),
+      : db
+          .select({ id: workflowFiles.id })
+          .from(workflowFiles)
+          .where(and(eq(workflowFiles.accountId, accountId), inArray(workflowFiles.id, [...fileIds]))),
   ]);
   const knownUsers = new Set(members.map((member) => member.id));
   const knownTeams = new Set(accountTeams.map((team) => team.id));

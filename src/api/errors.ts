@@ -31,8 +31,7 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
-export const unauthorized = (message = "A valid access token is required.") =>
-  new ApiError(401, "unauthorized", message);
+export const unauthorized = (message = "A valid access token is required.") => new ApiError(401, "unauthorized", message);
 export const conflict = (message: string, details: unknown = null) => new ApiError(409, "conflict", message, details);
 
 export type FieldIssue = { field: string; message: string; code: string };
@@ -111,12 +110,7 @@ function codeForStatus(status: number): string {
 
 /** Reusable OpenAPI response entries, so every route documents its error answers. */
 export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422)[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: ERROR_DESCRIPTIONS[status], content: { "application/json": { schema: ErrorSchema } } },
-    ]),
-  );
+  Object.fromEntries(statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status], content: { "application/json": { schema: ErrorSchema } } }]));
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed JSON or invalid path/query parameters",

@@ -41,15 +41,50 @@ export const LIMITS = {
   "bad_token.address": { by: "address", binding: "BAD_TOKEN_LIMITER", period: 60, description: "Requests refused 401 (no or a bad token), per address" },
   "public_read.address": { by: "address", binding: "PUBLIC_READ_LIMITER", period: 10, description: "Client and Widget API reads per address" },
   "public_write.address": { by: "address", binding: "PUBLIC_WRITE_LIMITER", period: 10, description: "Client and Widget API writes per address" },
-  "public_create.address": { by: "address", binding: "PUBLIC_CREATE_LIMITER", period: 60, description: "Contacts, conversations and widget sessions created per address" },
-  "public_create.website_token": { by: "website_token", binding: "INBOX_CREATE_LIMITER", period: 60, description: "Contacts, conversations and widget sessions created per website token" },
-  "widget_conversations.address": { by: "address", setting: "WIDGET_CONVERSATIONS_LIMIT", description: "Conversations started per address over 12 hours (Chatwoot's limit)" },
+  "public_create.address": {
+    by: "address",
+    binding: "PUBLIC_CREATE_LIMITER",
+    period: 60,
+    description: "Contacts, conversations and widget sessions created per address",
+  },
+  "public_create.website_token": {
+    by: "website_token",
+    binding: "INBOX_CREATE_LIMITER",
+    period: 60,
+    description: "Contacts, conversations and widget sessions created per website token",
+  },
+  "widget_conversations.address": {
+    by: "address",
+    setting: "WIDGET_CONVERSATIONS_LIMIT",
+    description: "Conversations started per address over 12 hours (Chatwoot's limit)",
+  },
   "session_message.session": { by: "session", binding: "SESSION_MESSAGE_LIMITER", period: 10, description: "Messages and form answers per visitor session" },
-  "session_upload.session": { by: "session", binding: "SESSION_UPLOAD_LIMITER", period: 60, description: "Messages with attachments per visitor session", uploadsOnly: true },
+  "session_upload.session": {
+    by: "session",
+    binding: "SESSION_UPLOAD_LIMITER",
+    period: 60,
+    description: "Messages with attachments per visitor session",
+    uploadsOnly: true,
+  },
   "session_typing.session": { by: "session", binding: "SESSION_TYPING_LIMITER", period: 10, description: "Typing events per visitor session (one a second)" },
-  "session_write.session": { by: "session", binding: "SESSION_WRITE_LIMITER", period: 60, description: "Contact, attribute, label, status and command changes per visitor session" },
-  "provider_webhook.address": { by: "address", binding: "PUBLIC_WRITE_LIMITER", period: 10, description: "Provider webhook posts (Twilio's SMS callbacks, Meta's WhatsApp, Messenger and Instagram webhooks) per address" },
-  "email_sender.email": { by: "email", binding: "PUBLIC_WRITE_LIMITER", period: 10, description: "Mails the email() handler takes per sender address (a flood is refused)" },
+  "session_write.session": {
+    by: "session",
+    binding: "SESSION_WRITE_LIMITER",
+    period: 60,
+    description: "Contact, attribute, label, status and command changes per visitor session",
+  },
+  "provider_webhook.address": {
+    by: "address",
+    binding: "PUBLIC_WRITE_LIMITER",
+    period: 10,
+    description: "Provider webhook posts (Twilio's SMS callbacks, Meta's WhatsApp, Messenger and Instagram webhooks) per address",
+  },
+  "email_sender.email": {
+    by: "email",
+    binding: "PUBLIC_WRITE_LIMITER",
+    period: 10,
+    description: "Mails the email() handler takes per sender address (a flood is refused)",
+  },
   "cable_connect.address": { by: "address", binding: "CABLE_CONNECT_LIMITER", period: 60, description: "/cable connections opened per address" },
   "cable_subscribe.address": { by: "address", binding: "CABLE_SUBSCRIBE_LIMITER", period: 60, description: "/cable subscribe frames per address" },
 } as const satisfies Record<string, Limit>;
@@ -95,7 +130,13 @@ export async function countHit(env: Env, name: LimitName, key: string): Promise<
 export function rateLimited(c: Context<AppEnv>, retryAfter: number, limits: LimitName[]): ApiError {
   c.header("retry-after", String(retryAfter));
   const when =
-    retryAfter < 60 ? `in ${retryAfter} seconds` : retryAfter === 60 ? "in a minute" : retryAfter < 7200 ? `in ${Math.ceil(retryAfter / 60)} minutes` : `in ${Math.ceil(retryAfter / 3600)} hours`;
+    retryAfter < 60
+      ? `in ${retryAfter} seconds`
+      : retryAfter === 60
+        ? "in a minute"
+        : retryAfter < 7200
+          ? `in ${Math.ceil(retryAfter / 60)} minutes`
+          : `in ${Math.ceil(retryAfter / 3600)} hours`;
   return new ApiError(429, "rate_limited", `Too many attempts. Try again ${when}.`, { retry_after: retryAfter, limits });
 }
 
@@ -127,8 +168,16 @@ export async function enforceLimits(c: Context<AppEnv>, names: readonly LimitNam
     const key = keys[limit.by];
     return key !== undefined && key.length <= MAX_KEY_CHARS && !("uploadsOnly" in limit && limit.uploadsOnly && !uploading);
   });
-  await countAll(c, counted.filter((name) => OWN_KEYS.has(LIMITS[name].by)), keys);
-  await countAll(c, counted.filter((name) => !OWN_KEYS.has(LIMITS[name].by)), keys);
+  await countAll(
+    c,
+    counted.filter((name) => OWN_KEYS.has(LIMITS[name].by)),
+    keys,
+  );
+  await countAll(
+    c,
+    counted.filter((name) => !OWN_KEYS.has(LIMITS[name].by)),
+    keys,
+  );
 }
 
 async function countAll(c: Context<AppEnv>, names: LimitName[], keys: Partial<Record<CountedBy, string>>): Promise<void> {

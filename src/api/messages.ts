@@ -17,7 +17,14 @@ import { WebLink } from "./schemas";
 const Text = z.string().trim().min(1).max(1000);
 const Url = WebLink;
 
-const SelectItems = z.object({ items: z.array(z.object({ title: Text, value: Text }).strict()).min(1).max(50) }).passthrough();
+const SelectItems = z
+  .object({
+    items: z
+      .array(z.object({ title: Text, value: Text }).strict())
+      .min(1)
+      .max(50),
+  })
+  .passthrough();
 
 const FormItem = z
   .object({
@@ -27,7 +34,10 @@ const FormItem = z
     placeholder: z.string().max(1000).optional(),
     default: z.string().max(10_000).optional(),
     required: z.boolean().optional(),
-    options: z.array(z.object({ label: Text, value: Text }).strict()).max(100).optional(),
+    options: z
+      .array(z.object({ label: Text, value: Text }).strict())
+      .max(100)
+      .optional(),
   })
   .strict()
   .refine((item) => item.type !== "select" || (item.options?.length ?? 0) > 0, {
@@ -54,7 +64,12 @@ const CardItems = z
   .passthrough();
 
 const ArticleItems = z
-  .object({ items: z.array(z.object({ title: Text, description: z.string().max(2000).optional(), link: Url }).strict()).min(1).max(50) })
+  .object({
+    items: z
+      .array(z.object({ title: Text, description: z.string().max(2000).optional(), link: Url }).strict())
+      .min(1)
+      .max(50),
+  })
   .passthrough();
 
 /** content_attributes allowed for each content type. */
@@ -89,7 +104,6 @@ export async function storeMessageAttachments(c: Context<AppEnv>, accountId: num
 export function storeAttachments(c: Context<AppEnv>, accountId: number, files: File[]): Promise<Attachment[]> {
   return storeFiles(c.env, new URL(c.req.url).origin, accountId, files);
 }
-
 
 /**
  * A 200 answer whose body is JSON text built elsewhere (a payload a Durable Object built), sent as it

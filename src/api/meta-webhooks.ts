@@ -19,7 +19,10 @@ import { limitedRoute } from "./limits";
 export const metaWebhooks = createRouter();
 
 /** An installation secret or setting that may be absent (then nothing matches it). */
-export function metaSetting(env: Env, name: "FB_APP_SECRET" | "INSTAGRAM_APP_SECRET" | "FB_VERIFY_TOKEN" | "IG_VERIFY_TOKEN" | "INSTAGRAM_VERIFY_TOKEN"): string {
+export function metaSetting(
+  env: Env,
+  name: "FB_APP_SECRET" | "INSTAGRAM_APP_SECRET" | "FB_VERIFY_TOKEN" | "IG_VERIFY_TOKEN" | "INSTAGRAM_VERIFY_TOKEN",
+): string {
   const value = (env as unknown as Record<string, unknown>)[name];
   return typeof value === "string" ? value : "";
 }

@@ -19,9 +19,11 @@ export const Label = z
 export const BodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const idParams = <K extends string>(...names: K[]) =>
-  z.object(Object.fromEntries(names.map((name) => [name, Id.openapi({ param: { name, in: "path" } })])) as {
-    [P in K]: typeof Id;
-  });
+  z.object(
+    Object.fromEntries(names.map((name) => [name, Id.openapi({ param: { name, in: "path" } })])) as {
+      [P in K]: typeof Id;
+    },
+  );
 
 export const PageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ example: 1 }),

@@ -17,7 +17,7 @@ import { readJson } from "./messages";
 
 export const twilioWebhooks = createRouter();
 
-const TWIML_EMPTY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /** What Parley reads of Twilio's form; every other parameter is kept as sent (and signed). */
 const TwilioForm = z

@@ -28,7 +28,11 @@ const PhoneParams = z.object({
     .string()
     .max(32)
     .regex(/^\+?[1-9]\d{1,14}$/, "Expected the inbox's phone number, e.g. +14155550100.")
-    .openapi({ param: { name: "phone_number", in: "path" }, example: "+14155550100", description: "The WhatsApp inbox's number (E.164; the + may be left out)" }),
+    .openapi({
+      param: { name: "phone_number", in: "path" },
+      example: "+14155550100",
+      description: "The WhatsApp inbox's number (E.164; the + may be left out)",
+    }),
 });
 
 /** Meta's envelope: an object and its entries; what each entry holds is read later. */

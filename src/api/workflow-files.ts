@@ -12,9 +12,7 @@ import type { AppEnv } from "./context";
 import { ApiError, validationError } from "./errors";
 import { readForm, readJson, storeAttachments } from "./messages";
 
-const UploadInput = z
-  .object({ attachment: z.instanceof(File, { message: "Upload the file as multipart/form-data in the field attachment." }) })
-  .strict();
+const UploadInput = z.object({ attachment: z.instanceof(File, { message: "Upload the file as multipart/form-data in the field attachment." }) }).strict();
 
 export const WorkflowFileSchema = z
   .object({

@@ -8,14 +8,8 @@ import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
 /** 32 random bytes as hex: a chat widget's command signing key. */
 export const newCommandSecret = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
-const createdAt = () =>
-  integer("created_at", { mode: "timestamp" })
-    .notNull()
-    .default(sql`(unixepoch())`);
-const updatedAt = () =>
-  integer("updated_at", { mode: "timestamp" })
-    .notNull()
-    .default(sql`(unixepoch())`);
+const createdAt = () => integer("created_at", { mode: "timestamp" }).notNull().default(sql`(unixepoch())`);
+const updatedAt = () => integer("updated_at", { mode: "timestamp" }).notNull().default(sql`(unixepoch())`);
 
 export const ROLES = ["administrator", "agent"] as const;
 export type Role = (typeof ROLES)[number];
@@ -79,10 +73,7 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("users_token_id_unique").on(t.tokenId),
-    uniqueIndex("users_agency_email_unique").on(t.agencyId, t.email),
-  ],
+  (t) => [uniqueIndex("users_token_id_unique").on(t.tokenId), uniqueIndex("users_agency_email_unique").on(t.agencyId, t.email)],
 );
 
 /** Membership of a user in a sub-account, with the role that decides what they may change. */
@@ -191,10 +182,7 @@ export const auditLogs = sqliteTable(
     remoteAddress: text("remote_address"),
     createdAt: createdAt(),
   },
-  (t) => [
-    index("audit_logs_account_idx").on(t.accountId, t.id),
-    index("audit_logs_agency_idx").on(t.agencyId, t.id),
-  ],
+  (t) => [index("audit_logs_account_idx").on(t.accountId, t.id), index("audit_logs_agency_idx").on(t.agencyId, t.id)],
 );
 
 /**
@@ -203,9 +191,7 @@ export const auditLogs = sqliteTable(
  */
 export const accountPurges = sqliteTable("account_purges", {
   accountId: integer("account_id").primaryKey(),
-  requestedAt: integer("requested_at", { mode: "timestamp" })
-    .notNull()
-    .default(sql`(unixepoch())`),
+  requestedAt: integer("requested_at", { mode: "timestamp" }).notNull().default(sql`(unixepoch())`),
   enqueuedAt: integer("enqueued_at", { mode: "timestamp" }),
 });
 
@@ -697,7 +683,9 @@ export const snapshotLoads = sqliteTable(
     accountId: integer("account_id").notNull(),
     status: text("status", { enum: SNAPSHOT_LOAD_STATUSES }).notNull().default("queued"),
     dryRun: integer("dry_run", { mode: "boolean" }).notNull().default(false),
-    onConflict: text("on_conflict", { enum: ["override", "skip"] }).notNull().default("override"),
+    onConflict: text("on_conflict", { enum: ["override", "skip"] })
+      .notNull()
+      .default("override"),
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total").notNull().default(0),
     report: text("report", { mode: "json" }).$type<Record<string, unknown>[]>().notNull(),
@@ -979,9 +967,7 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex("webhook_deliveries_webhook_event_key_unique").on(t.webhookId, t.event, t.key),
-    uniqueIndex("webhook_deliveries_url_event_key_unique")
-      .on(t.accountId, t.url, t.event, t.key)
-      .where(sql`${t.webhookId} is null`),
+    uniqueIndex("webhook_deliveries_url_event_key_unique").on(t.accountId, t.url, t.event, t.key).where(sql`${t.webhookId} is null`),
     index("webhook_deliveries_webhook_idx").on(t.webhookId, t.id),
     index("webhook_deliveries_status_idx").on(t.status, t.updatedAt),
     check("webhook_deliveries_status_check", sql`${t.status} in ('queued', 'delivered', 'failed', 'dead')`),
@@ -1305,9 +1291,5 @@ export const notificationEmailBatches = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp" }),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex("notification_email_batches_open_idx")
-      .on(t.accountId, t.userId, t.displayId)
-      .where(sql`${t.sentAt} is null`),
-  ],
+  (t) => [uniqueIndex("notification_email_batches_open_idx").on(t.accountId, t.userId, t.displayId).where(sql`${t.sentAt} is null`)],
 );

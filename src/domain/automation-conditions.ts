@@ -175,7 +175,9 @@ const isId = (value: ConditionValue) =>
 function standardValueProblem(kind: ValueKind, value: ConditionValue): string | null {
   switch (kind) {
     case "status":
-      return typeof value === "string" && (CONVERSATION_STATUSES as readonly string[]).includes(value) ? null : `expected one of ${CONVERSATION_STATUSES.join(", ")}`;
+      return typeof value === "string" && (CONVERSATION_STATUSES as readonly string[]).includes(value)
+        ? null
+        : `expected one of ${CONVERSATION_STATUSES.join(", ")}`;
     case "message_type":
       return typeof value === "string" && (MESSAGE_TYPE_NAMES as string[]).includes(value) ? null : `expected one of ${MESSAGE_TYPE_NAMES.join(", ")}`;
     case "priority":
@@ -245,7 +247,11 @@ export function checkConditions(
     if (model === undefined && isStandardAttribute(key)) {
       const standard = STANDARD_ATTRIBUTES[key];
       if (!standard.events.includes(event)) {
-        issue("attribute_key", `${key} cannot be tested by ${event} rules; they test ${standardAttributesOf(event).join(", ")} and custom attributes`, "not_for_event");
+        issue(
+          "attribute_key",
+          `${key} cannot be tested by ${event} rules; they test ${standardAttributesOf(event).join(", ")} and custom attributes`,
+          "not_for_event",
+        );
       } else {
         attribute = { operators: standard.operators, valueProblem: (value) => standardValueProblem(standard.values, value) };
       }
@@ -381,10 +387,13 @@ function matchesText(actual: unknown, values: readonly ConditionValue[], test: (
   const items: unknown[] = Array.isArray(actual) ? actual : [actual];
   return items.some((item) => {
     const text = comparable(item);
-    return text !== null && values.some((value) => {
-      const expected = comparable(value);
-      return expected !== null && expected !== "" && test(text, expected);
-    });
+    return (
+      text !== null &&
+      values.some((value) => {
+        const expected = comparable(value);
+        return expected !== null && expected !== "" && test(text, expected);
+      })
+    );
   });
 }
 

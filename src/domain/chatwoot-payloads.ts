@@ -101,7 +101,7 @@ export function attachmentPayload(attachment: Attachment, messageId: number, acc
     message_id: messageId,
     file_type: attachment.file_type,
     account_id: accountId,
-    extension: attachment.file_name.includes(".") ? attachment.file_name.split(".").pop() ?? null : null,
+    extension: attachment.file_name.includes(".") ? (attachment.file_name.split(".").pop() ?? null) : null,
     data_url: attachment.dataUrl,
     thumb_url: attachment.file_type === "image" ? attachment.dataUrl : "",
     file_size: attachment.file_size,

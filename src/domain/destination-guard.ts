@@ -103,7 +103,7 @@ function ipv4(dotted: string): number {
 function classifyIpv4(address: number): DestinationRefusal | null {
   for (const [network, bits, reason] of IPV4_RANGES) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if (((address & mask) >>> 0) === network) return reason;
+    if ((address & mask) >>> 0 === network) return reason;
   }
   return null;
 }

@@ -24,18 +24,13 @@ export type ConversationEvent = {
   message?: MessageRecord;
 };
 
-
 // ---- The workflow side: what automation and webhooks hear of each event ------------------------
 
 /**
  * Who caused a change. Automation's own changes carry their rule, so the rule runner leaves them
  * alone; a macro acts as the user who runs it, as in Chatwoot.
  */
-export type EventOrigin =
-  | { type: "contact" }
-  | { type: "user"; userId: number }
-  | { type: "automation"; ruleId: number }
-  | { type: "system" };
+export type EventOrigin = { type: "contact" } | { type: "user"; userId: number } | { type: "automation"; ruleId: number } | { type: "system" };
 
 /**
  * The conversation attributes whose change is a `conversation_updated` (Chatwoot's list: team,

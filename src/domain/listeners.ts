@@ -71,7 +71,8 @@ export function notificationsOfEvent(event: { name: ConversationEventName; state
       },
     ];
   }
-  if (name === "conversation.created") return [{ type: "conversation_creation", userIds: "opted_in", key: `creation:${state.displayId}`, replacesOlder: false }];
+  if (name === "conversation.created")
+    return [{ type: "conversation_creation", userIds: "opted_in", key: `creation:${state.displayId}`, replacesOlder: false }];
   return [];
 }
 

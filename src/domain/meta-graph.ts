@@ -38,7 +38,8 @@ export function readGraphAnswer(httpStatus: number, body: string): GraphAnswer {
     error && typeof error.error_data === "object" && error.error_data !== null && typeof (error.error_data as Record<string, unknown>).details === "string"
       ? String((error.error_data as Record<string, unknown>).details)
       : null;
-  const title = typeof error?.error_user_msg === "string" ? error.error_user_msg : typeof error?.message === "string" ? error.message : body.trim() || "no body";
+  const title =
+    typeof error?.error_user_msg === "string" ? error.error_user_msg : typeof error?.message === "string" ? error.message : body.trim() || "no body";
   const words = details && !title.includes(details) ? `${title}: ${details}` : title;
   const codeText = code === null ? "" : ` (code ${code})`;
   return {

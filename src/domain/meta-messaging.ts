@@ -13,7 +13,16 @@ export type MetaChannel = "facebook_page" | "instagram";
 export type MetaAttachment = { type: string; url: string | null };
 
 export type MessagingEvent =
-  | { kind: "message"; customerId: string; mid: string; timestampMs: number; text: string | null; attachments: MetaAttachment[]; replyToMid: string | null; quickReplyPayload: string | null }
+  | {
+      kind: "message";
+      customerId: string;
+      mid: string;
+      timestampMs: number;
+      text: string | null;
+      attachments: MetaAttachment[];
+      replyToMid: string | null;
+      quickReplyPayload: string | null;
+    }
   | { kind: "echo"; customerId: string; mid: string; timestampMs: number; text: string | null; attachments: MetaAttachment[]; metadata: string | null }
   | { kind: "delivery"; customerId: string; mids: string[]; watermarkMs: number | null }
   | { kind: "read"; customerId: string; mid: string | null; watermarkMs: number | null }
@@ -29,7 +38,10 @@ const Party = z.object({ id: Id }).loose();
 const AttachmentShape = z
   .object({
     type: z.string().max(64),
-    payload: z.object({ url: z.string().max(4096).optional() }).loose().nullish(),
+    payload: z
+      .object({ url: z.string().max(4096).optional() })
+      .loose()
+      .nullish(),
   })
   .loose();
 const MessageShape = z
@@ -42,7 +54,10 @@ const MessageShape = z
     metadata: z.string().max(1000).optional(),
     attachments: z.array(AttachmentShape).max(100).optional(),
     reply_to: z.object({ mid: Id.optional() }).loose().optional(),
-    quick_reply: z.object({ payload: z.string().max(1000).optional() }).loose().optional(),
+    quick_reply: z
+      .object({ payload: z.string().max(1000).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 const EventShape = z
@@ -51,9 +66,15 @@ const EventShape = z
     recipient: Party.optional(),
     timestamp: Timestamp.optional(),
     message: MessageShape.optional(),
-    delivery: z.object({ mids: z.array(Id).max(1000).optional(), watermark: Timestamp.optional() }).loose().optional(),
+    delivery: z
+      .object({ mids: z.array(Id).max(1000).optional(), watermark: Timestamp.optional() })
+      .loose()
+      .optional(),
     read: z.object({ watermark: Timestamp.optional(), mid: Id.optional() }).loose().optional(),
-    postback: z.object({ mid: Id.optional(), title: z.string().max(1000).optional(), payload: z.string().max(1000).optional() }).loose().optional(),
+    postback: z
+      .object({ mid: Id.optional(), title: z.string().max(1000).optional(), payload: z.string().max(1000).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -125,10 +146,7 @@ export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The HUMAN_AGENT tag lets a person answer up to 7 days after the person's last message. */
 export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type MessagingWindow =
-  | { type: "standard"; closesAt: number }
-  | { type: "human_agent"; closesAt: number }
-  | { type: "closed"; closedAt: number | null };
+export type MessagingWindow = { type: "standard"; closesAt: number } | { type: "human_agent"; closesAt: number } | { type: "closed"; closedAt: number | null };
 
 /** Where a reply sent at `nowMs` falls, measured from the person's last message's provider timestamp (null: they never wrote). */
 export function messagingWindowAt(lastInboundMs: number | null, nowMs: number): MessagingWindow {

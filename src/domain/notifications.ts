@@ -79,10 +79,7 @@ export function notificationRecipients(to: NotificationRecipients, candidates: C
 }
 
 /** Chatwoot-like push titles, for callers that have no title of their own. */
-export function notificationTitle(
-  type: NotificationType,
-  context: { displayId: number; inboxName?: string; actorName?: string; content?: string },
-): string {
+export function notificationTitle(type: NotificationType, context: { displayId: number; inboxName?: string; actorName?: string; content?: string }): string {
   const id = `#${context.displayId}`;
   const excerpt = context.content ? ` ${truncate(context.content, 120)}` : "";
   switch (type) {

@@ -98,8 +98,7 @@ function nextResponseDueAt(policy: AppliedSlaPolicy, schedule: WorkingSchedule |
 }
 
 const hasMiss = (sla: AppliedSla, type: SlaEventType) => sla.misses.some((miss) => miss.type === type);
-const hasNextResponseMiss = (sla: AppliedSla, waitingSince: number) =>
-  sla.misses.some((miss) => miss.type === "nrt" && miss.waitingSince === waitingSince);
+const hasNextResponseMiss = (sla: AppliedSla, waitingSince: number) => sla.misses.some((miss) => miss.type === "nrt" && miss.waitingSince === waitingSince);
 
 /**
  * The deadlines missed at `now` and not recorded yet (Chatwoot's checks): the first response when

@@ -129,7 +129,11 @@ type Scope = Record<string, Record<string, Scalar | Record<string, Scalar>>>;
 /** Ruby's String#capitalize: the first character upper case, the rest lower case. */
 const rubyCapitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 /** Ruby's String#split without an argument: runs of whitespace, leading and trailing ignored. */
-const rubyWords = (text: string | null | undefined) => (text ?? "").trim().split(/\s+/).filter((word) => word !== "");
+const rubyWords = (text: string | null | undefined) =>
+  (text ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "");
 /** `@chatwoot/utils`' capitalizeName: the first character of each space-separated word upper case, the rest as it was. */
 const dashboardCapitalize = (name: string) =>
   name

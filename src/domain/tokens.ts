@@ -108,9 +108,7 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
 }
 
 async function hmac(key: string, message: string): Promise<Uint8Array> {
-  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)));
 }
 
@@ -128,12 +126,7 @@ export async function derivedUuid(signingSecret: string, seed: string): Promise<
  * `u<userId>s<sessionId>_<mac>` for a signed-in session. The ids make it routable; the MAC binds it
  * to the credential's access token id, so it dies when that token is rotated or the session ends.
  */
-export async function userPubsubToken(
-  signingSecret: string,
-  userId: number,
-  accessTokenId: string,
-  sessionId: number | null = null,
-): Promise<string> {
+export async function userPubsubToken(signingSecret: string, userId: number, accessTokenId: string, sessionId: number | null = null): Promise<string> {
   const mac = await hmac(signingSecret, `pubsub:user:${userId}:${accessTokenId}`);
   return `u${userId}${sessionId === null ? "" : `s${sessionId}`}_${toBase64Url(mac.slice(0, 24))}`;
 }
@@ -152,19 +145,12 @@ export async function verifyUserPubsubToken(
  * The pubsub token of a contact's session in one inbox (Chatwoot's contact_inbox pubsub token):
  * `c<accountId>_<contactInboxId>_<mac>`. The ids make it routable to the account's live state.
  */
-export async function contactPubsubToken(
-  signingSecret: string,
-  accountId: number,
-  contactInboxId: number,
-  sourceId: string,
-): Promise<string> {
+export async function contactPubsubToken(signingSecret: string, accountId: number, contactInboxId: number, sourceId: string): Promise<string> {
   const mac = await hmac(signingSecret, `pubsub:contact:${accountId}:${contactInboxId}:${sourceId}`);
   return `c${accountId}_${contactInboxId}_${toBase64Url(mac.slice(0, 24))}`;
 }
 
-export type PubsubClaim =
-  | { kind: "user"; userId: number; sessionId: number | null }
-  | { kind: "contact"; accountId: number; contactInboxId: number };
+export type PubsubClaim = { kind: "user"; userId: number; sessionId: number | null } | { kind: "contact"; accountId: number; contactInboxId: number };
 
 /** What a pubsub token claims to be, before it is verified. */
 export function parsePubsubToken(token: string): PubsubClaim | null {

@@ -8,9 +8,7 @@ import type { ContactPayload, ConversationPayload, MessagePayload } from "./chat
 import { MessageType, type MessageTypeName } from "./conversation";
 import type { AttributeChanges, TrackedAttribute } from "./events";
 
-const MESSAGE_TYPE_NAMES = new Map<number, MessageTypeName>(
-  Object.entries(MessageType).map(([name, code]) => [code, name as MessageTypeName]),
-);
+const MESSAGE_TYPE_NAMES = new Map<number, MessageTypeName>(Object.entries(MessageType).map(([name, code]) => [code, name as MessageTypeName]));
 
 export type Named = { id: number; name: string };
 
@@ -31,7 +29,11 @@ export function conversationWebhookBody(
     ...conversation,
     changed_attributes: changed.map((name) => {
       const change = changes[name];
-      return { [name]: change ? { previous_value: change.previous_value ?? null, current_value: change.current_value ?? null } : { previous_value: null, current_value: now[name] ?? null } };
+      return {
+        [name]: change
+          ? { previous_value: change.previous_value ?? null, current_value: change.current_value ?? null }
+          : { previous_value: null, current_value: now[name] ?? null },
+      };
     }),
   };
 }

@@ -188,7 +188,11 @@ const vcardName = (card: Record<string, unknown>): string => {
 };
 const vcardPhones = (card: Record<string, unknown>): string[] =>
   Array.isArray(card.phones)
-    ? card.phones.flatMap((phone) => (phone && typeof phone === "object" && typeof (phone as Record<string, unknown>).phone === "string" ? [String((phone as Record<string, unknown>).phone)] : []))
+    ? card.phones.flatMap((phone) =>
+        phone && typeof phone === "object" && typeof (phone as Record<string, unknown>).phone === "string"
+          ? [String((phone as Record<string, unknown>).phone)]
+          : [],
+      )
     : [];
 
 /**
@@ -207,7 +211,8 @@ export function readableMessage(message: IncomingWhatsappMessage): ReadableMessa
   if ((WHATSAPP_MEDIA_TYPES as readonly string[]).includes(message.type)) {
     const type = message.type as WhatsappMediaType;
     const media = message[type];
-    if (media) return plain(media.caption?.trim() ? media.caption : null, { id: media.id, type, mimeType: media.mime_type ?? null, filename: media.filename ?? null });
+    if (media)
+      return plain(media.caption?.trim() ? media.caption : null, { id: media.id, type, mimeType: media.mime_type ?? null, filename: media.filename ?? null });
   }
   if (message.type === "location" && message.location) {
     const { latitude, longitude, name, address, url } = message.location;
@@ -241,7 +246,9 @@ export function readableMessage(message: IncomingWhatsappMessage): ReadableMessa
   attributes.is_unsupported = true;
   const error = message.errors?.[0];
   if (error) attributes.external_error = `${error.title ?? error.message ?? "Unsupported"}${error.code === undefined ? "" : ` (error ${error.code})`}`;
-  return plain(`This ${message.type === "unsupported" ? "kind of" : `"${message.type}"`} message is not supported here yet: open WhatsApp on the phone to see it.`);
+  return plain(
+    `This ${message.type === "unsupported" ? "kind of" : `"${message.type}"`} message is not supported here yet: open WhatsApp on the phone to see it.`,
+  );
 }
 
 // ---- outbound ------------------------------------------------------------------------------------
@@ -304,10 +311,17 @@ export const TemplateParams = z
           .object({
             body: z.record(z.string().max(64), z.string().max(1024)).optional(),
             header: z
-              .object({ media_url: z.url().max(2048).optional(), media_type: z.enum(["image", "video", "document"]).optional(), text: z.string().max(1024).optional() })
+              .object({
+                media_url: z.url().max(2048).optional(),
+                media_type: z.enum(["image", "video", "document"]).optional(),
+                text: z.string().max(1024).optional(),
+              })
               .strict()
               .optional(),
-            buttons: z.array(z.object({ type: z.string().max(32), parameter: z.string().max(2048) }).strict()).max(10).optional(),
+            buttons: z
+              .array(z.object({ type: z.string().max(32), parameter: z.string().max(2048) }).strict())
+              .max(10)
+              .optional(),
           })
           .strict(),
       ])
@@ -316,7 +330,11 @@ export const TemplateParams = z
   .strict();
 export type TemplateParams = z.infer<typeof TemplateParams>;
 
-type StructuredParams = { body?: Record<string, string>; header?: { media_url?: string; media_type?: string; text?: string }; buttons?: { type: string; parameter: string }[] };
+type StructuredParams = {
+  body?: Record<string, string>;
+  header?: { media_url?: string; media_type?: string; text?: string };
+  buttons?: { type: string; parameter: string }[];
+};
 
 function structuredParams(params: TemplateParams["processed_params"]): StructuredParams {
   if (!params) return {};

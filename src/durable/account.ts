@@ -12,25 +12,12 @@ import type { ConversationState } from "../domain/conversation";
 import type { ConversationEvent } from "../domain/events";
 import type { WorkflowListeners } from "../domain/listeners";
 import type { NotificationFlags, NotificationRecipients, NotificationType } from "../domain/notifications";
-import {
-  type CampaignContact,
-  type ContactFields,
-  ContactStore,
-  type ContactSort,
-} from "./account/contacts";
+import { type CampaignContact, type ContactFields, ContactStore, type ContactSort } from "./account/contacts";
 import { AvailabilityStore } from "./account/availability";
 import { type EmailThreadEntry, EmailThreads, findOrStartEmailSession } from "./account/email-threads";
-import {
-  type ConversationCounts,
-  type ConversationFilter,
-  ConversationIndex,
-  type ConversationScope,
-} from "./account/conversation-index";
+import { type ConversationCounts, type ConversationFilter, ConversationIndex, type ConversationScope } from "./account/conversation-index";
 import { MessageSearch } from "./account/message-search";
-import {
-  type NotificationSettingsRecord,
-  NotificationStore,
-} from "./account/notifications";
+import { type NotificationSettingsRecord, NotificationStore } from "./account/notifications";
 import type { Viewer } from "./access";
 import { EarliestAlarm } from "./alarm";
 import { Presence } from "./account/presence";
@@ -85,14 +72,31 @@ export class Account extends DurableObject<Env> {
     this.messageSearch = new MessageSearch(ctx.storage.sql);
     this.availabilities = new AvailabilityStore(ctx.storage.sql);
     this.presence = new Presence(ctx, () => this.accountId, this.availabilities);
-    this.subscriptions = new Subscriptions(env, () => this.accountId, this.presence, (id) => this.contacts.contactInbox(id));
+    this.subscriptions = new Subscriptions(
+      env,
+      () => this.accountId,
+      this.presence,
+      (id) => this.contacts.contactInbox(id),
+    );
     this.contactEvents = new ContactEvents(ctx, env, () => this.accountId, this.presence, this.wakeUps);
     this.workflowListeners = new AccountWorkflowListeners(env, () => this.accountId);
-    this.payloads = new AccountPayloads(env, () => this.accountId, this.contacts, (userId) => this.presence.availability(userId));
+    this.payloads = new AccountPayloads(
+      env,
+      () => this.accountId,
+      this.contacts,
+      (userId) => this.presence.availability(userId),
+    );
     this.reads = new ConversationReads(env, () => this.accountId, this.index, this.contacts, this.messageSearch, this.payloads);
     this.contactWrites = new ContactWrites(ctx, this.contacts, this.index, this.contactEvents, this.payloads, this.presence);
-    this.notifier = new Notifier(ctx, env, () => this.accountId, this.notifications, this.index, this.payloads, this.presence, (displayId, viewer) =>
-      this.conversationState(displayId, viewer) !== null,
+    this.notifier = new Notifier(
+      ctx,
+      env,
+      () => this.accountId,
+      this.notifications,
+      this.index,
+      this.payloads,
+      this.presence,
+      (displayId, viewer) => this.conversationState(displayId, viewer) !== null,
     );
     this.emailThreads = new EmailThreads(ctx.storage.sql);
   }
@@ -621,7 +625,6 @@ export class Account extends DurableObject<Env> {
     migrateSqlite(this.ctx.storage.sql, ACCOUNT_MIGRATIONS);
   }
 }
-
 
 /** What a contact sees of a conversation: no internal labels, team or priority. */
 /** A message as a visitor sees it: a contact sender shown with their claims in place (see `asVisitorSees`). */

@@ -43,7 +43,15 @@ import type { PublishedEvent } from "./account";
 import { type Access, reaches } from "./access";
 import { EarliestAlarm } from "./alarm";
 import { policySnapshot, reportSla, slaReportDue, withSlaReported, workingScheduleFor } from "./conversation/sla";
-import { storeCsatResponse, storedCsatAnswer, templateAnswer, templateSent, templatesAfterChange, templatesAfterFirstReply, type TemplateAnswer } from "./conversation/templates";
+import {
+  storeCsatResponse,
+  storedCsatAnswer,
+  templateAnswer,
+  templateSent,
+  templatesAfterChange,
+  templatesAfterFirstReply,
+  type TemplateAnswer,
+} from "./conversation/templates";
 import type { TemplateMessage } from "../domain/message-templates";
 import { accountObject } from "./stubs";
 import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
@@ -171,8 +179,7 @@ function workflowJob(event: StoredEvent, seq: number): ConversationEventJob | nu
 /** An outbox entry waiting to be published: the event for the Account object and the job, if any, for the queue. */
 type PendingEvent = ConversationEvent & { job: ConversationEventJob | null };
 
-const lastMessageOf = (message: MessageRecord | undefined) =>
-  message && message.messageType !== MessageType.activity ? message : null;
+const lastMessageOf = (message: MessageRecord | undefined) => (message && message.messageType !== MessageType.activity ? message : null);
 
 function toPending(stored: StoredEvent, seq: number): PendingEvent {
   const { origin: _origin, changed: _changed, changes: _changes, lastMessage, ...event } = stored;
@@ -267,11 +274,7 @@ export class Conversation extends DurableObject<Env> {
   private unreadCount(state: ConversationState): number {
     if (this.unread?.since !== state.agentLastSeenAt) {
       const count = this.sql
-        .exec<{ n: number }>(
-          "select count(*) as n from messages where message_type = ? and created_at > ?",
-          MessageType.incoming,
-          state.agentLastSeenAt,
-        )
+        .exec<{ n: number }>("select count(*) as n from messages where message_type = ? and created_at > ?", MessageType.incoming, state.agentLastSeenAt)
         .one().n;
       this.unread = { since: state.agentLastSeenAt, count };
     }
@@ -279,9 +282,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private lastVisibleMessage(): MessageRecord | null {
-    const row = this.sql
-      .exec<MessageRow>("select * from messages where message_type != ? order by id desc limit 1", MessageType.activity)
-      .toArray()[0];
+    const row = this.sql.exec<MessageRow>("select * from messages where message_type != ? order by id desc limit 1", MessageType.activity).toArray()[0];
     return row ? toMessage(row) : null;
   }
 
@@ -477,12 +478,18 @@ export class Conversation extends DurableObject<Env> {
     }
     if (input.sourceId && input.messageType === MessageType.incoming) {
       // A provider redelivering a message it sent before: the first copy stands.
-      const existing = this.sql.exec<MessageRow>("select * from messages where source_id = ? and message_type = ?", input.sourceId, MessageType.incoming).toArray()[0];
+      const existing = this.sql
+        .exec<MessageRow>("select * from messages where source_id = ? and message_type = ?", input.sourceId, MessageType.incoming)
+        .toArray()[0];
       if (existing) return { message: toMessage(existing), payloadJson: null, created: false };
     }
     // A campaign's opening message is no answer: like Chatwoot, a campaign's conversation gets no templates.
     const firstAnswer =
-      input.messageType === MessageType.outgoing && !input.private && sender?.type === "user" && state.firstReplyCreatedAt === null && !input.contentAttributes.campaign_id;
+      input.messageType === MessageType.outgoing &&
+      !input.private &&
+      sender?.type === "user" &&
+      state.firstReplyCreatedAt === null &&
+      !input.contentAttributes.campaign_id;
     const { message, seq } = this.transact(() => {
       const at = nowSeconds();
       const message = this.insertMessage(input, sender, at);
@@ -557,7 +564,12 @@ export class Conversation extends DurableObject<Env> {
   private writeSubmittedValues(state: ConversationState, message: MessageRow, submittedValues: unknown, origin: EventOrigin): number {
     const attributes = { ...parseJson<Record<string, unknown>>(message.content_attributes, {}), submitted_values: submittedValues };
     const row = this.sql
-      .exec<MessageRow>("update messages set content_attributes = ?, updated_at = ? where id = ? returning *", JSON.stringify(attributes), nowSeconds(), message.id)
+      .exec<MessageRow>(
+        "update messages set content_attributes = ?, updated_at = ? where id = ? returning *",
+        JSON.stringify(attributes),
+        nowSeconds(),
+        message.id,
+      )
       .one();
     return this.record("message.updated", state, { origin }, toMessage(row));
   }
@@ -581,7 +593,9 @@ export class Conversation extends DurableObject<Env> {
     messageId: number,
     contactId: number,
     submitted: unknown,
-  ): Promise<{ payloadJson: string | null; message: MessageRecord; answer: Exclude<TemplateAnswer, string> | null } | "not_found" | Exclude<TemplateAnswer, object>> {
+  ): Promise<
+    { payloadJson: string | null; message: MessageRecord; answer: Exclude<TemplateAnswer, string> | null } | "not_found" | Exclude<TemplateAnswer, object>
+  > {
     const state = this.stateFor(access);
     const row = this.sql.exec<MessageRow>("select * from messages where id = ? and private = 0", messageId).toArray()[0];
     if (!state || !row) return "not_found";
@@ -605,9 +619,7 @@ export class Conversation extends DurableObject<Env> {
    */
   async deleteMessage(access: Access, messageId: number, userId: number): Promise<{ payloadJson: string | null; attachments: Attachment[] } | null> {
     const state = this.stateFor(access);
-    const current = this.sql
-      .exec<MessageRow>("select * from messages where id = ? and message_type != ?", messageId, MessageType.activity)
-      .toArray()[0];
+    const current = this.sql.exec<MessageRow>("select * from messages where id = ? and message_type != ?", messageId, MessageType.activity).toArray()[0];
     if (!state || !current) return null;
     const attachments = parseJson<Attachment[]>(current.attachments, []);
     const seq = this.transact(() => {
@@ -708,11 +720,7 @@ export class Conversation extends DurableObject<Env> {
         .map(toMessage);
     }
     return this.sql
-      .exec<MessageRow>(
-        `select * from messages where id < ? ${privacy} order by id desc limit ?`,
-        page.before ?? Number.MAX_SAFE_INTEGER,
-        PAGE_SIZE,
-      )
+      .exec<MessageRow>(`select * from messages where id < ? ${privacy} order by id desc limit ?`, page.before ?? Number.MAX_SAFE_INTEGER, PAGE_SIZE)
       .toArray()
       .map(toMessage)
       .reverse();

@@ -24,9 +24,7 @@ export class RateCounter extends DurableObject<Env> {
   async hit(key: string, limit: number, periodSeconds: number): Promise<CounterOutcome> {
     const now = nowSeconds();
     const sql = this.ctx.storage.sql;
-    const current = sql
-      .exec<{ hits: number; ends_at: number }>("select hits, ends_at from windows where key = ? and ends_at > ?", key, now)
-      .toArray()[0];
+    const current = sql.exec<{ hits: number; ends_at: number }>("select hits, ends_at from windows where key = ? and ends_at > ?", key, now).toArray()[0];
     if (current && current.hits >= limit) return { allowed: false, hits: current.hits, endsAt: current.ends_at };
     const endsAt = current ? current.ends_at : now + periodSeconds;
     const hits = (current?.hits ?? 0) + 1;

@@ -66,10 +66,7 @@ export async function runAutomationRules(env: Env, db: Database, input: Automati
       },
       rule.actions as ConversationAction[],
     );
-    await db
-      .update(automationRuns)
-      .set({ status: "completed", results, updatedAt: sql`(unixepoch())` })
-      .where(eq(automationRuns.id, claimed.id));
+    await db.update(automationRuns).set({ status: "completed", results, updatedAt: sql`(unixepoch())` }).where(eq(automationRuns.id, claimed.id));
     ran++;
   }
   return ran;

@@ -39,14 +39,7 @@ export async function startDueCampaigns(env: Env, now: Date): Promise<number> {
   const due = await db
     .select({ id: campaigns.id })
     .from(campaigns)
-    .where(
-      and(
-        eq(campaigns.campaignType, "one_off"),
-        eq(campaigns.status, "scheduled"),
-        eq(campaigns.enabled, true),
-        lte(campaigns.scheduledAt, now),
-      ),
-    )
+    .where(and(eq(campaigns.campaignType, "one_off"), eq(campaigns.status, "scheduled"), eq(campaigns.enabled, true), lte(campaigns.scheduledAt, now)))
     .orderBy(asc(campaigns.scheduledAt))
     .limit(STARTS_PER_RUN);
   let started = 0;
@@ -91,7 +84,11 @@ async function recordAudience(env: Env, db: Database, campaign: CampaignRow, now
     const contacts = await account.campaignAudience(titles, afterId, AUDIENCE_PAGE);
     if (contacts.length === 0) break;
     await insertRecipients(db, campaign, contacts);
-    await enqueueSends(env, campaign.id, contacts.map((contact) => contact.id));
+    await enqueueSends(
+      env,
+      campaign.id,
+      contacts.map((contact) => contact.id),
+    );
     afterId = contacts[contacts.length - 1]?.id ?? afterId;
     if (contacts.length < AUDIENCE_PAGE) break;
   }
@@ -179,13 +176,7 @@ export async function sendCampaignBatch(env: Env, job: CampaignSendJob): Promise
       const [recipient] = await db
         .update(campaignRecipients)
         .set({ status: "sending", claimedAt: now })
-        .where(
-          and(
-            eq(campaignRecipients.campaignId, job.campaign_id),
-            eq(campaignRecipients.contactId, contactId),
-            eq(campaignRecipients.status, "pending"),
-          ),
-        )
+        .where(and(eq(campaignRecipients.campaignId, job.campaign_id), eq(campaignRecipients.contactId, contactId), eq(campaignRecipients.status, "pending")))
         .returning();
       if (!recipient) continue;
       const result =
@@ -241,7 +232,11 @@ export async function resumeStalledCampaigns(env: Env, now: Date): Promise<numbe
         .from(campaignRecipients)
         .where(and(eq(campaignRecipients.campaignId, campaign.id), eq(campaignRecipients.status, "pending")))
         .orderBy(asc(campaignRecipients.contactId));
-      await enqueueSends(env, campaign.id, pending.map((row) => row.contactId));
+      await enqueueSends(
+        env,
+        campaign.id,
+        pending.map((row) => row.contactId),
+      );
       await db.update(campaigns).set({ enqueuedAt: now }).where(eq(campaigns.id, campaign.id));
       await completeIfDone(db, campaign.id, now);
     } catch (error) {

@@ -124,7 +124,10 @@ async function runAction(run: ActionRun, action: ConversationAction, key: string
       return (await emailTeams(run.env, { accountId: run.accountId, displayId: run.displayId, teamIds: team_ids, message, key })) > 0;
     }
     case "send_email_transcript": {
-      const to = action.action_params[0].split(",").map((address) => address.trim()).filter(Boolean);
+      const to = action.action_params[0]
+        .split(",")
+        .map((address) => address.trim())
+        .filter(Boolean);
       return (await emailTranscript(run.env, { accountId: run.accountId, displayId: run.displayId, to, key })) > 0;
     }
     case "send_webhook_event": {
@@ -199,7 +202,7 @@ async function authorOf(run: ActionRun) {
 }
 
 function selfOf(actor: Actor): number {
-  if (actor.type !== "user") throw new ActionFailed("Only a person running a macro can be assigned as \"self\".");
+  if (actor.type !== "user") throw new ActionFailed('Only a person running a macro can be assigned as "self".');
   return actor.id;
 }
 

@@ -21,12 +21,7 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
   const due = await db
     .select({ accountId: accountPurges.accountId })
     .from(accountPurges)
-    .where(
-      and(
-        lt(accountPurges.requestedAt, new Date(now.getTime() - 60_000)),
-        or(isNull(accountPurges.enqueuedAt), lt(accountPurges.enqueuedAt, stale)),
-      ),
-    )
+    .where(and(lt(accountPurges.requestedAt, new Date(now.getTime() - 60_000)), or(isNull(accountPurges.enqueuedAt), lt(accountPurges.enqueuedAt, stale))))
     .limit(500);
   if (due.length === 0) return 0;
   await enqueueJobs(
@@ -36,7 +31,12 @@ export async function sweepAccountPurges(env: Env, now: Date): Promise<number> {
   await db
     .update(accountPurges)
     .set({ enqueuedAt: now })
-    .where(inJsonList(accountPurges.accountId, due.map((row) => row.accountId)));
+    .where(
+      inJsonList(
+        accountPurges.accountId,
+        due.map((row) => row.accountId),
+      ),
+    );
   return due.length;
 }
 

@@ -21,9 +21,7 @@ export const ConversationEventJob = z.object({
    * Their values before and after the event, for conversation_updated's `changed_attributes`; left
    * out when nobody listens for it or they are too large for a queue message.
    */
-  changes: z
-    .partialRecord(z.enum(TRACKED_ATTRIBUTE_NAMES), z.object({ previous_value: z.unknown(), current_value: z.unknown() }))
-    .optional(),
+  changes: z.partialRecord(z.enum(TRACKED_ATTRIBUTE_NAMES), z.object({ previous_value: z.unknown(), current_value: z.unknown() })).optional(),
   message_id: Id.nullable(),
   /** The assignee the event left, which a later change may have replaced by the time the job runs. */
   assignee_id: Id.nullable().default(null),

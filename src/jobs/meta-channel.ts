@@ -211,7 +211,11 @@ async function receiveFromPerson(env: Env, inbox: MetaInbox, event: Extract<Mess
  * destination guard and stored within the file allowlist and the account's quota. Shares and other
  * links are kept as text; a file that can't be had is counted, and the message still arrives.
  */
-async function downloadAttachments(env: Env, inbox: MetaInbox, attachments: MetaAttachment[]): Promise<{ attachments: Attachment[]; links: string[]; missing: number }> {
+async function downloadAttachments(
+  env: Env,
+  inbox: MetaInbox,
+  attachments: MetaAttachment[],
+): Promise<{ attachments: Attachment[]; links: string[]; missing: number }> {
   const allowPrivate = privateDestinationsAllowed(env.ALLOW_PRIVATE_DESTINATIONS);
   const maxBytes = Number(env.MAX_UPLOAD_BYTES) || DEFAULT_MAX_MEDIA_BYTES;
   const files: File[] = [];
@@ -295,7 +299,11 @@ async function hasSendInFlight(conversation: ReturnType<typeof conversationObjec
   const recent = (await conversation.listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
   return recent.some(
     (message: MessageRecord) =>
-      message.messageType === MessageType.outgoing && !message.private && message.sourceId === null && message.status === undefined && (text === null || message.content === text),
+      message.messageType === MessageType.outgoing &&
+      !message.private &&
+      message.sourceId === null &&
+      message.status === undefined &&
+      (text === null || message.content === text),
   );
 }
 
@@ -385,5 +393,8 @@ export async function failDeadMetaReply(env: Env, job: MetaSendJob): Promise<voi
   const conversation = conversationObject(env, job.account_id, job.display_id);
   const message = await conversation.message(job.message_id);
   if (!message || message.sourceId !== null || message.status !== undefined) return;
-  await conversation.setDeliveryStatus({ messageId: job.message_id }, { status: "failed", externalError: "Meta could not take the message after several attempts." });
+  await conversation.setDeliveryStatus(
+    { messageId: job.message_id },
+    { status: "failed", externalError: "Meta could not take the message after several attempts." },
+  );
 }

@@ -48,12 +48,23 @@ export async function graphRequest(
     });
     return readGraphAnswer(response.status, await response.text());
   } catch (error) {
-    return { ok: false, status: 0, error: `The Graph API could not be reached: ${error instanceof Error ? error.message : String(error)}`, code: null, retryable: true };
+    return {
+      ok: false,
+      status: 0,
+      error: `The Graph API could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+      code: null,
+      retryable: true,
+    };
   }
 }
 
 /** Downloads a file Meta links to (a media URL), with the token; null when it cannot be had or is larger than `maxBytes`. */
-export async function graphDownload(env: Env, url: string, token: string, maxBytes: number): Promise<{ bytes: ArrayBuffer; contentType: string | null } | null> {
+export async function graphDownload(
+  env: Env,
+  url: string,
+  token: string,
+  maxBytes: number,
+): Promise<{ bytes: ArrayBuffer; contentType: string | null } | null> {
   if (graphDestinationRefusal(env, url)) return null;
   try {
     const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: "manual", signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS) });

@@ -90,29 +90,30 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
   if (batch.queue === DEAD_LETTER_QUEUE) return recordDeadJobs(batch, env);
   const parsedMessages = batch.messages.map((message) => ({ message, parsed: JobMessage.safeParse(message.body) }));
   // Inbound channel messages of different people run at once (src/jobs/batch-lanes.ts); the rest in order.
-  await runInLanes(parsedMessages, ({ parsed }) => (parsed.success ? laneOf(parsed.data) : null), async ({ message, parsed }) => {
-    if (!parsed.success) {
-      // A message no handler understands will never succeed: keep it for inspection instead of retrying.
-      console.error("unknown job message", message.id, parsed.error.message);
-      await recordDeadJob(env, message);
-      message.ack();
-      return;
-    }
-    try {
-      await runJob(env, parsed.data);
-      message.ack();
-    } catch (error) {
-      console.error("job failed", parsed.data.type, message.id, error);
-      message.retry({ delaySeconds: retryDelaySeconds(parsed.data, message.attempts) });
-    }
-  });
+  await runInLanes(
+    parsedMessages,
+    ({ parsed }) => (parsed.success ? laneOf(parsed.data) : null),
+    async ({ message, parsed }) => {
+      if (!parsed.success) {
+        // A message no handler understands will never succeed: keep it for inspection instead of retrying.
+        console.error("unknown job message", message.id, parsed.error.message);
+        await recordDeadJob(env, message);
+        message.ack();
+        return;
+      }
+      try {
+        await runJob(env, parsed.data);
+        message.ack();
+      } catch (error) {
+        console.error("job failed", parsed.data.type, message.id, error);
+        message.retry({ delaySeconds: retryDelaySeconds(parsed.data, message.attempts) });
+      }
+    },
+  );
 }
 
 async function recordDeadJob(env: Env, message: Message<unknown>): Promise<void> {
-  await openDatabase(env.DB)
-    .insert(deadJobs)
-    .values({ messageId: message.id, body: message.body, attempts: message.attempts })
-    .onConflictDoNothing();
+  await openDatabase(env.DB).insert(deadJobs).values({ messageId: message.id, body: message.body, attempts: message.attempts }).onConflictDoNothing();
 }
 
 async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {

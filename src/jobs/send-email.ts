@@ -90,7 +90,10 @@ export async function queueEmails(
       .returning({ id: emails.id });
     ids.push(...rows.map((row) => row.id));
   }
-  await enqueueJobs(env.JOBS, ids.map((id) => ({ type: "email.send", email_id: id })));
+  await enqueueJobs(
+    env.JOBS,
+    ids.map((id) => ({ type: "email.send", email_id: id })),
+  );
   return ids.length;
 }
 
@@ -106,10 +109,7 @@ async function conversationSummary(env: Env, accountId: number, displayId: numbe
  * Automation's send_email_to_team: the rule's message to each member of the teams (a member of
  * several teams gets one email). Idempotent by `key`; returns how many emails were queued.
  */
-export async function emailTeams(
-  env: Env,
-  input: { accountId: number; displayId: number; teamIds: number[]; message: string; key: string },
-): Promise<number> {
+export async function emailTeams(env: Env, input: { accountId: number; displayId: number; teamIds: number[]; message: string; key: string }): Promise<number> {
   if (input.teamIds.length === 0) return 0;
   const members = await env.DB.prepare(
     `select distinct u.id, u.name, u.email from team_members tm
@@ -263,7 +263,10 @@ export async function sendEmail(env: Env, emailId: number): Promise<void> {
     if (outgoing.text !== email.text) console.log(`outbox: ${email.subject} (to ${email.to.join(", ")}):\n${outgoing.text}`);
     // A conversation email gets the Message-ID Email Service would have given it, so its thread can be followed locally.
     const messageId = email.fromAddress ? `<outbox-${email.id}-${crypto.randomUUID()}@${outboxDomain(email.fromAddress)}>` : null;
-    await db.update(emails).set({ status: "sent", delivery: "outbox", messageId, sentAt: new Date(), error: null, updatedAt: new Date() }).where(eq(emails.id, email.id));
+    await db
+      .update(emails)
+      .set({ status: "sent", delivery: "outbox", messageId, sentAt: new Date(), error: null, updatedAt: new Date() })
+      .where(eq(emails.id, email.id));
     await conversationEmailSent(env, email, messageId);
     return;
   }
@@ -311,7 +314,9 @@ export async function sweepEmails(env: Env, now: Date): Promise<number> {
   const abandonedReplies = await openDatabase(env.DB)
     .update(emails)
     .set({ status: "dead", updatedAt: now })
-    .where(and(eq(emails.status, "failed"), eq(emails.kind, "conversation_reply"), lt(emails.updatedAt, new Date((nowSeconds - FAILED_ABANDONED_SECONDS) * 1000))))
+    .where(
+      and(eq(emails.status, "failed"), eq(emails.kind, "conversation_reply"), lt(emails.updatedAt, new Date((nowSeconds - FAILED_ABANDONED_SECONDS) * 1000))),
+    )
     .returning();
   for (const email of abandonedReplies) await conversationEmailGivenUp(env, email, email.error ?? "the queue gave up");
   await env.DB.prepare("update emails set status = 'dead', updated_at = ? where status = 'failed' and updated_at < ?")
@@ -325,7 +330,10 @@ export async function sweepEmails(env: Env, now: Date): Promise<number> {
     .bind(nowSeconds - QUEUED_STALE_SECONDS, nowSeconds - QUEUED_STALE_SECONDS)
     .all<{ id: number }>();
   if (due.results.length === 0) return 0;
-  await enqueueJobs(env.JOBS, due.results.map((row) => ({ type: "email.send", email_id: row.id })));
+  await enqueueJobs(
+    env.JOBS,
+    due.results.map((row) => ({ type: "email.send", email_id: row.id })),
+  );
   // Touch them so the next sweep waits its turn again.
   await env.DB.prepare("update emails set updated_at = ? where id in (select value from json_each(?)) and status = 'queued'")
     .bind(nowSeconds, JSON.stringify(due.results.map((row) => row.id)))

@@ -43,7 +43,10 @@ export async function sweepSnapshotLoads(env: Env, now: Date): Promise<{ resent:
       .where(and(inJsonList(snapshotLoads.id, expired), inArray(snapshotLoads.status, ["queued", "running"])));
   }
   if (resend.length > 0) {
-    await enqueueJobs(env.JOBS, resend.map((id) => ({ type: "snapshot.load", load_id: id })));
+    await enqueueJobs(
+      env.JOBS,
+      resend.map((id) => ({ type: "snapshot.load", load_id: id })),
+    );
     await db.update(snapshotLoads).set({ resentAt: now }).where(inJsonList(snapshotLoads.id, resend));
   }
   return { resent: resend.length, failed: expired.length };

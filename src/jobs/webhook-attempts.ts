@@ -81,10 +81,7 @@ export function recordAttemptStatements(db: Database, delivery: { id: number; ac
     db
       .delete(webhookDeliveryAttempts)
       .where(
-        and(
-          eq(webhookDeliveryAttempts.deliveryId, delivery.id),
-          lte(webhookDeliveryAttempts.attempt, sql`${attemptsSoFar} - ${KEPT_ATTEMPTS_PER_DELIVERY}`),
-        ),
+        and(eq(webhookDeliveryAttempts.deliveryId, delivery.id), lte(webhookDeliveryAttempts.attempt, sql`${attemptsSoFar} - ${KEPT_ATTEMPTS_PER_DELIVERY}`)),
       ),
   ] as const;
 }

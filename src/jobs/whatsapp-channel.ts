@@ -69,7 +69,9 @@ async function receiveMessage(env: Env, inbox: WhatsappInbox, event: Extract<Ret
       messageType: MessageType.incoming,
       content: readable.content ?? (mediaMissing ? `A ${readable.media?.type ?? "file"} that could not be downloaded.` : null),
       contentType: "text",
-      contentAttributes: mediaMissing ? { ...readable.contentAttributes, external_error: "The media could not be downloaded from WhatsApp." } : readable.contentAttributes,
+      contentAttributes: mediaMissing
+        ? { ...readable.contentAttributes, external_error: "The media could not be downloaded from WhatsApp." }
+        : readable.contentAttributes,
       private: false,
       echoId: null,
       sourceId: event.message.id,
@@ -133,7 +135,10 @@ async function recordStatus(env: Env, inbox: WhatsappInbox, event: Extract<Retur
   if (!event.recipientId) return;
   const conversations = (await accountObject(env, inbox.accountId).sessionConversations(inbox.id, event.recipientId)) ?? [];
   for (const { id } of [...conversations].sort((a, b) => b.id - a.id)) {
-    const updated = await conversationObject(env, inbox.accountId, id).setDeliveryStatus({ sourceId: event.wamid }, { status: event.status, externalError: event.error });
+    const updated = await conversationObject(env, inbox.accountId, id).setDeliveryStatus(
+      { sourceId: event.wamid },
+      { status: event.status, externalError: event.error },
+    );
     if (updated) return;
   }
 }
@@ -180,7 +185,8 @@ export async function sendWhatsappMessage(env: Env, job: WhatsappSendJob): Promi
       // Nothing went out yet: a retry cannot send twice.
       if (answer.retryable && index === 0) throw new Error(answer.error);
       const sentBefore = index === 0 ? "" : `Only ${index} of ${parts.length} files were sent. `;
-      if (firstId) await conversation.setDeliveryStatus({ messageId: message.id }, { status: "failed", sourceId: firstId, externalError: `${sentBefore}${answer.error}` });
+      if (firstId)
+        await conversation.setDeliveryStatus({ messageId: message.id }, { status: "failed", sourceId: firstId, externalError: `${sentBefore}${answer.error}` });
       else await fail(`${sentBefore}${answer.error}`);
       return;
     }
@@ -194,5 +200,8 @@ export async function failDeadWhatsappMessage(env: Env, job: WhatsappSendJob): P
   const conversation = conversationObject(env, job.account_id, job.display_id);
   const message = await conversation.message(job.message_id);
   if (!message || message.sourceId !== null || message.status !== undefined) return;
-  await conversation.setDeliveryStatus({ messageId: job.message_id }, { status: "failed", externalError: "WhatsApp could not take the message after several attempts." });
+  await conversation.setDeliveryStatus(
+    { messageId: job.message_id },
+    { status: "failed", externalError: "WhatsApp could not take the message after several attempts." },
+  );
 }

@@ -15,7 +15,10 @@ const MAX_PAGES = 10;
 export type TemplatesAnswer = { templates: WhatsappTemplate[]; syncedAt: Date | null; error: string | null };
 
 /** Every template of the business account (following `paging.next`), or Meta's refusal in words. */
-export async function fetchWhatsappTemplates(env: Env, config: WhatsappProviderConfig): Promise<{ ok: true; templates: WhatsappTemplate[] } | { ok: false; error: string }> {
+export async function fetchWhatsappTemplates(
+  env: Env,
+  config: WhatsappProviderConfig,
+): Promise<{ ok: true; templates: WhatsappTemplate[] } | { ok: false; error: string }> {
   const templates: WhatsappTemplate[] = [];
   let next: string | null = `${encodeURIComponent(config.business_account_id)}/message_templates`;
   for (let page = 0; next && page < MAX_PAGES; page++) {

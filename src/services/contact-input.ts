@@ -9,7 +9,14 @@ import type { ContactFields } from "../durable/account/contacts";
 
 const AttributeValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 export const Attributes = z
-  .record(z.string().min(1).max(100).regex(/^[\w-]+$/, "Attribute keys are letters, digits, _ and -."), AttributeValue)
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w-]+$/, "Attribute keys are letters, digits, _ and -."),
+    AttributeValue,
+  )
   .refine((value) => Object.keys(value).length <= 100, "At most 100 attributes.");
 
 export const ContactInput = z

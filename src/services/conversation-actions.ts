@@ -8,8 +8,7 @@ import { BodyId, Label } from "../api/schemas";
 import { PRIORITIES } from "../domain/conversation";
 
 const noParams = z.tuple([]).default([]);
-const action = <N extends string, P extends z.ZodType>(name: N, params: P) =>
-  z.object({ action_name: z.literal(name), action_params: params }).strict();
+const action = <N extends string, P extends z.ZodType>(name: N, params: P) => z.object({ action_name: z.literal(name), action_params: params }).strict();
 
 const EmailList = z
   .string()
@@ -24,11 +23,8 @@ const SHARED_ACTIONS = [
   action("assign_team", z.tuple([BodyId]).openapi({ description: "[team_id]" })),
   action("add_label", z.array(Label).min(1).max(100)),
   action("remove_label", z.array(Label).min(1).max(100)),
-  action(
-    "send_email_to_team",
-    z.tuple([z.object({ team_ids: z.array(BodyId).min(1).max(100), message: z.string().trim().min(1).max(10_000) }).strict()]),
-  ),
-  action("send_email_transcript", z.tuple([EmailList]).openapi({ description: "[\"a@example.com, b@example.com\"]" })),
+  action("send_email_to_team", z.tuple([z.object({ team_ids: z.array(BodyId).min(1).max(100), message: z.string().trim().min(1).max(10_000) }).strict()])),
+  action("send_email_transcript", z.tuple([EmailList]).openapi({ description: '["a@example.com, b@example.com"]' })),
   action("mute_conversation", noParams),
   action("snooze_conversation", noParams),
   action("resolve_conversation", noParams),
@@ -45,7 +41,7 @@ const SHARED_ACTIONS = [
 
 export const AutomationActionInput = z
   .discriminatedUnion("action_name", [
-    action("assign_agent", z.tuple([z.union([BodyId, z.literal("nil")])]).openapi({ description: "[user_id], or [\"nil\"] to unassign" })),
+    action("assign_agent", z.tuple([z.union([BodyId, z.literal("nil")])]).openapi({ description: '[user_id], or ["nil"] to unassign' })),
     ...SHARED_ACTIONS,
   ])
   .openapi("AutomationActionInput");
@@ -56,7 +52,7 @@ export const MacroActionInput = z
   .discriminatedUnion("action_name", [
     action(
       "assign_agent",
-      z.tuple([z.union([BodyId, z.literal("nil"), z.literal("self")])]).openapi({ description: "[user_id], [\"self\"] (who runs the macro) or [\"nil\"]" }),
+      z.tuple([z.union([BodyId, z.literal("nil"), z.literal("self")])]).openapi({ description: '[user_id], ["self"] (who runs the macro) or ["nil"]' }),
     ),
     ...SHARED_ACTIONS,
     action("add_private_note", z.tuple([MessageText]).openapi({ description: "[text]; may use template variables" })),

@@ -71,7 +71,11 @@ export async function storeFiles(env: Env, origin: string, accountId: number, fi
     }
   } catch (error) {
     await deleteStoredFiles(env, accountId, stored);
-    await releaseStorage(env, accountId, files.slice(stored.length).reduce((total, file) => total + file.size, 0));
+    await releaseStorage(
+      env,
+      accountId,
+      files.slice(stored.length).reduce((total, file) => total + file.size, 0),
+    );
     throw error;
   }
   return stored;

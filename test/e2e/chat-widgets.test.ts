@@ -97,7 +97,9 @@ describe("Sites > Chat Widgets", () => {
     await connect.getByLabel("Phone number").fill("+14155550199");
     await connect.getByLabel("Display name").fill("Front desk");
     await connect.getByRole("button", { name: "Connect a WhatsApp number" }).click();
-    await expect.poll(() => page.getByLabel("WhatsApp number", { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent), WAIT).toBe("Front desk (+14155550199)");
+    await expect
+      .poll(() => page.getByLabel("WhatsApp number", { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent), WAIT)
+      .toBe("Front desk (+14155550199)");
     await expect.poll(() => save.getAttribute("aria-disabled"), WAIT).toBeNull();
     expect(await getCode.getAttribute("aria-disabled")).toBeNull();
     expect(await descriptionOf(save)).toBe("");
@@ -110,7 +112,9 @@ describe("Sites > Chat Widgets", () => {
     const dialog = page.getByRole("dialog", { name: "Put the widget on your website" });
     await dialog.waitFor();
     const snippet = await dialog.getByLabel("Embed code").inputValue();
-    const widgets = await tenant.as("admin")<{ payload: { id: number; name: string; widget_token: string; whatsapp_number_id: number | null; settings: { colors: { primary: string } } }[] }>(200, "GET", "/chat_widgets");
+    const widgets = await tenant.as("admin")<{
+      payload: { id: number; name: string; widget_token: string; whatsapp_number_id: number | null; settings: { colors: { primary: string } } }[];
+    }>(200, "GET", "/chat_widgets");
     const made = widgets.payload.find((widget) => widget.name === "Harbor WhatsApp");
     expect(made?.settings.colors.primary).toBe("#aa3300");
     expect(made?.whatsapp_number_id).not.toBeNull();

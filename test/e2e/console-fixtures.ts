@@ -100,7 +100,11 @@ export async function consoleTenant(options: TenantOptions): Promise<ConsoleTena
     name: `${options.name} chat`,
     type: "live_chat",
     inbox_id: inbox.id,
-    settings: { colors: { primary: "#0f766e", text: "#ffffff" }, launcher: { text: LAUNCHER }, greeting: { title: options.name, tagline: "We usually reply in a few minutes." } },
+    settings: {
+      colors: { primary: "#0f766e", text: "#ffffff" },
+      launcher: { text: LAUNCHER },
+      greeting: { title: options.name, tagline: "We usually reply in a few minutes." },
+    },
   });
   const { html } = await as("admin")<{ html: string }>(200, "GET", `/chat_widgets/${widget.id}/embed_code`);
   await Promise.all([

@@ -155,7 +155,11 @@ describe("the agent console, worked by two agents and a visitor", () => {
     );
     const clientMessages = Array.isArray(clientView) ? clientView : clientView.payload;
     // What the visitor and the agent wrote (incoming and outgoing), without activity lines or the templates Parley adds (email collect after a first answer).
-    expect(clientMessages.filter((m) => m.message_type === 0 || m.message_type === 1).map((m) => m.content)).toEqual(["Hi, is there an opening for a cleaning this week?", answer, "Thursday at 3pm works. Shall I book it?"]);
+    expect(clientMessages.filter((m) => m.message_type === 0 || m.message_type === 1).map((m) => m.content)).toEqual([
+      "Hi, is there an opening for a cleaning this week?",
+      answer,
+      "Thursday at 3pm works. Shall I book it?",
+    ]);
 
     // The agent hands it to the administrator, who sees it arrive in Mine.
     await pane.assign.click();
@@ -197,7 +201,12 @@ describe("the agent console, worked by two agents and a visitor", () => {
     page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
-      return { tag: el?.tagName ?? null, name: el?.getAttribute("aria-label") ?? label ?? el?.textContent?.trim() ?? null, id: el?.id ?? null, role: el?.getAttribute("role") ?? null };
+      return {
+        tag: el?.tagName ?? null,
+        name: el?.getAttribute("aria-label") ?? label ?? el?.textContent?.trim() ?? null,
+        id: el?.id ?? null,
+        role: el?.getAttribute("role") ?? null,
+      };
     });
 
   it("is worked with the keyboard alone: sign in, move through the list, open, reply with Enter and Shift+Enter, resolve", async () => {
@@ -221,7 +230,9 @@ describe("the agent console, worked by two agents and a visitor", () => {
     const list = conversationList(page);
     await list.row("teeth whitening").waitFor();
     // Newest activity first: Mona, Luis, Keira.
-    await expect.poll(async () => (await list.rows().allTextContents()).map((text) => text.match(/Keira|Luis|Mona/)?.[0]), WAIT).toEqual(["Mona", "Luis", "Keira"]);
+    await expect
+      .poll(async () => (await list.rows().allTextContents()).map((text) => text.match(/Keira|Luis|Mona/)?.[0]), WAIT)
+      .toEqual(["Mona", "Luis", "Keira"]);
 
     // `/` goes to search, the down arrow into the list, then from row to row; Enter opens.
     await keyboard.press("/");
@@ -261,7 +272,13 @@ describe("the agent console, worked by two agents and a visitor", () => {
     await pane.message("It takes about an hour.").filter({ hasText: "Alex Agent" }).waitFor();
     await expect
       // What the visitor and the agent wrote: not activity, nor the templates Parley adds (email collect after a first answer).
-      .poll(async () => (await tenant.as("agent")<{ payload: any[] }>(200, "GET", `/conversations/${third!.id}/messages`)).payload.filter((m) => m.message_type !== 2 && m.message_type !== 3).map((m) => m.content), WAIT)
+      .poll(
+        async () =>
+          (await tenant.as("agent")<{ payload: any[] }>(200, "GET", `/conversations/${third!.id}/messages`)).payload
+            .filter((m) => m.message_type !== 2 && m.message_type !== 3)
+            .map((m) => m.content),
+        WAIT,
+      )
       .toEqual(["Do you do teeth whitening?", "Yes, we do.\nIt takes about an hour."]);
 
     // Alt+E resolves it (from the reply box too), and it leaves the open list.
@@ -631,7 +648,10 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await check(page, "conversation");
     const pane = conversationPane(page);
     await pane.assign.click();
-    await page.getByRole("menu", { name: "Assign an agent" }).getByRole("menuitemradio", { name: /Ada Admin/ }).waitFor();
+    await page
+      .getByRole("menu", { name: "Assign an agent" })
+      .getByRole("menuitemradio", { name: /Ada Admin/ })
+      .waitFor();
     await check(page, "conversation-assign-menu");
     await page.keyboard.press("Escape");
     await pane.reply.fill("/");
@@ -658,7 +678,10 @@ describe("every screen of the console, checked with axe-core and photographed", 
     await conversationList(page).row("Perfect").waitFor();
     await page.getByRole("button", { name: /^Notifications/ }).click();
     const panel = page.getByRole("dialog", { name: "Notifications" });
-    await panel.getByText(/has been assigned to you/).first().waitFor();
+    await panel
+      .getByText(/has been assigned to you/)
+      .first()
+      .waitFor();
     // Every notification in plain words, the new message's with its text, none with a push title's "[…] -" prefix.
     await panel.getByText("New message in #").first().waitFor();
     expect(await panel.getByRole("listitem").allTextContents()).not.toContainEqual(expect.stringMatching(/\[[A-Za-z ]+\] -/));

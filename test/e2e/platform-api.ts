@@ -33,12 +33,10 @@ export async function visitorConversation() {
     token: agency.access_token,
     body: { name: `E2E account ${run}` },
   });
-  const admin = await callExpecting<{ id: number; access_token: string; pubsub_token: string }>(
-    201,
-    "POST",
-    `/api/v1/agency/accounts/${account.id}/users`,
-    { token: agency.access_token, body: { name: "Ada Admin", email: `ada-${run}@example.test`, role: "administrator" } },
-  );
+  const admin = await callExpecting<{ id: number; access_token: string; pubsub_token: string }>(201, "POST", `/api/v1/agency/accounts/${account.id}/users`, {
+    token: agency.access_token,
+    body: { name: "Ada Admin", email: `ada-${run}@example.test`, role: "administrator" },
+  });
   const inbox = await callExpecting<{ id: number; inbox_identifier: string }>(201, "POST", `/api/v1/accounts/${account.id}/inboxes`, {
     token: admin.access_token,
     header: "api_access_token",

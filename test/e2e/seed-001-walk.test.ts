@@ -52,8 +52,15 @@ describe("seed 001, walked through in the console", () => {
   beforeAll(async () => {
     browser = await launchChromium(inject("chromium"));
     // What `npm run dev` seeds: the demo agency and its owner, Demo Dental with its live chat, WhatsApp and Voice AI widgets.
-    const demo = await seedDemo({ baseUrl: inject("platformUrl"), platformToken: inject("platformToken"), stateDir: join(scratch, "state"), assetsDir: join(scratch, "assets") });
-    const listed = await callExpecting<{ payload: { name: string; type: string }[] }>(200, "GET", `/api/v1/accounts/${demo.account.id}/chat_widgets`, { token: demo.admin.token });
+    const demo = await seedDemo({
+      baseUrl: inject("platformUrl"),
+      platformToken: inject("platformToken"),
+      stateDir: join(scratch, "state"),
+      assetsDir: join(scratch, "assets"),
+    });
+    const listed = await callExpecting<{ payload: { name: string; type: string }[] }>(200, "GET", `/api/v1/accounts/${demo.account.id}/chat_widgets`, {
+      token: demo.admin.token,
+    });
     demoWidgets = listed.payload;
   });
 
@@ -140,7 +147,10 @@ describe("seed 001, walked through in the console", () => {
 
     // Open the sub-account (as its administrator, for this session) and its Sites > Chat Widgets.
     await row.getByRole("button", { name: `Actions for ${target}` }).click();
-    await page.getByRole("menu", { name: `Actions for ${target}` }).getByRole("menuitem", { name: "Open as administrator" }).click();
+    await page
+      .getByRole("menu", { name: `Actions for ${target}` })
+      .getByRole("menuitem", { name: "Open as administrator" })
+      .click();
     await page.getByRole("link", { name: "Sites > Chat Widgets" }).click();
     await page.getByRole("heading", { name: "Chat Widgets", level: 1 }).waitFor();
     const widgets = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "From snapshot" }) });

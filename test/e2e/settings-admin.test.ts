@@ -127,7 +127,9 @@ describe("the sub-account's administration screens", () => {
     await dialog.getByRole("button", { name: "Create attribute" }).click();
     await dialog.waitFor({ state: "hidden" });
     await page.getByRole("row").filter({ hasText: "member_number" }).waitFor();
-    const made = (await tenant.as("admin")<{ attribute_key: string; regex_pattern: string | null; regex_cue: string | null }[]>(200, "GET", "/custom_attribute_definitions")).find((each) => each.attribute_key === "member_number");
+    const made = (
+      await tenant.as("admin")<{ attribute_key: string; regex_pattern: string | null; regex_cue: string | null }[]>(200, "GET", "/custom_attribute_definitions")
+    ).find((each) => each.attribute_key === "member_number");
     expect(made).toMatchObject({ regex_pattern: "^[A-Z]{2}-\\d{4}$", regex_cue: "Two letters, a dash and four digits, as on the card." });
     expect(refusals(errors)).toEqual([]);
   });
@@ -156,7 +158,11 @@ describe("the sub-account's administration screens", () => {
     await expect.poll(() => row.textContent(), WAIT).toContain("15 minutes");
     expect(await row.textContent()).toContain("2 days");
     expect(await row.textContent()).toContain("Business hours only");
-    const [policy] = (await tenant.as("admin")<{ payload: { first_response_time_threshold: number; resolution_time_threshold: number; only_during_business_hours: boolean }[] }>(200, "GET", "/sla_policies")).payload;
+    const [policy] = (
+      await tenant.as("admin")<{
+        payload: { first_response_time_threshold: number; resolution_time_threshold: number; only_during_business_hours: boolean }[];
+      }>(200, "GET", "/sla_policies")
+    ).payload;
     expect(policy).toMatchObject({ first_response_time_threshold: 900, resolution_time_threshold: 172_800, only_during_business_hours: true });
     await checkScreen(page, "settings-sla");
 
@@ -177,7 +183,9 @@ describe("the sub-account's administration screens", () => {
 
     await row.first().getByRole("button", { name: "Delete Urgent patients" }).first().click();
     await page.getByRole("dialog", { name: "Delete this SLA policy?" }).getByRole("button", { name: "Delete Urgent patients" }).click();
-    await expect.poll(async () => (await tenant.as("admin")<{ payload: { name: string }[] }>(200, "GET", "/sla_policies")).payload.map((each) => each.name), WAIT).toEqual(["Urgent patients, faster"]);
+    await expect
+      .poll(async () => (await tenant.as("admin")<{ payload: { name: string }[] }>(200, "GET", "/sla_policies")).payload.map((each) => each.name), WAIT)
+      .toEqual(["Urgent patients, faster"]);
     expect(refusals(errors)).toEqual([]);
   });
 
@@ -236,7 +244,9 @@ describe("the sub-account's administration screens", () => {
     // A file for send_attachment is uploaded as it is picked, and listed by name.
     await edit.getByRole("button", { name: "Add action" }).click();
     await edit.getByLabel("Action 4", { exact: true }).selectOption({ label: "Send files" });
-    await edit.getByLabel("Action 4 parameter").setInputFiles({ name: "payment-options.txt", mimeType: "text/plain", buffer: Buffer.from("Card, bank transfer or a payment plan.\n") });
+    await edit
+      .getByLabel("Action 4 parameter")
+      .setInputFiles({ name: "payment-options.txt", mimeType: "text/plain", buffer: Buffer.from("Card, bank transfer or a payment plan.\n") });
     await edit.getByRole("list", { name: "Files of Action 4 parameter" }).getByText("payment-options.txt").waitFor();
     await checkScreen(page, "settings-macros-edit");
     await edit.getByRole("button", { name: "Save macro" }).click();
@@ -255,9 +265,15 @@ describe("the sub-account's administration screens", () => {
 
   it("filters the audit log by action, kind, person and days, says a backwards range beside the To field, and pages it", async () => {
     const { page, errors } = admin;
-    const [billing] = (await tenant.as("admin")<{ payload: { id: number; title: string }[] }>(200, "GET", "/labels")).payload.filter((label) => label.title === "billing");
+    const [billing] = (await tenant.as("admin")<{ payload: { id: number; title: string }[] }>(200, "GET", "/labels")).payload.filter(
+      (label) => label.title === "billing",
+    );
     await tenant.as("admin")(200, "PATCH", `/labels/${billing?.id}`, { color: "#2563eb" });
-    await tenant.as("agent")(200, "POST", "/macros", { name: "Agent's own", visibility: "personal", actions: [{ action_name: "resolve_conversation", action_params: [] }] });
+    await tenant.as("agent")(200, "POST", "/macros", {
+      name: "Agent's own",
+      visibility: "personal",
+      actions: [{ action_name: "resolve_conversation", action_params: [] }],
+    });
     // Enough entries for a second page of 25.
     await Promise.all(Array.from({ length: 26 }, (_, index) => tenant.as("admin")(200, "POST", "/labels", { title: `audit-${index}` })));
 

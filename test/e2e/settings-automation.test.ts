@@ -157,7 +157,12 @@ describe("Settings > Webhooks and Automation", () => {
     // Custom attributes are offered with the operators their type allows and their list's values; this one is dropped again.
     await page.getByRole("button", { name: "Add condition" }).click();
     await page.getByLabel("Condition 3 attribute").selectOption({ label: "Plan (conversation)" });
-    expect(await page.getByLabel("Condition 3 operator").locator("option").allTextContents()).toEqual(["Equal to", "Not equal to", "Is present", "Is not present"]);
+    expect(await page.getByLabel("Condition 3 operator").locator("option").allTextContents()).toEqual([
+      "Equal to",
+      "Not equal to",
+      "Is present",
+      "Is not present",
+    ]);
     expect(await page.getByLabel("Condition 3 value").locator("option").allTextContents()).toEqual(["Choose…", "Gold", "Silver"]);
     await page.getByRole("button", { name: "Remove condition 3" }).click();
     await check(page, "automation-builder");
@@ -184,10 +189,18 @@ describe("Settings > Webhooks and Automation", () => {
     await expect
       .poll(async () => {
         await runs.getByRole("button", { name: "Refresh" }).click();
-        return runs.getByRole("row").filter({ hasText: `#${visit.id}` }).count();
+        return runs
+          .getByRole("row")
+          .filter({ hasText: `#${visit.id}` })
+          .count();
       }, SLOW)
       .toBeGreaterThan(0);
-    expect(await runs.getByRole("row").filter({ hasText: `#${visit.id}` }).textContent()).toContain("Add labels: done");
+    expect(
+      await runs
+        .getByRole("row")
+        .filter({ hasText: `#${visit.id}` })
+        .textContent(),
+    ).toContain("Add labels: done");
     await check(page, "automation-rule-runs");
     await page.keyboard.press("Escape");
 
@@ -209,7 +222,10 @@ describe("Settings > Webhooks and Automation", () => {
     await copy.getByRole("switch", { name: "Refunds to billing (copy) is active" }).focus();
     await page.keyboard.press("Space");
     await expect
-      .poll(async () => (await tenant.as("admin")<{ payload: { active: boolean }[] }>(200, "GET", "/automation_rules")).payload.map((rule) => rule.active), WAIT)
+      .poll(
+        async () => (await tenant.as("admin")<{ payload: { active: boolean }[] }>(200, "GET", "/automation_rules")).payload.map((rule) => rule.active),
+        WAIT,
+      )
       .toEqual([true, false]);
     await copy.getByRole("button", { name: "Delete Refunds to billing (copy)" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete this rule?" });

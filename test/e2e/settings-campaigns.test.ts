@@ -53,7 +53,11 @@ describe("Settings > Campaigns", () => {
       channel: {
         type: "sms",
         phone_number: phone(),
-        provider_config: { account_sid: "AC0123456789abcdef0123456789abcdef", auth_token: "lakeside-sms-token", api_base_url: `${inject("platformUrl")}/dev/sinks/sms` },
+        provider_config: {
+          account_sid: "AC0123456789abcdef0123456789abcdef",
+          auth_token: "lakeside-sms-token",
+          api_base_url: `${inject("platformUrl")}/dev/sinks/sms`,
+        },
       },
     });
     admin = await signIn(browser, tenant.users.admin);
@@ -117,7 +121,11 @@ describe("Settings > Campaigns", () => {
     await edit.waitFor({ state: "hidden" });
     await expect.poll(() => row.textContent(), WAIT).toContain("Disabled");
     const [saved] = await tenant.as("admin")<Campaign[]>(200, "GET", "/campaigns");
-    expect(saved).toMatchObject({ title: "Pricing help", enabled: false, trigger_rules: { url: "https://{*.}?lakeside-dental.example.test/pricing/*", time_on_page: 45 } });
+    expect(saved).toMatchObject({
+      title: "Pricing help",
+      enabled: false,
+      trigger_rules: { url: "https://{*.}?lakeside-dental.example.test/pricing/*", time_on_page: 45 },
+    });
 
     await row.getByRole("button", { name: "Delete Pricing help" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete this campaign?" });
@@ -186,7 +194,11 @@ describe("Settings > Campaigns", () => {
       await tenant.as("admin")(200, "POST", `/contacts/${made.payload.contact.id}/labels`, { labels: ["orthodontics"] });
       return made.payload.contact;
     };
-    const [ruth, omar, stopped] = [await contact("Ruth Reyes", { clinic: "North" }), await contact("Omar Diallo"), await contact("Sven Stop", { clinic: "South" })];
+    const [ruth, omar, stopped] = [
+      await contact("Ruth Reyes", { clinic: "North" }),
+      await contact("Omar Diallo"),
+      await contact("Sven Stop", { clinic: "South" }),
+    ];
     const stop = await fetch(`${inject("platformUrl")}/dev/sinks/sms/inbound`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -197,7 +209,13 @@ describe("Settings > Campaigns", () => {
     const campaign = await tenant.as("admin")<Campaign>(201, "POST", "/campaigns", {
       title: "Braces check",
       inbox_id: smsInbox.id,
-      audience: [{ type: "Label", id: (await tenant.as("admin")<{ payload: { id: number; title: string }[] }>(200, "GET", "/labels")).payload.find((l) => l.title === "orthodontics")?.id }],
+      audience: [
+        {
+          type: "Label",
+          id: (await tenant.as("admin")<{ payload: { id: number; title: string }[] }>(200, "GET", "/labels")).payload.find((l) => l.title === "orthodontics")
+            ?.id,
+        },
+      ],
       message: "{{ contact.custom_attribute.clinic }}",
       scheduled_at: Math.floor(Date.now() / 1000) + 2,
     });

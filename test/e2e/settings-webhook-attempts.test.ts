@@ -93,7 +93,9 @@ describe("Settings > Webhooks: a delivery's attempts", () => {
     await takingRow.getByRole("button", { name: "Delivery log Harbor CRM" }).click();
     const takingLog = page.getByRole("dialog", { name: "Delivery log of Harbor CRM" });
     await takingLog.getByRole("button", { name: `Attempts Test ping delivery ${taking.deliveryId}` }).click();
-    const once = page.getByRole("dialog", { name: `Attempts of Test ping delivery ${taking.deliveryId}` }).getByRole("table", { name: "Attempts, oldest first" });
+    const once = page
+      .getByRole("dialog", { name: `Attempts of Test ping delivery ${taking.deliveryId}` })
+      .getByRole("table", { name: "Attempts, oldest first" });
     await once.waitFor();
     const rows = once.getByRole("row");
     expect(await rows.count()).toBe(2);

@@ -65,7 +65,9 @@ describe("the sub-account's settings", () => {
     const row = page.getByRole("row").filter({ hasText: "follow-up" });
     await expect.poll(() => row.textContent(), WAIT).toContain("Call the patient back");
     expect(await row.textContent()).toContain("Hidden");
-    const created = (await tenant.as("admin")<{ payload: { title: string; show_on_sidebar: boolean }[] }>(200, "GET", "/labels")).payload.find((label) => label.title === "follow-up");
+    const created = (await tenant.as("admin")<{ payload: { title: string; show_on_sidebar: boolean }[] }>(200, "GET", "/labels")).payload.find(
+      (label) => label.title === "follow-up",
+    );
     expect(created?.show_on_sidebar).toBe(false);
     await check(page, "settings-labels");
 
@@ -186,7 +188,9 @@ describe("the sub-account's settings", () => {
     await page.getByRole("dialog", { name: "Delete this team?" }).getByRole("button", { name: "Delete Billing" }).click();
     await expect.poll(() => row.count(), WAIT).toBe(0);
     expect((await tenant.as("admin")<{ name: string }[]>(200, "GET", "/teams")).map((team) => team.name)).toEqual(["Front desk"]);
-    expect(errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses)|409 \(Conflict\) .*\/teams)\)$/.test(error))).toEqual([]);
+    expect(
+      errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses)|409 \(Conflict\) .*\/teams)\)$/.test(error)),
+    ).toEqual([]);
   });
   it("creates a website inbox after showing the refused address beside its field, sets its greeting, hours, verified identity and members, and deletes it", async () => {
     const { page, errors } = admin;
@@ -220,9 +224,26 @@ describe("the sub-account's settings", () => {
     const row = page.getByRole("row").filter({ hasText: "Lakeside booking" });
     await expect.poll(() => row.textContent(), WAIT).toContain("Verified identity required");
 
-    const inboxes = await tenant.as("admin")<{ payload: { id: number; name: string; greeting_enabled: boolean; greeting_message: string; timezone: string; hmac_mandatory: boolean; working_hours_enabled: boolean; working_hours: { day_of_week: number; close_hour: number; close_minutes: number }[] }[] }>(200, "GET", "/inboxes");
+    const inboxes = await tenant.as("admin")<{
+      payload: {
+        id: number;
+        name: string;
+        greeting_enabled: boolean;
+        greeting_message: string;
+        timezone: string;
+        hmac_mandatory: boolean;
+        working_hours_enabled: boolean;
+        working_hours: { day_of_week: number; close_hour: number; close_minutes: number }[];
+      }[];
+    }>(200, "GET", "/inboxes");
     const booking = inboxes.payload.find((inbox) => inbox.name === "Lakeside booking");
-    expect(booking).toMatchObject({ greeting_enabled: true, greeting_message: "Welcome! Book or ask us anything.", timezone: "America/Chicago", hmac_mandatory: true, working_hours_enabled: true });
+    expect(booking).toMatchObject({
+      greeting_enabled: true,
+      greeting_message: "Welcome! Book or ask us anything.",
+      timezone: "America/Chicago",
+      hmac_mandatory: true,
+      working_hours_enabled: true,
+    });
     expect(booking?.working_hours.find((day) => day.day_of_week === 1)).toMatchObject({ close_hour: 18, close_minutes: 30 });
     const members = await tenant.as("admin")<{ payload: { id: number }[] }>(200, "GET", `/inbox_members/${booking?.id}`);
     expect(members.payload.map((member) => member.id)).toEqual([tenant.users.agent.id]);
@@ -230,6 +251,8 @@ describe("the sub-account's settings", () => {
     await row.getByRole("button", { name: "Delete Lakeside booking" }).click();
     await page.getByRole("dialog", { name: "Delete this inbox?" }).getByRole("button", { name: "Delete Lakeside booking" }).click();
     await expect.poll(() => row.count(), WAIT).toBe(0);
-    expect(errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses|inboxes)|409 \(Conflict\) .*\/teams)\)$/.test(error))).toEqual([]);
+    expect(
+      errors.filter((error) => !/status of (422 \(Unprocessable Entity\) .*\/(labels|canned_responses|inboxes)|409 \(Conflict\) .*\/teams)\)$/.test(error)),
+    ).toEqual([]);
   });
 });

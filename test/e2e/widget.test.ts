@@ -77,12 +77,7 @@ describe("the chat widget on a customer's website", () => {
 
   beforeAll(async () => {
     let launched: Browser;
-    [launched, website, elsewhere, tenant] = await Promise.all([
-      launchChromium(inject("chromium")),
-      startWebsite(),
-      startWebsite(),
-      newTenant("Acme Motors"),
-    ]);
+    [launched, website, elsewhere, tenant] = await Promise.all([launchChromium(inject("chromium")), startWebsite(), startWebsite(), newTenant("Acme Motors")]);
     browser = launched;
     // Email collect (asking an anonymous visitor for an email after the first answer) is
     // widget-visitor.test.ts's subject; here it would add its messages to every conversation.
@@ -279,10 +274,9 @@ describe("the chat widget on a customer's website", () => {
     const message = visitor.log.locator(".message.m1", { hasText: "Welcome to Acme Motors!" });
     await message.waitFor();
     expect(await message.locator(".sender").textContent()).toBe("Sam from Acme");
-    await expect.poll(() => visitor.log.locator(".message.m1 .text").allTextContents(), WAIT).toEqual([
-      "Welcome to Acme Motors!",
-      "Ask me anything about our cars.",
-    ]);
+    await expect
+      .poll(() => visitor.log.locator(".message.m1 .text").allTextContents(), WAIT)
+      .toEqual(["Welcome to Acme Motors!", "Ask me anything about our cars."]);
     expect(await sessionOf(await visitor.frame(), liveChat)).toBeNull();
   });
 
@@ -292,7 +286,8 @@ describe("the chat widget on a customer's website", () => {
     await visitor.page.evaluate(() => window.parley.api.sendClientMessage("hello"));
     await visitor.log.locator(".message.m0", { hasText: "hello" }).waitFor();
     const conversationId = await conversationOf(await visitor.frame(), liveChat);
-    const listed = async () => (await admin<{ data: { payload: any[] } }>(200, "GET", `/conversations?inbox_id=${inboxId}`)).data.payload.find((c) => c.id === conversationId);
+    const listed = async () =>
+      (await admin<{ data: { payload: any[] } }>(200, "GET", `/conversations?inbox_id=${inboxId}`)).data.payload.find((c) => c.id === conversationId);
     await expect.poll(listed, WAIT).toMatchObject({ inbox_id: inboxId, status: "open", messages: [{ content: "hello", message_type: 0 }] });
     const conversation = await listed();
     expect(conversation.additional_attributes).toMatchObject({ referer: `${website.url}/hello`, widget_id: liveChat.id });

@@ -23,11 +23,7 @@ describe("an agent's draft, as Chatwoot's dashboard fills it", () => {
     "ÇAĞLAR",
     "jean-luc picard",
   ];
-  const attributeSets: Record<string, unknown>[] = [
-    {},
-    { plan: "pro", seats: 12, score: 12.5, vip: true },
-    { seats: 0, trial: false, empty: "", blank: "  " },
-  ];
+  const attributeSets: Record<string, unknown>[] = [{}, { plan: "pro", seats: 12, score: 12.5, vip: true }, { seats: 0, trial: false, empty: "", blank: "  " }];
   const variableNames = [
     "contact.name",
     "contact.first_name",
@@ -83,4 +79,3 @@ describe("an agent's draft, as Chatwoot's dashboard fills it", () => {
     });
   }
 });
-

@@ -17,8 +17,7 @@ type ProgrammedResponse = { status: number; body?: string; match?: string };
 const received = new Map<string, RecordedRequest[]>();
 const programmed = new Map<string, ProgrammedResponse[]>();
 
-const json = (value: unknown, status = 200) =>
-  new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
 
 async function control(request: Request, url: URL): Promise<Response> {
   if (request.method === "GET" && url.pathname === "/requests") {

@@ -32,7 +32,10 @@ async function noteOn(t: Tenant, session: Session, content: string) {
 }
 
 async function setInboxMembers(t: Tenant, method: "POST" | "DELETE", inboxId: number, userIds: number[]) {
-  expectStatus(await call(method, `/api/v1/accounts/${t.account.id}/inbox_members`, { token: t.admin.access_token, body: { inbox_id: inboxId, user_ids: userIds } }), 200);
+  expectStatus(
+    await call(method, `/api/v1/accounts/${t.account.id}/inbox_members`, { token: t.admin.access_token, body: { inbox_id: inboxId, user_ids: userIds } }),
+    200,
+  );
 }
 
 const said = (content: string) => (data: { content?: string }) => data.content === content;
@@ -48,13 +51,20 @@ describe("/cable when a user's access changes", () => {
     await visitorSays(elsewhere, "seen while an administrator");
     await cable.waitForEvent("message.created", said("seen while an administrator"));
 
-    const demotion = await call("PATCH", `/api/v1/agency/accounts/${t.account.id}/users/${demoted.id}`, { token: t.agency.access_token, body: { role: "agent" } });
+    const demotion = await call("PATCH", `/api/v1/agency/accounts/${t.account.id}/users/${demoted.id}`, {
+      token: t.agency.access_token,
+      body: { role: "agent" },
+    });
     expectStatus(demotion, 200);
     await noteOn(t, elsewhere, "note after the demotion");
     await visitorSays(elsewhere, "message after the demotion");
     await noteOn(t, own, "note in their own inbox");
 
-    await cable.waitFor((f) => f.message?.event === "message.created" && f.message.data.content === "note in their own inbox", "the control note", WITHIN_A_SECOND);
+    await cable.waitFor(
+      (f) => f.message?.event === "message.created" && f.message.data.content === "note in their own inbox",
+      "the control note",
+      WITHIN_A_SECOND,
+    );
     const seen = JSON.stringify(cable.frames);
     expect(seen).not.toContain("note after the demotion");
     expect(seen).not.toContain("message after the demotion");
@@ -66,7 +76,10 @@ describe("/cable when a user's access changes", () => {
     const t = await tenant();
     const session = await clientSession(t);
     const { cable } = await subscribed(t, t.agent);
-    expectStatus(await call("PATCH", `/api/v1/agency/accounts/${t.account.id}/users/${t.agent.id}`, { token: t.agency.access_token, body: { role: "administrator" } }), 200);
+    expectStatus(
+      await call("PATCH", `/api/v1/agency/accounts/${t.account.id}/users/${t.agent.id}`, { token: t.agency.access_token, body: { role: "administrator" } }),
+      200,
+    );
     await visitorSays(session, "seen once promoted");
     await cable.waitFor((f) => f.message?.event === "message.created" && f.message.data.content === "seen once promoted", "the message", WITHIN_A_SECOND);
     cable.close();
@@ -87,7 +100,11 @@ describe("/cable when a user's access changes", () => {
     await noteOn(t, removedFrom, "note after leaving the inbox");
     await visitorSays(kept, "in the inbox they kept");
 
-    await cable.waitFor((f) => f.message?.event === "message.created" && f.message.data.content === "in the inbox they kept", "the control message", WITHIN_A_SECOND);
+    await cable.waitFor(
+      (f) => f.message?.event === "message.created" && f.message.data.content === "in the inbox they kept",
+      "the control message",
+      WITHIN_A_SECOND,
+    );
     const seen = JSON.stringify(cable.frames);
     expect(seen).not.toContain("after leaving the inbox");
     cable.close();
@@ -108,7 +125,11 @@ describe("/cable when a user's access changes", () => {
       body: { content: "note in a deleted inbox", private: true },
     });
     await visitorSays(kept, "in the inbox that stays");
-    await cable.waitFor((f) => f.message?.event === "message.created" && f.message.data.content === "in the inbox that stays", "the control message", WITHIN_A_SECOND);
+    await cable.waitFor(
+      (f) => f.message?.event === "message.created" && f.message.data.content === "in the inbox that stays",
+      "the control message",
+      WITHIN_A_SECOND,
+    );
     expect(JSON.stringify(cable.frames)).not.toContain("note in a deleted inbox");
     cable.close();
   });
@@ -154,7 +175,11 @@ describe("/cable when a user's access changes", () => {
     expect(await cable.waitFor((f) => f.type === "disconnect", "a disconnect frame", WITHIN_A_SECOND)).toEqual(DISCONNECT);
     await closed;
     await visitorSays(session, "after the rotation");
-    await other.cable.waitFor((f) => f.message?.event === "message.created" && f.message.data.content === "after the rotation", "the control message", WITHIN_A_SECOND);
+    await other.cable.waitFor(
+      (f) => f.message?.event === "message.created" && f.message.data.content === "after the rotation",
+      "the control message",
+      WITHIN_A_SECOND,
+    );
     expect(JSON.stringify(cable.frames)).not.toContain("after the rotation");
     other.cable.close();
   });
@@ -168,11 +193,14 @@ describe("AnnouncedChanges", () => {
     let release: () => void = () => undefined;
     const firstReadHeld = new Promise<void>((resolve) => (release = resolve));
     let reads = 0;
-    const refreshing = changes.refresh(async () => {
-      const value = stored;
-      if (++reads === 1) await firstReadHeld;
-      return () => applied.push(value);
-    }, () => 0);
+    const refreshing = changes.refresh(
+      async () => {
+        const value = stored;
+        if (++reads === 1) await firstReadHeld;
+        return () => applied.push(value);
+      },
+      () => 0,
+    );
     stored = "after";
     changes.announce();
     release();
@@ -184,7 +212,10 @@ describe("AnnouncedChanges", () => {
   it("is stale once a change is announced, and once its time is up", async () => {
     const changes = new AnnouncedChanges(30);
     expect(changes.isStale(0)).toBe(true);
-    await changes.refresh(async () => () => undefined, () => 100);
+    await changes.refresh(
+      async () => () => undefined,
+      () => 100,
+    );
     expect(changes.isStale(130)).toBe(false);
     expect(changes.isStale(131)).toBe(true);
     changes.announce();

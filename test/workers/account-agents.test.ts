@@ -38,7 +38,9 @@ describe("Application API: adding agents", () => {
     expect(JSON.stringify(reply.body)).not.toMatch(/access_token|pubsub_token/);
     expect((await agents(t)).map((agent) => agent.email)).toContain(email);
 
-    const mail = await env.DB.prepare(`select account_id, kind, subject from emails where "to" = ?`).bind(JSON.stringify([email])).first();
+    const mail = await env.DB.prepare(`select account_id, kind, subject from emails where "to" = ?`)
+      .bind(JSON.stringify([email]))
+      .first();
     expect(mail).toEqual({ account_id: t.account.id, kind: "invitation", subject: `You have been invited to ${t.account.name} on Parley` });
     const link = await env.DB.prepare("select purpose, used_at from password_tokens where user_id = ?").bind(reply.body.id).first();
     expect(link).toEqual({ purpose: "invitation", used_at: null });
@@ -59,7 +61,9 @@ describe("Application API: adding agents", () => {
     const reply = await addAgent(t, { name: "ignored for an existing user", email: person.email, role: "administrator" });
     expectStatus(reply, 201);
     expect(reply.body).toMatchObject({ id: person.id, role: "administrator" });
-    const invitations = await env.DB.prepare(`select count(*) as n from emails where "to" = ?`).bind(JSON.stringify([person.email])).first<{ n: number }>();
+    const invitations = await env.DB.prepare(`select count(*) as n from emails where "to" = ?`)
+      .bind(JSON.stringify([person.email]))
+      .first<{ n: number }>();
     expect(invitations?.n).toBe(1);
     expectStatus(await call("GET", `/api/v1/accounts/${t.account.id}/audit_logs`, { token: person.access_token }), 200);
   });
@@ -133,7 +137,11 @@ describe("Application API: changing agents", () => {
     const reply = await call("PATCH", `${agentsPath(t)}/${t.agent.id}`, { token: t.admin.access_token, body: { name: "Renamed Agent" } });
     expectStatus(reply, 200);
     expect((await agents(t)).find((agent) => agent.id === t.agent.id)?.name).toBe("Renamed Agent");
-    expect(await latestAudit(t)).toMatchObject({ action: "update", auditable_type: "User", audited_changes: { name: [`agent ${t.agent.email}`, "Renamed Agent"] } });
+    expect(await latestAudit(t)).toMatchObject({
+      action: "update",
+      auditable_type: "User",
+      audited_changes: { name: [`agent ${t.agent.email}`, "Renamed Agent"] },
+    });
   });
 
   it("keeps the account's only administrator: neither demoted nor removed", async () => {

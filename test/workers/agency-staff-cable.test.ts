@@ -50,7 +50,13 @@ describe("/cable for an agency user's session that opened a sub-account", () => 
     expectStatus(await call("POST", path, { token: admin.access_token, body: { content: "Only for the team", private: true } }), 200);
     const note = await cable.waitForEvent("message.created", (data) => data.content === "Only for the team");
     expect(note.message?.data.private).toBe(true);
-    expectStatus(await call("POST", `/api/v1/accounts/${account.id}/conversations/${chat.conversation.id}/toggle_status`, { token: admin.access_token, body: { status: "resolved" } }), 200);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${account.id}/conversations/${chat.conversation.id}/toggle_status`, {
+        token: admin.access_token,
+        body: { status: "resolved" },
+      }),
+      200,
+    );
     await cable.waitForEvent("conversation.status_changed", (data) => data.id === chat.conversation.id && data.status === "resolved");
     cable.close();
   });

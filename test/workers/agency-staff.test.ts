@@ -28,7 +28,14 @@ describe("agency users", () => {
   it("are created by the Platform API with a role and never shown a password", async () => {
     const agency = await createAgency();
     const owner = await agencyUser(agency.id, "owner");
-    expect(owner).toEqual({ id: expect.any(Number), name: "Agency owner", email: owner.email, role: "owner", agency_id: agency.id, created_at: expect.any(String) });
+    expect(owner).toEqual({
+      id: expect.any(Number),
+      name: "Agency owner",
+      email: owner.email,
+      role: "owner",
+      agency_id: agency.id,
+      created_at: expect.any(String),
+    });
   });
 
   it("sign in through POST /auth/sign_in and see their agency role and the sub-accounts they can open in the profile", async () => {
@@ -241,7 +248,9 @@ describe("a sub-account's snapshot assets", () => {
 
 describe("agency users' password links", () => {
   const passwordEmail = async (to: string, kind: string) =>
-    env.DB.prepare("select * from emails where kind = ? and \"to\" = ? order by id desc").bind(kind, JSON.stringify([to])).first<{ id: number; account_id: number | null; key: string; subject: string }>();
+    env.DB.prepare('select * from emails where kind = ? and "to" = ? order by id desc')
+      .bind(kind, JSON.stringify([to]))
+      .first<{ id: number; account_id: number | null; key: string; subject: string }>();
 
   it("invite a person created without a password with a one-time link, recorded for the agency, that lets them choose one", async () => {
     const agency = await createAgency();
@@ -255,7 +264,9 @@ describe("agency users' password links", () => {
     expect(row).toMatchObject({ account_id: null, subject: `You have been invited to ${agency.name} on Parley` });
     const tokenId = row?.key.split(":")[1] ?? "";
     const token = await passwordToken(env.TOKEN_SIGNING_SECRET, tokenId);
-    const chosen = await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "my own passphrase", password_confirmation: "my own passphrase" } });
+    const chosen = await call("PUT", "/auth/password", {
+      body: { reset_password_token: token, password: "my own passphrase", password_confirmation: "my own passphrase" },
+    });
     expectStatus(chosen, 200);
     const session = await signIn(email, "my own passphrase");
     expect(session.data).toMatchObject({ id: created.body.id, agency_role: "admin" });

@@ -99,10 +99,15 @@ describe("attachments", () => {
     const { conversationPath } = await clientSession(t);
     const quota = Number(env.MAX_ACCOUNT_STORAGE_BYTES);
     // The account has used all but a few bytes of its quota.
-    await env.DB.prepare("insert into account_storage (account_id, bytes) values (?, ?)").bind(t.account.id, quota - 10).run();
+    await env.DB.prepare("insert into account_storage (account_id, bytes) values (?, ?)")
+      .bind(t.account.id, quota - 10)
+      .run();
     const reply = await upload(`${conversationPath}/messages`, photo());
     expect(reply.status, JSON.stringify(reply.body)).toBe(413);
-    expect(reply.body.error).toMatchObject({ code: "storage_quota_exceeded", details: { quota_bytes: quota, used_bytes: quota - 10, requested_bytes: PNG.length } });
+    expect(reply.body.error).toMatchObject({
+      code: "storage_quota_exceeded",
+      details: { quota_bytes: quota, used_bytes: quota - 10, requested_bytes: PNG.length },
+    });
     expect(await storedAttachmentKeys(t.account.id)).toEqual([]);
   });
 
@@ -128,9 +133,17 @@ describe("attachments", () => {
     });
     expectStatus(macro, 200);
     const macroId = macro.body.payload.id;
-    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/macros/${macroId}/execute`, { token: t.admin.access_token, body: { conversation_ids: [conversation.id] } }), 200);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${t.account.id}/macros/${macroId}/execute`, {
+        token: t.admin.access_token,
+        body: { conversation_ids: [conversation.id] },
+      }),
+      200,
+    );
     const path = `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/messages`;
-    const sent = (await call("GET", path, { token: t.admin.access_token })).body.payload.find((message: { message_type: number }) => message.message_type === 1);
+    const sent = (await call("GET", path, { token: t.admin.access_token })).body.payload.find(
+      (message: { message_type: number }) => message.message_type === 1,
+    );
     expectStatus(await call("DELETE", `${path}/${sent.id}`, { token: t.admin.access_token }), 200);
     expect(await env.MEDIA.head(file.blob_key)).not.toBeNull();
     expect(await storedBytes(t.account.id)).toBe(file.file_size);

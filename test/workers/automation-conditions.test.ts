@@ -43,8 +43,7 @@ const when = (
   custom_attribute_type?: AutomationCondition["custom_attribute_type"],
 ): AutomationCondition => ({ attribute_key, filter_operator, values, query_operator: joinNext, ...(custom_attribute_type ? { custom_attribute_type } : {}) });
 
-const meets = (conditions: AutomationCondition[], overrides: Partial<ConditionFacts> = {}, now?: Date) =>
-  evaluateConditions(conditions, facts(overrides), now);
+const meets = (conditions: AutomationCondition[], overrides: Partial<ConditionFacts> = {}, now?: Date) => evaluateConditions(conditions, facts(overrides), now);
 
 describe("equal_to and not_equal_to (Chatwoot's 'Conversation Status is Open')", () => {
   it("meets status equal_to open for an open conversation", () => {
@@ -424,7 +423,9 @@ describe("checking conditions against the event and the account's attributes", (
 
   it("refuses an operator the attribute does not allow", () => {
     expect(issuesOf("conversation_created", [when("status", "contains", ["op"])])).toEqual([{ index: 0, field: "filter_operator", code: "not_for_attribute" }]);
-    expect(issuesOf("conversation_created", [when("plan", "is_greater_than", [1])])).toEqual([{ index: 0, field: "filter_operator", code: "not_for_attribute" }]);
+    expect(issuesOf("conversation_created", [when("plan", "is_greater_than", [1])])).toEqual([
+      { index: 0, field: "filter_operator", code: "not_for_attribute" },
+    ]);
   });
 
   it("refuses values the attribute cannot have", () => {
@@ -435,7 +436,9 @@ describe("checking conditions against the event and the account's attributes", (
   });
 
   it("refuses a key that is neither standard nor a custom attribute of the account", () => {
-    expect(issuesOf("conversation_created", [when("shoe_size", "equal_to", ["42"])])).toEqual([{ index: 0, field: "attribute_key", code: "unknown_attribute" }]);
+    expect(issuesOf("conversation_created", [when("shoe_size", "equal_to", ["42"])])).toEqual([
+      { index: 0, field: "attribute_key", code: "unknown_attribute" },
+    ]);
     expect(issuesOf("conversation_created", [when("plan", "equal_to", ["pro"], null, "conversation_attribute")])).toEqual([
       { index: 0, field: "attribute_key", code: "unknown_attribute" },
     ]);

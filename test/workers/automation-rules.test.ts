@@ -127,7 +127,9 @@ describe("Application API: automation rules", () => {
     const rule = await createAutomationRule(t.admin.access_token, t.account.id);
     const reply = await call("PATCH", rulePath(t.account.id, rule.id), { token: t.admin.access_token, body: { event_name: "message_created" } });
     expectStatus(reply, 422);
-    expect(reply.body.error.details).toEqual([{ field: "conditions.0.attribute_key", message: expect.stringContaining("message_created"), code: "not_for_event" }]);
+    expect(reply.body.error.details).toEqual([
+      { field: "conditions.0.attribute_key", message: expect.stringContaining("message_created"), code: "not_for_event" },
+    ]);
   });
 
   it("replaces conditions and actions, recording them as [before, after]", async () => {
@@ -142,7 +144,7 @@ describe("Application API: automation rules", () => {
     expect(update?.audited_changes).toEqual({ conditions: [rule.conditions, conditions], actions: [rule.actions, actions] });
   });
 
-  it("clones a rule as \"<name> (copy)\"", async () => {
+  it('clones a rule as "<name> (copy)"', async () => {
     const t = await tenant();
     const rule = await createAutomationRule(t.admin.access_token, t.account.id, { name: "Greeting", active: false });
     const reply = await call("POST", `${rulePath(t.account.id, rule.id)}/clone`, { token: t.admin.access_token });
@@ -152,7 +154,11 @@ describe("Application API: automation rules", () => {
     const list = await call("GET", automationRulesPath(t.account.id), { token: t.admin.access_token });
     expect(list.body.payload.map((r: { name: string }) => r.name)).toEqual(["Greeting", "Greeting (copy)"]);
     const [created] = await ruleAudit(t.account.id, t.admin.access_token);
-    expect(created).toMatchObject({ action: "create", auditable_id: reply.body.payload.id, audited_changes: { name: "Greeting (copy)", cloned_from: rule.id } });
+    expect(created).toMatchObject({
+      action: "create",
+      auditable_id: reply.body.payload.id,
+      audited_changes: { name: "Greeting (copy)", cloned_from: rule.id },
+    });
   });
 
   it("keeps a clone's name within 255 characters", async () => {
@@ -311,7 +317,11 @@ describe("automation rule actions", () => {
       ],
     });
     const fields = issues.map((issue) => issue.field);
-    for (const index of [1, 2, 3, 4, 5]) expect(fields.some((field) => field.startsWith(`actions.${index}.action_params`)), fields.join()).toBe(true);
+    for (const index of [1, 2, 3, 4, 5])
+      expect(
+        fields.some((field) => field.startsWith(`actions.${index}.action_params`)),
+        fields.join(),
+      ).toBe(true);
     expect(fields.some((field) => field.startsWith("actions.0"))).toBe(false);
   });
 
@@ -376,7 +386,12 @@ describe("automation rule actions", () => {
 
   it("stores files for send_attachment uploaded by administrators through attach_file", async () => {
     const t = await tenant();
-    const file = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }));
+    const file = await attachFile(
+      t.admin.access_token,
+      t.account.id,
+      "automation_rules",
+      new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }),
+    );
     expect(file).toEqual({
       blob_id: expect.any(Number),
       blob_key: expect.stringMatching(new RegExp(`^accounts/${t.account.id}/attachments/[0-9a-f-]{36}/refunds.txt$`)),

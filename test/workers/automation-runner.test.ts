@@ -163,8 +163,18 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
 
   it("sends the files a rule holds as one outgoing message (send_attachment)", async () => {
     const t = await tenant();
-    const policy = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }));
-    const form = await attachFile(t.admin.access_token, t.account.id, "automation_rules", new File(["%PDF-1.7"], "refund-form.pdf", { type: "application/pdf" }));
+    const policy = await attachFile(
+      t.admin.access_token,
+      t.account.id,
+      "automation_rules",
+      new File(["Refunds take 5 days."], "refunds.txt", { type: "text/plain" }),
+    );
+    const form = await attachFile(
+      t.admin.access_token,
+      t.account.id,
+      "automation_rules",
+      new File(["%PDF-1.7"], "refund-form.pdf", { type: "application/pdf" }),
+    );
     const rule = await createAutomationRule(t.admin.access_token, t.account.id, {
       event_name: "message_created",
       conditions: [condition("content", "contains", ["refund"])],
@@ -225,9 +235,7 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
     });
     await eventually(async () => expect((await conversationOf(t, session.conversation.id)).labels).toEqual(["seen", "updated"]));
     expect(await runsOf(t, echo.id)).toEqual([]);
-    expect((await messagesOf(t, session.conversation.id)).filter((message) => message.message_type === 1).map((m) => m.content)).toEqual([
-      "Thanks!",
-    ]);
+    expect((await messagesOf(t, session.conversation.id)).filter((message) => message.message_type === 1).map((m) => m.content)).toEqual(["Thanks!"]);
     expect(await runsOf(t, updated.id)).toHaveLength(1);
   });
 
@@ -284,7 +292,10 @@ describe("automation rules at work", { timeout: 20_000 }, () => {
     const assign = (token: string, assignee_id: number) =>
       call("POST", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/assignments`, { token, body: { assignee_id } });
     const notificationsOf = async (token: string) =>
-      (await call("GET", `/api/v1/accounts/${t.account.id}/notifications`, { token })).body.data.payload as { notification_type: string; primary_actor_id: number }[];
+      (await call("GET", `/api/v1/accounts/${t.account.id}/notifications`, { token })).body.data.payload as {
+        notification_type: string;
+        primary_actor_id: number;
+      }[];
     const second = await call("POST", `/api/v1/agency/accounts/${t.account.id}/users`, {
       token: t.agency.access_token,
       body: { name: "Second Admin", email: `${unique("second")}@example.test`, role: "administrator" },

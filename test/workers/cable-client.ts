@@ -27,7 +27,12 @@ export async function connectCable() {
   };
 
   const identifierFor = (pubsubToken: string, accountId?: number, userId?: number) =>
-    JSON.stringify({ channel: "RoomChannel", pubsub_token: pubsubToken, ...(accountId ? { account_id: accountId } : {}), ...(userId ? { user_id: userId } : {}) });
+    JSON.stringify({
+      channel: "RoomChannel",
+      pubsub_token: pubsubToken,
+      ...(accountId ? { account_id: accountId } : {}),
+      ...(userId ? { user_id: userId } : {}),
+    });
 
   return {
     ws,
@@ -38,10 +43,7 @@ export async function connectCable() {
     /** Subscribes and waits for the confirmation (or rejection) of that identifier. */
     async subscribe(identifier: string) {
       ws.send(JSON.stringify({ command: "subscribe", identifier }));
-      return waitFor(
-        (f) => f.identifier === identifier && (f.type === "confirm_subscription" || f.type === "reject_subscription"),
-        "a subscription answer",
-      );
+      return waitFor((f) => f.identifier === identifier && (f.type === "confirm_subscription" || f.type === "reject_subscription"), "a subscription answer");
     },
     send(identifier: string, data: unknown) {
       ws.send(JSON.stringify({ command: "message", identifier, data: JSON.stringify(data) }));

@@ -32,7 +32,10 @@ describe("Application API: campaign URL pattern tester", () => {
 
       const campaign = await createCampaign(t.admin.access_token, t.account.id, inbox.id, { trigger_rules: { url: pattern, time_on_page: 5 } });
       const offered = await call("GET", `/api/v1/widget/campaigns?website_token=${inbox.website_token}&url=${encodeURIComponent(url)}`);
-      expect(offered.body.some((c: { id: number }) => c.id === campaign.id), `widget: ${pattern} on ${url}`).toBe(expected);
+      expect(
+        offered.body.some((c: { id: number }) => c.id === campaign.id),
+        `widget: ${pattern} on ${url}`,
+      ).toBe(expected);
       expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/campaigns/${campaign.id}`, { token: t.admin.access_token }), 204);
     }
   });

@@ -167,7 +167,10 @@ describe("Application API: campaigns", () => {
     const t = await withWebsiteInbox();
     for (const url of ["acme.example.test/pricing", "ftp://acme.example.test/", "https://acme.example.test/(a|b)", "https://", "https://a b/"]) {
       const issues = await createIssues(t, { trigger_rules: { url, time_on_page: 10 } });
-      expect(issues.map((issue) => issue.field), url).toEqual(["trigger_rules.url"]);
+      expect(
+        issues.map((issue) => issue.field),
+        url,
+      ).toEqual(["trigger_rules.url"]);
     }
   });
 
@@ -183,7 +186,10 @@ describe("Application API: campaigns", () => {
     const t = await withWebsiteInbox();
     for (const time_on_page of [-1, 3601, 1.5, "10"]) {
       const issues = await createIssues(t, { trigger_rules: { url: "https://acme.example.test/", time_on_page } });
-      expect(issues.map((issue) => issue.field), String(time_on_page)).toEqual(["trigger_rules.time_on_page"]);
+      expect(
+        issues.map((issue) => issue.field),
+        String(time_on_page),
+      ).toEqual(["trigger_rules.time_on_page"]);
     }
   });
 

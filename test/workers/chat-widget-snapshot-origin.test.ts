@@ -31,7 +31,10 @@ describe("chat widgets: where a widget came from", () => {
     const snapshotId = created.body.id as number;
 
     const target = await adminOf(agency.access_token);
-    const queued = await call("POST", `/api/v1/agency/snapshots/${snapshotId}/loads`, { token: agency.access_token, body: { account_ids: [target.accountId] } });
+    const queued = await call("POST", `/api/v1/agency/snapshots/${snapshotId}/loads`, {
+      token: agency.access_token,
+      body: { account_ids: [target.accountId] },
+    });
     expectStatus(queued, 202);
     const loadId = queued.body.loads[0].id as number;
     await eventually(async () => {

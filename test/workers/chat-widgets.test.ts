@@ -24,7 +24,9 @@ async function auditLog(accountId: number, adminToken: string) {
 async function upload(path: string, token: string, file: File) {
   const form = new FormData();
   form.append("file", file);
-  const res = await exports.default.fetch(new Request(`http://parley.test${path}`, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` } }));
+  const res = await exports.default.fetch(
+    new Request(`http://parley.test${path}`, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` } }),
+  );
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
 }
 
@@ -167,7 +169,10 @@ describe("Application API: chat widgets", () => {
 
     const rename = await call("PATCH", path, { token: admin.access_token, body: { name: "Renamed" } });
     expectStatus(rename, 409);
-    expect(rename.body.error).toMatchObject({ code: "setup_incomplete", message: "Connect a WhatsApp number to this widget before saving or getting its code." });
+    expect(rename.body.error).toMatchObject({
+      code: "setup_incomplete",
+      message: "Connect a WhatsApp number to this widget before saving or getting its code.",
+    });
     const code = await call("GET", `${path}/embed_code`, { token: admin.access_token });
     expectStatus(code, 409);
     expect(code.body.error.code).toBe("setup_incomplete");
@@ -196,10 +201,7 @@ describe("Application API: chat widgets", () => {
     const body = { name: "Everything", type: "all_in_one", inbox_id: inbox.id, settings: { channels: { whatsapp: true, voice_ai: true } } };
     const incomplete = await call("POST", widgetsPath(account.id), { token: admin.access_token, body });
     expectStatus(incomplete, 409);
-    expect(incomplete.body.error.details.missing_dependencies.map((missing: { type: string }) => missing.type)).toEqual([
-      "whatsapp_number",
-      "voice_ai_agent",
-    ]);
+    expect(incomplete.body.error.details.missing_dependencies.map((missing: { type: string }) => missing.type)).toEqual(["whatsapp_number", "voice_ai_agent"]);
     const number = await addWhatsappNumber(admin.access_token, account.id);
     const agent = await addVoiceAiAgent(admin.access_token, account.id);
     const widget = await createChatWidget(admin.access_token, account.id, { ...body, whatsapp_number_id: number.id, voice_ai_agent_id: agent.id });
@@ -393,7 +395,10 @@ describe("Application API: chat widgets", () => {
     const asAgent = await call("GET", `${widgetsPath(account.id)}/${widget.id}`, { token: agent.access_token });
     expectStatus(asAgent, 200);
     expect(asAgent.body.command_secret).toBeNull();
-    const trusted = await call("PATCH", `${widgetsPath(account.id)}/${widget.id}`, { token: admin.access_token, body: { settings: { trust_page_script: true } } });
+    const trusted = await call("PATCH", `${widgetsPath(account.id)}/${widget.id}`, {
+      token: admin.access_token,
+      body: { settings: { trust_page_script: true } },
+    });
     expectStatus(trusted, 200);
     expect(trusted.body.settings.trust_page_script).toBe(true);
   });
@@ -462,7 +467,11 @@ describe("Application API: chat widget media", () => {
   it("stores an avatar in R2 under the account's widgets prefix and serves it from /media", async () => {
     const { account, admin } = await tenant();
     const widget = await createChatWidget(admin.access_token, account.id);
-    const reply = await upload(`${widgetsPath(account.id)}/${widget.id}/media/avatar`, admin.access_token, new File([PNG], "my avatar.png", { type: "image/png" }));
+    const reply = await upload(
+      `${widgetsPath(account.id)}/${widget.id}/media/avatar`,
+      admin.access_token,
+      new File([PNG], "my avatar.png", { type: "image/png" }),
+    );
     expectStatus(reply, 200);
     const avatar = reply.body.settings.avatar;
     expect(avatar).toEqual({ url: `http://parley.test/media/${avatar.key}`, key: avatar.key, content_type: "image/png" });

@@ -373,8 +373,6 @@ describe("Application API: contacts", () => {
     expectStatus(await call("GET", contactPath(t.account.id, contact.id), { token: t.admin.access_token }), 404);
     expectStatus(await call("PUT", contactPath(t.account.id, contact.id), { token: t.admin.access_token, body: { name: "Mine" } }), 404);
     expectStatus(await call("GET", contactPath(other.account.id, contact.id), { token: t.admin.access_token }), 404);
-    expect((await call("GET", contactPath(other.account.id, contact.id), { token: other.admin.access_token })).body.payload.name).toBe(
-      "Vera Visitor",
-    );
+    expect((await call("GET", contactPath(other.account.id, contact.id), { token: other.admin.access_token })).body.payload.name).toBe("Vera Visitor");
   });
 });

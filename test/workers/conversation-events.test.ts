@@ -13,7 +13,21 @@ async function adminCable(t: Tenant) {
 /** The fields a console needs to place and draw a conversation in its list. */
 function expectListFields(data: Record<string, unknown>, id: number) {
   expect(data).toMatchObject({ id, meta: { sender: { name: "Vera Visitor", type: "contact" } } });
-  for (const field of ["unread_count", "messages", "last_non_activity_message", "last_activity_at", "created_at", "labels", "priority", "waiting_since", "applied_sla", "status", "inbox_id", "assignee_id", "team_id"]) {
+  for (const field of [
+    "unread_count",
+    "messages",
+    "last_non_activity_message",
+    "last_activity_at",
+    "created_at",
+    "labels",
+    "priority",
+    "waiting_since",
+    "applied_sla",
+    "status",
+    "inbox_id",
+    "assignee_id",
+    "team_id",
+  ]) {
     expect(data, field).toHaveProperty(field);
   }
   expect(data.meta).toHaveProperty("assignee");
@@ -70,7 +84,9 @@ describe("/cable conversation events the agents' lists rely on", () => {
     await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${id}/messages`, { token: t.admin.access_token, body: { content: "Yes!" } });
     const answered = (await cable.waitForEvent("conversation.updated", (d) => d.id === id && d.waiting_since === null)).message?.data;
     expect(answered.first_reply_created_at).not.toBeNull();
-    const updates = cable.frames.filter((f) => f.message?.event === "conversation.updated" || f.message?.event === "message.created").map((f) => f.message?.event);
+    const updates = cable.frames
+      .filter((f) => f.message?.event === "conversation.updated" || f.message?.event === "message.created")
+      .map((f) => f.message?.event);
     expect(updates).toEqual(["message.created", "conversation.updated", "message.created", "message.created", "conversation.updated"]);
     cable.close();
   });

@@ -152,8 +152,7 @@ describe("Application API: conversation search", () => {
     const session = await clientSession(t);
     const asAdmin = { token: t.admin.access_token };
     const base = `/api/v1/accounts/${t.account.id}/conversations`;
-    const search = (q: string, as: { token: string } = asAdmin) =>
-      call("GET", `${base}/search?q=${encodeURIComponent(q)}`, as);
+    const search = (q: string, as: { token: string } = asAdmin) => call("GET", `${base}/search?q=${encodeURIComponent(q)}`, as);
     return { t, session, asAdmin, base, search };
   }
 
@@ -226,7 +225,23 @@ describe("Application API: conversation search", () => {
   it("takes any input as plain words: quotes, *, -, NEAR, AND, OR, NOT, parentheses and colons are no syntax", async () => {
     const { session, search } = await searchSetUp();
     await call("POST", `${session.conversationPath}/messages`, { body: { content: "Near the station, not far: order 42-b" } });
-    const inputs = ['"near', "near*", "-station", "NEAR(station far)", "station AND", "OR far", "NOT", "content:near", '"""', "*", "-", "(", "order 42-b", "🙂", "a\u0301"];
+    const inputs = [
+      '"near',
+      "near*",
+      "-station",
+      "NEAR(station far)",
+      "station AND",
+      "OR far",
+      "NOT",
+      "content:near",
+      '"""',
+      "*",
+      "-",
+      "(",
+      "order 42-b",
+      "🙂",
+      "a\u0301",
+    ];
     for (const q of inputs) expectStatus(await search(q), 200);
     expect(idsOf(await search('"near'))).toEqual([session.conversation.id]);
     expect(idsOf(await search("NEAR(station far)"))).toEqual([session.conversation.id]);
@@ -238,7 +253,8 @@ describe("Application API: conversation search", () => {
 
   it("no longer finds a deleted message's text", async () => {
     const { session, base, asAdmin, search } = await searchSetUp();
-    const note = (await call("POST", `${base}/${session.conversation.id}/messages`, { ...asAdmin, body: { content: "Password is hunter2", private: true } })).body;
+    const note = (await call("POST", `${base}/${session.conversation.id}/messages`, { ...asAdmin, body: { content: "Password is hunter2", private: true } }))
+      .body;
     expect(idsOf(await search("hunter2"))).toEqual([session.conversation.id]);
     expectStatus(await call("DELETE", `${base}/${session.conversation.id}/messages/${note.id}`, asAdmin), 200);
     expect(idsOf(await search("hunter2"))).toEqual([]);

@@ -122,27 +122,92 @@ describe("Application API: conversations", () => {
   it("accepts the seed's interactive message payloads and refuses malformed ones", async () => {
     const { path, asAdmin } = await setUp();
     const payloads = [
-      { content: "Select one of the items below", content_type: "input_select", content_attributes: { items: [{ title: "Option1", value: "Option 1" }, { title: "Option2", value: "Option 2" }] }, private: false },
-      { content: "form", content_type: "form", content_attributes: { items: [{ name: "email", placeholder: "Please enter your email", type: "email", label: "Email", default: "xyc@xyc.com" }, { name: "text_aread", placeholder: "Please enter text", type: "text_area", label: "Large Text", default: "Sample text" }, { name: "select", label: "Select Option", type: "select", options: [{ label: "🌯 Burito", value: "Burito" }, { label: "🍝 Pasta", value: "Pasta" }] }] }, private: false },
-      { content: "card message", content_type: "cards", content_attributes: { items: [{ media_url: "https://assets.example.test/shoe.jpg", title: "Nike Shoes 2.0", description: "Running with Nike Shoe 2.0", actions: [{ type: "link", text: "View More", uri: "google.com" }, { type: "postback", text: "Add to cart", payload: "ITEM_SELECTED" }] }] }, private: false },
-      { content: "articles", content_type: "article", content_attributes: { items: [{ title: "API start guide", description: "A random start api guide", link: "http://google.com" }] }, private: false },
+      {
+        content: "Select one of the items below",
+        content_type: "input_select",
+        content_attributes: {
+          items: [
+            { title: "Option1", value: "Option 1" },
+            { title: "Option2", value: "Option 2" },
+          ],
+        },
+        private: false,
+      },
+      {
+        content: "form",
+        content_type: "form",
+        content_attributes: {
+          items: [
+            { name: "email", placeholder: "Please enter your email", type: "email", label: "Email", default: "xyc@xyc.com" },
+            { name: "text_aread", placeholder: "Please enter text", type: "text_area", label: "Large Text", default: "Sample text" },
+            {
+              name: "select",
+              label: "Select Option",
+              type: "select",
+              options: [
+                { label: "🌯 Burito", value: "Burito" },
+                { label: "🍝 Pasta", value: "Pasta" },
+              ],
+            },
+          ],
+        },
+        private: false,
+      },
+      {
+        content: "card message",
+        content_type: "cards",
+        content_attributes: {
+          items: [
+            {
+              media_url: "https://assets.example.test/shoe.jpg",
+              title: "Nike Shoes 2.0",
+              description: "Running with Nike Shoe 2.0",
+              actions: [
+                { type: "link", text: "View More", uri: "google.com" },
+                { type: "postback", text: "Add to cart", payload: "ITEM_SELECTED" },
+              ],
+            },
+          ],
+        },
+        private: false,
+      },
+      {
+        content: "articles",
+        content_type: "article",
+        content_attributes: { items: [{ title: "API start guide", description: "A random start api guide", link: "http://google.com" }] },
+        private: false,
+      },
     ];
     for (const body of payloads) {
       const reply = await call("POST", `${path}/messages`, { ...asAdmin, body });
       expectStatus(reply, 200);
       expect(reply.body).toMatchObject({ content_type: body.content_type, content_attributes: body.content_attributes });
     }
-    const bad = await call("POST", `${path}/messages`, { ...asAdmin, body: { content: "x", content_type: "cards", content_attributes: { items: [{ actions: [] }] } } });
+    const bad = await call("POST", `${path}/messages`, {
+      ...asAdmin,
+      body: { content: "x", content_type: "cards", content_attributes: { items: [{ actions: [] }] } },
+    });
     expectStatus(bad, 422);
     expect(bad.body.error.details[0].field).toMatch(/^content_attributes\.items\.0/);
   });
 
   it("refuses javascript:, data: and other non-web links in cards and articles", async () => {
     const { path, asAdmin } = await setUp();
-    const card = (uri: string) => ({ content: "x", content_type: "cards", content_attributes: { items: [{ title: "T", actions: [{ type: "link", text: "Go", uri }] }] } });
+    const card = (uri: string) => ({
+      content: "x",
+      content_type: "cards",
+      content_attributes: { items: [{ title: "T", actions: [{ type: "link", text: "Go", uri }] }] },
+    });
     const article = (link: string) => ({ content: "x", content_type: "article", content_attributes: { items: [{ title: "T", link }] } });
     const image = (media_url: string) => ({ content: "x", content_type: "cards", content_attributes: { items: [{ title: "T", media_url }] } });
-    for (const body of [card("javascript:alert(document.cookie)"), card(" JavaScript:alert(1)"), article("data:text/html,<script>alert(1)</script>"), article("vbscript:x"), image("javascript:alert(1)"), card("/relative/path")]) {
+    for (const body of [
+      card("javascript:alert(document.cookie)"),
+      card(" JavaScript:alert(1)"),
+      article("data:text/html,<script>alert(1)</script>"),
+      article("vbscript:x"),
+      image("javascript:alert(1)"),
+      card("/relative/path"),
+    ]) {
       const reply = await call("POST", `${path}/messages`, { ...asAdmin, body });
       expectStatus(reply, 422);
       expect(reply.body.error.details[0].field).toMatch(/^content_attributes\.items\.0\./);

@@ -7,7 +7,18 @@ import type { JobMessage } from "../../src/jobs/messages";
 import { call, clientSession, createTeam, eventually, expectStatus, inviteUser, tenant } from "./helpers";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
-type EmailRow = { id: number; status: string; delivery: string | null; to: string; subject: string; text: string; html: string | null; attempts: number; error: string | null; message_id: string | null };
+type EmailRow = {
+  id: number;
+  status: string;
+  delivery: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  attempts: number;
+  error: string | null;
+  message_id: string | null;
+};
 
 /** The jobs queue as a recorder: the tests run the jobs themselves, when they choose. */
 function recordingQueue() {
@@ -46,7 +57,11 @@ async function runJobs(jobs: JobMessage[], runEnv: Env) {
 const emailRow = (id: number) => env.DB.prepare("select * from emails where id = ?").bind(id).first<EmailRow>();
 /** The account's automation emails (tenants' users, invited without a password, also got an invitation each). */
 const emailRows = async (accountId: number) =>
-  (await env.DB.prepare("select * from emails where account_id = ? and kind in ('team_notification', 'transcript') order by id").bind(accountId).all<EmailRow>()).results;
+  (
+    await env.DB.prepare("select * from emails where account_id = ? and kind in ('team_notification', 'transcript') order by id")
+      .bind(accountId)
+      .all<EmailRow>()
+  ).results;
 
 async function teamOf(t: Tenant, userIds: number[]) {
   const team = await createTeam(t.admin.access_token, t.account.id);
@@ -75,7 +90,13 @@ describe("emailTeams (send_email_to_team)", () => {
     const billing = await teamOf(t, [t.admin.id, t.agent.id]);
     const support = await teamOf(t, [t.agent.id, colleague.id]);
     const { jobs, queue } = recordingQueue();
-    const input = { accountId: t.account.id, displayId: conversation.id, teamIds: [billing.id, support.id], message: "A refund was asked for.", key: "rule-1:event-9" };
+    const input = {
+      accountId: t.account.id,
+      displayId: conversation.id,
+      teamIds: [billing.id, support.id],
+      message: "A refund was asked for.",
+      key: "rule-1:event-9",
+    };
 
     expect(await emailTeams({ ...env, JOBS: queue }, input)).toBe(3);
     expect(await emailTeams({ ...env, JOBS: queue }, input)).toBe(0);
@@ -108,7 +129,12 @@ describe("emailTranscript (send_email_transcript)", () => {
     const t = await tenant();
     const { conversation } = await conversationWithHistory(t);
     const { jobs, queue } = recordingQueue();
-    const input = { accountId: t.account.id, displayId: conversation.id, to: ["Boss@Example.test, auditor@example.test", "boss@example.test", "not an address"], key: "rule-2:event-3" };
+    const input = {
+      accountId: t.account.id,
+      displayId: conversation.id,
+      to: ["Boss@Example.test, auditor@example.test", "boss@example.test", "not an address"],
+      key: "rule-2:event-3",
+    };
 
     expect(await emailTranscript({ ...env, JOBS: queue }, input)).toBe(2);
     expect(await emailTranscript({ ...env, JOBS: queue }, input)).toBe(0);
@@ -222,7 +248,10 @@ describe("GET /api/v1/accounts/:account_id/emails", () => {
     const t = await tenant();
     const { conversation } = await conversationWithHistory(t);
     const { queue } = recordingQueue();
-    await emailTranscript({ ...env, JOBS: queue }, { accountId: t.account.id, displayId: conversation.id, to: ["a@example.test", "b@example.test", "c@example.test"], key: "list" });
+    await emailTranscript(
+      { ...env, JOBS: queue },
+      { accountId: t.account.id, displayId: conversation.id, to: ["a@example.test", "b@example.test", "c@example.test"], key: "list" },
+    );
     const path = `/api/v1/accounts/${t.account.id}/emails`;
 
     const page = await call("GET", `${path}?per_page=2`, { token: t.admin.access_token });

@@ -2,8 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createAgency, expectStatus, PLATFORM_TOKEN, tenant } from "./helpers";
 
-const countAgencies = async () =>
-  (await env.DB.prepare("select count(*) as n from agencies").first<{ n: number }>())?.n ?? 0;
+const countAgencies = async () => (await env.DB.prepare("select count(*) as n from agencies").first<{ n: number }>())?.n ?? 0;
 
 describe("errors and input", () => {
   it("answers malformed JSON with 400 malformed_json and writes nothing", async () => {
@@ -20,10 +19,7 @@ describe("errors and input", () => {
     expectStatus(reply, 422);
     expect(reply.body.error.code).toBe("validation_failed");
     expect(reply.body.error.details).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ field: "name" }),
-        expect.objectContaining({ field: "locale" }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ field: "name" }), expect.objectContaining({ field: "locale" })]),
     );
   });
 

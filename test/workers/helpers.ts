@@ -26,9 +26,7 @@ export async function call<T = any>(method: string, path: string, options: CallO
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
-  const res = await exports.default.fetch(
-    new Request(`http://parley.test${path}`, { method, headers, body }),
-  );
+  const res = await exports.default.fetch(new Request(`http://parley.test${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -62,12 +60,7 @@ export async function createAccount(agencyToken: string, input: Record<string, u
   return reply.body as { id: number; name: string; agency_id: number };
 }
 
-export async function inviteUser(
-  agencyToken: string,
-  accountId: number,
-  role: "administrator" | "agent",
-  email = `${unique(role)}@example.test`,
-) {
+export async function inviteUser(agencyToken: string, accountId: number, role: "administrator" | "agent", email = `${unique(role)}@example.test`) {
   const reply = await call("POST", `/api/v1/agency/accounts/${accountId}/users`, {
     token: agencyToken,
     body: { name: `${role} ${email}`, email, role },

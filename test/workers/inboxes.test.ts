@@ -94,9 +94,7 @@ describe("Application API: inboxes", () => {
   it("stores working hours sorted by day, open all day as 00:00 to 23:59", async () => {
     const { account, admin } = await tenant();
     const days = [6, 5, 4, 3, 2, 1, 0].map((day) =>
-      day === 3
-        ? { day_of_week: day, open_all_day: true }
-        : { day_of_week: day, open_hour: 8, open_minutes: 30, close_hour: 12, close_minutes: 15 },
+      day === 3 ? { day_of_week: day, open_all_day: true } : { day_of_week: day, open_hour: 8, open_minutes: 30, close_hour: 12, close_minutes: 15 },
     );
     const inbox = await createInbox(admin.access_token, account.id, { working_hours: days, working_hours_enabled: true });
     const hours = inbox.working_hours as { day_of_week: number }[];
@@ -285,9 +283,7 @@ describe("Application API: inboxes", () => {
       body: { channel: { webhook_url: "https://hooks.example.test" } },
     });
     expectStatus(reply, 422);
-    expect(reply.body.error.details).toEqual([
-      { field: "channel.webhook_url", message: expect.any(String), code: "not_for_channel_type" },
-    ]);
+    expect(reply.body.error.details).toEqual([{ field: "channel.webhook_url", message: expect.any(String), code: "not_for_channel_type" }]);
   });
 
   it("deletes an inbox with 204, audited", async () => {

@@ -49,7 +49,10 @@ beforeAll(async () => {
     body: { name: "Walked folder", query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
   });
   expectStatus(customFilter, 200);
-  const contactImport = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/import`, { token: t.admin.access_token, body: { csv: "name\nWalked\n" } });
+  const contactImport = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/import`, {
+    token: t.admin.access_token,
+    body: { csv: "name\nWalked\n" },
+  });
   expectStatus(contactImport, 202);
   const contactExport = await call("POST", `/api/v1/accounts/${t.account.id}/contacts/export`, { token: t.admin.access_token });
   expectStatus(contactExport, 202);

@@ -71,7 +71,10 @@ async function setUp() {
     body: { name: `${MARKER} folder`, query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"] }] } },
   });
   expectStatus(customFilter, 200);
-  const contactImport = await call("POST", `/api/v1/accounts/${account.id}/contacts/import`, { token: admin.access_token, body: { csv: `name\n${MARKER} imported\n` } });
+  const contactImport = await call("POST", `/api/v1/accounts/${account.id}/contacts/import`, {
+    token: admin.access_token,
+    body: { csv: `name\n${MARKER} imported\n` },
+  });
   expectStatus(contactImport, 202);
   const contactExport = await call("POST", `/api/v1/accounts/${account.id}/contacts/export`, { token: admin.access_token });
   expectStatus(contactExport, 202);

@@ -1,10 +1,4 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  runInDurableObject,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -36,9 +30,7 @@ describe("jobs queue and cron", () => {
   });
 
   it("keeps a message no handler understands as a dead job instead of retrying it", async () => {
-    const batch = createMessageBatch("parley-jobs", [
-      { id: "unknown-1", timestamp: new Date(), attempts: 1, body: { type: "no.such.job" } },
-    ]);
+    const batch = createMessageBatch("parley-jobs", [{ id: "unknown-1", timestamp: new Date(), attempts: 1, body: { type: "no.such.job" } }]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
@@ -65,20 +57,13 @@ describe("jobs queue and cron", () => {
     const { account } = await tenant();
     await env.MEDIA.put(`accounts/${account.id}/left-behind.png`, "x");
     // A purge requested long ago whose queue message was lost.
-    await env.DB.prepare("insert into account_purges (account_id, requested_at) values (?, unixepoch() - 3600)")
-      .bind(account.id)
-      .run();
+    await env.DB.prepare("insert into account_purges (account_id, requested_at) values (?, unixepoch() - 3600)").bind(account.id).run();
 
-    await worker.scheduled(
-      createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }),
-      env,
-    );
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
 
     await eventually(async () => {
       expect(await env.MEDIA.head(`accounts/${account.id}/left-behind.png`)).toBeNull();
-      const left = await env.DB.prepare("select count(*) as n from account_purges where account_id = ?")
-        .bind(account.id)
-        .first<{ n: number }>();
+      const left = await env.DB.prepare("select count(*) as n from account_purges where account_id = ?").bind(account.id).first<{ n: number }>();
       expect(left?.n).toBe(0);
     });
   });

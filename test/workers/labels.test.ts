@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { call, expectStatus, tenant, unique } from "./helpers";
 import { contactLabelsPath, createLabel, labelledContact, labelsPath } from "./sms-fixtures";
 
-type AuditEntry = { action: string; auditable_type: string; auditable_id: number; audited_changes: Record<string, unknown>; user_type: string; user_id: number };
+type AuditEntry = {
+  action: string;
+  auditable_type: string;
+  auditable_id: number;
+  audited_changes: Record<string, unknown>;
+  user_type: string;
+  user_id: number;
+};
 
 async function labelAudit(accountId: number, adminToken: string) {
   const reply = await call("GET", `/api/v1/accounts/${accountId}/audit_logs?per_page=100`, { token: adminToken });

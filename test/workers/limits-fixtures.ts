@@ -2,7 +2,8 @@
 
 let addresses = 0;
 /** A documentation-range IPv6 address of its own, sent as CF-Connecting-IP, so only this test counts against it. */
-export const freshAddress = () => `2001:db8:${Date.now().toString(16).slice(-4)}::${(++addresses).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+export const freshAddress = () =>
+  `2001:db8:${Date.now().toString(16).slice(-4)}::${(++addresses).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
 
 /**
  * Waits, when needed, so that what follows starts early in a window of `periodSeconds` (the local

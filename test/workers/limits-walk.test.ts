@@ -27,7 +27,11 @@ const limitsOf = (op: { doc: DocumentedOperation }) => (op.doc[LIMITS_EXTENSION]
 describe("limits on every public door", () => {
   it("finds the public routes: Client API, Widget API and sign-in", () => {
     const paths = publicOperations.map((op) => op.path);
-    for (const prefix of ["/public/api/v1/", "/api/v1/widget/", "/auth/"]) expect(paths.some((path) => path.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of ["/public/api/v1/", "/api/v1/widget/", "/auth/"])
+      expect(
+        paths.some((path) => path.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
   });
 
   it("has every public route declare limits that exist, and document their 429", () => {
@@ -51,7 +55,8 @@ describe("limits on every public door", () => {
 
   it("refuses a sample request over each declared limit with 429 and Retry-After", { timeout: 120_000 }, async () => {
     // Each limit is sampled on the route where the fewest other limits count by the same key.
-    const rivals = (op: (typeof publicOperations)[number], name: LimitName) => limitsOf(op).filter((other) => other !== name && LIMITS[other].by === LIMITS[name].by).length;
+    const rivals = (op: (typeof publicOperations)[number], name: LimitName) =>
+      limitsOf(op).filter((other) => other !== name && LIMITS[other].by === LIMITS[name].by).length;
     const samples = new Map<LimitName, (typeof publicOperations)[number]>();
     for (const op of publicOperations) {
       for (const name of limitsOf(op)) {
@@ -62,7 +67,12 @@ describe("limits on every public door", () => {
     for (const [name, op] of samples) {
       // The limit's own key stays the same request after request; every other key changes, so no other limit of the route counts first.
       const by = LIMITS[name].by;
-      const fixed = { token: unique("walk-token").slice(0, 60), visitor: unique("walk-visitor"), email: `${unique("walker")}@example.test`, address: freshAddress() };
+      const fixed = {
+        token: unique("walk-token").slice(0, 60),
+        visitor: unique("walk-visitor"),
+        email: `${unique("walker")}@example.test`,
+        address: freshAddress(),
+      };
       const request = () => {
         const token = by === "website_token" || by === "session" ? fixed.token : unique("walk-token").slice(0, 60);
         const visitor = by === "session" ? fixed.visitor : unique("walk-visitor");
@@ -77,7 +87,8 @@ describe("limits on every public door", () => {
         };
         const headers: Record<string, string> = by === "address" ? { "cf-connecting-ip": fixed.address } : {};
         // Uploads count only multipart requests: an empty multipart body is enough to be counted.
-        if (name === "session_upload.session") return call(op.method, path, { headers: { ...headers, "content-type": "multipart/form-data; boundary=walk" }, rawBody: "--walk--\r\n" });
+        if (name === "session_upload.session")
+          return call(op.method, path, { headers: { ...headers, "content-type": "multipart/form-data; boundary=walk" }, rawBody: "--walk--\r\n" });
         return call(op.method, path, { body, headers });
       };
       const refusal = await (async () => {

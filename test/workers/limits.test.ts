@@ -16,7 +16,12 @@ describe("rate limits", () => {
     await withinOneWindow(60);
     const replies = [];
     for (let i = 0; i < 11; i++) {
-      replies.push(await call("POST", `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`, { body: { name: `Visitor ${i}` }, headers: { "cf-connecting-ip": address } }));
+      replies.push(
+        await call("POST", `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts`, {
+          body: { name: `Visitor ${i}` },
+          headers: { "cf-connecting-ip": address },
+        }),
+      );
     }
     expect(replies.slice(0, 10).map((r) => r.status)).toEqual(Array(10).fill(200));
     const refused = replies[10];
@@ -26,7 +31,9 @@ describe("rate limits", () => {
     expect(refused.body.error).toMatchObject({ code: "rate_limited", details: { retry_after: 60, limits: ["public_create.address"] } });
   });
 
-  it("lets a new visitor of a site start a chat while another address floods it: refused requests spend only the flooder's window", { timeout: 120_000 }, async () => {
+  it("lets a new visitor of a site start a chat while another address floods it: refused requests spend only the flooder's window", {
+    timeout: 120_000,
+  }, async () => {
     const t = await tenant();
     const inbox = await createInbox(t.admin.access_token, t.account.id, { channel: { type: "api" } });
     const create = (address: string) =>
@@ -44,7 +51,8 @@ describe("rate limits", () => {
     const { conversationPath } = await clientSession(await tenant());
     await withinOneWindow(10);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await call("POST", `${conversationPath}/toggle_typing`, { body: { typing_status: i % 2 ? "off" : "on" } })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await call("POST", `${conversationPath}/toggle_typing`, { body: { typing_status: i % 2 ? "off" : "on" } })).status);
     expect(statuses).toEqual([...Array(10).fill(200), 429]);
   });
 
@@ -58,7 +66,9 @@ describe("rate limits", () => {
     expectStatus(await call("GET", "/api/v1/profile", { token: "u_bad0", headers: { "cf-connecting-ip": freshAddress() } }), 401);
   });
 
-  it("counts what is served without a token outside the API (media, the console's and the chat app's pages, health) by address", { timeout: 60_000 }, async () => {
+  it("counts what is served without a token outside the API (media, the console's and the chat app's pages, health) by address", {
+    timeout: 60_000,
+  }, async () => {
     const address = freshAddress();
     await withinOneWindow(10);
     const paths = ["/media/accounts/1/nothing.png", "/app", "/widget/app.html", "/health", "/api"];
@@ -97,7 +107,8 @@ describe("rate limits", () => {
     const { token } = await widgetCommandSession(t);
     const address = freshAddress();
     const replies = [];
-    for (let i = 0; i < 7; i++) replies.push(await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token }, headers: { "cf-connecting-ip": address } }));
+    for (let i = 0; i < 7; i++)
+      replies.push(await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token }, headers: { "cf-connecting-ip": address } }));
     expect(replies.map((r) => r.status)).toEqual([...Array(6).fill(201), 429]);
     const retryAfter = Number(replies[6]?.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(12 * 3600 - 120);
@@ -110,7 +121,8 @@ describe("rate limits", () => {
     const { token } = await widgetCommandSession(t);
     const { base } = await clientSession(t);
     const address = freshAddress();
-    for (let i = 0; i < 6; i++) expectStatus(await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token }, headers: { "cf-connecting-ip": address } }), 201);
+    for (let i = 0; i < 6; i++)
+      expectStatus(await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token }, headers: { "cf-connecting-ip": address } }), 201);
     const refused = await call("POST", `${base}/conversations`, { body: {}, headers: { "cf-connecting-ip": address } });
     expectStatus(refused, 429);
     expect(refused.body.error.details.limits).toEqual(["widget_conversations.address"]);
@@ -126,7 +138,10 @@ describe("rate limits", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const stub = env.RATE_COUNTER.getByName(counterName("test.window", key));
     await runDurableObjectAlarm(stub);
-    const left = await runInDurableObject(stub, (_, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from windows where key = ?", key).one().n);
+    const left = await runInDurableObject(
+      stub,
+      (_, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from windows where key = ?", key).one().n,
+    );
     expect(left).toBe(0);
   });
 });

@@ -172,9 +172,14 @@ describe("Application API: macros", () => {
     expect(result).toEqual({ conversation_id: session.conversation.id, status: "done", results: [{ action_name: "send_attachment", status: "done" }] });
 
     const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation.id}/messages`, { token: t.agent.access_token });
-    const sent = (messages.body.payload as { content: string | null; message_type: number; sender?: { id: number }; attachments?: { id: number; file_name: string; data_url: string }[] }[]).filter(
-      (message) => message.message_type === 1,
-    );
+    const sent = (
+      messages.body.payload as {
+        content: string | null;
+        message_type: number;
+        sender?: { id: number };
+        attachments?: { id: number; file_name: string; data_url: string }[];
+      }[]
+    ).filter((message) => message.message_type === 1);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ content: null, sender: { id: t.agent.id }, attachments: [{ id: 1, file_name: "guide.txt", data_url: file.data_url }] });
     const served = await exports.default.fetch(file.data_url);

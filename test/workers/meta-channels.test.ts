@@ -69,7 +69,10 @@ async function messagesOf(t: Tenant, displayId: number) {
 }
 
 const reply = (t: Tenant, displayId: number, content: string) =>
-  call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, { token: t.admin.access_token, body: { content, message_type: "outgoing" } });
+  call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, {
+    token: t.admin.access_token,
+    body: { content, message_type: "outgoing" },
+  });
 
 /** Instagram inboxes call Instagram's Graph API (INSTAGRAM_API_BASE_URL), which the tests point here. */
 const INSTAGRAM_GRAPH_HOST = "graph-instagram.sink.test";
@@ -161,7 +164,9 @@ describe("Messenger and Instagram inboxes", () => {
     const t = await tenant();
     const { inbox } = await createMessengerInbox(t.admin.access_token, t.account.id);
     const pages = await call("GET", `/api/v1/accounts/${t.account.id}/integrations/facebook_pages`, { token: t.admin.access_token });
-    const removed = await call("DELETE", `/api/v1/accounts/${t.account.id}/integrations/facebook_pages/${pages.body.payload[0].id}`, { token: t.admin.access_token });
+    const removed = await call("DELETE", `/api/v1/accounts/${t.account.id}/integrations/facebook_pages/${pages.body.payload[0].id}`, {
+      token: t.admin.access_token,
+    });
     expectStatus(removed, 409);
     expect(removed.body.error).toMatchObject({ code: "in_use", details: { inbox_id: inbox.id } });
   });
@@ -200,7 +205,10 @@ describe("snapshots", { timeout: 30_000 }, () => {
       body: { name: "Messenger button", type: "facebook", facebook_page_id: sourcePages.body.payload[0].id },
     });
     expectStatus(widget, 201);
-    const snapshot = await call("POST", "/api/v1/agency/snapshots", { token: agency.access_token, body: { name: "Messenger setup", account_id: source.id, assets: { chat_widgets: "all" } } });
+    const snapshot = await call("POST", "/api/v1/agency/snapshots", {
+      token: agency.access_token,
+      body: { name: "Messenger setup", account_id: source.id, assets: { chat_widgets: "all" } },
+    });
     expectStatus(snapshot, 201);
 
     const target = await createAccount(agency.access_token);
@@ -214,13 +222,17 @@ describe("snapshots", { timeout: 30_000 }, () => {
     }, 20_000);
     const widgets = await call("GET", `/api/v1/accounts/${target.id}/chat_widgets`, { token: targetAdmin.access_token });
     const targetPages = await call("GET", `/api/v1/accounts/${target.id}/integrations/facebook_pages`, { token: targetAdmin.access_token });
-    expect(widgets.body.payload).toEqual([expect.objectContaining({ name: "Messenger button", facebook_page_id: targetPages.body.payload[0].id, setup_status: "complete" })]);
+    expect(widgets.body.payload).toEqual([
+      expect.objectContaining({ name: "Messenger button", facebook_page_id: targetPages.body.payload[0].id, setup_status: "complete" }),
+    ]);
 
     const psid = uniqueMetaId("25");
     expectStatus(await postMeta("/bot", pageNotification(pageId, textMessage(psid, pageId, "Found you on Facebook"))), 200);
     await eventually(async () => {
       const reply = await call("GET", `/api/v1/accounts/${target.id}/conversations?inbox_id=${targetInbox.id}&status=all`, { token: targetAdmin.access_token });
-      expect(reply.body.data.payload).toEqual([expect.objectContaining({ inbox_id: targetInbox.id, contact_inbox: expect.objectContaining({ source_id: psid }) })]);
+      expect(reply.body.data.payload).toEqual([
+        expect.objectContaining({ inbox_id: targetInbox.id, contact_inbox: expect.objectContaining({ source_id: psid }) }),
+      ]);
     });
   });
 });
@@ -232,7 +244,9 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     expect(conversation.status).toBe("open");
     expect(conversation.meta.channel).toBe("Channel::FacebookPage");
     expect(conversation.contact_inbox.source_id).toBe(psid);
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => [m.content, m.message_type])).toEqual([["Do you take walk-ins?", 0]]));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).map((m) => [m.content, m.message_type])).toEqual([["Do you take walk-ins?", 0]]),
+    );
   });
 
   it("refuses a notification without the app's signature with 401 and stores nothing", async () => {
@@ -265,7 +279,10 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     expectStatus(await postMeta("/bot", late), 200);
     const conversation = await onlyConversation(t, t.inbox.id);
     await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
-    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, { token: t.admin.access_token, body: { status: "resolved" } });
+    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, {
+      token: t.admin.access_token,
+      body: { status: "resolved" },
+    });
     expectStatus(resolved, 200);
     expectStatus(await postMeta("/bot", late), 200);
     // A new message afterwards shows the redelivery was handled: it opens the only new conversation.
@@ -314,7 +331,12 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     const t = await messengerTenant();
     const { psid, conversation } = await personWrites(t);
     // messaging_postbacks Webhook Event Reference: {"sender", "recipient", "timestamp", "postback": {"mid", "title", "payload"}}
-    const postback = { sender: { id: psid }, recipient: { id: t.pageId }, timestamp: Date.now(), postback: { mid: uniqueMid(), title: "Book a visit", payload: "BOOK" } };
+    const postback = {
+      sender: { id: psid },
+      recipient: { id: t.pageId },
+      timestamp: Date.now(),
+      postback: { mid: uniqueMid(), title: "Book a visit", payload: "BOOK" },
+    };
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, postback)), 200);
     await eventually(async () => {
       const messages = await messagesOf(t, conversation.id);
@@ -413,7 +435,10 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     await eventually(async () => expect(await sendsWith(newToken)).toHaveLength(1));
     expect(await sendsWith(t.token)).toEqual([]);
     const audit = await call("GET", `/api/v1/accounts/${t.account.id}/audit_logs`, { token: t.admin.access_token });
-    const update = audit.body.audit_logs.find((entry: { auditable_type: string; action: string; auditable_id: number }) => entry.auditable_type === "Inbox" && entry.action === "update" && entry.auditable_id === t.inbox.id);
+    const update = audit.body.audit_logs.find(
+      (entry: { auditable_type: string; action: string; auditable_id: number }) =>
+        entry.auditable_type === "Inbox" && entry.action === "update" && entry.auditable_id === t.inbox.id,
+    );
     expect(update.audited_changes).toEqual({ page_access_token: ["[FILTERED]", "[FILTERED]"] });
     expect(JSON.stringify(audit.body)).not.toContain(newToken);
   });
@@ -421,8 +446,13 @@ describe("Messenger out", { timeout: 20_000 }, () => {
   it("retries a reply while Meta answers 5xx, and marks it failed when the queue gives up", async () => {
     const t = await messengerTenant();
     const { conversation } = await personWrites(t);
-    const unavailable = JSON.stringify({ error: { message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", code: 2 } });
-    await programSink(GRAPH_HOST, Array.from({ length: 5 }, () => ({ status: 503, body: unavailable, match: t.token })));
+    const unavailable = JSON.stringify({
+      error: { message: "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", code: 2 },
+    });
+    await programSink(
+      GRAPH_HOST,
+      Array.from({ length: 5 }, () => ({ status: 503, body: unavailable, match: t.token })),
+    );
     const sent = await reply(t, conversation.id, "Still there?");
     await eventually(async () => expect((await sendsWith(t.token)).length).toBeGreaterThanOrEqual(1));
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
@@ -432,7 +462,10 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`dead-meta-${sent.body.id}`]);
-    expect(await stored()).toMatchObject({ status: "failed", content_attributes: { external_error: "Meta could not take the message after several attempts." } });
+    expect(await stored()).toMatchObject({
+      status: "failed",
+      content_attributes: { external_error: "Meta could not take the message after several attempts." },
+    });
   });
 
   it("does not store Parley's own reply a second time when Meta echoes it", async () => {
@@ -448,7 +481,9 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, echoMessage(t.pageId, psid, "On our way.", mid))), 200);
     // A later message shows the echoes were handled: still one copy of the reply.
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "Thanks!"))), 200);
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Hi, are you open on Sunday?", "On our way.", "Thanks!"]));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Hi, are you open on Sunday?", "On our way.", "Thanks!"]),
+    );
   });
 
   it("stores a message the page sent from elsewhere as an outgoing message, once, and never sends it", async () => {
@@ -476,7 +511,9 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     await programSink(GRAPH_HOST, [{ status: 200, body: sendApiAnswer(psid, mid), match: t.token }]);
     const sent = await reply(t, conversation.id, "Booked for 3pm.");
     const statusOf = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)?.status;
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ status: "sent", source_id: mid }));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ status: "sent", source_id: mid }),
+    );
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, deliveryEvent(psid, t.pageId, [mid], Date.now()))), 200);
     await eventually(async () => expect(await statusOf()).toBe("delivered"));
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, readEvent(psid, t.pageId, Date.now()))), 200);
@@ -527,7 +564,10 @@ describe("Instagram", { timeout: 20_000 }, () => {
     const t = await tenant();
     const { inbox, instagramId, token } = await createInstagramInbox(t.admin.access_token, t.account.id);
     const igsid = uniqueMetaId("33");
-    expectStatus(await postMeta("/webhooks/instagram", instagramNotification(instagramId, textMessage(igsid, instagramId, "Is the whitening offer still on?"))), 200);
+    expectStatus(
+      await postMeta("/webhooks/instagram", instagramNotification(instagramId, textMessage(igsid, instagramId, "Is the whitening offer still on?"))),
+      200,
+    );
     const conversation = await onlyConversation(t, inbox.id);
     expect(conversation.meta.channel).toBe("Channel::Instagram");
     expect(conversation.contact_inbox.source_id).toBe(igsid);
@@ -559,7 +599,12 @@ describe("Instagram", { timeout: 20_000 }, () => {
 
 describe("Meta messaging rules", () => {
   it("reads who the person is from either side: the sender of a message, the recipient of an echo", () => {
-    expect(readMessagingEvent(textMessage("25", "10", "hi", { mid: "m_1", timestamp: 5 }), "10")).toMatchObject({ kind: "message", customerId: "25", mid: "m_1", timestampMs: 5 });
+    expect(readMessagingEvent(textMessage("25", "10", "hi", { mid: "m_1", timestamp: 5 }), "10")).toMatchObject({
+      kind: "message",
+      customerId: "25",
+      mid: "m_1",
+      timestampMs: 5,
+    });
     expect(readMessagingEvent(echoMessage("10", "25", "hello", "m_2"), "10")).toMatchObject({ kind: "echo", customerId: "25", mid: "m_2" });
     expect(readMessagingEvent(deliveryEvent("25", "10", ["m_3"], 9), "10")).toEqual({ kind: "delivery", customerId: "25", mids: ["m_3"], watermarkMs: 9 });
     expect(readMessagingEvent({ recipient: { id: "10" } }, "10")).toMatchObject({ kind: "ignored" });

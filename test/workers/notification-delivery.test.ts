@@ -25,7 +25,10 @@ async function assignedToAgent(t: Tenant) {
 }
 
 async function assign(t: Tenant, displayId: number, userId: number) {
-  const reply = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/assignments`, { ...as(t.admin), body: { assignee_id: userId } });
+  const reply = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/assignments`, {
+    ...as(t.admin),
+    body: { assignee_id: userId },
+  });
   expectStatus(reply, 200);
 }
 
@@ -36,8 +39,14 @@ describe("notification subscriptions (Chatwoot's /api/v1/notification_subscripti
   it("stores a browser's Web Push subscription once per endpoint", async () => {
     const t = await tenant();
     const browser = await pushBrowser(`https://${sinkHost("push")}/wpush/${unique("e")}`);
-    const first = await subscribe(t.agent, { subscription_type: "browser_push", subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth } });
-    const again = await subscribe(t.agent, { subscription_type: "browser_push", subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth } });
+    const first = await subscribe(t.agent, {
+      subscription_type: "browser_push",
+      subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth },
+    });
+    const again = await subscribe(t.agent, {
+      subscription_type: "browser_push",
+      subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth },
+    });
     expect(again.id).toBe(first.id);
     expect(await subscriptionsOf(t.agent.id)).toEqual([{ subscription_type: "browser_push", identifier: browser.endpoint }]);
   });
@@ -76,7 +85,10 @@ describe("Web Push", () => {
     const session = await assignedToAgent(t);
     const host = sinkHost("push");
     const browser = await pushBrowser(`https://${host}/wpush/${unique("e")}`);
-    await subscribe(t.agent, { subscription_type: "browser_push", subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth } });
+    await subscribe(t.agent, {
+      subscription_type: "browser_push",
+      subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth },
+    });
 
     await assign(t, session.conversation.id, t.agent.id);
 
@@ -98,7 +110,10 @@ describe("Web Push", () => {
     const host = sinkHost("push");
     await programSink(host, [{ status: 410 }]);
     const browser = await pushBrowser(`https://${host}/wpush/${unique("e")}`);
-    await subscribe(t.agent, { subscription_type: "browser_push", subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth } });
+    await subscribe(t.agent, {
+      subscription_type: "browser_push",
+      subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth },
+    });
 
     await assign(t, session.conversation.id, t.agent.id);
 
@@ -115,7 +130,10 @@ describe("Web Push", () => {
     expectStatus(flags, 200);
     const host = sinkHost("push");
     const browser = await pushBrowser(`https://${host}/wpush/${unique("e")}`);
-    await subscribe(t.agent, { subscription_type: "browser_push", subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth } });
+    await subscribe(t.agent, {
+      subscription_type: "browser_push",
+      subscription_attributes: { endpoint: browser.endpoint, p256dh: browser.p256dh, auth: browser.auth },
+    });
 
     await assign(t, session.conversation.id, t.agent.id);
 
@@ -221,7 +239,9 @@ describe("set_active_account", () => {
     const other = await tenant();
     const reply = await call("PUT", "/api/v1/profile/set_active_account", { ...as(t.agent), body: { profile: { account_id: t.account.id } } });
     expectStatus(reply, 200);
-    const row = await env.DB.prepare("select active_at from account_users where user_id = ? and account_id = ?").bind(t.agent.id, t.account.id).first<{ active_at: number | null }>();
+    const row = await env.DB.prepare("select active_at from account_users where user_id = ? and account_id = ?")
+      .bind(t.agent.id, t.account.id)
+      .first<{ active_at: number | null }>();
     expect(row?.active_at).toBeGreaterThan(0);
     const refused = await call("PUT", "/api/v1/profile/set_active_account", { ...as(t.agent), body: { profile: { account_id: other.account.id } } });
     expectStatus(refused, 404);
@@ -229,7 +249,11 @@ describe("set_active_account", () => {
 });
 
 async function notificationEmails(address: string) {
-  const rows = await env.DB.prepare("select subject, text, \"to\" from emails where kind = 'agent_notification' order by id").all<{ subject: string; text: string; to: string }>();
+  const rows = await env.DB.prepare("select subject, text, \"to\" from emails where kind = 'agent_notification' order by id").all<{
+    subject: string;
+    text: string;
+    to: string;
+  }>();
   return rows.results.filter((row) => (JSON.parse(row.to) as string[]).includes(address));
 }
 

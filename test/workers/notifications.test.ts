@@ -33,10 +33,7 @@ const attention = (displayId: number, to: Parameters<ReturnType<typeof accountOb
 });
 
 async function addInboxMember(t: Tenant, inboxId: number, userId: number) {
-  expectStatus(
-    await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, { ...as(t.admin), body: { inbox_id: inboxId, user_ids: [userId] } }),
-    200,
-  );
+  expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, { ...as(t.admin), body: { inbox_id: inboxId, user_ids: [userId] } }), 200);
 }
 
 /**
@@ -289,7 +286,11 @@ describe("notifications API", () => {
     const { t } = await withNotifications(1);
     const [own] = (await listOf(t, t.admin)).payload;
     expect((await listOf(t, t.agent)).payload).toEqual([]);
-    for (const [method, suffix] of [["PATCH", ""], ["POST", "/unread"], ["DELETE", ""]] as const) {
+    for (const [method, suffix] of [
+      ["PATCH", ""],
+      ["POST", "/unread"],
+      ["DELETE", ""],
+    ] as const) {
       expectStatus(await call(method, `${notificationsPath(t.account.id)}/${own.id}${suffix}`, as(t.agent)), 404);
     }
     expectStatus(await call("POST", `${notificationsPath(t.account.id)}/read_all`, as(t.agent)), 200);
@@ -358,7 +359,10 @@ describe("notification settings", () => {
     expect(changed.selected_email_flags).toEqual(["email_conversation_assignment"]);
     expect(changed.selected_push_flags).toContain("push_conversation_mention");
 
-    const put = await call("PUT", settingsPath(t.account.id), { ...as(t.agent), body: { notification_settings: { selected_push_flags: ["push_conversation_creation"] } } });
+    const put = await call("PUT", settingsPath(t.account.id), {
+      ...as(t.agent),
+      body: { notification_settings: { selected_push_flags: ["push_conversation_creation"] } },
+    });
     expectStatus(put, 200);
     expect(put.body).toMatchObject({ selected_email_flags: ["email_conversation_assignment"], selected_push_flags: ["push_conversation_creation"] });
     expect((await call("GET", settingsPath(t.account.id), as(t.agent))).body).toEqual(put.body);

@@ -51,7 +51,10 @@ describe("API documentation", () => {
     const doc = (await call("GET", "/api/openapi.json")).body;
     for (const [path, methods] of Object.entries<Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        expect(Object.keys(op.responses).some((status) => status.startsWith("4")), `${method} ${path}`).toBe(true);
+        expect(
+          Object.keys(op.responses).some((status) => status.startsWith("4")),
+          `${method} ${path}`,
+        ).toBe(true);
         if (op.security?.length) expect(op.responses["401"], `${method} ${path}`).toBeDefined();
       }
     }

@@ -69,9 +69,7 @@ describe("Platform API: agencies", () => {
     expectStatus(await call("GET", "/api/v1/profile", { token: admin.access_token }), 401);
     await eventually(async () => {
       expect(await env.MEDIA.head(`accounts/${account.id}/logo.png`)).toBeNull();
-      const pending = await env.DB.prepare("select count(*) as n from account_purges where account_id = ?")
-        .bind(account.id)
-        .first<{ n: number }>();
+      const pending = await env.DB.prepare("select count(*) as n from account_purges where account_id = ?").bind(account.id).first<{ n: number }>();
       expect(pending?.n).toBe(0);
     });
   });

@@ -17,8 +17,7 @@ async function setUp() {
   return { t, session, path, asAdmin, conversationStub };
 }
 
-const send = (session: { conversationPath: string }, content: string) =>
-  call("POST", `${session.conversationPath}/messages`, { body: { content } });
+const send = (session: { conversationPath: string }, content: string) => call("POST", `${session.conversationPath}/messages`, { body: { content } });
 
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100 - (Date.now() % 1_000)));
 
@@ -122,9 +121,7 @@ describe("the realtime message path", () => {
   it("keeps label filters right while labels change and messages arrive, across an eviction of the Account object", async () => {
     const { t, session, path, asAdmin } = await setUp();
     const withLabel = async (label: string) =>
-      ((await call("GET", `/api/v1/accounts/${t.account.id}/conversations?labels[]=${label}`, asAdmin)).body.data.payload as { id: number }[]).map(
-        (c) => c.id,
-      );
+      ((await call("GET", `/api/v1/accounts/${t.account.id}/conversations?labels[]=${label}`, asAdmin)).body.data.payload as { id: number }[]).map((c) => c.id);
     const mine = [session.conversation.id];
 
     await call("POST", `${path}/labels`, { ...asAdmin, body: { labels: ["billing"] } });

@@ -148,7 +148,11 @@ export const VALID_BODIES: Record<string, unknown> = {
   // Take multipart/form-data only: every JSON body is refused, which is what the walks check.
   "POST /api/v1/accounts/{account_id}/automation_rules/attach_file": {},
   "POST /api/v1/accounts/{account_id}/macros/attach_file": {},
-  "POST /api/v1/accounts/{account_id}/macros": { name: "Walker macro", visibility: "global", actions: [{ action_name: "add_label", action_params: ["walked"] }] },
+  "POST /api/v1/accounts/{account_id}/macros": {
+    name: "Walker macro",
+    visibility: "global",
+    actions: [{ action_name: "add_label", action_params: ["walked"] }],
+  },
   "PATCH /api/v1/accounts/{account_id}/macros/{macro_id}": { name: "Walker macro renamed" },
   "POST /api/v1/accounts/{account_id}/macros/{macro_id}/execute": { conversation_ids: [1] },
   "POST /api/v1/accounts/{account_id}/chat_widgets": { name: "Walker widget", type: "live_chat", inbox_id: 1 },
@@ -182,14 +186,18 @@ export const VALID_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/accounts/{account_id}/integrations/hooks/{hook_id}": { settings: { events: ["message_created"] } },
   "POST /api/v1/accounts/{account_id}/bulk_actions": { type: "Conversation", ids: [1], labels: { add: ["walked"] } },
   "POST /api/v1/accounts/{account_id}/contacts/import": { csv: "name,email\nWalker,walker-import@example.test\n" },
-  "POST /api/v1/accounts/{account_id}/conversations/filter": { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
+  "POST /api/v1/accounts/{account_id}/conversations/filter": {
+    payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }],
+  },
   "POST /api/v1/accounts/{account_id}/custom_filters": {
     name: "Walker folder",
     type: "conversation",
     query: { payload: [{ attribute_key: "status", filter_operator: "equal_to", values: ["open"], query_operator: null }] },
   },
   "PATCH /api/v1/accounts/{account_id}/custom_filters/{custom_filter_id}": { name: "Walker folder again" },
-  "POST /api/v1/accounts/{account_id}/contacts/filter": { payload: [{ attribute_key: "email", filter_operator: "contains", values: ["example"], query_operator: null }] },
+  "POST /api/v1/accounts/{account_id}/contacts/filter": {
+    payload: [{ attribute_key: "email", filter_operator: "contains", values: ["example"], query_operator: null }],
+  },
   "PATCH /api/v1/accounts/{account_id}/webhooks/{webhook_id}": { name: "Walker webhook" },
   "POST /api/v1/accounts/{account_id}/notifications/read_all": { primary_actor_type: "Conversation", primary_actor_id: 1 },
   "PATCH /api/v1/accounts/{account_id}/notification_settings": { notification_settings: { selected_push_flags: ["push_conversation_creation"] } },

@@ -20,7 +20,9 @@ async function sendThroughRecorder(emailId: number): Promise<{ text: string; htm
   await env.DB.prepare("update emails set status = 'queued' where id = ?").bind(emailId).run();
   const sent: { text: string; html: string }[] = [];
   const binding = { send: async (message: { text: string; html: string }) => (sent.push(message), { messageId: "recorded" }) };
-  const batch = createMessageBatch("parley-jobs", [{ id: `password-${emailId}`, timestamp: new Date(), attempts: 1, body: { type: "email.send", email_id: emailId } }]);
+  const batch = createMessageBatch("parley-jobs", [
+    { id: `password-${emailId}`, timestamp: new Date(), attempts: 1, body: { type: "email.send", email_id: emailId } },
+  ]);
   const ctx = createExecutionContext();
   await worker.queue(batch, { ...env, EMAIL_DELIVERY: "binding", EMAIL: binding as unknown as SendEmail });
   await getQueueResult(batch, ctx);
@@ -31,7 +33,9 @@ async function sendThroughRecorder(emailId: number): Promise<{ text: string; htm
 
 /** The audit log's rows matching `where`, as one text: action and changes of each. */
 async function auditedChanges(where: string, ...values: number[]): Promise<string> {
-  const rows = await env.DB.prepare(`select action, audited_changes from audit_logs where ${where} order by id`).bind(...values).all<{ action: string; audited_changes: string }>();
+  const rows = await env.DB.prepare(`select action, audited_changes from audit_logs where ${where} order by id`)
+    .bind(...values)
+    .all<{ action: string; audited_changes: string }>();
   return rows.results.map((row) => `${row.action} ${row.audited_changes}`).join("\n");
 }
 
@@ -94,7 +98,9 @@ describe("invitations", () => {
     expect(expiresIn?.s).toBeLessThanOrEqual(7 * 24 * 3600);
     const token = tokenIn((await sendThroughRecorder(row.id)).text);
     await env.DB.prepare("update password_tokens set expires_at = unixepoch() - 1 where token_id = ?").bind(row.key.split(":")[1]).run();
-    const reply = await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "too late now", password_confirmation: "too late now" } });
+    const reply = await call("PUT", "/auth/password", {
+      body: { reset_password_token: token, password: "too late now", password_confirmation: "too late now" },
+    });
     expectStatus(reply, 422);
   });
 
@@ -105,7 +111,10 @@ describe("invitations", () => {
     const second = await createAccount(t.agency.access_token);
     const { user } = await invite(t.agency.access_token, t.account.id);
     expectStatus(
-      await call("POST", `/api/v1/agency/accounts/${second.id}/users`, { token: t.agency.access_token, body: { name: "Ivy", email: user.email, role: "agent" } }),
+      await call("POST", `/api/v1/agency/accounts/${second.id}/users`, {
+        token: t.agency.access_token,
+        body: { name: "Ivy", email: user.email, role: "agent" },
+      }),
       201,
     );
     expect(await passwordEmails(user.email)).toHaveLength(1);
@@ -115,7 +124,10 @@ describe("invitations", () => {
     const t = await tenant();
     const { user, row } = await invite(t.agency.access_token, t.account.id);
     const token = tokenIn((await sendThroughRecorder(row.id)).text);
-    expectStatus(await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "my own passphrase", password_confirmation: "my own passphrase" } }), 200);
+    expectStatus(
+      await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "my own passphrase", password_confirmation: "my own passphrase" } }),
+      200,
+    );
     const withPassword = await userWithPassword(t.agency.access_token, t.account.id);
     const log = await auditedChanges("auditable_id in (?, ?)", user.id, withPassword.id);
     expect(log).toContain('"invitation":"sent"');
@@ -149,12 +161,16 @@ describe("POST /auth/password (forgotten password)", () => {
     });
     if (!row) throw new Error("no reset email");
     expect(row.text).toContain("reset_password_token=[FILTERED]");
-    const expiresIn = await env.DB.prepare("select expires_at - unixepoch() as s from password_tokens where token_id = ?").bind(row.key.split(":")[1]).first<{ s: number }>();
+    const expiresIn = await env.DB.prepare("select expires_at - unixepoch() as s from password_tokens where token_id = ?")
+      .bind(row.key.split(":")[1])
+      .first<{ s: number }>();
     expect(expiresIn?.s).toBeGreaterThan(2 * 3600 - 60);
     expect(expiresIn?.s).toBeLessThanOrEqual(2 * 3600);
 
     const token = tokenIn((await sendThroughRecorder(row.id)).text);
-    const reply = await call("PUT", "/auth/password", { body: { reset_password_token: token, password: "a brand new one", password_confirmation: "a brand new one" } });
+    const reply = await call("PUT", "/auth/password", {
+      body: { reset_password_token: token, password: "a brand new one", password_confirmation: "a brand new one" },
+    });
     expectStatus(reply, 200);
     expectStatus(await call("GET", "/auth/validate_token", { headers: deviseHeaders(session) }), 401);
     expectStatus(await call("POST", "/auth/sign_in", { body: { email: user.email, password: PASSWORD } }), 401);
@@ -171,7 +187,9 @@ describe("POST /auth/password (forgotten password)", () => {
       expectStatus(reply, 422);
       expect(reply.body.error.code).toBe("invalid_token");
     }
-    const mismatch = await call("PUT", "/auth/password", { body: { reset_password_token: "x", password: "long enough", password_confirmation: "not the same" } });
+    const mismatch = await call("PUT", "/auth/password", {
+      body: { reset_password_token: "x", password: "long enough", password_confirmation: "not the same" },
+    });
     expectStatus(mismatch, 422);
     expect(mismatch.body.error.details).toEqual([expect.objectContaining({ field: "password_confirmation" })]);
   });

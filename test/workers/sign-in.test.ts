@@ -219,8 +219,13 @@ describe("a session's credentials", () => {
 
   it("slide the expiry when used, writing the last use at most once a minute", async () => {
     const { session } = await signedIn();
-    const row = () => env.DB.prepare("select last_used_at, expires_at from user_sessions where client_id = ?").bind(session.client).first<{ last_used_at: number; expires_at: number }>();
-    await env.DB.prepare("update user_sessions set last_used_at = last_used_at - 3600, expires_at = expires_at - 3600 where client_id = ?").bind(session.client).run();
+    const row = () =>
+      env.DB.prepare("select last_used_at, expires_at from user_sessions where client_id = ?")
+        .bind(session.client)
+        .first<{ last_used_at: number; expires_at: number }>();
+    await env.DB.prepare("update user_sessions set last_used_at = last_used_at - 3600, expires_at = expires_at - 3600 where client_id = ?")
+      .bind(session.client)
+      .run();
     const before = await row();
     expectStatus(await call("GET", "/api/v1/profile", { token: session.accessToken }), 200);
     const touched = await row();
@@ -260,7 +265,12 @@ describe("the console's cookie", () => {
   it("refuses writes from another site, or that say nothing of their origin, with 403 csrf_failed", async () => {
     const { session, account } = await cookieSession();
     const path = `/api/v1/accounts/${account.id}/labels`;
-    const crossSite: Record<string, string>[] = [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site", origin: "https://evil.example" }, {}, { "sec-fetch-site": "same-site" }];
+    const crossSite: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+      {},
+      { "sec-fetch-site": "same-site" },
+    ];
     for (const headers of crossSite) {
       const reply = await call("POST", path, { headers: { cookie: session.cookie, ...headers }, body: { title: "csrf" } });
       expectStatus(reply, 403);

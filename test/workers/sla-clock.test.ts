@@ -113,7 +113,15 @@ describe("working time: deadlines that count only open hours", () => {
       return cursor;
     };
     const split: WorkingSchedule = {
-      workingHours: [closed(0), hours(1, [8, 30], [12, 15]), hours(2, [13, 0], [18, 45]), allDay(3), hours(4, [0, 0], [6, 0]), closed(5), hours(6, [10, 0], [11, 0])],
+      workingHours: [
+        closed(0),
+        hours(1, [8, 30], [12, 15]),
+        hours(2, [13, 0], [18, 45]),
+        allDay(3),
+        hours(4, [0, 0], [6, 0]),
+        closed(5),
+        hours(6, [10, 0], [11, 0]),
+      ],
       timezone: "UTC",
     };
     const cases: [WorkingSchedule, string, number][] = [
@@ -125,7 +133,9 @@ describe("working time: deadlines that count only open hours", () => {
       [{ workingHours: split.workingHours, timezone: "Australia/Adelaide" }, "2026-04-02T00:00:00", 3000],
     ];
     for (const [schedule, start, minutes] of cases) {
-      expect(addWorkingTime(schedule, at(start), minutes * MINUTE), `${schedule.timezone} ${start} +${minutes} min`).toBe(byMinutes(schedule, at(start), minutes));
+      expect(addWorkingTime(schedule, at(start), minutes * MINUTE), `${schedule.timezone} ${start} +${minutes} min`).toBe(
+        byMinutes(schedule, at(start), minutes),
+      );
     }
   });
 });

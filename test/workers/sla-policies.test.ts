@@ -9,7 +9,13 @@ describe("Application API: SLA policies", () => {
     const t = await tenant();
     const reply = await call("POST", path(t.account.id), {
       token: t.admin.access_token,
-      body: { name: "Enterprise P0", description: "Urgent customers", first_response_time_threshold: 300, resolution_time_threshold: 86_400, only_during_business_hours: true },
+      body: {
+        name: "Enterprise P0",
+        description: "Urgent customers",
+        first_response_time_threshold: 300,
+        resolution_time_threshold: 86_400,
+        only_during_business_hours: true,
+      },
     });
     expectStatus(reply, 201);
     expect(reply.body.payload).toMatchObject({
@@ -33,9 +39,15 @@ describe("Application API: SLA policies", () => {
     const short = await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: "Two seconds", first_response_time_threshold: 2 } });
     expectStatus(short, 201);
     expect(short.body.payload.first_response_time_threshold).toBe(2);
-    expectStatus(await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: "A year", resolution_time_threshold: 366 * 24 * 3600 } }), 201);
+    expectStatus(
+      await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: "A year", resolution_time_threshold: 366 * 24 * 3600 } }),
+      201,
+    );
     for (const threshold of [0, -1, 1.5, 366 * 24 * 3600 + 1]) {
-      const reply = await call("POST", path(t.account.id), { token: t.admin.access_token, body: { name: `Bad ${threshold}`, next_response_time_threshold: threshold } });
+      const reply = await call("POST", path(t.account.id), {
+        token: t.admin.access_token,
+        body: { name: `Bad ${threshold}`, next_response_time_threshold: threshold },
+      });
       expectStatus(reply, 422);
       expect(reply.body.error.details[0].field).toBe("next_response_time_threshold");
     }

@@ -26,7 +26,10 @@ async function conversationWithAssignee(inboxInput: Record<string, unknown> | nu
   if (inboxInput) expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${session.inbox.id}`, { ...as(t.admin), body: inboxInput }), 200);
   const bystander = await inviteUser(t.agency.access_token, t.account.id, "agent");
   expectStatus(
-    await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, { ...as(t.admin), body: { inbox_id: session.inbox.id, user_ids: [t.agent.id, bystander.id] } }),
+    await call("POST", `/api/v1/accounts/${t.account.id}/inbox_members`, {
+      ...as(t.admin),
+      body: { inbox_id: session.inbox.id, user_ids: [t.agent.id, bystander.id] },
+    }),
     200,
   );
   expectStatus(await call("POST", `${conversationPath(t, session.conversation.id)}/assignments`, { ...as(t.admin), body: { assignee_id: t.agent.id } }), 200);
@@ -143,7 +146,10 @@ describe("applying an SLA policy", () => {
     const other = await tenant();
     expectStatus(await applySla(t, displayId, policy.id, outsider), 404);
     expectStatus(await call("GET", `${conversationPath(t, displayId)}/sla_events`, as(outsider)), 404);
-    expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/conversations/${displayId}`, { ...as(other.admin), body: { sla_policy_id: policy.id } }), 404);
+    expectStatus(
+      await call("PATCH", `/api/v1/accounts/${t.account.id}/conversations/${displayId}`, { ...as(other.admin), body: { sla_policy_id: policy.id } }),
+      404,
+    );
     expect((await conversation(t, displayId)).applied_sla).toBeNull();
   });
 
@@ -180,110 +186,136 @@ describe("first response time", () => {
     expect(await storedSlaEvents(t, displayId)).toEqual([]);
   });
 
-  it("is missed when nobody replies by the deadline: recorded by the alarm, notified, and the SLA is missed on resolve", async () => {
-    const { t, session, displayId, bystander } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1 });
-    expectStatus(await visitorSays(session, "Anyone there?"), 200);
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    // The object's own alarm records the miss at the deadline.
-    await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["frt"]));
-    const missed = await conversation(t, displayId);
-    expect(missed.applied_sla.sla_status).toBe("active_with_misses");
-    expect(missed.sla_events[0]).toMatchObject({ id: 1, event_type: "frt", meta: {} });
-    await eventually(async () => expect(await storedSlaEvents(t, displayId)).toEqual([{ event_type: "frt", period: 0 }]));
-    // The assignee and the administrators hear of it; other agents do not.
-    for (const user of [t.agent, t.admin]) {
-      await eventually(async () =>
-        expect(await notificationsOf(t, user)).toEqual([expect.objectContaining({ notification_type: "sla_missed_first_response", primary_actor_id: displayId })]),
-      );
-    }
-    expect(await notificationsOf(t, bystander)).toEqual([]);
-    expectStatus(await agentReplies(t, displayId), 200);
-    expectStatus(await resolve(t, displayId), 200);
-    expect((await conversation(t, displayId)).applied_sla.sla_status).toBe("missed");
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "is missed when nobody replies by the deadline: recorded by the alarm, notified, and the SLA is missed on resolve",
+    async () => {
+      const { t, session, displayId, bystander } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1 });
+      expectStatus(await visitorSays(session, "Anyone there?"), 200);
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      // The object's own alarm records the miss at the deadline.
+      await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["frt"]));
+      const missed = await conversation(t, displayId);
+      expect(missed.applied_sla.sla_status).toBe("active_with_misses");
+      expect(missed.sla_events[0]).toMatchObject({ id: 1, event_type: "frt", meta: {} });
+      await eventually(async () => expect(await storedSlaEvents(t, displayId)).toEqual([{ event_type: "frt", period: 0 }]));
+      // The assignee and the administrators hear of it; other agents do not.
+      for (const user of [t.agent, t.admin]) {
+        await eventually(async () =>
+          expect(await notificationsOf(t, user)).toEqual([
+            expect.objectContaining({ notification_type: "sla_missed_first_response", primary_actor_id: displayId }),
+          ]),
+        );
+      }
+      expect(await notificationsOf(t, bystander)).toEqual([]);
+      expectStatus(await agentReplies(t, displayId), 200);
+      expectStatus(await resolve(t, displayId), 200);
+      expect((await conversation(t, displayId)).applied_sla.sla_status).toBe("missed");
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 
-  it("counts a late reply as a miss even before any alarm ran", async () => {
-    const { t, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    await runInDurableObject(conversationStub(t, displayId), (_, state) => state.storage.deleteAlarm());
-    const { applied_sla } = await conversation(t, displayId);
-    await until(applied_sla.frt_due_at + 1);
-    const replied = await agentReplies(t, displayId);
-    expectStatus(replied, 200);
-    expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["frt"]);
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "counts a late reply as a miss even before any alarm ran",
+    async () => {
+      const { t, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      await runInDurableObject(conversationStub(t, displayId), (_, state) => state.storage.deleteAlarm());
+      const { applied_sla } = await conversation(t, displayId);
+      await until(applied_sla.frt_due_at + 1);
+      const replied = await agentReplies(t, displayId);
+      expectStatus(replied, 200);
+      expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["frt"]);
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 });
 
 describe("next response time", () => {
-  it("is missed when a visitor's follow-up after an agent reply waits past it, once per waiting period", async () => {
-    const { t, session, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, next_response_time_threshold: 1 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    expectStatus(await visitorSays(session, "Hi"), 200);
-    expectStatus(await agentReplies(t, displayId), 200);
-    expect((await conversation(t, displayId)).applied_sla.nrt_due_at).toBeNull();
-    expectStatus(await visitorSays(session, "One more thing"), 200);
-    const waiting = await conversation(t, displayId);
-    expect(waiting.applied_sla.nrt_due_at).toBe((waiting as unknown as { waiting_since: number }).waiting_since + 1);
-    await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["nrt"]));
-    // Still waiting, more follow-ups, the alarm and the sweep again: still one miss for this period.
-    expectStatus(await visitorSays(session, "Hello??"), 200);
-    await runDurableObjectAlarm(conversationStub(t, displayId));
-    await runScheduled(Date.now() + 10 * 60_000);
-    expect((await conversation(t, displayId)).sla_events).toHaveLength(1);
-    // Answered, then a new follow-up: a new period, which can miss again.
-    expectStatus(await agentReplies(t, displayId), 200);
-    expectStatus(await visitorSays(session, "And another"), 200);
-    await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["nrt", "nrt"]));
-    await eventually(async () => expect((await storedSlaEvents(t, displayId)).map((e) => e.event_type)).toEqual(["nrt", "nrt"]));
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "is missed when a visitor's follow-up after an agent reply waits past it, once per waiting period",
+    async () => {
+      const { t, session, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, next_response_time_threshold: 1 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      expectStatus(await visitorSays(session, "Hi"), 200);
+      expectStatus(await agentReplies(t, displayId), 200);
+      expect((await conversation(t, displayId)).applied_sla.nrt_due_at).toBeNull();
+      expectStatus(await visitorSays(session, "One more thing"), 200);
+      const waiting = await conversation(t, displayId);
+      expect(waiting.applied_sla.nrt_due_at).toBe((waiting as unknown as { waiting_since: number }).waiting_since + 1);
+      await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["nrt"]));
+      // Still waiting, more follow-ups, the alarm and the sweep again: still one miss for this period.
+      expectStatus(await visitorSays(session, "Hello??"), 200);
+      await runDurableObjectAlarm(conversationStub(t, displayId));
+      await runScheduled(Date.now() + 10 * 60_000);
+      expect((await conversation(t, displayId)).sla_events).toHaveLength(1);
+      // Answered, then a new follow-up: a new period, which can miss again.
+      expectStatus(await agentReplies(t, displayId), 200);
+      expectStatus(await visitorSays(session, "And another"), 200);
+      await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["nrt", "nrt"]));
+      await eventually(async () => expect((await storedSlaEvents(t, displayId)).map((e) => e.event_type)).toEqual(["nrt", "nrt"]));
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 
-  it("is not set before the first agent reply: that wait is the first response's", async () => {
-    const { t, session, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, next_response_time_threshold: 1 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    expectStatus(await visitorSays(session, "Hi"), 200);
-    const waiting = await conversation(t, displayId);
-    expect(waiting.applied_sla.nrt_due_at).toBeNull();
-    await until(waiting.created_at + 2);
-    await runDurableObjectAlarm(conversationStub(t, displayId));
-    expect((await conversation(t, displayId)).sla_events).toEqual([]);
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "is not set before the first agent reply: that wait is the first response's",
+    async () => {
+      const { t, session, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, next_response_time_threshold: 1 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      expectStatus(await visitorSays(session, "Hi"), 200);
+      const waiting = await conversation(t, displayId);
+      expect(waiting.applied_sla.nrt_due_at).toBeNull();
+      await until(waiting.created_at + 2);
+      await runDurableObjectAlarm(conversationStub(t, displayId));
+      expect((await conversation(t, displayId)).sla_events).toEqual([]);
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 });
 
 describe("resolution time", () => {
-  it("is missed when the conversation is not resolved by its deadline, and the SLA is missed on resolve", async () => {
-    const { t, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["rt"]));
-    await eventually(async () =>
-      expect(await notificationsOf(t, t.agent)).toEqual([expect.objectContaining({ notification_type: "sla_missed_resolution" })]),
-    );
-    expectStatus(await resolve(t, displayId), 200);
-    expect((await conversation(t, displayId)).applied_sla.sla_status).toBe("missed");
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "is missed when the conversation is not resolved by its deadline, and the SLA is missed on resolve",
+    async () => {
+      const { t, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      await eventually(async () => expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["rt"]));
+      await eventually(async () =>
+        expect(await notificationsOf(t, t.agent)).toEqual([expect.objectContaining({ notification_type: "sla_missed_resolution" })]),
+      );
+      expectStatus(await resolve(t, displayId), 200);
+      expect((await conversation(t, displayId)).applied_sla.sla_status).toBe("missed");
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 
-  it("is hit when resolved in time, and the verdict stays when the conversation reopens", async () => {
-    const t = await tenant();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 3 });
-    // The clock starts with the conversation: it comes last, so that it is resolved well in time.
-    const session = await clientSession(t);
-    const displayId = session.conversation.id;
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    expectStatus(await call("POST", `${conversationPath(t, displayId)}/toggle_status`, { ...as(t.admin), body: { status: "resolved" } }), 200);
-    const resolved = await conversation(t, displayId);
-    expect(resolved.applied_sla.sla_status).toBe("hit");
-    expectStatus(await visitorSays(session, "Reopening"), 200);
-    await until(resolved.applied_sla.rt_due_at + 1);
-    await runDurableObjectAlarm(conversationStub(t, displayId));
-    const reopened = await conversation(t, displayId);
-    expect(reopened.status).toBe("open");
-    expect(reopened.applied_sla.sla_status).toBe("hit");
-    expect(reopened.sla_events).toEqual([]);
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "is hit when resolved in time, and the verdict stays when the conversation reopens",
+    async () => {
+      const t = await tenant();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 3 });
+      // The clock starts with the conversation: it comes last, so that it is resolved well in time.
+      const session = await clientSession(t);
+      const displayId = session.conversation.id;
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      expectStatus(await call("POST", `${conversationPath(t, displayId)}/toggle_status`, { ...as(t.admin), body: { status: "resolved" } }), 200);
+      const resolved = await conversation(t, displayId);
+      expect(resolved.applied_sla.sla_status).toBe("hit");
+      expectStatus(await visitorSays(session, "Reopening"), 200);
+      await until(resolved.applied_sla.rt_due_at + 1);
+      await runDurableObjectAlarm(conversationStub(t, displayId));
+      const reopened = await conversation(t, displayId);
+      expect(reopened.status).toBe("open");
+      expect(reopened.applied_sla.sla_status).toBe("hit");
+      expect(reopened.sla_events).toEqual([]);
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 });
 
 /** Working hours in Chatwoot's shape: every day closed but `openDay`, open 00:00–00:01 (UTC). */
@@ -297,24 +329,28 @@ function oneMinuteAWeek(openDay: number) {
 }
 
 describe("business hours", () => {
-  it("counts only the inbox's working hours when the policy says so: no miss while the inbox is closed", async () => {
-    const openDay = (new Date().getUTCDay() + 3) % 7;
-    const workingHours = oneMinuteAWeek(openDay);
-    const { t, displayId } = await conversationWithAssignee({ working_hours_enabled: true, timezone: "UTC", working_hours: workingHours });
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1, only_during_business_hours: true });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    const { created_at, applied_sla } = await conversation(t, displayId);
-    expect(applied_sla.sla_only_during_business_hours).toBe(true);
-    // Due one second into the next opening, days from now.
-    expect(applied_sla.frt_due_at).toBe(addWorkingTime({ workingHours, timezone: "UTC" }, created_at, 1));
-    expect(applied_sla.frt_due_at - created_at).toBeGreaterThan(24 * 3600);
-    await until(created_at + 2);
-    await runDurableObjectAlarm(conversationStub(t, displayId));
-    await runScheduled(Date.now() + 10 * 60_000);
-    const later = await conversation(t, displayId);
-    expect(later.sla_events).toEqual([]);
-    expect(later.applied_sla.sla_status).toBe("active");
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "counts only the inbox's working hours when the policy says so: no miss while the inbox is closed",
+    async () => {
+      const openDay = (new Date().getUTCDay() + 3) % 7;
+      const workingHours = oneMinuteAWeek(openDay);
+      const { t, displayId } = await conversationWithAssignee({ working_hours_enabled: true, timezone: "UTC", working_hours: workingHours });
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: 1, only_during_business_hours: true });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      const { created_at, applied_sla } = await conversation(t, displayId);
+      expect(applied_sla.sla_only_during_business_hours).toBe(true);
+      // Due one second into the next opening, days from now.
+      expect(applied_sla.frt_due_at).toBe(addWorkingTime({ workingHours, timezone: "UTC" }, created_at, 1));
+      expect(applied_sla.frt_due_at - created_at).toBeGreaterThan(24 * 3600);
+      await until(created_at + 2);
+      await runDurableObjectAlarm(conversationStub(t, displayId));
+      await runScheduled(Date.now() + 10 * 60_000);
+      const later = await conversation(t, displayId);
+      expect(later.sla_events).toEqual([]);
+      expect(later.applied_sla.sla_status).toBe("active");
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 
   it("counts the wall clock when the inbox has no working hours turned on", async () => {
     const { t, displayId } = await conversationWithAssignee({ working_hours_enabled: false });
@@ -325,62 +361,74 @@ describe("business hours", () => {
 });
 
 describe("the cron sweep behind the alarms", () => {
-  it("records a miss whose alarm never ran, once, however often the sweep and the alarm look", async () => {
-    const { t, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    await runInDurableObject(conversationStub(t, displayId), (_, state) => state.storage.deleteAlarm());
-    const { applied_sla } = await conversation(t, displayId);
-    await until(applied_sla.rt_due_at + 1);
-    expect((await conversation(t, displayId)).sla_events).toEqual([]);
-    // A sweep within the alarm's grace leaves it alone; a later one asks the conversation to look.
-    await runScheduled(Date.now());
-    expect((await conversation(t, displayId)).sla_events).toEqual([]);
-    await runScheduled(Date.now() + 10 * 60_000);
-    expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["rt"]);
-    await runScheduled(Date.now() + 10 * 60_000);
-    await runDurableObjectAlarm(conversationStub(t, displayId));
-    await runScheduled(Date.now() + 20 * 60_000);
-    expect((await conversation(t, displayId)).sla_events).toHaveLength(1);
-    expect(await storedSlaEvents(t, displayId)).toEqual([{ event_type: "rt", period: 0 }]);
-    expect(await notificationsOf(t, t.admin)).toHaveLength(1);
-    expect(await notificationsOf(t, t.agent)).toHaveLength(1);
-    // D1 knows no deadline is left to watch.
-    const row = await env.DB.prepare("select sla_status, next_deadline_at from applied_slas where account_id = ? and display_id = ?")
-      .bind(t.account.id, displayId)
-      .first();
-    expect(row).toEqual({ sla_status: "active_with_misses", next_deadline_at: null });
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "records a miss whose alarm never ran, once, however often the sweep and the alarm look",
+    async () => {
+      const { t, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      await runInDurableObject(conversationStub(t, displayId), (_, state) => state.storage.deleteAlarm());
+      const { applied_sla } = await conversation(t, displayId);
+      await until(applied_sla.rt_due_at + 1);
+      expect((await conversation(t, displayId)).sla_events).toEqual([]);
+      // A sweep within the alarm's grace leaves it alone; a later one asks the conversation to look.
+      await runScheduled(Date.now());
+      expect((await conversation(t, displayId)).sla_events).toEqual([]);
+      await runScheduled(Date.now() + 10 * 60_000);
+      expect((await conversation(t, displayId)).sla_events.map((e) => e.event_type)).toEqual(["rt"]);
+      await runScheduled(Date.now() + 10 * 60_000);
+      await runDurableObjectAlarm(conversationStub(t, displayId));
+      await runScheduled(Date.now() + 20 * 60_000);
+      expect((await conversation(t, displayId)).sla_events).toHaveLength(1);
+      expect(await storedSlaEvents(t, displayId)).toEqual([{ event_type: "rt", period: 0 }]);
+      expect(await notificationsOf(t, t.admin)).toHaveLength(1);
+      expect(await notificationsOf(t, t.agent)).toHaveLength(1);
+      // D1 knows no deadline is left to watch.
+      const row = await env.DB.prepare("select sla_status, next_deadline_at from applied_slas where account_id = ? and display_id = ?")
+        .bind(t.account.id, displayId)
+        .first();
+      expect(row).toEqual({ sla_status: "active_with_misses", next_deadline_at: null });
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 
-  it("forgets the rows of conversations that are gone", async () => {
-    const { t, displayId } = await conversationWithAssignee();
-    const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { resolution_time_threshold: 3600 });
-    expectStatus(await applySla(t, displayId, policy.id), 200);
-    await runInDurableObject(conversationStub(t, displayId), async (instance) => {
-      await (instance as unknown as { purge(): Promise<void> }).purge();
-    });
-    await runScheduled(Date.now() + 2 * 3600_000);
-    const row = await env.DB.prepare("select count(*) as n from applied_slas where account_id = ? and display_id = ?").bind(t.account.id, displayId).first();
-    expect(row).toEqual({ n: 0 });
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "forgets the rows of conversations that are gone",
+    async () => {
+      const { t, displayId } = await conversationWithAssignee();
+      const policy = await createSlaPolicy(t.admin.access_token, t.account.id, { resolution_time_threshold: 3600 });
+      expectStatus(await applySla(t, displayId, policy.id), 200);
+      await runInDurableObject(conversationStub(t, displayId), async (instance) => {
+        await (instance as unknown as { purge(): Promise<void> }).purge();
+      });
+      await runScheduled(Date.now() + 2 * 3600_000);
+      const row = await env.DB.prepare("select count(*) as n from applied_slas where account_id = ? and display_id = ?").bind(t.account.id, displayId).first();
+      expect(row).toEqual({ n: 0 });
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 });
 
 describe("isolation of SLA records", () => {
-  it("keeps each account's SLA events and applied SLAs to its own conversations", async () => {
-    const a = await conversationWithAssignee();
-    const b = await conversationWithAssignee();
-    const policyA = await createSlaPolicy(a.t.admin.access_token, a.t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
-    const policyB = await createSlaPolicy(b.t.admin.access_token, b.t.account.id, { first_response_time_threshold: 3600 });
-    expectStatus(await applySla(a.t, a.displayId, policyA.id), 200);
-    expectStatus(await applySla(b.t, b.displayId, policyB.id), 200);
-    await eventually(async () => expect(await storedSlaEvents(a.t, a.displayId)).toHaveLength(1));
-    expect(await storedSlaEvents(b.t, b.displayId)).toEqual([]);
-    expect((await conversation(b.t, b.displayId)).applied_sla).toMatchObject({ sla_id: policyB.id, sla_status: "active" });
-    expect(await notificationsOf(b.t, b.t.admin)).toEqual([]);
-    expectStatus(await call("GET", `${conversationPath(a.t, a.displayId)}/sla_events`, as(b.t.admin)), 404);
-    const own = await call("GET", `${conversationPath(a.t, a.displayId)}/sla_events`, as(a.t.agent));
-    expectStatus(own, 200);
-    expect(own.body.payload.map((e: { event_type: string }) => e.event_type)).toEqual(["rt"]);
-    expect(own.body.applied_sla.sla_id).toBe(policyA.id);
-  }, WAITS_FOR_A_DEADLINE);
+  it(
+    "keeps each account's SLA events and applied SLAs to its own conversations",
+    async () => {
+      const a = await conversationWithAssignee();
+      const b = await conversationWithAssignee();
+      const policyA = await createSlaPolicy(a.t.admin.access_token, a.t.account.id, { first_response_time_threshold: null, resolution_time_threshold: 1 });
+      const policyB = await createSlaPolicy(b.t.admin.access_token, b.t.account.id, { first_response_time_threshold: 3600 });
+      expectStatus(await applySla(a.t, a.displayId, policyA.id), 200);
+      expectStatus(await applySla(b.t, b.displayId, policyB.id), 200);
+      await eventually(async () => expect(await storedSlaEvents(a.t, a.displayId)).toHaveLength(1));
+      expect(await storedSlaEvents(b.t, b.displayId)).toEqual([]);
+      expect((await conversation(b.t, b.displayId)).applied_sla).toMatchObject({ sla_id: policyB.id, sla_status: "active" });
+      expect(await notificationsOf(b.t, b.t.admin)).toEqual([]);
+      expectStatus(await call("GET", `${conversationPath(a.t, a.displayId)}/sla_events`, as(b.t.admin)), 404);
+      const own = await call("GET", `${conversationPath(a.t, a.displayId)}/sla_events`, as(a.t.agent));
+      expectStatus(own, 200);
+      expect(own.body.payload.map((e: { event_type: string }) => e.event_type)).toEqual(["rt"]);
+      expect(own.body.applied_sla.sla_id).toBe(policyA.id);
+    },
+    WAITS_FOR_A_DEADLINE,
+  );
 });

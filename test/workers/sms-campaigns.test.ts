@@ -130,7 +130,10 @@ describe("SMS inboxes", () => {
     const t = await smsTenant();
     const reply = await call("POST", inboxesPath(t.account.id), {
       token: t.admin.access_token,
-      body: { name: "Again", channel: { type: "sms", phone_number: t.inbox.phone_number, provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN } } },
+      body: {
+        name: "Again",
+        channel: { type: "sms", phone_number: t.inbox.phone_number, provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN } },
+      },
     });
     expectStatus(reply, 422);
     expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "channel.phone_number", code: "taken" })]);
@@ -147,7 +150,10 @@ describe("SMS inboxes", () => {
     ] as const) {
       const reply = await call("POST", inboxesPath(t.account.id), {
         token: t.admin.access_token,
-        body: { name: "SMS", channel: { type: "sms", phone_number: uniquePhone(), provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: url } } },
+        body: {
+          name: "SMS",
+          channel: { type: "sms", phone_number: uniquePhone(), provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: url } },
+        },
       });
       expectStatus(reply, 422);
       expect(reply.body.error.details).toEqual([{ field: "channel.provider_config.api_base_url", message: expect.any(String), code }]);
@@ -159,7 +165,10 @@ describe("SMS inboxes", () => {
     for (const url of ["https://sms.example.test/?region=ie1", "https://user:secret@sms.example.test"]) {
       const reply = await call("POST", inboxesPath(t.account.id), {
         token: t.admin.access_token,
-        body: { name: "SMS", channel: { type: "sms", phone_number: uniquePhone(), provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: url } } },
+        body: {
+          name: "SMS",
+          channel: { type: "sms", phone_number: uniquePhone(), provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: url } },
+        },
       });
       expectStatus(reply, 422);
     }
@@ -171,7 +180,11 @@ describe("SMS inboxes", () => {
       headers: { authorization: `Bearer ${t.admin.access_token}`, "content-type": "application/json" },
       body: JSON.stringify({
         name: "Local SMS",
-        channel: { type: "sms", phone_number: uniquePhone(), provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: "http://localhost:8787/dev/sinks/sms" } },
+        channel: {
+          type: "sms",
+          phone_number: uniquePhone(),
+          provider_config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN, api_base_url: "http://localhost:8787/dev/sinks/sms" },
+        },
       }),
     });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
@@ -184,7 +197,10 @@ describe("SMS inboxes", () => {
       body: { channel: { provider_config: { api_base_url: "https://other-provider.example.test" }, phone_number: "+14155550199" } },
     });
     expectStatus(reply, 200);
-    expect(reply.body).toMatchObject({ phone_number: "+14155550199", provider_config: { account_sid: ACCOUNT_SID, api_base_url: "https://other-provider.example.test" } });
+    expect(reply.body).toMatchObject({
+      phone_number: "+14155550199",
+      provider_config: { account_sid: ACCOUNT_SID, api_base_url: "https://other-provider.example.test" },
+    });
     const rotated = await call("PATCH", `${inboxesPath(t.account.id)}/${t.inbox.id}`, {
       token: t.admin.access_token,
       body: { channel: { provider_config: { auth_token: "a-new-secret-token" } } },
@@ -345,7 +361,14 @@ describe("one-off campaigns: the API", () => {
     const website = await createInbox(t.admin.access_token, t.account.id);
     const reply = await call("POST", campaignsPath(t.account.id), {
       token: t.admin.access_token,
-      body: { title: "x", message: "x", inbox_id: website.id, campaign_type: "one_off", audience: [{ type: "Label", id: t.label.id }], scheduled_at: inAMinute() },
+      body: {
+        title: "x",
+        message: "x",
+        inbox_id: website.id,
+        campaign_type: "one_off",
+        audience: [{ type: "Label", id: t.label.id }],
+        scheduled_at: inAMinute(),
+      },
     });
     expectStatus(reply, 422);
     expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "campaign_type", code: "sms_inbox_required" })]);
@@ -355,7 +378,13 @@ describe("one-off campaigns: the API", () => {
     const t = await smsTenant();
     const reply = await call("POST", campaignsPath(t.account.id), {
       token: t.admin.access_token,
-      body: { title: "x", message: "x", inbox_id: t.inbox.id, campaign_type: "ongoing", trigger_rules: { url: "https://acme.example.test/*", time_on_page: 5 } },
+      body: {
+        title: "x",
+        message: "x",
+        inbox_id: t.inbox.id,
+        campaign_type: "ongoing",
+        trigger_rules: { url: "https://acme.example.test/*", time_on_page: 5 },
+      },
     });
     expectStatus(reply, 422);
     expect(reply.body.error.details).toEqual([expect.objectContaining({ field: "inbox_id", code: "not_website_inbox" })]);
@@ -367,7 +396,16 @@ describe("one-off campaigns: the API", () => {
     const foreign = await createLabel(other.admin.access_token, other.account.id);
     const reply = await call("POST", campaignsPath(t.account.id), {
       token: t.admin.access_token,
-      body: { title: "x", message: "x", inbox_id: t.inbox.id, audience: [{ type: "Label", id: t.label.id }, { type: "Label", id: foreign.id }], scheduled_at: inAMinute() },
+      body: {
+        title: "x",
+        message: "x",
+        inbox_id: t.inbox.id,
+        audience: [
+          { type: "Label", id: t.label.id },
+          { type: "Label", id: foreign.id },
+        ],
+        scheduled_at: inAMinute(),
+      },
     });
     expectStatus(reply, 422);
     expect(reply.body.error.details).toEqual([{ field: "audience", message: `Not labels of this account: ${foreign.id}.`, code: "unknown_label" }]);
@@ -472,7 +510,12 @@ describe("one-off campaigns: sending", () => {
     const byRecipient = new Map(requests.map((request) => [formOf(request).To, formOf(request).Body]));
     expect(byRecipient.get(ada.phone_number ?? "")).toBe("Hi Ada, our spring sale starts today.");
     expect(byRecipient.get(both.phone_number ?? "")).toBe("Hi there, our spring sale starts today.");
-    expect(await campaignOf(t, campaign.id)).toMatchObject({ status: "completed", campaign_status: "completed", started_at: expect.any(Number), completed_at: expect.any(Number) });
+    expect(await campaignOf(t, campaign.id)).toMatchObject({
+      status: "completed",
+      campaign_status: "completed",
+      started_at: expect.any(Number),
+      completed_at: expect.any(Number),
+    });
     expect((await recipientsOf(t, campaign.id)).meta.statuses).toEqual({ pending: 0, sending: 0, sent: 3, failed: 0 });
   });
 

@@ -15,7 +15,15 @@ const AUTH_TOKEN = "sms-secret-token";
 const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 type Conversation = { id: number; status: string; meta: { sender: { id: number; phone_number: string; additional_attributes: Record<string, unknown> } } };
-type Message = { id: number; content: string | null; message_type: number; status: string; source_id: string | null; content_attributes: Record<string, unknown>; attachments: { file_type: string; data_url: string }[] };
+type Message = {
+  id: number;
+  content: string | null;
+  message_type: number;
+  status: string;
+  source_id: string | null;
+  content_attributes: Record<string, unknown>;
+  attachments: { file_type: string; data_url: string }[];
+};
 
 let sids = 0;
 const newSid = () => `SM${Date.now().toString(16)}${String(++sids).padStart(6, "0")}`.padEnd(34, "0");
@@ -95,7 +103,9 @@ describe("SMS channel", () => {
     const conversation = await onlyConversation(t, t.inbox.id);
     expect(conversation.status).toBe("open");
     expect(conversation.meta.sender.phone_number).toBe(from);
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => [m.content, m.message_type])).toEqual([["Do you open on Sundays?", 0]]));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).map((m) => [m.content, m.message_type])).toEqual([["Do you open on Sundays?", 0]]),
+    );
   });
 
   it("refuses a form whose signature is not the inbox's with 401 and stores nothing", async () => {
@@ -209,10 +219,14 @@ describe("SMS channel", () => {
     expectStatus(await reply(t, conversation.id, "Yes, at 3 pm."), 200);
     await eventually(async () => {
       const requests = await sinkRequests(t.host);
-      expect(requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)))).toEqual([expect.objectContaining({ To: phone, Body: "Yes, at 3 pm." })]);
+      expect(requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)))).toEqual([
+        expect.objectContaining({ To: phone, Body: "Yes, at 3 pm." }),
+      ]);
     });
     await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, phone, "Great, book it"));
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Any slots tomorrow?", "Yes, at 3 pm.", "Great, book it"]));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Any slots tomorrow?", "Yes, at 3 pm.", "Great, book it"]),
+    );
   });
 
   it("never sends a private note as an SMS", async () => {
@@ -238,7 +252,16 @@ describe("SMS channel", () => {
     const sent = await reply(t, conversation.id, "On its way");
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
     await eventually(async () => expect((await stored())?.source_id).toBe(sid));
-    const status = (MessageStatus: string) => ({ MessageSid: sid, SmsSid: sid, AccountSid: ACCOUNT_SID, From: t.inbox.phone_number, To: from, MessageStatus, SmsStatus: MessageStatus, ApiVersion: "2010-04-01" });
+    const status = (MessageStatus: string) => ({
+      MessageSid: sid,
+      SmsSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: t.inbox.phone_number,
+      To: from,
+      MessageStatus,
+      SmsStatus: MessageStatus,
+      ApiVersion: "2010-04-01",
+    });
     expectStatus(await postTwilio("/twilio/delivery_status", status("delivered")), 200);
     await eventually(async () => expect((await stored())?.status).toBe("delivered"));
     expectStatus(await postTwilio("/twilio/delivery_status", status("sent")), 200);
@@ -256,7 +279,14 @@ describe("SMS channel", () => {
     const sent = await reply(t, conversation.id, "Are you there?");
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
     await eventually(async () => expect((await stored())?.source_id).toBe(sid));
-    await postTwilio("/twilio/delivery_status", { MessageSid: sid, AccountSid: ACCOUNT_SID, From: t.inbox.phone_number, To: from, MessageStatus: "undelivered", ErrorCode: "30003" });
+    await postTwilio("/twilio/delivery_status", {
+      MessageSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: t.inbox.phone_number,
+      To: from,
+      MessageStatus: "undelivered",
+      ErrorCode: "30003",
+    });
     await eventually(async () => {
       const message = await stored();
       expect(message?.status).toBe("failed");
@@ -281,7 +311,10 @@ describe("SMS channel", () => {
     const t = await smsTenant();
     await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, uniquePhone(), "Hi"));
     const conversation = await onlyConversation(t, t.inbox.id);
-    await programSink(t.host, Array.from({ length: 5 }, () => ({ status: 503, body: "Service Unavailable" })));
+    await programSink(
+      t.host,
+      Array.from({ length: 5 }, () => ({ status: 503, body: "Service Unavailable" })),
+    );
     const job = { type: "sms.send" as const, account_id: t.account.id, display_id: conversation.id, message_id: 0 };
     const sent = await reply(t, conversation.id, "Still there?");
     job.message_id = sent.body.id;
@@ -318,7 +351,9 @@ describe("SMS channel", () => {
     await startDueCampaigns(env, new Date((campaign.scheduled_at + 1) * 1000));
     const recipients = await call("GET", `/api/v1/accounts/${t.account.id}/campaigns/${campaign.id}/recipients`, { token: t.admin.access_token });
     expectStatus(recipients, 200);
-    expect(recipients.body.payload).toEqual([expect.objectContaining({ contact_id: contactId, status: "skipped", error: expect.stringContaining("Skipped: the contact opted out") })]);
+    expect(recipients.body.payload).toEqual([
+      expect.objectContaining({ contact_id: contactId, status: "skipped", error: expect.stringContaining("Skipped: the contact opted out") }),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await sinkRequests(t.host)).toEqual([]);
   });

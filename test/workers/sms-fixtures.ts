@@ -55,13 +55,7 @@ export async function createSmsInbox(adminToken: string, accountId: number, base
 }
 
 /** A one-off campaign a minute ahead, to the contacts with `labelIds`; `input` overrides the defaults. */
-export async function createOneOffCampaign(
-  adminToken: string,
-  accountId: number,
-  inboxId: number,
-  labelIds: number[],
-  input: Record<string, unknown> = {},
-) {
+export async function createOneOffCampaign(adminToken: string, accountId: number, inboxId: number, labelIds: number[], input: Record<string, unknown> = {}) {
   const reply = await call("POST", campaignsPath(accountId), {
     token: adminToken,
     body: {

@@ -134,7 +134,12 @@ async function sourceWithWidgets() {
     timezone: "Europe/Berlin",
     channel: { type: "web_widget", website_url: "https://source.example.test", widget_color: "#123456", welcome_title: "Welcome!" },
   });
-  const whatsapp = await createChatWidget(token, accountId, { name: "WhatsApp", type: "whatsapp", whatsapp_number_id: number.id, settings: { prefilled_text: "Hi" } });
+  const whatsapp = await createChatWidget(token, accountId, {
+    name: "WhatsApp",
+    type: "whatsapp",
+    whatsapp_number_id: number.id,
+    settings: { prefilled_text: "Hi" },
+  });
   const voice = await createChatWidget(token, accountId, { name: "Voice", type: "voice_ai", voice_ai_agent_id: agent.id });
   const liveChat = await createChatWidget(token, accountId, {
     name: "Live chat",
@@ -488,7 +493,9 @@ describe("snapshots: loading", () => {
     expect(entryFor(empty, "Instagram")).toMatchObject({
       setup_status: "incomplete",
       missing_dependencies: [HELPER_TEXTS.instagram_account],
-      dependencies: [{ type: "instagram_account", outcome: "left_empty", reason: `The account has no connected Instagram account @acme (${instagram.instagram_id}).` }],
+      dependencies: [
+        { type: "instagram_account", outcome: "left_empty", reason: `The account has no connected Instagram account @acme (${instagram.instagram_id}).` },
+      ],
     });
   });
 
@@ -530,10 +537,18 @@ describe("snapshots: loading", () => {
       assets: { chat_widgets: [s.liveChat.id], custom_attribute_definitions: ["plan", "tier"] },
     });
     const t = await target(s.agencyToken);
-    const own = await addAttributeDefinition(t.token, t.account.id, { attribute_key: "tier", attribute_display_name: "Our tier", attribute_model: "conversation_attribute" });
+    const own = await addAttributeDefinition(t.token, t.account.id, {
+      attribute_key: "tier",
+      attribute_display_name: "Our tier",
+      attribute_model: "conversation_attribute",
+    });
     const load = await loadInto(s.agencyToken, snapshot.id, t.account.id);
     expect(load.status).toBe("completed");
-    const definitions = (await call("GET", definitionsPath(t.account.id), { token: t.token })).body as { id: number; attribute_key: string; attribute_display_name: string }[];
+    const definitions = (await call("GET", definitionsPath(t.account.id), { token: t.token })).body as {
+      id: number;
+      attribute_key: string;
+      attribute_display_name: string;
+    }[];
     const plan = definitions.find((definition) => definition.attribute_key === "plan");
     expect(definitions.map((definition) => [definition.attribute_key, definition.attribute_display_name])).toEqual([
       ["tier", "Our tier"],
@@ -560,7 +575,10 @@ describe("snapshots: loading", () => {
     await loadInto(s.agencyToken, snapshot.id, t.account.id);
     const before = await widgetsOf(t.token, t.account.id);
     const live = before[2];
-    expectStatus(await call("PATCH", `${widgetsPath(t.account.id)}/${live?.id}`, { token: t.token, body: { name: "Renamed", settings: { position: "right" } } }), 200);
+    expectStatus(
+      await call("PATCH", `${widgetsPath(t.account.id)}/${live?.id}`, { token: t.token, body: { name: "Renamed", settings: { position: "right" } } }),
+      200,
+    );
     const ownLogo = await uploadMedia(t.token, t.account.id, live?.id ?? 0, "logo", PNG, "own.png");
 
     const skipped = await loadInto(s.agencyToken, snapshot.id, t.account.id, { on_conflict: "skip" });
@@ -602,7 +620,9 @@ describe("snapshots: loading", () => {
         action: "would_create",
         widget_id: null,
         setup_status: "complete",
-        dependencies: [{ type: "whatsapp_number", outcome: "mapped", mapped_to: { id: number.id, phone_number: s.number.phone_number, display_name: "Front desk" } }],
+        dependencies: [
+          { type: "whatsapp_number", outcome: "mapped", mapped_to: { id: number.id, phone_number: s.number.phone_number, display_name: "Front desk" } },
+        ],
       }),
       expect.objectContaining({ name: "Voice", action: "would_create", setup_status: "incomplete", missing_dependencies: [HELPER_TEXTS.voice_ai_agent] }),
       expect.objectContaining({
@@ -634,7 +654,9 @@ describe("snapshots: loading", () => {
     expectStatus(await call("DELETE", `/api/v1/agency/snapshots/${snapshot.id}`, { token: s.agencyToken }), 204);
 
     const agencyLog = await auditLog("/api/v1/agency/audit_logs", s.agencyToken);
-    const snapshotEntries = agencyLog.filter((entry) => entry.auditable_type === "Snapshot" || (entry.auditable_type === "SnapshotLoad" && entry.action === "create"));
+    const snapshotEntries = agencyLog.filter(
+      (entry) => entry.auditable_type === "Snapshot" || (entry.auditable_type === "SnapshotLoad" && entry.action === "create"),
+    );
     expect(snapshotEntries.map((entry) => [entry.action, entry.auditable_type, entry.auditable_id, entry.user_type])).toEqual([
       ["destroy", "Snapshot", snapshot.id, "Agency"],
       ["create", "SnapshotLoad", load.id, "Agency"],
@@ -660,7 +682,12 @@ describe("snapshots: loading", () => {
       },
     });
     const inboxEntry = targetLog.find((entry) => entry.auditable_type === "Inbox");
-    expect(inboxEntry).toMatchObject({ action: "create", user_type: "System", auditable_id: widgets[2]?.inbox_id, audited_changes: { name: "Website", snapshot_load_id: load.id } });
+    expect(inboxEntry).toMatchObject({
+      action: "create",
+      user_type: "System",
+      auditable_id: widgets[2]?.inbox_id,
+      audited_changes: { name: "Website", snapshot_load_id: load.id },
+    });
     expect(JSON.stringify(inboxEntry)).not.toContain("hmac_token");
   });
 
@@ -685,9 +712,7 @@ describe("snapshots: loading", () => {
 describe("snapshots: the snapshot.load job", () => {
   /** A load row written directly, so the test delivers its message itself instead of the real queue. */
   async function insertLoad(snapshotId: number, agencyId: number, accountId: number) {
-    const row = await env.DB.prepare(
-      "insert into snapshot_loads (snapshot_id, agency_id, account_id, report) values (?, ?, ?, '[]') returning id",
-    )
+    const row = await env.DB.prepare("insert into snapshot_loads (snapshot_id, agency_id, account_id, report) values (?, ?, ?, '[]') returning id")
       .bind(snapshotId, agencyId, accountId)
       .first<{ id: number }>();
     if (!row) throw new Error("no load row");

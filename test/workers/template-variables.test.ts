@@ -48,9 +48,7 @@ describe("on the server, Chatwoot's Liquid drops", () => {
   });
 
   it("renders the contact's id, email and phone number as stored (ContactDrop, BaseDrop#id)", () => {
-    expect(render("{{ contact.id }} {{ contact.email }} {{ contact.phone_number }} {{ contact.phone }}")).toBe(
-      "42 ada@example.com +15550100 +15550100",
-    );
+    expect(render("{{ contact.id }} {{ contact.email }} {{ contact.phone_number }} {{ contact.phone }}")).toBe("42 ada@example.com +15550100 +15550100");
   });
 
   it("uses the message's sender as the agent, with the name as stored (UserDrop, BaseDrop#name)", () => {
@@ -71,15 +69,11 @@ describe("on the server, Chatwoot's Liquid drops", () => {
     expect(render("{{ contact.custom_attribute.plan }} {{ contact.custom_attribute.loyalty-tier }} {{ conversation.custom_attribute.order_id }}")).toBe(
       "pro gold A-1001",
     );
-    expect(render("{{ contact.custom_attribute.seats }}/{{ conversation.custom_attribute.vip }}/{{ contact.custom_attribute.trial }}")).toBe(
-      "12/true/false",
-    );
+    expect(render("{{ contact.custom_attribute.seats }}/{{ conversation.custom_attribute.vip }}/{{ contact.custom_attribute.trial }}")).toBe("12/true/false");
   });
 
   it("keeps Parley's agent variables beside Chatwoot's (first and last name, email, phone)", () => {
-    expect(render("{{ agent.first_name }}|{{ agent.last_name }}|{{ agent.email }}|{{ agent.phone_number }}")).toBe(
-      "Grace|Hopper|grace@example.com|+15550199",
-    );
+    expect(render("{{ agent.first_name }}|{{ agent.last_name }}|{{ agent.email }}|{{ agent.phone_number }}")).toBe("Grace|Hopper|grace@example.com|+15550199");
   });
 
   it("resolves every supported variable from a complete context", () => {
@@ -92,9 +86,7 @@ describe("on the server, Chatwoot's Liquid drops", () => {
 
 describe("Liquid", () => {
   it("applies filters", () => {
-    expect(render("{{ contact.first_name | upcase }} {{ inbox.name | downcase }} {{ contact.email | split: '@' | last }}")).toBe(
-      "ADA website example.com",
-    );
+    expect(render("{{ contact.first_name | upcase }} {{ inbox.name | downcase }} {{ contact.email | split: '@' | last }}")).toBe("ADA website example.com");
   });
 
   it("runs conditionals", () => {
@@ -108,9 +100,7 @@ describe("Liquid", () => {
   });
 
   it("inserts values containing replacement patterns such as $& literally", () => {
-    expect(render("{{ contact.custom_attribute.note }}", { contact: { id: 1, custom_attributes: { note: "Cash $& $1 $$" } } })).toBe(
-      "Cash $& $1 $$",
-    );
+    expect(render("{{ contact.custom_attribute.note }}", { contact: { id: 1, custom_attributes: { note: "Cash $& $1 $$" } } })).toBe("Cash $& $1 $$");
   });
 
   it("does not render the variables of an inserted value", () => {

@@ -16,9 +16,7 @@ describe("the exact URL (the seed's examples)", () => {
   });
 
   it("does not match https://chatwoot.com/app?test_param=test_value with https://chatwoot.com/app#test_hash_param", () => {
-    expect(
-      campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app#test_hash_param"),
-    ).toBe(false);
+    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app#test_hash_param")).toBe(false);
   });
 });
 
@@ -94,27 +92,19 @@ describe("the exact URL, further", () => {
   });
 
   it("matches a pattern's query with the same query", () => {
-    expect(
-      campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=test_value"),
-    ).toBe(true);
+    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=test_value")).toBe(true);
   });
 
   it("matches a pattern's query on the page with a trailing slash", () => {
-    expect(
-      campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app/?test_param=test_value"),
-    ).toBe(true);
+    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app/?test_param=test_value")).toBe(true);
   });
 
   it("does not match a pattern's query with another value", () => {
-    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=other")).toBe(
-      false,
-    );
+    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=other")).toBe(false);
   });
 
   it("does not match a pattern's query with extra parameters", () => {
-    expect(
-      campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=test_value&x=1"),
-    ).toBe(false);
+    expect(campaignUrlMatches("https://chatwoot.com/app?test_param=test_value", "https://chatwoot.com/app?test_param=test_value&x=1")).toBe(false);
   });
 
   it("matches a pattern's hash only with that hash", () => {

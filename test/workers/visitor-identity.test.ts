@@ -82,7 +82,10 @@ describe("Visitor identity", () => {
     expect(own.body).toMatchObject({ id: squatter.id, name: "Mallory", email: null, identifier: "user-42" });
     const conversations = await site.conversations(squatter.source_id);
     expect(conversations.body.map((c: { id: number }) => c.id)).toEqual([squatterConversation]);
-    expectStatus(await call("GET", `/public/api/v1/inboxes/${site.inbox.website_token}/contacts/${squatter.source_id}/conversations/${personConversation}/messages`), 404);
+    expectStatus(
+      await call("GET", `/public/api/v1/inboxes/${site.inbox.website_token}/contacts/${squatter.source_id}/conversations/${personConversation}/messages`),
+      404,
+    );
   });
 
   it("never sends the verified person's later messages to the squatter's socket", async () => {
@@ -177,11 +180,27 @@ describe("Visitor identity", () => {
     const t = await tenant();
     const site = await website(t);
     const owner = await site.newDevice();
-    await site.setUser(owner.source_id, { identifier: "user-5", identifier_hash: await site.hash("user-5"), name: "Owner", custom_attributes: { plan: "gold" } });
+    await site.setUser(owner.source_id, {
+      identifier: "user-5",
+      identifier_hash: await site.hash("user-5"),
+      name: "Owner",
+      custom_attributes: { plan: "gold" },
+    });
     const visitor = await site.newDevice();
-    const reply = await site.setUser(visitor.source_id, { identifier: "user-5", name: "Visitor", email: "visitor@example.test", custom_attributes: { cart: 3 } });
+    const reply = await site.setUser(visitor.source_id, {
+      identifier: "user-5",
+      name: "Visitor",
+      email: "visitor@example.test",
+      custom_attributes: { cart: 3 },
+    });
     expectStatus(reply, 200);
-    expect(reply.body).toMatchObject({ id: visitor.id, source_id: visitor.source_id, name: "Visitor", email: "visitor@example.test", custom_attributes: { cart: 3 } });
+    expect(reply.body).toMatchObject({
+      id: visitor.id,
+      source_id: visitor.source_id,
+      name: "Visitor",
+      email: "visitor@example.test",
+      custom_attributes: { cart: 3 },
+    });
     expect((await asAgent(t, visitor.id)).body.payload).toMatchObject({
       name: "Visitor",
       email: "visitor@example.test",
@@ -197,10 +216,7 @@ describe("Visitor identity", () => {
  * The same request in two accounts, one where another contact already holds the values and one
  * where nobody does; the answers must be the same apart from the ids and tokens each session gets.
  */
-async function inBothAccounts(
-  holder: Record<string, unknown>,
-  request: (site: Awaited<ReturnType<typeof website>>, t: Tenant) => Promise<Reply>,
-) {
+async function inBothAccounts(holder: Record<string, unknown>, request: (site: Awaited<ReturnType<typeof website>>, t: Tenant) => Promise<Reply>) {
   const answers: Reply[] = [];
   for (const existing of [true, false]) {
     const t = await tenant();
@@ -258,7 +274,12 @@ describe("Visitor identity: answers that reveal nothing", () => {
       await env.DB.prepare(
         "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, 'Site widget', 'live_chat', ?, ?, '{}', ?)",
       )
-        .bind(t.account.id, token, site.inbox.id, JSON.stringify({ enabled: true, fields: [{ field_type: "standard", name: "email", type: "email", label: "Email", required: true, enabled: true }] }))
+        .bind(
+          t.account.id,
+          token,
+          site.inbox.id,
+          JSON.stringify({ enabled: true, fields: [{ field_type: "standard", name: "email", type: "email", label: "Email", required: true, enabled: true }] }),
+        )
         .run();
       return call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, values: { email: taken.email } } });
     });

@@ -8,7 +8,19 @@ describe("links that reach a browser", () => {
   });
 
   it("drops javascript:, data:, vbscript:, file: and anything that is not a URL", () => {
-    for (const value of ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,<b>", "vbscript:x", "file:///etc/passwd", "not a url", "", 42, null]) {
+    for (const value of [
+      "javascript:alert(1)",
+      "JAVASCRIPT:alert(1)",
+      " javascript:alert(1)",
+      "java\tscript:alert(1)",
+      "data:text/html,<b>",
+      "vbscript:x",
+      "file:///etc/passwd",
+      "not a url",
+      "",
+      42,
+      null,
+    ]) {
       expect(webUrl(value), String(value)).toBeNull();
       expect(webLink(value), String(value)).toBeNull();
     }

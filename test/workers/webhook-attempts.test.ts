@@ -17,8 +17,7 @@ type Attempt = {
 };
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
-const attemptsPath = (accountId: number, webhookId: number, deliveryId: number) =>
-  `${webhooksPath(accountId)}/${webhookId}/deliveries/${deliveryId}/attempts`;
+const attemptsPath = (accountId: number, webhookId: number, deliveryId: number) => `${webhooksPath(accountId)}/${webhookId}/deliveries/${deliveryId}/attempts`;
 
 async function attemptsOf(t: Tenant, webhookId: number, deliveryId: number): Promise<Attempt[]> {
   const reply = await call("GET", attemptsPath(t.account.id, webhookId, deliveryId), { token: t.admin.access_token });
@@ -116,7 +115,10 @@ describe("Application API: a webhook delivery's attempts", () => {
 
   it("keeps a delivery's newest 20 attempts", async () => {
     const { t, host, webhook } = await tenantWithWebhook();
-    await programSink(host, Array.from({ length: 22 }, () => ({ status: 500 })));
+    await programSink(
+      host,
+      Array.from({ length: 22 }, () => ({ status: 500 })),
+    );
     const deliveryId = await recordDelivery(t.account.id, webhook.id, webhook.url);
     for (let attempt = 1; attempt <= 22; attempt++) await runDeliverJob(deliveryId, attempt);
     const attempts = await attemptsOf(t, webhook.id, deliveryId);
@@ -129,7 +131,9 @@ describe("Application API: a webhook delivery's attempts", () => {
     await runDeliverJob(deliveryId, 1);
     expect(await attemptsOf(t, webhook.id, deliveryId)).toHaveLength(1);
     expectStatus(await call("DELETE", `${webhooksPath(t.account.id)}/${webhook.id}`, { token: t.admin.access_token }), 204);
-    const left = await env.DB.prepare("select count(*) as count from webhook_delivery_attempts where delivery_id = ?").bind(deliveryId).first<{ count: number }>();
+    const left = await env.DB.prepare("select count(*) as count from webhook_delivery_attempts where delivery_id = ?")
+      .bind(deliveryId)
+      .first<{ count: number }>();
     expect(left?.count).toBe(0);
   });
 

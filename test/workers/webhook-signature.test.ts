@@ -5,7 +5,7 @@ const secret = "4f1c0e7d2b9a8c6e5d4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d
 const body = '{"event":"message_created","id":7,"content":"I want a refund"}';
 
 describe("webhook signatures", () => {
-  it("signs sha256=<hex HMAC-SHA256 of \"<timestamp>.<body>\">", async () => {
+  it('signs sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">', async () => {
     const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`1767225600.${body}`));
     const hex = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -37,7 +37,9 @@ describe("webhook signatures", () => {
   it("verifies what it signed, as a receiver would", async () => {
     const signature = await webhookSignature(secret, 1767225600, body);
     expect(await verifyWebhookSignature({ secret, body, timestamp: "1767225600", signature, now: 1767225630 })).toBe(true);
-    expect(await verifyWebhookSignature({ secret, body, timestamp: "1767225600", signature: signature.toUpperCase().replace("SHA256", "sha256"), now: 1767225600 })).toBe(true);
+    expect(
+      await verifyWebhookSignature({ secret, body, timestamp: "1767225600", signature: signature.toUpperCase().replace("SHA256", "sha256"), now: 1767225600 }),
+    ).toBe(true);
   });
 
   it("refuses a changed body, another secret, another timestamp or a malformed signature", async () => {

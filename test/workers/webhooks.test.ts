@@ -264,7 +264,14 @@ describe("webhook deliveries", () => {
     await eventually(async () => {
       const log = await deliveryLog(t, webhook.id);
       expect(log.payload).toMatchObject([
-        { id: Number(request.headers["x-parley-delivery"]), event: "message_created", status: "delivered", attempts: 1, last_status_code: 200, last_error: null },
+        {
+          id: Number(request.headers["x-parley-delivery"]),
+          event: "message_created",
+          status: "delivered",
+          attempts: 1,
+          last_status_code: 200,
+          last_error: null,
+        },
       ]);
       expect(log.payload[0]?.payload).toEqual({ event: "message_created", ...MESSAGE_PAYLOAD });
       expect(log.payload[0]?.delivered_at).not.toBeNull();
@@ -284,7 +291,9 @@ describe("webhook deliveries", () => {
     const otherAccount = await createWebhook(other.admin.access_token, other.account.id, `https://${sinkHost()}/other`, { subscriptions: ["message_created"] });
 
     expect(await enqueueWebhookEvent(env, messageCreated(t.account.id, unique("event"), support.id))).toBe(2);
-    expect(await enqueueWebhookEvent(env, { accountId: t.account.id, inboxId: null, event: "contact_created", payload: { id: 3 }, key: unique("contact") })).toBe(0);
+    expect(
+      await enqueueWebhookEvent(env, { accountId: t.account.id, inboxId: null, event: "contact_created", payload: { id: 3 }, key: unique("contact") }),
+    ).toBe(0);
     expect(await enqueueWebhookEvent(env, { ...messageCreated(t.account.id), event: "message_updated" })).toBe(0);
 
     const logged = async (webhookId: number) => (await deliveryLog(t, webhookId)).payload.map((delivery) => delivery.event);
@@ -477,14 +486,20 @@ describe("the local webhook sink", () => {
     const signed = await asLocalDev(`/dev/sinks/webhooks/${name}`, {
       method: "POST",
       body,
-      headers: { "content-type": "application/json", "x-parley-timestamp": String(timestamp), "x-parley-signature": await webhookSignature(secret, timestamp, body) },
+      headers: {
+        "content-type": "application/json",
+        "x-parley-timestamp": String(timestamp),
+        "x-parley-signature": await webhookSignature(secret, timestamp, body),
+      },
     });
     expect(signed.status).toBe(200);
     const failing = await asLocalDev(`/dev/sinks/webhooks/${name}?status=500`, { method: "POST", body: "not json" });
     expect(failing.status).toBe(500);
     const listed = await asLocalDev(`/dev/sinks/webhooks/${name}?secret=${secret}`);
     expect(listed.status).toBe(200);
-    const { requests } = (await listed.json()) as { requests: { body: string; payload: unknown; signature_valid: boolean | null; headers: Record<string, string> }[] };
+    const { requests } = (await listed.json()) as {
+      requests: { body: string; payload: unknown; signature_valid: boolean | null; headers: Record<string, string> }[];
+    };
     expect(requests.map((request) => [request.body, request.payload, request.signature_valid])).toEqual([
       ["not json", null, false],
       [body, { event: "ping" }, true],

@@ -75,7 +75,10 @@ async function conversationWithText(t: WhatsappTenant, body = "Does it come in a
 }
 
 const reply = (t: Tenant, displayId: number, body: Record<string, unknown>) =>
-  call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, { token: t.admin.access_token, body: { message_type: "outgoing", ...body } });
+  call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, {
+    token: t.admin.access_token,
+    body: { message_type: "outgoing", ...body },
+  });
 
 /** What the Graph API sink received for this inbox's number, as parsed JSON bodies. */
 async function graphCalls(t: WhatsappTenant, suffix = "/messages") {
@@ -98,7 +101,10 @@ describe("WhatsApp inboxes", () => {
     const t = await whatsappTenant();
     const listed = await call("GET", `/api/v1/accounts/${t.account.id}/integrations/whatsapp_numbers`, { token: t.admin.access_token });
     expect(listed.body.payload).toEqual([expect.objectContaining({ phone_number: t.business.phone, status: "connected" })]);
-    const linked = () => env.DB.prepare("select inbox_id from whatsapp_numbers where account_id = ? and phone_number = ?").bind(t.account.id, t.business.phone).first<{ inbox_id: number | null }>();
+    const linked = () =>
+      env.DB.prepare("select inbox_id from whatsapp_numbers where account_id = ? and phone_number = ?")
+        .bind(t.account.id, t.business.phone)
+        .first<{ inbox_id: number | null }>();
     expect((await linked())?.inbox_id).toBe(t.inbox.id);
     expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token }), 204);
     expect((await linked())?.inbox_id).toBeNull();
@@ -123,8 +129,13 @@ describe("WhatsApp inboxes", () => {
   it("moves the registry link when the inbox's number changes", async () => {
     const t = await whatsappTenant();
     const next = uniqueWhatsappPhone().e164;
-    expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token, body: { channel: { phone_number: next } } }), 200);
-    const rows = await env.DB.prepare("select phone_number, inbox_id from whatsapp_numbers where account_id = ? order by id").bind(t.account.id).all<{ phone_number: string; inbox_id: number | null }>();
+    expectStatus(
+      await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token, body: { channel: { phone_number: next } } }),
+      200,
+    );
+    const rows = await env.DB.prepare("select phone_number, inbox_id from whatsapp_numbers where account_id = ? order by id")
+      .bind(t.account.id)
+      .all<{ phone_number: string; inbox_id: number | null }>();
     expect(rows.results).toEqual([
       { phone_number: t.business.phone, inbox_id: null },
       { phone_number: next, inbox_id: t.inbox.id },
@@ -198,7 +209,8 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
   it("opens a new conversation for a message after the last one was resolved, and joins a snoozed one", async () => {
     const t = await whatsappTenant();
     const first = await conversationWithText(t, "First question");
-    const toggle = (status: string) => call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, { token: t.admin.access_token, body: { status } });
+    const toggle = (status: string) =>
+      call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, { token: t.admin.access_token, body: { status } });
     expectStatus(await toggle("snoozed"), 200);
     expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "Still there?")), 200);
     await eventually(async () => expect((await conversationsOf(t, t.inbox.id)).map((c) => [c.id, c.status])).toEqual([[first.id, "open"]]));
@@ -209,9 +221,21 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
 
   it("reopens the contact's one conversation when the inbox locks contacts to a single conversation", async () => {
     const t = await whatsappTenant();
-    expectStatus(await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, { token: t.admin.access_token, body: { lock_to_single_conversation: true } }), 200);
+    expectStatus(
+      await call("PATCH", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}`, {
+        token: t.admin.access_token,
+        body: { lock_to_single_conversation: true },
+      }),
+      200,
+    );
     const first = await conversationWithText(t, "First question");
-    expectStatus(await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, { token: t.admin.access_token, body: { status: "resolved" } }), 200);
+    expectStatus(
+      await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, {
+        token: t.admin.access_token,
+        body: { status: "resolved" },
+      }),
+      200,
+    );
     expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "One more thing")), 200);
     await eventually(async () => expect((await conversationsOf(t, t.inbox.id)).map((c) => [c.id, c.status])).toEqual([[first.id, "open"]]));
     expect((await messagesOf(t, first.id)).map((m) => m.content)).toEqual(["First question", "One more thing"]);
@@ -221,7 +245,17 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const mediaId = `${Date.now()}7788`;
     await programSink(GRAPH_HOST, [
-      { status: 200, body: JSON.stringify({ messaging_product: "whatsapp", url: `https://${GRAPH_HOST}/v22.0/media-download/${mediaId}`, mime_type: "text/plain", sha256: "x", file_size: 24, id: mediaId }) },
+      {
+        status: 200,
+        body: JSON.stringify({
+          messaging_product: "whatsapp",
+          url: `https://${GRAPH_HOST}/v22.0/media-download/${mediaId}`,
+          mime_type: "text/plain",
+          sha256: "x",
+          file_size: 24,
+          id: mediaId,
+        }),
+      },
       { status: 200, body: "a receipt's worth of text" },
     ]);
     const payload = incomingMessage(t.business, t.customer, "document", {
@@ -242,11 +276,48 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
   });
 
   const kinds: [string, string, Record<string, unknown>, string, Record<string, unknown>][] = [
-    ["a location", "location", { location: { latitude: 38.9806263495, longitude: -131.9428348801, name: "Philz Coffee", address: "101 Forest Ave, Palo Alto, CA 94301" } }, "📍 Philz Coffee, 101 Forest Ave, Palo Alto, CA 94301\nhttps://maps.google.com/?q=38.9806263495,-131.9428348801", { location: expect.objectContaining({ name: "Philz Coffee" }) }],
-    ["shared contacts", "contacts", { contacts: [{ name: { formatted_name: "Barbara J. Johnson", first_name: "Barbara" }, phones: [{ phone: "+1 (940) 555-1234", wa_id: "19405551234", type: "HOME" }] }] }, "👤 Barbara J. Johnson +1 (940) 555-1234", { contacts: expect.any(Array) }],
-    ["a reply button press", "interactive", { interactive: { type: "button_reply", button_reply: { id: "confirm-yes", title: "Yes, confirm" } } }, "Yes, confirm", { interactive_reply: { type: "button_reply", id: "confirm-yes", title: "Yes, confirm" } }],
-    ["a list choice", "interactive", { interactive: { type: "list_reply", list_reply: { id: "slot-3", title: "Tuesday 10:00", description: "With Dr. Lee" } } }, "Tuesday 10:00", { interactive_reply: { type: "list_reply", id: "slot-3", title: "Tuesday 10:00" } }],
-    ["a reaction", "reaction", { reaction: { message_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NjMyQkI3RkE5NjIzMDJBNEQA", emoji: "👍" } }, "👍", { is_reaction: true, in_reply_to_external_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NjMyQkI3RkE5NjIzMDJBNEQA" }],
+    [
+      "a location",
+      "location",
+      { location: { latitude: 38.9806263495, longitude: -131.9428348801, name: "Philz Coffee", address: "101 Forest Ave, Palo Alto, CA 94301" } },
+      "📍 Philz Coffee, 101 Forest Ave, Palo Alto, CA 94301\nhttps://maps.google.com/?q=38.9806263495,-131.9428348801",
+      { location: expect.objectContaining({ name: "Philz Coffee" }) },
+    ],
+    [
+      "shared contacts",
+      "contacts",
+      {
+        contacts: [
+          {
+            name: { formatted_name: "Barbara J. Johnson", first_name: "Barbara" },
+            phones: [{ phone: "+1 (940) 555-1234", wa_id: "19405551234", type: "HOME" }],
+          },
+        ],
+      },
+      "👤 Barbara J. Johnson +1 (940) 555-1234",
+      { contacts: expect.any(Array) },
+    ],
+    [
+      "a reply button press",
+      "interactive",
+      { interactive: { type: "button_reply", button_reply: { id: "confirm-yes", title: "Yes, confirm" } } },
+      "Yes, confirm",
+      { interactive_reply: { type: "button_reply", id: "confirm-yes", title: "Yes, confirm" } },
+    ],
+    [
+      "a list choice",
+      "interactive",
+      { interactive: { type: "list_reply", list_reply: { id: "slot-3", title: "Tuesday 10:00", description: "With Dr. Lee" } } },
+      "Tuesday 10:00",
+      { interactive_reply: { type: "list_reply", id: "slot-3", title: "Tuesday 10:00" } },
+    ],
+    [
+      "a reaction",
+      "reaction",
+      { reaction: { message_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NjMyQkI3RkE5NjIzMDJBNEQA", emoji: "👍" } },
+      "👍",
+      { is_reaction: true, in_reply_to_external_id: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3NjMyQkI3RkE5NjIzMDJBNEQA" },
+    ],
   ];
   for (const [what, type, fields, content, attributes] of kinds) {
     it(`stores ${what} as a message agents can read`, async () => {
@@ -264,10 +335,15 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
   it("stores a message type Meta does not support, and one Parley does not know, as unsupported messages agents see", async () => {
     const t = await whatsappTenant();
     const unsupported = incomingMessage(t.business, t.customer, "unsupported", {
-      errors: [{ code: 131051, title: "Message type unknown", message: "Message type unknown", error_data: { details: "Message type is currently not supported." } }],
+      errors: [
+        { code: 131051, title: "Message type unknown", message: "Message type unknown", error_data: { details: "Message type is currently not supported." } },
+      ],
     });
     expectStatus(await postWhatsapp(t.business.phone, unsupported), 200);
-    expectStatus(await postWhatsapp(t.business.phone, incomingMessage(t.business, t.customer, "order", { order: { catalog_id: "1", product_items: [] } })), 200);
+    expectStatus(
+      await postWhatsapp(t.business.phone, incomingMessage(t.business, t.customer, "order", { order: { catalog_id: "1", product_items: [] } })),
+      200,
+    );
     const conversation = await onlyConversation(t, t.inbox.id);
     await eventually(async () => {
       const messages = await messagesOf(t, conversation.id);
@@ -299,7 +375,17 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const templateReview = {
       object: "whatsapp_business_account",
-      entry: [{ id: t.business.businessAccountId, changes: [{ field: "message_template_status_update", value: { event: "APPROVED", message_template_id: 1, message_template_name: "x", message_template_language: "en_US", reason: "NONE" } }] }],
+      entry: [
+        {
+          id: t.business.businessAccountId,
+          changes: [
+            {
+              field: "message_template_status_update",
+              value: { event: "APPROVED", message_template_id: 1, message_template_name: "x", message_template_language: "en_US", reason: "NONE" },
+            },
+          ],
+        },
+      ],
     };
     expectStatus(await postWhatsapp(t.business.phone, templateReview), 200);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -327,7 +413,9 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
         text: { preview_url: false, body: "Yes: blue and green." },
       });
     });
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ source_id: wamid, status: "sent" }));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ source_id: wamid, status: "sent" }),
+    );
   });
 
   it("sends an agent's photo as a WhatsApp image linking to its Parley media URL, the text as its caption", async () => {
@@ -357,7 +445,9 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
         image: { link: sent.attachments[0]?.data_url, caption: "Here is the map to our clinic" },
       });
     });
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.id)).toMatchObject({ source_id: wamid, status: "sent" }));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.id)).toMatchObject({ source_id: wamid, status: "sent" }),
+    );
   });
 
   it("never goes back when statuses arrive out of order: read stays read after a late delivered and sent", async () => {
@@ -384,7 +474,15 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const sent = await reply(t, conversation.id, { content: "Are you there?" });
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
     await eventually(async () => expect((await stored())?.source_id).toBe(wamid));
-    const errors = [{ code: 131026, title: "Message undeliverable", message: "Message undeliverable", error_data: { details: "Message Undeliverable." }, href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/" }];
+    const errors = [
+      {
+        code: 131026,
+        title: "Message undeliverable",
+        message: "Message undeliverable",
+        error_data: { details: "Message Undeliverable." },
+        href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+      },
+    ];
     expectStatus(await postWhatsapp(t.business.phone, statusUpdate(t.business, t.customer.waId, wamid, "failed", errors)), 200);
     await eventually(async () => {
       const message = await stored();
@@ -396,13 +494,23 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
   it("marks a reply failed with Meta's reason when the Graph API refuses it for good", async () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
-    const refusal = { error: { message: "(#131009) Parameter value is not valid", type: "OAuthException", code: 131009, error_data: { messaging_product: "whatsapp", details: "Recipient phone number not in allowed list" }, fbtrace_id: "A1" } };
+    const refusal = {
+      error: {
+        message: "(#131009) Parameter value is not valid",
+        type: "OAuthException",
+        code: 131009,
+        error_data: { messaging_product: "whatsapp", details: "Recipient phone number not in allowed list" },
+        fbtrace_id: "A1",
+      },
+    };
     await programSink(GRAPH_HOST, [{ status: 400, body: JSON.stringify(refusal) }]);
     const sent = await reply(t, conversation.id, { content: "Hello?" });
     await eventually(async () => {
       const message = (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
       expect(message?.status).toBe("failed");
-      expect(message?.content_attributes.external_error).toBe("HTTP 400 (code 131009): (#131009) Parameter value is not valid: Recipient phone number not in allowed list");
+      expect(message?.content_attributes.external_error).toBe(
+        "HTTP 400 (code 131009): (#131009) Parameter value is not valid: Recipient phone number not in allowed list",
+      );
     });
   });
 
@@ -465,11 +573,21 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
         template: {
           name: "appointment_reminder",
           language: { code: "en_US" },
-          components: [{ type: "body", parameters: [{ type: "text", text: "Sheena" }, { type: "text", text: "Monday at 10:00" }] }],
+          components: [
+            {
+              type: "body",
+              parameters: [
+                { type: "text", text: "Sheena" },
+                { type: "text", text: "Monday at 10:00" },
+              ],
+            },
+          ],
         },
       });
     });
-    await eventually(async () => expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ source_id: wamid, status: "sent" }));
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ source_id: wamid, status: "sent" }),
+    );
   });
 
   it("lets the local sink simulate an incoming message: Meta's payload, signed and posted to the public webhook", async () => {

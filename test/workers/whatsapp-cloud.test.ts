@@ -35,20 +35,37 @@ describe("Meta's verification handshake", () => {
 
 describe("Graph API answers", () => {
   it("builds URLs under the base URL (with its path) and the version", () => {
-    expect(graphUrl({ baseUrl: "http://localhost:8787/dev/sinks/graph/", version: "v22.0" }, "/123/messages")).toBe("http://localhost:8787/dev/sinks/graph/v22.0/123/messages");
+    expect(graphUrl({ baseUrl: "http://localhost:8787/dev/sinks/graph/", version: "v22.0" }, "/123/messages")).toBe(
+      "http://localhost:8787/dev/sinks/graph/v22.0/123/messages",
+    );
     expect(graphUrl({ baseUrl: null, version: "21.0" }, "123/messages")).toBe("https://graph.facebook.com/v21.0/123/messages");
   });
 
   it("reads Meta's error object in words, and says which refusals a retry may cure", () => {
-    const reEngagement = JSON.stringify({ error: { message: "(#131047) Re-engagement message", type: "OAuthException", code: 131047, error_data: { messaging_product: "whatsapp", details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number." }, fbtrace_id: "A" } });
+    const reEngagement = JSON.stringify({
+      error: {
+        message: "(#131047) Re-engagement message",
+        type: "OAuthException",
+        code: 131047,
+        error_data: {
+          messaging_product: "whatsapp",
+          details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+        },
+        fbtrace_id: "A",
+      },
+    });
     expect(readGraphAnswer(400, reEngagement)).toEqual({
       ok: false,
       status: 400,
       code: 131047,
       retryable: false,
-      error: "HTTP 400 (code 131047): (#131047) Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+      error:
+        "HTTP 400 (code 131047): (#131047) Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
     });
-    expect(readGraphAnswer(400, JSON.stringify({ error: { message: "(#130429) Rate limit hit", code: 130429 } }))).toMatchObject({ ok: false, retryable: true });
+    expect(readGraphAnswer(400, JSON.stringify({ error: { message: "(#130429) Rate limit hit", code: 130429 } }))).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
     expect(readGraphAnswer(503, "upstream unavailable")).toMatchObject({ ok: false, retryable: true, error: "HTTP 503: upstream unavailable" });
     expect(readGraphAnswer(200, '{"messages":[{"id":"wamid.X"}]}')).toEqual({ ok: true, status: 200, json: { messages: [{ id: "wamid.X" }] } });
   });
@@ -56,15 +73,34 @@ describe("Graph API answers", () => {
 
 describe("templates", () => {
   it("turns Chatwoot's flat processed_params into positional body parameters in order", () => {
-    expect(templateComponents({ "2": "Monday", "1": "Ada" })).toEqual([{ type: "body", parameters: [{ type: "text", text: "Ada" }, { type: "text", text: "Monday" }] }]);
+    expect(templateComponents({ "2": "Monday", "1": "Ada" })).toEqual([
+      {
+        type: "body",
+        parameters: [
+          { type: "text", text: "Ada" },
+          { type: "text", text: "Monday" },
+        ],
+      },
+    ]);
   });
 
   it("turns named parameters into Meta's parameter_name form", () => {
-    expect(templateComponents({ body: { first_name: "Ada" } })).toEqual([{ type: "body", parameters: [{ type: "text", parameter_name: "first_name", text: "Ada" }] }]);
+    expect(templateComponents({ body: { first_name: "Ada" } })).toEqual([
+      { type: "body", parameters: [{ type: "text", parameter_name: "first_name", text: "Ada" }] },
+    ]);
   });
 
   it("turns a media header and buttons into their components", () => {
-    expect(templateComponents({ header: { media_url: "https://acme.test/menu.pdf", media_type: "document" }, body: { "1": "Ada" }, buttons: [{ type: "url", parameter: "order/42" }, { type: "copy_code", parameter: "SAVE10" }] })).toEqual([
+    expect(
+      templateComponents({
+        header: { media_url: "https://acme.test/menu.pdf", media_type: "document" },
+        body: { "1": "Ada" },
+        buttons: [
+          { type: "url", parameter: "order/42" },
+          { type: "copy_code", parameter: "SAVE10" },
+        ],
+      }),
+    ).toEqual([
       { type: "header", parameters: [{ type: "document", document: { link: "https://acme.test/menu.pdf" } }] },
       { type: "body", parameters: [{ type: "text", text: "Ada" }] },
       { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "order/42" }] },
@@ -73,8 +109,17 @@ describe("templates", () => {
   });
 
   it("renders the agent's copy from the template's body, leaving unknown variables as they are", () => {
-    const template = { id: "1", name: "reminder", language: "en_US", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Hi {{1}}, see you {{2}} at {{3}}." }] };
-    expect(renderedTemplate(template, { name: "reminder", language: "en_US", processed_params: { "1": "Ada", "2": "Monday" } })).toBe("Hi Ada, see you Monday at {{3}}.");
+    const template = {
+      id: "1",
+      name: "reminder",
+      language: "en_US",
+      status: "APPROVED",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Hi {{1}}, see you {{2}} at {{3}}." }],
+    };
+    expect(renderedTemplate(template, { name: "reminder", language: "en_US", processed_params: { "1": "Ada", "2": "Monday" } })).toBe(
+      "Hi Ada, see you Monday at {{3}}.",
+    );
     expect(renderedTemplate(null, { name: "reminder", language: "en_US" })).toBe("Template: reminder");
   });
 

@@ -97,7 +97,13 @@ let wamids = 0;
 export const newWamid = () => `wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQz${Date.now().toString(36)}${++wamids}RgA=`;
 
 /** An incoming message of any type: `fields` is the type's own object, e.g. `{text: {body}}`. */
-export function incomingMessage(business: Business, customer: Customer, type: string, fields: Record<string, unknown>, extra: { id?: string; timestamp?: number } = {}) {
+export function incomingMessage(
+  business: Business,
+  customer: Customer,
+  type: string,
+  fields: Record<string, unknown>,
+  extra: { id?: string; timestamp?: number } = {},
+) {
   return envelope(business, {
     contacts: [{ profile: { name: customer.name ?? "Sheena Nelson" }, wa_id: customer.waId }],
     messages: [
@@ -132,4 +138,5 @@ export function statusUpdate(business: Business, customerWaId: string, wamid: st
 }
 
 /** What the Graph API's messages endpoint answers for a sent message. */
-export const sentAnswer = (waId: string, wamid: string) => JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: waId, wa_id: waId }], messages: [{ id: wamid }] });
+export const sentAnswer = (waId: string, wamid: string) =>
+  JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: waId, wa_id: waId }], messages: [{ id: wamid }] });

@@ -147,8 +147,9 @@ describe(">cs commands from the widget", () => {
     const { inbox, session, send, asAdmin, conversationPath } = await setUp();
     await send(">cs /set @category Used Car");
     const agentView = (await call("GET", `${conversationPath}/messages`, asAdmin)).body.payload as { content: string }[];
-    const contactView = (await call("GET", `/public/api/v1/inboxes/${inbox.website_token}/contacts/${session.source_id}/conversations/${session.conversation_id}/messages`))
-      .body as { content: string; message_type: number }[];
+    const contactView = (
+      await call("GET", `/public/api/v1/inboxes/${inbox.website_token}/contacts/${session.source_id}/conversations/${session.conversation_id}/messages`)
+    ).body as { content: string; message_type: number }[];
     for (const view of [agentView, contactView]) expect(view.some((m) => m.content.includes(">cs"))).toBe(false);
     expect(agentView.map((m) => m.content)).toEqual(["Website set the category to Used Car"]);
     expect(contactView).toEqual([]);

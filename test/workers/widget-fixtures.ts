@@ -85,10 +85,7 @@ export async function createChatWidget(adminToken: string, accountId: number, in
  * A live-chat widget on a new website inbox of the tenant's account, a visitor's session on it, and
  * `send` for that visitor's `>cs` commands.
  */
-export async function widgetCommandSession(
-  t: Awaited<ReturnType<typeof tenant>>,
-  widget: { settings?: Record<string, unknown>; commandSecret?: string } = {},
-) {
+export async function widgetCommandSession(t: Awaited<ReturnType<typeof tenant>>, widget: { settings?: Record<string, unknown>; commandSecret?: string } = {}) {
   const inbox = await createInbox(t.admin.access_token, t.account.id);
   const token = unique("wt");
   await env.DB.prepare(

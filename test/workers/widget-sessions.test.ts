@@ -22,9 +22,7 @@ async function widgetFor(type: string, preChatForm: Record<string, unknown> = { 
     expect(definition.status, JSON.stringify(definition.body)).toBeLessThan(300);
   }
   const token = unique("wt");
-  await env.DB.prepare(
-    "insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, ?, ?, ?, ?, '{}', ?)",
-  )
+  await env.DB.prepare("insert into chat_widgets (account_id, name, type, widget_token, inbox_id, settings, pre_chat_form) values (?, ?, ?, ?, ?, '{}', ?)")
     .bind(t.account.id, "Site widget", type, token, inbox.id, JSON.stringify(preChatForm))
     .run();
   return { t, inbox, token };
@@ -44,10 +42,14 @@ const preChat = {
 describe("Widget API: sessions", () => {
   it("does not ask for attribute fields whose definition was deleted", async () => {
     const { t, token } = await widgetFor("live_chat", preChat);
-    const definitions = await call("GET", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions?attribute_model=conversation_attribute`, { token: t.admin.access_token });
+    const definitions = await call("GET", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions?attribute_model=conversation_attribute`, {
+      token: t.admin.access_token,
+    });
     const order = definitions.body.find((d: { attribute_key: string }) => d.attribute_key === "order");
     expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/custom_attribute_definitions/${order.id}`, { token: t.admin.access_token }), 204);
-    const reply = await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token, values: { full_name: "V", email: "v@example.test", order: "nonsense" } } });
+    const reply = await call("POST", "/api/v1/widget/sessions", {
+      body: { widget_token: token, values: { full_name: "V", email: "v@example.test", order: "nonsense" } },
+    });
     expectStatus(reply, 201);
   });
 
@@ -68,7 +70,11 @@ describe("Widget API: sessions", () => {
   it("puts pre-chat answers on the contact and the conversation", async () => {
     const { t, token } = await widgetFor("live_chat", preChat);
     const reply = await call("POST", "/api/v1/widget/sessions", {
-      body: { widget_token: token, values: { full_name: "Vera", email: "vera@example.test", plan: "pro", order: "A-17" }, referer: "https://shop.example.test/cart" },
+      body: {
+        widget_token: token,
+        values: { full_name: "Vera", email: "vera@example.test", plan: "pro", order: "A-17" },
+        referer: "https://shop.example.test/cart",
+      },
       headers: { "accept-language": "fr-FR,fr;q=0.9" },
     });
     expectStatus(reply, 201);
@@ -89,7 +95,9 @@ describe("Widget API: sessions", () => {
       body: { widget_token: token, values: { full_name: "Sam", phone_number: "+14155550123" }, message: "Call me back please" },
     });
     expectStatus(reply, 201);
-    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${reply.body.conversation_id}/messages`, { token: t.admin.access_token });
+    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${reply.body.conversation_id}/messages`, {
+      token: t.admin.access_token,
+    });
     expect(messages.body.payload.map((m: { content: string }) => m.content)).toEqual(["Call me back please"]);
   });
 
@@ -139,15 +147,25 @@ describe("Widget API: answering a campaign", () => {
     const { t, inbox, token } = await widgetFor("live_chat");
     const campaign = await call("POST", `/api/v1/accounts/${t.account.id}/campaigns`, {
       token: t.admin.access_token,
-      body: { title: "Pricing help", message: "Questions about pricing?", inbox_id: inbox.id, sender_id: t.admin.id, trigger_rules: { url: "https://shop.example.test/pricing", time_on_page: 5 } },
+      body: {
+        title: "Pricing help",
+        message: "Questions about pricing?",
+        inbox_id: inbox.id,
+        sender_id: t.admin.id,
+        trigger_rules: { url: "https://shop.example.test/pricing", time_on_page: 5 },
+      },
     });
     expectStatus(campaign, 201);
     const session = await call("POST", "/api/v1/widget/sessions", {
       body: { widget_token: token, campaign_id: campaign.body.id, message: "Yes, is there a discount?" },
     });
     expectStatus(session, 201);
-    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.body.conversation_id}/messages`, { token: t.admin.access_token });
-    expect(messages.body.payload.map((m: { message_type: number; content: string; sender?: { id: number } }) => [m.message_type, m.content, m.sender?.id])).toEqual([
+    const messages = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.body.conversation_id}/messages`, {
+      token: t.admin.access_token,
+    });
+    expect(
+      messages.body.payload.map((m: { message_type: number; content: string; sender?: { id: number } }) => [m.message_type, m.content, m.sender?.id]),
+    ).toEqual([
       [1, "Questions about pricing?", t.admin.id],
       [0, "Yes, is there a discount?", expect.any(Number)],
     ]);

@@ -7,7 +7,12 @@ const START = Date.UTC(2026, 0, 1) / 1000;
 const HOUR = 3600;
 
 /** What Intl shows at the instant, as YYYY-MM-DDTHH:MM. */
-const oracles = new Map(ZONES.map((timeZone) => [timeZone, new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })]));
+const oracles = new Map(
+  ZONES.map((timeZone) => [
+    timeZone,
+    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }),
+  ]),
+);
 
 function intlWallTime(unix: number, timeZone: string): string {
   const parts = (oracles.get(timeZone) ?? new Intl.DateTimeFormat()).formatToParts(new Date(unix * 1000));

@@ -51,7 +51,7 @@ export function AuditLog() {
     };
   }, [query.account_id, query.auditable_type, query.action, page]);
 
-  const nameOf = (id: number | null) => (id === null ? t("agency.audit.agency") : accounts.find((a) => a.id === id)?.name ?? `#${id}`);
+  const nameOf = (id: number | null) => (id === null ? t("agency.audit.agency") : (accounts.find((a) => a.id === id)?.name ?? `#${id}`));
   const pages = data ? Math.max(1, Math.ceil(data.total_entries / PER_PAGE)) : 1;
   const go = (next: Record<string, string | number>) => navigate(withQuery("/app/agency/audit_logs", { ...filters, ...next }));
 
@@ -82,7 +82,12 @@ export function AuditLog() {
         </div>
         <div class="field">
           <label for="audit-type">{t("agency.audit.type")}</label>
-          <select id="audit-type" class="select" value={filters.auditable_type} onChange={(e) => setFilters({ ...filters, auditable_type: e.currentTarget.value })}>
+          <select
+            id="audit-type"
+            class="select"
+            value={filters.auditable_type}
+            onChange={(e) => setFilters({ ...filters, auditable_type: e.currentTarget.value })}
+          >
             <option value="">{t("agency.audit.allTypes")}</option>
             {TYPES.map((type) => (
               <option key={type} value={type}>
@@ -112,7 +117,11 @@ export function AuditLog() {
         </p>
       )}
       {!data ? (
-        !error && <div class="page-loading" aria-busy="true">{t("common.loading")}</div>
+        !error && (
+          <div class="page-loading" aria-busy="true">
+            {t("common.loading")}
+          </div>
+        )
       ) : data.audit_logs.length === 0 ? (
         <p class="empty-note">{t("agency.audit.empty")}</p>
       ) : (

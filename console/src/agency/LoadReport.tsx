@@ -83,7 +83,9 @@ export function LoadProgress({ load, label }: { load: SnapshotLoad; label: strin
 function dependencyText(dependency: DependencyOutcome): string {
   const type = t(`agency.dependency.${dependency.type}`);
   if (dependency.outcome === "left_empty") return t("agency.dependency.left_empty", { type });
-  const to = Object.values(dependency.mapped_to ?? {}).filter((v) => v !== null && typeof v !== "number").join(" · ");
+  const to = Object.values(dependency.mapped_to ?? {})
+    .filter((v) => v !== null && typeof v !== "number")
+    .join(" · ");
   return t("agency.dependency.mapped", { type, to: to || "—" });
 }
 

@@ -60,7 +60,11 @@ export function Snapshots() {
         </p>
       )}
       {snapshots === null ? (
-        !error && <div class="page-loading" aria-busy="true">{t("common.loading")}</div>
+        !error && (
+          <div class="page-loading" aria-busy="true">
+            {t("common.loading")}
+          </div>
+        )
       ) : snapshots.length === 0 ? (
         <p class="empty-note">{t("agency.snapshots.empty")}</p>
       ) : (
@@ -178,15 +182,7 @@ function SnapshotLoads({ snapshot, nameOf, refresh }: { snapshot: Snapshot; name
   );
 }
 
-function CreateSnapshotDialog({
-  accounts,
-  onClose,
-  onCreated,
-}: {
-  accounts: SubAccount[];
-  onClose: () => void;
-  onCreated: (snapshot: Snapshot) => void;
-}) {
+function CreateSnapshotDialog({ accounts, onClose, onCreated }: { accounts: SubAccount[]; onClose: () => void; onCreated: (snapshot: Snapshot) => void }) {
   const [name, setName] = useState("");
   const [source, setSource] = useState<number | null>(null);
   const [assets, setAssets] = useState<SnapshotAssets | null>(null);
@@ -282,7 +278,11 @@ function CreateSnapshotDialog({
             ))}
           </select>
         </div>
-        {source !== null && !assets && <div class="page-loading" aria-busy="true">{t("common.loading")}</div>}
+        {source !== null && !assets && (
+          <div class="page-loading" aria-busy="true">
+            {t("common.loading")}
+          </div>
+        )}
         {assets && (
           <fieldset class="asset-list">
             <legend>{t("agency.snapshotForm.assets")}</legend>
@@ -358,7 +358,12 @@ function CreateSnapshotDialog({
 function TargetProgress({ loadId, name }: { loadId: number; name: string }) {
   const { load, error } = usePolledLoad(loadId);
   if (error) return <p class="notice notice-error">{error}</p>;
-  if (!load) return <p class="muted">{name}: {t("common.loading")}</p>;
+  if (!load)
+    return (
+      <p class="muted">
+        {name}: {t("common.loading")}
+      </p>
+    );
   return <LoadProgress load={load} label={name} />;
 }
 

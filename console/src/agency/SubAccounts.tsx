@@ -85,7 +85,11 @@ export function SubAccounts() {
         </p>
       )}
       {!page ? (
-        !error && <div class="page-loading" aria-busy="true">{t("common.loading")}</div>
+        !error && (
+          <div class="page-loading" aria-busy="true">
+            {t("common.loading")}
+          </div>
+        )
       ) : page.payload.length === 0 ? (
         <p class="empty-note">{q ? t("agency.accounts.noMatch", { q }) : t("agency.accounts.empty")}</p>
       ) : (
@@ -289,7 +293,9 @@ function LoadSnapshotDialog({ account, onClose }: { account: SubAccount; onClose
   return (
     <Dialog title={t("agency.load.title", { name: account.name })} onClose={onClose} class="dialog-wide agency-load-dialog">
       {snapshots === null ? (
-        <div class="page-loading" aria-busy="true">{t("common.loading")}</div>
+        <div class="page-loading" aria-busy="true">
+          {t("common.loading")}
+        </div>
       ) : snapshots.length === 0 ? (
         <p class="empty-note">{t("agency.load.noSnapshots")}</p>
       ) : (

@@ -5,8 +5,7 @@ type Detail = { field?: string; message?: string };
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-const detailsOf = (error: unknown): Detail[] =>
-  error instanceof ApiError && Array.isArray(error.details) ? (error.details as Detail[]) : [];
+const detailsOf = (error: unknown): Detail[] => (error instanceof ApiError && Array.isArray(error.details) ? (error.details as Detail[]) : []);
 
 /** The message the API gave for `field`, if any. */
 export function fieldError(error: unknown, field: string): string | null {

@@ -135,7 +135,10 @@ export const api = {
         if (res.status === 401) endSession("expired");
         if (!res.ok) return void toError(res).then(reject);
         if (res.status === 204) return resolve(undefined as T);
-        res.json().then((v) => resolve(v as T), () => resolve(undefined as T));
+        res.json().then(
+          (v) => resolve(v as T),
+          () => resolve(undefined as T),
+        );
       };
       xhr.send(form);
     });

@@ -7,13 +7,15 @@ export function lazyArea<P extends object>(load: () => Promise<Record<string, un
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const fetchIt = () =>
-    (pending ??= load().then((module) => {
-      loaded = module[exportName] as ComponentType<P>;
-      return loaded;
-    }).catch((error: unknown) => {
-      pending = null;
-      throw error;
-    }));
+    (pending ??= load()
+      .then((module) => {
+        loaded = module[exportName] as ComponentType<P>;
+        return loaded;
+      })
+      .catch((error: unknown) => {
+        pending = null;
+        throw error;
+      }));
 
   function Lazy(props: P) {
     const [component, setComponent] = useState<ComponentType<P> | null>(() => loaded);
@@ -42,7 +44,11 @@ export function lazyArea<P extends object>(load: () => Promise<Record<string, un
           </button>
         </div>
       );
-    return <div class="page-loading" aria-busy="true">{t("common.loading")}</div>;
+    return (
+      <div class="page-loading" aria-busy="true">
+        {t("common.loading")}
+      </div>
+    );
   }
   Lazy.preload = fetchIt;
   return Lazy;

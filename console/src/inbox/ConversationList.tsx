@@ -131,7 +131,12 @@ export function ConversationList({ selectedId }: { selectedId: number | null }) 
     () =>
       onCableEvent((event, data) => {
         if (event !== "message.created") return;
-        const m = data as { message_type?: number; private?: boolean; conversation_id?: number; sender?: { name?: string | null; email?: string | null; phone_number?: string | null } | null } | null;
+        const m = data as {
+          message_type?: number;
+          private?: boolean;
+          conversation_id?: number;
+          sender?: { name?: string | null; email?: string | null; phone_number?: string | null } | null;
+        } | null;
         if (!m || m.message_type !== 0 || m.conversation_id === selectedId) return;
         if (!rows.peek().some((r) => r.id === m.conversation_id)) return;
         setAnnouncement(t("inbox.announce.message", { name: contactName(m.sender), id: m.conversation_id ?? "" }));
@@ -207,7 +212,12 @@ export function ConversationList({ selectedId }: { selectedId: number | null }) 
           <label class="visually-hidden" for="conv-status">
             {t("inbox.filters.status")}
           </label>
-          <select id="conv-status" class="select select-small" value={f.status} onChange={(e) => go({ status: e.currentTarget.value as ListFilters["status"] })}>
+          <select
+            id="conv-status"
+            class="select select-small"
+            value={f.status}
+            onChange={(e) => go({ status: e.currentTarget.value as ListFilters["status"] })}
+          >
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`inbox.status.${s}`)}
@@ -288,7 +298,12 @@ export function ConversationList({ selectedId }: { selectedId: number | null }) 
           </div>
           <div class="field field-inline">
             <label for="conv-inbox">{t("inbox.filters.inbox")}</label>
-            <select id="conv-inbox" class="select select-small" value={f.inbox ?? ""} onChange={(e) => go({ inbox: e.currentTarget.value ? Number(e.currentTarget.value) : null })}>
+            <select
+              id="conv-inbox"
+              class="select select-small"
+              value={f.inbox ?? ""}
+              onChange={(e) => go({ inbox: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+            >
               <option value="">{t("inbox.filters.any")}</option>
               {inboxes.value.map((i) => (
                 <option key={i.id} value={i.id}>
@@ -299,7 +314,12 @@ export function ConversationList({ selectedId }: { selectedId: number | null }) 
           </div>
           <div class="field field-inline">
             <label for="conv-team">{t("inbox.filters.team")}</label>
-            <select id="conv-team" class="select select-small" value={f.team ?? ""} onChange={(e) => go({ team: e.currentTarget.value ? Number(e.currentTarget.value) : null })}>
+            <select
+              id="conv-team"
+              class="select select-small"
+              value={f.team ?? ""}
+              onChange={(e) => go({ team: e.currentTarget.value ? Number(e.currentTarget.value) : null })}
+            >
               <option value="">{t("inbox.filters.any")}</option>
               {teams.value.map((team) => (
                 <option key={team.id} value={team.id}>

@@ -107,7 +107,14 @@ function Password() {
         <input type="text" autocomplete="username" value={profile.value?.email ?? ""} hidden readOnly />
         <div class="field">
           <label for="password-current">{t("profile.password.current")}</label>
-          <input id="password-current" type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+          <input
+            id="password-current"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={current}
+            onInput={(e) => setCurrent(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="password-new">{t("profile.password.new")}</label>
@@ -163,13 +170,41 @@ function Password() {
   );
 }
 
-type SessionRow = { id: number | string; current: boolean; created_at: number | string; last_used_at: number | string | null; expires_at: number | string; user_agent: string | null; ip: string | null };
+type SessionRow = {
+  id: number | string;
+  current: boolean;
+  created_at: number | string;
+  last_used_at: number | string | null;
+  expires_at: number | string;
+  user_agent: string | null;
+  ip: string | null;
+};
 
 /** "Chrome on macOS" from a user agent, roughly; the full string is in the title. */
 function describeAgent(ua: string | null): string {
   if (!ua) return t("profile.sessions.unknownDevice");
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl\//i.test(ua) ? "curl" : null;
-  const os = /Windows/.test(ua) ? "Windows" : /Mac OS X|Macintosh/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Linux/.test(ua) ? "Linux" : null;
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Firefox\//.test(ua)
+      ? "Firefox"
+      : /Chrome\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : /curl\//i.test(ua)
+            ? "curl"
+            : null;
+  const os = /Windows/.test(ua)
+    ? "Windows"
+    : /Mac OS X|Macintosh/.test(ua)
+      ? "macOS"
+      : /Android/.test(ua)
+        ? "Android"
+        : /iPhone|iPad/.test(ua)
+          ? "iOS"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : null;
   if (browser && os) return t("profile.sessions.device", { browser, os });
   return browser ?? os ?? ua.slice(0, 40);
 }

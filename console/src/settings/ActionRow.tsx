@@ -13,7 +13,13 @@ import { type Action, type Directory, type ParamKind, PRIORITIES } from "./autom
 export type ActionChoice = { name: string; params: ParamKind | "custom" };
 
 /** What a list's own parameter editor gets: the row's action and the wiring its controls share. */
-export type CustomParams = { action: Action; label: string; describedBy: string | undefined; invalid: "true" | undefined; onChange: (patch: Partial<Action>) => void };
+export type CustomParams = {
+  action: Action;
+  label: string;
+  describedBy: string | undefined;
+  invalid: "true" | undefined;
+  onChange: (patch: Partial<Action>) => void;
+};
 
 /** The field errors under `prefix` (such as "conditions.0."), in words. */
 export const errorsUnder = (errors: FormErrors, prefix: string) =>
@@ -103,7 +109,14 @@ export function ActionRow(props: {
       break;
     case "priority":
       editor = (
-        <select class="select" aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={first === null || first === undefined ? "nil" : String(first)} onChange={(e) => onChange({ action_params: [e.currentTarget.value === "nil" ? null : e.currentTarget.value] })}>
+        <select
+          class="select"
+          aria-label={paramLabel}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          value={first === null || first === undefined ? "nil" : String(first)}
+          onChange={(e) => onChange({ action_params: [e.currentTarget.value === "nil" ? null : e.currentTarget.value] })}
+        >
           {PRIORITIES.map((value) => (
             <option key={value} value={value}>
               {t(`settings.automation.priorities.${value}`)}
@@ -124,7 +137,11 @@ export function ActionRow(props: {
                 type="checkbox"
                 id={`action-${index}-label-${label}`}
                 checked={action.action_params.includes(label)}
-                onChange={(e) => onChange({ action_params: e.currentTarget.checked ? [...action.action_params, label] : action.action_params.filter((each) => each !== label) })}
+                onChange={(e) =>
+                  onChange({
+                    action_params: e.currentTarget.checked ? [...action.action_params, label] : action.action_params.filter((each) => each !== label),
+                  })
+                }
               />
               <label for={`action-${index}-label-${label}`}>
                 {label}
@@ -136,7 +153,17 @@ export function ActionRow(props: {
       );
       break;
     case "text":
-      editor = <textarea class="rule-message" rows={2} aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={typeof first === "string" ? first : ""} onInput={(e) => onChange({ action_params: [e.currentTarget.value] })} />;
+      editor = (
+        <textarea
+          class="rule-message"
+          rows={2}
+          aria-label={paramLabel}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          value={typeof first === "string" ? first : ""}
+          onInput={(e) => onChange({ action_params: [e.currentTarget.value] })}
+        />
+      );
       break;
     case "url":
     case "emails":
@@ -170,7 +197,14 @@ export function ActionRow(props: {
               </option>
             ))}
           </select>
-          <textarea rows={2} aria-label={paramLabel} aria-invalid={invalid} aria-describedby={describedBy} value={params.message} onInput={(e) => onChange({ action_params: [{ ...params, message: e.currentTarget.value }] })} />
+          <textarea
+            rows={2}
+            aria-label={paramLabel}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+            value={params.message}
+            onInput={(e) => onChange({ action_params: [{ ...params, message: e.currentTarget.value }] })}
+          />
         </span>
       );
       break;

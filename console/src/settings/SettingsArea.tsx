@@ -25,7 +25,24 @@ import { SmsCampaignsScreen } from "./campaigns/SmsCampaignsScreen";
 import { ongoingCampaignsPath, smsCampaignsPath } from "./paths";
 import { agentsPath, cannedResponsesPath, inboxesPath, integrationsPath, labelsPath, settingsPath, teamsPath, widgetsPath } from "./paths";
 
-type Screen = { name: "widgets" } | { name: "widget"; id: number | null } | { name: "integrations" } | { name: "webhooks" } | { name: "automation" } | { name: "agents" } | { name: "labels" } | { name: "canned" } | { name: "teams" } | { name: "inboxes" } | { name: "custom_attributes" } | { name: "sla_policies" } | { name: "macros" } | { name: "audit_log" } | { name: "ongoing_campaigns" } | { name: "sms_campaigns" } | { name: "unknown" };
+type Screen =
+  | { name: "widgets" }
+  | { name: "widget"; id: number | null }
+  | { name: "integrations" }
+  | { name: "webhooks" }
+  | { name: "automation" }
+  | { name: "agents" }
+  | { name: "labels" }
+  | { name: "canned" }
+  | { name: "teams" }
+  | { name: "inboxes" }
+  | { name: "custom_attributes" }
+  | { name: "sla_policies" }
+  | { name: "macros" }
+  | { name: "audit_log" }
+  | { name: "ongoing_campaigns" }
+  | { name: "sms_campaigns" }
+  | { name: "unknown" };
 
 /** Which screen a path under /app/accounts/:id/settings names. */
 function screenOf(path: string): Screen {

@@ -125,7 +125,11 @@ export function NotificationsPanel({ onClose }: { onClose: () => void }) {
           );
         })}
       </ul>
-      {notificationsLoading.value && <p class="muted" aria-busy="true">{t("common.loading")}</p>}
+      {notificationsLoading.value && (
+        <p class="muted" aria-busy="true">
+          {t("common.loading")}
+        </p>
+      )}
       {!notificationsLoading.value && items.length < notificationsTotal.value && (
         <button type="button" class="button button-block" onClick={() => void loadNotifications(false)}>
           {t("shell.notificationsPanel.more")}

@@ -201,13 +201,7 @@ export function Shell() {
           )}
         </ul>
         <div class="sidebar-bottom">
-          <button
-            type="button"
-            class="sidebar-link"
-            title={t("shell.notifications")}
-            aria-haspopup="dialog"
-            onClick={() => setPanel("notifications")}
-          >
+          <button type="button" class="sidebar-link" title={t("shell.notifications")} aria-haspopup="dialog" onClick={() => setPanel("notifications")}>
             <Icon name="bell" size={20} />
             <span class="visually-hidden">{t("shell.notifications")}</span>
             {unread > 0 && (

@@ -94,7 +94,10 @@ export function startAlerts(openConversation: (displayId: number) => void): () =
     playTone();
     if (desktopAlerts.value !== "on" || Notification.permission !== "granted") return;
     const title = t("shell.alerts.title", { name: contactName(message.sender) });
-    const note = new Notification(title, { body: (message.content ?? t("shell.alerts.attachment")).slice(0, 180), tag: `conversation-${message.conversation_id}` });
+    const note = new Notification(title, {
+      body: (message.content ?? t("shell.alerts.attachment")).slice(0, 180),
+      tag: `conversation-${message.conversation_id}`,
+    });
     note.onclick = () => {
       window.focus();
       if (typeof message.conversation_id === "number") openConversation(message.conversation_id);

@@ -145,7 +145,11 @@ type ListAnswer = { data?: { meta?: Counts; payload?: ConversationSummary[] }; m
 async function fetchPage(f: ListFilters, pageNumber: number, signal?: AbortSignal) {
   const assignee_type = f.assignee === "mine" ? "me" : f.assignee;
   const answer = f.q
-    ? await api.get<ListAnswer>(accountPath("/conversations/search"), { q: f.q, ...scopeQuery(f), assignee_type, sort_by: f.sort, page: pageNumber }, { signal })
+    ? await api.get<ListAnswer>(
+        accountPath("/conversations/search"),
+        { q: f.q, ...scopeQuery(f), assignee_type, sort_by: f.sort, page: pageNumber },
+        { signal },
+      )
     : await api.get<ListAnswer>(accountPath("/conversations"), { ...scopeQuery(f), assignee_type, sort_by: f.sort, page: pageNumber }, { signal });
   const body = answer.data ?? answer;
   return { meta: body.meta ?? null, payload: body.payload ?? [] };
@@ -367,7 +371,9 @@ export function startConversationList(): () => void {
     } else if (event === "contact.updated") {
       const contact = data as { id?: number; name?: string; email?: string; phone_number?: string; thumbnail?: string } | null;
       if (!contact || typeof contact.id !== "number") return;
-      rows.value = rows.value.map((r) => (r.meta.sender.id === contact.id ? { ...r, meta: { ...r.meta, sender: { ...r.meta.sender, ...contact, id: r.meta.sender.id } } } : r));
+      rows.value = rows.value.map((r) =>
+        r.meta.sender.id === contact.id ? { ...r, meta: { ...r.meta, sender: { ...r.meta.sender, ...contact, id: r.meta.sender.id } } } : r,
+      );
     } else if (event === "cable.reconnected") {
       void reloadFirstPage();
       scheduleMeta(0);

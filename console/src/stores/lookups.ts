@@ -5,7 +5,15 @@ import { accountPath, api } from "../core/api";
 export type InboxSummary = { id: number; name: string; channel_type?: string };
 export type TeamSummary = { id: number; name: string };
 export type LabelSummary = { id: number; title: string; color?: string };
-export type AgentSummary = { id: number; name: string; available_name?: string; email?: string; role?: string; availability_status?: string; thumbnail?: string };
+export type AgentSummary = {
+  id: number;
+  name: string;
+  available_name?: string;
+  email?: string;
+  role?: string;
+  availability_status?: string;
+  thumbnail?: string;
+};
 
 export const inboxes = signal<InboxSummary[]>([]);
 export const teams = signal<TeamSummary[]>([]);

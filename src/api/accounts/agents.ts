@@ -35,9 +35,7 @@ const Availability = z.enum(AVAILABILITIES).openapi({
   description: "What the others see while the agent is connected to /cable (offline hides them); offline whenever they are not",
 });
 const AutoOffline = z.literal(true).openapi({
-  description:
-    "Chatwoot's setting to go offline when away. Parley always shows an agent who is not connected as offline, so only " +
-    "true is accepted.",
+  description: "Chatwoot's setting to go offline when away. Parley always shows an agent who is not connected as offline, so only " + "true is accepted.",
 });
 
 const AgentInput = z
@@ -141,10 +139,14 @@ accountAgentList.openapi(
   async (c) => {
     const input = c.req.valid("json");
     const account = await callerAccount(c);
-    const { member } = await addAccountMember(c, account, input, () =>
-      new ApiError(422, "validation_failed", "The request body is not valid.", [
-        { field: "email", message: `${input.email} is already an agent of this account.`, code: "already_member" },
-      ]),
+    const { member } = await addAccountMember(
+      c,
+      account,
+      input,
+      () =>
+        new ApiError(422, "validation_failed", "The request body is not valid.", [
+          { field: "email", message: `${input.email} is already an agent of this account.`, code: "already_member" },
+        ]),
     );
     if (input.availability_status !== undefined) await accountObject(c.env, account.id).setAvailability(member.id, input.availability_status);
     return c.json(await agentJson(c, member), 201);

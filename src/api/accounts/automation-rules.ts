@@ -263,7 +263,7 @@ accountAutomationRules.openapi(
     security: userSecurity,
     summary: "Update an automation rule (administrators)",
     description:
-      "`{\"active\": false}` pauses it. Conditions are checked again when they or the event change, actions when they " +
+      '`{"active": false}` pauses it. Conditions are checked again when they or the event change, actions when they ' +
       "change. The answer is wrapped in `payload`, as Chatwoot's is.",
     middleware: [requireRole("administrator")] as const,
     request: {
@@ -339,7 +339,7 @@ accountAutomationRules.openapi(
     tags,
     security: userSecurity,
     summary: "Copy an automation rule (administrators)",
-    description: "The copy is named \"<name> (copy)\" and is as active as the original; wrapped in `payload`, as Chatwoot's is.",
+    description: 'The copy is named "<name> (copy)" and is as active as the original; wrapped in `payload`, as Chatwoot\'s is.',
     middleware: [requireRole("administrator")] as const,
     request: { params: ruleParams },
     responses: {
@@ -404,13 +404,7 @@ accountAutomationRules.openapi(
     const rule = await accountRule(c, automation_rule_id);
     const db = c.var.db;
     const [rows, [total]] = await Promise.all([
-      db
-        .select()
-        .from(automationRuns)
-        .where(eq(automationRuns.ruleId, rule.id))
-        .orderBy(desc(automationRuns.id))
-        .limit(query.per_page)
-        .offset(offsetOf(query)),
+      db.select().from(automationRuns).where(eq(automationRuns.ruleId, rule.id)).orderBy(desc(automationRuns.id)).limit(query.per_page).offset(offsetOf(query)),
       db.select({ count: sql<number>`count(*)` }).from(automationRuns).where(eq(automationRuns.ruleId, rule.id)),
     ]);
     return c.json(

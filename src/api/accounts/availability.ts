@@ -38,7 +38,7 @@ profileAvailability.openapi(
     summary: "Choose online, busy or offline in a sub-account",
     description:
       "While connected to /cable the user shows as they chose (offline hides them); the other agents receive " +
-      "presence.update with `users: {\"<id>\": \"online\" | \"busy\" | \"offline\"}`, and agent lists and payloads carry it " +
+      'presence.update with `users: {"<id>": "online" | "busy" | "offline"}`, and agent lists and payloads carry it ' +
       "as `availability_status`. Answers the profile, its `availability_status` being the one in `account_id`.",
     request: { body: { required: true, content: { "application/json": { schema: AvailabilityInput } } } },
     responses: {

@@ -65,10 +65,7 @@ const AudienceInput = z
 
 /** An ISO 8601 time with its offset, or Unix seconds; kept as Unix seconds. */
 const ScheduledAtInput = z
-  .union([
-    z.iso.datetime({ offset: true }).transform((text) => Math.floor(Date.parse(text) / 1000)),
-    z.number().int().positive().max(253_402_300_799),
-  ])
+  .union([z.iso.datetime({ offset: true }).transform((text) => Math.floor(Date.parse(text) / 1000)), z.number().int().positive().max(253_402_300_799)])
   .openapi({ description: "One-off campaigns: when to send, in the future (ISO 8601 or Unix seconds)", example: "2026-12-01T09:00:00Z" });
 
 const CampaignCreateInput = z
@@ -126,7 +123,10 @@ const CampaignSchema = z
       .enum(["active", "completed"])
       .openapi({ description: "Chatwoot's status: completed once a one-off campaign has sent to everyone, active otherwise" }),
     status: z.enum(ONE_OFF_STATUSES).optional().openapi({ description: "One-off campaigns: scheduled, then running, then completed" }),
-    audience: z.array(z.object({ type: z.literal("Label"), id: z.number().int() })).optional().openapi({ description: "One-off campaigns" }),
+    audience: z
+      .array(z.object({ type: z.literal("Label"), id: z.number().int() }))
+      .optional()
+      .openapi({ description: "One-off campaigns" }),
     scheduled_at: z.number().int().optional().openapi({ description: "One-off campaigns: Unix seconds" }),
     started_at: z.number().int().nullable().optional().openapi({ description: "One-off campaigns: Unix seconds" }),
     completed_at: z.number().int().nullable().optional().openapi({ description: "One-off campaigns: Unix seconds" }),
@@ -168,10 +168,7 @@ function serializeCampaign({ campaign, inboxName, senderName }: CampaignView): z
     enabled: campaign.enabled,
     campaign_type: campaign.campaignType,
     inbox: { id: campaign.inboxId, name: inboxName },
-    sender:
-      campaign.senderId === null || senderName === null
-        ? null
-        : { id: campaign.senderId, name: senderName, avatar_url: "", thumbnail: "" },
+    sender: campaign.senderId === null || senderName === null ? null : { id: campaign.senderId, name: senderName, avatar_url: "", thumbnail: "" },
     trigger_rules: campaign.triggerRules,
     trigger_only_during_business_hours: campaign.triggerOnlyDuringBusinessHours,
     campaign_status: campaign.status === "completed" ? "completed" : "active",
@@ -201,13 +198,7 @@ function visibleCampaigns(c: Context<AppEnv>, campaignId?: number): Promise<Camp
     .innerJoin(inboxes, eq(inboxes.id, campaigns.inboxId))
     .leftJoin(accountUsers, and(eq(accountUsers.accountId, campaigns.accountId), eq(accountUsers.userId, campaigns.senderId)))
     .leftJoin(users, eq(users.id, accountUsers.userId))
-    .where(
-      and(
-        eq(campaigns.accountId, c.var.membership.accountId),
-        visibleToCaller(c),
-        campaignId === undefined ? undefined : eq(campaigns.id, campaignId),
-      ),
-    )
+    .where(and(eq(campaigns.accountId, c.var.membership.accountId), visibleToCaller(c), campaignId === undefined ? undefined : eq(campaigns.id, campaignId)))
     .orderBy(asc(campaigns.id));
 }
 
@@ -244,9 +235,7 @@ async function campaignInbox(c: Context<AppEnv>, inboxId: number) {
 /** 422 unless a one-off campaign's inbox is an SMS inbox. */
 function ensureSmsInbox(channelType: string, field: "campaign_type" | "inbox_id") {
   if (channelType === "sms") return;
-  throw invalidBody([
-    { field, message: "One-off campaigns send SMS and need an SMS inbox (channel type sms).", code: "sms_inbox_required" },
-  ]);
+  throw invalidBody([{ field, message: "One-off campaigns send SMS and need an SMS inbox (channel type sms).", code: "sms_inbox_required" }]);
 }
 
 const ONGOING_ONLY = ["sender_id", "trigger_rules", "trigger_only_during_business_hours"] as const;
@@ -384,7 +373,10 @@ accountCampaigns.openapi(
 const UrlTestInput = z
   .object({
     url_pattern: CampaignUrlPattern.openapi({ description: "A campaign's `trigger_rules.url`" }),
-    url: z.string().max(2048).openapi({ description: "A page address, as a visitor's browser would report it", example: "https://shop.acme.test/pricing/team" }),
+    url: z
+      .string()
+      .max(2048)
+      .openapi({ description: "A page address, as a visitor's browser would report it", example: "https://shop.acme.test/pricing/team" }),
   })
   .strict()
   .openapi("CampaignUrlTestInput");
@@ -637,7 +629,9 @@ const RecipientSchema = z
     contact_id: z.number().int(),
     phone_number: z.string(),
     message: z.string().openapi({ description: "The message as rendered for this contact" }),
-    status: z.enum(RECIPIENT_STATUSES).openapi({ description: "pending, sending (handed to the provider), sent, failed, or skipped (the contact opted out of text messages: never sent)" }),
+    status: z
+      .enum(RECIPIENT_STATUSES)
+      .openapi({ description: "pending, sending (handed to the provider), sent, failed, or skipped (the contact opted out of text messages: never sent)" }),
     provider_sid: z.string().nullable().openapi({ description: "The provider's message id (Twilio's sid)" }),
     provider_status: z.string().nullable().openapi({ description: "What the provider said, e.g. queued" }),
     error: z.string().nullable(),
@@ -687,11 +681,7 @@ accountCampaigns.openapi(
         .orderBy(asc(campaignRecipients.contactId))
         .limit(query.per_page)
         .offset(offsetOf(query)),
-      db
-        .select({ status: campaignRecipients.status, n: count() })
-        .from(campaignRecipients)
-        .where(ofCampaign)
-        .groupBy(campaignRecipients.status),
+      db.select({ status: campaignRecipients.status, n: count() }).from(campaignRecipients).where(ofCampaign).groupBy(campaignRecipients.status),
     ]);
     const statuses = Object.fromEntries(RECIPIENT_STATUSES.map((status) => [status, byStatus.find((row) => row.status === status)?.n ?? 0])) as Record<
       (typeof RECIPIENT_STATUSES)[number],

@@ -77,16 +77,13 @@ async function ensureShortCodeFree(c: Context<AppEnv>, shortCode: string, except
     ),
   });
   if (taken) {
-    throw new ApiError(422, "validation_failed", "The request body is not valid.", [
-      { field: "short_code", message: "has already been taken", code: "taken" },
-    ]);
+    throw new ApiError(422, "validation_failed", "The request body is not valid.", [{ field: "short_code", message: "has already been taken", code: "taken" }]);
   }
 }
 
 /** `%text%`-style LIKE pattern that matches `text` literally (its `%`, `_` and `\` escaped). */
 const likePattern = (prefix: string, text: string, suffix: string) => `${prefix}${text.replace(/[\\%_]/g, "\\$&")}${suffix}`;
-const like = (column: typeof cannedResponses.shortCode | typeof cannedResponses.content, pattern: string): SQL =>
-  sql`${column} like ${pattern} escape '\\'`;
+const like = (column: typeof cannedResponses.shortCode | typeof cannedResponses.content, pattern: string): SQL => sql`${column} like ${pattern} escape '\\'`;
 
 export const accountCannedResponses = createRouter();
 

@@ -17,9 +17,7 @@ import { userSecurity } from "./profile";
 const tags = ["Application: contacts"];
 const contactParams = idParams("account_id", "contact_id");
 
-const LabelList = z
-  .object({ payload: z.array(z.string()).openapi({ description: "Label titles, in alphabetical order" }) })
-  .openapi("ContactLabels");
+const LabelList = z.object({ payload: z.array(z.string()).openapi({ description: "Label titles, in alphabetical order" }) }).openapi("ContactLabels");
 
 export const accountContactLabels = createRouter();
 
@@ -58,7 +56,14 @@ accountContactLabels.openapi(
       params: contactParams,
       body: {
         required: true,
-        content: { "application/json": { schema: z.object({ labels: z.array(Label).max(100) }).strict().openapi("ContactLabelsInput") } },
+        content: {
+          "application/json": {
+            schema: z
+              .object({ labels: z.array(Label).max(100) })
+              .strict()
+              .openapi("ContactLabelsInput"),
+          },
+        },
       },
     },
     responses: {

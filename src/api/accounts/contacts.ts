@@ -78,9 +78,7 @@ const ContactMergeInput = z
   })
   .openapi("ContactMergeInput");
 
-const InboxSummarySchema = z
-  .object({ id: z.number().int(), name: z.string(), channel_type: z.enum(Object.values(CHANNEL_CLASSES)) })
-  .openapi("InboxSummary");
+const InboxSummarySchema = z.object({ id: z.number().int(), name: z.string(), channel_type: z.enum(Object.values(CHANNEL_CLASSES)) }).openapi("InboxSummary");
 type InboxSummary = z.infer<typeof InboxSummarySchema>;
 
 const ContactInboxSchema = z.object({ source_id: z.string(), inbox: InboxSummarySchema }).openapi("ContactInbox");
@@ -100,10 +98,7 @@ const ContactSchema = z
     created_at: z.number().int().openapi({ description: "Unix seconds" }),
     last_activity_at: z.number().int().nullable().openapi({ description: "Unix seconds" }),
     type: z.literal("contact"),
-    contact_inboxes: z
-      .array(ContactInboxSchema)
-      .optional()
-      .openapi({ description: "The contact's sessions in inboxes the caller can see" }),
+    contact_inboxes: z.array(ContactInboxSchema).optional().openapi({ description: "The contact's sessions in inboxes the caller can see" }),
   })
   .openapi("Contact");
 type Contact = z.infer<typeof ContactSchema>;
@@ -136,7 +131,10 @@ async function contactsJson(c: Context<AppEnv>, contacts: ContactRecord[], withI
   if (!withInboxes) return contacts.map(contactPayload);
   const account = contactsOf(c);
   const sessions = await Promise.all(contacts.map((contact) => account.contactInboxesOf(contact.id)));
-  const inboxesById = await visibleInboxes(c, sessions.flat().map((session) => session.inboxId));
+  const inboxesById = await visibleInboxes(
+    c,
+    sessions.flat().map((session) => session.inboxId),
+  );
   return contacts.map((contact, i) => ({
     ...contactPayload(contact),
     contact_inboxes: (sessions[i] ?? []).flatMap((session) => {
@@ -240,10 +238,7 @@ accountContacts.openapi(
   async (c) => {
     const { inbox_id, ...input } = c.req.valid("json");
     const inbox = inbox_id === undefined ? null : await visibleInbox(c, inbox_id);
-    const created = await contactsOf(c).createContact(
-      contactFields(input),
-      inbox ? { inboxId: inbox.id, sourceId: crypto.randomUUID() } : undefined,
-    );
+    const created = await contactsOf(c).createContact(contactFields(input), inbox ? { inboxId: inbox.id, sourceId: crypto.randomUUID() } : undefined);
     if ("conflict" in created) throw contactConflict(created.conflict);
     const contact = await contactJson(c, created.contact);
     return c.json({ payload: { contact, contact_inbox: { inbox, source_id: created.contactInbox?.sourceId ?? null } } }, 201);

@@ -14,7 +14,6 @@ import { ConversationSchema } from "./conversation-lists";
 import { actorOf, visibleConversation } from "./conversations";
 import { userSecurity } from "./profile";
 
-
 const conversationParams = idParams("account_id", "conversation_id");
 
 export const accountConversationMute = createRouter();
@@ -44,17 +43,12 @@ async function setMuted(c: Context<AppEnv>, displayId: number, muted: boolean) {
 }
 
 accountConversationMute.openapi(
-  conversationRoute(
-    "mute",
-    "Mute the conversation",
-    "Resolves it; the contact's new messages do not reopen it until it is unmuted (Chatwoot's mute).",
-  ),
+  conversationRoute("mute", "Mute the conversation", "Resolves it; the contact's new messages do not reopen it until it is unmuted (Chatwoot's mute)."),
   async (c) => setMuted(c, c.req.valid("param").conversation_id, true),
 );
 
-accountConversationMute.openapi(
-  conversationRoute("unmute", "Unmute the conversation", "The contact's new messages reopen it again."),
-  async (c) => setMuted(c, c.req.valid("param").conversation_id, false),
+accountConversationMute.openapi(conversationRoute("unmute", "Unmute the conversation", "The contact's new messages reopen it again."), async (c) =>
+  setMuted(c, c.req.valid("param").conversation_id, false),
 );
 
 accountConversationMute.openapi(

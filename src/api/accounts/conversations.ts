@@ -84,9 +84,14 @@ async function smsReplyTarget(c: Context<AppEnv>, displayId: number) {
   const isSms = payload.meta.channel === CHANNEL_CLASSES.sms;
   const optedOutAt = payload.meta.sender.additional_attributes.sms_opted_out_at;
   if (isSms && typeof optedOutAt === "string") {
-    throw new ApiError(422, "contact_opted_out", `This contact opted out of text messages (they answered STOP on ${optedOutAt}); they must text START before they can be sent a reply.`, {
-      sms_opted_out_at: optedOutAt,
-    });
+    throw new ApiError(
+      422,
+      "contact_opted_out",
+      `This contact opted out of text messages (they answered STOP on ${optedOutAt}); they must text START before they can be sent a reply.`,
+      {
+        sms_opted_out_at: optedOutAt,
+      },
+    );
   }
   // Messenger and Instagram: 422 outside_messaging_window beyond the 7 days Meta allows.
   await ensureMetaReplyWindow(c.env, c.var.membership.accountId, payload);
@@ -244,9 +249,7 @@ accountConversations.openapi(
     const { input, files } = await readMessageBody(c, MessageInput);
     const content = input.content?.trim() ? input.content : null;
     if (content === null && files.length === 0 && input.content_type === "text" && !input.template_params) {
-      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [
-        { field: "content", message: "can't be blank", code: "blank" },
-      ]);
+      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [{ field: "content", message: "can't be blank", code: "blank" }]);
     }
     const contentAttributes = checkContentAttributes(input.content_type, input.content_attributes);
     const accountId = c.var.membership.accountId;
@@ -305,7 +308,7 @@ accountConversations.openapi(
     security,
     summary: "Delete a message",
     description:
-      "As Chatwoot does: the message stays in its place reading \"This message was deleted\", with " +
+      'As Chatwoot does: the message stays in its place reading "This message was deleted", with ' +
       "`content_attributes.deleted: true`, its attachments removed; message.updated tells everyone who sees it, and " +
       "search no longer finds its text. Activity messages cannot be deleted.",
     request: { params: idParams("account_id", "conversation_id", "message_id") },
@@ -646,4 +649,3 @@ accountConversations.openapi(
     return c.json((await visibleConversation(c, conversation_id)).payload, 200);
   },
 );
-

@@ -42,10 +42,7 @@ async function membersOf(c: Context<AppEnv>, inboxId: number) {
     .select(agentColumns)
     .from(inboxMembers)
     .innerJoin(users, eq(users.id, inboxMembers.userId))
-    .innerJoin(
-      accountUsers,
-      and(eq(accountUsers.userId, inboxMembers.userId), eq(accountUsers.accountId, c.var.membership.accountId)),
-    )
+    .innerJoin(accountUsers, and(eq(accountUsers.userId, inboxMembers.userId), eq(accountUsers.accountId, c.var.membership.accountId)))
     .where(eq(inboxMembers.inboxId, inboxId))
     .orderBy(asc(users.id));
 }
@@ -105,7 +102,11 @@ async function editInboxMembers(c: Context<AppEnv>, edit: MemberEdit, input: z.i
   const db = c.var.db;
   const changed = await writeMemberEdit(c, { auditableType: "Inbox", id: inbox.id, accountId: inbox.accountId }, changes, {
     remove: (userIds) => db.delete(inboxMembers).where(and(eq(inboxMembers.inboxId, inbox.id), inArray(inboxMembers.userId, userIds))),
-    add: (userIds) => db.insert(inboxMembers).values(userIds.map((userId) => ({ inboxId: inbox.id, userId }))).onConflictDoNothing(),
+    add: (userIds) =>
+      db
+        .insert(inboxMembers)
+        .values(userIds.map((userId) => ({ inboxId: inbox.id, userId })))
+        .onConflictDoNothing(),
   });
   if (!changed) return payloadOf(c, current);
   await accountObject(c.env, inbox.accountId).invalidateMemberAccess();

@@ -139,7 +139,10 @@ const settingsFields = {
   lock_to_single_conversation: z.boolean().optional(),
   working_hours_enabled: z.boolean().optional(),
   out_of_office_message: optionalText(10_000),
-  csat_survey_enabled: z.boolean().optional().openapi({ description: "Resolving a conversation asks the contact for a rating (Chatwoot's input_csat message)" }),
+  csat_survey_enabled: z
+    .boolean()
+    .optional()
+    .openapi({ description: "Resolving a conversation asks the contact for a rating (Chatwoot's input_csat message)" }),
   reply_time: z.enum(REPLY_TIMES).optional().openapi({ description: "Website inboxes: how soon the widget says the team replies" }),
   timezone: TimeZone.optional().openapi({ description: "Defaults to the account's time zone" }),
   working_hours: WorkingHoursInput.optional(),
@@ -204,7 +207,15 @@ const InboxCreateInput = z
   .object({
     name: Name.openapi({ example: "Website" }),
     ...settingsFields,
-    channel: z.discriminatedUnion("type", [WebWidgetChannelInput, ApiChannelInput, SmsChannelInput, FacebookPageChannelInput, InstagramChannelInput, WhatsappChannelInput, EmailChannelInput]),
+    channel: z.discriminatedUnion("type", [
+      WebWidgetChannelInput,
+      ApiChannelInput,
+      SmsChannelInput,
+      FacebookPageChannelInput,
+      InstagramChannelInput,
+      WhatsappChannelInput,
+      EmailChannelInput,
+    ]),
   })
   .strict()
   .openapi("InboxCreateInput");
@@ -218,9 +229,15 @@ const ChannelUpdateInput = z
     webhook_url: HttpUrl.nullable().optional(),
     hmac_mandatory: z.boolean().optional(),
     phone_number: PhoneNumber.optional(),
-    provider_config: z.object({ ...providerConfigFields, ...whatsappConfigUpdateFields }).partial().strict().optional().openapi({
-      description: "Fields given replace the stored ones; the others (the auth token, say) are kept. SMS: account_sid, auth_token, api_base_url; WhatsApp: api_key, phone_number_id, business_account_id, webhook_verify_token",
-    }),
+    provider_config: z
+      .object({ ...providerConfigFields, ...whatsappConfigUpdateFields })
+      .partial()
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          "Fields given replace the stored ones; the others (the auth token, say) are kept. SMS: account_sid, auth_token, api_base_url; WhatsApp: api_key, phone_number_id, business_account_id, webhook_verify_token",
+      }),
     ...metaChannelUpdateFields,
     ...emailChannelUpdateFields,
   })
@@ -248,7 +265,6 @@ const CHANNEL_FIELDS: Record<(typeof CHANNEL_TYPES)[number], readonly string[]> 
   instagram: ["access_token"],
   email: ["email"],
 };
-
 
 export const WorkingHoursDaySchema = z
   .object({
@@ -291,7 +307,10 @@ const InboxSchema = z
     webhook_url: z.string().nullable(),
     hmac_mandatory: z.boolean(),
     phone_number: z.string().nullable().openapi({ description: "SMS inboxes: the number messages are sent from" }),
-    provider: z.enum([...SMS_PROVIDERS, WHATSAPP_PROVIDER]).nullable().openapi({ description: "SMS and WhatsApp inboxes: the provider" }),
+    provider: z
+      .enum([...SMS_PROVIDERS, WHATSAPP_PROVIDER])
+      .nullable()
+      .openapi({ description: "SMS and WhatsApp inboxes: the provider" }),
     provider_config: z
       .union([z.object({ account_sid: z.string(), api_base_url: z.string().nullable() }), VisibleWhatsappConfigSchema])
       .nullable()
@@ -313,7 +332,8 @@ type InboxRow = typeof inboxes.$inferSelect;
 type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig" | "whatsappConfig" | "whatsappTemplates" | "whatsappTemplatesSyncedAt" | "email";
 /** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
 type DefaultedColumns = "csatSurveyEnabled" | "replyTime";
-export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> & Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
+export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> &
+  Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
 
 /** An SMS inbox's provider settings as they may be shown: never the auth token. */
 const visibleProviderConfig = (config: SmsProviderConfig | null | undefined) =>
@@ -351,8 +371,7 @@ export function configurationOf(inbox: InboxValues) {
 }
 
 /** The snippet a website pastes to load the widget from this deployment. */
-const widgetScript = (origin: string, websiteToken: string) =>
-  `<script src="${origin}/widget.js" data-website-token="${websiteToken}" defer></script>`;
+const widgetScript = (origin: string, websiteToken: string) => `<script src="${origin}/widget.js" data-website-token="${websiteToken}" defer></script>`;
 
 /** The inbox as the caller may see it: the hmac_token and an SMS provider's settings only for administrators. */
 function serializeInbox(c: Context<AppEnv>, inbox: InboxRow, identity: { page_id?: string; instagram_id?: string } = {}): Inbox {
@@ -436,7 +455,10 @@ export const visibleToCaller = (c: Context<AppEnv>) =>
         eq(inboxes.accountId, c.var.membership.accountId),
         inArray(
           inboxes.id,
-          c.var.db.select({ id: inboxMembers.inboxId }).from(inboxMembers).where(eq(inboxMembers.userId, userOf(c).id)),
+          c.var.db
+            .select({ id: inboxMembers.inboxId })
+            .from(inboxMembers)
+            .where(eq(inboxMembers.userId, userOf(c).id)),
         ),
       );
 
@@ -461,7 +483,10 @@ accountInboxes.openapi(
   }),
   async (c) => {
     const rows = await c.var.db.select().from(inboxes).where(visibleToCaller(c)).orderBy(asc(inboxes.id));
-    const identities = await metaChannelIdentities(c.var.db, rows.map((row) => row.id));
+    const identities = await metaChannelIdentities(
+      c.var.db,
+      rows.map((row) => row.id),
+    );
     return c.json({ payload: rows.map((row) => serializeInbox(c, row, identities.get(row.id))) }, 200);
   },
 );
@@ -563,7 +588,9 @@ accountInboxes.openapi(
     if (values.phoneNumber) await ensurePhoneNumberFree(c, values.phoneNumber, channel.type);
     if (values.email) await ensureInboxEmailFree(c, values.email);
     // The WhatsApp inbox is the registry's number: registered or linked in the same batch.
-    const whatsappLink = whatsapp ? await linkWhatsappNumber(c, whatsapp.phone_number, { name: input.name, inboxId: inboxIdByIdentifier(values.inboxIdentifier) }) : [];
+    const whatsappLink = whatsapp
+      ? await linkWhatsappNumber(c, whatsapp.phone_number, { name: input.name, inboxId: inboxIdByIdentifier(values.inboxIdentifier) })
+      : [];
     const metaChannel = channel.type === "facebook_page" || channel.type === "instagram" ? channel : null;
     // The page or account becomes this inbox in the same batch (after the inbox's own audit entry, which names it by last_insert_rowid()).
     const metaLink = metaChannel ? await linkMetaChannel(c, metaChannel, { name: input.name, inboxId: inboxIdByIdentifier(values.inboxIdentifier) }) : [];
@@ -666,7 +693,8 @@ accountInboxes.openapi(
     if ("provider_config" in changes) ensureProviderDestination(c, providerConfig?.api_base_url);
     if ("phone_number" in changes && patch.phone_number) await ensurePhoneNumberFree(c, patch.phone_number, inbox.channelType);
     if ("email" in changes && patch.email) await ensureInboxEmailFree(c, patch.email, inbox.id);
-    const whatsappRelink = inbox.channelType === "whatsapp" && "phone_number" in changes && patch.phone_number ? await relinkWhatsappNumber(c, inbox, patch.phone_number) : [];
+    const whatsappRelink =
+      inbox.channelType === "whatsapp" && "phone_number" in changes && patch.phone_number ? await relinkWhatsappNumber(c, inbox, patch.phone_number) : [];
     const db = c.var.db;
     const [[updated]] = await db.batch([
       db
@@ -696,8 +724,7 @@ accountInboxes.openapi(
     tags,
     security: userSecurity,
     summary: "Delete an inbox (administrators)",
-    description:
-      "Its member list goes with it at once; its contact sessions and conversations are removed in the background.",
+    description: "Its member list goes with it at once; its contact sessions and conversations are removed in the background.",
     middleware: [requireRole("administrator")] as const,
     request: { params: inboxParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },

@@ -74,16 +74,10 @@ async function accountLabel(c: Context<AppEnv>, id: number): Promise<LabelRow> {
 /** Titles are unique within an account (422 `taken`, as Chatwoot's validation answers). */
 async function ensureTitleFree(c: Context<AppEnv>, title: string, exceptId?: number) {
   const taken = await c.var.db.query.labels.findFirst({
-    where: and(
-      eq(labels.accountId, c.var.membership.accountId),
-      eq(labels.title, title),
-      exceptId === undefined ? undefined : ne(labels.id, exceptId),
-    ),
+    where: and(eq(labels.accountId, c.var.membership.accountId), eq(labels.title, title), exceptId === undefined ? undefined : ne(labels.id, exceptId)),
   });
   if (taken) {
-    throw new ApiError(422, "validation_failed", "The request body is not valid.", [
-      { field: "title", message: "has already been taken", code: "taken" },
-    ]);
+    throw new ApiError(422, "validation_failed", "The request body is not valid.", [{ field: "title", message: "has already been taken", code: "taken" }]);
   }
 }
 
@@ -172,9 +166,7 @@ accountLabels.openapi(
     tags,
     security: userSecurity,
     summary: "Update a label (administrators)",
-    description:
-      "A new title is applied to the contacts that carry the label, as Chatwoot does; conversations keep the title " +
-      "they were given.",
+    description: "A new title is applied to the contacts that carry the label, as Chatwoot does; conversations keep the title " + "they were given.",
     middleware: [requireRole("administrator")] as const,
     request: {
       params: labelParams,
@@ -220,8 +212,7 @@ accountLabels.openapi(
     tags,
     security: userSecurity,
     summary: "Delete a label (administrators)",
-    description:
-      "Contacts and conversations keep the title, as in Chatwoot; campaigns no longer reach anyone through this label.",
+    description: "Contacts and conversations keep the title, as in Chatwoot; campaigns no longer reach anyone through this label.",
     middleware: [requireRole("administrator")] as const,
     request: { params: labelParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },

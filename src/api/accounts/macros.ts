@@ -157,7 +157,14 @@ accountMacros.openapi(
     ensureMayManage(c, input.visibility);
     await checkActions(c, input.actions);
     const userId = userOf(c).id;
-    const values = { accountId: c.var.membership.accountId, name: input.name, visibility: input.visibility, actions: input.actions, createdById: userId, updatedById: userId };
+    const values = {
+      accountId: c.var.membership.accountId,
+      name: input.name,
+      visibility: input.visibility,
+      actions: input.actions,
+      createdById: userId,
+      updatedById: userId,
+    };
     const db = c.var.db;
     const [[row]] = await db.batch([
       db.insert(macros).values(values).returning(),

@@ -37,7 +37,13 @@ export const FacebookPageChannelInput = z
     type: z.literal("facebook_page"),
     page_id: PageId,
     page_access_token: AccessToken.openapi({ description: "The page access token the Send API is called with; stored, never returned" }),
-    page_name: z.string().trim().min(1).max(255).optional().openapi({ description: "The page's name in the integrations registry; defaults to the inbox's name" }),
+    page_name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({ description: "The page's name in the integrations registry; defaults to the inbox's name" }),
   })
   .strict()
   .openapi("FacebookPageChannelInput");
@@ -93,9 +99,7 @@ export async function linkMetaChannel(c: Context<AppEnv>, channel: MetaChannelIn
   const existing = await registered(db, accountId, channel);
   const field = channel.type === "facebook_page" ? "channel.page_id" : "channel.instagram_id";
   if (existing?.inboxId) {
-    throw new ApiError(422, "validation_failed", "The request body is not valid.", [
-      { field, message: `is already inbox ${existing.inboxId}`, code: "taken" },
-    ]);
+    throw new ApiError(422, "validation_failed", "The request body is not valid.", [{ field, message: `is already inbox ${existing.inboxId}`, code: "taken" }]);
   }
   const now = new Date();
   if (channel.type === "facebook_page") {
@@ -180,7 +184,11 @@ export function unlinkMetaChannel(db: Database, inboxId: number) {
 }
 
 /** For a PATCH: the token given for this inbox's page or account, as an update statement; null when none was given. */
-export function metaTokenUpdate(db: Database, inbox: { id: number; channelType: string }, channel: { page_access_token?: string; access_token?: string } | undefined) {
+export function metaTokenUpdate(
+  db: Database,
+  inbox: { id: number; channelType: string },
+  channel: { page_access_token?: string; access_token?: string } | undefined,
+) {
   if (inbox.channelType === "facebook_page" && channel?.page_access_token) {
     return db.update(facebookPages).set({ pageAccessToken: channel.page_access_token, updatedAt: new Date() }).where(eq(facebookPages.inboxId, inbox.id));
   }
@@ -196,7 +204,10 @@ export async function metaChannelIdentities(db: Database, inboxIds: number[]): P
   if (inboxIds.length === 0) return identities;
   const [pages, accounts] = await db.batch([
     db.select({ inboxId: facebookPages.inboxId, pageId: facebookPages.pageId }).from(facebookPages).where(inJsonList(facebookPages.inboxId, inboxIds)),
-    db.select({ inboxId: instagramAccounts.inboxId, instagramId: instagramAccounts.instagramId }).from(instagramAccounts).where(inJsonList(instagramAccounts.inboxId, inboxIds)),
+    db
+      .select({ inboxId: instagramAccounts.inboxId, instagramId: instagramAccounts.instagramId })
+      .from(instagramAccounts)
+      .where(inJsonList(instagramAccounts.inboxId, inboxIds)),
   ]);
   for (const page of pages) if (page.inboxId !== null) identities.set(page.inboxId, { page_id: page.pageId });
   for (const account of accounts) if (account.inboxId !== null) identities.set(account.inboxId, { instagram_id: account.instagramId });

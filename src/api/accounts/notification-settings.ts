@@ -35,8 +35,14 @@ const NotificationSettingsInput = z
   .object({
     notification_settings: z
       .object({
-        selected_email_flags: z.array(z.enum(EMAIL_FLAGS)).max(EMAIL_FLAGS.length * 2).optional(),
-        selected_push_flags: z.array(z.enum(PUSH_FLAGS)).max(PUSH_FLAGS.length * 2).optional(),
+        selected_email_flags: z
+          .array(z.enum(EMAIL_FLAGS))
+          .max(EMAIL_FLAGS.length * 2)
+          .optional(),
+        selected_push_flags: z
+          .array(z.enum(PUSH_FLAGS))
+          .max(PUSH_FLAGS.length * 2)
+          .optional(),
       })
       .strict(),
   })

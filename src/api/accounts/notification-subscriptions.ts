@@ -47,7 +47,10 @@ const SubscriptionFields = z.discriminatedUnion("subscription_type", [
 const SubscriptionInput = z
   .preprocess(
     // Only a body that is the wrapper alone is unwrapped: anything beside it is refused with the rest.
-    (body) => (typeof body === "object" && body !== null && Object.keys(body).length === 1 && "notification_subscription" in body ? body.notification_subscription : body),
+    (body) =>
+      typeof body === "object" && body !== null && Object.keys(body).length === 1 && "notification_subscription" in body
+        ? body.notification_subscription
+        : body,
     SubscriptionFields,
   )
   .openapi("NotificationSubscriptionInput", {
@@ -124,7 +127,8 @@ notificationSubscriptionRoutes.openapi(
     tags,
     security: userSecurity,
     summary: "Stop pushing to a browser or device",
-    description: "Removes the caller's subscription named by `push_token` (the mobile app, on sign-out) or `endpoint` (a browser). Answers 200 whether it existed or not.",
+    description:
+      "Removes the caller's subscription named by `push_token` (the mobile app, on sign-out) or `endpoint` (a browser). Answers 200 whether it existed or not.",
     request: {
       query: SubscriptionRef,
       // Chatwoot's mobile app names the token in a JSON body.

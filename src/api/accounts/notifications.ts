@@ -110,7 +110,7 @@ accountNotifications.openapi(
     tags,
     security,
     summary: "Mark all of the caller's notifications read",
-    description: "With `{primary_actor_type: \"Conversation\", primary_actor_id}`, only those about that conversation. Answers 200 with no body.",
+    description: 'With `{primary_actor_type: "Conversation", primary_actor_id}`, only those about that conversation. Answers 200 with no body.',
     request: {
       params: accountParams,
       body: { required: false, content: { "application/json": { schema: ReadAllInput } } },

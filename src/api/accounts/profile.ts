@@ -80,7 +80,7 @@ profile.openapi(
     security: userSecurity,
     summary: "Change the calling user's name, email or password",
     description:
-      "Chatwoot's `{\"profile\": {...}}`. Once the user has a password, changing it or the email needs " +
+      'Chatwoot\'s `{"profile": {...}}`. Once the user has a password, changing it or the email needs ' +
       "`current_password`. A new password ends every other session of the user (their /cable subscriptions too).",
     request: { body: { required: true, content: { "application/json": { schema: ProfileInput } } } },
     responses: {

@@ -19,7 +19,13 @@ const accountParams = idParams("account_id");
 const policyParams = idParams("account_id", "sla_policy_id");
 
 /** Seconds, from one second (short clocks are how the deadlines are tried out) to a year. */
-const Threshold = z.number().int().min(1).max(366 * 24 * 3600).nullable().optional();
+const Threshold = z
+  .number()
+  .int()
+  .min(1)
+  .max(366 * 24 * 3600)
+  .nullable()
+  .optional();
 
 const SlaPolicyInput = z
   .object({
@@ -31,10 +37,10 @@ const SlaPolicyInput = z
     only_during_business_hours: z.boolean().default(false),
   })
   .strict()
-  .refine(
-    (input) => [input.first_response_time_threshold, input.next_response_time_threshold, input.resolution_time_threshold].some((v) => v != null),
-    { message: "Set at least one threshold.", path: ["first_response_time_threshold"] },
-  )
+  .refine((input) => [input.first_response_time_threshold, input.next_response_time_threshold, input.resolution_time_threshold].some((v) => v != null), {
+    message: "Set at least one threshold.",
+    path: ["first_response_time_threshold"],
+  })
   .openapi("SlaPolicyInput");
 
 const SlaPolicySchema = z

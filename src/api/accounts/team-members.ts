@@ -34,10 +34,7 @@ async function membersOf(c: Context<AppEnv>, teamId: number) {
     .select(agentColumns)
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
-    .innerJoin(
-      accountUsers,
-      and(eq(accountUsers.userId, teamMembers.userId), eq(accountUsers.accountId, c.var.membership.accountId)),
-    )
+    .innerJoin(accountUsers, and(eq(accountUsers.userId, teamMembers.userId), eq(accountUsers.accountId, c.var.membership.accountId)))
     .where(eq(teamMembers.teamId, teamId))
     .orderBy(asc(users.id));
 }
@@ -94,7 +91,11 @@ async function editTeamMembers(c: Context<AppEnv>, edit: MemberEdit, teamId: num
   const db = c.var.db;
   const changed = await writeMemberEdit(c, { auditableType: "Team", id: team.id, accountId: team.accountId }, changes, {
     remove: (userIds) => db.delete(teamMembers).where(and(eq(teamMembers.teamId, team.id), inArray(teamMembers.userId, userIds))),
-    add: (userIds) => db.insert(teamMembers).values(userIds.map((userId) => ({ teamId: team.id, userId }))).onConflictDoNothing(),
+    add: (userIds) =>
+      db
+        .insert(teamMembers)
+        .values(userIds.map((userId) => ({ teamId: team.id, userId })))
+        .onConflictDoNothing(),
   });
   if (!changed) return agentsOf(c, current);
   return agentsOf(c, await membersOf(c, team.id));

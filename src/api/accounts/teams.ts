@@ -74,11 +74,7 @@ export async function accountTeam(c: Context<AppEnv>, teamId: number): Promise<T
 /** Team names are unique within an account. */
 async function ensureNameFree(c: Context<AppEnv>, name: string, exceptTeamId?: number) {
   const taken = await c.var.db.query.teams.findFirst({
-    where: and(
-      eq(teams.accountId, c.var.membership.accountId),
-      eq(teams.name, name),
-      exceptTeamId === undefined ? undefined : ne(teams.id, exceptTeamId),
-    ),
+    where: and(eq(teams.accountId, c.var.membership.accountId), eq(teams.name, name), exceptTeamId === undefined ? undefined : ne(teams.id, exceptTeamId)),
   });
   if (taken) throw conflict("The account already has a team with this name.", { team_id: taken.id });
 }

@@ -247,7 +247,7 @@ accountWebhooks.openapi(
     summary: "Add a webhook (administrators)",
     description:
       "Events the webhook subscribes to are POSTed to `url` as Chatwoot's payloads with `event`, signed with the " +
-      "webhook's `secret`: `X-Parley-Signature: sha256=<hex HMAC-SHA256 of \"<X-Parley-Timestamp>.<raw body>\">`. " +
+      'webhook\'s `secret`: `X-Parley-Signature: sha256=<hex HMAC-SHA256 of "<X-Parley-Timestamp>.<raw body>">`. ' +
       "The secret is in this answer only (and when rotated). With `inbox_id`, only that inbox's events are sent.",
     middleware: [requireRole("administrator")] as const,
     request: { params: accountParams, body: { required: true, content: { "application/json": { schema: WebhookInput } } } },
@@ -378,7 +378,7 @@ accountWebhooks.openapi(
     security: userSecurity,
     summary: "Send a signed ping to a webhook (administrators)",
     description:
-      "Queues a `ping` event (`{event: \"ping\", account, webhook}`), signed like every delivery, so the receiver and its " +
+      'Queues a `ping` event (`{event: "ping", account, webhook}`), signed like every delivery, so the receiver and its ' +
       "signature check can be tried. Its outcome appears in the delivery log.",
     middleware: [requireRole("administrator")] as const,
     request: { params: webhookParams },

@@ -24,7 +24,9 @@ const GraphId = (what: string, example: string) =>
 const whatsappConfigFields = {
   api_key: z.string().trim().min(1).max(1024).openapi({ description: "The access token (a system user's permanent token); stored, never returned" }),
   phone_number_id: GraphId("phone number id", "106540352242922").openapi({ description: "WhatsApp Manager > API Setup: Phone number ID" }),
-  business_account_id: GraphId("WhatsApp Business account id", "102290129340398").openapi({ description: "WhatsApp Business Account ID (message templates are listed from it)" }),
+  business_account_id: GraphId("WhatsApp Business account id", "102290129340398").openapi({
+    description: "WhatsApp Business Account ID (message templates are listed from it)",
+  }),
   webhook_verify_token: z
     .string()
     .trim()
@@ -64,7 +66,11 @@ export function providerConfigIssues(channelType: string, given: Record<string, 
   const ownWhatsapp = channelType === "whatsapp";
   return Object.keys(given)
     .filter((key) => given[key] !== undefined && WHATSAPP_CONFIG_KEYS.includes(key) !== ownWhatsapp)
-    .map((key) => ({ field: `channel.provider_config.${key}`, message: `${ownWhatsapp ? "WhatsApp" : "SMS"} inboxes have no ${key}.`, code: "not_for_channel_type" }));
+    .map((key) => ({
+      field: `channel.provider_config.${key}`,
+      message: `${ownWhatsapp ? "WhatsApp" : "SMS"} inboxes have no ${key}.`,
+      code: "not_for_channel_type",
+    }));
 }
 
 /** The settings as administrators see them: everything but the access token, which shows only its last four characters. */
@@ -117,7 +123,9 @@ export async function linkWhatsappNumber(c: Context<AppEnv>, phoneNumber: string
       auditableId: numberRow,
       agencyId,
       accountId,
-      changes: existing ? { inbox: [null, "linked"], status: [null, "connected"] } : { phone_number: phoneNumber, display_name: inbox.name, status: "connected", inbox: "linked" },
+      changes: existing
+        ? { inbox: [null, "linked"], status: [null, "connected"] }
+        : { phone_number: phoneNumber, display_name: inbox.name, status: "connected", inbox: "linked" },
     }),
   ] as const;
 }

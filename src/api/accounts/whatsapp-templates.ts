@@ -60,14 +60,14 @@ accountWhatsappTemplates.openapi(
   }),
   async (c) => {
     const { inbox_id } = c.req.valid("param");
-    const [inbox] = await c.var.db.select().from(inboxes).where(and(eq(inboxes.id, inbox_id), visibleToCaller(c)));
+    const [inbox] = await c.var.db
+      .select()
+      .from(inboxes)
+      .where(and(eq(inboxes.id, inbox_id), visibleToCaller(c)));
     if (!inbox) throw notFound("Inbox");
     if (inbox.channelType !== "whatsapp") throw new ApiError(422, "not_whatsapp_inbox", "Only WhatsApp inboxes have message templates.");
     const answer = await whatsappTemplatesOf(c.env, c.var.db, inbox, { refresh: c.req.valid("query").refresh === "true" });
-    return c.json(
-      { payload: answer.templates, synced_at: answer.syncedAt ? Math.floor(answer.syncedAt.getTime() / 1000) : null, error: answer.error },
-      200,
-    );
+    return c.json({ payload: answer.templates, synced_at: answer.syncedAt ? Math.floor(answer.syncedAt.getTime() / 1000) : null, error: answer.error }, 200);
   },
 );
 

@@ -5,14 +5,7 @@ import type { Context } from "hono";
 import { accountPurges, accounts } from "../../db/schema";
 import { accountObject } from "../../durable/stubs";
 import { enqueueJobs } from "../../jobs/messages";
-import {
-  accountColumns,
-  AccountCreateInput,
-  AccountSchema,
-  AccountUpdateInput,
-  serializeAccount,
-  updateAccountSettings,
-} from "../account-settings";
+import { accountColumns, AccountCreateInput, AccountSchema, AccountUpdateInput, serializeAccount, updateAccountSettings } from "../account-settings";
 import { deleteUsersWithoutAccounts } from "../account-members";
 import { auditEntry } from "../audit";
 import { agencyOf } from "../auth";

@@ -44,10 +44,7 @@ agencyStaff.openapi(
       db.select().from(users).where(staff).orderBy(asc(users.id)).limit(query.per_page).offset(offsetOf(query)),
       db.select({ value: count() }).from(users).where(staff),
     ]);
-    return c.json(
-      { meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeAgencyUser) },
-      200,
-    );
+    return c.json({ meta: { count: total?.value ?? 0, current_page: query.page, per_page: query.per_page }, payload: rows.map(serializeAgencyUser) }, 200);
   },
 );
 
@@ -95,7 +92,10 @@ agencyStaff.openapi(
     // Where their /cable subscriptions may be open, read before the delete takes memberships and sessions with it.
     const [memberOf, actingIn] = await Promise.all([
       accountIdsOf(c.env, user.id),
-      db.selectDistinct({ id: userSessions.actingAccountId }).from(userSessions).where(and(eq(userSessions.userId, user.id), isNotNull(userSessions.actingAccountId))),
+      db
+        .selectDistinct({ id: userSessions.actingAccountId })
+        .from(userSessions)
+        .where(and(eq(userSessions.userId, user.id), isNotNull(userSessions.actingAccountId))),
     ]);
     await db.batch([
       db.delete(users).where(eq(users.id, user.id)),

@@ -4,14 +4,7 @@ import { asc, count, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountUsers, ROLES, users } from "../../db/schema";
 import { issueAccessToken, userPubsubToken } from "../../domain/tokens";
-import {
-  type AccountMember,
-  addAccountMember,
-  changeAccountMemberRole,
-  findAccountMember,
-  memberColumns,
-  removeAccountMember,
-} from "../account-members";
+import { type AccountMember, addAccountMember, changeAccountMemberRole, findAccountMember, memberColumns, removeAccountMember } from "../account-members";
 import { auditEntry } from "../audit";
 import { Password } from "../sign-in/passwords";
 import { endUserAccess } from "../sign-in/sessions-store";
@@ -35,11 +28,14 @@ const MemberSchema = z
   .openapi("AccountUser");
 
 const MemberWithTokens = MemberSchema.extend({
-  access_token: z.string().nullable().openapi({
-    description:
-      "The user's token for the Application API, shown only when it is issued. Null when the email already " +
-      "belonged to a user of the agency: that user's existing token now also works in this account.",
-  }),
+  access_token: z
+    .string()
+    .nullable()
+    .openapi({
+      description:
+        "The user's token for the Application API, shown only when it is issued. Null when the email already " +
+        "belonged to a user of the agency: that user's existing token now also works in this account.",
+    }),
   pubsub_token: z.string().openapi({ description: "Token for subscribing to /cable" }),
 }).openapi("AccountUserWithTokens");
 
@@ -71,8 +67,7 @@ const serializeMember = (accountId: number, row: Omit<AccountMember, "tokenId">)
   created_at: iso(row.createdAt),
 });
 
-const pubsubTokenFor = (c: Context<AppEnv>, userId: number, tokenId: string) =>
-  userPubsubToken(c.env.TOKEN_SIGNING_SECRET, userId, tokenId);
+const pubsubTokenFor = (c: Context<AppEnv>, userId: number, tokenId: string) => userPubsubToken(c.env.TOKEN_SIGNING_SECRET, userId, tokenId);
 
 export const agencyUsers = createRouter();
 
@@ -99,9 +94,7 @@ agencyUsers.openapi(
     const { account_id } = c.req.valid("param");
     const input = c.req.valid("json");
     const account = await agencyAccount(c, account_id);
-    const added = await addAccountMember(c, account, input, (userId) =>
-      conflict("This user is already a member of the account.", { user_id: userId }),
-    );
+    const added = await addAccountMember(c, account, input, (userId) => conflict("This user is already a member of the account.", { user_id: userId }));
     return c.json(
       {
         ...serializeMember(account.id, added.member),
@@ -242,10 +235,7 @@ agencyUsers.openapi(
     const token = await issueAccessToken("user");
     const db = c.var.db;
     await db.batch([
-      db
-        .update(users)
-        .set({ tokenId: token.tokenId, tokenHash: token.tokenHash, updatedAt: new Date() })
-        .where(eq(users.id, member.id)),
+      db.update(users).set({ tokenId: token.tokenId, tokenHash: token.tokenHash, updatedAt: new Date() }).where(eq(users.id, member.id)),
       auditEntry(c, {
         action: "rotate_token",
         auditableType: "User",

@@ -60,7 +60,10 @@ const SendBody = z
     message: z
       .object({
         text: z.string().max(MAX_TEXT_LENGTH).optional(),
-        attachment: z.object({ type: z.enum(["image", "video", "audio", "file", "template"]), payload: z.record(z.string(), z.unknown()) }).loose().optional(),
+        attachment: z
+          .object({ type: z.enum(["image", "video", "audio", "file", "template"]), payload: z.record(z.string(), z.unknown()) })
+          .loose()
+          .optional(),
         metadata: z.string().max(1000).optional(),
       })
       .loose(),
@@ -72,7 +75,8 @@ metaSink.post("/:version/me/messages", async (c) => {
   const owner = token ? await tokenOwner(c.env, token) : null;
   if (!owner) return c.json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 401);
   const parsed = SendBody.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) return c.json(graphError(100, `(#100) ${parsed.error.issues[0]?.path.join(".") ?? "body"}: ${parsed.error.issues[0]?.message ?? "invalid"}`), 400);
+  if (!parsed.success)
+    return c.json(graphError(100, `(#100) ${parsed.error.issues[0]?.path.join(".") ?? "body"}: ${parsed.error.issues[0]?.message ?? "invalid"}`), 400);
   const body = parsed.data;
   if (!body.message.text && !body.message.attachment) return c.json(graphError(100, "(#100) Must send either message text or an attachment"), 400);
   if (body.messaging_type === "MESSAGE_TAG" && !body.tag) return c.json(graphError(100, "(#100) Tag is required for MESSAGE_TAG messaging type"), 400);
@@ -151,9 +155,15 @@ const Inbound = z
     /** The page id (Messenger) or Instagram account id the person writes to. */
     business_id: z.string().regex(/^\d{1,32}$/),
     /** The person's PSID or IGSID. */
-    sender_id: z.string().regex(/^\d{1,32}$/).optional(),
+    sender_id: z
+      .string()
+      .regex(/^\d{1,32}$/)
+      .optional(),
     text: z.string().max(MAX_TEXT_LENGTH).optional(),
-    attachments: z.array(z.object({ type: z.enum(["image", "video", "audio", "file"]), url: z.string().url().max(2000) })).max(10).default([]),
+    attachments: z
+      .array(z.object({ type: z.enum(["image", "video", "audio", "file"]), url: z.string().url().max(2000) }))
+      .max(10)
+      .default([]),
     mid: z.string().min(1).max(200).optional(),
     /** Any messaging events to deliver as they are (echoes, reads, deliveries...), instead of a message. */
     events: z.array(z.record(z.string(), z.unknown())).max(100).optional(),

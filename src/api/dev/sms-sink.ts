@@ -127,7 +127,10 @@ const InboundSms = z
     to: z.string().trim().min(1).max(40),
     body: z.string().max(MAX_BODY_LENGTH).default(""),
     /** Links to the MMS's files (Twilio's MediaUrl0...), with their types. */
-    media: z.array(z.object({ url: z.string().url().max(2000), content_type: z.string().max(100) })).max(10).default([]),
+    media: z
+      .array(z.object({ url: z.string().url().max(2000), content_type: z.string().max(100) }))
+      .max(10)
+      .default([]),
     message_sid: z.string().min(1).max(64).optional(),
   })
   .strict();

@@ -42,12 +42,10 @@ webhookSink.post("/:name", async (c) => {
       .insert(webhookSinkRequests)
       .values({ sinkName, method: c.req.method, headers: Object.fromEntries(c.req.raw.headers), body })
       .returning({ id: webhookSinkRequests.id }),
-    db
-      .delete(webhookSinkRequests)
-      .where(
-        sql`${webhookSinkRequests.sinkName} = ${sinkName} and ${webhookSinkRequests.id} not in (
+    db.delete(webhookSinkRequests).where(
+      sql`${webhookSinkRequests.sinkName} = ${sinkName} and ${webhookSinkRequests.id} not in (
           select id from ${webhookSinkRequests} where sink_name = ${sinkName} order by id desc limit ${KEEP_PER_SINK})`,
-      ),
+    ),
   ]);
   return c.json({ recorded: true, id: row?.id ?? null }, requestedStatus(c.req.query("status")));
 });
@@ -89,7 +87,9 @@ webhookSink.get("/:name", async (c) => {
 });
 
 webhookSink.delete("/:name", async (c) => {
-  await openDatabase(c.env.DB).delete(webhookSinkRequests).where(eq(webhookSinkRequests.sinkName, c.req.param("name")));
+  await openDatabase(c.env.DB)
+    .delete(webhookSinkRequests)
+    .where(eq(webhookSinkRequests.sinkName, c.req.param("name")));
   return c.body(null, 204);
 });
 

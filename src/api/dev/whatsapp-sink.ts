@@ -50,7 +50,14 @@ async function inboxFor(env: Env, field: "phone_number_id" | "business_account_i
     .select({ id: inboxes.id, phoneNumber: inboxes.phoneNumber, whatsappConfig: inboxes.whatsappConfig })
     .from(inboxes)
     .where(and(eq(inboxes.channelType, "whatsapp"), sql`json_extract(${inboxes.whatsappConfig}, ${`$.${field}`}) = ${id}`));
-  if (rows.length === 0) return { status: 400, error: graphError(100, `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`) } as const;
+  if (rows.length === 0)
+    return {
+      status: 400,
+      error: graphError(
+        100,
+        `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      ),
+    } as const;
   const inbox = rows.find((row) => row.whatsappConfig?.api_key === token);
   if (!inbox) return { status: 401, error: graphError(190, "Invalid OAuth access token - Cannot parse access token") } as const;
   return { status: 200, error: null, inbox } as const;
@@ -96,7 +103,11 @@ const SINK_TEMPLATES = [
     name: "appointment_reminder",
     parameter_format: "POSITIONAL",
     components: [
-      { type: "BODY", text: "Hi {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.", example: { body_text: [["Ada", "Monday at 10:00"]] } },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm or reschedule.",
+        example: { body_text: [["Ada", "Monday at 10:00"]] },
+      },
       { type: "FOOTER", text: "Acme Dental" },
     ],
     language: "en_US",
@@ -109,7 +120,10 @@ const SINK_TEMPLATES = [
     parameter_format: "POSITIONAL",
     components: [
       { type: "HEADER", format: "TEXT", text: "Hello World" },
-      { type: "BODY", text: "Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us." },
+      {
+        type: "BODY",
+        text: "Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us.",
+      },
       { type: "FOOTER", text: "WhatsApp Business Platform sample message" },
     ],
     language: "en_US",
@@ -126,9 +140,8 @@ whatsappSink.get("/:version/:business_account_id/message_templates", async (c) =
 });
 
 /** A small PNG: the file every simulated media message carries. */
-const SAMPLE_PNG = Uint8Array.from(
-  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="),
-  (ch) => ch.charCodeAt(0),
+const SAMPLE_PNG = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (ch) =>
+  ch.charCodeAt(0),
 );
 
 whatsappSink.get("/media/:media_id", (c) => {
@@ -145,7 +158,14 @@ whatsappSink.get("/whatsapp/messages", async (c) => {
     .orderBy(desc(whatsappSinkMessages.id))
     .limit(LIST_LIMIT);
   return c.json({
-    messages: rows.map((row) => ({ wamid: row.wamid, phone_number_id: row.phoneNumberId, to: row.toNumber, type: row.type, body: row.body, received_at: row.createdAt.toISOString() })),
+    messages: rows.map((row) => ({
+      wamid: row.wamid,
+      phone_number_id: row.phoneNumberId,
+      to: row.toNumber,
+      type: row.type,
+      body: row.body,
+      received_at: row.createdAt.toISOString(),
+    })),
   });
 });
 
@@ -157,9 +177,15 @@ whatsappSink.delete("/whatsapp/messages", async (c) => {
 const InboundWhatsapp = z
   .object({
     /** The customer's number (E.164 or bare digits: their wa_id). */
-    from: z.string().trim().regex(/^\+?[1-9]\d{1,14}$/),
+    from: z
+      .string()
+      .trim()
+      .regex(/^\+?[1-9]\d{1,14}$/),
     /** The WhatsApp inbox's number. */
-    to: z.string().trim().regex(/^\+?[1-9]\d{1,14}$/),
+    to: z
+      .string()
+      .trim()
+      .regex(/^\+?[1-9]\d{1,14}$/),
     name: z.string().max(100).default("WhatsApp customer"),
     body: z.string().max(4096).optional(),
     /** text (default), image (a sample file), location or reaction. */
@@ -227,7 +253,11 @@ whatsappSink.post("/whatsapp/inbound", async (c) => {
   const body = JSON.stringify(payload);
   const request = new Request(`${c.env.PUBLIC_URL.replace(/\/+$/, "")}/webhooks/whatsapp/${encodeURIComponent(to)}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-hub-signature-256": await metaSignature(c.env.WHATSAPP_APP_SECRET ?? "", body), "user-agent": "facebookexternalua" },
+    headers: {
+      "content-type": "application/json",
+      "x-hub-signature-256": await metaSignature(c.env.WHATSAPP_APP_SECRET ?? "", body),
+      "user-agent": "facebookexternalua",
+    },
     body,
   });
   // The Worker itself takes the request, as it would take Meta's (imported here: the app mounts this sink).

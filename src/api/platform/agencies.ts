@@ -13,9 +13,7 @@ import { idParams, iso, Name, offsetOf, PageQuery, pageOf, Timestamp } from "../
 const security = [{ platformToken: [] }];
 const tags = ["Platform: agencies"];
 
-const AgencySchema = z
-  .object({ id: z.number().int(), name: z.string(), accounts_count: z.number().int(), created_at: Timestamp })
-  .openapi("Agency");
+const AgencySchema = z.object({ id: z.number().int(), name: z.string(), accounts_count: z.number().int(), created_at: Timestamp }).openapi("Agency");
 const AgencyWithToken = AgencySchema.extend({
   access_token: z.string().openapi({ description: "The agency's token for the Agency API. Shown only now." }),
 }).openapi("AgencyWithToken");
@@ -89,12 +87,7 @@ platformAgencies.openapi(
     const query = c.req.valid("query");
     const db = c.var.db;
     const [rows, [total]] = await Promise.all([
-      db
-        .select({ agency: agencies, accountsCount })
-        .from(agencies)
-        .orderBy(desc(agencies.id))
-        .limit(query.per_page)
-        .offset(offsetOf(query)),
+      db.select({ agency: agencies, accountsCount }).from(agencies).orderBy(desc(agencies.id)).limit(query.per_page).offset(offsetOf(query)),
       db.select({ value: count() }).from(agencies),
     ]);
     return c.json(
@@ -122,10 +115,7 @@ platformAgencies.openapi(
   }),
   async (c) => {
     const { agency_id } = c.req.valid("param");
-    const [row] = await c.var.db
-      .select({ agency: agencies, accountsCount })
-      .from(agencies)
-      .where(eq(agencies.id, agency_id));
+    const [row] = await c.var.db.select({ agency: agencies, accountsCount }).from(agencies).where(eq(agencies.id, agency_id));
     if (!row) throw notFound("Agency");
     return c.json(serializeAgency(row.agency, row.accountsCount), 200);
   },
@@ -150,11 +140,7 @@ platformAgencies.openapi(
     const db = c.var.db;
     const token = await issueAccessToken("agency");
     const [[agency]] = await db.batch([
-      db
-        .update(agencies)
-        .set({ tokenId: token.tokenId, tokenHash: token.tokenHash, updatedAt: new Date() })
-        .where(eq(agencies.id, agency_id))
-        .returning(),
+      db.update(agencies).set({ tokenId: token.tokenId, tokenHash: token.tokenHash, updatedAt: new Date() }).where(eq(agencies.id, agency_id)).returning(),
       auditEntry(c, {
         action: "rotate_token",
         auditableType: "Agency",
@@ -177,8 +163,7 @@ platformAgencies.openapi(
     tags,
     security,
     summary: "Delete an agency with its sub-accounts and users",
-    description:
-      "Configuration is deleted at once; each sub-account's media and live state, and the agency's snapshot media, are removed in the background.",
+    description: "Configuration is deleted at once; each sub-account's media and live state, and the agency's snapshot media, are removed in the background.",
     request: { params: agencyParams },
     responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 404) },
   }),
@@ -187,12 +172,8 @@ platformAgencies.openapi(
     const db = c.var.db;
     const agency = await db.query.agencies.findFirst({ where: eq(agencies.id, agency_id) });
     if (!agency) throw notFound("Agency");
-    const accountIds = (
-      await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.agencyId, agency_id))
-    ).map((row) => row.id);
-    const snapshotIds = (await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.agencyId, agency_id))).map(
-      (row) => row.id,
-    );
+    const accountIds = (await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.agencyId, agency_id))).map((row) => row.id);
+    const snapshotIds = (await db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots.agencyId, agency_id))).map((row) => row.id);
     await db.batch([
       db
         .insert(accountPurges)
@@ -217,13 +198,10 @@ platformAgencies.openapi(
         changes: { name: agency.name, accounts: accountIds },
       }),
     ]);
-    await enqueueJobs(
-      c.env.JOBS,
-      [
-        ...accountIds.map((account_id) => ({ type: "account.purge" as const, account_id })),
-        ...snapshotIds.map((snapshot_id) => ({ type: "snapshot.purge" as const, snapshot_id })),
-      ],
-    );
+    await enqueueJobs(c.env.JOBS, [
+      ...accountIds.map((account_id) => ({ type: "account.purge" as const, account_id })),
+      ...snapshotIds.map((snapshot_id) => ({ type: "snapshot.purge" as const, snapshot_id })),
+    ]);
     return c.body(null, 204);
   },
 );

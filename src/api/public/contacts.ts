@@ -68,7 +68,8 @@ publicContacts.openapi(
         ...errorResponses(400, 401, 404, 413, 415, 422),
       },
     }),
-    "public_create.address", "public_create.website_token",
+    "public_create.address",
+    "public_create.website_token",
   ),
   async (c) => {
     const { inbox_identifier } = c.req.valid("param");
@@ -130,25 +131,17 @@ publicContacts.openapi(
         ...errorResponses(400, 401, 404, 413, 415, 422),
       },
     }),
-    "public_write.address", "session_write.session",
+    "public_write.address",
+    "session_write.session",
   ),
   async (c) => updateSession(c, c.req.valid("param"), c.req.valid("json")),
 );
 
-async function updateSession(
-  c: Context<AppEnv>,
-  params: { inbox_identifier: string; contact_identifier: string },
-  input: PublicContactInput,
-) {
+async function updateSession(c: Context<AppEnv>, params: { inbox_identifier: string; contact_identifier: string }, input: PublicContactInput) {
   const { inbox, session } = await contactSessionOf(c, params.inbox_identifier, params.contact_identifier);
   if (input.custom_attributes) capCustomAttributes(c.env, "contact", { ...session.contact.customAttributes, ...input.custom_attributes });
   const identifierVerified = await verifiedIdentity(inbox, input);
-  const updated = await accountObject(c.env, inbox.accountId).updateContactSession(
-    inbox.id,
-    params.contact_identifier,
-    fieldsOf(input),
-    identifierVerified,
-  );
+  const updated = await accountObject(c.env, inbox.accountId).updateContactSession(inbox.id, params.contact_identifier, fieldsOf(input), identifierVerified);
   if (updated === null) throw notFound("Contact");
   if ("conflict" in updated) throw contactConflict(updated.conflict);
   return c.json(await publicContact(c, inbox.accountId, updated), 200);

@@ -19,10 +19,7 @@ const Json = z.record(z.string(), z.unknown());
 const ConversationSchema = Json.openapi("PublicConversation", { description: "Chatwoot's public conversation object" });
 const MessageSchema = Json.openapi("Message", { description: "Chatwoot's message object" });
 
-const ConversationInput = z
-  .object({ custom_attributes: Attributes.optional() })
-  .strict()
-  .openapi("PublicConversationInput");
+const ConversationInput = z.object({ custom_attributes: Attributes.optional() }).strict().openapi("PublicConversationInput");
 
 const MessageInput = z
   .object({
@@ -78,7 +75,10 @@ publicConversations.openapi(
       summary: "List the session's conversations",
       request: { params: sessionParams },
       responses: {
-        200: { description: "Conversations, newest first, each with its latest message", content: { "application/json": { schema: z.array(ConversationSchema) } } },
+        200: {
+          description: "Conversations, newest first, each with its latest message",
+          content: { "application/json": { schema: z.array(ConversationSchema) } },
+        },
         ...errorResponses(400, 404),
       },
     }),
@@ -109,7 +109,9 @@ publicConversations.openapi(
         ...errorResponses(400, 404, 413, 415, 422),
       },
     }),
-    "public_create.address", "public_create.website_token", "widget_conversations.address",
+    "public_create.address",
+    "public_create.website_token",
+    "widget_conversations.address",
   ),
   async (c) => {
     const { inbox_identifier, contact_identifier } = c.req.valid("param");
@@ -173,7 +175,8 @@ publicConversations.openapi(
         ...errorResponses(400, 404),
       },
     }),
-    "public_write.address", "session_write.session",
+    "public_write.address",
+    "session_write.session",
   ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
@@ -200,7 +203,8 @@ publicConversations.openapi(
       },
       responses: { 200: { description: "Sent" }, ...errorResponses(400, 404, 413, 415, 422) },
     }),
-    "public_write.address", "session_typing.session",
+    "public_write.address",
+    "session_typing.session",
   ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
@@ -290,15 +294,15 @@ publicConversations.openapi(
         ...errorResponses(400, 404, 413, 415, 422),
       },
     }),
-    "public_write.address", "session_message.session", "session_upload.session",
+    "public_write.address",
+    "session_message.session",
+    "session_upload.session",
   ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id } = c.req.valid("param");
     const { input, files } = await readMessageBody(c, MessageInput);
     if (!input.content && files.length === 0) {
-      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [
-        { field: "content", message: "can't be blank", code: "blank" },
-      ]);
+      throw new ApiError(422, "validation_failed", "A message needs content or attachments.", [{ field: "content", message: "can't be blank", code: "blank" }]);
     }
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
     const conversation = await existingConversation(c.env, ref.accountId, conversation_id);
@@ -343,18 +347,16 @@ publicConversations.openapi(
         ...errorResponses(400, 404, 409, 413, 415, 422),
       },
     }),
-    "public_write.address", "session_message.session",
+    "public_write.address",
+    "session_message.session",
   ),
   async (c) => {
     const { inbox_identifier, contact_identifier, conversation_id, message_id } = c.req.valid("param");
     const { submitted_values } = c.req.valid("json");
-    if (!Array.isArray(submitted_values)) return answerTemplateMessage(c, { inbox_identifier, contact_identifier, conversation_id, message_id }, submitted_values);
+    if (!Array.isArray(submitted_values))
+      return answerTemplateMessage(c, { inbox_identifier, contact_identifier, conversation_id, message_id }, submitted_values);
     const ref = await sessionRef(c, inbox_identifier, contact_identifier);
-    const result = await (await existingConversation(c.env, ref.accountId, conversation_id)).submitValues(
-      ref.access,
-      message_id,
-      submitted_values,
-    );
+    const result = await (await existingConversation(c.env, ref.accountId, conversation_id)).submitValues(ref.access, message_id, submitted_values);
     if (result === "not_found") throw notFound("Message");
     if (result === "not_interactive") {
       throw new ApiError(422, "validation_failed", "Only input_select, form and cards messages take submitted_values.", [

@@ -27,7 +27,10 @@ export const confirmationMatches = (input: { password?: string; password_confirm
   input.password === undefined || input.password === input.password_confirmation;
 export const confirmationIssue = { message: "Must match password.", path: ["password_confirmation"] };
 
-const ResetRequest = z.object({ email: z.string().trim().toLowerCase().min(1).max(320).openapi({ example: "dana@acme.test" }) }).strict().openapi("PasswordResetRequest");
+const ResetRequest = z
+  .object({ email: z.string().trim().toLowerCase().min(1).max(320).openapi({ example: "dana@acme.test" }) })
+  .strict()
+  .openapi("PasswordResetRequest");
 
 const ResetInput = z
   .object({
@@ -60,7 +63,8 @@ signInPasswords.openapi(
         ...errorResponses(400, 413, 415, 422),
       },
     }),
-    "password_reset.email", "password_reset.address",
+    "password_reset.email",
+    "password_reset.address",
   ),
   async (c) => {
     const { email } = c.req.valid("json");
@@ -87,7 +91,12 @@ async function mailResetLinks(c: Context<AppEnv>, email: string) {
     .select({ userId: accountUsers.userId, accountId: accounts.id, accountName: accounts.name })
     .from(accountUsers)
     .innerJoin(accounts, eq(accounts.id, accountUsers.accountId))
-    .where(inArray(accountUsers.userId, named.map((u) => u.id)))
+    .where(
+      inArray(
+        accountUsers.userId,
+        named.map((u) => u.id),
+      ),
+    )
     .orderBy(asc(accounts.id));
   const emailIds: number[] = [];
   for (const user of named) {
@@ -115,7 +124,10 @@ async function mailResetLinks(c: Context<AppEnv>, email: string) {
     ]);
     if (row) emailIds.push(row.id);
   }
-  await enqueueJobs(c.env.JOBS, emailIds.map((id) => ({ type: "email.send", email_id: id })));
+  await enqueueJobs(
+    c.env.JOBS,
+    emailIds.map((id) => ({ type: "email.send", email_id: id })),
+  );
 }
 
 signInPasswords.openapi(
@@ -142,7 +154,10 @@ signInPasswords.openapi(
     if (!redeemed || !user) throw new ApiError(422, "invalid_token", "This link is not valid: it may have expired or been used already.");
     const actor = { type: "User" as const, id: user.id, name: user.name, email: user.email };
     const [, ended] = await db.batch([
-      db.update(users).set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() }).where(eq(users.id, user.id)),
+      db
+        .update(users)
+        .set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() })
+        .where(eq(users.id, user.id)),
       deleteSessions(db, user.id, { except: null }),
       retirePasswordTokens(db, user.id),
       auditInsert(db, actor, c.req.header("cf-connecting-ip") ?? null, {

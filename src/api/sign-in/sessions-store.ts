@@ -58,7 +58,10 @@ export async function touchSession(db: Database, session: SessionRow): Promise<D
   const now = seconds(new Date());
   if (!sessionNeedsTouch(seconds(session.lastUsedAt), now)) return session.expiresAt;
   const expiresAt = new Date(sessionExpiry(seconds(session.createdAt), now) * 1000);
-  await db.update(userSessions).set({ lastUsedAt: new Date(now * 1000), expiresAt }).where(eq(userSessions.id, session.id));
+  await db
+    .update(userSessions)
+    .set({ lastUsedAt: new Date(now * 1000), expiresAt })
+    .where(eq(userSessions.id, session.id));
   return expiresAt;
 }
 
@@ -102,7 +105,12 @@ export async function endSessionsAccess(env: Env, userId: number, ended: { token
   if (ended.length === 0) return;
   const acting = ended.flatMap((session) => (session.actingAccountId === null ? [] : [session.actingAccountId]));
   const targets = [...new Set([...(await accountIdsOf(env, userId)), ...acting])];
-  await endUserAccess(env, userId, ended.map((session) => session.tokenId), targets);
+  await endUserAccess(
+    env,
+    userId,
+    ended.map((session) => session.tokenId),
+    targets,
+  );
 }
 
 export async function accountIdsOf(env: Env, userId: number): Promise<number[]> {

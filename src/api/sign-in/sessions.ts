@@ -69,7 +69,8 @@ signInSessions.openapi(
         ...errorResponses(400, 413, 415, 422),
       },
     }),
-    "sign_in.email", "sign_in.address",
+    "sign_in.email",
+    "sign_in.address",
   ),
   async (c) => {
     const { email, password, agency_id } = c.req.valid("json");
@@ -107,7 +108,10 @@ signInSessions.openapi(
     const user = found.find((u) => u.id === choice.userId);
     if (!user) throw invalidCredentials();
     if (user.passwordHash && needsRehash(user.passwordHash)) {
-      await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(password) })
+        .where(eq(users.id, user.id));
     }
 
     const { session, accessToken } = await startSession(db, user.id, {

@@ -31,9 +31,12 @@ export const SignedInUserSchema = z
     // Only for a person of the agency itself (the Agency View); absent for users of sub-accounts.
     agency_role: z.enum(AGENCY_ROLES).optional().openapi({ description: "Only for a person of the agency: owner or admin" }),
     agency: z.object({ id: z.number().int(), name: z.string() }).optional().openapi({ description: "Only for an agency user: their agency" }),
-    agency_accounts: z.array(z.object({ id: z.number().int(), name: z.string() })).optional().openapi({
-      description: "Only for an agency user: the sub-accounts they can open as administrator (`POST /api/v1/agency/accounts/:id/open`)",
-    }),
+    agency_accounts: z
+      .array(z.object({ id: z.number().int(), name: z.string() }))
+      .optional()
+      .openapi({
+        description: "Only for an agency user: the sub-accounts they can open as administrator (`POST /api/v1/agency/accounts/:id/open`)",
+      }),
     acting_account_id: z.number().int().nullable().optional().openapi({
       description: "Only for an agency user: the sub-account this session opened (also in `accounts`, as administrator)",
     }),

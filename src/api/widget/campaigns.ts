@@ -72,9 +72,7 @@ widgetCampaigns.openapi(
       .orderBy(asc(campaigns.id));
     const open = !inbox.workingHoursEnabled || isOpenAt(inbox.workingHours, inbox.timezone, new Date());
     const running = rows.filter(
-      ({ campaign }) =>
-        (url === undefined || campaignUrlMatches(campaign.triggerRules.url, url)) &&
-        (open || !campaign.triggerOnlyDuringBusinessHours),
+      ({ campaign }) => (url === undefined || campaignUrlMatches(campaign.triggerRules.url, url)) && (open || !campaign.triggerOnlyDuringBusinessHours),
     );
     c.header("Cache-Control", `public, max-age=${CACHE_SECONDS}`);
     return c.json(

@@ -83,7 +83,10 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
       return `Website set the contact's location${command.department ? " and department" : ""}`;
     }
     case "activate_form": {
-      const [form] = (await account.messages(displayId, { kind: "contact", ...access }, { before: command.formId + 1, after: null }))?.filter((m) => m.id === command.formId) ?? [];
+      const [form] =
+        (await account.messages(displayId, { kind: "contact", ...access }, { before: command.formId + 1, after: null }))?.filter(
+          (m) => m.id === command.formId,
+        ) ?? [];
       if (!form || form.content_type !== "form") throw unable(`Message ${command.formId} is not a form in this conversation.`);
       await setConversationAttribute("active_form_id", String(command.formId));
       return `Website activated form #${command.formId}`;
@@ -114,7 +117,12 @@ async function run(ctx: Context_, command: CsCommand): Promise<string> {
           .from(inboxes)
           .where(and(eq(inboxes.id, command.inboxId), eq(inboxes.accountId, accountId)));
         if (!inbox) throw unable(`Inbox ${command.inboxId} is not an inbox of this account.`);
-        await account.notify({ displayId, notificationType: "conversation_notify", title: `The website asks for attention in #${displayId}`, to: { inboxId: inbox.id } });
+        await account.notify({
+          displayId,
+          notificationType: "conversation_notify",
+          title: `The website asks for attention in #${displayId}`,
+          to: { inboxId: inbox.id },
+        });
         return `Website notified the agents of ${inbox.name}`;
       }
       await account.notify({ displayId, notificationType: "conversation_notify", title: `The website asks for attention in #${displayId}`, to: "everyone" });
@@ -147,7 +155,8 @@ widgetCommands.openapi(
         ...errorResponses(400, 404, 409, 413, 415, 422),
       },
     }),
-    "public_write.address", "session_write.session",
+    "public_write.address",
+    "session_write.session",
   ),
   async (c) => {
     const input = c.req.valid("json");

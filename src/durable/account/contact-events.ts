@@ -55,7 +55,10 @@ export class ContactEvents {
       const last = rows.at(-1);
       if (!last) return;
       try {
-        await enqueueJobs(this.env.JOBS, rows.map((row) => JSON.parse(row.job) as ContactEventJob));
+        await enqueueJobs(
+          this.env.JOBS,
+          rows.map((row) => JSON.parse(row.job) as ContactEventJob),
+        );
         this.ctx.storage.sql.exec("delete from contact_outbox where id <= ?", last.id);
       } catch (error) {
         console.error("enqueueing contact events failed; retrying by alarm", error);

@@ -143,9 +143,7 @@ export class ContactStore {
   getMany(ids: number[]): Map<number, ContactRecord> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const rows = this.sql
-      .exec<ContactRow>(`select * from contacts where id in (${unique.map(() => "?").join(",")})`, ...unique)
-      .toArray();
+    const rows = this.sql.exec<ContactRow>(`select * from contacts where id in (${unique.map(() => "?").join(",")})`, ...unique).toArray();
     return new Map(rows.map((row) => [row.id, toContact(row)]));
   }
 
@@ -294,17 +292,12 @@ export class ContactStore {
   }
 
   contactInboxBySource(inboxId: number, sourceId: string): ContactInboxRecord | null {
-    const row = this.sql
-      .exec<ContactInboxRow>("select * from contact_inboxes where inbox_id = ? and source_id = ?", inboxId, sourceId)
-      .toArray()[0];
+    const row = this.sql.exec<ContactInboxRow>("select * from contact_inboxes where inbox_id = ? and source_id = ?", inboxId, sourceId).toArray()[0];
     return row ? toContactInbox(row) : null;
   }
 
   contactInboxesOf(contactId: number): ContactInboxRecord[] {
-    return this.sql
-      .exec<ContactInboxRow>("select * from contact_inboxes where contact_id = ? order by id", contactId)
-      .toArray()
-      .map(toContactInbox);
+    return this.sql.exec<ContactInboxRow>("select * from contact_inboxes where contact_id = ? order by id", contactId).toArray().map(toContactInbox);
   }
 
   createContactInbox(contactId: number, inboxId: number, sourceId: string, hmacVerified: boolean): ContactInboxRecord {

@@ -152,12 +152,7 @@ export class ConversationIndex {
   }
 
   get(displayId: number, includeUnready = false): IndexedConversation | null {
-    const row = this.sql
-      .exec<IndexRow>(
-        `select * from conversations where display_id = ? ${includeUnready ? "" : "and ready = 1"}`,
-        displayId,
-      )
-      .toArray()[0];
+    const row = this.sql.exec<IndexRow>(`select * from conversations where display_id = ? ${includeUnready ? "" : "and ready = 1"}`, displayId).toArray()[0];
     return row ? toIndexed(row) : null;
   }
 
@@ -354,7 +349,10 @@ export class ConversationIndex {
   /** One page of a list, in its sort order. */
   page(filter: ConversationFilter): IndexedConversation[] {
     const { sql, args } = this.pageQuery(filter);
-    return this.sql.exec<IndexRow>(sql, ...args).toArray().map(toIndexed);
+    return this.sql
+      .exec<IndexRow>(sql, ...args)
+      .toArray()
+      .map(toIndexed);
   }
 
   /** Chatwoot's conversation list: a page plus the counts per assignee type for the same filters. */

@@ -82,9 +82,7 @@ export class ConversationReads {
   }
 
   async ofContact(contactId: number, viewer: Viewer & { kind: "user" }) {
-    const rows = this.index
-      .ofContact(contactId)
-      .filter((row) => viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId));
+    const rows = this.index.ofContact(contactId).filter((row) => viewer.inboxIds === null || viewer.inboxIds.includes(row.state.inboxId));
     return this.payloads.conversations(rows);
   }
 

@@ -34,7 +34,13 @@ export class EmailThreads {
    * other delivery of the same mail, which is then stored no more.
    */
   claim(inboxId: number, messageId: string, owner: string, at: number): "mine" | "duplicate" {
-    this.sql.exec("insert into email_claims (inbox_id, message_id, owner, created_at) values (?, ?, ?, ?) on conflict do nothing", inboxId, messageId, owner, at);
+    this.sql.exec(
+      "insert into email_claims (inbox_id, message_id, owner, created_at) values (?, ?, ?, ?) on conflict do nothing",
+      inboxId,
+      messageId,
+      owner,
+      at,
+    );
     const row = this.sql.exec<{ owner: string }>("select owner from email_claims where inbox_id = ? and message_id = ?", inboxId, messageId).one();
     return row.owner === owner ? "mine" : "duplicate";
   }

@@ -84,7 +84,13 @@ export async function applyConversationEvents(
       };
       if (fresh) {
         fanOuts.push(() =>
-          fanOut(presence.registry(), event.state, event.name, withConversation, contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null),
+          fanOut(
+            presence.registry(),
+            event.state,
+            event.name,
+            withConversation,
+            contactMayReceive(event.name, message) ? visitorMessage(withConversation) : null,
+          ),
         );
         if (message.sender?.type === "contact") contacts.touch(contactId, message.createdAt);
         messageSearch.put(event.state.displayId, message, event.name === "message.created");

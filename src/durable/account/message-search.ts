@@ -44,9 +44,12 @@ export class MessageSearch {
     const text = searchableText(message);
     const record = JSON.stringify(message);
     if (created && text !== null) {
-      const inserted = this.sql
-        .exec("insert into searchable_messages (id, display_id, record, indexed) values (?, ?, ?, 0) on conflict (id) do nothing", id, displayId, record)
-        .rowsWritten;
+      const inserted = this.sql.exec(
+        "insert into searchable_messages (id, display_id, record, indexed) values (?, ?, ?, 0) on conflict (id) do nothing",
+        id,
+        displayId,
+        record,
+      ).rowsWritten;
       if (inserted > 0) return this.countPending(1);
     }
     const stored = this.sql.exec<{ record: string; indexed: number }>("select record, indexed from searchable_messages where id = ?", id).toArray()[0];

@@ -2,13 +2,7 @@
  * The Account object's notifications for its users (SQLite in the object): a bounded history per
  * user, and each user's notification settings.
  */
-import {
-  DEFAULT_NOTIFICATION_FLAGS,
-  EMAIL_FLAGS,
-  type NotificationFlags,
-  type NotificationType,
-  PUSH_FLAGS,
-} from "../../domain/notifications";
+import { DEFAULT_NOTIFICATION_FLAGS, EMAIL_FLAGS, type NotificationFlags, type NotificationType, PUSH_FLAGS } from "../../domain/notifications";
 
 export type NotificationSettingsRecord = { id: number; userId: number; flags: NotificationFlags };
 
@@ -105,12 +99,7 @@ export class NotificationStore {
   /** A page of the user's notifications, newest first, with the totals Chatwoot's list shows. */
   page(userId: number, page: number, perPage: number) {
     const records = this.sql
-      .exec<NotificationRow>(
-        "select * from notifications where user_id = ? order by id desc limit ? offset ?",
-        userId,
-        perPage,
-        (page - 1) * perPage,
-      )
+      .exec<NotificationRow>("select * from notifications where user_id = ? order by id desc limit ? offset ?", userId, perPage, (page - 1) * perPage)
       .toArray()
       .map(toRecord);
     const { count, unread } = this.sql
@@ -123,9 +112,7 @@ export class NotificationStore {
   }
 
   unreadCount(userId: number): number {
-    return this.sql
-      .exec<{ unread: number }>("select count(*) as unread from notifications where user_id = ? and read_at is null", userId)
-      .one().unread;
+    return this.sql.exec<{ unread: number }>("select count(*) as unread from notifications where user_id = ? and read_at is null", userId).one().unread;
   }
 
   /** Marks every unread notification of the user read (only those about one conversation when `displayId` is set). */
@@ -159,9 +146,7 @@ export class NotificationStore {
 
   /** The user's settings; a user who never saved any gets the defaults, stored now so they have an id. */
   settings(userId: number): NotificationSettingsRecord {
-    const existing = this.sql
-      .exec<SettingsRow>("select * from notification_settings where user_id = ?", userId)
-      .toArray()[0];
+    const existing = this.sql.exec<SettingsRow>("select * from notification_settings where user_id = ?", userId).toArray()[0];
     if (existing) return toSettings(existing);
     return this.saveSettings(userId, DEFAULT_NOTIFICATION_FLAGS, 0);
   }

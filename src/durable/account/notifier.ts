@@ -66,7 +66,10 @@ export class Notifier {
    * (and hands pushes and emails to the queue) once the writes are durable.
    */
   async storeForEvents(named: EventNotification[]): Promise<() => void> {
-    const access = await this.access.getMany(named.flatMap(({ userIds }) => userIds), nowSeconds());
+    const access = await this.access.getMany(
+      named.flatMap(({ userIds }) => userIds),
+      nowSeconds(),
+    );
     const inboxes = await this.payloads.channels();
     const created: NotificationRecord[] = [];
     for (const { state, notification, userIds } of named) {
@@ -79,7 +82,9 @@ export class Notifier {
       });
       const recipients = this.subscribed(notificationRecipients({ userIds }, candidates), type);
       const title = notificationTitle(type, { displayId: state.displayId, inboxName: inboxes.get(state.inboxId)?.name, content });
-      created.push(...this.store.create(recipients, { key, notificationType: type, displayId: state.displayId, title, createdAt: nowSeconds(), replacesOlder }));
+      created.push(
+        ...this.store.create(recipients, { key, notificationType: type, displayId: state.displayId, title, createdAt: nowSeconds(), replacesOlder }),
+      );
     }
     const frames = await this.frames(created);
     return () => {

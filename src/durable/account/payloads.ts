@@ -80,8 +80,7 @@ export class AccountPayloads {
       .all<{ id: number; channel_type: string; name: string }>();
     const value = new Map(
       rows.results.map(
-        (row) =>
-          [row.id, { channel: CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget", name: row.name }] as const,
+        (row) => [row.id, { channel: CHANNEL_CLASSES[row.channel_type as keyof typeof CHANNEL_CLASSES] ?? "Channel::WebWidget", name: row.name }] as const,
       ),
     );
     this.channelCache = { value, at: now };
@@ -93,7 +92,11 @@ export class AccountPayloads {
     const { state } = row;
     const users = await this.usersById(messages.flatMap((m) => (m.sender?.type === "user" ? [m.sender.id] : [])));
     const contact = messages.some((m) => m.sender?.type === "contact") ? this.contacts.get(row.contactId) : null;
-    const bots = await agentBotSenders(this.env.DB, this.accountId(), messages.flatMap((m) => (m.sender?.type === "agent_bot" ? [m.sender.id] : [])));
+    const bots = await agentBotSenders(
+      this.env.DB,
+      this.accountId(),
+      messages.flatMap((m) => (m.sender?.type === "agent_bot" ? [m.sender.id] : [])),
+    );
     return messages.map((message) => {
       let sender: MessageContext["sender"] = null;
       if (message.sender?.type === "user") {
@@ -161,7 +164,16 @@ export class AccountPayloads {
 /** What a contact sees of a conversation: no internal labels, team or priority. */
 export function contactView(payload: ConversationPayload) {
   // Labels, priority, team and the SLA are the agents' business.
-  const { labels: _labels, priority: _priority, team_id: _teamId, sla_policy_id: _slaPolicyId, applied_sla: _appliedSla, sla_events: _slaEvents, last_non_activity_message: _last, ...rest } = payload;
+  const {
+    labels: _labels,
+    priority: _priority,
+    team_id: _teamId,
+    sla_policy_id: _slaPolicyId,
+    applied_sla: _appliedSla,
+    sla_events: _slaEvents,
+    last_non_activity_message: _last,
+    ...rest
+  } = payload;
   // Private notes too, should one be the conversation's last message.
   rest.messages = rest.messages.filter((message) => !message.private);
   return { ...rest, messages: rest.messages.map(visitorMessage), meta: { ...rest.meta, sender: payloadAsVisitorSees(rest.meta.sender), team: null } };

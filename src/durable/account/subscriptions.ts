@@ -49,7 +49,15 @@ export class Subscriptions {
     // Read here, not taken from the gateway, and read again should a change be announced meanwhile.
     const access = (await this.access.readUnchanged(() => readMemberAccess(this.env.DB, accountId, [wanted.userId]))).get(wanted.userId);
     if (access) {
-      return { kind: "user", userId: wanted.userId, tokenId: wanted.tokenId, role: access.role, inboxIds: visibleInboxIds(access), identifier: wanted.identifier, presenceAt };
+      return {
+        kind: "user",
+        userId: wanted.userId,
+        tokenId: wanted.tokenId,
+        role: access.role,
+        inboxIds: visibleInboxIds(access),
+        identifier: wanted.identifier,
+        presenceAt,
+      };
     }
     // Not a member: an agency user's session that opened this sub-account sees it as an administrator.
     const sessionId = wanted.sessionId ?? null;

@@ -31,7 +31,9 @@ export class AccountWorkflowListeners {
       ).bind(accountId),
     ]);
     const value: WorkflowListeners = {
-      automation: (rules?.results ?? []).map((row) => row.name).filter((name): name is AutomationTrigger => (AUTOMATION_TRIGGERS as readonly string[]).includes(name)),
+      automation: (rules?.results ?? [])
+        .map((row) => row.name)
+        .filter((name): name is AutomationTrigger => (AUTOMATION_TRIGGERS as readonly string[]).includes(name)),
       webhooks: (hooks?.results ?? []).map((row) => row.name).filter((name): name is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(name)),
     };
     // An inbox's agent bot or API callback URL hears every event of its inbox.

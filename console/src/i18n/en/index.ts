@@ -19,4 +19,21 @@ import settingsAudit from "./settings-audit";
 import settingsAgents from "./settings-agents";
 import settingsCampaigns from "./settings-campaigns";
 
-export const en = { common, auth, shell, inbox, conversation, profile, settings, agency, settingsAttributes, settingsSla, settingsMacros, profileNotifications, profilePush, settingsAudit, settingsAgents, settingsCampaigns };
+export const en = {
+  common,
+  auth,
+  shell,
+  inbox,
+  conversation,
+  profile,
+  settings,
+  agency,
+  settingsAttributes,
+  settingsSla,
+  settingsMacros,
+  profileNotifications,
+  profilePush,
+  settingsAudit,
+  settingsAgents,
+  settingsCampaigns,
+};

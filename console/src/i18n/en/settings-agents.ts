@@ -15,7 +15,8 @@ export default {
   fields: { name: "Name", email: "Email", role: "Role" },
   hints: {
     name: "As the others and the contacts see it.",
-    email: "A new person receives an email with a link to choose their password. Someone who already works in another sub-account of the agency joins with the password they have.",
+    email:
+      "A new person receives an email with a link to choose their password. Someone who already works in another sub-account of the agency joins with the password they have.",
     role: "Administrators see every inbox and configure the sub-account; agents see the inboxes they are members of.",
     roleSelf: "If you make yourself an agent you lose these settings at once.",
   },

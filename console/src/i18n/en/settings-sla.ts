@@ -23,7 +23,12 @@ export default {
   none: "No target",
   businessHours: "Business hours only",
   allHours: "Around the clock",
-  duration: { minutes: { one: "{count} minute", other: "{count} minutes" }, hours: { one: "{count} hour", other: "{count} hours" }, days: { one: "{count} day", other: "{count} days" }, seconds: { one: "{count} second", other: "{count} seconds" } },
+  duration: {
+    minutes: { one: "{count} minute", other: "{count} minutes" },
+    hours: { one: "{count} hour", other: "{count} hours" },
+    days: { one: "{count} day", other: "{count} days" },
+    seconds: { one: "{count} second", other: "{count} seconds" },
+  },
   create: "Create SLA policy",
   duplicate: "Duplicate",
   copyName: "{name} (copy)",

@@ -259,7 +259,8 @@ export default {
     fields: { short_code: "Short code", content: "Content" },
     hints: {
       short_code: "Agents type / and this code, such as refund; unique in this sub-account.",
-      content: "Variables such as {{ contact.first_name || 'there' }} are replaced when an agent uses the reply; the text after || is used when the value is missing.",
+      content:
+        "Variables such as {{ contact.first_name || 'there' }} are replaced when an agent uses the reply; the text after || is used when the value is missing.",
     },
   },
   teams: {
@@ -453,7 +454,15 @@ export default {
     yes: "Yes",
     no: "No",
     placeholders: { url: "https://example.com/hook", emails: "a@example.com, b@example.com" },
-    fields: { attribute_key: "attribute", filter_operator: "operator", values: "value", query_operator: "and/or", custom_attribute_type: "attribute", action_name: "action", action_params: "parameter" },
+    fields: {
+      attribute_key: "attribute",
+      filter_operator: "operator",
+      values: "value",
+      query_operator: "and/or",
+      custom_attribute_type: "attribute",
+      action_name: "action",
+      action_params: "parameter",
+    },
     events: {
       conversation_created: "Conversation created",
       conversation_updated: "Conversation updated",

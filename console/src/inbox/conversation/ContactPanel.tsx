@@ -46,7 +46,19 @@ function shown(value: unknown, type: AttributeDefinition["attribute_display_type
 }
 
 /** One attribute, shown; Edit turns it into a field that saves on Enter (Escape cancels). */
-function Attribute({ name, type, options, value, save }: { name: string; type?: AttributeDefinition["attribute_display_type"]; options?: string[]; value: unknown; save: (value: Value) => Promise<string | null> }) {
+function Attribute({
+  name,
+  type,
+  options,
+  value,
+  save,
+}: {
+  name: string;
+  type?: AttributeDefinition["attribute_display_type"];
+  options?: string[];
+  value: unknown;
+  save: (value: Value) => Promise<string | null>;
+}) {
   const id = useId();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState("");
@@ -75,7 +87,11 @@ function Attribute({ name, type, options, value, save }: { name: string; type?: 
         </dt>
         <dd>
           <input id={id} type="checkbox" checked={value === true || value === "true"} disabled={busy} onChange={(e) => void commit(e.currentTarget.checked)} />
-          {error && <p class="cv-problem" role="alert">{error}</p>}
+          {error && (
+            <p class="cv-problem" role="alert">
+              {error}
+            </p>
+          )}
         </dd>
       </div>
     );
@@ -142,14 +158,26 @@ function Attribute({ name, type, options, value, save }: { name: string; type?: 
             </button>
           </>
         )}
-        {error && <p class="cv-problem" role="alert">{error}</p>}
+        {error && (
+          <p class="cv-problem" role="alert">
+            {error}
+          </p>
+        )}
       </dd>
     </div>
   );
 }
 
 /** Attributes by their definitions, then any other keys the record carries. */
-function Attributes({ definitions, values, save }: { definitions: AttributeDefinition[] | null; values: Item; save: (key: string, value: Value) => Promise<string | null> }) {
+function Attributes({
+  definitions,
+  values,
+  save,
+}: {
+  definitions: AttributeDefinition[] | null;
+  values: Item;
+  save: (key: string, value: Value) => Promise<string | null>;
+}) {
   if (definitions === null) return <p class="cv-hint">{t("conversation.menu.loading")}</p>;
   const defined = definitions;
   const keys = new Set(defined.map((d) => d.attribute_key));
@@ -158,7 +186,14 @@ function Attributes({ definitions, values, save }: { definitions: AttributeDefin
   return (
     <dl class="cv-attrs">
       {defined.map((d) => (
-        <Attribute key={d.attribute_key} name={d.attribute_display_name} type={d.attribute_display_type} options={d.attribute_values} value={values[d.attribute_key]} save={(v) => save(d.attribute_key, v)} />
+        <Attribute
+          key={d.attribute_key}
+          name={d.attribute_display_name}
+          type={d.attribute_display_type}
+          options={d.attribute_values}
+          value={values[d.attribute_key]}
+          save={(v) => save(d.attribute_key, v)}
+        />
       ))}
       {others.map((key) => (
         <Attribute key={key} name={key} value={values[key]} save={(v) => save(key, v)} />
@@ -184,7 +219,8 @@ function Visit({ about }: { about: Item }) {
   if (browserName) rows.push([t("conversation.visit.browser"), browserName]);
   const platform = [browser.platform_name, browser.platform_version].filter(Boolean).join(" ");
   if (platform) rows.push([t("conversation.visit.platform"), platform]);
-  if (typeof about.browser_language === "string" && about.browser_language && about.browser_language !== "*") rows.push([t("conversation.visit.language"), about.browser_language]);
+  if (typeof about.browser_language === "string" && about.browser_language && about.browser_language !== "*")
+    rows.push([t("conversation.visit.language"), about.browser_language]);
   if (typeof about.widget_type === "string") rows.push([t("conversation.visit.widget"), about.widget_type.replace(/_/g, " ")]);
   if (rows.length === 0) return <p class="cv-hint">{t("conversation.visit.none")}</p>;
   return (
@@ -215,7 +251,9 @@ function ContactLabels({ contact }: { contact: Contact }) {
   async function toggle(title: string) {
     const current = list ?? [];
     try {
-      const answer = await api.post<{ payload: string[] }>(path, { labels: current.includes(title) ? current.filter((l) => l !== title) : [...current, title] });
+      const answer = await api.post<{ payload: string[] }>(path, {
+        labels: current.includes(title) ? current.filter((l) => l !== title) : [...current, title],
+      });
       setList(answer.payload);
       setError(null);
     } catch (e) {
@@ -239,7 +277,15 @@ function ContactLabels({ contact }: { contact: Contact }) {
         <MenuButton
           label={t("conversation.contact.edit_labels")}
           items={items}
-          status={all.error.value ? t("conversation.menu.failed", { reason: all.error.value }) : all.data.value === null ? t("conversation.menu.loading") : items.length === 0 ? t("conversation.labels.empty") : null}
+          status={
+            all.error.value
+              ? t("conversation.menu.failed", { reason: all.error.value })
+              : all.data.value === null
+                ? t("conversation.menu.loading")
+                : items.length === 0
+                  ? t("conversation.labels.empty")
+                  : null
+          }
           onOpen={() => void all.load(true)}
           align="end"
         >
@@ -247,7 +293,11 @@ function ContactLabels({ contact }: { contact: Contact }) {
         </MenuButton>
       }
     >
-      {error && <p class="cv-problem" role="alert">{error}</p>}
+      {error && (
+        <p class="cv-problem" role="alert">
+          {error}
+        </p>
+      )}
       {list && list.length === 0 && <p class="cv-hint">{t("conversation.contact.no_labels")}</p>}
       {list && list.length > 0 && (
         <ul class="cv-labels">
@@ -273,7 +323,11 @@ function PreviousConversations({ contact, currentId }: { contact: Contact; curre
   }, [contact.id, currentId]);
   return (
     <Section title={t("conversation.contact.previous")}>
-      {error && <p class="cv-problem" role="alert">{error}</p>}
+      {error && (
+        <p class="cv-problem" role="alert">
+          {error}
+        </p>
+      )}
       {!list && !error && <p class="cv-hint">{t("conversation.menu.loading")}</p>}
       {list && list.length === 0 && <p class="cv-hint">{t("conversation.contact.no_previous")}</p>}
       {list && list.length > 0 && (
@@ -358,7 +412,13 @@ export function ContactPanel({ store, conversation, id, onClose }: Props) {
           </div>
           <div class="cv-attr">
             <dt>{t("conversation.contact.phone")}</dt>
-            <dd>{contact.phone_number ? <a href={`tel:${contact.phone_number}`}>{contact.phone_number}</a> : <span class="cv-hint">{t("conversation.contact.empty")}</span>}</dd>
+            <dd>
+              {contact.phone_number ? (
+                <a href={`tel:${contact.phone_number}`}>{contact.phone_number}</a>
+              ) : (
+                <span class="cv-hint">{t("conversation.contact.empty")}</span>
+              )}
+            </dd>
           </div>
           <div class="cv-attr">
             <dt>{t("conversation.contact.identifier")}</dt>
@@ -372,7 +432,11 @@ export function ContactPanel({ store, conversation, id, onClose }: Props) {
           </div>
         </dl>
       </Section>
-      {loadProblem && <p class="cv-problem" role="alert">{loadProblem}</p>}
+      {loadProblem && (
+        <p class="cv-problem" role="alert">
+          {loadProblem}
+        </p>
+      )}
       <Section title={t("conversation.contact.attributes")}>
         <Attributes definitions={contactDefs.data.value} values={contact.custom_attributes ?? {}} save={saveContactAttribute} />
       </Section>

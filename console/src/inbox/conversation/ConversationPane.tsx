@@ -122,7 +122,15 @@ export function ConversationPane({ displayId, onBack }: { displayId: number; onB
     <section class="cv-pane" aria-label={conversation ? t("conversation.label", { name: contactName(conversation.meta.sender) }) : t("conversation.loading")}>
       <div class="cv-main">
         {conversation ? (
-          <Header store={store} conversation={conversation} actions={actions} panelOpen={panelOpen} panelId={panelId} onBack={onBack} refs={{ assign: assignRef, snooze: snoozeRef }} />
+          <Header
+            store={store}
+            conversation={conversation}
+            actions={actions}
+            panelOpen={panelOpen}
+            panelId={panelId}
+            onBack={onBack}
+            refs={{ assign: assignRef, snooze: snoozeRef }}
+          />
         ) : (
           <div class="cv-head cv-placeholder">
             {onBack && (

@@ -24,7 +24,7 @@ function snoozeTimes(now = new Date()) {
     const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, hour);
     return Math.floor(d.getTime() / 1000);
   };
-  const untilMonday = ((8 - now.getDay()) % 7) || 7;
+  const untilMonday = (8 - now.getDay()) % 7 || 7;
   return { hour: Math.floor(now.getTime() / 1000) + 3600, tomorrow: at(1, 9), week: at(untilMonday, 9) };
 }
 
@@ -35,7 +35,8 @@ function actionLabel(name: string) {
   return text === key ? name.replace(/_/g, " ") : text;
 }
 
-const loadingStatus = (error: string | null, loaded: boolean) => (error ? t("conversation.menu.failed", { reason: error }) : loaded ? null : t("conversation.menu.loading"));
+const loadingStatus = (error: string | null, loaded: boolean) =>
+  error ? t("conversation.menu.failed", { reason: error }) : loaded ? null : t("conversation.menu.loading");
 
 type Props = {
   store: ConversationStore;
@@ -66,7 +67,12 @@ export function Header({ store, conversation, actions, panelOpen, panelId, onBac
     ...(status !== "pending" ? [{ key: "pending", label: t("conversation.status.mark_pending"), onSelect: () => void actions.setStatus("pending") }] : []),
     { key: "s-reply", label: t("conversation.snooze.next_reply"), onSelect: () => void actions.setStatus("snoozed") },
     { key: "s-hour", label: t("conversation.snooze.hour"), hint: formatDateTime(times.hour), onSelect: () => void actions.setStatus("snoozed", times.hour) },
-    { key: "s-tomorrow", label: t("conversation.snooze.tomorrow"), hint: formatDateTime(times.tomorrow), onSelect: () => void actions.setStatus("snoozed", times.tomorrow) },
+    {
+      key: "s-tomorrow",
+      label: t("conversation.snooze.tomorrow"),
+      hint: formatDateTime(times.tomorrow),
+      onSelect: () => void actions.setStatus("snoozed", times.tomorrow),
+    },
     { key: "s-week", label: t("conversation.snooze.week"), hint: formatDateTime(times.week), onSelect: () => void actions.setStatus("snoozed", times.week) },
     {
       key: "s-custom",
@@ -195,11 +201,27 @@ export function Header({ store, conversation, actions, panelOpen, panelId, onBac
           <Icon name="user-plus" />
           <span>{t("conversation.assign.short")}</span>
         </MenuButton>
-        <MenuButton label={t("conversation.team.label")} items={teamItems} status={teamItems.length === 0 && teamList.data.value ? t("conversation.team.empty") : loadingStatus(teamList.error.value, teamList.data.value !== null)} onOpen={() => void teamList.load(true)}>
+        <MenuButton
+          label={t("conversation.team.label")}
+          items={teamItems}
+          status={
+            teamItems.length === 0 && teamList.data.value ? t("conversation.team.empty") : loadingStatus(teamList.error.value, teamList.data.value !== null)
+          }
+          onOpen={() => void teamList.load(true)}
+        >
           <Icon name="users" />
           <span>{t("conversation.team.short")}</span>
         </MenuButton>
-        <MenuButton label={t("conversation.labels.label")} items={labelItems} status={labelItems.length === 0 && labelList.data.value ? t("conversation.labels.empty") : loadingStatus(labelList.error.value, labelList.data.value !== null)} onOpen={() => void labelList.load(true)}>
+        <MenuButton
+          label={t("conversation.labels.label")}
+          items={labelItems}
+          status={
+            labelItems.length === 0 && labelList.data.value
+              ? t("conversation.labels.empty")
+              : loadingStatus(labelList.error.value, labelList.data.value !== null)
+          }
+          onOpen={() => void labelList.load(true)}
+        >
           <Icon name="tag" />
           <span>{t("conversation.labels.short")}</span>
         </MenuButton>
@@ -207,7 +229,16 @@ export function Header({ store, conversation, actions, panelOpen, panelId, onBac
           <Icon name="flag" />
           <span>{t("conversation.priority.short")}</span>
         </MenuButton>
-        <MenuButton label={t("conversation.macro.label")} items={macroItems} status={macroItems.length === 0 && macroList.data.value ? t("conversation.macro.empty") : loadingStatus(macroList.error.value, macroList.data.value !== null)} onOpen={() => void macroList.load(true)}>
+        <MenuButton
+          label={t("conversation.macro.label")}
+          items={macroItems}
+          status={
+            macroItems.length === 0 && macroList.data.value
+              ? t("conversation.macro.empty")
+              : loadingStatus(macroList.error.value, macroList.data.value !== null)
+          }
+          onOpen={() => void macroList.load(true)}
+        >
           <Icon name="bolt" />
           <span>{t("conversation.macro.short")}</span>
         </MenuButton>

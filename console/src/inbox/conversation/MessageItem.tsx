@@ -65,11 +65,7 @@ const text = (value: unknown) => (value === undefined || value === null ? "" : S
 function Interactive({ message }: { message: Message }) {
   const items = message.content_attributes.items ?? [];
   const submitted = message.content_attributes.submitted_values;
-  const answered = (
-    <p class="cv-answer">
-      {submitted ? t("conversation.message.answered") : t("conversation.message.not_answered")}
-    </p>
-  );
+  const answered = <p class="cv-answer">{submitted ? t("conversation.message.answered") : t("conversation.message.not_answered")}</p>;
   switch (message.content_type) {
     case "input_select":
       return (

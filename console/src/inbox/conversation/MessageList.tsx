@@ -165,9 +165,7 @@ export function MessageList({ store }: { store: ConversationStore }) {
         ))}
       </ol>
       {typing && (
-        <p class="cv-typing">
-          {t(typing.isPrivate ? "conversation.typing.note" : "conversation.typing.reply", { name: typing.name || contactLabel })}
-        </p>
+        <p class="cv-typing">{t(typing.isPrivate ? "conversation.typing.note" : "conversation.typing.reply", { name: typing.name || contactLabel })}</p>
       )}
     </div>
   );

@@ -273,7 +273,12 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
       </div>
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-${mode.value}`} class="cv-compose">
         {listOpen && (
-          <ul role="listbox" id={`${id}-list`} class="cv-suggest" aria-label={suggestion?.kind === "canned" ? t("conversation.reply.canned") : t("conversation.reply.mention")}>
+          <ul
+            role="listbox"
+            id={`${id}-list`}
+            class="cv-suggest"
+            aria-label={suggestion?.kind === "canned" ? t("conversation.reply.canned") : t("conversation.reply.mention")}
+          >
             {options.map((option, index) => (
               <li
                 key={option.key}
@@ -354,7 +359,13 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
               event.currentTarget.value = "";
             }}
           />
-          <button type="button" class="cv-btn cv-quiet" aria-keyshortcuts="Alt+A" title={`${t("conversation.reply.attach")} (Alt+A)`} onClick={() => fileRef.current?.click()}>
+          <button
+            type="button"
+            class="cv-btn cv-quiet"
+            aria-keyshortcuts="Alt+A"
+            title={`${t("conversation.reply.attach")} (Alt+A)`}
+            onClick={() => fileRef.current?.click()}
+          >
             <Icon name="paperclip" />
             <span>{t("conversation.reply.attach")}</span>
           </button>

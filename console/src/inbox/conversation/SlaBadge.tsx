@@ -66,7 +66,11 @@ export function SlaBadge({ store, sla }: { store: ConversationStore; sla: Applie
               );
             })}
           </dl>
-          {error && <p role="alert" class="cv-problem">{error}</p>}
+          {error && (
+            <p role="alert" class="cv-problem">
+              {error}
+            </p>
+          )}
           {misses && (
             <p>
               {misses.length === 0

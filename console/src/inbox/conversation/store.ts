@@ -125,7 +125,11 @@ export function createConversationStore(displayId: number) {
       return;
     }
     if (event === "conversation.typing_on" || event === "conversation.typing_off") {
-      const { conversation: c, user, is_private } = data as { conversation?: { id?: number }; user?: { id?: number; name?: string; type?: string }; is_private?: boolean };
+      const {
+        conversation: c,
+        user,
+        is_private,
+      } = data as { conversation?: { id?: number }; user?: { id?: number; name?: string; type?: string }; is_private?: boolean };
       if (c?.id !== displayId || !user) return;
       if (user.type === "user" && user.id === currentUserId.value) return;
       clearTimeout(typingTimer);
@@ -140,7 +144,8 @@ export function createConversationStore(displayId: number) {
     if (event === "contact.updated") {
       const contact = data as Contact;
       const current = conversation.value;
-      if (current && current.meta.sender.id === contact.id) conversation.value = { ...current, meta: { ...current.meta, sender: { ...current.meta.sender, ...contact } } };
+      if (current && current.meta.sender.id === contact.id)
+        conversation.value = { ...current, meta: { ...current.meta, sender: { ...current.meta.sender, ...contact } } };
       return;
     }
     if (event.startsWith("conversation.") || event === "assignee.changed" || event === "team.changed") {
@@ -152,8 +157,7 @@ export function createConversationStore(displayId: number) {
 
   /** Sends (or re-sends, with the same echo_id) one reply; the server's copy replaces it. */
   async function deliver(draft: OutgoingDraft) {
-    const update = (change: Partial<OutgoingDraft>) =>
-      (outbox.value = outbox.value.map((d) => (d.echoId === draft.echoId ? { ...d, ...change } : d)));
+    const update = (change: Partial<OutgoingDraft>) => (outbox.value = outbox.value.map((d) => (d.echoId === draft.echoId ? { ...d, ...change } : d)));
     update({ error: null, progress: draft.files.length > 0 ? 0 : null });
     try {
       let stored: Message;

@@ -27,9 +27,11 @@ const ROLES: Role[] = ["agent", "administrator"];
 const AVAILABILITY_CHIP = { online: "chip-success", busy: "chip-warning", offline: "chip-neutral" } as const;
 
 export function AgentsScreen() {
-  const { items: agents, error, reload } = useList(async () =>
-    [...(await api.get<Agent[]>(accountPath("/agents")))].sort((a, b) => a.name.localeCompare(b.name)),
-  );
+  const {
+    items: agents,
+    error,
+    reload,
+  } = useList(async () => [...(await api.get<Agent[]>(accountPath("/agents")))].sort((a, b) => a.name.localeCompare(b.name)));
   const [editing, setEditing] = useState<Agent | "new" | null>(null);
   const [removing, setRemoving] = useState<Agent | null>(null);
   const [announce, setAnnounce] = useState("");
@@ -39,7 +41,11 @@ export function AgentsScreen() {
   const me = currentUserId.value;
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settingsAgents.title")} lead={t("settingsAgents.lead")} add={{ label: t("settingsAgents.add"), onAdd: () => setEditing("new") }} />
+      <SettingsHead
+        title={t("settingsAgents.title")}
+        lead={t("settingsAgents.lead")}
+        add={{ label: t("settingsAgents.add"), onAdd: () => setEditing("new") }}
+      />
       <ListState
         items={agents}
         error={error && t("settings.loadFailed", { message: error })}
@@ -156,7 +162,12 @@ function AgentDialog({ agent, isSelf, onClose, onSaved }: AgentDialogProps) {
         )}
         <div class="field">
           <label for={roleField.id}>{t("settingsAgents.fields.role")}</label>
-          <select {...roleField.props} class="select" value={role} onChange={(event) => setRole(event.currentTarget.value === "administrator" ? "administrator" : "agent")}>
+          <select
+            {...roleField.props}
+            class="select"
+            value={role}
+            onChange={(event) => setRole(event.currentTarget.value === "administrator" ? "administrator" : "agent")}
+          >
             {ROLES.map((value) => (
               <option key={value} value={value}>
                 {t(`settingsAgents.roles.${value}`)}

@@ -30,7 +30,21 @@ type Filters = { action: string; auditable_type: string; user_id: string; from: 
 
 const PER_PAGE = 25;
 const ACTIONS = ["create", "update", "destroy", "rotate_token", "rotate_secret"];
-const TYPES = ["AutomationRule", "Campaign", "CannedResponse", "ChatWidget", "CustomAttributeDefinition", "Inbox", "Label", "Macro", "AccountUser", "SlaPolicy", "Team", "Webhook", "WhatsappNumber"];
+const TYPES = [
+  "AutomationRule",
+  "Campaign",
+  "CannedResponse",
+  "ChatWidget",
+  "CustomAttributeDefinition",
+  "Inbox",
+  "Label",
+  "Macro",
+  "AccountUser",
+  "SlaPolicy",
+  "Team",
+  "Webhook",
+  "WhatsappNumber",
+];
 
 /** A catalog entry, or the key itself for a kind the catalog does not name yet. */
 const named = (group: string, key: string) => {
@@ -45,16 +59,19 @@ function dayStart(day: string, after = 0): string | undefined {
   return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + after).toISOString();
 }
 
-const shown = (value: unknown) => (value === null || value === undefined || value === "" ? t("settingsAudit.nothing") : typeof value === "object" ? JSON.stringify(value) : String(value));
+const shown = (value: unknown) =>
+  value === null || value === undefined || value === "" ? t("settingsAudit.nothing") : typeof value === "object" ? JSON.stringify(value) : String(value);
 
 /** The first few changes in words: "color: from #1f93ff to #ff0000" for updates, the fields for the rest. */
 function changesOf(entry: Entry): string[] {
   const entries = Object.entries(entry.audited_changes);
-  const lines = entries.slice(0, 3).map(([field, value]) =>
-    Array.isArray(value) && value.length === 2 && entry.action === "update"
-      ? t("settingsAudit.changed", { field, before: shown(value[0]), after: shown(value[1]) })
-      : `${field}: ${shown(value)}`,
-  );
+  const lines = entries
+    .slice(0, 3)
+    .map(([field, value]) =>
+      Array.isArray(value) && value.length === 2 && entry.action === "update"
+        ? t("settingsAudit.changed", { field, before: shown(value[0]), after: shown(value[1]) })
+        : `${field}: ${shown(value)}`,
+    );
   if (entries.length > 3) lines.push(t("settingsAudit.more", { count: entries.length - 3 }));
   return lines;
 }
@@ -63,7 +80,13 @@ export function AuditLogScreen() {
   const account = accountId.value;
   const query = route.value.query;
   const page = Math.max(1, Number(query.page) || 1);
-  const applied: Filters = { action: query.action ?? "", auditable_type: query.auditable_type ?? "", user_id: query.user_id ?? "", from: query.from ?? "", to: query.to ?? "" };
+  const applied: Filters = {
+    action: query.action ?? "",
+    auditable_type: query.auditable_type ?? "",
+    user_id: query.user_id ?? "",
+    from: query.from ?? "",
+    to: query.to ?? "",
+  };
   const [filters, setFilters] = useState<Filters>(applied);
   const [people, setPeople] = useState<{ id: number; name: string }[]>([]);
   const [data, setData] = useState<Page | null>(null);
@@ -98,7 +121,9 @@ export function AuditLogScreen() {
           if (!live) return;
           const found = errorsOf(failure);
           // The API names its own parameters: since is the From field, until the To field.
-          const fields = Object.fromEntries(Object.entries(found.fields).map(([field, message]) => [field === "since" ? "from" : field === "until" ? "to" : field, message]));
+          const fields = Object.fromEntries(
+            Object.entries(found.fields).map(([field, message]) => [field === "since" ? "from" : field === "until" ? "to" : field, message]),
+          );
           setErrors({ fields, message: found.message });
         },
       );
@@ -137,9 +162,24 @@ export function AuditLogScreen() {
           go(filters);
         }}
       >
-        {select("action", t("settingsAudit.action"), t("settingsAudit.allActions"), ACTIONS.map((value) => ({ value, label: named("actions", value) })))}
-        {select("auditable_type", t("settingsAudit.type"), t("settingsAudit.allTypes"), TYPES.map((value) => ({ value, label: named("typeNames", value) })).sort((a, b) => a.label.localeCompare(b.label)))}
-        {select("user_id", t("settingsAudit.user"), t("settingsAudit.allUsers"), people.map((person) => ({ value: String(person.id), label: person.name })))}
+        {select(
+          "action",
+          t("settingsAudit.action"),
+          t("settingsAudit.allActions"),
+          ACTIONS.map((value) => ({ value, label: named("actions", value) })),
+        )}
+        {select(
+          "auditable_type",
+          t("settingsAudit.type"),
+          t("settingsAudit.allTypes"),
+          TYPES.map((value) => ({ value, label: named("typeNames", value) })).sort((a, b) => a.label.localeCompare(b.label)),
+        )}
+        {select(
+          "user_id",
+          t("settingsAudit.user"),
+          t("settingsAudit.allUsers"),
+          people.map((person) => ({ value: String(person.id), label: person.name })),
+        )}
         <div class="field">
           <label for={from.id}>{t("settingsAudit.from")}</label>
           <input {...from.props} type="date" value={filters.from} onInput={(event) => setFilters({ ...filters, from: event.currentTarget.value })} />

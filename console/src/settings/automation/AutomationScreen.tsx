@@ -62,7 +62,12 @@ export function AutomationScreen() {
         announce={announce}
         label={t("settings.automation.title")}
         empty={t("settings.automation.empty")}
-        columns={[t("settings.automation.name"), t("settings.automation.event"), t("settings.automation.active"), <span class="visually-hidden">{t("settings.automation.actionsColumn")}</span>]}
+        columns={[
+          t("settings.automation.name"),
+          t("settings.automation.event"),
+          t("settings.automation.active"),
+          <span class="visually-hidden">{t("settings.automation.actionsColumn")}</span>,
+        ]}
       >
         {(rules) =>
           rules.map((rule) => (

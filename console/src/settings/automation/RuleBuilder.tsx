@@ -29,7 +29,6 @@ import {
   takesValue,
 } from "./model";
 
-
 const firstCondition = (event: AutomationEvent): Condition => {
   const attribute = attributesOf(event)[0];
   return { attribute_key: attribute?.key ?? "", filter_operator: attribute?.operators[0] ?? "equal_to", values: [], query_operator: null };
@@ -56,7 +55,9 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
     const allowed = attributesOf(next).map((attribute) => attribute.key);
     setConditions(
       conditions.map((condition) =>
-        condition.custom_attribute_type || allowed.includes(condition.attribute_key) ? condition : { ...firstCondition(next), query_operator: condition.query_operator },
+        condition.custom_attribute_type || allowed.includes(condition.attribute_key)
+          ? condition
+          : { ...firstCondition(next), query_operator: condition.query_operator },
       ),
     );
   };
@@ -118,7 +119,13 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
         <legend>{t("settings.automation.about")}</legend>
         <div class="field">
           <label for="rule-name">{t("settings.automation.name")}</label>
-          <input id="rule-name" value={name} aria-invalid={errors.fields.name ? "true" : undefined} aria-describedby={errors.fields.name ? "rule-name-error" : undefined} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            id="rule-name"
+            value={name}
+            aria-invalid={errors.fields.name ? "true" : undefined}
+            aria-describedby={errors.fields.name ? "rule-name-error" : undefined}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
           {errors.fields.name && (
             <span id="rule-name-error" class="field-error">
               {errors.fields.name}
@@ -161,7 +168,11 @@ export function RuleBuilder({ rule, onCancel, onSaved }: { rule: Rule | null; on
             />
           ))}
         </ol>
-        <button type="button" class="button" onClick={() => setConditions([...conditions.map((each) => ({ ...each, query_operator: each.query_operator ?? "AND" })), firstCondition(event)])}>
+        <button
+          type="button"
+          class="button"
+          onClick={() => setConditions([...conditions.map((each) => ({ ...each, query_operator: each.query_operator ?? "AND" })), firstCondition(event)])}
+        >
           <Icon name="plus" /> {t("settings.automation.addCondition")}
         </button>
       </fieldset>
@@ -232,7 +243,12 @@ function ConditionRow(props: {
             const chosen = e.currentTarget.value;
             const nextCustom = directory?.customAttributes.find((each) => customValue(each) === chosen);
             if (nextCustom) {
-              onChange({ attribute_key: nextCustom.key, custom_attribute_type: nextCustom.model, filter_operator: customOperatorsOf(nextCustom.displayType)[0] ?? "equal_to", values: [] });
+              onChange({
+                attribute_key: nextCustom.key,
+                custom_attribute_type: nextCustom.model,
+                filter_operator: customOperatorsOf(nextCustom.displayType)[0] ?? "equal_to",
+                values: [],
+              });
               return;
             }
             const next = attributes.find((each) => each.key === chosen);
@@ -331,7 +347,11 @@ function ValueInput(props: {
   const current = values[0] === undefined || values[0] === null ? "" : String(values[0]);
   let options: { value: string; label: string }[] | null = null;
   if (kind === "status") options = CONVERSATION_STATUSES.map((value) => ({ value, label: t(`settings.automation.statuses.${value}`) }));
-  if (kind === "priority") options = [...PRIORITIES.map((value) => ({ value, label: t(`settings.automation.priorities.${value}`) })), { value: "nil", label: t("settings.automation.priorities.nil") }];
+  if (kind === "priority")
+    options = [
+      ...PRIORITIES.map((value) => ({ value, label: t(`settings.automation.priorities.${value}`) })),
+      { value: "nil", label: t("settings.automation.priorities.nil") },
+    ];
   if (kind === "message_type") options = MESSAGE_TYPES.map((value) => ({ value, label: t(`settings.automation.messageTypes.${value}`) }));
   if (kind === "label") options = (directory?.labels ?? []).map((value) => ({ value, label: value }));
   if (kind === "id") {
@@ -400,7 +420,16 @@ function CustomValueInput(props: {
         : null;
   if (choices) {
     return (
-      <select class="select" aria-label={label} aria-invalid={invalid} aria-describedby={describedBy} value={current} onChange={(e) => onChange(e.currentTarget.value === "" ? [] : [attribute.displayType === "checkbox" ? e.currentTarget.value === "true" : e.currentTarget.value])}>
+      <select
+        class="select"
+        aria-label={label}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        value={current}
+        onChange={(e) =>
+          onChange(e.currentTarget.value === "" ? [] : [attribute.displayType === "checkbox" ? e.currentTarget.value === "true" : e.currentTarget.value])
+        }
+      >
         <option value="">{t("settings.automation.choose")}</option>
         {choices.map((choice) => (
           <option key={choice.value} value={choice.value}>

@@ -37,8 +37,24 @@ export type Condition = {
   custom_attribute_type?: AttributeModel;
 };
 export type Action = { action_name: string; action_params: unknown[] };
-export type Rule = { id: number; name: string; description: string | null; event_name: AutomationEvent; conditions: Condition[]; actions: Action[]; active: boolean; created_on: number };
-export type Run = { id: number; conversation_id: number; event_name: string; status: string; results: { action_name: string; status: string; message?: string }[]; created_at: number | string };
+export type Rule = {
+  id: number;
+  name: string;
+  description: string | null;
+  event_name: AutomationEvent;
+  conditions: Condition[];
+  actions: Action[];
+  active: boolean;
+  created_on: number;
+};
+export type Run = {
+  id: number;
+  conversation_id: number;
+  event_name: string;
+  status: string;
+  results: { action_name: string; status: string; message?: string }[];
+  created_at: number | string;
+};
 
 /** What an action's parameters are, as the builder edits them. */
 export type ParamKind = "none" | "agent" | "team" | "labels" | "text" | "url" | "priority" | "emails" | "sla" | "team_message";
@@ -63,9 +79,15 @@ export const paramsOf = (name: string): ParamKind => ACTIONS.find((action) => ac
 export type Named = { id: number; name: string };
 export type CustomAttribute = { key: string; name: string; model: AttributeModel; displayType: AttributeDisplayType; values: string[] };
 export type Directory = { agents: Named[]; teams: Named[]; labels: string[]; inboxes: Named[]; slaPolicies: Named[]; customAttributes: CustomAttribute[] };
-type Definition = { attribute_key: string; attribute_display_name: string; attribute_model: AttributeModel; attribute_display_type: AttributeDisplayType; attribute_values: string[] };
+type Definition = {
+  attribute_key: string;
+  attribute_display_name: string;
+  attribute_model: AttributeModel;
+  attribute_display_type: AttributeDisplayType;
+  attribute_values: string[];
+};
 
-const listOf = <T,>(answer: T[] | { payload: T[] }): T[] => (Array.isArray(answer) ? answer : answer.payload);
+const listOf = <T>(answer: T[] | { payload: T[] }): T[] => (Array.isArray(answer) ? answer : answer.payload);
 
 /** The account's people, teams, labels, inboxes and SLA policies, for the builder's pickers. */
 export async function loadDirectory(): Promise<Directory> {

@@ -68,7 +68,9 @@ export function OngoingCampaignsScreen() {
               </td>
               <td>{t("settingsCampaigns.ongoing.seconds", { count: campaign.trigger_rules.time_on_page ?? 0 })}</td>
               <td>
-                <span class={campaign.enabled ? "chip chip-success" : "chip chip-neutral"}>{campaign.enabled ? t("settingsCampaigns.enabled") : t("settingsCampaigns.disabled")}</span>
+                <span class={campaign.enabled ? "chip chip-success" : "chip chip-neutral"}>
+                  {campaign.enabled ? t("settingsCampaigns.enabled") : t("settingsCampaigns.disabled")}
+                </span>
               </td>
               <td>
                 <span class="row-actions">
@@ -155,7 +157,9 @@ function OngoingCampaignDialog({ campaign, options, onClose, onSaved }: DialogPr
       trigger_rules: { url: draft.url.trim(), time_on_page: draft.time_on_page.trim() === "" || Number.isNaN(seconds) ? null : seconds },
     };
     try {
-      const saved = campaign ? await api.patch<Campaign>(accountPath(`/campaigns/${campaign.id}`), body) : await api.post<Campaign>(accountPath("/campaigns"), body);
+      const saved = campaign
+        ? await api.patch<Campaign>(accountPath(`/campaigns/${campaign.id}`), body)
+        : await api.post<Campaign>(accountPath("/campaigns"), body);
       onSaved(saved);
     } catch (failure) {
       const found = errorsOf(failure);
@@ -172,7 +176,11 @@ function OngoingCampaignDialog({ campaign, options, onClose, onSaved }: DialogPr
   const url = note("url", t("settingsCampaigns.hints.url"));
   const seconds = note("time_on_page", t("settingsCampaigns.hints.time_on_page"));
   return (
-    <Dialog title={campaign ? t("settingsCampaigns.editTitle", { title: campaign.title }) : t("settingsCampaigns.ongoing.add")} onClose={onClose} class="dialog-wide">
+    <Dialog
+      title={campaign ? t("settingsCampaigns.editTitle", { title: campaign.title }) : t("settingsCampaigns.ongoing.add")}
+      onClose={onClose}
+      class="dialog-wide"
+    >
       <form class="form" onSubmit={submit} noValidate>
         <div class="field">
           <label for={title.id}>{t("settingsCampaigns.fields.title")}</label>
@@ -216,7 +224,15 @@ function OngoingCampaignDialog({ campaign, options, onClose, onSaved }: DialogPr
         </div>
         <div class="field">
           <label for={url.id}>{t("settingsCampaigns.fields.url")}</label>
-          <input {...url.props} type="text" inputMode="url" spellcheck={false} required value={draft.url} onInput={(event) => set("url", event.currentTarget.value)} />
+          <input
+            {...url.props}
+            type="text"
+            inputMode="url"
+            spellcheck={false}
+            required
+            value={draft.url}
+            onInput={(event) => set("url", event.currentTarget.value)}
+          />
           {url.note}
         </div>
         <UrlTester
@@ -232,7 +248,16 @@ function OngoingCampaignDialog({ campaign, options, onClose, onSaved }: DialogPr
         />
         <div class="field">
           <label for={seconds.id}>{t("settingsCampaigns.fields.time_on_page")}</label>
-          <input {...seconds.props} type="number" min={0} max={3600} step={1} class="campaign-time-input" value={draft.time_on_page} onInput={(event) => set("time_on_page", event.currentTarget.value)} />
+          <input
+            {...seconds.props}
+            type="number"
+            min={0}
+            max={3600}
+            step={1}
+            class="campaign-time-input"
+            value={draft.time_on_page}
+            onInput={(event) => set("time_on_page", event.currentTarget.value)}
+          />
           {seconds.note}
         </div>
         <div class="field-inline">

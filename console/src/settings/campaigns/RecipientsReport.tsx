@@ -12,7 +12,13 @@ import type { Campaign } from "./model";
 
 const STATUSES = ["sent", "failed", "skipped", "pending", "sending"] as const;
 type RecipientStatus = (typeof STATUSES)[number];
-const STATUS_CHIP: Record<RecipientStatus, string> = { sent: "chip-success", failed: "chip-danger", skipped: "chip-warning", pending: "chip-neutral", sending: "chip-neutral" };
+const STATUS_CHIP: Record<RecipientStatus, string> = {
+  sent: "chip-success",
+  failed: "chip-danger",
+  skipped: "chip-warning",
+  pending: "chip-neutral",
+  sending: "chip-neutral",
+};
 const PER_PAGE = 25;
 
 type Recipient = {
@@ -41,7 +47,11 @@ export function RecipientsReport({ campaign, timeZone, onClose }: { campaign: Ca
   const load = async () => {
     const ask = ++asked.current;
     try {
-      const answer = await api.get<Report>(accountPath(`/campaigns/${campaign.id}/recipients`), { page, per_page: PER_PAGE, status: status === "" ? undefined : status });
+      const answer = await api.get<Report>(accountPath(`/campaigns/${campaign.id}/recipients`), {
+        page,
+        per_page: PER_PAGE,
+        status: status === "" ? undefined : status,
+      });
       if (ask !== asked.current) return;
       setReport(answer);
       setError(null);
@@ -56,7 +66,12 @@ export function RecipientsReport({ campaign, timeZone, onClose }: { campaign: Ca
     <Dialog title={t("settingsCampaigns.recipients.title", { title: campaign.title })} onClose={onClose} class="dialog-wide">
       {counts && (
         <p class="report-summary">
-          {t("settingsCampaigns.recipients.summary", { sent: counts.sent, failed: counts.failed, skipped: counts.skipped, pending: counts.pending + counts.sending })}
+          {t("settingsCampaigns.recipients.summary", {
+            sent: counts.sent,
+            failed: counts.failed,
+            skipped: counts.skipped,
+            pending: counts.pending + counts.sending,
+          })}
         </p>
       )}
       <p class="muted">{t("settingsCampaigns.recipients.zone", { zone: timeZone })}</p>

@@ -25,7 +25,6 @@ const STATUS_CHIP = { scheduled: "chip-neutral", running: "chip-warning", comple
 
 type Options = { inboxes: InboxOption[]; labels: LabelOption[]; timeZone: string };
 
-
 export function SmsCampaignsScreen() {
   const { items: campaigns, error, reload } = useList(() => campaignsOfType("one_off"));
   const [options, setOptions] = useState<Options | null>(null);
@@ -45,7 +44,14 @@ export function SmsCampaignsScreen() {
     );
   }, []);
   const labelTitle = (id: number) => options?.labels.find((label) => label.id === id)?.title ?? `#${id}`;
-  const missing = options === null ? null : options.inboxes.length === 0 ? t("settingsCampaigns.sms.noSmsInbox") : options.labels.length === 0 ? t("settingsCampaigns.sms.noLabels") : null;
+  const missing =
+    options === null
+      ? null
+      : options.inboxes.length === 0
+        ? t("settingsCampaigns.sms.noSmsInbox")
+        : options.labels.length === 0
+          ? t("settingsCampaigns.sms.noLabels")
+          : null;
   return (
     <div class="settings-screen">
       <SettingsHead
@@ -154,7 +160,9 @@ function SmsCampaignDialog({ campaign, options, onClose, onSaved }: DialogProps)
       ...(scheduledAt === null ? {} : { scheduled_at: scheduledAt }),
     };
     try {
-      const saved = campaign ? await api.patch<Campaign>(accountPath(`/campaigns/${campaign.id}`), body) : await api.post<Campaign>(accountPath("/campaigns"), body);
+      const saved = campaign
+        ? await api.patch<Campaign>(accountPath(`/campaigns/${campaign.id}`), body)
+        : await api.post<Campaign>(accountPath("/campaigns"), body);
       onSaved(saved);
     } catch (failure) {
       const found = errorsOf(failure);
@@ -165,12 +173,19 @@ function SmsCampaignDialog({ campaign, options, onClose, onSaved }: DialogProps)
   };
   const note = (name: string, hint: string | null) => fieldNote("sms-campaign", name, errors, hint);
   const title = note("title", t("settingsCampaigns.hints.title"));
-  const message = note("message", `${t("settingsCampaigns.hints.smsMessage")} ${t("settingsCampaigns.sms.characters", { count: draft.message.length, max: MAX_SMS_LENGTH })}`);
+  const message = note(
+    "message",
+    `${t("settingsCampaigns.hints.smsMessage")} ${t("settingsCampaigns.sms.characters", { count: draft.message.length, max: MAX_SMS_LENGTH })}`,
+  );
   const inbox = note("inbox_id", null);
   const when = note("scheduled_at", t("settingsCampaigns.sms.timeZone", { zone: options.timeZone }));
   const audienceError = errors.fields.audience;
   return (
-    <Dialog title={campaign ? t("settingsCampaigns.editTitle", { title: campaign.title }) : t("settingsCampaigns.sms.add")} onClose={onClose} class="dialog-wide">
+    <Dialog
+      title={campaign ? t("settingsCampaigns.editTitle", { title: campaign.title }) : t("settingsCampaigns.sms.add")}
+      onClose={onClose}
+      class="dialog-wide"
+    >
       <form class="form" onSubmit={submit} noValidate>
         <div class="field">
           <label for={title.id}>{t("settingsCampaigns.fields.title")}</label>
@@ -191,7 +206,13 @@ function SmsCampaignDialog({ campaign, options, onClose, onSaved }: DialogProps)
           </div>
           <div class="field">
             <label for={when.id}>{t("settingsCampaigns.fields.scheduled_at")}</label>
-            <input {...when.props} type="datetime-local" required value={draft.scheduled_at} onInput={(event) => set("scheduled_at", event.currentTarget.value)} />
+            <input
+              {...when.props}
+              type="datetime-local"
+              required
+              value={draft.scheduled_at}
+              onInput={(event) => set("scheduled_at", event.currentTarget.value)}
+            />
             {when.note}
           </div>
         </div>
@@ -205,7 +226,10 @@ function SmsCampaignDialog({ campaign, options, onClose, onSaved }: DialogProps)
                 checked={draft.audience.includes(label.id)}
                 onChange={(event) => {
                   const checked = event.currentTarget.checked;
-                  setDraft((current) => ({ ...current, audience: checked ? [...current.audience, label.id] : current.audience.filter((id) => id !== label.id) }));
+                  setDraft((current) => ({
+                    ...current,
+                    audience: checked ? [...current.audience, label.id] : current.audience.filter((id) => id !== label.id),
+                  }));
                 }}
               />
               <label for={`sms-campaign-label-${label.id}`}>

@@ -65,8 +65,23 @@ export function UrlTester({ pattern, onPatternError }: UrlTesterProps) {
           </button>
         </div>
       </div>
-      <p role="status" class={answer === null ? "url-tester-answer" : "error" in answer ? "url-tester-answer field-error" : answer.matches ? "url-tester-answer url-tester-yes" : "url-tester-answer url-tester-no"}>
-        {answer === null ? "" : "error" in answer ? answer.error : t(answer.matches ? "settingsCampaigns.tester.yes" : "settingsCampaigns.tester.no", { url: answer.url })}
+      <p
+        role="status"
+        class={
+          answer === null
+            ? "url-tester-answer"
+            : "error" in answer
+              ? "url-tester-answer field-error"
+              : answer.matches
+                ? "url-tester-answer url-tester-yes"
+                : "url-tester-answer url-tester-no"
+        }
+      >
+        {answer === null
+          ? ""
+          : "error" in answer
+            ? answer.error
+            : t(answer.matches ? "settingsCampaigns.tester.yes" : "settingsCampaigns.tester.no", { url: answer.url })}
       </p>
     </fieldset>
   );

@@ -24,7 +24,11 @@ export function CannedResponsesScreen() {
   const [search, setSearch] = useState("");
   /** The search the list was asked for: follows the field 200 ms after the last keystroke, at once when it is cleared. */
   const [query, setQuery] = useState("");
-  const { items: rows, error, reload } = useList(() => api.get<Canned[]>(accountPath("/canned_responses"), query === "" ? undefined : { search: query }), [query]);
+  const {
+    items: rows,
+    error,
+    reload,
+  } = useList(() => api.get<Canned[]>(accountPath("/canned_responses"), query === "" ? undefined : { search: query }), [query]);
   const [editing, setEditing] = useState<Canned | "new" | null>(null);
   const [deleting, setDeleting] = useState<Canned | null>(null);
   const [announce, setAnnounce] = useState("");
@@ -111,7 +115,9 @@ function CannedDialog({ canned, onClose, onSaved }: { canned: Canned | null; onC
     setBusy(true);
     const body = { short_code: shortCode.trim(), content };
     try {
-      const saved = canned ? await api.patch<Canned>(accountPath(`/canned_responses/${canned.id}`), body) : await api.post<Canned>(accountPath("/canned_responses"), body);
+      const saved = canned
+        ? await api.patch<Canned>(accountPath(`/canned_responses/${canned.id}`), body)
+        : await api.post<Canned>(accountPath("/canned_responses"), body);
       onSaved(saved);
     } catch (failure) {
       setErrors(errorsOf(failure));

@@ -36,7 +36,9 @@ export function DependencyPicker({ dependency, value, onChange, websiteInboxes, 
       ? websiteInboxes.map((inbox) => ({ id: inbox.id, label: inbox.name, usable: true }))
       : integrations.value[kind].map((row) => ({
           id: row.id,
-          label: usable(row) ? integrationLabel(kind, row) : t("settings.widgets.picker.notUsable", { name: integrationLabel(kind, row), status: t(`settings.status.${row.status}`) }),
+          label: usable(row)
+            ? integrationLabel(kind, row)
+            : t("settings.widgets.picker.notUsable", { name: integrationLabel(kind, row), status: t(`settings.status.${row.status}`) }),
           usable: usable(row),
         }));
   const describedBy = [error ? `${id}-error` : null, missing ? `${id}-missing` : null].filter(Boolean).join(" ") || undefined;

@@ -67,7 +67,12 @@ export function PreChatEditor({ form, onChange, errorOf }: EditorProps) {
       </div>
       <div class="field">
         <label for="prechat-message">{t("settings.widgets.prechat.message")}</label>
-        <input id="prechat-message" type="text" value={form.message ?? ""} onInput={(event) => onChange({ ...form, message: event.currentTarget.value || null })} />
+        <input
+          id="prechat-message"
+          type="text"
+          value={form.message ?? ""}
+          onInput={(event) => onChange({ ...form, message: event.currentTarget.value || null })}
+        />
       </div>
       <table class="settings-table prechat-fields">
         <caption class="visually-hidden">{t("settings.widgets.prechat.fields")}</caption>
@@ -85,7 +90,10 @@ export function PreChatEditor({ form, onChange, errorOf }: EditorProps) {
         <tbody>
           {form.fields.map((field, index) => {
             const labelId = `prechat-${index}-label`;
-            const error = errorOf(`pre_chat_form.fields.${index}.name`) ?? errorOf(`pre_chat_form.fields.${index}.label`) ?? errorOf(`pre_chat_form.fields.${index}.values`);
+            const error =
+              errorOf(`pre_chat_form.fields.${index}.name`) ??
+              errorOf(`pre_chat_form.fields.${index}.label`) ??
+              errorOf(`pre_chat_form.fields.${index}.values`);
             return (
               <tr key={field.name}>
                 <td>
@@ -100,7 +108,8 @@ export function PreChatEditor({ form, onChange, errorOf }: EditorProps) {
                     onInput={(event) => setField(index, { label: event.currentTarget.value })}
                   />
                   <span class="muted field-key">
-                    {field.field_type === "standard" ? t("settings.widgets.prechat.standard") : t(`settings.widgets.prechat.${field.field_type}`)} · {field.name}
+                    {field.field_type === "standard" ? t("settings.widgets.prechat.standard") : t(`settings.widgets.prechat.${field.field_type}`)} ·{" "}
+                    {field.name}
                   </span>
                   {error && (
                     <span id={`${labelId}-error`} class="field-error">
@@ -144,7 +153,14 @@ export function PreChatEditor({ form, onChange, errorOf }: EditorProps) {
                 </td>
                 <td>
                   <div class="row-actions">
-                    <button id={`prechat-${index}-up`} type="button" class="icon-button" disabled={index === 0} aria-label={t("settings.widgets.prechat.up", { name: field.label })} onClick={() => move(index, -1)}>
+                    <button
+                      id={`prechat-${index}-up`}
+                      type="button"
+                      class="icon-button"
+                      disabled={index === 0}
+                      aria-label={t("settings.widgets.prechat.up", { name: field.label })}
+                      onClick={() => move(index, -1)}
+                    >
                       <Icon name="arrow-up" />
                     </button>
                     <button

@@ -96,7 +96,10 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
   const firstMissing = missing[0];
   const reason = setup.actions.save.reason;
   const fix: Fix | null = firstMissing
-    ? { label: t(`settings.widgets.fix.${firstMissing.type}`), target: firstMissing.type === "channel" ? "widget-channel-live_chat" : pickerId(firstMissing.type) }
+    ? {
+        label: t(`settings.widgets.fix.${firstMissing.type}`),
+        target: firstMissing.type === "channel" ? "widget-channel-live_chat" : pickerId(firstMissing.type),
+      }
     : null;
 
   const save = async (): Promise<ChatWidget | null> => {
@@ -227,25 +230,30 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
         </nav>
         <div class="builder-title-row">
           <div class="builder-title">
-        <h1 class="page-title">{isNew ? t("settings.widgets.new") : t("settings.widgets.edit", { name: draft.name })}</h1>
-        <div class="builder-status">
-          <span class={`chip ${setup.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>{t(`settings.widgets.status.${setup.setup_status}`)}</span>
-          {dirty && !isNew && <span class="chip chip-neutral">{t("settings.widgets.unsaved")}</span>}
-          {widget?.snapshot && (
-            <span class="muted">
-              {t("settings.widgets.fromSnapshot", { name: widget.snapshot.snapshot_name ?? `#${widget.snapshot.snapshot_id}`, date: formatDateTime(widget.snapshot.loaded_at) })}
-            </span>
-          )}
-        </div>
+            <h1 class="page-title">{isNew ? t("settings.widgets.new") : t("settings.widgets.edit", { name: draft.name })}</h1>
+            <div class="builder-status">
+              <span class={`chip ${setup.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>
+                {t(`settings.widgets.status.${setup.setup_status}`)}
+              </span>
+              {dirty && !isNew && <span class="chip chip-neutral">{t("settings.widgets.unsaved")}</span>}
+              {widget?.snapshot && (
+                <span class="muted">
+                  {t("settings.widgets.fromSnapshot", {
+                    name: widget.snapshot.snapshot_name ?? `#${widget.snapshot.snapshot_id}`,
+                    date: formatDateTime(widget.snapshot.loaded_at),
+                  })}
+                </span>
+              )}
+            </div>
           </div>
-        <div class="builder-actions">
-          <GatedButton id="widget-save" primary reason={reason} fix={fix} busy={busy !== null} onClick={() => void save()}>
-            {busy === "save" ? t("common.saving") : t("settings.widgets.save")}
-          </GatedButton>
-          <GatedButton id="widget-get-code" reason={setup.actions.get_code.reason} fix={fix} busy={busy !== null} onClick={() => void getCode()}>
-            <Icon name="download" /> {t("settings.widgets.getCode")}
-          </GatedButton>
-        </div>
+          <div class="builder-actions">
+            <GatedButton id="widget-save" primary reason={reason} fix={fix} busy={busy !== null} onClick={() => void save()}>
+              {busy === "save" ? t("common.saving") : t("settings.widgets.save")}
+            </GatedButton>
+            <GatedButton id="widget-get-code" reason={setup.actions.get_code.reason} fix={fix} busy={busy !== null} onClick={() => void getCode()}>
+              <Icon name="download" /> {t("settings.widgets.getCode")}
+            </GatedButton>
+          </div>
         </div>
         <div role="status" class="builder-notice">
           {notice && <p class="notice notice-success">{notice}</p>}
@@ -323,7 +331,19 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
                       type="checkbox"
                       checked={draft.settings.channels?.[channel] ?? false}
                       onChange={(event) =>
-                        changeSettings({ channels: { ...(draft.settings.channels ?? { live_chat: false, email_sms: false, whatsapp: false, facebook: false, instagram: false, voice_ai: false }), [channel]: event.currentTarget.checked } })
+                        changeSettings({
+                          channels: {
+                            ...(draft.settings.channels ?? {
+                              live_chat: false,
+                              email_sms: false,
+                              whatsapp: false,
+                              facebook: false,
+                              instagram: false,
+                              voice_ai: false,
+                            }),
+                            [channel]: event.currentTarget.checked,
+                          },
+                        })
                       }
                     />
                     <label for={`widget-channel-${channel}`}>{t(`settings.widgets.types.${channel}`)}</label>
@@ -356,7 +376,13 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
               <legend>{t("settings.widgets.looks.position")}</legend>
               {(["left", "right"] as const).map((position) => (
                 <div class="field-inline" key={position}>
-                  <input id={`widget-position-${position}`} type="radio" name="widget-position" checked={draft.settings.position === position} onChange={() => changeSettings({ position })} />
+                  <input
+                    id={`widget-position-${position}`}
+                    type="radio"
+                    name="widget-position"
+                    checked={draft.settings.position === position}
+                    onChange={() => changeSettings({ position })}
+                  />
                   <label for={`widget-position-${position}`}>{t(`settings.widgets.looks.${position}`)}</label>
                 </div>
               ))}
@@ -365,14 +391,23 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
               {colour("primary")}
               {colour("text")}
             </div>
-            {text("widget-launcher-text", t("settings.widgets.looks.launcherText"), draft.settings.launcher.text ?? "", (value) => changeSettings({ launcher: { ...draft.settings.launcher, text: value || null } }), "settings.launcher.text", { hint: t("settings.widgets.looks.launcherHint") })}
+            {text(
+              "widget-launcher-text",
+              t("settings.widgets.looks.launcherText"),
+              draft.settings.launcher.text ?? "",
+              (value) => changeSettings({ launcher: { ...draft.settings.launcher, text: value || null } }),
+              "settings.launcher.text",
+              { hint: t("settings.widgets.looks.launcherHint") },
+            )}
             <div class="field">
               <label for="widget-launcher-icon">{t("settings.widgets.looks.icon")}</label>
               <select
                 id="widget-launcher-icon"
                 class="select"
                 value={draft.settings.launcher.icon}
-                onChange={(event) => changeSettings({ launcher: { ...draft.settings.launcher, icon: event.currentTarget.value as Draft["settings"]["launcher"]["icon"] } })}
+                onChange={(event) =>
+                  changeSettings({ launcher: { ...draft.settings.launcher, icon: event.currentTarget.value as Draft["settings"]["launcher"]["icon"] } })
+                }
               >
                 {(["chat", "message", "help", "phone"] as const).map((icon) => (
                   <option key={icon} value={icon}>
@@ -420,11 +455,36 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
 
           <fieldset class="builder-section">
             <legend>{t("settings.widgets.sections.texts")}</legend>
-            {text("widget-title", t("settings.widgets.texts.title"), draft.settings.greeting.title, (value) => changeSettings({ greeting: { ...draft.settings.greeting, title: value } }), "settings.greeting.title")}
-            {text("widget-tagline", t("settings.widgets.texts.tagline"), draft.settings.greeting.tagline, (value) => changeSettings({ greeting: { ...draft.settings.greeting, tagline: value } }), "settings.greeting.tagline")}
-            {text("widget-away", t("settings.widgets.texts.away"), draft.settings.away_message ?? "", (value) => changeSettings({ away_message: value || null }), "settings.away_message")}
+            {text(
+              "widget-title",
+              t("settings.widgets.texts.title"),
+              draft.settings.greeting.title,
+              (value) => changeSettings({ greeting: { ...draft.settings.greeting, title: value } }),
+              "settings.greeting.title",
+            )}
+            {text(
+              "widget-tagline",
+              t("settings.widgets.texts.tagline"),
+              draft.settings.greeting.tagline,
+              (value) => changeSettings({ greeting: { ...draft.settings.greeting, tagline: value } }),
+              "settings.greeting.tagline",
+            )}
+            {text(
+              "widget-away",
+              t("settings.widgets.texts.away"),
+              draft.settings.away_message ?? "",
+              (value) => changeSettings({ away_message: value || null }),
+              "settings.away_message",
+            )}
             {LINK_CHANNELS.includes(draft.type) &&
-              text("widget-prefilled", t("settings.widgets.texts.prefilled"), draft.settings.prefilled_text ?? "", (value) => changeSettings({ prefilled_text: value || null }), "settings.prefilled_text", { hint: t("settings.widgets.texts.prefilledHint") })}
+              text(
+                "widget-prefilled",
+                t("settings.widgets.texts.prefilled"),
+                draft.settings.prefilled_text ?? "",
+                (value) => changeSettings({ prefilled_text: value || null }),
+                "settings.prefilled_text",
+                { hint: t("settings.widgets.texts.prefilledHint") },
+              )}
           </fieldset>
 
           {(draft.type === "live_chat" || (draft.type === "all_in_one" && draft.settings.channels?.live_chat)) && (
@@ -497,7 +557,9 @@ function InboxCampaigns({ inboxId }: { inboxId: number | null }) {
             {ongoing.map((campaign) => (
               <li key={campaign.id}>
                 <strong>{campaign.title}</strong> <span class="muted">{campaign.trigger_rules.url ?? ""}</span>{" "}
-                <span class={`chip ${campaign.enabled ? "chip-success" : "chip-neutral"}`}>{t(campaign.enabled ? "settings.widgets.campaigns.on" : "settings.widgets.campaigns.off")}</span>
+                <span class={`chip ${campaign.enabled ? "chip-success" : "chip-neutral"}`}>
+                  {t(campaign.enabled ? "settings.widgets.campaigns.on" : "settings.widgets.campaigns.off")}
+                </span>
               </li>
             ))}
           </ul>

@@ -100,7 +100,9 @@ export function WidgetList() {
                     </th>
                     <td>{t(`settings.widgets.types.${widget.type}`)}</td>
                     <td>
-                      <span class={`chip ${widget.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>{t(`settings.widgets.status.${widget.setup_status}`)}</span>
+                      <span class={`chip ${widget.setup_status === "complete" ? "chip-success" : "chip-warning"}`}>
+                        {t(`settings.widgets.status.${widget.setup_status}`)}
+                      </span>
                       {widget.missing_dependencies.map((missing) => (
                         <span class="missing" key={missing.type}>
                           {t(`settings.widgets.missing.${missing.type}`)}

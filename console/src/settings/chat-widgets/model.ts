@@ -85,7 +85,15 @@ const DEFAULT_PRE_CHAT_FORM: PreChatForm = {
   fields: [
     { field_type: "standard", name: "email", type: "email", label: "Email Id", placeholder: "Please enter your email address", required: true, enabled: true },
     { field_type: "standard", name: "full_name", type: "text", label: "Full name", placeholder: "Please enter your full name", required: false, enabled: true },
-    { field_type: "standard", name: "phone_number", type: "phone", label: "Phone number", placeholder: "Please enter your phone number", required: false, enabled: false },
+    {
+      field_type: "standard",
+      name: "phone_number",
+      type: "phone",
+      label: "Phone number",
+      placeholder: "Please enter your phone number",
+      required: false,
+      enabled: false,
+    },
   ],
 };
 
@@ -137,9 +145,7 @@ export const channelsOf = (draft: Draft): WidgetChannel[] => offeredChannels(dra
 
 /** The dependencies a channel of the draft needs: for all-in-one, only the channels switched on. */
 export const neededDependencies = (draft: Draft): DependencyType[] =>
-  dependenciesOf(draft.type).filter((dependency) =>
-    channelsOf(draft).some((channel) => dependencyTypesOf(channel).includes(dependency)),
-  );
+  dependenciesOf(draft.type).filter((dependency) => channelsOf(draft).some((channel) => dependencyTypesOf(channel).includes(dependency)));
 
 type Found = {
   inbox: InboxSummary | null;

@@ -46,12 +46,19 @@ const keyOf = (name: string) =>
 /** An error about "attribute_values.2" belongs beside the values field. */
 const byField = (errors: FormErrors): FormErrors => ({
   message: errors.message,
-  fields: Object.fromEntries(Object.entries(errors.fields).map(([field, message]) => [field.split(".")[0] ?? field, message]).reverse()),
+  fields: Object.fromEntries(
+    Object.entries(errors.fields)
+      .map(([field, message]) => [field.split(".")[0] ?? field, message])
+      .reverse(),
+  ),
 });
 
 export function CustomAttributesScreen() {
   const [shown, setShown] = useState<Model | "">("");
-  const { items, error, reload } = useList(() => api.get<Definition[]>(accountPath("/custom_attribute_definitions"), { attribute_model: shown || undefined }), [shown]);
+  const { items, error, reload } = useList(
+    () => api.get<Definition[]>(accountPath("/custom_attribute_definitions"), { attribute_model: shown || undefined }),
+    [shown],
+  );
   const [editing, setEditing] = useState<Definition | "new" | null>(null);
   const [deleting, setDeleting] = useState<Definition | null>(null);
   const [announce, setAnnounce] = useState("");
@@ -61,7 +68,11 @@ export function CustomAttributesScreen() {
   const typeName = (type: string) => t(`settingsAttributes.types.${type}`);
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settingsAttributes.title")} lead={t("settingsAttributes.lead")} add={{ label: t("settingsAttributes.add"), onAdd: () => setEditing("new") }} />
+      <SettingsHead
+        title={t("settingsAttributes.title")}
+        lead={t("settingsAttributes.lead")}
+        add={{ label: t("settingsAttributes.add"), onAdd: () => setEditing("new") }}
+      />
       <div class="field settings-search">
         <label for="attributes-model">{t("settingsAttributes.show")}</label>
         <select id="attributes-model" class="select" value={shown} onChange={(event) => setShown(event.currentTarget.value as Model | "")}>
@@ -98,7 +109,9 @@ export function CustomAttributesScreen() {
               <td>{t(`settingsAttributes.models.${row.attribute_model}`)}</td>
               <td>
                 {typeName(row.attribute_display_type)}
-                {row.attribute_display_type === "list" && <span class="muted"> ({t("settingsAttributes.valuesCount", { count: row.attribute_values.length })})</span>}
+                {row.attribute_display_type === "list" && (
+                  <span class="muted"> ({t("settingsAttributes.valuesCount", { count: row.attribute_values.length })})</span>
+                )}
               </td>
               <td>{row.attribute_description ?? <span class="muted">{t("settingsAttributes.noDescription")}</span>}</td>
               <td>
@@ -167,7 +180,13 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    const values = draft.type === "list" ? draft.values.split("\n").map((value) => value.trim()).filter(Boolean) : [];
+    const values =
+      draft.type === "list"
+        ? draft.values
+            .split("\n")
+            .map((value) => value.trim())
+            .filter(Boolean)
+        : [];
     const common = {
       attribute_display_name: draft.name.trim(),
       attribute_display_type: draft.type,
@@ -180,7 +199,11 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
     try {
       const saved = definition
         ? await api.patch<Definition>(accountPath(`/custom_attribute_definitions/${definition.id}`), common)
-        : await api.post<Definition>(accountPath("/custom_attribute_definitions"), { ...common, attribute_key: draft.key.trim(), attribute_model: draft.model });
+        : await api.post<Definition>(accountPath("/custom_attribute_definitions"), {
+            ...common,
+            attribute_key: draft.key.trim(),
+            attribute_model: draft.model,
+          });
       onSaved(saved);
     } catch (failure) {
       setErrors(byField(errorsOf(failure)));
@@ -205,7 +228,13 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
           <legend>{t("settingsAttributes.fields.attribute_model")}</legend>
           {MODELS.map((each) => (
             <span class="field-inline" key={each}>
-              <input type="radio" id={`attribute-model-${each}`} name="attribute-model" checked={draft.model === each} onChange={() => change({ model: each }, "attribute_model")} />
+              <input
+                type="radio"
+                id={`attribute-model-${each}`}
+                name="attribute-model"
+                checked={draft.model === each}
+                onChange={() => change({ model: each }, "attribute_model")}
+              />
               <label for={`attribute-model-${each}`}>{t(`settingsAttributes.models.${each}`)}</label>
             </span>
           ))}
@@ -227,7 +256,14 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
         </div>
         <div class="field">
           <label for={key.id}>{t("settingsAttributes.fields.attribute_key")}</label>
-          <input {...key.props} type="text" required readOnly={definition !== null} value={draft.key} onInput={(event) => change({ key: event.currentTarget.value, keyEdited: true }, "attribute_key")} />
+          <input
+            {...key.props}
+            type="text"
+            required
+            readOnly={definition !== null}
+            value={draft.key}
+            onInput={(event) => change({ key: event.currentTarget.value, keyEdited: true }, "attribute_key")}
+          />
           {key.note}
         </div>
         <div class="field">
@@ -254,7 +290,13 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
               <label for={pattern.id}>
                 {t("settingsAttributes.fields.regex_pattern")} <span class="muted">{t("settings.optional")}</span>
               </label>
-              <input {...pattern.props} type="text" spellcheck={false} value={draft.pattern} onInput={(event) => change({ pattern: event.currentTarget.value }, "regex_pattern")} />
+              <input
+                {...pattern.props}
+                type="text"
+                spellcheck={false}
+                value={draft.pattern}
+                onInput={(event) => change({ pattern: event.currentTarget.value }, "regex_pattern")}
+              />
               {pattern.note}
             </div>
             {draft.pattern.trim() !== "" && (
@@ -272,7 +314,12 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
           <label for={description.id}>
             {t("settingsAttributes.fields.attribute_description")} <span class="muted">{t("settings.optional")}</span>
           </label>
-          <textarea {...description.props} rows={2} value={draft.description} onInput={(event) => change({ description: event.currentTarget.value }, "attribute_description")} />
+          <textarea
+            {...description.props}
+            rows={2}
+            value={draft.description}
+            onInput={(event) => change({ description: event.currentTarget.value }, "attribute_description")}
+          />
           {description.note}
         </div>
         <FormNotice errors={errors} checkFields={t("settingsAttributes.checkFields")} />

@@ -61,11 +61,23 @@ const parseTime = (value: string): [number | null, number | null] => {
   return match ? [Number(match[1]), Number(match[2])] : [null, null];
 };
 const defaultWeek = (): Day[] =>
-  [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day_of_week: day, closed_all_day: day === 0 || day === 6, open_all_day: false, open_hour: 9, open_minutes: 0, close_hour: 17, close_minutes: 0 }));
+  [0, 1, 2, 3, 4, 5, 6].map((day) => ({
+    day_of_week: day,
+    closed_all_day: day === 0 || day === 6,
+    open_all_day: false,
+    open_hour: 9,
+    open_minutes: 0,
+    close_hour: 17,
+    close_minutes: 0,
+  }));
 
 export function InboxesScreen() {
   const [agents, setAgents] = useState<Agent[]>([]);
-  const { items: inboxes, error, reload: load } = useList(async () => {
+  const {
+    items: inboxes,
+    error,
+    reload: load,
+  } = useList(async () => {
     const [list, people] = await Promise.all([api.get<{ payload: Inbox[] }>(accountPath("/inboxes")), api.get<Agent[]>(accountPath("/agents"))]);
     setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
     return [...list.payload].sort((a, b) => a.name.localeCompare(b.name));
@@ -242,7 +254,9 @@ function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: 
   );
 }
 
-const DAY_NAMES = [0, 1, 2, 3, 4, 5, 6].map((day) => new Intl.DateTimeFormat("en", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 7 + day))));
+const DAY_NAMES = [0, 1, 2, 3, 4, 5, 6].map((day) =>
+  new Intl.DateTimeFormat("en", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 7 + day))),
+);
 
 function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents: Agent[]; onClose: () => void; onSaved: (name: string) => void }) {
   const [name, setName] = useState(inbox.name);
@@ -274,7 +288,9 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
       greeting_message: greeting.trim() === "" ? null : greeting.trim(),
       timezone: timezone.trim(),
       working_hours_enabled: hoursEnabled,
-      working_hours: week.map((day) => (day.closed_all_day || day.open_all_day ? { ...day, open_hour: null, open_minutes: null, close_hour: null, close_minutes: null } : day)),
+      working_hours: week.map((day) =>
+        day.closed_all_day || day.open_all_day ? { ...day, open_hour: null, open_minutes: null, close_hour: null, close_minutes: null } : day,
+      ),
     };
     if (verifiesIdentity(kind)) body.channel = { hmac_mandatory: hmacMandatory };
     try {
@@ -302,7 +318,12 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
         <fieldset class="inbox-group">
           <legend class="field-label">{t("settings.inboxes.greeting")}</legend>
           <div class="field-inline">
-            <input id="inbox-greeting-enabled" type="checkbox" checked={greetingEnabled} onChange={(event) => setGreetingEnabled(event.currentTarget.checked)} />
+            <input
+              id="inbox-greeting-enabled"
+              type="checkbox"
+              checked={greetingEnabled}
+              onChange={(event) => setGreetingEnabled(event.currentTarget.checked)}
+            />
             <label for="inbox-greeting-enabled">{t("settings.inboxes.fields.greeting_enabled")}</label>
           </div>
           <div class="field">
@@ -315,7 +336,14 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
           <legend class="field-label">{t("settings.inboxes.hours")}</legend>
           <div class="field">
             <label for="inbox-timezone">{t("settings.inboxes.fields.timezone")}</label>
-            <input id="inbox-timezone" type="text" list="inbox-timezones" value={timezone} {...timezoneNote.aria} onInput={(event) => setTimezone(event.currentTarget.value)} />
+            <input
+              id="inbox-timezone"
+              type="text"
+              list="inbox-timezones"
+              value={timezone}
+              {...timezoneNote.aria}
+              onInput={(event) => setTimezone(event.currentTarget.value)}
+            />
             <datalist id="inbox-timezones">
               {TIME_ZONES.map((zone) => (
                 <option key={zone} value={zone} />
@@ -337,7 +365,12 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
                   <div key={day.day_of_week} class="inbox-day" role="group" aria-label={dayName}>
                     <span class="inbox-day-name">{dayName}</span>
                     <span class="field-inline">
-                      <input id={`inbox-day-${index}-closed`} type="checkbox" checked={day.closed_all_day} onChange={(event) => setDay(index, { closed_all_day: event.currentTarget.checked, open_all_day: false })} />
+                      <input
+                        id={`inbox-day-${index}-closed`}
+                        type="checkbox"
+                        checked={day.closed_all_day}
+                        onChange={(event) => setDay(index, { closed_all_day: event.currentTarget.checked, open_all_day: false })}
+                      />
                       <label for={`inbox-day-${index}-closed`}>{t("settings.inboxes.closed")}</label>
                     </span>
                     {!day.closed_all_day && (
@@ -345,18 +378,28 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
                         <label class="visually-hidden" for={`inbox-day-${index}-open`}>
                           {t("settings.inboxes.opensAt", { day: dayName })}
                         </label>
-                        <input id={`inbox-day-${index}-open`} type="time" value={timeOf(day.open_hour, day.open_minutes)} onInput={(event) => {
-                          const [hour, minutes] = parseTime(event.currentTarget.value);
-                          setDay(index, { open_hour: hour, open_minutes: minutes });
-                        }} />
+                        <input
+                          id={`inbox-day-${index}-open`}
+                          type="time"
+                          value={timeOf(day.open_hour, day.open_minutes)}
+                          onInput={(event) => {
+                            const [hour, minutes] = parseTime(event.currentTarget.value);
+                            setDay(index, { open_hour: hour, open_minutes: minutes });
+                          }}
+                        />
                         <span aria-hidden="true">–</span>
                         <label class="visually-hidden" for={`inbox-day-${index}-close`}>
                           {t("settings.inboxes.closesAt", { day: dayName })}
                         </label>
-                        <input id={`inbox-day-${index}-close`} type="time" value={timeOf(day.close_hour, day.close_minutes)} onInput={(event) => {
-                          const [hour, minutes] = parseTime(event.currentTarget.value);
-                          setDay(index, { close_hour: hour, close_minutes: minutes });
-                        }} />
+                        <input
+                          id={`inbox-day-${index}-close`}
+                          type="time"
+                          value={timeOf(day.close_hour, day.close_minutes)}
+                          onInput={(event) => {
+                            const [hour, minutes] = parseTime(event.currentTarget.value);
+                            setDay(index, { close_hour: hour, close_minutes: minutes });
+                          }}
+                        />
                       </>
                     )}
                     {rowErrors.map(([key, message]) => (
@@ -374,7 +417,13 @@ function EditDialog({ inbox, agents, onClose, onSaved }: { inbox: Inbox; agents:
           <fieldset class="inbox-group">
             <legend class="field-label">{t("settings.inboxes.identity")}</legend>
             <div class="field-inline">
-              <input id="inbox-hmac" type="checkbox" checked={hmacMandatory} onChange={(event) => setHmacMandatory(event.currentTarget.checked)} aria-describedby="inbox-hmac-hint" />
+              <input
+                id="inbox-hmac"
+                type="checkbox"
+                checked={hmacMandatory}
+                onChange={(event) => setHmacMandatory(event.currentTarget.checked)}
+                aria-describedby="inbox-hmac-hint"
+              />
               <label for="inbox-hmac">{t("settings.inboxes.fields.hmac_mandatory")}</label>
             </div>
             <span id="inbox-hmac-hint" class="field-hint">

@@ -9,7 +9,18 @@ import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
 import { SettingsHead } from "../SettingsHead";
 import { ConnectForm } from "./ConnectForm";
-import { INTEGRATION_KINDS, integrationLabel, integrations, integrationsLoaded, type IntegrationKind, type IntegrationRow, loadIntegrations, removeIntegration, updateIntegration, usable } from "./store";
+import {
+  INTEGRATION_KINDS,
+  integrationLabel,
+  integrations,
+  integrationsLoaded,
+  type IntegrationKind,
+  type IntegrationRow,
+  loadIntegrations,
+  removeIntegration,
+  updateIntegration,
+  usable,
+} from "./store";
 
 export function IntegrationsScreen() {
   const [error, setError] = useState<string | null>(null);
@@ -75,7 +86,11 @@ function IntegrationSection({ kind }: { kind: IntegrationKind }) {
                     type="button"
                     class="button button-small"
                     onClick={() =>
-                      void act(row, () => updateIntegration(kind, row.id, { status: usable(row) ? off : on }), t(usable(row) ? "settings.integrations.disconnected" : "settings.integrations.reconnected", { name: label }))
+                      void act(
+                        row,
+                        () => updateIntegration(kind, row.id, { status: usable(row) ? off : on }),
+                        t(usable(row) ? "settings.integrations.disconnected" : "settings.integrations.reconnected", { name: label }),
+                      )
                     }
                   >
                     {usable(row) ? t(`settings.integrations.turnOff.${kind}`) : t(`settings.integrations.turnOn.${kind}`)}
@@ -85,7 +100,8 @@ function IntegrationSection({ kind }: { kind: IntegrationKind }) {
                     type="button"
                     class="button button-small button-danger"
                     onClick={() => {
-                      if (confirm(t("settings.integrations.confirmRemove", { name: label }))) void act(row, () => removeIntegration(kind, row.id), t("settings.integrations.removed", { name: label }));
+                      if (confirm(t("settings.integrations.confirmRemove", { name: label })))
+                        void act(row, () => removeIntegration(kind, row.id), t("settings.integrations.removed", { name: label }));
                     }}
                   >
                     {t("settings.integrations.remove")}
@@ -105,7 +121,14 @@ function IntegrationSection({ kind }: { kind: IntegrationKind }) {
       <p role="status" class="visually-hidden">
         {announce}
       </p>
-      {adding && <ConnectForm kind={kind} idPrefix={`connect-${kind}`} onConnected={(row) => (setAdding(false), setAnnounce(t("settings.integrations.connected", { name: integrationLabel(kind, row) })))} onCancel={() => setAdding(false)} />}
+      {adding && (
+        <ConnectForm
+          kind={kind}
+          idPrefix={`connect-${kind}`}
+          onConnected={(row) => (setAdding(false), setAnnounce(t("settings.integrations.connected", { name: integrationLabel(kind, row) })))}
+          onCancel={() => setAdding(false)}
+        />
+      )}
     </section>
   );
 }

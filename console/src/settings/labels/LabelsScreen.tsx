@@ -21,9 +21,11 @@ type Draft = { title: string; description: string; color: string; show_on_sideba
 const NEW_LABEL: Draft = { title: "", description: "", color: "#1f93ff", show_on_sidebar: true };
 
 export function LabelsScreen() {
-  const { items: labels, error, reload: load } = useList(async () =>
-    [...(await api.get<{ payload: Label[] }>(accountPath("/labels"))).payload].sort((a, b) => a.title.localeCompare(b.title)),
-  );
+  const {
+    items: labels,
+    error,
+    reload: load,
+  } = useList(async () => [...(await api.get<{ payload: Label[] }>(accountPath("/labels"))).payload].sort((a, b) => a.title.localeCompare(b.title)));
   const [editing, setEditing] = useState<Label | "new" | null>(null);
   const [deleting, setDeleting] = useState<Label | null>(null);
   const [announce, setAnnounce] = useState("");
@@ -94,13 +96,20 @@ export function LabelsScreen() {
 }
 
 function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose: () => void; onSaved: (label: Label) => void }) {
-  const [draft, setDraft] = useState<Draft>(label ? { title: label.title, description: label.description ?? "", color: label.color, show_on_sidebar: label.show_on_sidebar } : NEW_LABEL);
+  const [draft, setDraft] = useState<Draft>(
+    label ? { title: label.title, description: label.description ?? "", color: label.color, show_on_sidebar: label.show_on_sidebar } : NEW_LABEL,
+  );
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    const body = { title: draft.title.trim(), description: draft.description.trim() === "" ? null : draft.description.trim(), color: draft.color, show_on_sidebar: draft.show_on_sidebar };
+    const body = {
+      title: draft.title.trim(),
+      description: draft.description.trim() === "" ? null : draft.description.trim(),
+      color: draft.color,
+      show_on_sidebar: draft.show_on_sidebar,
+    };
     try {
       const saved = label ? await api.patch<Label>(accountPath(`/labels/${label.id}`), body) : await api.post<Label>(accountPath("/labels"), body);
       onSaved(saved);
@@ -143,16 +152,32 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
           <label for={description.id}>
             {t("settings.labels.fields.description")} <span class="muted">{t("settings.optional")}</span>
           </label>
-          <textarea {...description.props} rows={3} value={draft.description} onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })} />
+          <textarea
+            {...description.props}
+            rows={3}
+            value={draft.description}
+            onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })}
+          />
           {description.error}
         </div>
         <div class="field">
           <label for={color.id}>{t("settings.labels.fields.color")}</label>
-          <input {...color.props} type="color" class="color-input" value={draft.color} onInput={(event) => setDraft({ ...draft, color: event.currentTarget.value })} />
+          <input
+            {...color.props}
+            type="color"
+            class="color-input"
+            value={draft.color}
+            onInput={(event) => setDraft({ ...draft, color: event.currentTarget.value })}
+          />
           {color.error}
         </div>
         <div class="field-inline">
-          <input id="label-sidebar" type="checkbox" checked={draft.show_on_sidebar} onChange={(event) => setDraft({ ...draft, show_on_sidebar: event.currentTarget.checked })} />
+          <input
+            id="label-sidebar"
+            type="checkbox"
+            checked={draft.show_on_sidebar}
+            onChange={(event) => setDraft({ ...draft, show_on_sidebar: event.currentTarget.checked })}
+          />
           <label for="label-sidebar">{t("settings.labels.fields.show_on_sidebar")}</label>
         </div>
         <FormNotice errors={errors} checkFields={t("settings.labels.checkFields")} />

@@ -54,14 +54,24 @@ export function MacrosScreen() {
   }
   return (
     <div class="settings-screen">
-      <SettingsHead title={t("settingsMacros.title")} lead={t("settingsMacros.lead")} add={{ label: t("settingsMacros.add"), onAdd: () => setEditing("new") }} />
+      <SettingsHead
+        title={t("settingsMacros.title")}
+        lead={t("settingsMacros.lead")}
+        add={{ label: t("settingsMacros.add"), onAdd: () => setEditing("new") }}
+      />
       <ListState
         items={items}
         error={error && t("settings.loadFailed", { message: error })}
         announce={announce}
         label={t("settingsMacros.title")}
         empty={t("settingsMacros.empty")}
-        columns={[t("settingsMacros.columns.name"), t("settingsMacros.columns.visibility"), t("settingsMacros.columns.actions"), t("settingsMacros.columns.author"), t("settingsMacros.columns.row")]}
+        columns={[
+          t("settingsMacros.columns.name"),
+          t("settingsMacros.columns.visibility"),
+          t("settingsMacros.columns.actions"),
+          t("settingsMacros.columns.author"),
+          t("settingsMacros.columns.row"),
+        ]}
       >
         {(rows) =>
           rows.map((macro) => (
@@ -234,7 +244,9 @@ function MacroBuilder({ macro, onCancel, onSaved }: { macro: Macro | null; onCan
                 setActions(actions.filter((_, at) => at !== index));
                 setErrors({ fields: {}, message: null });
               }}
-              customParams={(params) => <AttachmentFiles {...params} names={fileNames} onUploaded={(id, name) => setFileNames((names) => ({ ...names, [id]: name }))} />}
+              customParams={(params) => (
+                <AttachmentFiles {...params} names={fileNames} onUploaded={(id, name) => setFileNames((names) => ({ ...names, [id]: name }))} />
+              )}
               extra={
                 actions.length > 1 && (
                   <>
@@ -242,7 +254,13 @@ function MacroBuilder({ macro, onCancel, onSaved }: { macro: Macro | null; onCan
                       <Icon name="arrow-up" />
                       <span class="visually-hidden">{t("settingsMacros.moveUp", { number: index + 1 })}</span>
                     </button>
-                    <button type="button" id={`macro-move-down-${index}`} class="button button-small" disabled={index === actions.length - 1} onClick={() => move(index, 1)}>
+                    <button
+                      type="button"
+                      id={`macro-move-down-${index}`}
+                      class="button button-small"
+                      disabled={index === actions.length - 1}
+                      onClick={() => move(index, 1)}
+                    >
                       <Icon name="arrow-down" />
                       <span class="visually-hidden">{t("settingsMacros.moveDown", { number: index + 1 })}</span>
                     </button>
@@ -294,7 +312,14 @@ function AttachmentFiles(props: CustomParams & { names: Record<number, string>; 
   };
   return (
     <span class="macro-files">
-      <input type="file" multiple aria-label={label} aria-invalid={invalid} aria-describedby={describedBy} disabled={busy} onChange={(event) => {
+      <input
+        type="file"
+        multiple
+        aria-label={label}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        disabled={busy}
+        onChange={(event) => {
           const picked = Array.from(event.currentTarget.files ?? []);
           // The list below shows what is attached; the input is ready for more.
           event.currentTarget.value = "";

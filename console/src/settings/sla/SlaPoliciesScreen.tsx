@@ -51,7 +51,11 @@ function durationOf(seconds: number | null): string {
 const emptyDraft = (): Draft => ({
   name: "",
   description: "",
-  targets: { first_response_time_threshold: { amount: "", unit: "minutes" }, next_response_time_threshold: { amount: "", unit: "minutes" }, resolution_time_threshold: { amount: "", unit: "hours" } },
+  targets: {
+    first_response_time_threshold: { amount: "", unit: "minutes" },
+    next_response_time_threshold: { amount: "", unit: "minutes" },
+    resolution_time_threshold: { amount: "", unit: "hours" },
+  },
   businessHours: false,
 });
 
@@ -72,7 +76,14 @@ export function SlaPoliciesScreen() {
         announce={announce}
         label={t("settingsSla.title")}
         empty={t("settingsSla.empty")}
-        columns={[t("settingsSla.columns.name"), t("settingsSla.columns.first"), t("settingsSla.columns.next"), t("settingsSla.columns.resolution"), t("settingsSla.columns.hours"), t("settingsSla.columns.actions")]}
+        columns={[
+          t("settingsSla.columns.name"),
+          t("settingsSla.columns.first"),
+          t("settingsSla.columns.next"),
+          t("settingsSla.columns.resolution"),
+          t("settingsSla.columns.hours"),
+          t("settingsSla.columns.actions"),
+        ]}
       >
         {(rows) =>
           rows.map((row) => (
@@ -194,7 +205,12 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
           <label for={description.id}>
             {t("settingsSla.fields.description")} <span class="muted">{t("settings.optional")}</span>
           </label>
-          <textarea {...description.props} rows={2} value={draft.description} onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })} />
+          <textarea
+            {...description.props}
+            rows={2}
+            value={draft.description}
+            onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })}
+          />
           {description.note}
         </div>
         {THRESHOLDS.map((threshold) => {
@@ -213,7 +229,12 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
                   value={draft.targets[threshold].amount}
                   onInput={(event) => setTarget(threshold, { amount: event.currentTarget.value })}
                 />
-                <select class="select" aria-label={t("settingsSla.unit", { field: label })} value={draft.targets[threshold].unit} onChange={(event) => setTarget(threshold, { unit: event.currentTarget.value as Unit })}>
+                <select
+                  class="select"
+                  aria-label={t("settingsSla.unit", { field: label })}
+                  value={draft.targets[threshold].unit}
+                  onChange={(event) => setTarget(threshold, { unit: event.currentTarget.value as Unit })}
+                >
                   {(Object.keys(UNITS) as Unit[]).map((unit) => (
                     <option key={unit} value={unit}>
                       {t(`settingsSla.units.${unit}`)}
@@ -226,7 +247,13 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
           );
         })}
         <div class="field-inline">
-          <input id="sla-business-hours" type="checkbox" checked={draft.businessHours} aria-describedby="sla-business-hours-hint" onChange={(event) => setDraft({ ...draft, businessHours: event.currentTarget.checked })} />
+          <input
+            id="sla-business-hours"
+            type="checkbox"
+            checked={draft.businessHours}
+            aria-describedby="sla-business-hours-hint"
+            onChange={(event) => setDraft({ ...draft, businessHours: event.currentTarget.checked })}
+          />
           <label for="sla-business-hours">{t("settingsSla.fields.only_during_business_hours")}</label>
         </div>
         <span id="sla-business-hours-hint" class="field-hint">

@@ -19,10 +19,13 @@ type Team = { id: number; name: string; description: string | null; allow_auto_a
 type Agent = { id: number; name: string; email: string };
 type TeamWithMembers = Team & { members: Agent[] };
 
-
 export function TeamsScreen() {
   const [agents, setAgents] = useState<Agent[]>([]);
-  const { items: teams, error, reload: load } = useList(async () => {
+  const {
+    items: teams,
+    error,
+    reload: load,
+  } = useList(async () => {
     const [list, people] = await Promise.all([api.get<Team[]>(accountPath("/teams")), api.get<Agent[]>(accountPath("/agents"))]);
     const members = await Promise.all(list.map((team) => api.get<Agent[]>(accountPath(`/teams/${team.id}/team_members`))));
     setAgents([...people].sort((a, b) => a.name.localeCompare(b.name)));
@@ -56,7 +59,9 @@ export function TeamsScreen() {
                 {team.name}
                 {team.description && <span class="muted block team-description">{team.description}</span>}
               </th>
-              <td>{team.members.length === 0 ? <span class="muted">{t("settings.teams.noMembers")}</span> : team.members.map((member) => member.name).join(", ")}</td>
+              <td>
+                {team.members.length === 0 ? <span class="muted">{t("settings.teams.noMembers")}</span> : team.members.map((member) => member.name).join(", ")}
+              </td>
               <td>{team.allow_auto_assign ? t("settings.teams.on") : t("settings.teams.off")}</td>
               <td>
                 <span class="row-actions">
@@ -98,7 +103,17 @@ export function TeamsScreen() {
   );
 }
 
-function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers | null; agents: Agent[]; onClose: () => void; onSaved: (name: string) => void }) {
+function TeamDialog({
+  team,
+  agents,
+  onClose,
+  onSaved,
+}: {
+  team: TeamWithMembers | null;
+  agents: Agent[];
+  onClose: () => void;
+  onSaved: (name: string) => void;
+}) {
   const [name, setName] = useState(team?.name ?? "");
   const [description, setDescription] = useState(team?.description ?? "");
   const [autoAssign, setAutoAssign] = useState(team?.allow_auto_assign ?? true);
@@ -140,7 +155,15 @@ function TeamDialog({ team, agents, onClose, onSaved }: { team: TeamWithMembers 
       <form class="form" onSubmit={submit} noValidate>
         <div class="field">
           <label for="team-name">{t("settings.teams.fields.name")}</label>
-          <input id="team-name" type="text" required value={name} aria-invalid={errors.fields.name ? "true" : undefined} aria-describedby={describe("name")} onInput={(event) => setName(event.currentTarget.value)} />
+          <input
+            id="team-name"
+            type="text"
+            required
+            value={name}
+            aria-invalid={errors.fields.name ? "true" : undefined}
+            aria-describedby={describe("name")}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
           {note("name")}
         </div>
         <div class="field">

@@ -73,8 +73,7 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
     .openapi(typeName);
 
   /** The row's configuration under its API names: what the audit log records. */
-  const configurationOf = (row: Record<string, unknown>) =>
-    Object.fromEntries(entries.map(([name, field]) => [name, row[field.column] ?? null]));
+  const configurationOf = (row: Record<string, unknown>) => Object.fromEntries(entries.map(([name, field]) => [name, row[field.column] ?? null]));
   const columnsOf = (input: Record<string, unknown>) =>
     Object.fromEntries(entries.filter(([name]) => input[name] !== undefined).map(([name, field]) => [field.column, input[name]]));
   const serialize = (stored: unknown) => {
@@ -100,17 +99,9 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
       const [taken] = await c.var.db
         .select({ id: columns.id })
         .from(table as IntegrationTable)
-        .where(
-          and(
-            eq(columns.accountId, c.var.membership.accountId),
-            eq(column, value),
-            exceptId === undefined ? undefined : ne(columns.id, exceptId),
-          ),
-        );
+        .where(and(eq(columns.accountId, c.var.membership.accountId), eq(column, value), exceptId === undefined ? undefined : ne(columns.id, exceptId)));
       if (taken) {
-        throw new ApiError(422, "validation_failed", "The request body is not valid.", [
-          { field: name, message: "has already been taken", code: "taken" },
-        ]);
+        throw new ApiError(422, "validation_failed", "The request body is not valid.", [{ field: name, message: "has already been taken", code: "taken" }]);
       }
     }
   }
@@ -254,7 +245,10 @@ export function integrationRouter<T extends IntegrationTable>(definition: Integr
       const inboxId = "inboxId" in row ? row.inboxId : null;
       if (typeof inboxId === "number") throw new ApiError(409, "in_use", `This ${label} is inbox ${inboxId}: delete the inbox first.`, { inbox_id: inboxId });
       const db = c.var.db;
-      await db.batch([db.delete(table as IntegrationTable).where(eq(columns.id, row.id)), accountAuditEntry(c, "destroy", typeName, row.id, configurationOf(row))]);
+      await db.batch([
+        db.delete(table as IntegrationTable).where(eq(columns.id, row.id)),
+        accountAuditEntry(c, "destroy", typeName, row.id, configurationOf(row)),
+      ]);
       return c.body(null, 204);
     },
   );

@@ -3,14 +3,7 @@
  * numbers, Facebook pages, Instagram accounts and Voice AI agents its chat widgets connect to.
  */
 import { z } from "@hono/zod-openapi";
-import {
-  facebookPages,
-  INTEGRATION_STATUSES,
-  instagramAccounts,
-  VOICE_AI_STATUSES,
-  voiceAiAgents,
-  whatsappNumbers,
-} from "../../../db/schema";
+import { facebookPages, INTEGRATION_STATUSES, instagramAccounts, VOICE_AI_STATUSES, voiceAiAgents, whatsappNumbers } from "../../../db/schema";
 import { Name, optionalText } from "../../schemas";
 import { integrationRouter } from "./integration-router";
 
@@ -66,7 +59,10 @@ const instagramAccountsRouter = integrationRouter({
   fields: {
     instagram_id: {
       column: "instagramId",
-      input: z.string().trim().regex(/^\d{1,32}$/, "Expected the account's numeric id."),
+      input: z
+        .string()
+        .trim()
+        .regex(/^\d{1,32}$/, "Expected the account's numeric id."),
       output: z.string(),
       unique: true,
     },
