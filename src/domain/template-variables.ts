@@ -166,9 +166,9 @@ function compact<T extends Record<string, Scalar | Record<string, Scalar> | null
 }
 
 /**
- * The server's scope, Chatwoot's drops: ContactDrop (name's words capitalized; first and last name
- * only for a name of several words), UserDrop for the sender, ConversationDrop (the display id,
- * the contact's name capitalized or "Customer") and InboxDrop.
+ * The server's scope, Chatwoot's drops: ContactDrop (name's words capitalized; the first and the
+ * last word, a one-word name being both, as Chatwoot's current drop falls back), UserDrop for the
+ * sender, ConversationDrop (the display id, the contact's name capitalized or "Customer") and InboxDrop.
  */
 function serverScope(context: TemplateContext): Scope {
   const { contact, agent, conversation, inbox } = context;
@@ -180,8 +180,8 @@ function serverScope(context: TemplateContext): Scope {
       {
         id: contact.id,
         name: contactWords.map(rubyCapitalize).join(" "),
-        first_name: contactWords.length > 1 ? rubyCapitalize(contactWords[0] ?? "") : null,
-        last_name: contactWords.length > 1 ? rubyCapitalize(contactWords.at(-1) ?? "") : null,
+        first_name: contactWords.length > 0 ? rubyCapitalize(contactWords[0] ?? "") : null,
+        last_name: contactWords.length > 0 ? rubyCapitalize(contactWords.at(-1) ?? "") : null,
         email: contact.email,
         phone_number: contact.phone_number,
         phone: contact.phone_number,

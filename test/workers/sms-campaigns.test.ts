@@ -516,7 +516,7 @@ describe("one-off campaigns: sending", () => {
       started_at: expect.any(Number),
       completed_at: expect.any(Number),
     });
-    expect((await recipientsOf(t, campaign.id)).meta.statuses).toEqual({ pending: 0, sending: 0, sent: 3, failed: 0 });
+    expect((await recipientsOf(t, campaign.id)).meta.statuses).toEqual({ pending: 0, sending: 0, sent: 3, failed: 0, skipped: 0 });
   });
 
   it("calls the provider as Twilio's Messages API expects: form-encoded To, From and Body with Basic auth", async () => {

@@ -32,8 +32,9 @@ function render(template: string, overrides: TemplateContext = context): string 
 // Chatwoot renders an outgoing message's Liquid before it is created (app/models/concerns/liquidable.rb)
 // with these drops: 'contact' => ContactDrop, 'agent' => UserDrop.new(sender), 'conversation' =>
 // ConversationDrop, 'inbox' => InboxDrop. The values below are those of chatwoot/chatwoot's
-// app/drops/*.rb at commit 26b625f1248f6d87ed2762bba2f9ed1bcf7360dc (contact_drop.rb), 5733fb67b
-// (conversation_drop.rb), f771df85b (base_drop.rb: id and name), 89ef70c42 (user_drop.rb).
+// app/drops/*.rb: contact_drop.rb as it is now (first and last name fall back to a one-word name;
+// `phone` beside `phone_number`), conversation_drop.rb at 5733fb67b, base_drop.rb at f771df85b
+// (id and name), user_drop.rb at 89ef70c42.
 describe("on the server, Chatwoot's Liquid drops", () => {
   it("capitalizes each word of the contact's name as Ruby's capitalize does (ContactDrop#name)", () => {
     // @obj.try(:name).try(:split).try(:map, &:capitalize).try(:join, ' ')
@@ -41,10 +42,13 @@ describe("on the server, Chatwoot's Liquid drops", () => {
     expect(render("{{ contact.name }}", { contact: { id: 1, name: "  mary   o'NEIL-smith \n" } })).toBe("Mary O'neil-smith");
   });
 
-  it("takes the first and last words for first_name and last_name, only when the name has several (ContactDrop)", () => {
-    // first_name: ...split.first.capitalize if split.size > 1; last_name: ...split.last.capitalize if split.size > 1
+  it("takes the first and last words for first_name and last_name, a one-word name being both (ContactDrop)", () => {
+    // first_name: parts.first.capitalize; last_name: parts.last.capitalize, and for a single word
+    // parts.first.capitalize ("Falls back to the contact's full name when the name has a single word",
+    // Chatwoot's current contact_drop.rb; earlier versions gave nil for one word).
     expect(render("{{ contact.first_name }}/{{ contact.last_name }}", { contact: { id: 1, name: "mary ann EVANS" } })).toBe("Mary/Evans");
-    expect(render("[{{ contact.first_name }}][{{ contact.last_name }}]", { contact: { id: 1, name: "Cher" } })).toBe("[][]");
+    expect(render("[{{ contact.first_name }}][{{ contact.last_name }}]", { contact: { id: 1, name: "cher" } })).toBe("[Cher][Cher]");
+    expect(render("[{{ contact.first_name }}]", { contact: { id: 1, name: "  " } })).toBe("[]");
   });
 
   it("renders the contact's id, email and phone number as stored (ContactDrop, BaseDrop#id)", () => {
