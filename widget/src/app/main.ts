@@ -516,6 +516,9 @@ function identify(identifier: string, user: Record<string, unknown>) {
     const switched: Session = { sourceId: identified.source_id, pubsubToken: identified.pubsub_token, contactId: identified.id, conversationId: null };
     const [latest] = await request<{ id: number }[]>("GET", `${clientPaths(websiteToken(), switched).base}/conversations`);
     useSession({ ...switched, conversationId: latest?.id ?? null });
+    // Their earlier messages load before a message waiting for this turn is sent: read after it, the
+    // history would start after the new message and leave the earlier ones out.
+    await historyLoaded;
   });
 }
 
