@@ -510,7 +510,7 @@ describe("the chat widget on a customer's website", () => {
       visit(website.page("/about", customerPage("Acme Motors — About us", liveChat.embed))),
       visit(`${pricingUrl}?leave`),
     ]);
-    expect(new URL(leaving.page.url()).pathname).toBe("/about");
+    await expect.poll(() => leaving.page.evaluate(() => location.pathname), WAIT).toBe("/about");
 
     // time_on_page is 1 s: not there at first, then shown.
     await pricing.page.waitForTimeout(400);

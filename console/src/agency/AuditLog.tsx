@@ -71,7 +71,15 @@ export function AuditLog() {
       >
         <div class="field">
           <label for="audit-account">{t("agency.audit.account")}</label>
-          <select id="audit-account" class="select" value={filters.account_id} onChange={(e) => setFilters({ ...filters, account_id: e.currentTarget.value })}>
+          <select
+            id="audit-account"
+            class="select"
+            value={filters.account_id}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setFilters((current) => ({ ...current, account_id: value }));
+            }}
+          >
             <option value="">{t("agency.audit.allAccounts")}</option>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -86,7 +94,10 @@ export function AuditLog() {
             id="audit-type"
             class="select"
             value={filters.auditable_type}
-            onChange={(e) => setFilters({ ...filters, auditable_type: e.currentTarget.value })}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setFilters((current) => ({ ...current, auditable_type: value }));
+            }}
           >
             <option value="">{t("agency.audit.allTypes")}</option>
             {TYPES.map((type) => (
@@ -98,7 +109,15 @@ export function AuditLog() {
         </div>
         <div class="field">
           <label for="audit-action">{t("agency.audit.action")}</label>
-          <select id="audit-action" class="select" value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.currentTarget.value })}>
+          <select
+            id="audit-action"
+            class="select"
+            value={filters.action}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setFilters((current) => ({ ...current, action: value }));
+            }}
+          >
             <option value="">{t("agency.audit.allActions")}</option>
             {ACTIONS.map((action) => (
               <option key={action} value={action}>

@@ -166,7 +166,10 @@ function CreateAccountDialog({ onClose, onCreated }: { onClose: () => void; onCr
   const [values, setValues] = useState<Record<string, string>>({ name: "", locale: "en", country: "", timezone: browserZone });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const set = (key: string) => (event: { currentTarget: HTMLInputElement }) => setValues({ ...values, [key]: event.currentTarget.value });
+  const set = (key: string) => (event: { currentTarget: HTMLInputElement }) => {
+    const value = event.currentTarget.value;
+    setValues((current) => ({ ...current, [key]: value }));
+  };
   const zones = useRef<string[]>(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [browserZone, "UTC"]).current;
 
   const submit = async (event: Event) => {
@@ -226,7 +229,15 @@ function CreateAccountDialog({ onClose, onCreated }: { onClose: () => void; onCr
         </div>
         <div class="field">
           <label for="account-timezone">{t("agency.accountForm.timezone")}</label>
-          <select id="account-timezone" class="select" value={values.timezone} onChange={(e) => setValues({ ...values, timezone: e.currentTarget.value })}>
+          <select
+            id="account-timezone"
+            class="select"
+            value={values.timezone}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setValues((current) => ({ ...current, timezone: value }));
+            }}
+          >
             {zones.map((zone) => (
               <option key={zone} value={zone}>
                 {zone}

@@ -30,10 +30,12 @@ export function NotificationSettings() {
   }, [account?.id]);
   if (!account) return null;
   const toggle = (kind: Kind, flag: string, on: boolean) => {
-    const next = new Set(selected[kind]);
-    if (on) next.add(flag);
-    else next.delete(flag);
-    setSelected({ ...selected, [kind]: next });
+    setSelected((current) => {
+      const next = new Set(current[kind]);
+      if (on) next.add(flag);
+      else next.delete(flag);
+      return { ...current, [kind]: next };
+    });
     setState({});
   };
   const submit = async (event: Event) => {

@@ -140,7 +140,15 @@ export function AuditLogScreen() {
   const select = (name: "action" | "auditable_type" | "user_id", label: string, all: string, options: { value: string; label: string }[]) => (
     <div class="field">
       <label for={`audit-${name}`}>{label}</label>
-      <select id={`audit-${name}`} class="select" value={filters[name]} onChange={(event) => setFilters({ ...filters, [name]: event.currentTarget.value })}>
+      <select
+        id={`audit-${name}`}
+        class="select"
+        value={filters[name]}
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          setFilters((current) => ({ ...current, [name]: value }));
+        }}
+      >
         <option value="">{all}</option>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -182,12 +190,28 @@ export function AuditLogScreen() {
         )}
         <div class="field">
           <label for={from.id}>{t("settingsAudit.from")}</label>
-          <input {...from.props} type="date" value={filters.from} onInput={(event) => setFilters({ ...filters, from: event.currentTarget.value })} />
+          <input
+            {...from.props}
+            type="date"
+            value={filters.from}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setFilters((current) => ({ ...current, from: value }));
+            }}
+          />
           {from.note}
         </div>
         <div class="field">
           <label for={to.id}>{t("settingsAudit.to")}</label>
-          <input {...to.props} type="date" value={filters.to} onInput={(event) => setFilters({ ...filters, to: event.currentTarget.value })} />
+          <input
+            {...to.props}
+            type="date"
+            value={filters.to}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setFilters((current) => ({ ...current, to: value }));
+            }}
+          />
           {to.note}
         </div>
         <div class="form-actions">

@@ -90,8 +90,8 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
   const isNew = widget === null;
   const dirty = saved !== JSON.stringify(draft);
   const errorOf = (field: string) => errors.fields[field] ?? null;
-  const change = (next: Partial<Draft>) => setDraft({ ...draft, ...next });
-  const changeSettings = (next: Partial<Draft["settings"]>) => setDraft({ ...draft, settings: { ...draft.settings, ...next } });
+  const change = (next: Partial<Draft>) => setDraft((current) => current && { ...current, ...next });
+  const changeSettings = (next: Partial<Draft["settings"]>) => setDraft((current) => current && { ...current, settings: { ...current.settings, ...next } });
   const missing = setup.missing_dependencies;
   const firstMissing = missing[0];
   const reason = setup.actions.save.reason;
@@ -304,8 +304,11 @@ export function WidgetBuilder({ widgetId, initialType }: { widgetId: number | nu
                   value={draft.type}
                   onChange={(event) => {
                     const type = event.currentTarget.value as WidgetType;
-                    const fresh = newDraft(type, draft.name);
-                    setDraft({ ...fresh, settings: { ...draft.settings, channels: fresh.settings.channels }, pre_chat_form: draft.pre_chat_form });
+                    setDraft((current) => {
+                      if (!current) return current;
+                      const fresh = newDraft(type, current.name);
+                      return { ...fresh, settings: { ...current.settings, channels: fresh.settings.channels }, pre_chat_form: current.pre_chat_form };
+                    });
                     navigate(`${widgetsPath(account)}/new?type=${type}`, { replace: true });
                   }}
                 >

@@ -174,8 +174,9 @@ function AttributeDialog(props: { definition: Definition | null; initialModel: M
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const change = (patch: Partial<Draft>, field: string) => {
-    setDraft({ ...draft, ...patch });
-    if (errors.fields[field]) setErrors({ ...errors, fields: Object.fromEntries(Object.entries(errors.fields).filter(([name]) => name !== field)) });
+    setDraft((current) => ({ ...current, ...patch }));
+    if (errors.fields[field])
+      setErrors((current) => ({ ...current, fields: Object.fromEntries(Object.entries(current.fields).filter(([name]) => name !== field)) }));
   };
   const submit = async (event: Event) => {
     event.preventDefault();

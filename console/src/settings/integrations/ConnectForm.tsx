@@ -79,7 +79,10 @@ export function ConnectForm({ kind, idPrefix, onConnected, onCancel }: ConnectFo
               required={required}
               aria-invalid={error ? "true" : undefined}
               aria-describedby={error ? `${id}-error` : `${id}-hint`}
-              onInput={(event) => setValues({ ...values, [name]: event.currentTarget.value })}
+              onInput={(event) => {
+                const value = event.currentTarget.value;
+                setValues((current) => ({ ...current, [name]: value }));
+              }}
             />
             {error ? (
               <span id={`${id}-error`} class="field-error">

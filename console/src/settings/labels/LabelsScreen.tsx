@@ -145,7 +145,16 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
       <form class="form" onSubmit={submit} noValidate>
         <div class="field">
           <label for={title.id}>{t("settings.labels.fields.title")}</label>
-          <input {...title.props} type="text" required value={draft.title} onInput={(event) => setDraft({ ...draft, title: event.currentTarget.value })} />
+          <input
+            {...title.props}
+            type="text"
+            required
+            value={draft.title}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setDraft((current) => ({ ...current, title: value }));
+            }}
+          />
           {title.error}
         </div>
         <div class="field">
@@ -156,7 +165,10 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
             {...description.props}
             rows={3}
             value={draft.description}
-            onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setDraft((current) => ({ ...current, description: value }));
+            }}
           />
           {description.error}
         </div>
@@ -167,7 +179,10 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
             type="color"
             class="color-input"
             value={draft.color}
-            onInput={(event) => setDraft({ ...draft, color: event.currentTarget.value })}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setDraft((current) => ({ ...current, color: value }));
+            }}
           />
           {color.error}
         </div>
@@ -176,7 +191,10 @@ function LabelDialog({ label, onClose, onSaved }: { label: Label | null; onClose
             id="label-sidebar"
             type="checkbox"
             checked={draft.show_on_sidebar}
-            onChange={(event) => setDraft({ ...draft, show_on_sidebar: event.currentTarget.checked })}
+            onChange={(event) => {
+              const checked = event.currentTarget.checked;
+              setDraft((current) => ({ ...current, show_on_sidebar: checked }));
+            }}
           />
           <label for="label-sidebar">{t("settings.labels.fields.show_on_sidebar")}</label>
         </div>

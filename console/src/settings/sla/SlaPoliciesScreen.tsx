@@ -155,10 +155,11 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const forget = (field: string) => {
-    if (errors.fields[field]) setErrors({ ...errors, fields: Object.fromEntries(Object.entries(errors.fields).filter(([name]) => name !== field)) });
+    if (errors.fields[field])
+      setErrors((current) => ({ ...current, fields: Object.fromEntries(Object.entries(current.fields).filter(([name]) => name !== field)) }));
   };
   const setTarget = (threshold: Threshold, patch: Partial<Target>) => {
-    setDraft({ ...draft, targets: { ...draft.targets, [threshold]: { ...draft.targets[threshold], ...patch } } });
+    setDraft((current) => ({ ...current, targets: { ...current.targets, [threshold]: { ...current.targets[threshold], ...patch } } }));
     forget(threshold);
   };
   const submit = async (event: Event) => {
@@ -195,7 +196,8 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
             required
             value={draft.name}
             onInput={(event) => {
-              setDraft({ ...draft, name: event.currentTarget.value });
+              const value = event.currentTarget.value;
+              setDraft((current) => ({ ...current, name: value }));
               forget("name");
             }}
           />
@@ -209,7 +211,10 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
             {...description.props}
             rows={2}
             value={draft.description}
-            onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value })}
+            onInput={(event) => {
+              const value = event.currentTarget.value;
+              setDraft((current) => ({ ...current, description: value }));
+            }}
           />
           {description.note}
         </div>
@@ -252,7 +257,10 @@ function SlaDialog({ initial, onClose, onCreated }: { initial: Draft; onClose: (
             type="checkbox"
             checked={draft.businessHours}
             aria-describedby="sla-business-hours-hint"
-            onChange={(event) => setDraft({ ...draft, businessHours: event.currentTarget.checked })}
+            onChange={(event) => {
+              const checked = event.currentTarget.checked;
+              setDraft((current) => ({ ...current, businessHours: checked }));
+            }}
           />
           <label for="sla-business-hours">{t("settingsSla.fields.only_during_business_hours")}</label>
         </div>
