@@ -296,6 +296,11 @@ export const inboxes = sqliteTable(
     whatsappTemplatesSyncedAt: integer("whatsapp_templates_synced_at", { mode: "timestamp" }),
     /** Email inboxes: the address mail arrives at (Email Routing sends it to the Worker), lower case, one inbox per address. */
     email: text("email"),
+    /**
+     * API inboxes: the secret that signs the callbacks to `webhook_url` (Chatwoot's Channel::Api `secret`),
+     * made with the inbox, rotated by `reset_secret`; an inbox without one gets it on its first callback.
+     */
+    webhookSecret: text("webhook_secret"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -952,6 +957,8 @@ export const webhookDeliveries = sqliteTable(
     webhookId: integer("webhook_id").references(() => webhooks.id, { onDelete: "cascade" }),
     /** The agent bot whose outgoing_url this is (signed with its secret), for deliveries to a bot. */
     agentBotId: integer("agent_bot_id").references((): AnySQLiteColumn => agentBots.id, { onDelete: "cascade" }),
+    /** The API inbox whose webhook_url this is (signed with the inbox's secret), for its callbacks. */
+    inboxId: integer("inbox_id").references((): AnySQLiteColumn => inboxes.id, { onDelete: "cascade" }),
     url: text("url").notNull(),
     event: text("event").notNull(),
     key: text("key").notNull(),
