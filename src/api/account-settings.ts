@@ -8,35 +8,19 @@ import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { accounts } from "../db/schema";
 import { auditEntry, changedFields } from "./audit";
+import { Locale, Phone, TimeZone } from "../services/field-schemas";
 import type { AppEnv } from "./context";
 import { iso, Name, optionalText, Timestamp } from "./schemas";
 
-const isTimeZone = (value: string) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-};
+// The chat widget settings and the inboxes take the same fields (src/services/field-schemas.ts).
+export { Locale, Phone, TimeZone };
 
-export const Locale = z
-  .string()
-  .trim()
-  .regex(/^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/, "Expected a locale such as en, pt_BR or zh-Hant.")
-  .openapi({ example: "en" });
 const Country = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{2}$/, "Expected an ISO 3166-1 alpha-2 country code such as US.")
   .openapi({ example: "US" });
-/** An IANA time zone, as the runtime's Intl knows them. */
-export const TimeZone = z.string().trim().refine(isTimeZone, "Expected an IANA time zone such as Europe/Amsterdam.").openapi({ example: "America/New_York" });
-export const Phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ()./-]{3,32}$/, "Expected a phone number such as +1 555 0100.");
 
 const settingsFields = {
   locale: Locale,

@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
+import { ApiError } from "../services/api-error";
 
 export const ErrorSchema = z
   .object({
@@ -17,17 +17,8 @@ export const ErrorSchema = z
 
 export type ErrorBody = z.infer<typeof ErrorSchema>;
 
-/** Thrown anywhere in a request; the app's error handler turns it into the error shape. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details: unknown = null,
-  ) {
-    super(message);
-  }
-}
+/** Thrown anywhere in a request, below the routers too; `handleError` turns it into the error shape. */
+export { ApiError };
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);

@@ -1,22 +1,11 @@
 /** zod schemas shared by several routers: ids, pagination, timestamps. */
 import { z } from "@hono/zod-openapi";
-import { MAX_REGEX_PATTERN_LENGTH, regexSafety } from "../domain/safe-regex";
-import { webLink, webUrl } from "../domain/web-url";
+import { webLink } from "../domain/web-url";
+
+export { BodyId, Label, optionalText, RegexPattern, WebUrl } from "../services/field-schemas";
 
 /** A numeric id in a path: positive integer, parsed from the string. */
 export const Id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-/** A label's title as Chatwoot keeps it: lower case letters, digits, _ and -. */
-export const Label = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1)
-  .max(100)
-  .regex(/^[\p{L}\p{N}_-]+$/u, "Labels are letters, digits, _ and -.");
-
-/** An id inside a JSON body: a positive integer, not coerced from strings. */
-export const BodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const idParams = <K extends string>(...names: K[]) =>
   z.object(
@@ -45,25 +34,7 @@ export const offsetOf = (query: PageQuery) => (query.page - 1) * query.per_page;
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T10:00:00.000Z" });
 export const iso = (date: Date) => date.toISOString();
 
-/** Optional free text that trims, and treats an empty string as "clear this field". */
-export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((value) => (value === "" ? null : value))
-    .nullable()
-    .optional();
-
 export const Name = z.string().trim().min(1).max(255);
-
-/** A link a browser will follow or load (src/domain/web-url.ts): an absolute http or https URL. */
-export const WebUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((value) => webUrl(value) !== null, "Expected an http or https URL.")
-  .openapi({ format: "uri", example: "https://example.com/page" });
 
 /** A link in an interactive message: an http(s) URL, or a host and path read as https (`example.com/shoes`). */
 export const WebLink = z
@@ -73,18 +44,3 @@ export const WebLink = z
   .max(2048)
   .refine((value) => webLink(value) !== null, "Expected an http or https link.")
   .openapi({ example: "https://example.com/page" });
-
-/**
- * A regular expression that browsers and the Worker run on visitors' input (custom attributes,
- * pre-chat fields). It must compile and have a shape that cannot backtrack without bound
- * (src/domain/safe-regex.ts): no backreferences, no nested repetition such as (a+)+.
- */
-export const RegexPattern = z
-  .string()
-  .min(1)
-  .max(MAX_REGEX_PATTERN_LENGTH, `At most ${MAX_REGEX_PATTERN_LENGTH} characters.`)
-  .superRefine((pattern, ctx) => {
-    const safety = regexSafety(pattern);
-    if (!safety.ok) ctx.addIssue({ code: "custom", message: safety.reason });
-  })
-  .openapi({ example: "^[A-Z]{2}-\\d{4}$" });

@@ -4,7 +4,7 @@
  * these schemas and hand the Account object the same `ContactFields`.
  */
 import { z } from "@hono/zod-openapi";
-import { WebUrl } from "../api/schemas";
+import { WebUrl } from "./field-schemas";
 import type { ContactFields } from "../durable/account/contacts";
 
 const AttributeValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);

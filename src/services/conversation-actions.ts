@@ -4,7 +4,7 @@
  * (src/jobs/conversation-actions.ts) carries out.
  */
 import { z } from "@hono/zod-openapi";
-import { BodyId, Label } from "../api/schemas";
+import { BodyId, Label } from "./field-schemas";
 import { PRIORITIES } from "../domain/conversation";
 
 const noParams = z.tuple([]).default([]);

@@ -6,7 +6,7 @@
 import { deleteStoredFiles, releaseStorage, reserveStorage } from "../db/account-storage";
 import { type Attachment, fileTypeOf } from "../domain/conversation";
 import { checkFileType, SNIFF_BYTES } from "../domain/file-types";
-import { ApiError } from "../api/errors";
+import { ApiError } from "./api-error";
 
 /**
  * A key for a file of the account, its name reduced to safe characters: fresh for uploads; snapshot
