@@ -3,15 +3,18 @@
  * events (AgentBotListener: message_created, message_updated, conversation_opened,
  * conversation_resolved) at its outgoing_url, and an API inbox's webhook_url gets every webhook event
  * of the inbox (Chatwoot's API channel callback). Both go through the webhook deliveries
- * (src/jobs/webhooks.ts): recorded once per event, signed, retried by the queue, destination checked.
+ * (src/jobs/webhooks.ts): recorded once per event, retried by the queue, destination checked, and
+ * signed: a bot's events with the bot's secret, an API inbox's callbacks with the inbox's own secret
+ * (Chatwoot's Channel::Api `secret`; an inbox that has none yet gets it here, on its first callback).
  */
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import type { InboxListener } from "../db/inbox-listeners";
 import { accounts, inboxes } from "../db/schema";
 import type { ConversationPayload, MessagePayload } from "../domain/chatwoot-payloads";
 import type { AttributeChanges, TrackedAttribute, WebhookEvent } from "../domain/events";
 import { conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
+import { newWebhookSecret } from "../domain/webhook-signature";
 import { enqueueUrlWebhook } from "./webhooks";
 
 /** The agent bot events of one conversation event (Chatwoot's AgentBotListener), from its webhook events and the status it left. */
@@ -49,9 +52,16 @@ export async function deliverInboxEvents(
   const db = openDatabase(env.DB);
   const [account, inbox] = await Promise.all([
     db.query.accounts.findFirst({ where: eq(accounts.id, input.accountId), columns: { id: true, name: true } }),
-    db.query.inboxes.findFirst({ where: eq(inboxes.id, conversation.inbox_id), columns: { id: true, name: true } }),
+    db.query.inboxes.findFirst({ where: eq(inboxes.id, conversation.inbox_id), columns: { id: true, name: true, webhookSecret: true } }),
   ]);
   if (!account || !inbox) return;
+  // An API inbox made before inboxes had a callback secret (or copied without one) gets it on first use.
+  if (inboxEvents.length > 0 && !inbox.webhookSecret) {
+    await db
+      .update(inboxes)
+      .set({ webhookSecret: newWebhookSecret() })
+      .where(and(eq(inboxes.id, inbox.id), isNull(inboxes.webhookSecret)));
+  }
   const payloadOf = (event: string): Record<string, unknown> | null => {
     if (MESSAGE_EVENTS.has(event)) return message ? messageWebhookBody(message, conversation, account, inbox) : null;
     if (event === "conversation_updated") return conversationWebhookBody(conversation, input.changed, input.changes ?? {});
@@ -65,6 +75,8 @@ export async function deliverInboxEvents(
   }
   for (const event of inboxEvents) {
     const payload = payloadOf(event);
-    if (listener.webhookUrl && payload) await enqueueUrlWebhook(env, { accountId: input.accountId, url: listener.webhookUrl, event, payload, key: input.key });
+    if (listener.webhookUrl && payload) {
+      await enqueueUrlWebhook(env, { accountId: input.accountId, url: listener.webhookUrl, event, payload, key: input.key, callbackInboxId: inbox.id });
+    }
   }
 }

@@ -6,7 +6,7 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { inJsonList } from "../db/queries";
-import { agentBots, webhookDeliveries, webhooks, type WebhookDeliveryStatus } from "../db/schema";
+import { agentBots, inboxes, webhookDeliveries, webhooks, type WebhookDeliveryStatus } from "../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import { webhookHeaders } from "../domain/webhook-signature";
 import { handOverFromUnreachableBot } from "./bot-handover";
@@ -57,22 +57,23 @@ export async function enqueueWebhookEvent(
 /**
  * Records and enqueues one delivery of `event` (automation's `automation_event.<name>`, an inbox's
  * events to its agent bot or API callback URL) to `url`. For an agent bot (`agentBotId`), the delivery
- * is signed with the bot's secret. Otherwise, when the account has a webhook with exactly this URL,
- * the delivery belongs to it: signed with its secret and listed in its delivery log; failing both it
- * is sent unsigned (there is no secret to sign with), X-Parley-Timestamp and X-Parley-Delivery still
- * sent. A repeated `key` adds nothing.
+ * is signed with the bot's secret; for an API inbox's callback (`callbackInboxId`), with the inbox's
+ * secret, as Chatwoot signs them. Otherwise, when the account has a webhook with exactly this URL,
+ * the delivery belongs to it: signed with its secret and listed in its delivery log; failing all
+ * three it is sent unsigned (there is no secret to sign with), X-Parley-Timestamp and
+ * X-Parley-Delivery still sent. A repeated `key` adds nothing.
  */
 export async function enqueueUrlWebhook(
   env: Env,
-  input: { accountId: number; url: string; event: string; payload: Record<string, unknown>; key: string; agentBotId?: number },
+  input: { accountId: number; url: string; event: string; payload: Record<string, unknown>; key: string; agentBotId?: number; callbackInboxId?: number },
 ): Promise<void> {
   const { results } = await env.DB.prepare(
-    `insert into webhook_deliveries (account_id, webhook_id, agent_bot_id, url, event, key, body)
-     values (?1, case when ?6 is null then (select id from webhooks where account_id = ?1 and url = ?2) end, ?6, ?2, ?3, ?4, ?5)
+    `insert into webhook_deliveries (account_id, webhook_id, agent_bot_id, inbox_id, url, event, key, body)
+     values (?1, case when ?6 is null and ?7 is null then (select id from webhooks where account_id = ?1 and url = ?2) end, ?6, ?7, ?2, ?3, ?4, ?5)
      on conflict do nothing
      returning id`,
   )
-    .bind(input.accountId, input.url, input.event, input.key, deliveryBody(input.event, input.payload), input.agentBotId ?? null)
+    .bind(input.accountId, input.url, input.event, input.key, deliveryBody(input.event, input.payload), input.agentBotId ?? null, input.callbackInboxId ?? null)
     .all<{ id: number }>();
   await enqueueJobs(env.JOBS, deliverJobs(results.map((row) => row.id)));
 }
@@ -121,11 +122,12 @@ export async function deliverWebhook(env: Env, deliveryId: number, now = () => n
       url: webhookDeliveries.url,
       body: webhookDeliveries.body,
       status: webhookDeliveries.status,
-      secret: sql<string | null>`coalesce(${webhooks.secret}, ${agentBots.secret})`,
+      secret: sql<string | null>`coalesce(${webhooks.secret}, ${agentBots.secret}, ${inboxes.webhookSecret})`,
     })
     .from(webhookDeliveries)
     .leftJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
     .leftJoin(agentBots, eq(agentBots.id, webhookDeliveries.agentBotId))
+    .leftJoin(inboxes, eq(inboxes.id, webhookDeliveries.inboxId))
     .where(eq(webhookDeliveries.id, deliveryId));
   if (!delivery || !UNFINISHED.includes(delivery.status)) return;
 
