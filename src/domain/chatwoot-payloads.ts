@@ -152,6 +152,8 @@ export type ConversationContext = {
   messages: MessagePayload[];
   /** Incoming messages the agents have not seen. */
   unreadCount: number;
+  /** Whether a free-form reply is possible now (src/domain/reply-window.ts `canReply`). */
+  canReply: boolean;
 };
 
 export function conversationPayload(state: ConversationState, context: ConversationContext) {
@@ -162,7 +164,7 @@ export function conversationPayload(state: ConversationState, context: Conversat
     inbox_id: state.inboxId,
     status: state.status,
     priority: state.priority,
-    can_reply: true,
+    can_reply: context.canReply,
     channel: context.channel,
     contact_inbox: contactInboxPayload(context.contactInbox),
     messages: context.messages,

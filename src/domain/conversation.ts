@@ -57,6 +57,8 @@ export type ConversationState = {
   muted?: boolean;
   /** The SLA applied to it, with its deadlines and misses (src/domain/sla.ts); once applied, never removed or changed. Absent: none. */
   appliedSla?: AppliedSla | null;
+  /** When the contact last wrote (unix seconds, by the provider's clock; src/domain/reply-window.ts): what `can_reply` is measured from. Absent or null: never. */
+  lastIncomingAt?: number | null;
 };
 
 export type Attachment = {

@@ -56,7 +56,9 @@ import type { TemplateMessage } from "../domain/message-templates";
 import { accountObject } from "./stubs";
 import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
-import { lastIncomingAt } from "./conversation/channel-window";
+import { lastIncomingAt, withLastIncomingAt } from "./conversation/channel-window";
+import { withoutCustomAttributes } from "./conversation/custom-attributes";
+import { lastIncomingAtAfter } from "../domain/reply-window";
 
 type MessageRow = {
   id: number;
@@ -254,7 +256,7 @@ export class Conversation extends DurableObject<Env> {
   private readState(): ConversationState | null {
     if (this.state === undefined) {
       const row = this.sql.exec<{ value: string }>("select value from state where id = 1").toArray()[0];
-      this.state = row ? parseJson<ConversationState | null>(row.value, null) : null;
+      this.state = withLastIncomingAt(row ? parseJson<ConversationState | null>(row.value, null) : null, this.sql);
     }
     return this.state;
   }
@@ -503,6 +505,7 @@ export class Conversation extends DurableObject<Env> {
           snoozedUntil: status === "snoozed" ? state.snoozedUntil : null,
           lastActivityAt: at,
           waitingSince: waitingSinceAfter(message, state.waitingSince),
+          lastIncomingAt: lastIncomingAtAfter(message, state.lastIncomingAt),
           firstReplyCreatedAt: state.firstReplyCreatedAt ?? (isAgentReply ? at : null),
           contactLastSeenAt: sender?.type === "contact" ? at : state.contactLastSeenAt,
         },
@@ -882,6 +885,12 @@ export class Conversation extends DurableObject<Env> {
   /** Replaces the custom attributes; `origin` is the contact (widget, `>cs /set`), an agent or automation. */
   async setCustomAttributes(access: Access, attributes: Record<string, unknown>, origin: EventOrigin): Promise<Record<string, unknown> | null> {
     const result = await this.change(access, "conversation.updated", origin, (state) => ({ ...state, customAttributes: attributes }));
+    return result?.state.customAttributes ?? null;
+  }
+
+  /** Removes custom attribute keys (the widget's deleteConversationCustomAttribute); the attributes after, or null when `access` fails. */
+  async deleteCustomAttributes(access: Access, keys: string[], origin: EventOrigin): Promise<Record<string, unknown> | null> {
+    const result = await this.change(access, "conversation.updated", origin, (state) => withoutCustomAttributes(state, keys));
     return result?.state.customAttributes ?? null;
   }
 

@@ -363,6 +363,7 @@ describe("facts from Chatwoot's conversation payload", () => {
     team: null,
     messages: [messagePayload(message(MessageType.incoming, "Refund please"), { accountId: 1, inboxId: 3, conversationDisplayId: 12, sender: null })],
     unreadCount: 1,
+    canReply: true,
   });
 
   it("flattens the conversation, its contact and its last message", () => {

@@ -18,6 +18,7 @@ import {
   type Availability,
 } from "../../domain/chatwoot-payloads";
 import type { ConversationState, MessageRecord } from "../../domain/conversation";
+import { canReply } from "../../domain/reply-window";
 import { nowSeconds } from "../sqlite";
 import { agentBotSenders } from "./agent-bots";
 import { type ContactStore, payloadAsVisitorSees } from "./contacts";
@@ -121,20 +122,23 @@ export class AccountPayloads {
     const users = await this.usersById(rows.flatMap((row) => (row.state.assigneeId === null ? [] : [row.state.assigneeId])));
     const teams = await this.teamsById(rows.flatMap((row) => (row.state.teamId === null ? [] : [row.state.teamId])));
     const channels = await this.channels();
+    const now = nowSeconds();
     const payloads: ConversationPayload[] = [];
     for (const row of rows) {
       const contact = contacts.get(row.contactId);
       const contactInbox = this.contacts.contactInbox(row.state.contactInboxId);
       if (!contact || !contactInbox) continue;
+      const channel = channels.get(row.state.inboxId)?.channel ?? "Channel::WebWidget";
       payloads.push(
         conversationPayload(row.state, {
-          channel: channels.get(row.state.inboxId)?.channel ?? "Channel::WebWidget",
+          channel,
           contact,
           contactInbox,
           assignee: row.state.assigneeId === null ? null : (users.get(row.state.assigneeId) ?? null),
           team: row.state.teamId === null ? null : (teams.get(row.state.teamId) ?? null),
           messages: row.lastMessage ? await this.messages(row, [row.lastMessage]) : [],
           unreadCount: row.unreadCount,
+          canReply: canReply(channel, row.state.lastIncomingAt, now),
         }),
       );
     }

@@ -3,7 +3,7 @@
  * provider's own clock (`content_attributes.external_created_at`, as WhatsApp stamps its messages)
  * or, for a message without one, when it was stored.
  */
-import { MessageType } from "../../domain/conversation";
+import { type ConversationState, MessageType } from "../../domain/conversation";
 
 export function lastIncomingAt(sql: SqlStorage): number | null {
   const row = sql
@@ -15,4 +15,10 @@ export function lastIncomingAt(sql: SqlStorage): number | null {
     .toArray()[0];
   if (!row) return null;
   return typeof row.external === "number" && Number.isFinite(row.external) ? row.external : row.created_at;
+}
+
+/** A state stored before it recorded `lastIncomingAt`, given it from the messages (once; written back with the next change). */
+export function withLastIncomingAt(state: ConversationState | null, sql: SqlStorage): ConversationState | null {
+  if (!state || state.lastIncomingAt !== undefined) return state;
+  return { ...state, lastIncomingAt: lastIncomingAt(sql) };
 }
