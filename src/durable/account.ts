@@ -332,34 +332,36 @@ export class Account extends DurableObject<Env> {
 
   /**
    * Both of the above in one call, for a phone channel's new message: the writer's session (found or
-   * started) and the conversation the message joins, with whether its object has started.
+   * started) and the conversation the message joins, with whether its object has started. A new
+   * conversation starts with `status` (pending when an agent bot answers the inbox: initialConversationStatus).
    */
   async channelMessageTarget(
     inboxId: number,
     sourceId: string,
     person: { name: string | null; phoneNumber: string },
     singleConversation = false,
+    status: "open" | "pending" = "open",
   ): Promise<{ seed: ConversationState; ready: boolean } | null> {
     const target = this.ctx.storage.transactionSync(() => {
       const found = findOrStartChannelSession(this.contacts, inboxId, sourceId, person);
       if (found.created) this.contactEvents.publish("contact.created", found.contact);
       const open = openConversationOf(this.ctx.storage.sql, found.contactInbox.id, singleConversation);
       if (open) return open;
-      const seed = this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status: "open" });
+      const seed = this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status });
       return seed ? { seed, ready: false } : null;
     });
     await this.contactEvents.flush();
     return target;
   }
 
-  /** The conversation a phone channel's new message joins: the session's latest open or pending one, else one reserved now. */
-  channelConversation(inboxId: number, sourceId: string): ConversationState | null {
+  /** The conversation a channel's new message joins: the session's latest open or pending one, else one reserved now with `status`. */
+  channelConversation(inboxId: number, sourceId: string, status: "open" | "pending" = "open"): ConversationState | null {
     return this.ctx.storage.transactionSync(() => {
       const contactInbox = this.contacts.contactInboxBySource(inboxId, sourceId);
       if (!contactInbox) return null;
       return (
         latestOpenConversation(this.ctx.storage.sql, contactInbox.id) ??
-        this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status: "open" })
+        this.reserveConversation({ inboxId, sourceId, customAttributes: {}, additionalAttributes: {}, status })
       );
     });
   }

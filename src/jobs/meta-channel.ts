@@ -11,6 +11,7 @@ import { and, eq } from "drizzle-orm";
 import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import { openDatabase } from "../db/client";
+import { initialConversationStatus } from "../db/inbox-listeners";
 import { facebookPages, inboxes, instagramAccounts } from "../db/schema";
 import { type Attachment, type MessageDeliveryStatus, type MessageRecord, MessageType } from "../domain/conversation";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
@@ -140,9 +141,13 @@ async function profileName(env: Env, inbox: MetaInbox, personId: string): Promis
   return name === "" ? null : name.slice(0, 255);
 }
 
-/** The conversation a person's new message (or the page's echo to them) joins: their latest open or pending one, else a new one. */
+/**
+ * The conversation a person's new message (or the page's echo to them) joins: their latest open or
+ * pending one, else a new one, pending when an agent bot answers the inbox (as in Chatwoot).
+ */
 async function conversationFor(env: Env, inbox: MetaInbox, personId: string) {
-  const seed = await accountObject(env, inbox.accountId).channelConversation(inbox.id, personId);
+  const status = await initialConversationStatus(env.DB, inbox.id);
+  const seed = await accountObject(env, inbox.accountId).channelConversation(inbox.id, personId, status);
   if (!seed) throw new Error(`no contact session for ${personId} in inbox ${inbox.id}`);
   const conversation = conversationObject(env, inbox.accountId, seed.displayId);
   // Harmless when it has started already; finishes a start an earlier attempt left half done.

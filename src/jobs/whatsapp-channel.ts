@@ -9,6 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import { openDatabase } from "../db/client";
+import { initialConversationStatus } from "../db/inbox-listeners";
 import { inboxes } from "../db/schema";
 import { type Attachment, MessageType } from "../domain/conversation";
 import {
@@ -55,7 +56,9 @@ export async function receiveWhatsapp(env: Env, job: WhatsappReceivedJob): Promi
 
 async function receiveMessage(env: Env, inbox: WhatsappInbox, event: Extract<ReturnType<typeof whatsappEventsOf>[number], { kind: "message" }>) {
   const person = { name: event.profileName, phoneNumber: `+${event.waId.replace(/^\+/, "")}` };
-  const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person, inbox.lockToSingleConversation);
+  // A new conversation starts pending when an agent bot answers the inbox, as in Chatwoot.
+  const status = await initialConversationStatus(env.DB, inbox.id);
+  const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person, inbox.lockToSingleConversation, status);
   if (!target) throw new Error(`no contact session for ${event.waId} in inbox ${inbox.id}`);
   const conversation = conversationObject(env, inbox.accountId, target.seed.displayId);
   // A new conversation, or one an earlier attempt (or a message handled at the same time) reserved and is still starting.
