@@ -1,5 +1,7 @@
-// Finds a Chromium without downloading one and launches it headless with Playwright: the system's
-// /usr/bin/chromium when there is one, otherwise the one npm installed with @sparticuz/chromium.
+// Finds a Chromium without downloading one and launches it headless with Playwright: the headless
+// shell npm installed with @sparticuz/chromium, the same on every machine, so a run here measures and
+// renders as it does in CI; and, for what only a full browser does (showing notifications), the
+// system's /usr/bin/chromium when the machine has one (.ci/run installs Debian's).
 // Shared by the browser tests (test/e2e/browser.ts gives it types) and the console benchmarks.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +20,6 @@ const SYSTEM_CHROMIUM = "/usr/bin/chromium";
  * its own NSS libraries and fonts, which we use so it runs on machines that have neither installed.
  */
 export async function findChromium() {
-  if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, env: {} };
   const executablePath = await sparticuz.executablePath();
   const libraries = unpackBundledLibraries();
   const fonts = join(tmpdir(), "fonts");
@@ -29,6 +30,14 @@ export async function findChromium() {
       ...(existsSync(join(fonts, "fonts.conf")) ? { FONTCONFIG_PATH: fonts } : {}),
     },
   };
+}
+
+/**
+ * A full Chromium (the system's), or null when the machine has none. The headless shell answers
+ * "denied" to every notification permission; a full browser in headless mode shows notifications.
+ */
+export function findFullChromium() {
+  return existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM, env: {} } : null;
 }
 
 /**

@@ -79,6 +79,10 @@ export async function buildConsole() {
   const areas = [areaChunk("console/src/shell/Shell.tsx"), areaChunk("console/src/inbox/InboxArea.tsx")];
   const preload = [...new Set([entry[0], ...areas].flatMap((file) => [...staticImports(file)]))].filter((file) => !areas.includes(file)).map(url);
 
+  // The tab's icon: a speech bubble in the console's accent colour, inline so it costs no request.
+  const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#1f5fd1" d="M6 4h20a4 4 0 0 1 4 4v12a4 4 0 0 1-4 4H14l-7 6v-6H6a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4z"/><path fill="#fff" d="M9 11h14v2.5H9zm0 5h9v2.5H9z"/></svg>',
+  )}`;
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -87,6 +91,7 @@ export async function buildConsole() {
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="same-origin">
 <title>Parley</title>
+<link rel="icon" href="${FAVICON}">
 ${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join("\n")}
 ${preload.map((href) => `<link rel="modulepreload" href="${href}">`).join("\n")}
 <script type="module" src="${url(entry[0])}"></script>

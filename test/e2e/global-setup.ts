@@ -3,13 +3,15 @@
 // the Worker under the tests), and a Chromium ready to launch. Tests read both through `inject`.
 import type { TestProject } from "vitest/node";
 import { withPlatform } from "../../bench/lib.mjs";
-import { type ChromiumInstall, findChromium } from "./browser";
+import { type ChromiumInstall, findChromium, findFullChromium } from "./browser";
 
 declare module "vitest" {
   export interface ProvidedContext {
     platformUrl: string;
     platformToken: string;
     chromium: ChromiumInstall;
+    /** The system's full Chromium, for the notification tests; null where the machine has none. */
+    fullChromium: ChromiumInstall | null;
   }
 }
 
@@ -17,6 +19,7 @@ type Platform = { baseUrl: string; vars: Record<string, string> };
 
 export default async function setup(project: TestProject) {
   project.provide("chromium", await findChromium());
+  project.provide("fullChromium", findFullChromium());
 
   let finish = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, clientSession, eventually, expectStatus, tenant, unique } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
-import { pushBrowser, readPush, vapidClaims } from "./web-push-receiver";
+import { pushBrowser, readPush, vapidClaims } from "../support/web-push-receiver";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 const as = (user: { access_token: string }) => ({ token: user.access_token });

@@ -4,7 +4,11 @@
  * payload decrypted as a browser would ("aesgcm" content encoding, draft-ietf-webpush-encryption-04,
  * the encoding Parley's Web Push library sends).
  */
-import type { RecordedRequest } from "./outbound";
+
+/** What the push service received: the request's headers (lower-case names) and its body, base64. */
+export type PushRequest = { headers: Record<string, string>; bodyBase64?: string };
+
+type Bytes = Uint8Array<ArrayBuffer>;
 
 const b64url = (bytes: ArrayBuffer | Uint8Array) => {
   let text = "";
@@ -13,7 +17,7 @@ const b64url = (bytes: ArrayBuffer | Uint8Array) => {
 };
 const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (char) => char.charCodeAt(0));
 const fromB64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-const concat = (...parts: Uint8Array[]) => {
+const concat = (...parts: Bytes[]): Bytes => {
   const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -22,9 +26,9 @@ const concat = (...parts: Uint8Array[]) => {
   }
   return out;
 };
-const text = (value: string) => new TextEncoder().encode(value);
+const text = (value: string): Bytes => new Uint8Array(new TextEncoder().encode(value));
 
-export type PushBrowser = { endpoint: string; p256dh: string; auth: string; privateKey: CryptoKey; publicBytes: Uint8Array; authBytes: Uint8Array };
+export type PushBrowser = { endpoint: string; p256dh: string; auth: string; privateKey: CryptoKey; publicBytes: Bytes; authBytes: Bytes };
 
 /** A browser's subscription at `endpoint`: a fresh P-256 key pair and auth secret. */
 export async function pushBrowser(endpoint: string): Promise<PushBrowser> {
@@ -34,7 +38,7 @@ export async function pushBrowser(endpoint: string): Promise<PushBrowser> {
   return { endpoint, p256dh: b64url(publicBytes), auth: b64url(authBytes), privateKey: pair.privateKey, publicBytes, authBytes };
 }
 
-async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
+async function hkdf(salt: Bytes, ikm: Bytes, info: Bytes, length: number): Promise<Bytes> {
   const key = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
   return new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, length * 8));
 }
@@ -47,12 +51,12 @@ const headerParam = (header: string | undefined, name: string) =>
     ?.slice(name.length + 1);
 
 /** The payload of a recorded push, decrypted with the browser's keys. */
-export async function readPush(browser: PushBrowser, request: RecordedRequest): Promise<unknown> {
+export async function readPush(browser: PushBrowser, request: PushRequest): Promise<unknown> {
   const serverPublic = fromB64url(headerParam(request.headers["crypto-key"], "dh") ?? "");
   const salt = fromB64url(headerParam(request.headers.encryption, "salt") ?? "");
   const serverKey = await crypto.subtle.importKey("raw", serverPublic, { name: "ECDH", namedCurve: "P-256" }, false, []);
   // WebCrypto's parameter is `public`; the Workers types spell it `$public`.
-  const ecdh = { name: "ECDH", public: serverKey } as unknown as SubtleCryptoDeriveKeyAlgorithm;
+  const ecdh = { name: "ECDH", public: serverKey } as unknown as Parameters<SubtleCrypto["deriveBits"]>[0];
   const shared = new Uint8Array(await crypto.subtle.deriveBits(ecdh, browser.privateKey, 256));
   const ikm = await hkdf(browser.authBytes, shared, text("Content-Encoding: auth\0"), 32);
   const length = (n: number) => new Uint8Array([n >> 8, n & 0xff]);
@@ -66,7 +70,7 @@ export async function readPush(browser: PushBrowser, request: RecordedRequest): 
 }
 
 /** The VAPID claims of a recorded push, once its ES256 signature is checked against `publicKey` (base64url, 65 bytes). */
-export async function vapidClaims(request: RecordedRequest, publicKey: string): Promise<{ aud: string; exp: number; sub: string }> {
+export async function vapidClaims(request: PushRequest, publicKey: string): Promise<{ aud: string; exp: number; sub: string }> {
   const jwt = /^WebPush (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "";
   const [header = "", payload = "", signature = ""] = jwt.split(".");
   const raw = fromB64url(publicKey);
