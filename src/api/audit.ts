@@ -1,29 +1,16 @@
 /**
- * The one audit helper. `auditEntry` builds the insert for a configuration change so the caller
- * commits it in the same D1 batch as the change itself: both land, or neither does.
+ * The one audit helper of the routers. `auditEntry` builds the insert (src/services/audit-log.ts) for
+ * a configuration change by the request's caller, so the caller commits it in the same D1 batch as the
+ * change itself: both land, or neither does. Also the audit log's pages.
  */
 import { z } from "@hono/zod-openapi";
 import { count, desc, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Database } from "../db/client";
-import { ACTOR_TYPES, auditLogs, type ActorType } from "../db/schema";
+import { ACTOR_TYPES, auditLogs } from "../db/schema";
+import { type Actor, type AuditChange, auditInsert } from "../services/audit-log";
 import type { AppEnv, Principal } from "./context";
 import { offsetOf, PageQuery } from "./schemas";
-
-export type Actor = { type: ActorType; id: number | null; name: string | null; email: string | null };
-
-export type AuditChange = {
-  /** e.g. "create", "update", "destroy", "rotate_token". */
-  action: string;
-  /** The kind of object changed, Chatwoot-style: "Account", "User", "AccountUser", "Agency", "Inbox", "Team". */
-  auditableType: string;
-  /** Its id; an SQL expression when it is only known inside the batch (e.g. `last_insert_rowid()`). */
-  auditableId: number | SQL | null;
-  agencyId: number | SQL | null;
-  accountId: number | SQL | null;
-  /** Created/destroyed objects: their fields. Updates: `{field: [before, after]}`. */
-  changes: Record<string, unknown>;
-};
 
 export function actorOf(principal: Principal): Actor {
   switch (principal.type) {
@@ -38,33 +25,6 @@ export function actorOf(principal: Principal): Actor {
     case "AgentBot":
       return { type: "AgentBot", id: principal.bot.id, name: principal.bot.name, email: null };
   }
-}
-
-export const SYSTEM_ACTOR: Actor = { type: "System", id: null, name: "Parley", email: null };
-
-/** Shown instead of the value of any `password*` field (Rails' filter_parameters): passwords never reach the log. */
-export const FILTERED = "[FILTERED]";
-
-function filterSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(filterSecrets);
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, /^password/i.test(key) ? FILTERED : filterSecrets(v)]));
-}
-
-export function auditInsert(db: Database, actor: Actor, remoteAddress: string | null, change: AuditChange) {
-  return db.insert(auditLogs).values({
-    agencyId: change.agencyId,
-    accountId: change.accountId,
-    actorType: actor.type,
-    actorId: actor.id,
-    actorName: actor.name,
-    actorEmail: actor.email,
-    action: change.action,
-    auditableType: change.auditableType,
-    auditableId: change.auditableId,
-    auditedChanges: filterSecrets(change.changes) as Record<string, unknown>,
-    remoteAddress,
-  });
 }
 
 /** The audit insert for a change made by this request's caller, from this request's client IP. */

@@ -11,7 +11,7 @@
 import { and, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { configurationOf as inboxConfiguration, type InboxValues } from "../api/accounts/inboxes";
 import { loadChatWidgets } from "../api/accounts/chat-widgets";
-import { auditInsert, SYSTEM_ACTOR } from "../api/audit";
+import { auditInsert, SYSTEM_ACTOR } from "../services/audit-log";
 import { type StoredMedia, storedPreChatForm, storedWidgetSettings, type WidgetSettings } from "../api/chat-widget-settings";
 import { copyMedia, newMediaKey } from "../services/media-store";
 import { type Database, openDatabase } from "../db/client";

@@ -11,7 +11,7 @@ import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../do
 import { RESET_LINK_SECONDS } from "../../domain/sign-in";
 import { enqueueJobs } from "../../jobs/messages";
 import { passwordEmailRow } from "../../jobs/send-email";
-import { auditInsert } from "../audit";
+import { auditInsert } from "../../services/audit-log";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses } from "../errors";
 import { deleteSessions, endSessionsAccess, newPasswordTokenId, passwordTokenInsert, redeemPasswordToken, retirePasswordTokens } from "./sessions-store";
