@@ -15,7 +15,7 @@ import { newTenant, type Tenant } from "./platform-api";
 import { startWebsite } from "./website";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const EVENTS = ["ready", "opened", "closed", "on-message", "on-unread-message-count-changed", "error"];
+const EVENTS = ["ready", "opened", "closed", "on-message", "on-unread-message-count-changed", "error", "on-start-conversation"];
 const WAIT = { timeout: 10_000, interval: 50 };
 const LAUNCHER = "Chat with us";
 
@@ -107,8 +107,8 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
   });
 
   /** Opens `url` in a fresh browser context (a new visitor) and waits for chatwoot:ready. */
-  async function visit(url: string, { ready = true, locale = "en-US" } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, locale });
+  async function visit(url: string, { ready = true, locale = "en-US", colorScheme = "light" as "light" | "dark" } = {}) {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, locale, colorScheme });
     contexts.push(context);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -233,7 +233,7 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(visitor.errors).toEqual([]);
   });
 
-  it("sets and deletes contact attributes, sets conversation attributes and labels, and removes a label", async () => {
+  it("sets and deletes contact and conversation attributes, sets labels, and removes a label", async () => {
     const visitor = await visit(pageWith("/attributes"));
     const { conversationId, contactId } = await startChat(visitor, "Is my seed order on its way?");
     await visitor.chatwoot("window.$chatwoot.setCustomAttributes({ plan: 'allotment', orders: 3 })");
@@ -243,8 +243,13 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     await visitor.chatwoot("window.$chatwoot.deleteCustomAttribute('orders')");
     await expect.poll(async () => (await admin(200, "GET", `/contacts/${contactId}`)).payload.custom_attributes, WAIT).toEqual({ plan: "allotment" });
 
-    await visitor.chatwoot("window.$chatwoot.setConversationCustomAttributes({ order_id: 'GL-1042' })");
-    await expect.poll(async () => (await admin(200, "GET", `/conversations/${conversationId}`)).custom_attributes, WAIT).toMatchObject({ order_id: "GL-1042" });
+    await visitor.chatwoot("window.$chatwoot.setConversationCustomAttributes({ order_id: 'GL-1042', gift_wrap: true })");
+    await expect
+      .poll(async () => (await admin(200, "GET", `/conversations/${conversationId}`)).custom_attributes, WAIT)
+      .toMatchObject({ order_id: "GL-1042", gift_wrap: true });
+    await visitor.chatwoot("window.$chatwoot.deleteConversationCustomAttribute('gift_wrap')");
+    await expect.poll(async () => (await admin(200, "GET", `/conversations/${conversationId}`)).custom_attributes, WAIT).toEqual({ order_id: "GL-1042" });
+    await expect(visitor.page.evaluate(() => window.$chatwoot.deleteConversationCustomAttribute(""))).rejects.toThrow("Custom attribute is required");
     await visitor.chatwoot("window.$chatwoot.setLabel('vip')");
     await expect.poll(async () => (await admin(200, "GET", `/conversations/${conversationId}`)).labels, WAIT).toEqual(["vip"]);
     await visitor.chatwoot("window.$chatwoot.removeLabel('vip')");
@@ -277,7 +282,7 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(visitor.errors).toEqual([]);
   });
 
-  it("opens the widget's chat app in a window of its own with popoutChatWindow", async () => {
+  it("opens the chat in a window of its own with popoutChatWindow, as a new visitor when the page's visitor has no conversation", async () => {
     const visitor = await visit(pageWith("/popout"));
     const [popup] = await Promise.all([visitor.page.waitForEvent("popup"), visitor.chatwoot("window.$chatwoot.popoutChatWindow()")]);
     expect(new URL(popup.url()).pathname).toBe("/widget/app.html");
@@ -285,6 +290,120 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     await popup.getByRole("textbox", { name: "Message" }).waitFor({ state: "visible" });
     await popup.getByText("Greenleaf Garden").first().waitFor();
     await screenshot(popup, "chatwoot-sdk-popout");
+  });
+
+  it("continues the visitor's conversation in the window popoutChatWindow opens, without the session in its address", async () => {
+    const visitor = await visit(pageWith("/popout-conversation"));
+    const { conversationId } = await startChat(visitor, "Do you deliver compost on Saturdays?");
+    const session = (await sessionOf(await visitor.frame())) as Session;
+    const [popup] = await Promise.all([visitor.page.waitForEvent("popup"), visitor.chatwoot("window.$chatwoot.popoutChatWindow()")]);
+    // The chat closes on the page, as Chatwoot's does, and the window shows the same conversation.
+    await expect.poll(() => visitor.chatwoot("window.$chatwoot.isOpen"), WAIT).toBe(false);
+    await popup.getByRole("log").getByText("Do you deliver compost on Saturdays?").waitFor();
+    for (const secret of [session.sourceId, session.pubsubToken]) expect(popup.url()).not.toContain(secret);
+
+    const input = popup.getByRole("textbox", { name: "Message" });
+    await input.fill("Before noon, if possible.");
+    await input.press("Enter");
+    await expect
+      .poll(
+        async () => (await admin<{ payload: { content: string }[] }>(200, "GET", `/conversations/${conversationId}/messages`)).payload.map((m) => m.content),
+        WAIT,
+      )
+      .toContain("Before noon, if possible.");
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Saturday 9 to 12 works." });
+    await popup.getByRole("log").getByText("Saturday 9 to 12 works.").waitFor();
+    await screenshot(popup, "chatwoot-sdk-popout-conversation");
+    expect(visitor.errors).toEqual([]);
+  });
+
+  it("shows a pop-out button with showPopoutButton that a keyboard user opens, and the conversation continues in the new window", async () => {
+    const visitor = await visit(pageWith("/popout-button", "window.chatwootSettings = { showPopoutButton: true };"));
+    const { conversationId } = await startChat(visitor, "Can I return a cracked terracotta pot?");
+    const popout = visitor.app.getByRole("button", { name: "Open in a new window" });
+    await popout.waitFor({ state: "visible" });
+    expect(await popout.locator("svg").count()).toBe(1);
+    await screenshot(visitor.page, "chatwoot-sdk-popout-button");
+    expect(await seriousViolations(await visitor.frame())).toEqual([]);
+
+    await popout.focus();
+    const [popup] = await Promise.all([visitor.page.waitForEvent("popup"), visitor.page.keyboard.press("Enter")]);
+    await expect.poll(() => visitor.chatwoot("window.$chatwoot.isOpen"), WAIT).toBe(false);
+    await popup.getByRole("log").getByText("Can I return a cracked terracotta pot?").waitFor();
+    // The window is the chat itself: no pop-out button and no close button of its own.
+    expect(await popup.getByRole("button", { name: "Open in a new window" }).count()).toBe(0);
+    expect(await popup.getByRole("button", { name: "Close chat" }).count()).toBe(0);
+    await agent(200, "POST", `/conversations/${conversationId}/messages`, { content: "Yes, within 30 days." });
+    await popup.getByRole("log").getByText("Yes, within 30 days.").waitFor();
+    await screenshot(popup, "chatwoot-sdk-popout-window");
+    expect(await seriousViolations(popup)).toEqual([]);
+    expect(visitor.errors).toEqual([]);
+  });
+
+  it("switches the chat's colour scheme with setColorScheme, taking Chatwoot's light, dark and auto", async () => {
+    const visitor = await visit(pageWith("/color-scheme"), { colorScheme: "dark" });
+    await visitor.chatwoot("window.$chatwoot.toggle('open')");
+    const frame = await visitor.frame();
+    await visitor.app.getByRole("textbox", { name: "Message" }).waitFor({ state: "visible" });
+    const theme = () => frame.evaluate(() => document.documentElement.dataset.theme);
+    const background = () => frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await theme()).toBe("light");
+    const light = await background();
+    await visitor.chatwoot("window.$chatwoot.setColorScheme('dark')");
+    await expect.poll(theme, WAIT).toBe("dark");
+    expect(await background()).not.toBe(light);
+    expect(await visitor.chatwoot("window.$chatwoot.darkMode")).toBe("dark");
+    await screenshot(visitor.page, "chatwoot-sdk-dark");
+    // auto follows the visitor's system setting, dark in this browser; a value Chatwoot does not know is light.
+    await visitor.chatwoot("window.$chatwoot.setColorScheme('auto')");
+    await expect.poll(theme, WAIT).toBe("auto");
+    await expect.poll(background, WAIT).not.toBe(light);
+    await visitor.chatwoot("window.$chatwoot.setColorScheme('sepia')");
+    await expect.poll(theme, WAIT).toBe("light");
+    expect(await background()).toBe(light);
+    expect(visitor.errors).toEqual([]);
+  });
+
+  it("fires chatwoot:on-start-conversation when the visitor starts their first conversation, and again for a new one after it is resolved", async () => {
+    const visitor = await visit(pageWith("/start-conversation"));
+    expect(await visitor.events("on-start-conversation")).toEqual([]);
+    const { conversationId } = await startChat(visitor, "Is it too late to plant garlic?");
+    expect(await visitor.events("on-start-conversation")).toEqual([{ name: "on-start-conversation", detail: { hasConversation: false } }]);
+    const input = visitor.app.getByRole("textbox", { name: "Message" });
+    await input.fill("We are in zone 7.");
+    await input.press("Enter");
+    await visitor.log.locator(".message.m0", { hasText: "We are in zone 7." }).waitFor();
+    expect(await visitor.events("on-start-conversation")).toHaveLength(1);
+
+    await agent(200, "POST", `/conversations/${conversationId}/toggle_status`, { status: "resolved" });
+    await visitor.app.getByRole("button", { name: "Start a new conversation" }).click();
+    expect((await visitor.events("on-start-conversation")).map((event) => event.detail)).toEqual([{ hasConversation: false }, { hasConversation: true }]);
+    expect(visitor.errors).toEqual([]);
+  });
+
+  it("identifies the visitor with setUser on page load, before the chat is opened, as Chatwoot does", async () => {
+    const identifier = `early-${Date.now()}`;
+    const identifierHash = createHmac("sha256", hmacToken).update(identifier).digest("hex");
+    // The site's script, as Chatwoot's docs show it: setUser once the SDK is ready.
+    const settings = `window.chatwootSettings = {};
+      window.addEventListener("chatwoot:ready", function () {
+        window.$chatwoot.setUser(${JSON.stringify(identifier)}, { name: "Iris Early", email: "${identifier}@example.test", identifier_hash: "${identifierHash}" });
+      });`;
+    const visitor = await visit(pageWith("/early-identify", settings));
+    const frame = await visitor.frame();
+    await expect.poll(async () => (await sessionOf(frame))?.contactId ?? null, WAIT).not.toBeNull();
+    const contactId = (await sessionOf(frame))?.contactId as number;
+    await expect.poll(async () => (await admin(200, "GET", `/contacts/${contactId}`)).payload.identifier, WAIT).toBe(identifier);
+    expect((await admin(200, "GET", `/contacts/${contactId}`)).payload).toMatchObject({ name: "Iris Early", email: `${identifier}@example.test` });
+    // Nothing opened and no conversation started: the visitor only sees the launcher.
+    expect(await visitor.chatwoot("window.$chatwoot.isOpen")).toBe(false);
+    expect(await visitor.dialog.isVisible()).toBe(false);
+    expect((await sessionOf(frame))?.conversationId).toBeNull();
+    expect(await visitor.events("on-start-conversation")).toEqual([]);
+
+    const { contactId: chatting } = await startChat(visitor, "Do you sharpen secateurs?");
+    expect(chatting).toBe(contactId);
+    expect(visitor.errors).toEqual([]);
   });
 
   it("follows chatwootSettings: expanded bubble with its launcherTitle on the left, the browser's language, flat style and dark mode", async () => {

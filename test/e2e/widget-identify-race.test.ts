@@ -1,6 +1,6 @@
-// A site that calls setUser before the chat app has loaded, and a visitor who writes at once: the
-// queued identification runs when the chat first opens, while the visitor's first message starts the
-// conversation. The identification's contact request is held in the browser until the visitor's
+// A site that calls setUser before the chat app has loaded, and a visitor who writes at once: setUser
+// loads the app (hidden) and the queued identification runs there, while the visitor opens the chat
+// and their first message starts the conversation. The identification's contact request is held in the browser until the visitor's
 // message is on its way, so both are under way together every run; what they wrote must land in
 // the identified contact's conversation, checked through the Application API, and show once.
 import { createHmac } from "node:crypto";

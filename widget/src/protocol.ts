@@ -1,6 +1,6 @@
 /** The postMessage protocol between the loader (on the website) and the chat app (in the iframe). */
 
-export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error" | "session";
+export type WidgetEvent = "ready" | "opened" | "closed" | "on-message" | "unread-count" | "postback" | "error" | "session" | "start-conversation";
 
 /** Loader → app. */
 export type ToApp = { type: "parley:command"; name: string; args: unknown[] } | { type: "parley:focus" } | { type: "parley:visibility"; open: boolean };
@@ -21,8 +21,10 @@ export type FromApp =
   | { type: "parley:event"; event: WidgetEvent | "close"; detail?: unknown }
   | { type: "parley:unread"; preview: UnreadPreview };
 
-/** What a site may choose for the app (its settings): a locale, the visitor's browser language, a theme. */
-export type AppOptions = { locale?: string; useBrowserLanguage?: boolean; theme?: "light" | "dark" | "auto" };
+/** What a site may choose for the app (its settings): a locale, the visitor's browser language, a theme, a pop-out button in the header. */
+export type AppOptions = { locale?: string; useBrowserLanguage?: boolean; theme?: "light" | "dark" | "auto"; showPopoutButton?: boolean };
+
+const APP_OPTIONS = ["locale", "useBrowserLanguage", "theme", "showPopoutButton"] as const;
 
 /**
  * The token goes in the query, where the server reads it to send the widget's frame-ancestors; the
@@ -30,8 +32,7 @@ export type AppOptions = { locale?: string; useBrowserLanguage?: boolean; theme?
  */
 export function iframeUrl(origin: string, token: string, page: string, embedded: boolean, options: AppOptions = {}): string {
   const params = new URLSearchParams({ parent: new URL(page).origin, page, embedded: embedded ? "1" : "0" });
-  if (options.locale) params.set("locale", options.locale);
-  if (options.useBrowserLanguage) params.set("browser_language", "1");
-  if (options.theme) params.set("theme", options.theme);
-  return `${origin}/widget/app.html?token=${encodeURIComponent(token)}#${params.toString()}`;
+  // Under their own names (`useBrowserLanguage=true`); the loader passes its whole settings, only these are read.
+  for (const key of APP_OPTIONS) if (options[key]) params.set(key, String(options[key]));
+  return `${origin}/widget/app.html?token=${encodeURIComponent(token)}#${params}`;
 }

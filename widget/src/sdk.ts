@@ -5,10 +5,12 @@
  * `window.chatwootSettings` into `window.parleySettings`, loads the Parley loader (/widget.js) for
  * that widget, and exposes `window.$chatwoot` over `window.parley`, firing Chatwoot's `chatwoot:*`
  * window events from the loader's `parley:*` ones. What the loader has no setting for (the launcher's
- * text, its visibility, the flat style, the pop-out window) is done here, on the loader's elements.
+ * text, its visibility, the flat style) is done here, on the loader's elements; the pop-out window
+ * (`popoutChatWindow`) is opened here too, from the page, and takes the session from the chat app.
  */
 
 import { browserLocale } from "./app/i18n";
+import { POPOUT_FEATURES, popoutName, popoutUrl } from "./app/popout";
 
 /** Chatwoot's `window.chatwootSettings` (app/javascript/entrypoints/sdk.js reads these). */
 type ChatwootSettings = {
@@ -44,7 +46,11 @@ const EVENTS: Record<string, string> = {
   "unread-count": "on-unread-message-count-changed",
   error: "error",
   postback: "postback",
+  "start-conversation": "on-start-conversation",
 };
+
+/** Chatwoot's `darkMode` values; anything else is `light`, as Chatwoot's getDarkMode has it. */
+const colorScheme = (value: unknown): "light" | "dark" | "auto" => (value === "dark" || value === "auto" ? value : "light");
 
 function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string }) {
   if (window.$chatwoot) return;
@@ -79,7 +85,7 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
     showPopoutButton: !!settings.showPopoutButton,
     showUnreadMessagesDialog: settings.showUnreadMessagesDialog ?? true,
     widgetStyle: flat ? "flat" : "standard",
-    darkMode: settings.darkMode === "auto" || settings.darkMode === "dark" ? settings.darkMode : "light",
+    darkMode: colorScheme(settings.darkMode),
     toggle(state?: unknown) {
       call(state === "open" ? "open" : state === "close" ? "close" : "toggle");
     },
@@ -89,12 +95,16 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
       sdk.hideMessageBubble = visibility === "hide";
       launcher?.style.setProperty("visibility", visibility === "hide" ? "hidden" : "visible");
     },
-    /** The chat app in a window of its own, in the site's locale. */
+    /**
+     * The chat in a window of its own, in the site's locale and colour scheme; it takes the visitor's
+     * session from the chat app on this page (app/popout.ts), so the conversation continues there.
+     * The chat closes here, as Chatwoot's does.
+     */
     popoutChatWindow() {
       if (!widgetToken) return;
-      const params = new URLSearchParams({ parent: location.origin, page: location.href, embedded: "1" });
-      if (typeof sdk.locale === "string" && sdk.locale) params.set("locale", sdk.locale);
-      window.open(`${origin}/widget/app.html?token=${encodeURIComponent(widgetToken)}#${params}`, "parley-chat", "width=400,height=600,resizable=yes");
+      const url = popoutUrl(origin, widgetToken, location.href, { locale: window.parleySettings?.locale, theme: window.parleySettings?.theme });
+      window.open(url, popoutName(widgetToken), POPOUT_FEATURES)?.focus();
+      if (sdk.isOpen) call("close");
     },
     setUser(identifier: unknown, user: unknown) {
       if (typeof identifier !== "string" && typeof identifier !== "number") throw new Error("Identifier should be a string or a number");
@@ -122,6 +132,10 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
       }
       call("setConversationCustomAttributes", attributes);
     },
+    deleteConversationCustomAttribute(key: unknown) {
+      if (!key) throw new Error("Custom attribute is required");
+      call("deleteConversationCustomAttribute", key);
+    },
     setLabel(label: unknown = "") {
       call("setLabel", label);
     },
@@ -130,7 +144,16 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
     },
     setLocale(locale: unknown = "en") {
       sdk.locale = locale;
+      // A chat app or pop-out that starts later starts in it too.
+      if (window.parleySettings && typeof locale === "string") window.parleySettings.locale = locale;
       call("setLocale", locale);
+    },
+    /** Chatwoot's `darkMode` for the chat app, at once: `light`, `dark` or `auto` (the visitor's system setting). */
+    setColorScheme(darkMode: unknown = "light") {
+      const theme = colorScheme(darkMode);
+      sdk.darkMode = theme;
+      if (window.parleySettings) window.parleySettings.theme = theme;
+      call("setTheme", theme);
     },
     /** The visitor is forgotten (a new session next time), and an open chat closes, as Chatwoot's reset does. */
     reset() {
@@ -187,6 +210,7 @@ function run({ websiteToken, baseUrl }: { websiteToken: string; baseUrl: string 
   if (locale) parleySettings.locale = locale;
   parleySettings.theme ??= sdk.darkMode as "light" | "dark" | "auto";
   if (settings.showUnreadMessagesDialog === false) parleySettings.showUnreadMessagesDialog = false;
+  if (settings.showPopoutButton) parleySettings.showPopoutButton = true;
   window.parleySettings = parleySettings;
 
   void (async () => {

@@ -29,7 +29,7 @@ type Launcher = {
 type Campaign = { id: number; message: string; trigger_rules: { time_on_page: number }; sender: { name: string } | null };
 
 /** A campaign shown once is not shown again for a day. */
-const CAMPAIGN_QUIET_MS = 24 * 60 * 60 * 1000;
+const CAMPAIGN_QUIET_MS = 864e5;
 type QueuedCall = [string, unknown[]];
 type Parley = Record<string, unknown> & { q?: QueuedCall[]; api?: Record<string, unknown> };
 
@@ -46,8 +46,8 @@ declare global {
   const origin = script?.getAttribute("data-parley-origin") ?? (script ? new URL(script.src).origin : "");
   if (!token || !origin) return;
   const settings: Settings = window.parleySettings ?? {};
-  const stub: Parley = window.parley ?? { q: [], api: {} };
-  const queued = stub.q ?? [];
+  // Calls the snippet's stub queued before the loader ran, replayed once it has started.
+  const queued = window.parley?.q ?? [];
 
   let opened = false;
   let frame: HTMLIFrameElement | null = null;
@@ -127,7 +127,7 @@ declare global {
     launcher.setAttribute("aria-expanded", "false");
     launcher.style.cssText = `position:fixed;${side}:20px;bottom:20px;z-index:2147483000;height:56px;min-width:56px;padding:0 18px;border:0;border-radius:28px;cursor:pointer;font:600 15px system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25);background:${config.colors.primary};color:${config.colors.text};display:flex;align-items:center;justify-content:center;gap:8px`;
     launcher.innerHTML =
-      '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z"/></svg>';
+      '<svg width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z"/></svg>';
     if (config.launcher.text) launcher.append(config.launcher.text);
     badge = document.createElement("span");
     // The count is said by the unread preview; the launcher's name stays its visible text.
@@ -249,21 +249,25 @@ declare global {
     "setCustomAttributes",
     "deleteCustomAttribute",
     "setConversationCustomAttributes",
+    "deleteConversationCustomAttribute",
     "setLabel",
     "removeLabel",
     "setLocale",
+    "setTheme",
     "reset",
   ]) {
-    api[name] = (...args: unknown[]) => toApp({ type: "parley:command", name, args });
+    api[name] = (...args: unknown[]) => {
+      // Identifying is done at once, as Chatwoot does: the app loads (hidden) to carry it out.
+      if (name === "setUser" && host && !frame) createFrame(host);
+      toApp({ type: "parley:command", name, args });
+    };
   }
   const extras: Record<string, (...args: unknown[]) => unknown> = {};
-  for (const name of ["showFakeAgentMessage", "sendClientMessage"]) {
+  for (const name of ["showFakeAgentMessage", "sendClientMessage"])
     extras[name] = (...args: unknown[]) => toApp({ type: "parley:command", name: `api.${name}`, args });
-  }
   const parley: Parley = { ...api, isOpened: () => opened, api: extras };
 
-  function replay(call: QueuedCall) {
-    const [name, args] = call;
+  function replay([name, args]: QueuedCall) {
     const target = name.startsWith("api.") ? (parley.api as Record<string, unknown>)[name.slice(4)] : parley[name];
     if (typeof target === "function") (target as (...a: unknown[]) => unknown)(...args);
   }

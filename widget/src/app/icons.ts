@@ -18,6 +18,7 @@ const PATHS = {
   history: "M4 12a8 8 0 1 0 2.4-5.7M4 4v4.5h4.5M12 8v4l3 2",
   file: "M14 3H6v18h12V7l-4-4Zm0 0v4h4",
   chat: "M4 5h16v11H9l-5 4V5Z",
+  popout: "M14 4h6v6m0-6-9 9m7 1v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5",
 } as const;
 
 export type IconName = keyof typeof PATHS;

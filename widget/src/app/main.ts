@@ -12,10 +12,11 @@ import { Team } from "./availability";
 import { connectCable } from "./cable";
 import { ApiError, clientPaths, loadSession, newEchoId, type PublicContact, request, saveSession, type StartedSession } from "./client";
 import { dateLabel } from "./format";
-import { browserLocale, setLocale, t } from "./i18n";
+import { browserLocale, intlLocale, setLocale, t } from "./i18n";
 import { icon } from "./icons";
 import { interactive } from "./interactive";
 import { renderMarkdown } from "./markdown";
+import { answerHandoffs, POPOUT_FEATURES, popoutName, popoutUrl, takeHandoff } from "./popout";
 import { isPreviewMessage } from "./preview";
 import { el, type Pending, Thread } from "./thread";
 import type { Item, Message, PreChatField, PublicConversation, Session, WidgetConfig } from "./types";
@@ -34,8 +35,11 @@ const page = params.get("page") ?? "";
 const preview = params.get("preview") === "1" && parentOrigin === location.origin;
 /** What the site asked for in its settings: a locale, the browser's language, a theme. */
 const siteLocale = params.get("locale");
-const useBrowserLanguage = params.get("browser_language") === "1";
+const useBrowserLanguage = params.get("useBrowserLanguage") === "true";
 const siteTheme = params.get("theme");
+/** This app is the chat in a window of its own (popped out), or shows a button that pops it out (Chatwoot's `showPopoutButton`). */
+const poppedOut = params.get("popout") === "1";
+const popoutButton = params.get("showPopoutButton") === "true" && !poppedOut && window.parent !== window;
 
 const PAGE_SIZE = 20;
 /** Which visitor the app shows: reset() and a switch of session move it on, so answers to an earlier one's requests are dropped. */
@@ -53,6 +57,8 @@ let campaignId: number | null = null;
 /** The conversation's status as last heard (resolved shows the way to a new one). */
 let conversationStatus = "open";
 let olderExhausted = false;
+/** The visitor's start of this conversation was told to the page (`start-conversation`) once already. */
+let startAnnounced = false;
 let loadingOlder = false;
 const team = new Team(token, () => {
   renderHeader();
@@ -120,6 +126,12 @@ function renderHeader() {
     history.append(icon("history"));
     history.addEventListener("click", () => void earlierConversations());
     header.append(history);
+  }
+  if (popoutButton && !preview) {
+    const popout = el("button", { type: "button", class: "icon-button header-button popout", "aria-label": t("popout") });
+    popout.append(icon("popout"));
+    popout.addEventListener("click", popOut);
+    header.append(popout);
   }
   if (!embedded) {
     const close = el("button", { type: "button", class: "icon-button header-button close", "aria-label": t("close") });
@@ -311,6 +323,7 @@ function markRead() {
 
 /** Sends the visitor's message, shown at once as sending; a failure keeps it with a retry that reuses its echo_id. */
 async function send(content: string, files: File[] = []) {
+  if (!session?.conversationId) announceStart(false);
   await deliver({ echoId: newEchoId(), content, files, state: "sending", progress: files.length > 0 ? 0 : null });
 }
 
@@ -347,6 +360,25 @@ async function deliver(pending: Pending) {
   }
 }
 
+/**
+ * Chatwoot's `on-start-conversation`, once per conversation the visitor starts: their first one
+ * (`hasConversation: false`), or a new one after a resolved one (`true`), as Chatwoot's widget tells it.
+ */
+function announceStart(hasConversation: boolean) {
+  if (startAnnounced) return;
+  startAnnounced = true;
+  emit("start-conversation", { hasConversation });
+}
+
+/** Opens the chat in a window of its own, which takes this session (popout.ts), and closes it here, as Chatwoot's pop-out button does. */
+function popOut() {
+  const theme = document.documentElement.dataset.theme ?? "light";
+  const opened = window.open(popoutUrl(location.origin, token, page, { locale: intlLocale(), theme }), popoutName(token), POPOUT_FEATURES);
+  if (!opened) return;
+  opened.focus();
+  emit("close");
+}
+
 function reportError(error: unknown) {
   const detail = error instanceof ApiError ? { status: error.status, ...error.body.error } : { message: String(error) };
   emit("error", detail);
@@ -380,6 +412,8 @@ function setStatus(status: string) {
 
 async function newConversation() {
   if (!session) return;
+  startAnnounced = false;
+  announceStart(true);
   session = { ...session, conversationId: null };
   rememberSession(session);
   conversationStatus = "open";
@@ -472,6 +506,11 @@ async function runCommand(name: string, args: unknown[]) {
       return session ? widgetAction("contact/custom_attributes/delete", { keys: [first] }) : undefined;
     case "setConversationCustomAttributes":
       return conversationAction("conversation/custom_attributes", { custom_attributes: first });
+    case "deleteConversationCustomAttribute":
+      return session?.conversationId ? conversationAction("conversation/custom_attributes/delete", { keys: [first] }) : undefined;
+    case "setTheme":
+      document.documentElement.dataset.theme = first === "dark" || first === "auto" ? first : "light";
+      return;
     case "setLabel":
       return conversationAction("conversation/labels/add", { label: first });
     case "removeLabel":
@@ -488,6 +527,7 @@ async function runCommand(name: string, args: unknown[]) {
         saveSession(token, null);
         thread.clear();
         campaignId = null;
+        startAnnounced = false;
         setUnread([]);
         build();
       });
@@ -546,6 +586,7 @@ function useSession(next: Session) {
   disconnect?.();
   disconnect = null;
   session = next;
+  startAnnounced = false;
   rememberSession(session);
   thread.clear();
   if (body.dataset.view === "chat") chatView();
@@ -682,6 +723,7 @@ function chatView() {
   if (!session && preChat.enabled && preChat.fields.length > 0) {
     body.append(
       fieldsForm(preChat.fields, preChat.message, t("start"), false, async (values) => {
+        announceStart(false);
         await inTurn(() => startSession(values));
         chatView();
       }),
@@ -867,6 +909,14 @@ const ready = (async () => {
     toPage({ type: "parley:app-ready" });
     await new Promise(() => undefined);
   }
+  if (poppedOut) {
+    // The session of the chat app this window was popped out of, when one answers: the conversation continues here.
+    const handed = await takeHandoff(token);
+    if (handed !== undefined) {
+      session = handed;
+      saveSession(token, handed);
+    }
+  } else answerHandoffs(token, () => session);
   const res = await fetch(`/api/v1/widget/config?widget_token=${encodeURIComponent(token)}`);
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
   config = ((await res.json()) as { widget: WidgetConfig }).widget;

@@ -7,6 +7,7 @@ export const en = {
   placeholder: "Type your message…",
   send: "Send",
   close: "Close chat",
+  popout: "Open in a new window",
   typing: "{name} is typing…",
   start: "Start conversation",
   submit: "Submit",

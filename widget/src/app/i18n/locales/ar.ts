@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "اكتب رسالتك…",
   send: "إرسال",
   close: "إغلاق المحادثة",
+  popout: "فتح في نافذة جديدة",
   typing: "{name} يكتب…",
   start: "بدء المحادثة",
   submit: "إرسال",

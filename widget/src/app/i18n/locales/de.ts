@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Nachricht eingeben…",
   send: "Senden",
   close: "Chat schließen",
+  popout: "In neuem Fenster öffnen",
   typing: "{name} schreibt…",
   start: "Unterhaltung starten",
   submit: "Absenden",

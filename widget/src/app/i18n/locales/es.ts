@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Escribe tu mensaje…",
   send: "Enviar",
   close: "Cerrar chat",
+  popout: "Abrir en una ventana nueva",
   typing: "{name} está escribiendo…",
   start: "Iniciar conversación",
   submit: "Enviar",

@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Votre message…",
   send: "Envoyer",
   close: "Fermer le chat",
+  popout: "Ouvrir dans une nouvelle fenêtre",
   typing: "{name} est en train d’écrire…",
   start: "Démarrer la conversation",
   submit: "Envoyer",

@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Scrivi il tuo messaggio…",
   send: "Invia",
   close: "Chiudi la chat",
+  popout: "Apri in una nuova finestra",
   typing: "{name} sta scrivendo…",
   start: "Inizia la conversazione",
   submit: "Invia",

@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Typ je bericht…",
   send: "Versturen",
   close: "Chat sluiten",
+  popout: "Openen in een nieuw venster",
   typing: "{name} is aan het typen…",
   start: "Gesprek starten",
   submit: "Versturen",

@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Digite sua mensagem…",
   send: "Enviar",
   close: "Fechar chat",
+  popout: "Abrir em uma nova janela",
   typing: "{name} está digitando…",
   start: "Iniciar conversa",
   submit: "Enviar",

@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "Введите сообщение…",
   send: "Отправить",
   close: "Закрыть чат",
+  popout: "Открыть в новом окне",
   typing: "{name} печатает…",
   start: "Начать разговор",
   submit: "Отправить",

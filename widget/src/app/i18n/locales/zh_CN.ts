@@ -5,6 +5,7 @@ const strings: Strings = {
   placeholder: "输入您的消息…",
   send: "发送",
   close: "关闭聊天",
+  popout: "在新窗口中打开",
   typing: "{name} 正在输入…",
   start: "开始对话",
   submit: "提交",
