@@ -354,6 +354,10 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     expect(await background()).not.toBe(light);
     expect(await visitor.chatwoot("window.$chatwoot.darkMode")).toBe("dark");
     await screenshot(visitor.page, "chatwoot-sdk-dark");
+    // Another language redraws the chat in the scheme the site chose.
+    await visitor.chatwoot("window.$chatwoot.setLocale('fr')");
+    await visitor.app.getByRole("button", { name: "Envoyer" }).waitFor();
+    expect(await theme()).toBe("dark");
     // auto follows the visitor's system setting, dark in this browser; a value Chatwoot does not know is light.
     await visitor.chatwoot("window.$chatwoot.setColorScheme('auto')");
     await expect.poll(theme, WAIT).toBe("auto");

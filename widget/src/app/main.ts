@@ -36,7 +36,9 @@ const preview = params.get("preview") === "1" && parentOrigin === location.origi
 /** What the site asked for in its settings: a locale, the browser's language, a theme. */
 const siteLocale = params.get("locale");
 const useBrowserLanguage = params.get("useBrowserLanguage") === "true";
-const siteTheme = params.get("theme");
+const asTheme = (value: unknown) => (value === "light" || value === "dark" || value === "auto" ? value : null);
+/** The site's theme (its settings, then `setTheme`), over the widget's own. */
+let siteTheme = asTheme(params.get("theme"));
 /** This app is the chat in a window of its own (popped out), or shows a button that pops it out (Chatwoot's `showPopoutButton`). */
 const poppedOut = params.get("popout") === "1";
 const popoutButton = params.get("showPopoutButton") === "true" && !poppedOut && window.parent !== window;
@@ -509,7 +511,8 @@ async function runCommand(name: string, args: unknown[]) {
     case "deleteConversationCustomAttribute":
       return session?.conversationId ? conversationAction("conversation/custom_attributes/delete", { keys: [first] }) : undefined;
     case "setTheme":
-      document.documentElement.dataset.theme = first === "dark" || first === "auto" ? first : "light";
+      siteTheme = asTheme(first) ?? "light";
+      document.documentElement.dataset.theme = siteTheme;
       return;
     case "setLabel":
       return conversationAction("conversation/labels/add", { label: first });
@@ -802,7 +805,7 @@ function channelsView(only?: keyof WidgetConfig["channels"]) {
 function build() {
   document.documentElement.style.setProperty("--primary", config.colors.primary);
   document.documentElement.style.setProperty("--on-primary", config.colors.text);
-  document.documentElement.dataset.theme = siteTheme === "dark" || siteTheme === "light" || siteTheme === "auto" ? siteTheme : (config.theme ?? "light");
+  document.documentElement.dataset.theme = siteTheme ?? config.theme ?? "light";
   renderHeader();
   switch (config.type) {
     case "live_chat":
