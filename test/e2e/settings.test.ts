@@ -207,6 +207,7 @@ describe("the sub-account's settings", () => {
     await expect.poll(() => address.getAttribute("aria-invalid"), WAIT).toBe("true");
     await address.fill("https://book.lakeside-dental.example.test");
     await dialog.getByRole("button", { name: "Create inbox" }).click();
+    await page.getByRole("dialog", { name: "Connect Lakeside booking" }).getByRole("button", { name: "More settings" }).click();
 
     const edit = page.getByRole("dialog", { name: "Edit inbox Lakeside booking" });
     await edit.waitFor();

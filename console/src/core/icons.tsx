@@ -71,6 +71,12 @@ const paths = {
   briefcase: "M20 7H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V9a2 2 0 0 0-2-2zM16 21V5a2 2 0 0 0-2-2h-4a2 2 0 0 0-2 2v16",
   shield: "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z",
   monitor: "M20 3H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2zM8 21h8M12 17v4",
+  // Channels (Settings > Inboxes): outlines in the same stroke style, not the brands' own marks.
+  code: "M16 18l6-6-6-6M8 6l-6 6 6 6",
+  sms: "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2zM8 10h.01M12 10h.01M16 10h.01",
+  whatsapp: "M7.9 20A9 9 0 1 0 4 16.1L2 22zM9 8.5c0 3.5 3 6.5 6.5 6.5l1-1.5-2-1-1 .7a4 4 0 0 1-2.2-2.2l.7-1-1-2z",
+  messenger: "M7.9 20A9 9 0 1 0 4 16.1L2 22zM7 13.5l3.5-3.5 2.5 2 4-3.5-3.5 3.5-2.5-2z",
+  instagram: "M17 2H7a5 5 0 0 0-5 5v10a5 5 0 0 0 5 5h10a5 5 0 0 0 5-5V7a5 5 0 0 0-5-5zM16 11.37A4 4 0 1 1 12.63 8 4 4 0 0 1 16 11.37zM17.5 6.5h.01",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,0 +1,135 @@
+/**
+ * The inbox forms' pieces: a field that shows its hint or the API's 422 answer for its path beside it
+ * (and points to it with aria-describedby), the notice for answers no field shows, and a read-only
+ * value with a copy button.
+ */
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import type { FormErrors } from "../../core/api";
+import { t } from "../../core/i18n";
+import { Icon } from "../../core/icons";
+
+/** The element id of the field for an API path, such as channel.provider_config.api_key. */
+export const fieldId = (prefix: string, path: string) => `${prefix}-${path.replace(/\W/g, "-")}`;
+
+/** A field's error (by the API's field path) or its hint, and the aria attributes that point to it. */
+export function useNote(errors: FormErrors, prefix = "inbox") {
+  return (path: string, hint?: string) => {
+    const id = fieldId(prefix, path);
+    const error = errors.fields[path];
+    return {
+      id,
+      aria: { "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined },
+      note: error ? (
+        <span id={`${id}-error`} class="field-error">
+          {error}
+        </span>
+      ) : hint ? (
+        <span id={`${id}-hint`} class="field-hint">
+          {hint}
+        </span>
+      ) : null,
+    };
+  };
+}
+
+type TextFieldProps = {
+  note: ReturnType<ReturnType<typeof useNote>>;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  type?: "text" | "url" | "email" | "tel" | "password";
+  optional?: boolean;
+  placeholder?: string;
+  autoComplete?: string;
+  mono?: boolean;
+};
+
+/** A labelled text input with its hint or error below. */
+export function TextField({ note, label, value, onInput, type = "text", optional, placeholder, autoComplete = "off", mono }: TextFieldProps) {
+  return (
+    <div class="field">
+      <label for={note.id}>
+        {label}
+        {optional && <span class="muted"> {t("settingsInboxes.optional")}</span>}
+      </label>
+      <input
+        id={note.id}
+        type={type}
+        class={mono ? "input-mono" : undefined}
+        value={value}
+        placeholder={placeholder}
+        autoComplete={autoComplete}
+        spellcheck={false}
+        required={!optional}
+        {...note.aria}
+        onInput={(event) => onInput(event.currentTarget.value)}
+      />
+      {note.note}
+    </div>
+  );
+}
+
+/** Field errors the form has no place for, said in one notice. */
+export function Unplaced({ errors, placed }: { errors: FormErrors; placed: string[] }) {
+  const rest = Object.entries(errors.fields).filter(([field]) => !placed.includes(field));
+  if (!errors.message && Object.keys(errors.fields).length === 0) return null;
+  return (
+    <div class="notice notice-error" role="alert">
+      <p>{errors.message ?? t("settingsInboxes.checkFields")}</p>
+      {rest.length > 0 && (
+        <ul>
+          {rest.map(([field, message]) => (
+            <li key={field}>{`${field}: ${message}`}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A value to paste elsewhere: read-only, selectable, with a copy button that says when it has copied. */
+export function CopyField({ id, label, value, hint, multiline }: { id: string; label: string; value: string; hint?: ComponentChildren; multiline?: boolean }) {
+  const [copied, setCopied] = useState<"yes" | "select" | null>(null);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <span class="inbox-token">
+        {multiline ? (
+          <textarea id={id} readOnly rows={3} value={value} aria-describedby={hint ? `${id}-hint` : undefined} />
+        ) : (
+          <input id={id} type="text" readOnly value={value} aria-describedby={hint ? `${id}-hint` : undefined} />
+        )}
+        <button
+          type="button"
+          class="button"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(value);
+              setCopied("yes");
+            } catch {
+              // No clipboard access (a plain-http origin, or permission refused): select the value to copy by hand.
+              const field = document.getElementById(id);
+              if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) {
+                field.focus();
+                field.select();
+              }
+              setCopied("select");
+            }
+          }}
+        >
+          <Icon name="copy" /> {t("settingsInboxes.copyButton")}
+          <span class="visually-hidden"> {label}</span>
+        </button>
+      </span>
+      {hint && (
+        <span id={`${id}-hint`} class="field-hint">
+          {hint}
+        </span>
+      )}
+      <span class="visually-hidden" role="status">
+        {copied === "yes" ? t("settingsInboxes.copiedValue", { label }) : copied === "select" ? t("settingsInboxes.selectedValue", { label }) : ""}
+      </span>
+    </div>
+  );
+}
