@@ -10,7 +10,7 @@
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { chatWidgets } from "../db/schema";
-import { storedWidgetSettings } from "./chat-widget-settings";
+import { storedWidgetSettings } from "../services/chat-widget-settings";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";
 

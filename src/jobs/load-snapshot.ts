@@ -10,9 +10,9 @@
  */
 import { and, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { configurationOf as inboxConfiguration, type InboxValues } from "../api/accounts/inboxes";
-import { loadChatWidgets } from "../api/accounts/chat-widgets";
 import { auditInsert, SYSTEM_ACTOR } from "../services/audit-log";
-import { type StoredMedia, storedPreChatForm, storedWidgetSettings, type WidgetSettings } from "../api/chat-widget-settings";
+import { type StoredMedia, storedPreChatForm, storedWidgetSettings, type WidgetSettings } from "../services/chat-widget-settings";
+import { loadChatWidgets } from "../services/loaded-chat-widgets";
 import { copyMedia, newMediaKey } from "../services/media-store";
 import { type Database, openDatabase } from "../db/client";
 import { countingD1, type D1Counts } from "../db/query-count";

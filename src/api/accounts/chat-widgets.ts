@@ -4,9 +4,8 @@
  * saved and has no code (409 setup_incomplete), and every answer says what is missing.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import type { Database } from "../../db/client";
 import {
   CHAT_WIDGET_TYPES,
   type ChatWidgetType,
@@ -35,13 +34,11 @@ import {
   mergeWidgetSettings,
   type PreChatForm,
   PreChatFormInput,
-  PreChatFormSchema,
-  storedPreChatForm,
-  storedWidgetSettings,
   type WidgetSettings,
   WidgetSettingsInput,
-  WidgetSettingsSchema,
-} from "../chat-widget-settings";
+} from "../../services/chat-widget-settings";
+import { type ChatWidgetRow, type LoadedChatWidget, loadChatWidgets, loadedChatWidget, type WidgetDependencyRows } from "../../services/loaded-chat-widgets";
+import { PreChatFormSchema, WidgetSettingsSchema } from "../chat-widget-settings";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, type FieldIssue, notFound, validationError } from "../errors";
 import { mediaUrl, newMediaKey } from "../media";
@@ -60,59 +57,7 @@ const mediaParams = z.object({
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 const AUDITABLE_TYPE = "ChatWidget";
 
-// ---- Rows, dependencies and answers -------------------------------------------------------------
-
-export type ChatWidgetRow = typeof chatWidgets.$inferSelect;
-
-/** The rows a widget depends on, null where none is chosen; what setup and the public configuration read. */
-export type WidgetDependencyRows = {
-  inbox: typeof inboxes.$inferSelect | null;
-  whatsapp_number: typeof whatsappNumbers.$inferSelect | null;
-  facebook_page: typeof facebookPages.$inferSelect | null;
-  instagram_account: typeof instagramAccounts.$inferSelect | null;
-  voice_ai_agent: typeof voiceAiAgents.$inferSelect | null;
-};
-
-export type LoadedChatWidget = {
-  widget: ChatWidgetRow;
-  settings: WidgetSettings;
-  preChatForm: PreChatForm;
-  dependencies: WidgetDependencyRows;
-  setup: WidgetSetup;
-};
-
-/** A widget row read with its settings completed and its setup computed. */
-function loaded(widget: ChatWidgetRow, rows: WidgetDependencyRows): LoadedChatWidget {
-  const settings = storedWidgetSettings(widget.type, widget.settings);
-  // An inbox of a channel the widget cannot route to (its type changed since) counts as none.
-  const dependencies = rows.inbox && !inboxFitsWidget(widget.type, rows.inbox.channelType) ? { ...rows, inbox: null } : rows;
-  return { widget, settings, preChatForm: storedPreChatForm(widget.preChatForm), dependencies, setup: widgetSetup(widget.type, settings, dependencies) };
-}
-
-/**
- * The widgets matching `where`, each with its dependencies, in one query. Dependencies of another
- * account, or an inbox of a channel the widget cannot route to, never count.
- */
-export async function loadChatWidgets(db: Database, where: SQL | undefined): Promise<LoadedChatWidget[]> {
-  const rows = await db
-    .select({
-      widget: chatWidgets,
-      inbox: inboxes,
-      whatsapp_number: whatsappNumbers,
-      facebook_page: facebookPages,
-      instagram_account: instagramAccounts,
-      voice_ai_agent: voiceAiAgents,
-    })
-    .from(chatWidgets)
-    .leftJoin(inboxes, and(eq(inboxes.id, chatWidgets.inboxId), eq(inboxes.accountId, chatWidgets.accountId)))
-    .leftJoin(whatsappNumbers, and(eq(whatsappNumbers.id, chatWidgets.whatsappNumberId), eq(whatsappNumbers.accountId, chatWidgets.accountId)))
-    .leftJoin(facebookPages, and(eq(facebookPages.id, chatWidgets.facebookPageId), eq(facebookPages.accountId, chatWidgets.accountId)))
-    .leftJoin(instagramAccounts, and(eq(instagramAccounts.id, chatWidgets.instagramAccountId), eq(instagramAccounts.accountId, chatWidgets.accountId)))
-    .leftJoin(voiceAiAgents, and(eq(voiceAiAgents.id, chatWidgets.voiceAiAgentId), eq(voiceAiAgents.accountId, chatWidgets.accountId)))
-    .where(where)
-    .orderBy(asc(chatWidgets.id));
-  return rows.map(({ widget, ...dependencies }) => loaded(widget, dependencies));
-}
+// ---- Answers -------------------------------------------------------------------------------------
 
 const MissingDependencySchema = z.object({
   type: z.enum(["inbox", "whatsapp_number", "facebook_page", "instagram_account", "voice_ai_agent", "channel"]),
@@ -520,7 +465,7 @@ accountChatWidgets.openapi(
       accountAuditEntry(c, "create", AUDITABLE_TYPE, sql`last_insert_rowid()`, configurationOf(configuration)),
     ]);
     if (!widget) throw new Error("chat widget insert returned no row");
-    return c.json(serializeChatWidget(loaded(widget, dependencies), originOf(c), secretFor(c)), 201);
+    return c.json(serializeChatWidget(loadedChatWidget(widget, dependencies), originOf(c), secretFor(c)), 201);
   },
 );
 
@@ -560,7 +505,7 @@ accountChatWidgets.openapi(
         .returning(),
       accountAuditEntry(c, "update", AUDITABLE_TYPE, current.widget.id, changes),
     ]);
-    return c.json(await answerOf(c, loaded(updated ?? current.widget, dependencies)), 200);
+    return c.json(await answerOf(c, loadedChatWidget(updated ?? current.widget, dependencies)), 200);
   },
 );
 
@@ -644,7 +589,7 @@ async function saveMedia(c: Context<AppEnv>, current: LoadedChatWidget, slot: Me
     db.update(chatWidgets).set({ settings, updatedAt: new Date() }).where(eq(chatWidgets.id, current.widget.id)).returning(),
     accountAuditEntry(c, "update", AUDITABLE_TYPE, current.widget.id, changes),
   ]);
-  return loaded(updated ?? current.widget, current.dependencies);
+  return loadedChatWidget(updated ?? current.widget, current.dependencies);
 }
 
 accountChatWidgets.openapi(

@@ -23,7 +23,7 @@ import {
 import { enqueueJobs } from "../../jobs/messages";
 import { deleteMediaUnder } from "../../jobs/purge-account";
 import type { LoadSummary } from "../../jobs/load-snapshot";
-import { loadChatWidgets } from "../accounts/chat-widgets";
+import { loadChatWidgets } from "../../services/loaded-chat-widgets";
 import { auditEntry } from "../audit";
 import { agencyOf } from "../auth";
 import { type AppEnv, createRouter } from "../context";

@@ -11,7 +11,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { accounts, chatWidgets, inboxMembers, REPLY_TIMES, users } from "../../db/schema";
 import { teamAvailability } from "../../domain/widget-availability";
 import { accountObject } from "../../durable/stubs";
-import { loadChatWidgets } from "../accounts/chat-widgets";
+import { loadChatWidgets } from "../../services/loaded-chat-widgets";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";
 import { limitedRoute } from "../limits";

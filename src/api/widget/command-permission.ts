@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { chatWidgets } from "../../db/schema";
 import { actsOnPeople, checkCommandSignature } from "../../domain/command-signature";
 import type { CsCommand } from "../../domain/cs-commands";
-import { storedWidgetSettings } from "../chat-widget-settings";
+import { storedWidgetSettings } from "../../services/chat-widget-settings";
 import type { AppEnv } from "../context";
 import { ApiError, notFound } from "../errors";
 

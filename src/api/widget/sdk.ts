@@ -18,7 +18,7 @@ import { and, eq } from "drizzle-orm";
 import { chatWidgets, inboxes } from "../../db/schema";
 import { originAllowed } from "../../domain/allowed-domains";
 import { offeredChannels } from "../../domain/widget-setup";
-import { loadChatWidgets } from "../accounts/chat-widgets";
+import { loadChatWidgets } from "../../services/loaded-chat-widgets";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { limitedRoute } from "../limits";
