@@ -18,6 +18,8 @@ import profilePush from "./profile-push";
 import settingsAudit from "./settings-audit";
 import settingsAgents from "./settings-agents";
 import settingsCampaigns from "./settings-campaigns";
+import settingsInboxes from "./settings-inboxes";
+import replyWindow from "./reply-window";
 
 export const en = {
   common,
@@ -36,4 +38,6 @@ export const en = {
   settingsAudit,
   settingsAgents,
   settingsCampaigns,
+  settingsInboxes,
+  replyWindow,
 };

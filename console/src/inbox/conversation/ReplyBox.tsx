@@ -13,6 +13,7 @@ import { accountId } from "../../core/session";
 import { errorText } from "./errors";
 import { Icon } from "../../core/icons";
 import { agents } from "./lookups";
+import { ReplyWindow, replyRestricted } from "./ReplyWindow";
 import type { ConversationStore } from "./store";
 import type { CannedResponse } from "./types";
 
@@ -75,6 +76,8 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
   const typingOn = useRef(false);
   const idle = useRef<ReturnType<typeof setTimeout>>();
   const isNote = mode.value === "note";
+  // Outside the channel's messaging window only a note (or, on WhatsApp, a template) can be sent.
+  const restricted = !isNote && replyRestricted(store);
   const agentList = agents();
 
   useEffect(() => {
@@ -192,7 +195,7 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
 
   function send() {
     const content = text.trim();
-    if (!content && files.length === 0) return;
+    if ((!content && files.length === 0) || restricted) return;
     store.send(isNote ? withMentionMarkup(content, mentions) : content, isNote, files);
     setText("");
     setFiles([]);
@@ -271,7 +274,8 @@ export function ReplyBox({ store, mode, textRef, fileRef }: Props) {
         {tab("reply", t("conversation.reply.reply"))}
         {tab("note", t("conversation.reply.note"))}
       </div>
-      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-${mode.value}`} class="cv-compose">
+      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-${mode.value}`} class={`cv-compose${restricted ? " cv-restricted" : ""}`}>
+        {restricted && <ReplyWindow store={store} />}
         {listOpen && (
           <ul
             role="listbox"

@@ -75,6 +75,8 @@ export type Status = "open" | "resolved" | "pending" | "snoozed";
 export type Conversation = {
   id: number;
   inbox_id: number;
+  /** Whether the channel takes a free-form reply now (Chatwoot's messaging window); false: only templates on WhatsApp. */
+  can_reply?: boolean;
   status: Status;
   priority: Priority | null;
   labels: string[];

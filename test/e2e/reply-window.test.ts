@@ -1,0 +1,127 @@
+// The reply box of a WhatsApp conversation whose 24-hour customer service window has closed, in real
+// Chromium against the whole platform: the contact's message arrives through the local Graph API
+// sink's signed inbound webhook with a WhatsApp timestamp two days old; the agent reads why a free
+// reply is not possible, picks an approved template, fills its variables by their labels, checks the
+// preview and sends it; the sink records Meta's template message. Private notes still work.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium } from "./browser";
+import { type ConsolePage, type ConsoleTenant, checkScreen, consoleTenant, conversationPane, signIn, WAIT } from "./console-fixtures";
+import { callExpecting } from "./platform-api";
+
+const DAY = 24 * 60 * 60;
+
+describe("a WhatsApp conversation outside the 24-hour window", () => {
+  let browser: Browser;
+  let tenant: ConsoleTenant;
+  let agent: ConsolePage;
+  let displayId: number;
+  const business = `+1555${String(Date.now()).slice(-7)}`;
+  const customer = `1555${String(Date.now() + 1).slice(-7)}`;
+
+  beforeAll(async () => {
+    browser = await launchChromium(inject("chromium"));
+    tenant = await consoleTenant({ name: "Lakeside Dental", websiteUrl: "https://lakeside-dental.example" });
+    const inbox = await tenant.as("admin")<{ id: number }>(201, "POST", "/inboxes", {
+      name: "Lakeside WhatsApp",
+      channel: {
+        type: "whatsapp",
+        phone_number: business,
+        provider: "whatsapp_cloud",
+        provider_config: {
+          api_key: `EAAG-e2e-${Date.now()}`,
+          phone_number_id: `1065${String(Date.now()).slice(-11)}`,
+          business_account_id: `1022${String(Date.now()).slice(-11)}`,
+          webhook_verify_token: "lakeside-verify",
+        },
+      },
+    });
+    await tenant.as("admin")(200, "POST", "/inbox_members", { inbox_id: inbox.id, user_ids: [tenant.users.admin.id, tenant.users.agent.id] });
+    // Meta's webhook, signed and posted by the local sink, with WhatsApp's timestamp two days ago.
+    await callExpecting(200, "POST", "/dev/sinks/graph/whatsapp/inbound", {
+      body: { from: customer, to: business, name: "Sheena Nelson", body: "Can I move my appointment?", timestamp: Math.floor(Date.now() / 1000) - 2 * DAY },
+    });
+    // The conversation is listed once the queue has worked the webhook, not repliable.
+    for (const started = Date.now(); Date.now() - started < WAIT.timeout; await new Promise((resolve) => setTimeout(resolve, WAIT.interval))) {
+      const listed = await tenant.as("agent")<{ data: { payload: { id: number; can_reply: boolean }[] } }>(200, "GET", `/conversations?inbox_id=${inbox.id}`);
+      const [conversation] = listed.data.payload;
+      if (conversation) {
+        expect(conversation.can_reply).toBe(false);
+        displayId = conversation.id;
+        break;
+      }
+    }
+    expect(displayId).toBeGreaterThan(0);
+    agent = await signIn(browser, tenant.users.agent);
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.context.close();
+    await browser?.close();
+  });
+
+  it("says why only a template can be sent, links to the rule, and offers no free reply", async () => {
+    const { page } = agent;
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${displayId}`);
+    const pane = conversationPane(page);
+    await pane.message("Can I move my appointment?").waitFor();
+    await expect
+      .poll(() => page.getByText(/You can only reply to this conversation using a template message due to the 24-hour message window/).isVisible(), WAIT)
+      .toBe(true);
+    const link = page.getByRole("link", { name: /WhatsApp's 24-hour customer service window/ });
+    expect(await link.getAttribute("href")).toMatch(/^https:\/\/developers\.facebook\.com\//);
+    expect(await pane.reply.count()).toBe(0);
+    await checkScreen(page, "reply-window-banner");
+  });
+
+  it("keeps private notes possible outside the window", async () => {
+    const { page } = agent;
+    const pane = conversationPane(page);
+    await pane.noteTab.click();
+    await pane.note.fill("Offer Thursday when she answers");
+    await pane.note.press("Enter");
+    await pane.message("Offer Thursday when she answers").waitFor();
+    await pane.replyTab.click();
+    await page.getByRole("button", { name: "Send a template" }).waitFor();
+  });
+
+  it("sends a template chosen by keyboard, its variables filled by their labels, as the preview shows it", async () => {
+    const { page } = agent;
+    await page.getByRole("button", { name: "Send a template" }).click();
+    const picker = page.getByRole("form", { name: "Send a WhatsApp template" });
+    const template = picker.getByLabel("Template", { exact: true });
+    await expect.poll(() => template.isEnabled(), WAIT).toBe(true);
+    await expect.poll(() => template.evaluate((el) => el === document.activeElement), WAIT).toBe(true);
+    await template.selectOption({ label: "appointment_reminder (en_US, UTILITY)" });
+    const first = picker.getByLabel("Body variable 1");
+    const second = picker.getByLabel("Body variable 2");
+    expect(await first.getAttribute("aria-describedby")).toBeTruthy();
+    await picker.getByText("Example: Ada").waitFor();
+    await first.fill("Sheena");
+    await second.focus();
+    await page.keyboard.type("Thursday at 14:00");
+    const preview = picker.getByRole("region", { name: "Preview" });
+    await expect
+      .poll(() => preview.textContent(), WAIT)
+      .toContain("Hi Sheena, this is a reminder of your appointment on Thursday at 14:00. Reply to confirm or reschedule.");
+    await checkScreen(page, "reply-window-template-picker");
+    await picker.getByRole("button", { name: "Send template" }).press("Enter");
+    const pane = conversationPane(page);
+    await pane.message("Hi Sheena, this is a reminder of your appointment on Thursday at 14:00.").waitFor();
+    await expect.poll(() => picker.count(), WAIT).toBe(0);
+    // Focus is back on the button that opened the picker.
+    await expect.poll(() => page.getByRole("button", { name: "Send a template" }).evaluate((el) => el === document.activeElement), WAIT).toBe(true);
+    await checkScreen(page, "reply-window-template-sent");
+    // The sink recorded Meta's template message, not a text.
+    await expect
+      .poll(async () => {
+        const { messages } = await callExpecting<{ messages: { type: string; body: { template?: { name: string; components: unknown[] } } }[] }>(
+          200,
+          "GET",
+          `/dev/sinks/graph/whatsapp/messages?to=${customer}`,
+        );
+        return messages[0]?.body.template?.name ?? null;
+      }, WAIT)
+      .toBe("appointment_reminder");
+  });
+});
