@@ -38,6 +38,7 @@ import { accountWebhooks } from "./accounts/webhooks";
 import { accountAgentBots } from "./accounts/agent-bots";
 import { accountFilters } from "./accounts/filters";
 import { accountContactFiles } from "./accounts/contact-files";
+import { contactExportLinks } from "./accounts/contacts-export";
 import { accountIntegrationHooks } from "./accounts/integration-hooks";
 import { accountConversationStart } from "./accounts/conversation-start";
 import { accountConversationAttachments } from "./accounts/conversation-attachments";
@@ -157,6 +158,8 @@ export function createApp() {
   // Before the contact and conversation routes: POST .../contacts/filter and .../conversations/filter.
   app.route("/api/v1/accounts", accountFilters);
   app.route("/api/v1/accounts", accountContactFiles);
+  // The mailed link of a contacts export: signed, no session (outside /api/v1/accounts and its auth).
+  app.route("/api/v1", contactExportLinks);
   app.route("/api/v1/accounts", accountCustomFilters);
   app.route("/api/v1/accounts", accountContacts);
   app.route("/api/v1/accounts", accountContactLabels);

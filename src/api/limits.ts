@@ -85,6 +85,12 @@ export const LIMITS = {
     period: 10,
     description: "Mails the email() handler takes per sender address (a flood is refused)",
   },
+  "export_download.address": {
+    by: "address",
+    binding: "PUBLIC_READ_LIMITER",
+    period: 10,
+    description: "Contact export downloads through a mailed signed link, per address",
+  },
   "cable_connect.address": { by: "address", binding: "CABLE_CONNECT_LIMITER", period: 60, description: "/cable connections opened per address" },
   "cable_subscribe.address": { by: "address", binding: "CABLE_SUBSCRIBE_LIMITER", period: 60, description: "/cable subscribe frames per address" },
 } as const satisfies Record<string, Limit>;

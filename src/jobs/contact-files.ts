@@ -7,13 +7,14 @@
  * other column into custom attributes). Rows that fail the Application API's own checks are refused
  * with the reason; the report counts both. A re-run job skips an import already finished.
  *
- * `contact.export`: writes the account's contacts as CSV to R2 and emails who asked a link to
- * download it, valid for EXPORT_LINK_HOURS.
+ * `contact.export`: writes the account's contacts as CSV to R2 and emails who asked a signed link
+ * to download it (src/domain/export-links.ts), valid for EXPORT_LINK_HOURS without a session.
  */
 import { and, eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { accounts, contactExports, contactImports, type ContactImportRefusal, emails, users } from "../db/schema";
 import type { ContactRecord } from "../domain/chatwoot-payloads";
+import { exportLinkSigned, exportLinkToken, parseExportLinkToken } from "../domain/export-links";
 import { csvLine, parseCsv } from "../domain/csv";
 import type { ContactFields } from "../durable/account/contacts";
 import { accountObject } from "../durable/stubs";
@@ -142,6 +143,15 @@ export const exportFileKey = (accountId: number, exportId: number) => `exports/a
 
 export const exportDownloadPath = (accountId: number, exportId: number) => `/api/v1/accounts/${accountId}/contact_exports/${exportId}/download`;
 
+/** The public route a signed export link opens (src/api/accounts/contacts-export.ts). */
+export const SIGNED_EXPORT_PATH = "/api/v1/contact_exports/download";
+
+/** The link mailed for a written export: the signed route with the export's token, no session needed. */
+export async function signedExportLink(env: Env, input: { accountId: number; exportId: number; fileKey: string; expiresAt: Date }): Promise<string> {
+  const token = await exportLinkToken(env.TOKEN_SIGNING_SECRET, { ...input, expiresAt: Math.floor(input.expiresAt.getTime() / 1000) });
+  return `${env.PUBLIC_URL.replace(/\/+$/, "")}${SIGNED_EXPORT_PATH}?token=${token}`;
+}
+
 export async function exportContacts(env: Env, exportId: number, now = new Date()): Promise<void> {
   const db = openDatabase(env.DB);
   const job = await db.query.contactExports.findFirst({ where: eq(contactExports.id, exportId) });
@@ -165,7 +175,7 @@ export async function exportContacts(env: Env, exportId: number, now = new Date(
     db.query.accounts.findFirst({ where: eq(accounts.id, job.accountId), columns: { name: true } }),
   ]);
   if (!requester) return;
-  const link = `${env.PUBLIC_URL.replace(/\/+$/, "")}${exportDownloadPath(job.accountId, exportId)}`;
+  const link = await signedExportLink(env, { accountId: job.accountId, exportId, fileKey: key, expiresAt });
   const [email] = await db
     .insert(emails)
     .values({
@@ -175,8 +185,9 @@ export async function exportContacts(env: Env, exportId: number, now = new Date(
       to: [requester.email],
       subject: `Your contacts export of ${accountRow?.name ?? "your account"} is ready`,
       text:
-        `Hello ${requester.name},\n\nThe export of ${rows} contacts is ready. Download it, signed in to Parley, within ${EXPORT_LINK_HOURS} hours ` +
-        `(until ${expiresAt.toISOString()}):\n\n${link}\n`,
+        `Hello ${requester.name},\n\nThe export of ${rows} contacts is ready. Download it within ${EXPORT_LINK_HOURS} hours ` +
+        `(until ${expiresAt.toISOString()}):\n\n${link}\n\n` +
+        "The link needs no sign-in: whoever has it can download this file until then, so keep it to yourself.\n",
     })
     .onConflictDoNothing()
     .returning({ id: emails.id });
@@ -200,4 +211,24 @@ export async function exportDownload(
   }
   const file = await env.MEDIA.get(job.fileKey);
   return file ? { file } : "expired";
+}
+
+/**
+ * The file a signed export link opens, or why not: `invalid` when the token is malformed, names no
+ * written export, or was not signed for that account, export, file and expiry (altered); `expired`
+ * past its expiry (the file is then deleted, as for the signed-in download).
+ */
+export async function signedExportDownload(
+  env: Env,
+  token: string,
+  now = new Date(),
+): Promise<{ file: R2ObjectBody; accountId: number; exportId: number } | "invalid" | "expired"> {
+  const claim = parseExportLinkToken(token);
+  if (!claim) return "invalid";
+  const db = openDatabase(env.DB);
+  const job = await db.query.contactExports.findFirst({ where: and(eq(contactExports.id, claim.exportId), eq(contactExports.accountId, claim.accountId)) });
+  if (!job?.fileKey || !(await exportLinkSigned(env.TOKEN_SIGNING_SECRET, claim, job.fileKey))) return "invalid";
+  const result = claim.expiresAt * 1000 <= now.getTime() ? "expired" : await exportDownload(env, claim.accountId, claim.exportId, now);
+  if (result === "expired" || result === "not_found" || result === "not_ready") return "expired";
+  return { file: result.file, accountId: claim.accountId, exportId: claim.exportId };
 }

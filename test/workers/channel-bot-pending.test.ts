@@ -7,7 +7,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { twilioSignature } from "../../src/domain/twilio-webhook";
 import { call, eventually, expectStatus, tenant } from "./helpers";
-import { createInstagramInbox, createMessengerInbox, instagramNotification, pageNotification, postMeta, textMessage as metaText, uniqueMetaId } from "./meta-fixtures";
+import {
+  createInstagramInbox,
+  createMessengerInbox,
+  instagramNotification,
+  pageNotification,
+  postMeta,
+  textMessage as metaText,
+  uniqueMetaId,
+} from "./meta-fixtures";
 import { sinkHost } from "./outbound";
 import { createSmsInbox, uniquePhone } from "./sms-fixtures";
 import { createWhatsappInbox, postWhatsapp, textMessage as whatsappText, uniqueWhatsappPhone } from "./whatsapp-fixtures";
@@ -17,7 +25,10 @@ type Tenant = Awaited<ReturnType<typeof tenant>>;
 /** Connects a new agent bot (Chatwoot's agent_bots and set_agent_bot) to the inbox. */
 async function connectBot(t: Tenant, inboxId: number) {
   const account = `/api/v1/accounts/${t.account.id}`;
-  const bot = await call("POST", `${account}/agent_bots`, { token: t.admin.access_token, body: { name: "First answer", outgoing_url: `https://${sinkHost("bot")}/hook` } });
+  const bot = await call("POST", `${account}/agent_bots`, {
+    token: t.admin.access_token,
+    body: { name: "First answer", outgoing_url: `https://${sinkHost("bot")}/hook` },
+  });
   expectStatus(bot, 200);
   expectStatus(await call("POST", `${account}/inboxes/${inboxId}/set_agent_bot`, { token: t.admin.access_token, body: { agent_bot: bot.body.id } }), 204);
 }
@@ -69,7 +80,10 @@ describe("a conversation a channel's message starts in an inbox with an agent bo
     const { inbox, instagramId } = await createInstagramInbox(t.admin.access_token, t.account.id);
     await connectBot(t, inbox.id);
     const igsid = uniqueMetaId("63");
-    expectStatus(await postMeta("/webhooks/instagram", instagramNotification(instagramId, metaText(igsid, instagramId, "Is the whitening offer still on?"))), 200);
+    expectStatus(
+      await postMeta("/webhooks/instagram", instagramNotification(instagramId, metaText(igsid, instagramId, "Is the whitening offer still on?"))),
+      200,
+    );
     expect(await startedStatus(t, inbox.id)).toBe("pending");
   });
 

@@ -85,7 +85,7 @@ describe("Application API: contact export", () => {
       const outbox = await call("GET", `/api/v1/accounts/${t.account.id}/emails`, { token: t.admin.access_token });
       const mail = outbox.body.payload.find((email: { kind: string }) => email.kind === "contact_export");
       expect(mail).toMatchObject({ to: [t.admin.email] });
-      expect(mail.text).toContain(download);
+      expect(mail.text).toContain("/api/v1/contact_exports/download?token=");
     });
     await env.DB.prepare("update contact_exports set expires_at = unixepoch() - 1 where id = ?").bind(queued.body.id).run();
     expectStatus(await call("GET", download, { token: t.admin.access_token }), 410);

@@ -3,8 +3,8 @@
  * `.../contacts/export`), administrators only as in Chatwoot. An import's CSV goes to R2 and the
  * queue imports it (src/jobs/contact-files.ts); its report (rows imported and refused, each refusal
  * with its row and reason) is `GET .../contact_imports/:id`. An export is written by the queue and
- * mailed to the administrator who asked as a link, `GET .../contact_exports/:id/download`, that
- * expires.
+ * mailed to the administrator who asked as a signed link that expires and needs no session
+ * (src/api/accounts/contacts-export.ts); signed in, `GET .../contact_exports/:id/download` serves it too.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
@@ -163,7 +163,9 @@ accountContactFiles.openapi(
     tags,
     security: userSecurity,
     summary: "Export the contacts as CSV, mailed as a link (administrators)",
-    description: `The queue writes the CSV and emails the caller a link to it, valid for ${EXPORT_LINK_HOURS} hours, to open signed in.`,
+    description:
+      `The queue writes the CSV and emails the caller a signed link to it (GET /api/v1/contact_exports/download?token=...), valid for ${EXPORT_LINK_HOURS} hours ` +
+      "without a session, for this export's file only.",
     middleware: [requireRole("administrator")] as const,
     request: { params: idParams("account_id") },
     responses: { 202: json("The export, queued", ExportSchema), ...errorResponses(400, 401, 403, 404) },
