@@ -9,7 +9,9 @@ import type { Context } from "hono";
 import { accounts, CHANNEL_TYPES, REPLY_TIMES, inboxes, inboxMembers, SMS_PROVIDERS, type SmsProviderConfig, type WorkingHoursDay } from "../../db/schema";
 import { checkDestination, privateDestinationsAllowed } from "../../domain/destination-guard";
 import { DEFAULT_TWILIO_BASE_URL } from "../../domain/sms-provider";
+import { callbackWebhookUrl } from "../../domain/channel-callbacks";
 import { randomIdentifier } from "../../domain/tokens";
+import { newWebhookSecret } from "../../domain/webhook-signature";
 import { accountObject } from "../../durable/stubs";
 import { enqueueJobs } from "../../jobs/messages";
 import { TimeZone } from "../account-settings";
@@ -321,7 +323,21 @@ const InboxSchema = z
     page_id: z.string().optional().openapi({ description: "Messenger inboxes: the Facebook page that is this inbox" }),
     instagram_id: z.string().optional().openapi({ description: "Instagram inboxes: the Instagram account that is this inbox" }),
     email: z.string().nullable().openapi({ description: "Email inboxes: the address mail arrives at" }),
+    message_templates: z.array(z.record(z.string(), z.unknown())).optional().openapi({
+      description:
+        "WhatsApp inboxes: the business account's message templates as the Graph API lists them, last synced on creation, by POST .../sync_templates or by the whatsapp_templates route",
+    }),
+    message_templates_last_updated: z.string().nullable().optional().openapi({ description: "WhatsApp inboxes: when the templates were last synced" }),
+    callback_webhook_url: z.string().nullable().openapi({
+      description:
+        "WhatsApp, SMS, Messenger and Instagram inboxes: the URL to give the provider for its webhooks (PUBLIC_URL and the channel's webhook path); null for the others",
+      example: "https://parley.example.com/webhooks/whatsapp/+14155550100",
+    }),
     hmac_token: z.string().optional().openapi({ description: "Signs visitor identities; shown to administrators only" }),
+    secret: z.string().nullable().optional().openapi({
+      description:
+        "API inboxes, shown to administrators only: signs every callback to webhook_url (X-Chatwoot-Signature and X-Parley-Signature), as Chatwoot's API channel secret; rotated by POST .../reset_secret",
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -331,7 +347,7 @@ type Inbox = z.infer<typeof InboxSchema>;
 type InboxRow = typeof inboxes.$inferSelect;
 type SmsColumns = "phoneNumber" | "smsProvider" | "providerConfig" | "whatsappConfig" | "whatsappTemplates" | "whatsappTemplatesSyncedAt" | "email";
 /** An inbox before the database gives it an id and timestamps; the SMS columns only for SMS inboxes. */
-type DefaultedColumns = "csatSurveyEnabled" | "replyTime";
+type DefaultedColumns = "csatSurveyEnabled" | "replyTime" | "webhookSecret";
 export type InboxValues = Omit<InboxRow, "id" | "createdAt" | "updatedAt" | SmsColumns | DefaultedColumns> &
   Partial<Pick<InboxRow, SmsColumns | DefaultedColumns>>;
 
@@ -385,8 +401,16 @@ function serializeInbox(c: Context<AppEnv>, inbox: InboxRow, identity: { page_id
     avatar_url: null,
     ...configuration,
     web_widget_script: inbox.websiteToken === null ? null : widgetScript(origin, inbox.websiteToken),
+    callback_webhook_url: callbackWebhookUrl(c.env.PUBLIC_URL || origin, inbox.channelType, inbox.phoneNumber ?? null),
     ...identity,
+    ...(inbox.channelType === "whatsapp"
+      ? {
+          message_templates: inbox.whatsappTemplates ?? [],
+          message_templates_last_updated: inbox.whatsappTemplatesSyncedAt ? iso(inbox.whatsappTemplatesSyncedAt) : null,
+        }
+      : {}),
     ...(administrator ? { hmac_token: inbox.hmacToken, provider_config } : {}),
+    ...(administrator && inbox.channelType === "api" ? { secret: inbox.webhookSecret } : {}),
     created_at: iso(inbox.createdAt),
     updated_at: iso(inbox.updatedAt),
   };
@@ -560,6 +584,8 @@ accountInboxes.openapi(
       welcomeTitle: website?.welcome_title ?? null,
       welcomeTagline: website?.welcome_tagline ?? null,
       webhookUrl: channel.type === "api" ? (channel.webhook_url ?? null) : null,
+      // Chatwoot's Channel::Api `secret`: signs the callbacks to webhook_url.
+      webhookSecret: channel.type === "api" ? newWebhookSecret() : null,
       hmacToken: randomIdentifier(32),
       hmacMandatory: "hmac_mandatory" in channel ? (channel.hmac_mandatory ?? false) : false,
       greetingEnabled: input.greeting_enabled ?? false,
@@ -608,6 +634,8 @@ accountInboxes.openapi(
       ...whatsappLink,
     ]);
     if (!inbox) throw new Error("inbox insert returned no row");
+    // Chatwoot's Channel::Whatsapp syncs its templates once created.
+    if (inbox.channelType === "whatsapp") await enqueueJobs(c.env.JOBS, [{ type: "whatsapp.templates_sync", inbox_id: inbox.id }]);
     const identities = await metaChannelIdentities(db, [inbox.id]);
     return c.json(serializeInbox(c, inbox, identities.get(inbox.id)), 201);
   },
@@ -749,5 +777,41 @@ accountInboxes.openapi(
     await accountObject(c.env, inbox.accountId).invalidateMemberAccess();
     await enqueueJobs(c.env.JOBS, [{ type: "inbox.purge", account_id: inbox.accountId, inbox_id: inbox.id }]);
     return c.body(null, 204);
+  },
+);
+
+accountInboxes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/inboxes/{inbox_id}/reset_secret",
+    tags,
+    security: userSecurity,
+    summary: "Replace an API inbox's callback secret (administrators)",
+    description:
+      "Chatwoot's `reset_secret`: the API inbox gets a new `secret`, and every callback to its webhook_url from now on (retries of " +
+      "earlier events included) is signed with it. Other inboxes answer 404, as in Chatwoot.",
+    middleware: [requireRole("administrator")] as const,
+    request: { params: inboxParams },
+    responses: {
+      200: { description: "The inbox, with its new secret", content: { "application/json": { schema: InboxSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const inbox = await accountInbox(c, c.req.valid("param").inbox_id);
+    if (inbox.channelType !== "api") throw notFound("API inbox");
+    const db = c.var.db;
+    const [[updated]] = await db.batch([
+      db.update(inboxes).set({ webhookSecret: newWebhookSecret(), updatedAt: new Date() }).where(eq(inboxes.id, inbox.id)).returning(),
+      auditEntry(c, {
+        action: "rotate_secret",
+        auditableType: "Inbox",
+        auditableId: inbox.id,
+        agencyId: c.var.membership.agencyId,
+        accountId: inbox.accountId,
+        changes: { secret: "rotated" },
+      }),
+    ]);
+    return c.json(serializeInbox(c, updated ?? inbox), 200);
   },
 );
