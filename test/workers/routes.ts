@@ -174,6 +174,7 @@ export const VALID_BODIES: Record<string, unknown> = {
     conversation_id: 1,
     custom_attributes: { walk: "yes" },
   },
+  "POST /api/v1/widget/conversation/custom_attributes/delete": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, keys: ["walk"] },
   "POST /api/v1/widget/conversation/labels/add": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, label: "walk" },
   "POST /api/v1/widget/conversation/labels/remove": { widget_token: "walker-widget", source_id: "walker", conversation_id: 1, label: "walk" },
   "POST /api/v1/accounts/{account_id}/sla_policies": { name: "Walker SLA", first_response_time_threshold: 3600 },

@@ -129,6 +129,27 @@ describe("Widget API: sessions", () => {
     expectStatus(await call("POST", "/api/v1/widget/conversation/labels/add", { body: { ...foreign, label: "intruder" } }), 404);
   });
 
+  it("deletes the keys deleteConversationCustomAttribute names from the session's own conversation, and no other's", async () => {
+    const { t, token } = await widgetFor("live_chat");
+    const session = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
+    const ref = { widget_token: token, source_id: session.source_id, conversation_id: session.conversation_id };
+    expectStatus(
+      await call("POST", "/api/v1/widget/conversation/custom_attributes", { body: { ...ref, custom_attributes: { cart: 42, coupon: "SPRING" } } }),
+      200,
+    );
+    const deleted = await call("POST", "/api/v1/widget/conversation/custom_attributes/delete", { body: { ...ref, keys: ["coupon", "never-set"] } });
+    expectStatus(deleted, 200);
+    expect(deleted.body).toEqual({ custom_attributes: { cart: 42 } });
+    const conversation = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation_id}`, { token: t.admin.access_token });
+    expect(conversation.body.custom_attributes).toEqual({ cart: 42 });
+
+    const other = (await call("POST", "/api/v1/widget/sessions", { body: { widget_token: token } })).body;
+    const foreign = { ...ref, source_id: other.source_id, keys: ["cart"] };
+    expectStatus(await call("POST", "/api/v1/widget/conversation/custom_attributes/delete", { body: foreign }), 404);
+    const after = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${session.conversation_id}`, { token: t.admin.access_token });
+    expect(after.body.custom_attributes).toEqual({ cart: 42 });
+  });
+
   it("answers 404 for an unknown widget and 409 for a widget without a website inbox", async () => {
     expectStatus(await call("POST", "/api/v1/widget/sessions", { body: { widget_token: "nope" } }), 404);
     const { t } = await widgetFor("live_chat");

@@ -1,7 +1,7 @@
 /**
  * Widget API for the chat app in the iframe: start a visitor's session (validating the widget's
  * pre-chat form, or the email/SMS form, on the server too) and the `window.parley` calls the Client
- * API has no route for (conversation attributes and labels, deleting contact attributes).
+ * API has no route for (conversation attributes and labels, deleting contact and conversation attributes).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
@@ -12,7 +12,7 @@ import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../dom
 import { contactPubsubToken } from "../../domain/tokens";
 import { accountObject, conversationObject } from "../../durable/stubs";
 import { asVisitorSees } from "../../durable/account/contacts";
-import { storedPreChatForm } from "../chat-widget-settings";
+import { storedPreChatForm } from "../../services/chat-widget-settings";
 import { Attributes, contactConflict } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
@@ -280,6 +280,35 @@ widgetSessions.openapi(
     if (!merged) throw notFound("Conversation");
     if ("tooLargeBytes" in merged) throw customAttributesTooLarge(c.env, "conversation", merged.tooLargeBytes);
     return c.json({ custom_attributes: merged.customAttributes }, 200);
+  },
+);
+
+widgetSessions.openapi(
+  limitedRoute(
+    createRoute({
+      method: "post",
+      path: "/conversation/custom_attributes/delete",
+      tags,
+      summary: "Delete custom attributes of the visitor's conversation (deleteConversationCustomAttribute)",
+      description: "Chatwoot's `destroy_custom_attributes` for the widget: the keys are removed; a key the conversation does not have changes nothing.",
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ ...ConversationRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
+        },
+      },
+      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
+    }),
+    "public_write.address",
+    "session_write.session",
+  ),
+  async (c) => {
+    const input = c.req.valid("json");
+    const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
+    const conversation = await existingConversation(c.env, accountId, input.conversation_id);
+    const remaining = await conversation.deleteCustomAttributes(access, input.keys, { type: "contact" });
+    if (!remaining) throw notFound("Conversation");
+    return c.json({ custom_attributes: remaining }, 200);
   },
 );
 
