@@ -171,6 +171,8 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     await visitor.app.getByRole("textbox", { name: "Message" }).waitFor({ state: "visible" });
     expect(await visitor.chatwoot("window.$chatwoot.isOpen")).toBe(true);
     await visitor.app.getByText("Greenleaf Garden").first().waitFor();
+    // Chatwoot's default: no pop-out button unless showPopoutButton asks for it.
+    expect(await visitor.app.getByRole("button", { name: "Open in a new window" }).count()).toBe(0);
     await screenshot(visitor.page, "chatwoot-sdk-open");
     expect(visitor.errors).toEqual([]);
   });
