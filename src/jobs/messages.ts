@@ -69,6 +69,8 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("whatsapp.received"), inbox_id: Id, payload: z.record(z.string(), z.unknown()) }),
   /** Send an outgoing message in a WhatsApp conversation through the Graph API (once: its source_id records the wamid). */
   z.object({ type: z.literal("whatsapp.send"), account_id: Id, display_id: Id, message_id: Id }),
+  /** Sync a WhatsApp inbox's message templates from the Graph API (on creation and `sync_templates`, Chatwoot's TemplatesSyncJob). */
+  z.object({ type: z.literal("whatsapp.templates_sync"), inbox_id: Id }),
   /**
    * One messaging event Meta posted to /bot (Messenger: `channel` facebook_page) or /webhooks/instagram,
    * its signature checked; `business_id` is the entry's page or Instagram account id. Its mid makes it unique.

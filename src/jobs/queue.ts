@@ -19,6 +19,7 @@ import { sendCampaignBatch } from "./campaigns";
 import { failDeadSmsReply, receiveSms, sendSmsReply } from "./sms-channel";
 import { queueEmailReply, receiveEmail, sendContinuityEmail } from "./email-channel";
 import { failDeadWhatsappMessage, receiveWhatsapp, sendWhatsappMessage } from "./whatsapp-channel";
+import { syncWhatsappTemplates } from "./whatsapp-templates";
 import { failDeadSnapshotLoad } from "./snapshot-load-sweep";
 import { failDeadMetaReply, receiveMetaEvent, sendMetaReply } from "./meta-channel";
 
@@ -71,6 +72,8 @@ async function runJob(env: Env, job: JobMessage): Promise<void> {
       return receiveWhatsapp(env, job);
     case "whatsapp.send":
       return sendWhatsappMessage(env, job);
+    case "whatsapp.templates_sync":
+      return syncWhatsappTemplates(env, job);
   }
 }
 

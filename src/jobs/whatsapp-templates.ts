@@ -4,7 +4,7 @@
  * `message_templates` on its WhatsApp channel. Read again when older than an hour or when asked.
  */
 import { eq } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { type Database, openDatabase } from "../db/client";
 import { inboxes, type WhatsappProviderConfig, type WhatsappTemplate } from "../db/schema";
 import { templatesPage } from "../domain/whatsapp-cloud";
 import { graphRequest } from "./meta-graph";
@@ -49,4 +49,17 @@ export async function whatsappTemplatesOf(
   if (!synced.ok) return { ...cached, error: synced.error };
   await db.update(inboxes).set({ whatsappTemplates: synced.templates, whatsappTemplatesSyncedAt: now }).where(eq(inboxes.id, inbox.id));
   return { templates: synced.templates, syncedAt: now, error: null };
+}
+
+/**
+ * The `whatsapp.templates_sync` job: the inbox's templates read from the Graph API now and stored
+ * (a deleted inbox or another channel is nothing to do). Meta's refusal is kept for the list route to
+ * tell, as Chatwoot's sync logs it; the cached list stays.
+ */
+export async function syncWhatsappTemplates(env: Env, job: { inbox_id: number }): Promise<void> {
+  const db = openDatabase(env.DB);
+  const [inbox] = await db.select().from(inboxes).where(eq(inboxes.id, job.inbox_id));
+  if (!inbox || inbox.channelType !== "whatsapp") return;
+  const answer = await whatsappTemplatesOf(env, db, inbox, { refresh: true });
+  if (answer.error) console.warn(`whatsapp.templates_sync: inbox ${inbox.id}: ${answer.error}`);
 }

@@ -255,8 +255,9 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
           file_size: 24,
           id: mediaId,
         }),
+        match: `/${mediaId}`,
       },
-      { status: 200, body: "a receipt's worth of text" },
+      { status: 200, body: "a receipt's worth of text", match: `/media-download/${mediaId}` },
     ]);
     const payload = incomingMessage(t.business, t.customer, "document", {
       document: { caption: "Here is the receipt", filename: "receipt.txt", mime_type: "text/plain", sha256: "x", id: mediaId },
@@ -398,7 +399,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
     const wamid = newWamid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid), match: `/${t.business.phoneNumberId}/messages` }]);
     const sent = await reply(t, conversation.id, { content: "Yes: blue and green." });
     expectStatus(sent, 200);
     await eventually(async () => {
@@ -422,7 +423,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
     const wamid = newWamid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid), match: `/${t.business.phoneNumberId}/messages` }]);
     const form = new FormData();
     form.append("content", "Here is the map to our clinic");
     form.append("attachments[]", new File([bytesOf(REAL_FILE_HEADERS.find((header) => header.name === "png")?.hex ?? "")], "map.png", { type: "image/png" }));
@@ -454,7 +455,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
     const wamid = newWamid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid), match: `/${t.business.phoneNumberId}/messages` }]);
     const sent = await reply(t, conversation.id, { content: "On its way" });
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
     await eventually(async () => expect((await stored())?.source_id).toBe(wamid));
@@ -470,7 +471,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const t = await whatsappTenant();
     const conversation = await conversationWithText(t);
     const wamid = newWamid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid), match: `/${t.business.phoneNumberId}/messages` }]);
     const sent = await reply(t, conversation.id, { content: "Are you there?" });
     const stored = async () => (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
     await eventually(async () => expect((await stored())?.source_id).toBe(wamid));
@@ -503,7 +504,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
         fbtrace_id: "A1",
       },
     };
-    await programSink(GRAPH_HOST, [{ status: 400, body: JSON.stringify(refusal) }]);
+    await programSink(GRAPH_HOST, [{ status: 400, body: JSON.stringify(refusal), match: `/${t.business.phoneNumberId}/messages` }]);
     const sent = await reply(t, conversation.id, { content: "Hello?" });
     await eventually(async () => {
       const message = (await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id);
@@ -545,8 +546,8 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
       ],
       paging: { cursors: { before: "MAZDZD", after: "MjQZD" } },
     };
-    await programSink(GRAPH_HOST, [{ status: 200, body: JSON.stringify(templates) }]);
-    const listed = await call("GET", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}/whatsapp_templates`, { token: t.admin.access_token });
+    await programSink(GRAPH_HOST, [{ status: 200, body: JSON.stringify(templates), match: `/${t.business.businessAccountId}/message_templates` }]);
+    const listed = await call("GET", `/api/v1/accounts/${t.account.id}/inboxes/${t.inbox.id}/whatsapp_templates?refresh=true`, { token: t.admin.access_token });
     expectStatus(listed, 200);
     expect(listed.body.payload.map((template: { name: string; status: string }) => [template.name, template.status])).toEqual([
       ["appointment_reminder", "APPROVED"],
@@ -557,7 +558,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     expect(pending.body.error.code).toBe("unknown_template");
 
     const wamid = newWamid();
-    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid) }]);
+    await programSink(GRAPH_HOST, [{ status: 200, body: sentAnswer(t.customer.waId, wamid), match: `/${t.business.phoneNumberId}/messages` }]);
     const sent = await reply(t, conversation.id, {
       template_params: { name: "appointment_reminder", category: "UTILITY", language: "en_US", processed_params: { "1": "Sheena", "2": "Monday at 10:00" } },
     });

@@ -16,7 +16,8 @@
 // API sink host (graph.sink.test) and the inboxes never mix tests.
 import { env } from "cloudflare:workers";
 import { metaSignature } from "../../src/domain/meta-graph";
-import { call, expectStatus, unique } from "./helpers";
+import { expect } from "vitest";
+import { call, eventually, expectStatus, unique } from "./helpers";
 
 export const GRAPH_HOST = "graph.sink.test";
 export const ACCESS_TOKEN = "EAAG-test-access-token-0001";
@@ -56,7 +57,14 @@ export async function createWhatsappInbox(adminToken: string, accountId: number,
     },
   });
   expectStatus(reply, 201);
-  return { inbox: reply.body as WhatsappInbox, phoneNumberId, businessAccountId };
+  const inbox = reply.body as WhatsappInbox;
+  // Creating the inbox queues a sync of its templates (the sink answers an empty list): done before a
+  // test programs the Graph API's answers, so that sync never takes one of them.
+  await eventually(async () => {
+    const shown = await call("GET", `/api/v1/accounts/${accountId}/inboxes/${inbox.id}`, { token: adminToken });
+    expect(shown.body.message_templates_last_updated).not.toBeNull();
+  });
+  return { inbox, phoneNumberId, businessAccountId };
 }
 
 /** Posts a payload to the inbox's webhook as Meta does: the exact bytes, signed with the app secret. */

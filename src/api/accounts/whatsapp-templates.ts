@@ -6,11 +6,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { inboxes } from "../../db/schema";
+import { inboxes, type WhatsappTemplate } from "../../db/schema";
 import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 import { insideServiceWindow, renderedTemplate, type TemplateParams } from "../../domain/whatsapp-cloud";
 import { conversationObject } from "../../durable/stubs";
+import { enqueueJobs } from "../../jobs/messages";
 import { whatsappTemplatesOf } from "../../jobs/whatsapp-templates";
+import { requireRole } from "../auth";
 import type { AppEnv } from "../context";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
@@ -71,6 +73,36 @@ accountWhatsappTemplates.openapi(
   },
 );
 
+accountWhatsappTemplates.openapi(
+  createRoute({
+    method: "post",
+    path: "/{account_id}/inboxes/{inbox_id}/sync_templates",
+    tags: ["Application: inboxes"],
+    security: userSecurity,
+    summary: "Sync a WhatsApp inbox's message templates",
+    description:
+      "Chatwoot's sync_templates: queues a sync of the templates from the Graph API's message_templates endpoint of the inbox's " +
+      "business account (as on the inbox's creation) and answers at once; the list route and the inbox's `message_templates` show the result.",
+    middleware: [requireRole("administrator")] as const,
+    request: { params: idParams("account_id", "inbox_id") },
+    responses: {
+      200: { description: "Queued", content: { "application/json": { schema: z.object({ message: z.string() }) } } },
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const { inbox_id } = c.req.valid("param");
+    const [inbox] = await c.var.db
+      .select({ id: inboxes.id, channelType: inboxes.channelType })
+      .from(inboxes)
+      .where(and(eq(inboxes.id, inbox_id), visibleToCaller(c)));
+    if (!inbox) throw notFound("Inbox");
+    if (inbox.channelType !== "whatsapp") throw new ApiError(422, "not_whatsapp_inbox", "Template sync is only available for WhatsApp inboxes.");
+    await enqueueJobs(c.env.JOBS, [{ type: "whatsapp.templates_sync", inbox_id: inbox.id }]);
+    return c.json({ message: "Template sync initiated successfully" }, 200);
+  },
+);
+
 /**
  * What a non-private outgoing message in this conversation becomes on WhatsApp: a template message
  * (its content the template's text with the parameters, `content_attributes.template_params` as
@@ -89,8 +121,11 @@ export async function whatsappReplyOf(
   if (templateParams) {
     const [inbox] = await c.var.db.select().from(inboxes).where(eq(inboxes.id, conversation.inbox_id));
     if (!inbox) throw notFound("Inbox");
-    const known = (await whatsappTemplatesOf(c.env, c.var.db, inbox)).templates;
-    const template = known.find((candidate) => candidate.name === templateParams.name && candidate.language === templateParams.language);
+    const named = (templates: WhatsappTemplate[]) =>
+      templates.find((candidate) => candidate.name === templateParams.name && candidate.language === templateParams.language);
+    const cached = await whatsappTemplatesOf(c.env, c.var.db, inbox);
+    // A template approved since the last sync: read the list again once before refusing.
+    const template = named(cached.templates) ?? named((await whatsappTemplatesOf(c.env, c.var.db, inbox, { refresh: true })).templates);
     if (template?.status.toUpperCase() !== "APPROVED") {
       throw new ApiError(422, "unknown_template", `The business account has no approved template "${templateParams.name}" in ${templateParams.language}.`, [
         { field: "template_params.name", message: "is not an approved template of this inbox", code: "unknown_template" },
