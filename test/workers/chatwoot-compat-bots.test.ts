@@ -211,5 +211,7 @@ describe("Chatwoot compatibility: webhook receivers", { timeout: 30_000 }, () =>
     });
     const outgoing = (await eventsAt(host)).find(({ body }) => body.event === "message_created");
     expect(outgoing?.body).toMatchObject({ message_type: "outgoing", content: "An agent's answer", conversation: { id: conversation.id } });
+    // Signed with the inbox's `secret`, which Chatwoot shows administrators with the API inbox (chatwoot/chatwoot #13892).
+    for (const { request } of await eventsAt(host)) expect(await chatwootReceiverAccepts(request, inbox.secret as string)).toBe(true);
   });
 });
