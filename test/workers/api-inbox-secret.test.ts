@@ -109,6 +109,16 @@ describe("an API inbox's callback secret", { timeout: 30_000 }, () => {
     expectStatus(await reset(api.id, other.admin.access_token), 404);
   });
 
+  it("goes with its inbox: deleting an API inbox that has sent callbacks removes their deliveries", async () => {
+    const t = await tenant();
+    const host = sinkHost("api-deleted");
+    const { inbox } = await apiInboxWithConversation(t, host);
+    await eventually(async () => expect(await sinkRequests(host)).not.toHaveLength(0));
+    expectStatus(await call("DELETE", `/api/v1/accounts/${t.account.id}/inboxes/${inbox.id}`, { token: t.admin.access_token }), 204);
+    const left = await env.DB.prepare("select count(*) as n from webhook_deliveries where inbox_id = ?").bind(inbox.id).first<{ n: number }>();
+    expect(left?.n).toBe(0);
+  });
+
   it("is given on its first callback to an API inbox that has none yet, and signs that callback", async () => {
     const t = await tenant();
     const host = sinkHost("api-first-use");
