@@ -73,12 +73,21 @@ describe("Settings > Inboxes: connecting each channel from the console", () => {
   const description = (field: Locator) =>
     field.evaluate((element) => document.getElementById(element.getAttribute("aria-describedby") ?? "")?.textContent ?? "");
 
-  /** Leaves the settings for the conversation list and finds the conversation showing `text` under All. */
+  /** Waits for the provider's message to be a conversation (the webhook is processed through the queue), then finds it in the console's list under All. */
   async function seeConversation(page: Page, text: string) {
+    await expect
+      .poll(
+        async () => {
+          const found = await tenant.as("admin")<{ data: { payload: { messages: { content: string | null }[] }[] } }>(200, "GET", "/conversations?status=all");
+          return found.data.payload.some((conversation) => conversation.messages.some((message) => message.content === text));
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(true);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Conversations" }).click();
     const list = conversationList(page);
     await list.tab("All").click();
-    await expect.poll(() => list.row(text).count(), { timeout: 15_000, interval: 200 }).toBe(1);
+    await expect.poll(() => list.row(text).count(), WAIT).toBe(1);
     return list.row(text);
   }
 

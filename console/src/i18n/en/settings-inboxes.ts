@@ -58,7 +58,10 @@ export default {
   keepToken: "Leave empty to keep the current one.",
   website: "Website widget",
   channelSettings: "Channel settings",
-  connect: "Connect the provider",
+  connect: { web_widget: "Put the chat on your site", api: "Connect your app", other: "Connect the provider" },
+  notApplicable: "Not applicable",
+  pageAddress: "Page {id}",
+  copiedButton: "Copied",
   fields: {
     name: "Name",
     website_url: "Website address",

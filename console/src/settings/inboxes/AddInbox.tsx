@@ -14,7 +14,7 @@ import { ChannelFields, channelToCreate, type Draft, newDraft, placedPaths } fro
 import { ConnectInfo } from "./ConnectInfo";
 import { TextField, Unplaced, useNote } from "./fields";
 import { Members, useMembers } from "./Members";
-import { type Agent, CHANNELS, type ChannelKind, type Inbox } from "./model";
+import { type Agent, CHANNELS, type ChannelKind, connectTitle, type Inbox, kindOf } from "./model";
 
 type AddInboxProps = {
   agents: Agent[];
@@ -125,7 +125,7 @@ function ReadyStep({ inbox, agents, onFinished, onMoreSettings }: { inbox: Inbox
           <Icon name="check-circle" /> {t("settingsInboxes.created", { name: inbox.name })}
         </p>
         <fieldset class="inbox-group">
-          <legend class="field-label">{t("settingsInboxes.connect")}</legend>
+          <legend class="field-label">{connectTitle(kindOf(inbox))}</legend>
           <ConnectInfo inbox={inbox} idPrefix="inbox-ready" />
         </fieldset>
         <Members agents={agents} members={members} onChange={setMembers} idPrefix="inbox-ready" lead={t("settingsInboxes.membersLead")} />

@@ -124,9 +124,11 @@ type ChannelFieldsProps = {
   onChange: (path: string, value: string) => void;
   /** Editing an existing inbox: only the fields an update may change, secrets optional. */
   editing?: boolean;
+  /** What an empty field shows, by path: a stored secret masked, say. */
+  placeholders?: Record<string, string | undefined>;
 };
 
-export function ChannelFields({ kind, draft, errors, onChange, editing }: ChannelFieldsProps) {
+export function ChannelFields({ kind, draft, errors, onChange, editing, placeholders = {} }: ChannelFieldsProps) {
   const note = useNote(errors, editing ? "inbox-edit" : "inbox");
   return (
     <>
@@ -177,6 +179,7 @@ export function ChannelFields({ kind, draft, errors, onChange, editing }: Channe
               type={spec.type}
               optional={spec.optional || (editing && spec.secret)}
               mono={spec.mono}
+              placeholder={placeholders[spec.path]}
               autoComplete={spec.secret ? "new-password" : "off"}
               onInput={(next) => onChange(spec.path, next)}
             />

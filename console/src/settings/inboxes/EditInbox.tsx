@@ -13,7 +13,7 @@ import { ChannelFields, channelChanges, type Draft, draftOf, placedPaths } from 
 import { ConnectInfo } from "./ConnectInfo";
 import { TextField, Unplaced, useNote } from "./fields";
 import { Members, useMembers } from "./Members";
-import { type Agent, type Day, type Inbox, kindOf, REPLY_TIMES, type ReplyTime, verifiesIdentity } from "./model";
+import { type Agent, connectTitle, type Day, type Inbox, kindOf, REPLY_TIMES, type ReplyTime, verifiesIdentity } from "./model";
 import { defaultWeek, WorkingHours, weekErrorPaths, weekToSave } from "./WorkingHours";
 
 const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
@@ -156,6 +156,7 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
             draft={channel}
             errors={errors}
             editing
+            placeholders={{ "channel.provider_config.api_key": inbox.provider_config?.api_key }}
             onChange={(path, value) => setChannel((current) => ({ ...current, [path]: value }))}
           />
         </fieldset>
@@ -199,7 +200,7 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
           </fieldset>
         )}
         <fieldset class="inbox-group">
-          <legend class="field-label">{t("settingsInboxes.connect")}</legend>
+          <legend class="field-label">{connectTitle(kind)}</legend>
           <ConnectInfo inbox={inbox} idPrefix="inbox-edit-connect" />
         </fieldset>
         <Members agents={agents} members={members} onChange={setMembers} idPrefix="inbox-edit" />

@@ -14,7 +14,7 @@ import { SettingsHead } from "../SettingsHead";
 import { useList } from "../useList";
 import { AddInbox } from "./AddInbox";
 import { EditInbox } from "./EditInbox";
-import { type Agent, addressOf, CHANNELS, type Inbox, kindOf } from "./model";
+import { type Agent, addressOf, CHANNELS, type Inbox, kindOf, verifiesIdentity } from "./model";
 
 export function InboxesScreen() {
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -64,7 +64,13 @@ export function InboxesScreen() {
                     {t(`settingsInboxes.types.${kind}`)}
                   </span>
                 </td>
-                <td>{inbox.hmac_mandatory ? t("settingsInboxes.verified") : t("settingsInboxes.notRequired")}</td>
+                <td>
+                  {!verifiesIdentity(kind)
+                    ? t("settingsInboxes.notApplicable")
+                    : inbox.hmac_mandatory
+                      ? t("settingsInboxes.verified")
+                      : t("settingsInboxes.notRequired")}
+                </td>
                 <td>
                   <span class="row-actions">
                     <RowButton label={t("settingsInboxes.edit")} row={inbox.name} onClick={() => setEditing(inbox)} />

@@ -8,28 +8,14 @@ import { useState } from "preact/hooks";
 import type { FormErrors } from "../../core/api";
 import { t } from "../../core/i18n";
 import { Icon } from "../../core/icons";
+import { fieldNote } from "../fieldNote";
 
-/** The element id of the field for an API path, such as channel.provider_config.api_key. */
-export const fieldId = (prefix: string, path: string) => `${prefix}-${path.replace(/\W/g, "-")}`;
-
-/** A field's error (by the API's field path) or its hint, and the aria attributes that point to it. */
+/** `fieldNote` for a field named by its API path (channel.provider_config.api_key, say): its id, aria attributes and note. */
 export function useNote(errors: FormErrors, prefix = "inbox") {
   return (path: string, hint?: string) => {
-    const id = fieldId(prefix, path);
-    const error = errors.fields[path];
-    return {
-      id,
-      aria: { "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined },
-      note: error ? (
-        <span id={`${id}-error`} class="field-error">
-          {error}
-        </span>
-      ) : hint ? (
-        <span id={`${id}-hint`} class="field-hint">
-          {hint}
-        </span>
-      ) : null,
-    };
+    const { props, note } = fieldNote(prefix, path, errors, hint ?? null);
+    const { id, ...aria } = props;
+    return { id, aria, note };
   };
 }
 
@@ -118,7 +104,7 @@ export function CopyField({ id, label, value, hint, multiline }: { id: string; l
             }
           }}
         >
-          <Icon name="copy" /> {t("settingsInboxes.copyButton")}
+          <Icon name={copied === "yes" ? "check" : "copy"} /> {copied === "yes" ? t("settingsInboxes.copiedButton") : t("settingsInboxes.copyButton")}
           <span class="visually-hidden"> {label}</span>
         </button>
       </span>

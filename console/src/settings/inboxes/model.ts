@@ -1,4 +1,5 @@
 /** Settings > Inboxes: the inbox as the Application API shows it to administrators, and what the screens derive from it. */
+import { t } from "../../core/i18n";
 import type { IconName } from "../../core/icons";
 
 export type Day = {
@@ -78,12 +79,21 @@ export const CHANNELS: { kind: ChannelKind; icon: IconName }[] = [
 
 export const kindOf = (inbox: Inbox): ChannelKind => CHANNEL_CLASSES[inbox.channel_type];
 
+/** The heading of the part that says what to paste where. */
+export const connectTitle = (kind: ChannelKind) => t(`settingsInboxes.connect.${kind === "web_widget" || kind === "api" ? kind : "other"}`);
+
 /** Identity verification (an HMAC of the visitor's identifier) belongs to website and API inboxes only. */
 export const verifiesIdentity = (kind: ChannelKind) => kind === "web_widget" || kind === "api";
 
 /** What the inbox list shows under an inbox's name: its site, number, page, account or address. */
 export const addressOf = (inbox: Inbox) =>
-  inbox.website_url ?? inbox.phone_number ?? inbox.email ?? (inbox.page_id ? `Page ${inbox.page_id}` : null) ?? inbox.instagram_id ?? inbox.webhook_url ?? "";
+  inbox.website_url ??
+  inbox.phone_number ??
+  inbox.email ??
+  (inbox.page_id ? t("settingsInboxes.pageAddress", { id: inbox.page_id }) : null) ??
+  inbox.instagram_id ??
+  inbox.webhook_url ??
+  "";
 
 /** A verify token for a new WhatsApp inbox, which the administrator may keep or replace. */
 export function randomVerifyToken(): string {
