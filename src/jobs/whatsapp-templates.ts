@@ -59,7 +59,7 @@ export async function whatsappTemplatesOf(
 export async function syncWhatsappTemplates(env: Env, job: { inbox_id: number }): Promise<void> {
   const db = openDatabase(env.DB);
   const [inbox] = await db.select().from(inboxes).where(eq(inboxes.id, job.inbox_id));
-  if (!inbox || inbox.channelType !== "whatsapp") return;
+  if (inbox?.channelType !== "whatsapp") return;
   const answer = await whatsappTemplatesOf(env, db, inbox, { refresh: true });
   if (answer.error) console.warn(`whatsapp.templates_sync: inbox ${inbox.id}: ${answer.error}`);
 }
