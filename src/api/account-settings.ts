@@ -12,9 +12,6 @@ import { Locale, Phone, TimeZone } from "../services/field-schemas";
 import type { AppEnv } from "./context";
 import { iso, Name, optionalText, Timestamp } from "./schemas";
 
-// The chat widget settings and the inboxes take the same fields (src/services/field-schemas.ts).
-export { Locale, Phone, TimeZone };
-
 const Country = z
   .string()
   .trim()

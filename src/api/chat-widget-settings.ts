@@ -3,9 +3,6 @@ import { z } from "@hono/zod-openapi";
 import { channelToggles, LAUNCHER_ICONS, PRE_CHAT_FIELD_TYPES, WIDGET_THEMES } from "../services/chat-widget-settings";
 import { WorkingHoursDaySchema } from "./accounts/inboxes";
 
-// Until the public widget sessions import it from src/services.
-export { storedPreChatForm } from "../services/chat-widget-settings";
-
 const MediaSchema = z.object({ url: z.string(), key: z.string(), content_type: z.string() }).nullable();
 
 export const WidgetSettingsSchema = z

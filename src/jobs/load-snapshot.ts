@@ -9,7 +9,7 @@
  * looked up by name before one is created.
  */
 import { and, eq, inArray, like, lt, or, type SQL, sql } from "drizzle-orm";
-import { configurationOf as inboxConfiguration, type InboxValues } from "../api/accounts/inboxes";
+import { inboxConfiguration, type InboxValues } from "../services/inbox-configuration";
 import { auditInsert, SYSTEM_ACTOR } from "../services/audit-log";
 import { type StoredMedia, storedPreChatForm, storedWidgetSettings, type WidgetSettings } from "../services/chat-widget-settings";
 import { loadChatWidgets } from "../services/loaded-chat-widgets";

@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import type { ChatWidgetType, WorkingHoursDay } from "../db/schema";
 import { ALLOWED_DOMAIN } from "../domain/allowed-domains";
 import { type ChannelToggles, WIDGET_CHANNELS, type WidgetChannel } from "../domain/widget-setup";
-import { DEFAULT_WIDGET_COLOR, DEFAULT_WORKING_HOURS, HexColor, WorkingHoursInput } from "../api/accounts/inboxes";
+import { DEFAULT_WIDGET_COLOR, DEFAULT_WORKING_HOURS, HexColor, WorkingHoursInput } from "./inbox-configuration";
 import { Locale, optionalText, Phone, RegexPattern, TimeZone } from "./field-schemas";
 
 export const LAUNCHER_ICONS = ["chat", "message", "help", "phone"] as const;

@@ -1,6 +1,7 @@
 // The folders keep their places in the architecture: the Durable Object modules import each other
-// without a cycle, and the jobs do not import the HTTP surfaces (src/api): a rule both need lives in
-// a module both import (src/domain, src/services).
+// without a cycle, and nothing below the HTTP surfaces (src/api) imports them: not the jobs, the
+// services, the domain rules, the Durable Objects or storage. A rule a router and a job both need
+// lives in a module both import (src/domain when pure, src/services otherwise).
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -87,32 +88,59 @@ it("sees a cycle through a re-export, and none through imports of types only", (
   expect(findCycle([join(dir, "a.ts"), join(dir, "b.ts"), join(dir, "c.ts")])).toHaveLength(3);
 });
 
-/**
- * Imports from src/api that jobs still make, each waiting to move out of the surface it lives in.
- * The list only shrinks: a job that needs something of a router moves it first.
- */
-const JOB_IMPORTS_LEFT_TO_MOVE = new Set([
-  "src/jobs/load-snapshot.ts → src/api/accounts/inboxes.ts",
-  "src/jobs/load-snapshot.ts → src/api/accounts/chat-widgets.ts",
-  "src/jobs/load-snapshot.ts → src/api/audit.ts",
-  "src/jobs/load-snapshot.ts → src/api/chat-widget-settings.ts",
-]);
-
-/** Every relative import of a file, types included (a type from a router still ties a job to it). */
+/** Every relative import of a file, types included (a type from a router still ties a module to it). */
 function allImports(file: string): string[] {
   const text = readFileSync(file, "utf8");
   return [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)].map(([, specifier = ""]) => resolveModule(file, specifier));
 }
 
-it("keeps the jobs from importing the HTTP surfaces", () => {
-  const found = sourceFiles(join(root, "src/jobs")).flatMap((file) =>
-    allImports(file)
-      .map((imported) => relative(root, imported))
-      .filter((imported) => imported.startsWith("src/api/"))
-      .map((imported) => `${relative(root, file)} → ${imported}`),
+/** The folders below the HTTP surfaces: the jobs, and what routers and jobs share. */
+const BELOW_THE_SURFACES = ["src/jobs", "src/services", "src/domain", "src/durable", "src/db"];
+
+const isSurface = (path: string) => relative(root, path).startsWith("src/api/");
+
+it("keeps the jobs, services, domain rules, Durable Objects and storage from importing the HTTP surfaces, types included", () => {
+  const found = BELOW_THE_SURFACES.flatMap((dir) =>
+    sourceFiles(join(root, dir)).flatMap((file) =>
+      allImports(file)
+        .filter(isSurface)
+        .map((imported) => `${relative(root, file)} → ${relative(root, imported)}`),
+    ),
   );
-  const added = found.filter((edge) => !JOB_IMPORTS_LEFT_TO_MOVE.has(edge));
-  expect(added, "a job imports src/api: move what both need into src/domain (pure) or src/services (with bindings)").toEqual([]);
-  const moved = [...JOB_IMPORTS_LEFT_TO_MOVE].filter((edge) => !found.includes(edge));
-  expect(moved, "these imports are gone: take them off JOB_IMPORTS_LEFT_TO_MOVE").toEqual([]);
+  expect(found, "move what both need out of src/api: into src/domain (pure) or src/services").toEqual([]);
+});
+
+/** The first chain of run-time imports from `file` that reaches a module `reached` accepts, or null. */
+function importChain(file: string, reached: (path: string) => boolean): string[] | null {
+  const cameFrom = new Map<string, string | null>([[file, null]]);
+  const queue = [file];
+  for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+    if (reached(current)) {
+      const chain: string[] = [];
+      for (let step: string | null | undefined = current; step; step = cameFrom.get(step)) chain.unshift(relative(root, step));
+      return chain;
+    }
+    for (const next of runtimeImports(current)) {
+      if (cameFrom.has(next) || !next.endsWith(".ts")) continue;
+      cameFrom.set(next, current);
+      queue.push(next);
+    }
+  }
+  return null;
+}
+
+it("loads no HTTP surface when a job, service, domain rule, Durable Object or storage module runs, not even through another module", () => {
+  const chains = BELOW_THE_SURFACES.flatMap((dir) => sourceFiles(join(root, dir)).flatMap((file) => importChain(file, isSurface)?.join(" → ") ?? []));
+  expect(chains, "each chain ends in src/api: move what the first module needs out of it").toEqual([]);
+});
+
+it("follows an import chain through another folder to the module it reaches", () => {
+  const dir = mkdtempSync(join(tmpdir(), "import-chain-"));
+  writeFileSync(join(dir, "job.ts"), 'import { rule } from "./rule";\nimport type { Answer } from "./surface";\nexport const job = rule;\n');
+  writeFileSync(join(dir, "rule.ts"), 'export { handler as rule } from "./surface";\n');
+  writeFileSync(join(dir, "surface.ts"), "export const handler = 1;\nexport type Answer = 1;\n");
+  writeFileSync(join(dir, "clean.ts"), 'import type { Answer } from "./surface";\nexport const clean = 1;\n');
+  const isTestSurface = (path: string) => path.endsWith("surface.ts");
+  expect(importChain(join(dir, "job.ts"), isTestSurface)?.map((path) => path.slice(path.lastIndexOf("/") + 1))).toEqual(["job.ts", "rule.ts", "surface.ts"]);
+  expect(importChain(join(dir, "clean.ts"), isTestSurface)).toBeNull();
 });

@@ -14,7 +14,7 @@ import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { idParams, optionalText } from "../schemas";
 import { Label } from "./conversations";
-import { HexColor } from "./inboxes";
+import { HexColor } from "../../services/inbox-configuration";
 import { userSecurity } from "./profile";
 
 const tags = ["Application: labels"];

@@ -9,10 +9,9 @@ import { z } from "@hono/zod-openapi";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { whatsappNumbers, type WhatsappProviderConfig } from "../../db/schema";
+import { WHATSAPP_PROVIDER } from "../../services/inbox-configuration";
 import { auditEntry } from "../audit";
 import type { AppEnv } from "../context";
-
-export const WHATSAPP_PROVIDER = "whatsapp_cloud" as const;
 
 const GraphId = (what: string, example: string) =>
   z
@@ -71,17 +70,6 @@ export function providerConfigIssues(channelType: string, given: Record<string, 
       message: `${ownWhatsapp ? "WhatsApp" : "SMS"} inboxes have no ${key}.`,
       code: "not_for_channel_type",
     }));
-}
-
-/** The settings as administrators see them: everything but the access token, which shows only its last four characters. */
-export function visibleWhatsappConfig(config: WhatsappProviderConfig | null | undefined) {
-  if (!config) return null;
-  return {
-    api_key: config.api_key.length >= 12 ? `********${config.api_key.slice(-4)}` : "********",
-    phone_number_id: config.phone_number_id,
-    business_account_id: config.business_account_id,
-    webhook_verify_token: config.webhook_verify_token,
-  };
 }
 
 export const VisibleWhatsappConfigSchema = z
