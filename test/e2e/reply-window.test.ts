@@ -2,7 +2,8 @@
 // Chromium against the whole platform: the contact's message arrives through the local Graph API
 // sink's signed inbound webhook with a WhatsApp timestamp two days old; the agent reads why a free
 // reply is not possible, picks an approved template, fills its variables by their labels, checks the
-// preview and sends it; the sink records Meta's template message. Private notes still work.
+// preview and sends it; the sink records Meta's template message. Private notes still work. A Messenger
+// conversation 8 days after the person wrote says no reply is possible and offers no template.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./browser";
@@ -123,5 +124,71 @@ describe("a WhatsApp conversation outside the 24-hour window", () => {
         return messages[0]?.body.template?.name ?? null;
       }, WAIT)
       .toBe("appointment_reminder");
+  });
+});
+
+describe("a Messenger conversation more than 7 days after the person wrote", () => {
+  let browser: Browser;
+  let tenant: ConsoleTenant;
+  let agent: ConsolePage;
+  let displayId = 0;
+  const pageId = `1${String(Date.now()).slice(-12)}`;
+  const psid = `25${String(Date.now()).slice(-12)}`;
+
+  beforeAll(async () => {
+    browser = await launchChromium(inject("chromium"));
+    tenant = await consoleTenant({ name: "Harbor Dental", websiteUrl: "https://harbor-dental.example" });
+    const inbox = await tenant.as("admin")<{ id: number }>(201, "POST", "/inboxes", {
+      name: "Harbor Messenger",
+      channel: { type: "facebook_page", page_id: pageId, page_access_token: `EAAB-e2e-${Date.now()}`, page_name: "Harbor Dental" },
+    });
+    await tenant.as("admin")(200, "POST", "/inbox_members", { inbox_id: inbox.id, user_ids: [tenant.users.admin.id, tenant.users.agent.id] });
+    // The page's webhook, signed and posted by the local sink: a message Meta stamped 8 days ago.
+    await callExpecting(200, "POST", "/dev/sinks/graph/meta/inbound", {
+      body: {
+        channel: "facebook_page",
+        business_id: pageId,
+        events: [
+          {
+            sender: { id: psid },
+            recipient: { id: pageId },
+            timestamp: Date.now() - 8 * DAY * 1000,
+            message: { mid: `m_e2e${Date.now()}`, text: "Do you take new patients?" },
+          },
+        ],
+      },
+    });
+    for (const started = Date.now(); Date.now() - started < WAIT.timeout; await new Promise((resolve) => setTimeout(resolve, WAIT.interval))) {
+      const listed = await tenant.as("agent")<{ data: { payload: { id: number; can_reply: boolean }[] } }>(200, "GET", `/conversations?inbox_id=${inbox.id}`);
+      const [conversation] = listed.data.payload;
+      if (conversation) {
+        expect(conversation.can_reply).toBe(false);
+        displayId = conversation.id;
+        break;
+      }
+    }
+    expect(displayId).toBeGreaterThan(0);
+    agent = await signIn(browser, tenant.users.agent);
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.context.close();
+    await browser?.close();
+  });
+
+  it("says Meta allows no reply until the person writes again, with no template to send, and still takes a note", async () => {
+    const { page } = agent;
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${displayId}`);
+    const pane = conversationPane(page);
+    await pane.message("Do you take new patients?").waitFor();
+    await page.getByText(/Meta allows replies up to 7 days after the person's last message/).waitFor();
+    await page.getByRole("link", { name: /Meta's messaging window and the human agent tag/ }).waitFor();
+    expect(await page.getByRole("button", { name: "Send a template" }).count()).toBe(0);
+    expect(await pane.reply.count()).toBe(0);
+    await checkScreen(page, "reply-window-messenger");
+    await pane.noteTab.click();
+    await pane.note.fill("Call them instead");
+    await pane.note.press("Enter");
+    await pane.message("Call them instead").waitFor();
   });
 });
