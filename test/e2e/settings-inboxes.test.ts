@@ -230,6 +230,7 @@ describe("Settings > Inboxes: connecting each channel from the console", () => {
     await dialog.getByRole("button", { name: "Create inbox" }).click();
     let ready = page.getByRole("dialog", { name: "Connect Harbour Messenger" });
     expect(await ready.getByLabel("Callback URL", { exact: true }).inputValue()).toMatch(/\/bot$/);
+    await checkScreen(page, "settings-inboxes-ready-messenger");
     await ready.getByRole("button", { name: "Save members and finish" }).click();
     await ready.waitFor({ state: "hidden" });
 
