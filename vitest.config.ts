@@ -37,6 +37,16 @@ const TEST_LIMIT_SETTINGS = { CABLE_SUBSCRIBE_WITHIN_SECONDS: "8" };
 // Conversation continuity waits 60 s for a burst of agent messages deployed; the tests' bursts take well under 2 s.
 const TEST_EMAIL_SETTINGS = { EMAIL_CONTINUITY_DELAY_SECONDS: "2" };
 
+/**
+ * The job queue as the tests run it: wrangler.toml's consumers, except that a batch is handed over
+ * after 50 ms instead of 1 s, so a job reaches its consumer as soon as a test's burst is queued
+ * (a test waits on each hop: an agent's reply is queued twice before it reaches a provider).
+ */
+const TEST_QUEUE_CONSUMERS = {
+  "parley-jobs": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "parley-jobs-dead" },
+  "parley-jobs-dead": { maxBatchSize: 10, maxBatchTimeout: 0.05 },
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -47,6 +57,7 @@ export default defineConfig({
             miniflare: {
               bindings: { ...TEST_SECRETS, ...TEST_LIMIT_SETTINGS, ...TEST_EMAIL_SETTINGS, ...TEST_PROVIDER_SETTINGS, TEST_MIGRATIONS: await readD1Migrations("./migrations") },
               ratelimits: TEST_RATE_LIMITS,
+              queueConsumers: TEST_QUEUE_CONSUMERS,
               // The network, as the tests see it: recording hosts under *.sink.test, nothing else.
               outboundService: outboundSink,
             },
