@@ -4,24 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createInbox, eventually, expectStatus, tenant } from "./helpers";
-import { type RecordedRequest, sinkHost, sinkRequests } from "./outbound";
-
-/**
- * A receiver as Chatwoot documents its signed webhooks (chatwoot/chatwoot #13573, lib/webhooks/trigger.rb):
- * `X-Chatwoot-Timestamp` holds Unix seconds, `X-Chatwoot-Signature` is `sha256=` and the hex
- * HMAC-SHA256 of "<timestamp>.<raw body>" under the secret, and a timestamp more than about five
- * minutes old is refused. Written with WebCrypto alone, as an integrator would, without Parley's code.
- */
-async function chatwootReceiverAccepts(request: RecordedRequest, secret: string): Promise<boolean> {
-  const timestamp = request.headers["x-chatwoot-timestamp"];
-  const signature = request.headers["x-chatwoot-signature"];
-  if (!timestamp || !signature) return false;
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${request.body}`));
-  const expected = `sha256=${[...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-  return expected === signature;
-}
+import { chatwootReceiverAccepts, sinkHost, sinkRequests } from "./outbound";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 

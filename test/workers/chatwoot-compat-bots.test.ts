@@ -3,7 +3,7 @@
 // fixture), never from Parley's own behaviour.
 import { describe, expect, it } from "vitest";
 import { call, createInbox, eventually, expectStatus, tenant, unique } from "./helpers";
-import { type RecordedRequest, sinkHost, sinkRequests } from "./outbound";
+import { chatwootReceiverAccepts, type RecordedRequest, sinkHost, sinkRequests } from "./outbound";
 
 /**
  * Chatwoot's agent bot documentation: chatwoot.com/docs/product/others/agent-bots ("The agent bot can
@@ -41,23 +41,6 @@ const DOCUMENTED_MESSAGE_CREATED = [
   "conversation",
   "account",
 ];
-
-/**
- * A receiver as Chatwoot documents and signs its webhooks (lib/webhooks/trigger.rb): the
- * `X-Chatwoot-Timestamp` header holds Unix seconds, `X-Chatwoot-Signature` is `sha256=` followed by
- * the hex HMAC-SHA256 of "<timestamp>.<raw body>" under the webhook's secret. Written here with
- * WebCrypto alone, as an integrator would, without Parley's code.
- */
-async function chatwootReceiverAccepts(request: RecordedRequest, secret: string): Promise<boolean> {
-  const timestamp = request.headers["x-chatwoot-timestamp"];
-  const signature = request.headers["x-chatwoot-signature"];
-  if (!timestamp || !signature) return false;
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${request.body}`));
-  const expected = `sha256=${[...new Uint8Array(mac)].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-  return expected === signature;
-}
 
 const eventsAt = async (host: string) => (await sinkRequests(host)).map((request) => ({ request, body: JSON.parse(request.body) as Record<string, any> }));
 
