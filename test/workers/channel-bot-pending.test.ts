@@ -47,12 +47,11 @@ async function startedStatus(t: Tenant, inboxId: number): Promise<string> {
 }
 
 async function whatsappMessage(t: Tenant, withBot: boolean) {
-  const created = await createWhatsappInbox(t.admin.access_token, t.account.id);
-  if (withBot) await connectBot(t, created.inbox.id);
-  const business = { phone: created.inbox.phone_number, phoneNumberId: created.phoneNumberId, businessAccountId: created.businessAccountId };
+  const { inbox, business } = await createWhatsappInbox(t.admin.access_token, t.account.id);
+  if (withBot) await connectBot(t, inbox.id);
   const customer = { waId: uniqueWhatsappPhone().waId, name: "Sheena Nelson" };
   expectStatus(await postWhatsapp(business.phone, whatsappText(business, customer, "Does it come in another color?")), 200);
-  return startedStatus(t, created.inbox.id);
+  return startedStatus(t, inbox.id);
 }
 
 describe("a conversation a channel's message starts in an inbox with an agent bot", { timeout: 30_000 }, () => {

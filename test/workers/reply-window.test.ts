@@ -17,18 +17,16 @@ import {
   uniqueMetaId,
 } from "./meta-fixtures";
 import { programSink } from "./outbound";
-import { createWhatsappInbox, GRAPH_HOST, newWamid, postWhatsapp, sentAnswer, textMessage, uniqueWhatsappPhone } from "./whatsapp-fixtures";
-
-/** A template as the Graph API's message_templates endpoint lists it (Meta's "Get templates" reference example). */
-const APPOINTMENT_REMINDER = {
-  name: "appointment_reminder",
-  parameter_format: "POSITIONAL",
-  components: [{ type: "BODY", text: "Hi {{1}}, this is a reminder of your appointment on {{2}}.", example: { body_text: [["Ada", "Monday"]] } }],
-  language: "en_US",
-  status: "APPROVED",
-  category: "UTILITY",
-  id: "594425479261596",
-};
+import {
+  APPOINTMENT_REMINDER,
+  createWhatsappInbox,
+  GRAPH_HOST,
+  newWamid,
+  postWhatsapp,
+  sentAnswer,
+  textMessage,
+  uniqueWhatsappPhone,
+} from "./whatsapp-fixtures";
 
 const HOUR = 60 * 60;
 const DAY = 24 * HOUR;
@@ -58,8 +56,7 @@ async function canReplyIn(t: Tenant, inboxId: number, expected: boolean) {
 }
 
 async function whatsappWrites(t: Tenant, sentAt: number) {
-  const { inbox, phoneNumberId, businessAccountId } = await createWhatsappInbox(t.admin.access_token, t.account.id);
-  const business = { phone: inbox.phone_number, phoneNumberId, businessAccountId };
+  const { inbox, business } = await createWhatsappInbox(t.admin.access_token, t.account.id);
   expectStatus(await postWhatsapp(inbox.phone_number, textMessage(business, { waId: uniqueWhatsappPhone().waId }, "Hi", { timestamp: sentAt })), 200);
   return inbox;
 }
@@ -85,8 +82,7 @@ describe("can_reply", { timeout: 20_000 }, () => {
 
   it("turns true on /cable when the contact answers the template an agent sent outside the window", async () => {
     const t = await tenant();
-    const { inbox, phoneNumberId, businessAccountId } = await createWhatsappInbox(t.admin.access_token, t.account.id);
-    const business = { phone: inbox.phone_number, phoneNumberId, businessAccountId };
+    const { inbox, phoneNumberId, businessAccountId, business } = await createWhatsappInbox(t.admin.access_token, t.account.id);
     const customer = { waId: uniqueWhatsappPhone().waId };
     expectStatus(await postWhatsapp(inbox.phone_number, textMessage(business, customer, "Hi", { timestamp: nowSeconds() - 2 * DAY })), 200);
     const displayId = await canReplyIn(t, inbox.id, false);

@@ -11,6 +11,7 @@ import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { createWebhook } from "./webhook-fixtures";
 import {
   ACCESS_TOKEN,
+  APPOINTMENT_REMINDER,
   createWhatsappInbox,
   GRAPH_HOST,
   incomingMessage,
@@ -37,10 +38,9 @@ type Message = {
 
 async function whatsappTenant() {
   const t = await tenant();
-  const created = await createWhatsappInbox(t.admin.access_token, t.account.id);
-  const business = { phone: created.inbox.phone_number, phoneNumberId: created.phoneNumberId, businessAccountId: created.businessAccountId };
+  const { inbox, business } = await createWhatsappInbox(t.admin.access_token, t.account.id);
   const customer = { waId: uniqueWhatsappPhone().waId, name: "Sheena Nelson" };
-  return { ...t, inbox: created.inbox, business, customer };
+  return { ...t, inbox, business, customer };
 }
 type WhatsappTenant = Awaited<ReturnType<typeof whatsappTenant>>;
 
@@ -533,15 +533,7 @@ describe("WhatsApp replies", { timeout: 20_000 }, () => {
     const conversation = await conversationWithText(t, "Hi", { timestamp: Math.floor(Date.now() / 1000) - 2 * 24 * 60 * 60 });
     const templates = {
       data: [
-        {
-          name: "appointment_reminder",
-          parameter_format: "POSITIONAL",
-          components: [{ type: "BODY", text: "Hi {{1}}, this is a reminder of your appointment on {{2}}.", example: { body_text: [["Ada", "Monday"]] } }],
-          language: "en_US",
-          status: "APPROVED",
-          category: "UTILITY",
-          id: "594425479261596",
-        },
+        APPOINTMENT_REMINDER,
         { name: "draft_offer", components: [{ type: "BODY", text: "Soon" }], language: "en_US", status: "PENDING", category: "MARKETING", id: "2" },
       ],
       paging: { cursors: { before: "MAZDZD", after: "MjQZD" } },

@@ -41,6 +41,7 @@ export type WhatsappInbox = {
   channel_type: string;
 };
 
+/** A WhatsApp Cloud inbox with its own numbers, and the business as Meta's webhooks name it. */
 export async function createWhatsappInbox(adminToken: string, accountId: number, input: { phone_number?: string; name?: string } = {}) {
   const phoneNumberId = `1065${digits(11)}`;
   const businessAccountId = `1022${digits(11)}`;
@@ -64,7 +65,8 @@ export async function createWhatsappInbox(adminToken: string, accountId: number,
     const shown = await call("GET", `/api/v1/accounts/${accountId}/inboxes/${inbox.id}`, { token: adminToken });
     expect(shown.body.message_templates_last_updated).not.toBeNull();
   });
-  return { inbox, phoneNumberId, businessAccountId };
+  const business: Business = { phone: inbox.phone_number, phoneNumberId, businessAccountId };
+  return { inbox, phoneNumberId, businessAccountId, business };
 }
 
 /** Posts a payload to the inbox's webhook as Meta does: the exact bytes, signed with the app secret. */
@@ -148,3 +150,14 @@ export function statusUpdate(business: Business, customerWaId: string, wamid: st
 /** What the Graph API's messages endpoint answers for a sent message. */
 export const sentAnswer = (waId: string, wamid: string) =>
   JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: waId, wa_id: waId }], messages: [{ id: wamid }] });
+
+/** A template as the Graph API's message_templates endpoint lists it (Meta's "Get templates" reference example). */
+export const APPOINTMENT_REMINDER = {
+  name: "appointment_reminder",
+  parameter_format: "POSITIONAL",
+  components: [{ type: "BODY", text: "Hi {{1}}, this is a reminder of your appointment on {{2}}.", example: { body_text: [["Ada", "Monday"]] } }],
+  language: "en_US",
+  status: "APPROVED",
+  category: "UTILITY",
+  id: "594425479261596",
+};

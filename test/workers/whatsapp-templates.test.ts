@@ -109,7 +109,7 @@ describe("WhatsApp message templates", { timeout: 20_000 }, () => {
 
   it("sends a NAMED template with an image header outside the window as a Graph API template message, and stores its text", async () => {
     const t = await whatsappTenant();
-    const business = { phone: t.inbox.phone_number, phoneNumberId: t.phoneNumberId, businessAccountId: t.businessAccountId };
+    const { business } = t;
     const customer = { waId: uniqueWhatsappPhone().waId };
     expectStatus(
       await postWhatsapp(business.phone, textMessage(business, customer, "Table for 4?", { timestamp: Math.floor(Date.now() / 1000) - 3 * DAY })),
