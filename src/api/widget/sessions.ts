@@ -227,24 +227,38 @@ export async function sessionAccess(c: Context<AppEnv>, widgetToken: string, sou
 
 const ok = { 200: { description: "Done", content: { "application/json": { schema: z.object({}).passthrough() } } } };
 
-widgetSessions.openapi(
-  limitedRoute(
+/** A visitor's change to its own contact or conversation: a POST with a JSON body, counted per address and per session. */
+function sessionWriteRoute<Body extends z.ZodTypeAny>(route: { path: string; summary: string; description?: string; body: Body }) {
+  return limitedRoute(
     createRoute({
       method: "post",
-      path: "/contact/custom_attributes/delete",
+      path: route.path,
       tags,
-      summary: "Delete custom attributes of the visitor's contact (deleteCustomAttribute)",
-      request: {
-        body: {
-          required: true,
-          content: { "application/json": { schema: z.object({ ...SessionRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
-        },
-      },
+      summary: route.summary,
+      ...(route.description === undefined ? {} : { description: route.description }),
+      request: { body: { required: true, content: { "application/json": { schema: route.body } } } },
       responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
     }),
     "public_write.address",
     "session_write.session",
-  ),
+  );
+}
+
+/** The conversation a session write names, after checking the session exists and the conversation is there. */
+async function sessionConversation(c: Context<AppEnv>, input: { widget_token: string; source_id: string; conversation_id: number }) {
+  const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
+  const conversation = await existingConversation(c.env, accountId, input.conversation_id);
+  return { access, session, conversation };
+}
+
+const AttributeKeys = z.array(z.string().min(1).max(100)).min(1).max(100);
+
+widgetSessions.openapi(
+  sessionWriteRoute({
+    path: "/contact/custom_attributes/delete",
+    summary: "Delete custom attributes of the visitor's contact (deleteCustomAttribute)",
+    body: z.object({ ...SessionRef, keys: AttributeKeys }).strict(),
+  }),
   async (c) => {
     const input = c.req.valid("json");
     const { accountId, session } = await sessionAccess(c, input.widget_token, input.source_id);
@@ -254,28 +268,15 @@ widgetSessions.openapi(
 );
 
 widgetSessions.openapi(
-  limitedRoute(
-    createRoute({
-      method: "post",
-      path: "/conversation/custom_attributes",
-      tags,
-      summary: "Set custom attributes of the visitor's conversation (setConversationCustomAttributes)",
-      description: "Merged key by key into the conversation's custom attributes.",
-      request: {
-        body: {
-          required: true,
-          content: { "application/json": { schema: z.object({ ...ConversationRef, custom_attributes: Attributes }).strict() } },
-        },
-      },
-      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-    }),
-    "public_write.address",
-    "session_write.session",
-  ),
+  sessionWriteRoute({
+    path: "/conversation/custom_attributes",
+    summary: "Set custom attributes of the visitor's conversation (setConversationCustomAttributes)",
+    description: "Merged key by key into the conversation's custom attributes.",
+    body: z.object({ ...ConversationRef, custom_attributes: Attributes }).strict(),
+  }),
   async (c) => {
     const input = c.req.valid("json");
-    const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
-    const conversation = await existingConversation(c.env, accountId, input.conversation_id);
+    const { access, conversation } = await sessionConversation(c, input);
     const merged = await conversation.mergeCustomAttributes(access, input.custom_attributes, { type: "contact" }, maxCustomAttributesBytes(c.env));
     if (!merged) throw notFound("Conversation");
     if ("tooLargeBytes" in merged) throw customAttributesTooLarge(c.env, "conversation", merged.tooLargeBytes);
@@ -284,28 +285,15 @@ widgetSessions.openapi(
 );
 
 widgetSessions.openapi(
-  limitedRoute(
-    createRoute({
-      method: "post",
-      path: "/conversation/custom_attributes/delete",
-      tags,
-      summary: "Delete custom attributes of the visitor's conversation (deleteConversationCustomAttribute)",
-      description: "Chatwoot's `destroy_custom_attributes` for the widget: the keys are removed; a key the conversation does not have changes nothing.",
-      request: {
-        body: {
-          required: true,
-          content: { "application/json": { schema: z.object({ ...ConversationRef, keys: z.array(z.string().min(1).max(100)).min(1).max(100) }).strict() } },
-        },
-      },
-      responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-    }),
-    "public_write.address",
-    "session_write.session",
-  ),
+  sessionWriteRoute({
+    path: "/conversation/custom_attributes/delete",
+    summary: "Delete custom attributes of the visitor's conversation (deleteConversationCustomAttribute)",
+    description: "Chatwoot's `destroy_custom_attributes` for the widget: the keys are removed; a key the conversation does not have changes nothing.",
+    body: z.object({ ...ConversationRef, keys: AttributeKeys }).strict(),
+  }),
   async (c) => {
     const input = c.req.valid("json");
-    const { accountId, access } = await sessionAccess(c, input.widget_token, input.source_id);
-    const conversation = await existingConversation(c.env, accountId, input.conversation_id);
+    const { access, conversation } = await sessionConversation(c, input);
     const remaining = await conversation.deleteCustomAttributes(access, input.keys, { type: "contact" });
     if (!remaining) throw notFound("Conversation");
     return c.json({ custom_attributes: remaining }, 200);
@@ -327,22 +315,14 @@ const LabelInput = z
 
 for (const change of ["add", "remove"] as const) {
   widgetSessions.openapi(
-    limitedRoute(
-      createRoute({
-        method: "post",
-        path: `/conversation/labels/${change}`,
-        tags,
-        summary: change === "add" ? "Label the visitor's conversation (setLabel)" : "Remove a label (removeLabel)",
-        request: { body: { required: true, content: { "application/json": { schema: LabelInput } } } },
-        responses: { ...ok, ...errorResponses(400, 404, 409, 413, 415, 422) },
-      }),
-      "public_write.address",
-      "session_write.session",
-    ),
+    sessionWriteRoute({
+      path: `/conversation/labels/${change}`,
+      summary: change === "add" ? "Label the visitor's conversation (setLabel)" : "Remove a label (removeLabel)",
+      body: LabelInput,
+    }),
     async (c) => {
       const input = c.req.valid("json");
-      const { accountId, access, session } = await sessionAccess(c, input.widget_token, input.source_id);
-      const conversation = await existingConversation(c.env, accountId, input.conversation_id);
+      const { access, session, conversation } = await sessionConversation(c, input);
       const visitor = { type: "contact" as const, name: session.contact.name || "the visitor" };
       const result = await conversation.changeLabel(access, change, input.label, visitor, maxLabelsPerConversation(c.env));
       if (!result) throw notFound("Conversation");
