@@ -12,6 +12,31 @@ import { callExpecting } from "./platform-api";
 
 const DAY = 24 * 60 * 60;
 
+/** The inbox's conversation, once the queue has worked the channel's webhook: its display id, after checking it takes no free reply. */
+async function conversationWithoutFreeReply(tenant: ConsoleTenant, inboxId: number): Promise<number> {
+  let displayId = 0;
+  for (const started = Date.now(); Date.now() - started < WAIT.timeout; await new Promise((resolve) => setTimeout(resolve, WAIT.interval))) {
+    const listed = await tenant.as("agent")<{ data: { payload: { id: number; can_reply: boolean }[] } }>(200, "GET", `/conversations?inbox_id=${inboxId}`);
+    const [conversation] = listed.data.payload;
+    if (conversation) {
+      expect(conversation.can_reply).toBe(false);
+      displayId = conversation.id;
+      break;
+    }
+  }
+  expect(displayId).toBeGreaterThan(0);
+  return displayId;
+}
+
+/** The agent's console at the conversation, once its first message shows. */
+async function openConversation(agent: ConsolePage, tenant: ConsoleTenant, displayId: number, firstMessage: string) {
+  const { page } = agent;
+  await page.goto(`/app/accounts/${tenant.account.id}/conversations/${displayId}`);
+  const pane = conversationPane(page);
+  await pane.message(firstMessage).waitFor();
+  return { page, pane };
+}
+
 describe("a WhatsApp conversation outside the 24-hour window", () => {
   let browser: Browser;
   let tenant: ConsoleTenant;
@@ -42,17 +67,7 @@ describe("a WhatsApp conversation outside the 24-hour window", () => {
     await callExpecting(200, "POST", "/dev/sinks/graph/whatsapp/inbound", {
       body: { from: customer, to: business, name: "Sheena Nelson", body: "Can I move my appointment?", timestamp: Math.floor(Date.now() / 1000) - 2 * DAY },
     });
-    // The conversation is listed once the queue has worked the webhook, not repliable.
-    for (const started = Date.now(); Date.now() - started < WAIT.timeout; await new Promise((resolve) => setTimeout(resolve, WAIT.interval))) {
-      const listed = await tenant.as("agent")<{ data: { payload: { id: number; can_reply: boolean }[] } }>(200, "GET", `/conversations?inbox_id=${inbox.id}`);
-      const [conversation] = listed.data.payload;
-      if (conversation) {
-        expect(conversation.can_reply).toBe(false);
-        displayId = conversation.id;
-        break;
-      }
-    }
-    expect(displayId).toBeGreaterThan(0);
+    displayId = await conversationWithoutFreeReply(tenant, inbox.id);
     agent = await signIn(browser, tenant.users.agent);
   }, 60_000);
 
@@ -62,10 +77,7 @@ describe("a WhatsApp conversation outside the 24-hour window", () => {
   });
 
   it("says why only a template can be sent, links to the rule, and offers no free reply", async () => {
-    const { page } = agent;
-    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${displayId}`);
-    const pane = conversationPane(page);
-    await pane.message("Can I move my appointment?").waitFor();
+    const { page, pane } = await openConversation(agent, tenant, displayId, "Can I move my appointment?");
     await expect
       .poll(() => page.getByText(/You can only reply to this conversation using a template message due to the 24-hour message window/).isVisible(), WAIT)
       .toBe(true);
@@ -158,16 +170,7 @@ describe("a Messenger conversation more than 7 days after the person wrote", () 
         ],
       },
     });
-    for (const started = Date.now(); Date.now() - started < WAIT.timeout; await new Promise((resolve) => setTimeout(resolve, WAIT.interval))) {
-      const listed = await tenant.as("agent")<{ data: { payload: { id: number; can_reply: boolean }[] } }>(200, "GET", `/conversations?inbox_id=${inbox.id}`);
-      const [conversation] = listed.data.payload;
-      if (conversation) {
-        expect(conversation.can_reply).toBe(false);
-        displayId = conversation.id;
-        break;
-      }
-    }
-    expect(displayId).toBeGreaterThan(0);
+    displayId = await conversationWithoutFreeReply(tenant, inbox.id);
     agent = await signIn(browser, tenant.users.agent);
   }, 60_000);
 
@@ -177,10 +180,7 @@ describe("a Messenger conversation more than 7 days after the person wrote", () 
   });
 
   it("says Meta allows no reply until the person writes again, with no template to send, and still takes a note", async () => {
-    const { page } = agent;
-    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${displayId}`);
-    const pane = conversationPane(page);
-    await pane.message("Do you take new patients?").waitFor();
+    const { page, pane } = await openConversation(agent, tenant, displayId, "Do you take new patients?");
     await page.getByText(/Meta allows replies up to 7 days after the person's last message/).waitFor();
     await page.getByRole("link", { name: /Meta's messaging window and the human agent tag/ }).waitFor();
     expect(await page.getByRole("button", { name: "Send a template" }).count()).toBe(0);
