@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { accountPath, api } from "../../core/api";
 import { t } from "../../core/i18n";
+import { AgentCheckboxes } from "../AgentCheckboxes";
 import type { Agent } from "./model";
 
 /** The inbox's member ids (null while loading), and a save that replaces them. */
@@ -28,24 +29,7 @@ export function Members({ agents, members, onChange, idPrefix, lead }: MembersPr
       {members === null ? (
         <p class="muted">{t("common.loading")}</p>
       ) : (
-        agents.map((agent) => (
-          <div class="field-inline" key={agent.id}>
-            <input
-              id={`${idPrefix}-member-${agent.id}`}
-              type="checkbox"
-              checked={members.has(agent.id)}
-              onChange={(event) => {
-                const next = new Set(members);
-                if (event.currentTarget.checked) next.add(agent.id);
-                else next.delete(agent.id);
-                onChange(next);
-              }}
-            />
-            <label for={`${idPrefix}-member-${agent.id}`}>
-              {agent.name} <span class="muted">{agent.email}</span>
-            </label>
-          </div>
-        ))
+        <AgentCheckboxes agents={agents} members={members} onChange={onChange} idPrefix={idPrefix} />
       )}
     </fieldset>
   );

@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { ApiError, accountPath, api, errorsOf, type FormErrors, NO_ERRORS } from "../../core/api";
 import { t } from "../../core/i18n";
+import { AgentCheckboxes } from "../AgentCheckboxes";
 import { FormActions } from "../FormActions";
 import { FormNotice } from "../FormNotice";
 import { ListState } from "../ListState";
@@ -186,24 +187,7 @@ function TeamDialog({
         </div>
         <fieldset class="team-members" aria-describedby={memberError ? "team-members-error" : undefined}>
           <legend class="field-label">{t("settings.teams.members")}</legend>
-          {agents.map((agent) => (
-            <div class="field-inline" key={agent.id}>
-              <input
-                id={`team-member-${agent.id}`}
-                type="checkbox"
-                checked={members.has(agent.id)}
-                onChange={(event) => {
-                  const next = new Set(members);
-                  if (event.currentTarget.checked) next.add(agent.id);
-                  else next.delete(agent.id);
-                  setMembers(next);
-                }}
-              />
-              <label for={`team-member-${agent.id}`}>
-                {agent.name} <span class="muted">{agent.email}</span>
-              </label>
-            </div>
-          ))}
+          <AgentCheckboxes agents={agents} members={members} onChange={setMembers} idPrefix="team" />
           {memberError && (
             <span id="team-members-error" class="field-error">
               {memberError}
