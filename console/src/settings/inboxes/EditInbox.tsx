@@ -11,7 +11,7 @@ import { t } from "../../core/i18n";
 import { FormActions } from "../FormActions";
 import { ChannelFields, channelChanges, type Draft, draftOf, placedPaths } from "./ChannelFields";
 import { ConnectInfo } from "./ConnectInfo";
-import { TextField, Unplaced, useNote } from "./fields";
+import { CheckboxField, TextField, Unplaced, useNote } from "./fields";
 import { Members, useMembers } from "./Members";
 import { type Agent, connectTitle, type Day, type Inbox, kindOf, REPLY_TIMES, type ReplyTime, verifiesIdentity } from "./model";
 import { defaultWeek, WorkingHours, weekErrorPaths, weekToSave } from "./WorkingHours";
@@ -74,15 +74,12 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
         <TextField note={field("name")} label={t("settingsInboxes.fields.name")} value={name} onInput={setName} />
         <fieldset class="inbox-group">
           <legend class="field-label">{t("settingsInboxes.greeting")}</legend>
-          <div class="field-inline">
-            <input
-              id="inbox-greeting-enabled"
-              type="checkbox"
-              checked={greetingEnabled}
-              onChange={(event) => setGreetingEnabled(event.currentTarget.checked)}
-            />
-            <label for="inbox-greeting-enabled">{t("settingsInboxes.fields.greeting_enabled")}</label>
-          </div>
+          <CheckboxField
+            id="inbox-greeting-enabled"
+            label={t("settingsInboxes.fields.greeting_enabled")}
+            checked={greetingEnabled}
+            onChange={setGreetingEnabled}
+          />
           <div class="field">
             <label for={greetingNote.id}>{t("settingsInboxes.fields.greeting_message")}</label>
             <textarea id={greetingNote.id} rows={2} value={greeting} {...greetingNote.aria} onInput={(event) => setGreeting(event.currentTarget.value)} />
@@ -91,19 +88,13 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
         </fieldset>
         <fieldset class="inbox-group">
           <legend class="field-label">{t("settingsInboxes.conversations")}</legend>
-          <div class="field-inline">
-            <input
-              id="inbox-csat"
-              type="checkbox"
-              checked={csat}
-              aria-describedby="inbox-csat-hint"
-              onChange={(event) => setCsat(event.currentTarget.checked)}
-            />
-            <label for="inbox-csat">{t("settingsInboxes.fields.csat_survey_enabled")}</label>
-          </div>
-          <span id="inbox-csat-hint" class="field-hint">
-            {errors.fields.csat_survey_enabled ?? t("settingsInboxes.hints.csat_survey_enabled")}
-          </span>
+          <CheckboxField
+            id="inbox-csat"
+            label={t("settingsInboxes.fields.csat_survey_enabled")}
+            checked={csat}
+            onChange={setCsat}
+            hint={errors.fields.csat_survey_enabled ?? t("settingsInboxes.hints.csat_survey_enabled")}
+          />
           {kind === "web_widget" && (
             <div class="field">
               <label for={replyTimeNote.id}>{t("settingsInboxes.fields.reply_time")}</label>
@@ -143,10 +134,7 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
             </datalist>
             {timezoneNote.note}
           </div>
-          <div class="field-inline">
-            <input id="inbox-hours-enabled" type="checkbox" checked={hoursEnabled} onChange={(event) => setHoursEnabled(event.currentTarget.checked)} />
-            <label for="inbox-hours-enabled">{t("settingsInboxes.fields.working_hours_enabled")}</label>
-          </div>
+          <CheckboxField id="inbox-hours-enabled" label={t("settingsInboxes.fields.working_hours_enabled")} checked={hoursEnabled} onChange={setHoursEnabled} />
           {hoursEnabled && <WorkingHours week={week} onChange={setWeek} errors={errors} />}
         </fieldset>
         <fieldset class="inbox-group">
@@ -163,19 +151,13 @@ export function EditInbox({ inbox, agents, onClose, onSaved }: EditInboxProps) {
         {verifiesIdentity(kind) && (
           <fieldset class="inbox-group">
             <legend class="field-label">{t("settingsInboxes.identity")}</legend>
-            <div class="field-inline">
-              <input
-                id="inbox-hmac"
-                type="checkbox"
-                checked={hmacMandatory}
-                onChange={(event) => setHmacMandatory(event.currentTarget.checked)}
-                aria-describedby="inbox-hmac-hint"
-              />
-              <label for="inbox-hmac">{t("settingsInboxes.fields.hmac_mandatory")}</label>
-            </div>
-            <span id="inbox-hmac-hint" class="field-hint">
-              {errors.fields["channel.hmac_mandatory"] ?? t("settingsInboxes.hints.hmac_mandatory")}
-            </span>
+            <CheckboxField
+              id="inbox-hmac"
+              label={t("settingsInboxes.fields.hmac_mandatory")}
+              checked={hmacMandatory}
+              onChange={setHmacMandatory}
+              hint={errors.fields["channel.hmac_mandatory"] ?? t("settingsInboxes.hints.hmac_mandatory")}
+            />
             {inbox.hmac_token && (
               <div class="field">
                 <label for="inbox-hmac-token">{t("settingsInboxes.fields.hmac_token")}</label>

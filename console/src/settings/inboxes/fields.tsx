@@ -1,7 +1,7 @@
 /**
  * The inbox forms' pieces: a field that shows its hint or the API's 422 answer for its path beside it
- * (and points to it with aria-describedby), the notice for answers no field shows, and a read-only
- * value with a copy button.
+ * (and points to it with aria-describedby), a labelled checkbox, the notice for answers no field
+ * shows, and a read-only value with a copy button.
  */
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
@@ -53,6 +53,26 @@ export function TextField({ note, label, value, onInput, type = "text", optional
       />
       {note.note}
     </div>
+  );
+}
+
+type CheckboxFieldProps = { id: string; label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: string };
+
+/** A checkbox with its label beside it and, when given, its hint (or the API's answer) below, pointed to by aria-describedby. */
+export function CheckboxField({ id, label, checked, onChange, hint }: CheckboxFieldProps) {
+  const hintId = hint === undefined ? undefined : `${id}-hint`;
+  return (
+    <>
+      <div class="field-inline">
+        <input id={id} type="checkbox" checked={checked} aria-describedby={hintId} onChange={(event) => onChange(event.currentTarget.checked)} />
+        <label for={id}>{label}</label>
+      </div>
+      {hintId && (
+        <span id={hintId} class="field-hint">
+          {hint}
+        </span>
+      )}
+    </>
   );
 }
 
