@@ -16,6 +16,31 @@ export type PreChatFieldRule = {
   regex_pattern?: string | null;
 };
 
+/** A field of a stored pre-chat form: a rule with everything the widget shows filled in. */
+export type PreChatFormField = PreChatFieldRule & { label: string; placeholder: string | null; required: boolean; enabled: boolean };
+
+/** A chat widget's pre-chat form as it is stored and answered (the server and the console's builder read it alike). */
+export type PreChatForm = { enabled: boolean; message: string | null; fields: PreChatFormField[] };
+
+/** Chatwoot's default pre-chat form: email and name asked, phone number offered but switched off. */
+export const DEFAULT_PRE_CHAT_FORM: PreChatForm = {
+  enabled: false,
+  message: "Share your queries or comments here.",
+  fields: [
+    { field_type: "standard", name: "email", type: "email", label: "Email Id", placeholder: "Please enter your email address", required: true, enabled: true },
+    { field_type: "standard", name: "full_name", type: "text", label: "Full name", placeholder: "Please enter your full name", required: false, enabled: true },
+    {
+      field_type: "standard",
+      name: "phone_number",
+      type: "phone",
+      label: "Phone number",
+      placeholder: "Please enter your phone number",
+      required: false,
+      enabled: false,
+    },
+  ],
+};
+
 export type PreChatAnswers = {
   contact: { name?: string; email?: string; phone_number?: string };
   contactAttributes: Record<string, string | number | boolean>;

@@ -7,6 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ChatWidgetType, WorkingHoursDay } from "../db/schema";
 import { ALLOWED_DOMAIN } from "../domain/allowed-domains";
+import { DEFAULT_PRE_CHAT_FORM, type PreChatForm } from "../domain/pre-chat";
 import { type ChannelToggles, WIDGET_CHANNELS, type WidgetChannel } from "../domain/widget-setup";
 import { DEFAULT_WIDGET_COLOR, DEFAULT_WORKING_HOURS, HexColor, WorkingHoursInput } from "./inbox-configuration";
 import { Locale, optionalText, Phone, RegexPattern, TimeZone } from "./field-schemas";
@@ -218,26 +219,7 @@ export const PreChatFormInput = z
   .openapi("PreChatFormInput");
 export type PreChatFormInput = z.infer<typeof PreChatFormInput>;
 
-export type PreChatForm = { enabled: boolean; message: string | null; fields: PreChatField[] };
-
-/** Chatwoot's default pre-chat form: email and name asked, phone number offered but switched off. */
-export const DEFAULT_PRE_CHAT_FORM: PreChatForm = {
-  enabled: false,
-  message: "Share your queries or comments here.",
-  fields: [
-    { field_type: "standard", name: "email", type: "email", label: "Email Id", placeholder: "Please enter your email address", required: true, enabled: true },
-    { field_type: "standard", name: "full_name", type: "text", label: "Full name", placeholder: "Please enter your full name", required: false, enabled: true },
-    {
-      field_type: "standard",
-      name: "phone_number",
-      type: "phone",
-      label: "Phone number",
-      placeholder: "Please enter your phone number",
-      required: false,
-      enabled: false,
-    },
-  ],
-};
+export { DEFAULT_PRE_CHAT_FORM, type PreChatForm };
 
 export const mergePreChatForm = (base: PreChatForm, patch: PreChatFormInput): PreChatForm => ({ ...base, ...patch });
 

@@ -3,6 +3,7 @@
  * same rules the API applies, from src/domain/widget-setup.ts), the body Save sends, and the
  * configuration the preview iframe shows, fallbacks included.
  */
+import { DEFAULT_PRE_CHAT_FORM, type PreChatForm, type PreChatFormField } from "../../../../src/domain/pre-chat";
 import { callLink, instagramLink, messengerLink, whatsappLink } from "../../../../src/domain/widget-links";
 import {
   type ChannelToggles,
@@ -26,18 +27,8 @@ export type WidgetType = WidgetConfig["type"];
 export const WIDGET_TYPES: WidgetType[] = ["live_chat", "email_sms", "whatsapp", "facebook", "instagram", "voice_ai", "all_in_one"];
 export { WIDGET_CHANNELS, type WidgetChannel, type DependencyType, DEPENDENCY_FIELDS };
 
-export type PreChatField = {
-  field_type: "standard" | "contact_attribute" | "conversation_attribute";
-  name: string;
-  type: "text" | "email" | "phone" | "number" | "date" | "link" | "list" | "checkbox";
-  label: string;
-  placeholder: string | null;
-  required: boolean;
-  enabled: boolean;
-  values?: string[];
-  regex_pattern?: string | null;
-};
-export type PreChatForm = { enabled: boolean; message: string | null; fields: PreChatField[] };
+export type PreChatField = PreChatFormField;
+export type { PreChatForm };
 export type Media = { url: string; key: string; content_type: string } | null;
 
 /** The settings the builder edits (the API's, without the read-only parts). */
@@ -77,25 +68,6 @@ type DependencyIds = Record<(typeof DEPENDENCY_FIELDS)[DependencyType], number |
 export type Draft = { name: string; type: WidgetType; settings: DraftSettings; pre_chat_form: PreChatForm } & DependencyIds;
 
 const NO_CHANNELS: ChannelToggles = { live_chat: false, email_sms: false, whatsapp: false, facebook: false, instagram: false, voice_ai: false };
-
-/** Chatwoot's default pre-chat form, as the API creates it. */
-const DEFAULT_PRE_CHAT_FORM: PreChatForm = {
-  enabled: false,
-  message: "Share your queries or comments here.",
-  fields: [
-    { field_type: "standard", name: "email", type: "email", label: "Email Id", placeholder: "Please enter your email address", required: true, enabled: true },
-    { field_type: "standard", name: "full_name", type: "text", label: "Full name", placeholder: "Please enter your full name", required: false, enabled: true },
-    {
-      field_type: "standard",
-      name: "phone_number",
-      type: "phone",
-      label: "Phone number",
-      placeholder: "Please enter your phone number",
-      required: false,
-      enabled: false,
-    },
-  ],
-};
 
 /** A new widget of `type` with the API's defaults. */
 export function newDraft(type: WidgetType, name: string): Draft {
