@@ -1,9 +1,11 @@
 /** D1 schema: the platform's configuration. Live conversation state lives in Durable Objects, not here. */
 import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { BusinessDay } from "../domain/business-hours";
 import type { Attachment } from "../domain/conversation";
 import { AUTOMATION_TRIGGERS } from "../domain/events";
 import { SLA_EVENT_TYPES, SLA_STATUSES } from "../domain/sla";
+import type { WhatsappTemplate } from "../domain/whatsapp-cloud";
 
 /** 32 random bytes as hex: a chat widget's command signing key. */
 export const newCommandSecret = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -223,27 +225,11 @@ export type SmsProviderConfig = { account_sid: string; auth_token: string; api_b
  */
 export type WhatsappProviderConfig = { api_key: string; phone_number_id: string; business_account_id: string; webhook_verify_token: string };
 
-/** One of a WhatsApp Business account's message templates, as the Graph API lists them. */
-export type WhatsappTemplate = {
-  id: string | null;
-  name: string;
-  language: string;
-  status: string;
-  category: string | null;
-  components: Record<string, unknown>[];
-  parameter_format?: string | null;
-};
+/** A WhatsApp Business account's message template as the Graph API lists it (src/domain/whatsapp-cloud.ts), cached on the inbox. */
+export type { WhatsappTemplate };
 
 /** One day of an inbox's working hours, in Chatwoot's shape (day_of_week 0 = Sunday). */
-export type WorkingHoursDay = {
-  day_of_week: number;
-  closed_all_day: boolean;
-  open_all_day: boolean;
-  open_hour: number | null;
-  open_minutes: number | null;
-  close_hour: number | null;
-  close_minutes: number | null;
-};
+export type WorkingHoursDay = BusinessDay;
 
 /** Chatwoot's web widget reply times, in its order. */
 export const REPLY_TIMES = ["in_a_few_minutes", "in_a_few_hours", "in_a_day"] as const;

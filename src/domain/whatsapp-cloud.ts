@@ -5,8 +5,18 @@
  * (text, media, templates with their parameters). Pure: src/jobs/whatsapp-channel.ts does the I/O.
  */
 import { z } from "zod";
-import type { WhatsappTemplate } from "../db/schema";
 import type { MessageDeliveryStatus } from "./conversation";
+
+/** One of a WhatsApp Business account's message templates, as the Graph API lists them (stored on the inbox, shown in the console). */
+export type WhatsappTemplate = {
+  id: string | null;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  components: Record<string, unknown>[];
+  parameter_format?: string | null;
+};
 
 /** Meta lets a business answer freely for 24 hours after the customer's last message; after that only templates. */
 export const CUSTOMER_SERVICE_WINDOW_SECONDS = 24 * 60 * 60;

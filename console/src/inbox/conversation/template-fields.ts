@@ -4,15 +4,9 @@
  * variable or a media header's link; the preview with the values filled in; and Chatwoot's
  * `template_params` that the messages endpoint takes.
  */
-export type WhatsappTemplate = {
-  id: string | null;
-  name: string;
-  language: string;
-  status: string;
-  category: string | null;
-  components: Record<string, unknown>[];
-  parameter_format?: string | null;
-};
+import type { WhatsappTemplate } from "../../../../src/domain/whatsapp-cloud";
+
+export type { WhatsappTemplate };
 
 export type TemplateField = { key: string; part: "body" | "header_text" | "header_media"; example: string | null; mediaType?: "image" | "video" | "document" };
 

@@ -1,16 +1,9 @@
 /** Settings > Inboxes: the inbox as the Application API shows it to administrators, and what the screens derive from it. */
 import { t } from "../../core/i18n";
+import type { BusinessDay } from "../../../../src/domain/business-hours";
 import type { IconName } from "../../core/icons";
 
-export type Day = {
-  day_of_week: number;
-  closed_all_day: boolean;
-  open_all_day: boolean;
-  open_hour: number | null;
-  open_minutes: number | null;
-  close_hour: number | null;
-  close_minutes: number | null;
-};
+export type Day = BusinessDay;
 
 export const CHANNEL_CLASSES = {
   "Channel::WebWidget": "web_widget",
