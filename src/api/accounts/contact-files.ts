@@ -15,9 +15,10 @@ import { enqueueJobs } from "../../jobs/messages";
 import { accountAuditEntry } from "../audit";
 import { requireRole, userOf } from "../auth";
 import { type AppEnv, createRouter } from "../context";
-import { ApiError, ErrorSchema, errorResponses, notFound, validationError } from "../errors";
+import { ApiError, errorResponses, notFound, validationError } from "../errors";
 import { readForm, readJson } from "../messages";
 import { idParams, iso, Timestamp } from "../schemas";
+import { exportCsvAttachment, exportLinkExpired, linkExpiredResponse } from "./contact-export-download";
 import { userSecurity } from "./profile";
 
 const tags = ["Application: contacts"];
@@ -196,7 +197,7 @@ accountContactFiles.openapi(
     request: { params: idParams("account_id", "export_id") },
     responses: {
       200: { description: "The CSV", content: { "text/csv": { schema: z.string() } } },
-      410: { description: "The link expired", content: { "application/json": { schema: ErrorSchema } } },
+      ...linkExpiredResponse,
       ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
@@ -205,14 +206,7 @@ accountContactFiles.openapi(
     const result = await exportDownload(c.env, c.var.membership.accountId, export_id);
     if (result === "not_found") throw notFound("Contact export");
     if (result === "not_ready") throw new ApiError(409, "not_ready", "The export is still being written.");
-    if (result === "expired") throw new ApiError(410, "link_expired", "The export's link has expired; export the contacts again.");
-    return new Response(result.file.body, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="contacts-${export_id}.csv"`,
-        "cache-control": "private, no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    if (result === "expired") throw exportLinkExpired();
+    return exportCsvAttachment(result.file, `contacts-${export_id}.csv`);
   },
 );

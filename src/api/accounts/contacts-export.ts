@@ -10,8 +10,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { EXPORT_TOKEN_MAX_CHARS } from "../../domain/export-links";
 import { EXPORT_LINK_HOURS, signedExportDownload } from "../../jobs/contact-files";
 import { createRouter } from "../context";
-import { ApiError, ErrorSchema, errorResponses } from "../errors";
+import { ApiError, errorResponses } from "../errors";
 import { limitedRoute } from "../limits";
+import { exportCsvAttachment, exportLinkExpired, linkExpiredResponse } from "./contact-export-download";
 
 const tags = ["Application: contacts"];
 
@@ -42,7 +43,7 @@ contactExportLinks.openapi(
           headers: { "content-disposition": { schema: { type: "string" }, description: 'attachment; filename="contacts-<account id>-<export id>.csv"' } },
           content: { "text/csv": { schema: z.string() } },
         },
-        410: { description: "The link expired", content: { "application/json": { schema: ErrorSchema } } },
+        ...linkExpiredResponse,
         ...errorResponses(400, 403),
       },
     }),
@@ -52,15 +53,8 @@ contactExportLinks.openapi(
     const result = await signedExportDownload(c.env, c.req.valid("query").token);
     if (result === "invalid")
       throw new ApiError(403, "invalid_link", "The download link is not valid: it was changed or is incomplete. Use the link from the email as it is.");
-    if (result === "expired") throw new ApiError(410, "link_expired", "The export's link has expired; export the contacts again.");
-    return new Response(result.file.body, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="contacts-${result.accountId}-${result.exportId}.csv"`,
-        "cache-control": "private, no-store",
-        "referrer-policy": "no-referrer",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    if (result === "expired") throw exportLinkExpired();
+    // The link's URL carries its token: no page the file opens from may pass it on as a referrer.
+    return exportCsvAttachment(result.file, `contacts-${result.accountId}-${result.exportId}.csv`, { "referrer-policy": "no-referrer" });
   },
 );
