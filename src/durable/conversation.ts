@@ -57,6 +57,7 @@ import { accountObject } from "./stubs";
 import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
 import { lastIncomingAt, withLastIncomingAt } from "./conversation/channel-window";
+import { hasMessageWithSourceId, latestUnfailedOutgoing, markSentBefore, sendInFlight, unsentRepliesAfter } from "./conversation/channel-messages";
 import { withoutCustomAttributes } from "./conversation/custom-attributes";
 import { lastIncomingAtAfter } from "../domain/reply-window";
 
@@ -698,6 +699,46 @@ export class Conversation extends DurableObject<Env> {
   /** When the contact last wrote, by the provider's clock where it gave one (src/durable/conversation/channel-window.ts). */
   lastIncomingAt(): number | null {
     return lastIncomingAt(this.sql);
+  }
+
+  // ---- channel jobs' questions (src/durable/conversation/channel-messages.ts) -----------------------
+
+  /** Whether a message of this type with the provider's id (`source_id`) is stored here: a redelivery finds its first copy. */
+  hasMessageWithSourceId(sourceId: string, messageType: MessageTypeCode): boolean {
+    return hasMessageWithSourceId(this.sql, sourceId, messageType);
+  }
+
+  /** Whether one of Parley's sends with this text (any, when null) still waits for its provider's answer (an echo may be it). */
+  sendInFlight(text: string | null): boolean {
+    return sendInFlight(this.sql, text);
+  }
+
+  /** Up to 100 agents' replies after message `afterId` that no channel has sent yet, oldest first (continuity's next email). */
+  unsentRepliesAfter(afterId: number): MessageRecord[] {
+    return unsentRepliesAfter<MessageRow>(this.sql, afterId, AFTER_PAGE_SIZE).map(toMessage);
+  }
+
+  /**
+   * A delivery or read receipt's watermark (the provider's clock, in ms), applied here in one write:
+   * Parley's sent messages up to then whose status is behind get it (never backwards), each with its
+   * message.updated. Answers how many changed.
+   */
+  async markSentBefore(watermarkMs: number, status: "delivered" | "read"): Promise<number> {
+    const state = this.readState();
+    if (!state) return 0;
+    const changed = this.transact(() => {
+      const rows = markSentBefore<MessageRow>(this.sql, Math.floor(watermarkMs / 1000), status, nowSeconds());
+      for (const row of rows) this.record("message.updated", state, { origin: SYSTEM }, toMessage(row));
+      return rows.length;
+    });
+    if (changed > 0) await this.flush();
+    return changed;
+  }
+
+  /** A bounce: the latest public outgoing message not failed yet is marked failed with the reason; null when there is none. */
+  async failLatestOutgoing(reason: string): Promise<MessageRecord | null> {
+    const id = latestUnfailedOutgoing(this.sql);
+    return id === null ? null : this.setDeliveryStatus({ messageId: id }, { status: "failed", externalError: reason });
   }
 
   message(id: number): MessageRecord | null {

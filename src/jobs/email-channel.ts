@@ -202,12 +202,9 @@ async function storeMailAttachments(env: Env, accountId: number, mail: Email): P
   return stored;
 }
 
-/** A bounce: the conversation's latest agent message sent by email is marked failed with the bounce's reason. */
+/** A bounce: the conversation's latest agent message sent by email is marked failed with the bounce's reason (found in the object). */
 async function markLatestEmailFailed(env: Env, accountId: number, displayId: number, reason: string) {
-  const conversation = conversationObject(env, accountId, displayId);
-  const messages = (await conversation.listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
-  const latest = [...messages].reverse().find((message) => message.messageType === MessageType.outgoing && !message.private && message.status !== "failed");
-  if (latest) await conversation.setDeliveryStatus({ messageId: latest.id }, { status: "failed", externalError: reason });
+  await conversationObject(env, accountId, displayId).failLatestOutgoing(reason);
 }
 
 // ---- Sending ------------------------------------------------------------------------------------
@@ -289,8 +286,7 @@ export async function sendContinuityEmail(env: Env, ref: OutboundRef): Promise<v
   const after = await account.claimEmailContinuity(ref.display_id, ref.message_id);
   if (after === null) return;
   const conversation = conversationObject(env, ref.account_id, ref.display_id);
-  const listed = (await conversation.listMessages({ inboxIds: null }, { before: null, after })) ?? [];
-  const burst = listed.filter(leavesOnChannel).filter((message) => message.sender?.type !== "contact");
+  const burst = (await conversation.unsentRepliesAfter(after)).filter((message) => message.sender?.type !== "contact");
   const through = Math.max(ref.message_id, ...burst.map((message) => message.id));
   if (through > ref.message_id) await account.claimEmailContinuity(ref.display_id, through);
   if (burst.length === 0) return;

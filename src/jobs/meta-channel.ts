@@ -13,7 +13,7 @@ import { deleteStoredFiles } from "../db/account-storage";
 import { openDatabase } from "../db/client";
 import { initialConversationStatus } from "../db/inbox-listeners";
 import { facebookPages, inboxes, instagramAccounts } from "../db/schema";
-import { type Attachment, type MessageDeliveryStatus, type MessageRecord, MessageType } from "../domain/conversation";
+import { type Attachment, type MessageDeliveryStatus, MessageType } from "../domain/conversation";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import {
   closedWindowMessage,
@@ -30,6 +30,7 @@ import { accountObject, conversationObject } from "../durable/stubs";
 import type { JobMessage } from "./messages";
 import { graphUrl } from "../domain/meta-graph";
 import { graphRequest, graphSettingsOf } from "./meta-graph";
+import { conversationJoined, personConversations, storedBefore } from "./channel-redelivery";
 
 type MetaReceivedJob = Extract<JobMessage, { type: "meta.received" }>;
 type MetaSendJob = Extract<JobMessage, { type: "meta.send" }>;
@@ -155,25 +156,19 @@ async function conversationFor(env: Env, inbox: MetaInbox, personId: string) {
   return conversation;
 }
 
-/** An event this much older than now may be Meta delivering it again after its conversation was resolved. */
-const LATE_EVENT_MS = 60_000;
-
 /**
- * Whether a late event's message is stored already in one of the person's latest conversations: the
- * conversation it went to may have been resolved since, and its redelivery would otherwise open another.
+ * Whether the person's message is stored already in one of their latest conversations other than the
+ * one it would join: that one drops a second copy itself, but the conversation it went to may have
+ * been resolved since, and its redelivery would otherwise open another (src/jobs/channel-redelivery.ts).
  */
-async function receivedBefore(env: Env, inbox: MetaInbox, personId: string, sourceId: string, timestampMs: number): Promise<boolean> {
-  if (Date.now() - timestampMs < LATE_EVENT_MS) return false;
-  for (const { id } of (await conversationsOf(env, inbox, personId)).slice(0, 3)) {
-    const recent = (await conversationObject(env, inbox.accountId, id).listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
-    if (recent.some((message) => message.messageType === MessageType.incoming && message.sourceId === sourceId)) return true;
-  }
-  return false;
+async function receivedBefore(env: Env, inbox: MetaInbox, personId: string, sourceId: string): Promise<boolean> {
+  const conversations = await personConversations(env, inbox.accountId, inbox.id, personId);
+  return storedBefore(env, inbox.accountId, conversations, sourceId, conversationJoined(conversations));
 }
 
 async function receiveFromPerson(env: Env, inbox: MetaInbox, event: Extract<MessagingEvent, { kind: "message" | "postback" | "unsupported" }>) {
   const sourceId = event.kind === "unsupported" ? event.key : event.mid;
-  if (await receivedBefore(env, inbox, event.customerId, sourceId, event.timestampMs)) return;
+  if (await receivedBefore(env, inbox, event.customerId, sourceId)) return;
   await contactSessionOf(env, inbox, event.customerId);
   const conversation = await conversationFor(env, inbox, event.customerId);
   const files = event.kind === "message" ? await downloadAttachments(env, inbox, event.attachments) : { attachments: [], links: [], missing: 0 };
@@ -258,12 +253,6 @@ async function downloadAttachments(
   }
 }
 
-/** The person's conversations in the inbox, newest first. */
-async function conversationsOf(env: Env, inbox: MetaInbox, personId: string) {
-  const conversations = (await accountObject(env, inbox.accountId).sessionConversations(inbox.id, personId)) ?? [];
-  return [...conversations].sort((a, b) => b.id - a.id);
-}
-
 /**
  * A message the page sent (is_echo): Parley's own send comes back too, and is recognised by its mid
  * (once its send recorded it) or its metadata (Messenger); a message sent from elsewhere (Meta's
@@ -271,11 +260,11 @@ async function conversationsOf(env: Env, inbox: MetaInbox, personId: string) {
  */
 async function receiveEcho(env: Env, inbox: MetaInbox, event: Extract<MessagingEvent, { kind: "echo" }>) {
   if (isOwnSendMetadata(event.metadata)) return;
-  for (const { id } of await conversationsOf(env, inbox, event.customerId)) {
+  for (const { id } of await personConversations(env, inbox.accountId, inbox.id, event.customerId)) {
     const conversation = conversationObject(env, inbox.accountId, id);
     if (await conversation.setDeliveryStatus({ sourceId: event.mid }, { status: "sent" })) return;
     // Instagram echoes carry no metadata: while one of our sends waits for its answer, this may be it.
-    if (await hasSendInFlight(conversation, event.text)) throw new Error(`echo ${event.mid} may be of a send still in flight; retried`);
+    if (await conversation.sendInFlight(event.text)) throw new Error(`echo ${event.mid} may be of a send still in flight; retried`);
   }
   await contactSessionOf(env, inbox, event.customerId);
   const conversation = await conversationFor(env, inbox, event.customerId);
@@ -299,19 +288,6 @@ async function receiveEcho(env: Env, inbox: MetaInbox, event: Extract<MessagingE
   if (!result?.created) await deleteStoredFiles(env, inbox.accountId, files.attachments);
 }
 
-/** Whether the conversation holds an outgoing message with this text that Parley has not had an answer for yet. */
-async function hasSendInFlight(conversation: ReturnType<typeof conversationObject>, text: string | null): Promise<boolean> {
-  const recent = (await conversation.listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
-  return recent.some(
-    (message: MessageRecord) =>
-      message.messageType === MessageType.outgoing &&
-      !message.private &&
-      message.sourceId === null &&
-      message.status === undefined &&
-      (text === null || message.content === text),
-  );
-}
-
 /**
  * A delivery or read receipt: the messages it names by mid, and Parley's messages sent before its
  * watermark (Meta's clock), get the status; a status never goes back (read stays read).
@@ -323,7 +299,7 @@ async function recordReceipt(
   status: Extract<MessageDeliveryStatus, "delivered" | "read">,
   receipt: { mids: string[]; watermarkMs: number | null },
 ) {
-  const conversations = await conversationsOf(env, inbox, personId);
+  const conversations = await personConversations(env, inbox.accountId, inbox.id, personId);
   const pending = new Set(receipt.mids);
   for (const { id } of conversations) {
     if (pending.size === 0) break;
@@ -332,13 +308,8 @@ async function recordReceipt(
   }
   const latest = conversations[0];
   if (receipt.watermarkMs === null || !latest) return;
-  const conversation = conversationObject(env, inbox.accountId, latest.id);
-  const recent = (await conversation.listMessages({ inboxIds: null }, { before: null, after: null })) ?? [];
-  for (const message of recent) {
-    const ours = message.messageType === MessageType.outgoing && !message.private && message.sourceId !== null;
-    const behind = message.status === "sent" || (status === "read" && message.status === "delivered");
-    if (ours && behind && message.createdAt * 1000 <= receipt.watermarkMs) await conversation.setDeliveryStatus({ messageId: message.id }, { status });
-  }
+  // The watermark is applied by the conversation itself, in one write: no message crosses the RPC.
+  await conversationObject(env, inbox.accountId, latest.id).markSentBefore(receipt.watermarkMs, status);
 }
 
 /**

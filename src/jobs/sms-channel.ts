@@ -1,9 +1,10 @@
 /**
  * The SMS channel's queue work. `sms.received`: what Twilio posted to an inbox's webhook (signature
  * already checked), either an incoming message (contact by phone, one open conversation per contact
- * phone, media into R2, STOP/START honoured, a redelivered MessageSid stored once) or a status
- * callback for a message Parley sent. `sms.send`: an outgoing message (an agent's reply, automation's or
- * a macro's message: src/jobs/outbound.ts) out through the provider.
+ * phone, media into R2, STOP/START honoured, a redelivered MessageSid stored once, even after its
+ * conversation was resolved) or a status callback for a message Parley sent. `sms.send`: an outgoing
+ * message (an agent's reply, automation's or a macro's message: src/jobs/outbound.ts) out through the
+ * provider.
  */
 import { and, eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
@@ -18,6 +19,7 @@ import { deleteStoredFiles } from "../db/account-storage";
 import type { JobMessage } from "./messages";
 import { sendSms } from "./send-sms";
 import { initialConversationStatus } from "../db/inbox-listeners";
+import { personConversations, storedBefore } from "./channel-redelivery";
 
 type SmsReceivedJob = Extract<JobMessage, { type: "sms.received" }>;
 type SmsSendJob = Extract<JobMessage, { type: "sms.send" }>;
@@ -45,10 +47,13 @@ export async function receiveSms(env: Env, job: SmsReceivedJob): Promise<void> {
 
   const account = accountObject(env, inbox.accountId);
   const session = await account.smsContactSession(inbox.id, from);
+  // A redelivery is dropped before it does anything: a STOP sent again after a START opts nobody out.
+  const conversations = await personConversations(env, inbox.accountId, inbox.id, from);
+  if (await storedBefore(env, inbox.accountId, conversations, sid, null)) return;
   const consent = smsConsentKeyword(form.Body ?? "");
   if (consent) await account.setSmsOptOut(session.contact.id, consent === "opt_out" ? new Date().toISOString() : null);
 
-  const displayId = await openConversationOf(env, inbox.accountId, inbox.id, from);
+  const displayId = await openConversationOf(env, inbox.accountId, inbox.id, from, conversations);
   const attachments = await downloadMedia(env, inbox, form);
   const body = form.Body?.trim() ? form.Body : null;
   const result = await conversationObject(env, inbox.accountId, displayId).addMessage(
@@ -69,12 +74,16 @@ export async function receiveSms(env: Env, job: SmsReceivedJob): Promise<void> {
   if (!result?.created) await deleteStoredFiles(env, inbox.accountId, attachments);
 }
 
-/** The contact phone's latest open or pending conversation in the inbox, else a new one. */
-async function openConversationOf(env: Env, accountId: number, inboxId: number, phone: string): Promise<number> {
+/** The contact phone's latest open or pending conversation in the inbox (of `conversations`, newest first), else a new one. */
+async function openConversationOf(
+  env: Env,
+  accountId: number,
+  inboxId: number,
+  phone: string,
+  conversations: Awaited<ReturnType<typeof personConversations>>,
+): Promise<number> {
   const account = accountObject(env, accountId);
-  const conversations = (await account.sessionConversations(inboxId, phone)) ?? [];
-  const open = conversations.filter((conversation) => conversation.status === "open" || conversation.status === "pending");
-  const latest = open.reduce<number | null>((max, conversation) => (max === null || conversation.id > max ? conversation.id : max), null);
+  const latest = conversations.find((conversation) => conversation.status === "open" || conversation.status === "pending")?.id ?? null;
   if (latest !== null) return latest;
   const status = await initialConversationStatus(env.DB, inboxId);
   const seed = await account.reserveConversation({ inboxId, sourceId: phone, customAttributes: {}, additionalAttributes: {}, status });

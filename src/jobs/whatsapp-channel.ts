@@ -1,9 +1,10 @@
 /**
  * The WhatsApp channel's queue work. `whatsapp.received`: what Meta posted to an inbox's webhook
  * (signature already checked): incoming messages (contact by wa_id and phone, one open conversation
- * per contact, media fetched through the Graph API into R2, a redelivered wamid stored once) and
- * statuses of the messages the inbox sent. `whatsapp.send`: an outgoing message out through the
- * Graph API's messages endpoint (text, media by link, or a template with its parameters).
+ * per contact, media fetched through the Graph API into R2, a redelivered wamid stored once, even
+ * after its conversation was resolved) and statuses of the messages the inbox sent. `whatsapp.send`:
+ * an outgoing message out through the Graph API's messages endpoint (text, media by link, or a
+ * template with its parameters).
  */
 import { and, eq } from "drizzle-orm";
 import { storeFiles } from "../services/media-store";
@@ -27,6 +28,7 @@ import {
 import { accountObject, conversationObject } from "../durable/stubs";
 import type { JobMessage } from "./messages";
 import { graphDownload, graphRequest } from "./meta-graph";
+import { conversationJoined, personConversations, storedBefore } from "./channel-redelivery";
 
 type WhatsappReceivedJob = Extract<JobMessage, { type: "whatsapp.received" }>;
 type WhatsappSendJob = Extract<JobMessage, { type: "whatsapp.send" }>;
@@ -56,6 +58,10 @@ export async function receiveWhatsapp(env: Env, job: WhatsappReceivedJob): Promi
 
 async function receiveMessage(env: Env, inbox: WhatsappInbox, event: Extract<ReturnType<typeof whatsappEventsOf>[number], { kind: "message" }>) {
   const person = { name: event.profileName, phoneNumber: `+${event.waId.replace(/^\+/, "")}` };
+  // Meta delivering it again after its conversation was resolved: stored once, and no new conversation.
+  const conversations = await personConversations(env, inbox.accountId, inbox.id, event.waId);
+  const joined = conversationJoined(conversations, inbox.lockToSingleConversation);
+  if (await storedBefore(env, inbox.accountId, conversations, event.message.id, joined)) return;
   // A new conversation starts pending when an agent bot answers the inbox, as in Chatwoot.
   const status = await initialConversationStatus(env.DB, inbox.id);
   const target = await accountObject(env, inbox.accountId).channelMessageTarget(inbox.id, event.waId, person, inbox.lockToSingleConversation, status);

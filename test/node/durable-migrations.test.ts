@@ -30,7 +30,7 @@ const PINNED: Record<string, { migrations: readonly SqliteMigration[]; fingerpri
   },
   CONVERSATION_MIGRATIONS: {
     migrations: CONVERSATION_MIGRATIONS,
-    fingerprints: ["1:ed06d19b164c796b", "2:9435d09ec5fe54b9", "3:723a104bbeaa7822"],
+    fingerprints: ["1:ed06d19b164c796b", "2:9435d09ec5fe54b9", "3:723a104bbeaa7822", "4:575660d5b524d39e"],
   },
   RATE_COUNTER_MIGRATIONS: {
     migrations: RATE_COUNTER_MIGRATIONS,

@@ -68,6 +68,20 @@ async function messagesOf(t: Tenant, displayId: number) {
   return (reply.body.payload as Message[]).filter((message) => message.message_type !== 2);
 }
 
+/** More messages than a conversation's page (20): what a job used to search read no further. */
+const MORE_THAN_A_PAGE = 25;
+
+/** Agents' private notes: messages that never leave on the channel. */
+async function privateNotes(t: Tenant, displayId: number, count: number) {
+  for (let i = 1; i <= count; i++) {
+    const note = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, {
+      token: t.admin.access_token,
+      body: { content: `Note ${i}`, private: true },
+    });
+    expectStatus(note, 200);
+  }
+}
+
 const reply = (t: Tenant, displayId: number, content: string) =>
   call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/messages`, {
     token: t.admin.access_token,
@@ -291,6 +305,26 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     const [newest] = await conversationsOf(t, t.inbox.id);
     await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again"]));
     expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Sent while you were down"]);
+  });
+
+  it("stores once a message Meta delivers again after its resolved conversation took more than a page of messages", async () => {
+    const t = await messengerTenant();
+    const psid = uniqueMetaId("25");
+    const first = pageNotification(t.pageId, textMessage(psid, t.pageId, "Is the blue one in stock?"));
+    expectStatus(await postMeta("/bot", first), 200);
+    const conversation = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
+    await privateNotes(t, conversation.id, MORE_THAN_A_PAGE);
+    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, {
+      token: t.admin.access_token,
+      body: { status: "resolved" },
+    });
+    expectStatus(resolved, 200);
+    expectStatus(await postMeta("/bot", first), 200);
+    expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "Hello again"))), 200);
+    await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));
+    const newest = (await conversationsOf(t, t.inbox.id)).find((other) => other.id !== conversation.id);
+    await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again"]));
   });
 
   it("downloads a message's file into R2 as its attachment", async () => {
@@ -522,6 +556,27 @@ describe("Messenger out", { timeout: 20_000 }, () => {
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "See you then"))), 200);
     await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(3));
     expect(await statusOf()).toBe("read");
+  });
+
+  it("marks a reply read from a read receipt's watermark when more than a page of messages came after it", async () => {
+    const t = await messengerTenant();
+    const { psid, conversation } = await personWrites(t);
+    const mid = uniqueMid();
+    await programSink(GRAPH_HOST, [{ status: 200, body: sendApiAnswer(psid, mid), match: t.token }]);
+    const sent = await reply(t, conversation.id, "Booked for 3pm.");
+    await eventually(async () =>
+      expect((await messagesOf(t, conversation.id)).find((m) => m.id === sent.body.id)).toMatchObject({ status: "sent", source_id: mid }),
+    );
+    await privateNotes(t, conversation.id, MORE_THAN_A_PAGE);
+    expectStatus(await postMeta("/bot", pageNotification(t.pageId, readEvent(psid, t.pageId, Date.now()))), 200);
+    // The reply is older than the latest page now: read the page that ends with it.
+    const replyNow = async () => {
+      const page = await call("GET", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/messages?before=${sent.body.id + 1}`, {
+        token: t.admin.access_token,
+      });
+      return (page.body.payload as Message[]).find((m) => m.id === sent.body.id);
+    };
+    await eventually(async () => expect(await replyNow()).toMatchObject({ status: "read", source_id: mid }));
   });
 });
 

@@ -128,6 +128,30 @@ describe("SMS channel", () => {
     await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Only once, please", "A second one"]));
   });
 
+  it("stores a message Twilio redelivers after its conversation was resolved once, though a newer conversation is open", async () => {
+    const t = await smsTenant();
+    const form = incoming(t.inbox.phone_number, uniquePhone(), "Sent while you were down");
+    expectStatus(await postTwilio("/twilio/callback", form), 200);
+    const first = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, first.id)).toHaveLength(1));
+    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, {
+      token: t.admin.access_token,
+      body: { status: "resolved" },
+    });
+    expectStatus(resolved, 200);
+    // Redelivered with no open conversation, then again once a new message opened one.
+    expectStatus(await postTwilio("/twilio/callback", form), 200);
+    expectStatus(await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, form.From, "Hello again")), 200);
+    await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));
+    const newest = (await conversationsOf(t, t.inbox.id)).find((conversation) => conversation.id !== first.id);
+    await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again"]));
+    expectStatus(await postTwilio("/twilio/callback", form), 200);
+    expectStatus(await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, form.From, "Still there?")), 200);
+    await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again", "Still there?"]));
+    expect((await messagesOf(t, first.id)).map((m) => m.content)).toEqual(["Sent while you were down"]);
+    expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2);
+  });
+
   it("sends an agent's reply through the provider as an SMS to the contact and stores the provider's sid", async () => {
     const t = await smsTenant();
     const from = uniquePhone();

@@ -199,6 +199,26 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
     await eventually(async () => expect((await messagesOf(t, conversation.id)).map((m) => m.content)).toEqual(["Only once, please", "A second one"]));
   });
 
+  it("stores a message Meta redelivers after its conversation was resolved once, without opening another conversation", async () => {
+    const t = await whatsappTenant();
+    const payload = textMessage(t.business, t.customer, "Sent while you were down", { id: newWamid() });
+    expectStatus(await postWhatsapp(t.business.phone, payload), 200);
+    const first = await onlyConversation(t, t.inbox.id);
+    await eventually(async () => expect(await messagesOf(t, first.id)).toHaveLength(1));
+    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, {
+      token: t.admin.access_token,
+      body: { status: "resolved" },
+    });
+    expectStatus(resolved, 200);
+    expectStatus(await postWhatsapp(t.business.phone, payload), 200);
+    // A new message afterwards shows the redelivery was handled: it opens the only new conversation.
+    expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "Hello again")), 200);
+    await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));
+    const newest = (await conversationsOf(t, t.inbox.id)).find((conversation) => conversation.id !== first.id);
+    await eventually(async () => expect((await messagesOf(t, newest?.id ?? 0)).map((m) => m.content)).toEqual(["Hello again"]));
+    expect((await messagesOf(t, first.id)).map((m) => m.content)).toEqual(["Sent while you were down"]);
+  });
+
   it("keeps one contact and one conversation when a new customer's messages are handled at once", async () => {
     const t = await whatsappTenant();
     await Promise.all(["one", "two", "three"].map((body) => postWhatsapp(t.business.phone, textMessage(t.business, t.customer, body))));

@@ -48,4 +48,13 @@ export const CONVERSATION_MIGRATIONS: readonly SqliteMigration[] = [
     sql: `alter table messages add column status text;
    create index messages_source_id on messages(source_id) where source_id is not null;`,
   },
+  // The channel jobs' questions, answered in the object (conversation/channel-messages.ts): replies
+  // that wait for their provider (an Instagram echo that may be one, continuity's next email), and
+  // Parley's sent messages a receipt's watermark moves on. Both sets stay small.
+  {
+    version: 4,
+    name: "replies awaiting send and messages by delivery status",
+    sql: `create index messages_awaiting_send on messages(id) where message_type = 1 and private = 0 and source_id is null and status is null;
+   create index messages_delivery_status on messages(status, created_at) where status is not null;`,
+  },
 ];
