@@ -1286,3 +1286,21 @@ export const notificationEmailBatches = sqliteTable(
   },
   (t) => [uniqueIndex("notification_email_batches_open_idx").on(t.accountId, t.userId, t.displayId).where(sql`${t.sentAt} is null`)],
 );
+
+/**
+ * What each stored notification (the Account object's id) was sent as, one row per push and per
+ * email, claimed before it is sent: a `notifications.deliver` job the queue delivers again finds
+ * them and sends neither a second time. A week later no redelivery can come, and cron removes them.
+ */
+export const notificationDeliveries = sqliteTable(
+  "notification_deliveries",
+  {
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    notificationId: integer("notification_id").notNull(),
+    kind: text("kind", { enum: ["push", "email"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.notificationId, t.kind] }), index("notification_deliveries_created_idx").on(t.createdAt)],
+);
