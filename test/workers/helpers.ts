@@ -97,6 +97,15 @@ export async function tenant() {
   return { agency, account, admin, agent };
 }
 
+/** Resolves one of the tenant's conversations as its administrator would (Chatwoot's toggle_status). */
+export async function resolveConversation(t: Awaited<ReturnType<typeof tenant>>, displayId: number) {
+  const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${displayId}/toggle_status`, {
+    token: t.admin.access_token,
+    body: { status: "resolved" },
+  });
+  expectStatus(resolved, 200);
+}
+
 /** Polls `check` until it stops throwing (queue consumers run asynchronously). */
 export async function eventually(check: () => Promise<void>, timeoutMs = 10_000) {
   const started = Date.now();

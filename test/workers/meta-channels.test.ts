@@ -8,7 +8,7 @@ import { messagingWindowAt, readMessagingEvent, sendApiBodies } from "../../src/
 import worker from "../../src/index";
 import { laneOf } from "../../src/jobs/batch-lanes";
 import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
-import { call, createAccount, createAgency, eventually, expectStatus, inviteUser, tenant } from "./helpers";
+import { call, createAccount, createAgency, eventually, expectStatus, inviteUser, resolveConversation, tenant } from "./helpers";
 import {
   attachmentMessage,
   createInstagramInbox,
@@ -293,11 +293,7 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     expectStatus(await postMeta("/bot", late), 200);
     const conversation = await onlyConversation(t, t.inbox.id);
     await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
-    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, {
-      token: t.admin.access_token,
-      body: { status: "resolved" },
-    });
-    expectStatus(resolved, 200);
+    await resolveConversation(t, conversation.id);
     expectStatus(await postMeta("/bot", late), 200);
     // A new message afterwards shows the redelivery was handled: it opens the only new conversation.
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "Hello again"))), 200);
@@ -315,11 +311,7 @@ describe("Messenger in", { timeout: 20_000 }, () => {
     const conversation = await onlyConversation(t, t.inbox.id);
     await eventually(async () => expect(await messagesOf(t, conversation.id)).toHaveLength(1));
     await privateNotes(t, conversation.id, MORE_THAN_A_PAGE);
-    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${conversation.id}/toggle_status`, {
-      token: t.admin.access_token,
-      body: { status: "resolved" },
-    });
-    expectStatus(resolved, 200);
+    await resolveConversation(t, conversation.id);
     expectStatus(await postMeta("/bot", first), 200);
     expectStatus(await postMeta("/bot", pageNotification(t.pageId, textMessage(psid, t.pageId, "Hello again"))), 200);
     await eventually(async () => expect(await conversationsOf(t, t.inbox.id)).toHaveLength(2));

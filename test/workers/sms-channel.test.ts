@@ -7,7 +7,7 @@ import { twilioSignature } from "../../src/domain/twilio-webhook";
 import worker from "../../src/index";
 import { startDueCampaigns } from "../../src/jobs/campaigns";
 import { DEAD_LETTER_QUEUE } from "../../src/jobs/queue";
-import { call, eventually, expectStatus, tenant } from "./helpers";
+import { call, eventually, expectStatus, resolveConversation, tenant } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { contactLabelsPath, createLabel, createOneOffCampaign, createSmsInbox, uniquePhone } from "./sms-fixtures";
 
@@ -134,11 +134,7 @@ describe("SMS channel", () => {
     expectStatus(await postTwilio("/twilio/callback", form), 200);
     const first = await onlyConversation(t, t.inbox.id);
     await eventually(async () => expect(await messagesOf(t, first.id)).toHaveLength(1));
-    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, {
-      token: t.admin.access_token,
-      body: { status: "resolved" },
-    });
-    expectStatus(resolved, 200);
+    await resolveConversation(t, first.id);
     // Redelivered with no open conversation, then again once a new message opened one.
     expectStatus(await postTwilio("/twilio/callback", form), 200);
     expectStatus(await postTwilio("/twilio/callback", incoming(t.inbox.phone_number, form.From, "Hello again")), 200);

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { bytesOf, REAL_FILE_HEADERS } from "./file-headers";
-import { call, eventually, expectStatus, tenant } from "./helpers";
+import { call, eventually, expectStatus, resolveConversation, tenant } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { createWebhook } from "./webhook-fixtures";
 import {
@@ -205,11 +205,7 @@ describe("WhatsApp webhook", { timeout: 20_000 }, () => {
     expectStatus(await postWhatsapp(t.business.phone, payload), 200);
     const first = await onlyConversation(t, t.inbox.id);
     await eventually(async () => expect(await messagesOf(t, first.id)).toHaveLength(1));
-    const resolved = await call("POST", `/api/v1/accounts/${t.account.id}/conversations/${first.id}/toggle_status`, {
-      token: t.admin.access_token,
-      body: { status: "resolved" },
-    });
-    expectStatus(resolved, 200);
+    await resolveConversation(t, first.id);
     expectStatus(await postWhatsapp(t.business.phone, payload), 200);
     // A new message afterwards shows the redelivery was handled: it opens the only new conversation.
     expectStatus(await postWhatsapp(t.business.phone, textMessage(t.business, t.customer, "Hello again")), 200);
