@@ -10,6 +10,7 @@ import { sweepEmails } from "./send-email";
 import { sweepSlaDeadlines } from "./sla-sweep";
 import { sweepSignInRecords } from "./sign-in-sweep";
 import { sweepSnapshotLoads } from "./snapshot-load-sweep";
+import { sweepNotificationDeliveries } from "./notification-delivery";
 
 /** How long a purge may sit unfinished before the sweep sends it again. */
 const PURGE_RETRY_AFTER_SECONDS = 10 * 60;
@@ -55,6 +56,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     ["SLA deadlines", sweepSlaDeadlines],
     ["snapshot loads", sweepSnapshotLoads],
     ["expired sessions and password links", sweepSignInRecords],
+    ["notification deliveries a week old", sweepNotificationDeliveries],
   ];
   const failed: string[] = [];
   for (const [name, sweep] of sweeps) {

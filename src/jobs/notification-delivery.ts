@@ -11,6 +11,10 @@
  * - Email: the first notification of a conversation opens a batch and schedules its email
  *   NOTIFICATION_EMAIL_DELAY_SECONDS later; the others of that conversation join the batch, so a burst
  *   of fifty messages sends one email.
+ *
+ * Each notification's push and email are claimed in D1 (`notification_deliveries`) before they go, so
+ * a job the queue delivers again pushes and batches nothing twice. A push claimed and then lost stays
+ * lost, as above; an email that could not join its batch gives its claim back for the retry.
  */
 import { buildPushPayload, type PushSubscription } from "@block65/webcrypto-web-push";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
@@ -105,8 +109,49 @@ async function sendRelayPush(env: Env, accountId: number, subscription: Subscrip
   });
 }
 
+/** What of a notification went out (notification_deliveries.kind). */
+type DeliveryKind = "push" | "email";
+
+/** Claims `kind` of delivery for these notifications; answers the ids no earlier run of the job claimed. */
+async function claimDeliveries(env: Env, accountId: number, notificationIds: number[], kind: DeliveryKind): Promise<Set<number>> {
+  if (notificationIds.length === 0) return new Set();
+  // One statement for up to 500 ids: D1 binds at most 100 parameters.
+  const claimed = await env.DB.prepare(
+    `insert into notification_deliveries (account_id, notification_id, kind)
+     select ?, value, ? from json_each(?) where true
+     on conflict do nothing returning notification_id`,
+  )
+    .bind(accountId, kind, JSON.stringify(notificationIds))
+    .all<{ notification_id: number }>();
+  return new Set(claimed.results.map((row) => row.notification_id));
+}
+
+/** Gives claims back, for work that did not happen: the job's retry does it. */
+async function releaseDeliveries(env: Env, accountId: number, notificationIds: number[], kind: DeliveryKind): Promise<void> {
+  await env.DB.prepare("delete from notification_deliveries where account_id = ? and kind = ? and notification_id in (select value from json_each(?))")
+    .bind(accountId, kind, JSON.stringify(notificationIds))
+    .run();
+}
+
+/** How long a delivery is remembered: the queue retries a job for minutes, never a week later. */
+const DELIVERY_MEMORY_SECONDS = 7 * 24 * 60 * 60;
+
+/** Cron: forgets deliveries older than a week. */
+export async function sweepNotificationDeliveries(env: Env, now: Date): Promise<number> {
+  const before = Math.floor(now.getTime() / 1000) - DELIVERY_MEMORY_SECONDS;
+  const result = await env.DB.prepare("delete from notification_deliveries where created_at < ?").bind(before).run();
+  return result.meta.changes ?? 0;
+}
+
 async function pushAll(env: Env, db: Database, job: DeliverJob): Promise<void> {
-  const wanted = job.notifications.filter((notification) => notification.push);
+  const asked = job.notifications.filter((notification) => notification.push);
+  const claimed = await claimDeliveries(
+    env,
+    job.account_id,
+    asked.map(({ id }) => id),
+    "push",
+  );
+  const wanted = asked.filter((notification) => claimed.has(notification.id));
   if (wanted.length === 0) return;
   const rows = await db
     .select()
@@ -157,10 +202,35 @@ async function batchEmail(env: Env, db: Database, accountId: number, notificatio
   }
 }
 
+/** Adds each notification that asks for an email, and was not added by an earlier run of the job, to its batch. */
+async function emailAll(env: Env, db: Database, job: DeliverJob): Promise<void> {
+  const asked = job.notifications.filter((notification) => notification.email);
+  const claimed = await claimDeliveries(
+    env,
+    job.account_id,
+    asked.map(({ id }) => id),
+    "email",
+  );
+  const wanted = asked.filter((notification) => claimed.has(notification.id));
+  for (const [index, notification] of wanted.entries()) {
+    try {
+      await batchEmail(env, db, job.account_id, notification);
+    } catch (error) {
+      await releaseDeliveries(
+        env,
+        job.account_id,
+        wanted.slice(index).map(({ id }) => id),
+        "email",
+      );
+      throw error;
+    }
+  }
+}
+
 export async function deliverNotifications(env: Env, job: DeliverJob): Promise<void> {
   const db = openDatabase(env.DB);
   await pushAll(env, db, job);
-  for (const notification of job.notifications.filter((entry) => entry.email)) await batchEmail(env, db, job.account_id, notification);
+  await emailAll(env, db, job);
 }
 
 /** Sends a batch's one email, once: the batch is claimed before the email is queued. */

@@ -1,5 +1,8 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import type { JobMessage } from "../../src/jobs/messages";
+import { sweepNotificationDeliveries } from "../../src/jobs/notification-delivery";
 import { call, clientSession, eventually, expectStatus, tenant, unique } from "./helpers";
 import { programSink, sinkHost, sinkRequests } from "./outbound";
 import { pushBrowser, readPush, vapidClaims } from "../support/web-push-receiver";
@@ -187,6 +190,74 @@ describe("email for agents who are away", () => {
     expect(email?.subject).toBe(`[#${session.conversation.id}] 5 new notifications`);
     expect(email?.text).toContain(`/app/accounts/${t.account.id}/conversations/${session.conversation.id}`);
   }, 30_000);
+});
+
+describe("a notifications.deliver job the queue delivers again", () => {
+  /** One stored notification for the agent, as the Account object hands it to the queue. */
+  const deliverJob = (t: Tenant, wants: { push: boolean; email: boolean }): JobMessage => ({
+    type: "notifications.deliver",
+    account_id: t.account.id,
+    notifications: [
+      {
+        id: 1,
+        user_id: t.agent.id,
+        notification_type: "conversation_assignment",
+        display_id: 1,
+        title: "Conversation #1 has been assigned to you",
+        created_at: Math.floor(Date.now() / 1000),
+        ...wants,
+      },
+    ],
+  });
+
+  /** Hands the job to the queue consumer twice, as a redelivery does, and waits for both runs. */
+  async function deliverTwice(job: JobMessage) {
+    for (const run of [1, 2]) {
+      const id = unique(`deliver-${run}`);
+      const batch = createMessageBatch("parley-jobs", [{ id, timestamp: new Date(), attempts: run, body: job }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([id]);
+    }
+  }
+
+  it("pushes its notification once", async () => {
+    const t = await tenant();
+    const token = unique("device-token");
+    await subscribe(t.agent, { subscription_type: "fcm", subscription_attributes: { push_token: token } });
+
+    await deliverTwice(deliverJob(t, { push: true, email: false }));
+
+    expect((await sinkRequests("push-relay.sink.test")).filter((request) => request.body.includes(token))).toHaveLength(1);
+  });
+
+  it("counts its notification once in the away agent's email batch", async () => {
+    const t = await tenant();
+
+    await deliverTwice(deliverJob(t, { push: false, email: true }));
+
+    const batches = await env.DB.prepare("select count, titles from notification_email_batches where account_id = ? and user_id = ?")
+      .bind(t.account.id, t.agent.id)
+      .all<{ count: number; titles: string }>();
+    expect(batches.results.map((batch) => [batch.count, JSON.parse(batch.titles)])).toEqual([[1, ["Conversation #1 has been assigned to you"]]]);
+  });
+
+  it("forgets what was sent a week later, when the cron sweep runs", async () => {
+    const t = await tenant();
+    const weekAndADayAgo = Math.floor(Date.now() / 1000) - 8 * 24 * 60 * 60;
+    await env.DB.batch([
+      env.DB.prepare("insert into notification_deliveries (account_id, notification_id, kind, created_at) values (?, 1, 'push', ?)").bind(
+        t.account.id,
+        weekAndADayAgo,
+      ),
+      env.DB.prepare("insert into notification_deliveries (account_id, notification_id, kind) values (?, 2, 'push')").bind(t.account.id),
+    ]);
+
+    await sweepNotificationDeliveries(env, new Date());
+
+    const left = await env.DB.prepare("select notification_id from notification_deliveries where account_id = ?").bind(t.account.id).all();
+    expect(left.results).toEqual([{ notification_id: 2 }]);
+  });
 });
 
 describe("conversation mute, unmute and unread", () => {
