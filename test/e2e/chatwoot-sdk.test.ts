@@ -374,7 +374,7 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
     const visitor = await visit(pageWith("/start-conversation"));
     expect(await visitor.events("on-start-conversation")).toEqual([]);
     const { conversationId } = await startChat(visitor, "Is it too late to plant garlic?");
-    expect(await visitor.events("on-start-conversation")).toEqual([{ name: "on-start-conversation", detail: { hasConversation: false } }]);
+    await expect.poll(() => visitor.events("on-start-conversation"), WAIT).toEqual([{ name: "on-start-conversation", detail: { hasConversation: false } }]);
     const input = visitor.app.getByRole("textbox", { name: "Message" });
     await input.fill("We are in zone 7.");
     await input.press("Enter");
@@ -383,7 +383,9 @@ describe("Chatwoot's website SDK snippet on a customer's website", () => {
 
     await agent(200, "POST", `/conversations/${conversationId}/toggle_status`, { status: "resolved" });
     await visitor.app.getByRole("button", { name: "Start a new conversation" }).click();
-    expect((await visitor.events("on-start-conversation")).map((event) => event.detail)).toEqual([{ hasConversation: false }, { hasConversation: true }]);
+    await expect
+      .poll(async () => (await visitor.events("on-start-conversation")).map((event) => event.detail), WAIT)
+      .toEqual([{ hasConversation: false }, { hasConversation: true }]);
     expect(visitor.errors).toEqual([]);
   });
 

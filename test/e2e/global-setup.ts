@@ -9,6 +9,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     platformUrl: string;
     platformToken: string;
+    /** The secrets and settings the platform runs with (its .dev.vars), for tests that sign as a provider would. */
+    platformVars: Record<string, string>;
     chromium: ChromiumInstall;
     /** The system's full Chromium, for the notification tests; null where the machine has none. */
     fullChromium: ChromiumInstall | null;
@@ -43,6 +45,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide("platformUrl", platform.baseUrl);
   project.provide("platformToken", platformToken);
+  project.provide("platformVars", platform.vars);
 
   return async () => {
     finish();
