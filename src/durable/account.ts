@@ -30,6 +30,7 @@ import { AccountWorkflowListeners } from "./account/workflow-listeners";
 import { ContactEvents } from "./account/contact-events";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest, Subscriptions } from "./account/subscriptions";
 import { AccountPayloads } from "./account/payloads";
+import { type ConversationRef, sessionConversationRefs } from "./account/session-conversation-refs";
 import { ACCOUNT_MIGRATIONS } from "./migrations/account";
 import { migrateSqlite, nowSeconds } from "./sqlite";
 
@@ -574,6 +575,11 @@ export class Account extends DurableObject<Env> {
   /** The contact session's conversations, as the Client API shows them. */
   async sessionConversations(inboxId: number, sourceId: string) {
     return this.reads.sessionConversations(inboxId, sourceId);
+  }
+
+  /** The contact session's conversations as ids and statuses, newest first: what a channel job asks (account/session-conversation-refs.ts). */
+  sessionConversationRefs(inboxId: number, sourceId: string): ConversationRef[] {
+    return sessionConversationRefs(this.contacts, this.index, inboxId, sourceId);
   }
 
   async sessionConversation(inboxId: number, sourceId: string, displayId: number) {

@@ -7,17 +7,15 @@
  * Each conversation answers by one indexed query in its object (Conversation.hasMessageWithSourceId).
  */
 import { MessageType } from "../domain/conversation";
+import type { ConversationRef } from "../durable/account/session-conversation-refs";
 import { accountObject, conversationObject } from "../durable/stubs";
 
 /** How many of the person's latest conversations a redelivery is looked for in. */
 const CONVERSATIONS_SEARCHED = 3;
 
-type ConversationRef = { id: number; status: string };
-
-/** The person's conversations in the inbox (their session's: PSID, IGSID, wa_id or phone), newest first. */
-export async function personConversations(env: Env, accountId: number, inboxId: number, personSourceId: string): Promise<ConversationRef[]> {
-  const conversations = (await accountObject(env, accountId).sessionConversations(inboxId, personSourceId)) ?? [];
-  return conversations.map(({ id, status }) => ({ id, status })).sort((a, b) => b.id - a.id);
+/** The person's conversations in the inbox (their session's: PSID, IGSID, wa_id or phone), newest first, as ids and statuses. */
+export function personConversations(env: Env, accountId: number, inboxId: number, personSourceId: string): Promise<ConversationRef[]> {
+  return accountObject(env, accountId).sessionConversationRefs(inboxId, personSourceId);
 }
 
 /**

@@ -141,9 +141,8 @@ async function recordDeliveryStatus(env: Env, inbox: NonNullable<Awaited<ReturnT
   const sid = form.MessageSid ?? form.SmsSid;
   const to = form.To?.trim();
   if (!status || !sid || !to) return;
-  const conversations = (await accountObject(env, inbox.accountId).sessionConversations(inbox.id, to)) ?? [];
   const externalError = status === "failed" ? providerError(form) : null;
-  for (const { id } of [...conversations].sort((a, b) => b.id - a.id)) {
+  for (const { id } of await personConversations(env, inbox.accountId, inbox.id, to)) {
     const updated = await conversationObject(env, inbox.accountId, id).setDeliveryStatus({ sourceId: sid }, { status, externalError });
     if (updated) return;
   }

@@ -142,8 +142,7 @@ async function downloadMedia(env: Env, inbox: WhatsappInbox, media: NonNullable<
  */
 async function recordStatus(env: Env, inbox: WhatsappInbox, event: Extract<ReturnType<typeof whatsappEventsOf>[number], { kind: "status" }>) {
   if (!event.recipientId) return;
-  const conversations = (await accountObject(env, inbox.accountId).sessionConversations(inbox.id, event.recipientId)) ?? [];
-  for (const { id } of [...conversations].sort((a, b) => b.id - a.id)) {
+  for (const { id } of await personConversations(env, inbox.accountId, inbox.id, event.recipientId)) {
     const updated = await conversationObject(env, inbox.accountId, id).setDeliveryStatus(
       { sourceId: event.wamid },
       { status: event.status, externalError: event.error },
