@@ -2,6 +2,7 @@
  * The Agency View, for the agency's own people: Sub-Accounts, Account Snapshots and the audit log under
  * /app/agency/*. Its own chunk, which the inbox never loads.
  */
+import "../i18n/admin-strings";
 import { useEffect } from "preact/hooks";
 import { api } from "../core/api";
 import { t } from "../core/i18n";

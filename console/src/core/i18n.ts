@@ -9,7 +9,12 @@ export type Catalog = { [key: string]: string | Catalog };
 export type Vars = Record<string, string | number>;
 
 export const locale = "en";
-const catalog: Catalog = en as unknown as Catalog;
+const catalog: Catalog = { ...(en as unknown as Catalog) };
+
+/** Adds areas to the catalog: a chunk's own strings, when it loads (i18n/admin-strings.ts). */
+export function addStrings(areas: object): void {
+  Object.assign(catalog, areas);
+}
 const plurals = new Intl.PluralRules(locale);
 
 function lookup(key: string): string | Catalog | undefined {

@@ -2,6 +2,7 @@
  * The sub-account's settings, for administrators (agents do not see them): Sites > Chat Widgets (the
  * list and the builder) and Integrations. Its own chunk, which the inbox never loads.
  */
+import "../i18n/admin-strings";
 import { t } from "../core/i18n";
 import { Link, route } from "../core/router";
 import { accountId, role } from "../core/session";

@@ -172,8 +172,8 @@ export function Shell() {
                 href={`/app/accounts/${account}/settings/chat_widgets`}
                 class="sidebar-link"
                 aria-current={current.name === "settings" && !current.path.endsWith("/integrations") ? "page" : undefined}
-                aria-label={t("settings.widgets.navLabel")}
-                title={t("settings.widgets.navLabel")}
+                aria-label={t("shell.widgetsNav")}
+                title={t("shell.widgetsNav")}
               >
                 <Icon name="globe" size={20} />
               </Link>
@@ -185,8 +185,8 @@ export function Shell() {
                 href={`/app/accounts/${account}/settings/integrations`}
                 class="sidebar-link"
                 aria-current={current.name === "settings" && current.path.endsWith("/integrations") ? "page" : undefined}
-                aria-label={t("settings.integrations.title")}
-                title={t("settings.integrations.title")}
+                aria-label={t("shell.integrationsNav")}
+                title={t("shell.integrationsNav")}
               >
                 <Icon name="bolt" size={20} />
               </Link>
@@ -194,7 +194,7 @@ export function Shell() {
           )}
           {me.agency_role && (
             <li>
-              <Link href="/app/agency/accounts" class="sidebar-link" aria-label={t("agency.title")} title={t("agency.title")}>
+              <Link href="/app/agency/accounts" class="sidebar-link" aria-label={t("shell.agencyNav")} title={t("shell.agencyNav")}>
                 <Icon name="briefcase" size={20} />
               </Link>
             </li>

@@ -9,6 +9,10 @@ export default {
   profileMenu: "{name}, {availability}: profile and settings",
   profile: "Profile settings",
   signOut: "Sign out",
+  // The sidebar's links into the administrators' areas (whose own strings load with them).
+  widgetsNav: "Sites > Chat Widgets",
+  integrationsNav: "Integrations",
+  agencyNav: "Agency View",
   switchAccount: "Switch sub-account",
   chunkFailed: "a part of the console did not load",
   availability: {
