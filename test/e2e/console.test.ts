@@ -377,6 +377,34 @@ describe("the agent console, worked by two agents and a visitor", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows a message the visitor sent after the conversation loaded but before its /cable subscription was confirmed", async () => {
+    const [conversation] = await assignedToAgent([{ name: "Sima Early", says: "Are you open on Saturdays?" }]);
+    const { context, page, errors } = await open(tenant.users.agent);
+    // The socket's frames pass through here; the subscribe frame waits until the test lets it go.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    await context.routeWebSocket(/\/cable$/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        if (typeof frame === "string" && frame.includes('"subscribe"')) {
+          held = true;
+          void released.then(() => server.send(frame));
+        } else server.send(frame);
+      });
+    });
+    await page.goto(`/app/accounts/${tenant.account.id}/conversations/${conversation!.id}`);
+    const pane = conversationPane(page);
+    await pane.message("open on Saturdays?").waitFor();
+    await expect.poll(() => held, WAIT).toBe(true);
+    // Published while the console holds the conversation but is not yet subscribed: no live event reaches it.
+    await conversation!.say("Or on Sunday mornings?");
+    release();
+    await pane.message("Sunday mornings").waitFor();
+    expect(await pane.message("Sunday mornings").count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it("shows an offline banner while /cable is down and, once reconnected, the visitor's messages sent meanwhile, each once", async () => {
     const [conversation] = await assignedToAgent([{ name: "Omar Offline", says: "Hello, anyone there?" }]);
     const { context, page, errors } = await open(tenant.users.agent);

@@ -1,7 +1,8 @@
 /**
  * The console's one /cable connection (ActionCable, Chatwoot's RoomChannel with the user's pubsub
- * token). Stores listen with onCableEvent(); after a reconnect the synthetic event
- * "cable.reconnected" tells them to catch up (`after` their last id). The server pings every 3 s;
+ * token). Stores listen with onCableEvent(); each time the subscription is confirmed, the first time
+ * included, the synthetic event "cable.subscribed" tells them to catch up (`after` their last id):
+ * what they loaded before it may lack events published before the subscription was live. The server pings every 3 s;
  * a connection without a ping for more than 6 s is stale and reopened, with exponential backoff
  * and jitter. A `disconnect` frame with reason "unauthorized" ends the session.
  */
@@ -22,7 +23,7 @@ const BACKOFF_MAX_MS = 30_000;
 
 const handlers = new Set<CableHandler>();
 
-/** Calls `handler(event, data)` for every RoomChannel event and "cable.reconnected"; returns the unsubscribe function. */
+/** Calls `handler(event, data)` for every RoomChannel event and "cable.subscribed"; returns the unsubscribe function. */
 export function onCableEvent(handler: CableHandler): () => void {
   handlers.add(handler);
   return () => handlers.delete(handler);
@@ -121,8 +122,8 @@ function onFrame(text: string) {
       attempts = 0;
       cableStatus.value = "online";
       send({ command: "message", identifier, data: JSON.stringify({ action: "update_presence" }) });
-      if (everOnline) emit("cable.reconnected", null);
       everOnline = true;
+      emit("cable.subscribed", null);
       return;
     case "reject_subscription":
       // The token no longer opens the room: the session is gone.

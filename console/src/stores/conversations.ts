@@ -374,7 +374,7 @@ export function startConversationList(): () => void {
       rows.value = rows.value.map((r) =>
         r.meta.sender.id === contact.id ? { ...r, meta: { ...r.meta, sender: { ...r.meta.sender, ...contact, id: r.meta.sender.id } } } : r,
       );
-    } else if (event === "cable.reconnected") {
+    } else if (event === "cable.subscribed") {
       void reloadFirstPage();
       scheduleMeta(0);
     }

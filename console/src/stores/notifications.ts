@@ -91,7 +91,7 @@ export function startNotifications(): () => void {
         notificationsTotal.value += 1;
       }
       void refreshUnreadCount();
-    } else if (event === "notification.deleted" || event === "notification.updated" || event === "cable.reconnected") {
+    } else if (event === "notification.deleted" || event === "notification.updated" || event === "cable.subscribed") {
       void refreshUnreadCount();
       if (event !== "notification.updated" && page > 0) void loadNotifications(true);
     }

@@ -56,7 +56,17 @@ export function createConversationStore(displayId: number) {
     });
   }
 
-  async function load() {
+  /** The load in flight, which a catch-up waits for rather than loading a second time. */
+  let loading: Promise<void> | null = null;
+
+  function load(): Promise<void> {
+    loading ??= loadOnce().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  async function loadOnce() {
     loadError.value = null;
     missing.value = false;
     try {
@@ -86,8 +96,9 @@ export function createConversationStore(displayId: number) {
     }
   }
 
-  /** After a reconnect: what was missed, `after` the last message held, and the conversation as it is now. */
+  /** Once the subscription is live (again): what was missed, `after` the last message held, and the conversation as it is now. */
   async function catchUp() {
+    if (loading) await loading;
     try {
       conversation.value = await api.get<Conversation>(path());
       for (;;) {
@@ -110,7 +121,7 @@ export function createConversationStore(displayId: number) {
 
   /** One /cable event; events of other conversations are ignored. */
   function handleEvent(event: string, data: unknown) {
-    if (event === "cable.reconnected") return void catchUp();
+    if (event === "cable.subscribed") return void catchUp();
     if (!data || typeof data !== "object") return;
     if (event === "message.created" || event === "message.updated") {
       const message = data as Message;
