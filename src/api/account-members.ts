@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { accountUsers, inboxes, inboxMembers, type Role, teamMembers, teams, users } from "../db/schema";
 import { hashPassword } from "../domain/passwords";
 import { issueAccessToken } from "../domain/tokens";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { type ApiError, notFound } from "./errors";

@@ -8,7 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import { accountUsers, ROLES, type Role, users } from "../db/schema";
 import type { Availability } from "../domain/chatwoot-payloads";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import { auditEntry } from "./audit";
 import type { AppEnv } from "./context";
 import { ApiError, type FieldIssue } from "./errors";

@@ -22,7 +22,7 @@ import {
 } from "../domain/actioncable";
 import { parsePubsubToken, verifyUserPubsubToken } from "../domain/tokens";
 import { SUBSCRIBER_HEADER, type SubscriptionRequest } from "../durable/account";
-import { accountStub } from "../durable/stubs";
+import { accountStub } from "../durable/addresses";
 import { ACCESS_ENDED_CLOSE_CODE } from "../durable/account/subscribers";
 import type { AppEnv } from "./context";
 import { errorBody } from "./errors";

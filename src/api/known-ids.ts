@@ -5,7 +5,7 @@
  * Account object's index. The isolate remembers answers: a yes for a minute (an id that exists keeps
  * existing until its account is deleted, which purges the objects), a no for a few seconds.
  */
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import { notFound } from "./errors";
 
 const YES_MS = 60_000;

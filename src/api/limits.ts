@@ -14,7 +14,7 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { CLIENT_COMMANDS } from "../domain/actioncable";
-import { rateCounter } from "../durable/stubs";
+import { rateCounter } from "../durable/addresses";
 import type { AppEnv } from "./context";
 import { ApiError, ErrorSchema } from "./errors";
 

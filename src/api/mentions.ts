@@ -1,6 +1,6 @@
 /** An agent's private note that @mentions users or teams notifies them (Chatwoot's conversation_mention). */
 import { mentionsAsText, notificationTitle, parseMentions } from "../domain/notifications";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 
 /**
  * Notifies the users a private note mentions, and the members of the teams it mentions, except its

@@ -9,7 +9,7 @@ import type { JSONValue } from "hono/utils/types";
 import type { Attachment } from "../domain/conversation";
 import type { AppEnv } from "./context";
 import type { Access } from "../durable/access";
-import { conversationObject } from "../durable/stubs";
+import { conversationObject } from "../durable/addresses";
 import { ApiError, notFound, validationError } from "./errors";
 import { storeFiles } from "../services/media-store";
 import { WebLink } from "./schemas";

@@ -6,7 +6,7 @@
  */
 import { CHANNEL_CLASSES, type ChannelName } from "../domain/chatwoot-payloads";
 import { closedWindowMessage, messagingWindowAt } from "../domain/meta-messaging";
-import { conversationObject } from "../durable/stubs";
+import { conversationObject } from "../durable/addresses";
 import { ApiError } from "./errors";
 
 const META_CHANNELS: ReadonlySet<ChannelName> = new Set([CHANNEL_CLASSES.facebook_page, CHANNEL_CLASSES.instagram]);

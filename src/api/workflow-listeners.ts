@@ -4,7 +4,7 @@
  * use this middleware so a successful change makes the Account object read them again.
  */
 import type { MiddlewareHandler } from "hono";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import type { AppEnv } from "./context";
 
 export const refreshWorkflowListeners: MiddlewareHandler<AppEnv> = async (c, next) => {

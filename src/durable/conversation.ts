@@ -53,7 +53,7 @@ import {
   type TemplateAnswer,
 } from "./conversation/templates";
 import type { TemplateMessage } from "../domain/message-templates";
-import { accountObject } from "./stubs";
+import { accountObject } from "./addresses";
 import { CONVERSATION_MIGRATIONS } from "./migrations/conversation";
 import { migrateSqlite, nowSeconds, parseJson } from "./sqlite";
 import { lastIncomingAt, withLastIncomingAt } from "./conversation/channel-window";

@@ -4,7 +4,7 @@
  * is still pending, as Chatwoot's webhook trigger opens a pending conversation whose agent bot
  * webhook failed, so a visitor is not left waiting on a bot that is down.
  */
-import { conversationObject } from "../durable/stubs";
+import { conversationObject } from "../durable/addresses";
 
 const MESSAGE_EVENTS = new Set(["message_created", "message_updated"]);
 

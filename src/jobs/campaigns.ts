@@ -11,7 +11,7 @@ import { type Database, openDatabase } from "../db/client";
 import { inJsonList } from "../db/queries";
 import { campaignRecipients, campaigns, inboxes, labels, type RecipientStatus } from "../db/schema";
 import { renderTemplate } from "../domain/template-variables";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import type { CampaignContact } from "../durable/account/contacts";
 import { enqueueJobs, type JobMessage } from "./messages";
 import { sendSms } from "./send-sms";

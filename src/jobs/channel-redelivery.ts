@@ -8,7 +8,7 @@
  */
 import { MessageType } from "../domain/conversation";
 import type { ConversationRef } from "../durable/account/session-conversation-refs";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 
 /** How many of the person's latest conversations a redelivery is looked for in. */
 const CONVERSATIONS_SEARCHED = 3;

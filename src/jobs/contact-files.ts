@@ -17,7 +17,7 @@ import type { ContactRecord } from "../domain/chatwoot-payloads";
 import { exportLinkSigned, exportLinkToken, parseExportLinkToken } from "../domain/export-links";
 import { csvLine, parseCsv } from "../domain/csv";
 import type { ContactFields } from "../durable/account/contacts";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import { ContactInput, contactFields } from "../services/contact-input";
 import { enqueueJobs } from "./messages";
 

@@ -12,7 +12,7 @@ import { slaPolicies, teams, users, workflowFiles } from "../db/schema";
 import type { ConversationPayload } from "../domain/chatwoot-payloads";
 import { type Attachment, MessageType } from "../domain/conversation";
 import { renderTemplate, templateContextFor } from "../domain/template-variables";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import type { Access } from "../durable/access";
 import { type Actor, originOf } from "../durable/conversation";
 import { emailTeams, emailTranscript } from "./send-email";

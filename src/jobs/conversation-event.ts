@@ -12,7 +12,7 @@ import { type ContactPayload, contactPayload } from "../domain/chatwoot-payloads
 import type { WebhookEvent } from "../domain/events";
 import { assignmentNotificationOf } from "../domain/listeners";
 import { contactWebhookBody, conversationWebhookBody, messageWebhookBody } from "../domain/webhook-payloads";
-import { accountObject } from "../durable/stubs";
+import { accountObject } from "../durable/addresses";
 import { activeRules, runAutomationRules } from "./automation";
 import type { ContactEventJob, ConversationEventJob } from "./messages";
 import { dispatchOutboundMessage } from "./outbound";

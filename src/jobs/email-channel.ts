@@ -38,7 +38,7 @@ import {
   threadIdsOf,
   threadingHeaders,
 } from "../domain/email-channel";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import { deleteStoredFiles } from "../db/account-storage";
 import { mediaUrl } from "../services/media-store";
 import { storeFiles } from "../services/media-store";

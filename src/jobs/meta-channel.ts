@@ -26,7 +26,7 @@ import {
   sendApiBodies,
   sendMetadata,
 } from "../domain/meta-messaging";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import type { JobMessage } from "./messages";
 import { graphUrl } from "../domain/meta-graph";
 import { graphRequest, graphSettingsOf } from "./meta-graph";

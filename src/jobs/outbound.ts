@@ -13,7 +13,7 @@ import { eq } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { type ChannelType, inboxes } from "../db/schema";
 import { type MessageRecord, MessageType } from "../domain/conversation";
-import { conversationObject } from "../durable/stubs";
+import { conversationObject } from "../durable/addresses";
 import { scheduleContinuityEmail } from "./email-channel";
 import { enqueueJobs, type ConversationEventJob, type JobMessage } from "./messages";
 

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { accountPurges } from "../db/schema";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import { deleteStoredFiles } from "../db/account-storage";
 
 export const accountMediaPrefix = (accountId: number) => `accounts/${accountId}/`;

@@ -21,7 +21,7 @@ import {
   withPasswordToken,
 } from "../domain/emails";
 import { passwordToken } from "../domain/tokens";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import { conversationEmailGivenUp, conversationEmailSent } from "./email-channel";
 import { enqueueJobs } from "./messages";
 

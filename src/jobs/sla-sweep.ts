@@ -6,7 +6,7 @@
 import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
 import { openDatabase } from "../db/client";
 import { appliedSlas } from "../db/schema";
-import { conversationObject } from "../durable/stubs";
+import { conversationObject } from "../durable/addresses";
 
 /** The alarm's head start: a deadline is the sweep's business only this long after it passed. */
 const ALARM_GRACE_SECONDS = 30;

@@ -13,7 +13,7 @@ import { type Attachment, MessageType } from "../domain/conversation";
 import { checkDestination, privateDestinationsAllowed } from "../domain/destination-guard";
 import { recipientOf } from "../domain/email-channel";
 import { deliveryStatusOf, mediaOf, smsConsentKeyword } from "../domain/twilio-webhook";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import { storeFiles } from "../services/media-store";
 import { deleteStoredFiles } from "../db/account-storage";
 import type { JobMessage } from "./messages";

@@ -25,7 +25,7 @@ import {
   whatsappEventsOf,
   whatsappMediaTypeOf,
 } from "../domain/whatsapp-cloud";
-import { accountObject, conversationObject } from "../durable/stubs";
+import { accountObject, conversationObject } from "../durable/addresses";
 import type { JobMessage } from "./messages";
 import { graphDownload, graphRequest } from "./meta-graph";
 import { conversationJoined, personConversations, storedBefore } from "./channel-redelivery";

@@ -1,7 +1,7 @@
 // Sends bad input to every documented route with a valid token: never a 500, always the error shape.
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { accountObject } from "../../src/durable/stubs";
+import { accountObject } from "../../src/durable/addresses";
 import { call, clientSession, createCampaign, createInbox, createTeam, expectStatus, PLATFORM_TOKEN, type Reply, tenant } from "./helpers";
 import { documentedOperations, fillPath, type Operation, operationKey, VALID_BODIES } from "./routes";
 import { sessionIdOf } from "./sign-in-fixtures";

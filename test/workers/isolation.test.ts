@@ -2,7 +2,7 @@
 // role, and checks that none of them reads or changes what it must not.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accountObject } from "../../src/durable/stubs";
+import { accountObject } from "../../src/durable/addresses";
 import {
   call,
   createAccount,

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { counterName } from "../../src/durable/rate-counter";
-import { rateCounter } from "../../src/durable/stubs";
+import { rateCounter } from "../../src/durable/addresses";
 import { call, clientSession, createInbox, expectStatus, tenant, unique } from "./helpers";
 import { freshAddress, withinOneWindow } from "./limits-fixtures";
 import { widgetCommandSession } from "./widget-fixtures";

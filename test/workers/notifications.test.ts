@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { accountObject } from "../../src/durable/stubs";
+import { accountObject } from "../../src/durable/addresses";
 import { NOTIFICATIONS_KEPT_PER_USER, NotificationStore } from "../../src/durable/account/notifications";
 import { connectCable } from "./cable-client";
 import { widgetCommandSession } from "./widget-fixtures";

@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { accounts, accountUsers, ROLES, users } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { AVAILABILITIES } from "../../durable/account/availability";
 import {
   type AccountMember,

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { accountUsers } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { AVAILABILITIES } from "../../durable/account/availability";
 import { credentialOf, userOf } from "../auth";
 import { createRouter } from "../context";

@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import { assignableAgent } from "../../db/queries";
 import { teams } from "../../db/schema";
 import { CONVERSATION_STATUSES } from "../../domain/conversation";
-import { accountObject, conversationObject } from "../../durable/stubs";
+import { accountObject, conversationObject } from "../../durable/addresses";
 import { capLabels, maxLabelsPerConversation } from "../caps";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses } from "../errors";

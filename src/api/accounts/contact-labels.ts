@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { inJsonList } from "../../db/queries";
 import { labels } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";
 import { idParams } from "../schemas";

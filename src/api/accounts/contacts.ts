@@ -8,7 +8,7 @@ import { and, asc, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { inboxes } from "../../db/schema";
 import { CHANNEL_CLASSES, type ContactRecord, contactPayload } from "../../domain/chatwoot-payloads";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { CONTACT_SORTS } from "../../durable/account/contacts";
 import { requireRole } from "../auth";
 import { contactConflict, ContactInput, contactFields } from "../contact-input";

@@ -4,7 +4,7 @@
  * time and sender.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";
 import { idParams } from "../schemas";

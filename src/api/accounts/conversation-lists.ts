@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { CONVERSATION_STATUSES } from "../../domain/conversation";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { CONVERSATION_SORTS, type ConversationFilter, type ConversationScope } from "../../durable/account/conversation-index";
 import { type AppEnv, createRouter } from "../context";
 import { errorResponses } from "../errors";

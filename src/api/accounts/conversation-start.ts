@@ -12,7 +12,7 @@ import { assignableAgent } from "../../db/queries";
 import { inboxes, teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, type SenderRef } from "../../domain/conversation";
 import type { EventOrigin } from "../../domain/events";
-import { accountObject, conversationObject } from "../../durable/stubs";
+import { accountObject, conversationObject } from "../../durable/addresses";
 import { agentBotOf } from "../agent-bot-access";
 import { userOf } from "../auth";
 import { capCustomAttributes } from "../caps";

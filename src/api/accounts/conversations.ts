@@ -10,7 +10,7 @@ import { assignableAgent, inboxNameOf } from "../../db/queries";
 import { teams } from "../../db/schema";
 import { CONVERSATION_STATUSES, MessageType, PRIORITIES, type SenderRef } from "../../domain/conversation";
 import { renderDraft, renderTemplate, templateContextFor } from "../../domain/template-variables";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import type { Actor } from "../../durable/conversation";
 import { AgentSchema, serializeAgents } from "../agents";
 import { agentBotOf } from "../agent-bot-access";

@@ -9,7 +9,7 @@ import { and, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountUsers, csatSurveyResponses, csatSurveysSent, users } from "../../db/schema";
 import { contactPayload } from "../../domain/chatwoot-payloads";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { agentColumns, AgentSchema, serializeAgents } from "../agents";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";

@@ -10,7 +10,7 @@ import { customAttributeDefinitions } from "../../db/schema";
 import { FILTER_OPERATORS } from "../../domain/automation-conditions";
 import { type FilterCondition, type FilterKind, filterIssues } from "../../domain/chatwoot-filters";
 import { contactPayload } from "../../domain/chatwoot-payloads";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses } from "../errors";
 import { idParams } from "../schemas";

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Context } from "hono";
 import { accountUsers, inboxMembers, users } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import {
   AgentSchema,
   accountAgents,

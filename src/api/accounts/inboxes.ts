@@ -12,7 +12,7 @@ import { DEFAULT_TWILIO_BASE_URL } from "../../domain/sms-provider";
 import { callbackWebhookUrl } from "../../domain/channel-callbacks";
 import { randomIdentifier } from "../../domain/tokens";
 import { newWebhookSecret } from "../../domain/webhook-signature";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { TimeZone } from "../../services/field-schemas";
 import {
   DEFAULT_WIDGET_COLOR,

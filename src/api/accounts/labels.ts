@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { labels } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { accountAuditEntry, changedFields } from "../audit";
 import { requireRole } from "../auth";
 import { type AppEnv, createRouter } from "../context";

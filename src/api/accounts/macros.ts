@@ -9,7 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { MACRO_VISIBILITIES, macros, users } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { runConversationActions } from "../../jobs/conversation-actions";
 import { accountAuditEntry, changedFields } from "../audit";
 import { userOf } from "../auth";

@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EMAIL_FLAGS, type NotificationFlags, PUSH_FLAGS } from "../../domain/notifications";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import type { NotificationSettingsRecord } from "../../durable/account/notifications";
 import { userOf } from "../auth";
 import { type AppEnv, createRouter } from "../context";

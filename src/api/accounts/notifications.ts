@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { NOTIFICATION_TYPES } from "../../domain/notifications";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { userOf } from "../auth";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { inboxes, type WhatsappTemplate } from "../../db/schema";
 import { CHANNEL_CLASSES } from "../../domain/chatwoot-payloads";
 import { insideServiceWindow, renderedTemplate, type TemplateParams } from "../../domain/whatsapp-cloud";
-import { conversationObject } from "../../durable/stubs";
+import { conversationObject } from "../../durable/addresses";
 import { enqueueJobs } from "../../jobs/messages";
 import { whatsappTemplatesOf } from "../../jobs/whatsapp-templates";
 import { requireRole } from "../auth";

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { accountPurges, accounts } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { enqueueJobs } from "../../jobs/messages";
 import { accountColumns, AccountCreateInput, AccountSchema, AccountUpdateInput, serializeAccount, updateAccountSettings } from "../account-settings";
 import { deleteUsersWithoutAccounts } from "../account-members";

@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, count, eq, isNotNull } from "drizzle-orm";
 import { users, userSessions } from "../../db/schema";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { AgencyUserInput, AgencyUserSchema, createAgencyUser, serializeAgencyUser } from "../agency-staff";
 import { auditEntry } from "../audit";
 import { agencyOf, requireAgencyOwner } from "../auth";

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { identifierHashValid } from "../../domain/identity";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { contactConflict, ContactInput, contactFields } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";

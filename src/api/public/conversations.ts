@@ -1,7 +1,7 @@
 /** Client API: the contact session's conversations and their messages (Chatwoot's public conversations and messages). */
 import { createRoute, z } from "@hono/zod-openapi";
 import { MessageType } from "../../domain/conversation";
-import { accountObject, conversationObject } from "../../durable/stubs";
+import { accountObject, conversationObject } from "../../durable/addresses";
 import { createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";
 import { jsonTextResponse, multipartMessage, readMessageBody, storeMessageAttachments } from "../messages";

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { inboxes } from "../../db/schema";
 import { contactPubsubToken } from "../../domain/tokens";
 import type { ContactSession } from "../../durable/account";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { asVisitorSees } from "../../durable/account/contacts";
 import type { AppEnv } from "../context";
 import { notFound } from "../errors";

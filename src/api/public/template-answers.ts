@@ -5,7 +5,7 @@
  * src/durable/account/contacts.ts: a value another contact holds stays a claim).
  */
 import type { Context } from "hono";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import type { AppEnv } from "../context";
 import { ApiError, notFound } from "../errors";
 import { existingConversation } from "../known-ids";

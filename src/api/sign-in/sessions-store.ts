@@ -17,7 +17,7 @@ import {
   randomTokenId,
   secretMatches,
 } from "../../domain/tokens";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 
 export type SessionRow = typeof userSessions.$inferSelect;
 

@@ -8,7 +8,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { AGENCY_ROLES, type AgencyRole, accounts, agencies, ROLES } from "../../db/schema";
 import { userPubsubToken } from "../../domain/tokens";
 import type { AppEnv, Credential } from "../context";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { membershipsOf } from "./sessions-store";
 
 export const SignedInUserSchema = z

@@ -10,7 +10,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { accounts, chatWidgets, inboxMembers, REPLY_TIMES, users } from "../../db/schema";
 import { teamAvailability } from "../../domain/widget-availability";
-import { accountObject } from "../../durable/stubs";
+import { accountObject } from "../../durable/addresses";
 import { loadChatWidgets } from "../../services/loaded-chat-widgets";
 import { createRouter } from "../context";
 import { errorResponses, notFound } from "../errors";

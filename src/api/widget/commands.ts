@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { accountUsers, inboxes, inboxMembers, users } from "../../db/schema";
 import { type CsCommand, parseCsCommand, STANDARD_CONTACT_FIELDS } from "../../domain/cs-commands";
 import type { ContactSession } from "../../durable/account";
-import { accountObject, conversationObject } from "../../durable/stubs";
+import { accountObject, conversationObject } from "../../durable/addresses";
 import { contactConflict } from "../contact-input";
 import { type AppEnv, createRouter } from "../context";
 import { ApiError, errorResponses, notFound } from "../errors";

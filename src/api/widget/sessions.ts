@@ -10,7 +10,7 @@ import { accountUsers, campaigns, chatWidgets, inboxes } from "../../db/schema";
 import { MessageType } from "../../domain/conversation";
 import { checkPreChat, EMAIL_SMS_FIELDS, type PreChatFieldRule } from "../../domain/pre-chat";
 import { contactPubsubToken } from "../../domain/tokens";
-import { accountObject, conversationObject } from "../../durable/stubs";
+import { accountObject, conversationObject } from "../../durable/addresses";
 import { asVisitorSees } from "../../durable/account/contacts";
 import { storedPreChatForm } from "../../services/chat-widget-settings";
 import { Attributes, contactConflict } from "../contact-input";

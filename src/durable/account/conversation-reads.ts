@@ -8,7 +8,7 @@ import { type ConversationPayload, type MessagePayload, publicConversationPayloa
 import type { ConversationState } from "../../domain/conversation";
 import { ftsPrefixQuery } from "../../domain/search-query";
 import { reaches, type Viewer } from "../access";
-import { conversationObject } from "../stubs";
+import { conversationObject } from "../addresses";
 import { asVisitorSees, type ContactStore } from "./contacts";
 import type { ConversationFilter, ConversationIndex } from "./conversation-index";
 import type { MessageSearch } from "./message-search";

@@ -19,7 +19,7 @@ import {
   type SlaStatus,
   slaSchedule,
 } from "../../domain/sla";
-import { accountObject } from "../stubs";
+import { accountObject } from "../addresses";
 
 /** The policy fields a conversation keeps (callers may pass a whole D1 row). */
 export const policySnapshot = (policy: AppliedSlaPolicy): AppliedSlaPolicy => ({

@@ -15,7 +15,7 @@ import {
   type TemplateMessage,
   type TemplateSettings,
 } from "../../domain/message-templates";
-import { accountObject } from "../stubs";
+import { accountObject } from "../addresses";
 
 async function templateSettings(env: Env, inboxId: number): Promise<TemplateSettings | null> {
   const row = await env.DB.prepare("select channel_type, csat_survey_enabled, enable_email_collect from inboxes where id = ?")
