@@ -12,7 +12,7 @@ import { seriousViolations } from "./axe";
 import { launchChromium } from "./browser";
 import { chatwootSnippet } from "./chatwoot-snippet";
 import { newTenant, type Tenant } from "./platform-api";
-import { startWebsite } from "./website";
+import { recordingPage, startWebsite } from "./website";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const EVENTS = ["ready", "opened", "closed", "on-message", "on-unread-message-count-changed", "error", "on-start-conversation"];
@@ -31,24 +31,7 @@ declare global {
 
 /** A customer's page: it records Chatwoot's window events, then has the snippet pasted in. */
 function customerPage(title: string, snippet: string) {
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>${title}</title>
-    <script>
-      window.chatwootEvents = [];
-      for (const name of ${JSON.stringify(EVENTS)}) {
-        window.addEventListener("chatwoot:" + name, (event) => window.chatwootEvents.push({ name, detail: event.detail ?? null }));
-      }
-    </script>
-    <style>body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2933; }</style>
-  </head>
-  <body>
-    <main><h1>${title}</h1><p>Garden tools, seeds and advice since 1972.</p></main>
-${snippet}
-  </body>
-</html>`;
+  return recordingPage({ title, tagline: "Garden tools, seeds and advice since 1972.", prefix: "chatwoot", events: EVENTS, store: "chatwootEvents", snippet });
 }
 
 describe("Chatwoot's website SDK snippet on a customer's website", () => {

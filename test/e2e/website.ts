@@ -17,6 +17,43 @@ const files: Record<string, { path: string; type: string }> = {
   "/vendor/actioncable.esm.js": { path: actionCable, type: "text/javascript; charset=utf-8" },
 };
 
+/**
+ * A customer's page that records the widget's window events (`<prefix>:<name>`) in `window[store]`
+ * before anything else runs, then has the snippet pasted in as is; `body` goes into the page's
+ * content, `after` after the snippet.
+ */
+export function recordingPage(page: {
+  title: string;
+  tagline: string;
+  prefix: string;
+  events: string[];
+  store: string;
+  snippet: string;
+  body?: string;
+  after?: string;
+  style?: string;
+}) {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${page.title}</title>
+    <script>
+      window.${page.store} = [];
+      for (const name of ${JSON.stringify(page.events)}) {
+        window.addEventListener("${page.prefix}:" + name, (event) => window.${page.store}.push({ name, detail: event.detail ?? null }));
+      }
+    </script>
+    <style>body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2933; }${page.style ?? ""}</style>
+  </head>
+  <body>
+    <main><h1>${page.title}</h1><p>${page.tagline}</p>${page.body ?? ""}</main>
+${page.snippet}
+${page.after ?? ""}
+  </body>
+</html>`;
+}
+
 export async function startWebsite() {
   const pages = new Map<string, string>();
   const server = createServer(async (req, res) => {

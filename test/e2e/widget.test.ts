@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Frame, FrameLocator, Page } from "playwri
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./browser";
 import { callExpecting, newTenant, type Tenant } from "./platform-api";
-import { startWebsite } from "./website";
+import { recordingPage, startWebsite } from "./website";
 
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url));
 const EVENTS = ["ready", "opened", "closed", "on-message", "unread-count", "postback", "error"];
@@ -31,25 +31,17 @@ declare global {
 
 /** A customer's page: it records the widget's DOM events, then has the snippet pasted in as is. */
 function customerPage(title: string, snippet: string, { body = "", after = "" } = {}) {
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>${title}</title>
-    <script>
-      window.parleyEvents = [];
-      for (const name of ${JSON.stringify(EVENTS)}) {
-        window.addEventListener("parley:" + name, (event) => window.parleyEvents.push({ name, detail: event.detail ?? null }));
-      }
-    </script>
-    <style>body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem; color: #1f2933; } iframe.ad { border: 0; width: 300px; height: 60px; }</style>
-  </head>
-  <body>
-    <main><h1>${title}</h1><p>Used cars, financing and service since 1987.</p>${body}</main>
-${snippet}
-${after}
-  </body>
-</html>`;
+  return recordingPage({
+    title,
+    tagline: "Used cars, financing and service since 1987.",
+    prefix: "parley",
+    events: EVENTS,
+    store: "parleyEvents",
+    snippet,
+    body,
+    after,
+    style: " iframe.ad { border: 0; width: 300px; height: 60px; }",
+  });
 }
 
 describe("the chat widget on a customer's website", () => {
