@@ -310,6 +310,7 @@ describe("the sub-account's administration screens", () => {
     await filters.getByLabel("To").fill(today);
     await filters.getByRole("button", { name: "Apply filters" }).click();
     await expect.poll(async () => (await log.getByRole("row").allTextContents()).length, WAIT).toBe(2);
+    expect(new URL(page.url()).searchParams.get("to")).toBe(today);
     await filters.getByLabel("From").fill(tomorrow);
     await filters.getByLabel("To").fill(today);
     await filters.getByRole("button", { name: "Apply filters" }).click();

@@ -96,10 +96,16 @@ export function AuditLogScreen() {
     api.get<{ id: number; name: string }[]>(accountPath("/agents")).then(setPeople, () => setPeople([]));
   }, []);
   const key = JSON.stringify({ ...applied, page });
+  // The form follows the address as soon as it changes (a filter applied, Back), in the render that
+  // sees the change: synced in an effect, it would land a frame later and undo what a person typed meanwhile.
+  const [shownKey, setShownKey] = useState(key);
+  if (shownKey !== key) {
+    setShownKey(key);
+    setFilters(applied);
+  }
   useEffect(() => {
     let live = true;
     setData(null);
-    setFilters(applied);
     api
       .get<Page>(accountPath("/audit_logs"), {
         action: applied.action,
